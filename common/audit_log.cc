@@ -1,0 +1,105 @@
+#include "common/audit_log.h"
+
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "common/crypto.h"
+#include "common/status_macros.h"
+
+namespace ntmis {
+namespace {
+
+std::string ChainHash(absl::string_view prev, int64_t id, int64_t at,
+                      const AuditEntry& e) {
+  // Length-prefixed fields, so no two entries serialize alike.
+  std::string data;
+  auto add = [&data](absl::string_view part) {
+    absl::StrAppend(&data, static_cast<uint64_t>(part.size()), ":", part, ";");
+  };
+  add(prev);
+  add(absl::StrCat(id));
+  add(absl::StrCat(at));
+  add(e.actor);
+  add(e.action);
+  add(e.target);
+  add(e.result);
+  add(e.detail);
+  return crypto::Sha256(data);
+}
+
+}  // namespace
+
+const char* const AuditLog::kSchema = R"sql(
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at_unix INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  result TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  hash BLOB NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+)sql";
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path) {
+  sql::OpenOptions options;
+  options.create = false;
+  options.cache_size = -2048;
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(db)));
+}
+
+absl::Status AuditLog::Append(const AuditEntry& entry) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
+  ASSIGN_OR_RETURN(sql::Statement last,
+                   db_.Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool has_last, last.Step());
+  int64_t id = has_last ? last.ColumnInt(0) + 1 : 1;
+  std::string prev = has_last ? std::string(last.ColumnBlob(1)) : std::string();
+  int64_t at = std::time(nullptr);
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   db_.Prepare("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)"));
+  insert.BindAll(id, at, entry.actor, entry.action, entry.target, entry.result,
+                 entry.detail);
+  insert.BindBlob(8, ChainHash(prev, id, at, entry));
+  RETURN_IF_ERROR(insert.Run());
+  return txn.Commit();
+}
+
+absl::StatusOr<uint64_t> AuditLog::Verify() {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(sql::Statement rows,
+                   db_.Prepare("SELECT id, at_unix, actor, action, target, result, "
+                               "detail, hash FROM audit ORDER BY id"));
+  std::string prev;
+  uint64_t checked = 0;
+  int64_t expected_id = 1;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4),
+                 rows.ColumnText(5), rows.ColumnText(6)};
+    int64_t id = rows.ColumnInt(0);
+    if (id != expected_id) {
+      return absl::DataLossError(
+          absl::StrCat("audit chain broken: entry ", expected_id, " is missing"));
+    }
+    std::string hash = ChainHash(prev, id, rows.ColumnInt(1), e);
+    if (hash != rows.ColumnBlob(7)) {
+      return absl::DataLossError(
+          absl::StrCat("audit chain broken at entry ", id));
+    }
+    prev = std::move(hash);
+    ++checked;
+    ++expected_id;
+  }
+  return checked;
+}
+
+}  // namespace ntmis

@@ -1,0 +1,36 @@
+// Cryptographic primitives over OpenSSL 3: random bytes, SHA-256, HMAC,
+// AES-256-GCM, scrypt password hashes and 32-byte key files.
+#ifndef NTMIS_COMMON_CRYPTO_H_
+#define NTMIS_COMMON_CRYPTO_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace ntmis::crypto {
+
+std::string RandomBytes(size_t n);
+std::string Sha256(absl::string_view data);                         // 32 bytes
+std::string HmacSha256(absl::string_view key, absl::string_view data);  // 32 bytes
+std::string HexEncode(absl::string_view bytes);
+absl::StatusOr<std::string> HexDecode(absl::string_view hex);
+
+// Authenticated encryption with a 32-byte key: nonce(12) | ciphertext | tag(16).
+absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext);
+// DATA_LOSS when the ciphertext was altered or the key is wrong.
+absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed);
+
+// "scrypt$N$r$p$<salt hex>$<hash hex>", with a fresh 16-byte salt.
+absl::StatusOr<std::string> HashPassword(absl::string_view password);
+// Constant-time comparison against a HashPassword() string.
+bool VerifyPassword(absl::string_view password, absl::string_view encoded);
+
+// Reads a key file holding 64 hex characters (32 bytes).
+absl::StatusOr<std::string> ReadKeyFile(const std::string& path);
+// Writes a fresh random key (mode 0600). ALREADY_EXISTS if the file exists.
+absl::Status CreateKeyFile(const std::string& path);
+
+}  // namespace ntmis::crypto
+
+#endif  // NTMIS_COMMON_CRYPTO_H_

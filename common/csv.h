@@ -1,0 +1,46 @@
+// RFC 4180 CSV: an incremental reader fed in chunks (so a file of any size
+// streams in bounded memory) and a writer helper.
+#ifndef NTMIS_COMMON_CSV_H_
+#define NTMIS_COMMON_CSV_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+namespace ntmis {
+
+struct CsvRecord {
+  uint64_t row = 0;  // 1-based record number; the header is row 1
+  std::vector<std::string> fields;
+  std::string error;  // broken quoting; fields are best-effort when set
+};
+
+// Not thread-safe.
+class CsvReader {
+ public:
+  enum class Result { kRecord, kNeedMore, kEnd };
+
+  // Appends the next bytes of the file.
+  void Feed(absl::string_view data);
+  // No more bytes will come; a last record without a newline is complete.
+  void Finish() { finished_ = true; }
+  // The next complete record, kNeedMore until more is fed, kEnd at the end.
+  // Blank lines are skipped.
+  Result Next(CsvRecord* out);
+
+ private:
+  std::string buffer_;
+  size_t pos_ = 0;
+  uint64_t rows_ = 0;
+  bool finished_ = false;
+};
+
+// Appends `field`, quoted if it holds a comma, quote or line break.
+void AppendCsvField(std::string* out, absl::string_view field);
+// Appends the fields joined by commas and a "\n".
+void AppendCsvLine(std::string* out, const std::vector<std::string>& fields);
+
+}  // namespace ntmis
+
+#endif  // NTMIS_COMMON_CSV_H_

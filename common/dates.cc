@@ -1,0 +1,81 @@
+#include "common/dates.h"
+
+#include <ctime>
+
+#include "absl/strings/str_format.h"
+
+namespace ntmis {
+
+std::string Date::ToString() const {
+  return absl::StrFormat("%04d-%02d-%02d", year, month, day);
+}
+
+int Date::Compare(const Date& other) const {
+  if (year != other.year) return year < other.year ? -1 : 1;
+  if (month != other.month) return month < other.month ? -1 : 1;
+  if (day != other.day) return day < other.day ? -1 : 1;
+  return 0;
+}
+
+bool IsLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month == 2 && IsLeapYear(year)) return 29;
+  return kDays[month - 1];
+}
+
+bool IsValidDate(int year, int month, int day) {
+  return year >= 1850 && year <= 2999 && month >= 1 && month <= 12 &&
+         day >= 1 && day <= DaysInMonth(year, month);
+}
+
+namespace {
+
+bool ParseDigits(absl::string_view text, int* out) {
+  if (text.empty()) return false;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Date> ParseDate(absl::string_view text) {
+  Date d;
+  bool ok = false;
+  if (text.size() == 8) {
+    ok = ParseDigits(text.substr(0, 4), &d.year) &&
+         ParseDigits(text.substr(4, 2), &d.month) &&
+         ParseDigits(text.substr(6, 2), &d.day);
+  } else if (text.size() == 10 && (text[4] == '-' || text[4] == '/') &&
+             text[7] == text[4]) {
+    ok = ParseDigits(text.substr(0, 4), &d.year) &&
+         ParseDigits(text.substr(5, 2), &d.month) &&
+         ParseDigits(text.substr(8, 2), &d.day);
+  }
+  if (!ok || !IsValidDate(d.year, d.month, d.day)) return std::nullopt;
+  return d;
+}
+
+Date Today() {
+  std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+int AgeOn(const Date& birth, const Date& on) {
+  int age = on.year - birth.year;
+  if (on.month < birth.month || (on.month == birth.month && on.day < birth.day))
+    --age;
+  return age;
+}
+
+}  // namespace ntmis

@@ -1,0 +1,24 @@
+// The rules a core teacher record must satisfy, checked by the provincial
+// importer before a record is stored and by the national node before it is
+// accepted: required fields, codes in their tables, consistent dates.
+#ifndef NTMIS_COMMON_RECORD_VALIDATION_H_
+#define NTMIS_COMMON_RECORD_VALIDATION_H_
+
+#include <string>
+#include <vector>
+
+#include "ntmis/v1/teacher.pb.h"
+
+namespace ntmis {
+
+struct FieldProblem {
+  std::string field;  // TeacherRecord field name
+  std::string value;  // as given (never an ID-card number)
+  std::string rule;   // what is required, with allowed values
+};
+
+std::vector<FieldProblem> ValidateTeacherRecord(const v1::TeacherRecord& record);
+
+}  // namespace ntmis
+
+#endif  // NTMIS_COMMON_RECORD_VALIDATION_H_

@@ -1,0 +1,224 @@
+#include "common/sqlite.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace ntmis::sql {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  std::string message =
+      absl::StrCat(what, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(message);
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTFOUND:
+      return absl::NotFoundError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    case SQLITE_FULL:
+    case SQLITE_NOMEM:
+      return absl::ResourceExhaustedError(message);
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return absl::PermissionDeniedError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+// ---- Statement ----
+
+Statement& Statement::Bind(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_.get(), index, value);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_.get(), index, value);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int index, absl::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, absl::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
+                               SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_.get(), index);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+absl::StatusOr<bool> Statement::Step() {
+  if (!bind_error_.ok()) return bind_error_;
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(db_, rc, sqlite3_sql(stmt_.get()));
+}
+
+absl::Status Statement::Run() {
+  ASSIGN_OR_RETURN(bool row, Step());
+  (void)row;
+  Reset();
+  return absl::OkStatus();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+  bind_error_ = absl::OkStatus();
+}
+
+int64_t Statement::ColumnInt(int col) const {
+  return sqlite3_column_int64(stmt_.get(), col);
+}
+
+double Statement::ColumnDouble(int col) const {
+  return sqlite3_column_double(stmt_.get(), col);
+}
+
+std::string Statement::ColumnText(int col) const {
+  const unsigned char* text = sqlite3_column_text(stmt_.get(), col);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     sqlite3_column_bytes(stmt_.get(), col));
+}
+
+absl::string_view Statement::ColumnBlob(int col) const {
+  const void* blob = sqlite3_column_blob(stmt_.get(), col);
+  if (blob == nullptr) return {};
+  return absl::string_view(static_cast<const char*>(blob),
+                          sqlite3_column_bytes(stmt_.get(), col));
+}
+
+bool Statement::ColumnIsNull(int col) const {
+  return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
+}
+
+// ---- Database ----
+
+absl::StatusOr<Database> Database::Open(const std::string& path,
+                                        const OpenOptions& options) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  if (options.read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE;
+    if (options.create) flags |= SQLITE_OPEN_CREATE;
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Database db(path, raw);
+  if (rc != SQLITE_OK) {
+    return SqliteError(raw, rc, absl::StrCat("open ", path));
+  }
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  RETURN_IF_ERROR(db.Exec(absl::StrCat(
+      options.read_only ? "" : "PRAGMA journal_mode=WAL;",
+      "PRAGMA foreign_keys=ON;",
+      "PRAGMA synchronous=", options.synchronous_full ? "FULL" : "NORMAL", ";",
+      "PRAGMA cache_size=", options.cache_size, ";",
+      "PRAGMA temp_store=MEMORY;")));
+  return db;
+}
+
+absl::Status Database::Exec(absl::string_view sql) {
+  std::string owned(sql);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db_.get(), owned.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(
+        db_.get(), rc, absl::StrCat("exec: ", error ? error : ""));
+    sqlite3_free(error);
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+  if (rc != SQLITE_OK) {
+    return SqliteError(db_.get(), rc, absl::StrCat("prepare: ", sql));
+  }
+  return Statement(db_.get(), raw);
+}
+
+absl::StatusOr<int64_t> Database::QueryInt(absl::string_view sql) {
+  ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : 0;
+}
+
+int64_t Database::LastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_.get());
+}
+
+int Database::Changes() const { return sqlite3_changes(db_.get()); }
+
+// ---- Transaction ----
+
+absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_) {
+  other.db_ = nullptr;
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) (void)db_->Exec("ROLLBACK");
+}
+
+absl::Status Transaction::Commit() {
+  if (db_ == nullptr) return absl::FailedPreconditionError("not active");
+  absl::Status status = db_->Exec("COMMIT");
+  if (status.ok()) db_ = nullptr;
+  return status;
+}
+
+// ---- Migrations ----
+
+absl::Status Migrate(Database& db, const std::vector<std::string>& migrations) {
+  ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  if (version > static_cast<int64_t>(migrations.size())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db.path(), " has schema version ", version, " but this binary knows ",
+        migrations.size(), ": upgrade the binary"));
+  }
+  for (size_t i = version; i < migrations.size(); ++i) {
+    ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db));
+    RETURN_IF_ERROR(db.Exec(migrations[i]));
+    RETURN_IF_ERROR(db.Exec(absl::StrCat("PRAGMA user_version=", i + 1)));
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ntmis::sql

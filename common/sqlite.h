@@ -1,0 +1,149 @@
+// A small RAII layer over SQLite: Database, Statement, Transaction and
+// numbered migrations. Errors are absl::Status; nothing throws.
+//
+// Thread safety: a Database and its Statements belong to one thread at a
+// time (the connection is opened in SQLite's multi-thread mode). Use one
+// Database per thread for concurrency; WAL lets readers run beside a writer.
+#ifndef NTMIS_COMMON_SQLITE_H_
+#define NTMIS_COMMON_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace ntmis::sql {
+
+class Database;
+
+// A prepared statement, finalized on destruction. Bind indexes are 1-based;
+// column indexes are 0-based. Move-only.
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, int64_t{value}); }
+  Statement& Bind(int index, uint64_t value) {
+    return Bind(index, static_cast<int64_t>(value));
+  }
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, absl::string_view text);  // copied
+  Statement& Bind(int index, const char* text) {
+    return Bind(index, absl::string_view(text));
+  }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, absl::string_view(text));
+  }
+  Statement& BindBlob(int index, absl::string_view bytes);  // copied
+  Statement& BindNull(int index);
+
+  // Binds every argument in order, starting at index 1.
+  template <typename... Args>
+  Statement& BindAll(const Args&... args) {
+    int index = 0;
+    (Bind(++index, args), ...);
+    return *this;
+  }
+
+  // Advances: true when a row is available, false when done.
+  absl::StatusOr<bool> Step();
+  // Runs to completion, expecting no rows back.
+  absl::Status Run();
+  // Resets for reuse and clears bindings.
+  void Reset();
+
+  int64_t ColumnInt(int col) const;
+  double ColumnDouble(int col) const;
+  std::string ColumnText(int col) const;
+  absl::string_view ColumnBlob(int col) const;  // valid until next Step
+  bool ColumnIsNull(int col) const;
+
+ private:
+  friend class Database;
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  absl::Status bind_error_;
+};
+
+struct OpenOptions {
+  bool create = true;
+  bool read_only = false;
+  int busy_timeout_ms = 10000;
+  // Negative: KiB (SQLite convention). Default 64 MiB.
+  int cache_size = -65536;
+  // NORMAL is durable in WAL mode except for the last transactions before a
+  // power loss; FULL also survives that.
+  bool synchronous_full = false;
+};
+
+// An open connection in WAL mode with a busy timeout. Move-only.
+class Database {
+ public:
+  static absl::StatusOr<Database> Open(const std::string& path,
+                                       const OpenOptions& options = {});
+
+  Database(Database&&) noexcept = default;
+  Database& operator=(Database&&) noexcept = default;
+
+  // Runs one or more statements that return no rows.
+  absl::Status Exec(absl::string_view sql);
+  absl::StatusOr<Statement> Prepare(absl::string_view sql);
+
+  // Runs a query whose first row's first column is an integer (0 if no row).
+  absl::StatusOr<int64_t> QueryInt(absl::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  int Changes() const;
+  const std::string& path() const { return path_; }
+  sqlite3* handle() const { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  Database(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+
+  std::string path_;
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+// BEGIN IMMEDIATE on construction (via Begin), ROLLBACK on destruction unless
+// Commit() succeeded.
+class Transaction {
+ public:
+  static absl::StatusOr<Transaction> Begin(Database& db);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+
+  absl::Status Commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_;
+};
+
+// Applies migrations[i] for every i >= PRAGMA user_version, each in its own
+// transaction together with the user_version bump.
+absl::Status Migrate(Database& db, const std::vector<std::string>& migrations);
+
+// The status for a SQLite result code, with the connection's message.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what);
+
+}  // namespace ntmis::sql
+
+#endif  // NTMIS_COMMON_SQLITE_H_
