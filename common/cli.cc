@@ -1,5 +1,7 @@
 #include "common/cli.h"
 
+#include <signal.h>
+
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -7,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace ntmis::cli {
 
@@ -82,6 +85,59 @@ std::string Usage(const std::string& program, const Command& command) {
 int Fail(const std::string& program, const absl::Status& status) {
   std::cerr << program << ": " << status.message() << "\n";
   return absl::IsInvalidArgument(status) ? 2 : 1;
+}
+
+int Dispatch(const std::string& program, const std::vector<Command>& commands, int argc,
+             char** argv) {
+  std::vector<std::string> words(argv + 1, argv + argc);
+  const Command* command = nullptr;
+  size_t used = 0;
+  for (const auto& c : commands) {
+    std::vector<std::string> parts = absl::StrSplit(c.path, ' ');
+    if (parts.size() <= words.size() && parts.size() > used &&
+        std::equal(parts.begin(), parts.end(), words.begin())) {
+      command = &c;
+      used = parts.size();
+    }
+  }
+  if (command == nullptr) {
+    bool asked = words.empty() || words[0] == "--help" || words[0] == "help";
+    std::ostream& out = asked ? std::cout : std::cerr;
+    if (!asked) out << program << ": unknown command '" << absl::StrJoin(words, " ") << "'\n";
+    out << "usage: " << program << " COMMAND [flags]   (COMMAND --help for details)\n";
+    for (const auto& c : commands) out << "  " << c.path << "\n      " << c.summary << "\n";
+    return asked ? 0 : 2;
+  }
+  std::vector<std::string> rest(words.begin() + used, words.end());
+  if (std::find(rest.begin(), rest.end(), "--help") != rest.end()) {
+    std::cout << Usage(program, *command);
+    return 0;
+  }
+  auto args = Args::Parse(*command, rest);
+  if (!args.ok()) {
+    std::cerr << Usage(program, *command);
+    return Fail(program, args.status());
+  }
+  absl::Status status = command->run(*args);
+  return status.ok() ? 0 : Fail(program, status);
+}
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForShutdownSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
 }
 
 }  // namespace ntmis::cli

@@ -4,6 +4,7 @@
 #define NTMIS_COMMON_CLI_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,11 +19,14 @@ struct Flag {
   std::string help;
 };
 
+class Args;
+
 struct Command {
   std::string path;     // "query aggregate"
   std::string summary;
   std::string positional;  // "FILE", or empty
   std::vector<Flag> flags;
+  std::function<absl::Status(const Args&)> run;
 };
 
 // Parsed flags: "--name value", "--name=value", or "--switch". A flag may
@@ -48,6 +52,17 @@ std::string Usage(const std::string& program, const Command& command);
 // Prints "program: error" to stderr and returns the exit code for it
 // (2 for usage errors, 1 otherwise).
 int Fail(const std::string& program, const absl::Status& status);
+
+// Finds the command named by argv's leading words (the longest match),
+// parses its flags, prints --help, runs it; returns the process exit code.
+int Dispatch(const std::string& program, const std::vector<Command>& commands, int argc,
+             char** argv);
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts later;
+// call first thing in main(), then WaitForShutdownSignal() to wait for one.
+void BlockShutdownSignals();
+// Returns the signal number that arrived.
+int WaitForShutdownSignal();
 
 }  // namespace ntmis::cli
 

@@ -1,0 +1,24 @@
+// Prints query answers for operators: an aligned table (CJK-aware), CSV, or
+// JSON (the response message's canonical JSON mapping).
+#ifndef NTMIS_NATIONAL_REPORT_FORMAT_H_
+#define NTMIS_NATIONAL_REPORT_FORMAT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ntmis/v1/query.pb.h"
+
+namespace ntmis::national {
+
+enum class Format { kTable, kCsv, kJson };
+absl::StatusOr<Format> ParseFormat(const std::string& name);
+
+// Rows with codes, labels, counts and shares of the total; a total line.
+std::string FormatAggregate(const v1::AggregateResponse& response, Format format);
+// One line per province; `now_unix` dates the "last sync" column.
+std::string FormatProvinces(const v1::ProvincesResponse& response, Format format,
+                            int64_t now_unix);
+
+}  // namespace ntmis::national
+
+#endif  // NTMIS_NATIONAL_REPORT_FORMAT_H_

@@ -1,0 +1,35 @@
+// NationalSync over gRPC. The calling province comes from its verified
+// client certificate; an operator or unknown identity is refused
+// (PERMISSION_DENIED, audited), as is a record of another province.
+//
+// Thread-safe.
+#ifndef NTMIS_NATIONAL_SYNC_SERVICE_H_
+#define NTMIS_NATIONAL_SYNC_SERVICE_H_
+
+#include "national/national_store.h"
+#include "ntmis/v1/sync.grpc.pb.h"
+
+namespace ntmis::national {
+
+class SyncService final : public v1::NationalSync::Service {
+ public:
+  SyncService(NationalStore& store, size_t max_batch_changes)
+      : store_(store), max_batch_changes_(max_batch_changes) {}
+
+  grpc::Status GetCursor(grpc::ServerContext* context, const v1::GetCursorRequest* request,
+                         v1::Cursor* response) override;
+  grpc::Status Push(grpc::ServerContext* context,
+                    grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
+
+ private:
+  // The caller's province database, or an audited refusal.
+  absl::StatusOr<ProvinceDb*> CallerProvince(grpc::ServerContext* context,
+                                             const char* action);
+
+  NationalStore& store_;
+  const size_t max_batch_changes_;
+};
+
+}  // namespace ntmis::national
+
+#endif  // NTMIS_NATIONAL_SYNC_SERVICE_H_

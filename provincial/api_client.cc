@@ -1,0 +1,88 @@
+#include "provincial/api_client.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/tls.h"
+
+namespace ntmis::provincial {
+namespace {
+constexpr size_t kChunkBytes = 1 << 20;
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ApiClient>> ApiClient::Connect(const std::string& address,
+                                                              const std::string& ca_cert) {
+  v1::TlsFiles tls;
+  tls.set_ca_cert(ca_cert);
+  auto creds = MakeChannelCredentials(tls);
+  if (!creds.ok()) return creds.status();
+  return std::make_unique<ApiClient>(
+      v1::ProvincialApi::NewStub(MakeChannel(address, *creds)));
+}
+
+absl::Status ApiClient::Login(const std::string& username, const std::string& password) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::LoginRequest request;
+  request.set_username(username);
+  request.set_password(password);
+  v1::LoginResponse response;
+  absl::Status status = FromGrpcStatus(stub_->Login(&context, request, &response));
+  if (status.ok()) token_ = response.token();
+  return status;
+}
+
+absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(ImportTarget target,
+                                                       const std::string& path,
+                                                       bool dry_run) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(path, ec);
+  return Import(target, ec ? 0 : size, dry_run, [&in](std::string* chunk) {
+    chunk->resize(kChunkBytes);
+    in.read(chunk->data(), kChunkBytes);
+    chunk->resize(in.gcount());
+    return !chunk->empty();
+  });
+}
+
+absl::StatusOr<v1::ImportReport> ApiClient::ImportData(ImportTarget target,
+                                                       const std::string& data,
+                                                       bool dry_run) {
+  size_t pos = 0;
+  return Import(target, data.size(), dry_run, [&](std::string* chunk) {
+    if (pos >= data.size()) return false;
+    *chunk = data.substr(pos, kChunkBytes);
+    pos += chunk->size();
+    return true;
+  });
+}
+
+absl::StatusOr<v1::ImportReport> ApiClient::Import(
+    ImportTarget target, uint64_t size_hint, bool dry_run,
+    const std::function<bool(std::string*)>& next) {
+  grpc::ClientContext context;
+  // 60 s plus 10 s per MiB: generous for a slow disk, still bounded.
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60) +
+                       std::chrono::seconds(10 * (size_hint >> 20)));
+  context.AddMetadata("authorization", "Bearer " + token_);
+  v1::ImportReport report;
+  auto writer = target == ImportTarget::kUnits ? stub_->ImportUnits(&context, &report)
+                                               : stub_->ImportTeachers(&context, &report);
+  v1::ImportChunk chunk;
+  chunk.set_dry_run(dry_run);
+  bool first = true;
+  while (next(chunk.mutable_data()) || first) {
+    first = false;
+    if (!writer->Write(chunk)) break;
+  }
+  writer->WritesDone();
+  absl::Status status = FromGrpcStatus(writer->Finish());
+  if (!status.ok()) return status;
+  return report;
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,46 @@
+// Client of a provincial node's API for operators' commands and tests:
+// logs in, then streams CSV files to the import calls with the token.
+#ifndef NTMIS_PROVINCIAL_API_CLIENT_H_
+#define NTMIS_PROVINCIAL_API_CLIENT_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ntmis/v1/provincial.grpc.pb.h"
+
+namespace ntmis::provincial {
+
+enum class ImportTarget { kUnits, kTeachers };
+
+class ApiClient {
+ public:
+  // Verifies the node's certificate against `ca_cert` (PEM file).
+  static absl::StatusOr<std::unique_ptr<ApiClient>> Connect(const std::string& address,
+                                                            const std::string& ca_cert);
+  explicit ApiClient(std::unique_ptr<v1::ProvincialApi::StubInterface> stub)
+      : stub_(std::move(stub)) {}
+
+  absl::Status Login(const std::string& username, const std::string& password);
+
+  // Streams the file at `path` (or the bytes of `data` with ImportData).
+  absl::StatusOr<v1::ImportReport> ImportFile(ImportTarget target, const std::string& path,
+                                              bool dry_run);
+  absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target, const std::string& data,
+                                              bool dry_run);
+
+ private:
+  // `next` fills the next chunk and returns false at the end.
+  absl::StatusOr<v1::ImportReport> Import(ImportTarget target, uint64_t size_hint,
+                                          bool dry_run,
+                                          const std::function<bool(std::string*)>& next);
+
+  std::unique_ptr<v1::ProvincialApi::StubInterface> stub_;
+  std::string token_;
+};
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_API_CLIENT_H_

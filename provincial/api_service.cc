@@ -1,0 +1,129 @@
+#include "provincial/api_service.h"
+
+#include <ctime>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+#include "provincial/csv_import.h"
+#include "provincial/teacher_import.h"
+#include "provincial/units.h"
+
+namespace ntmis::provincial {
+namespace {
+
+std::string StatusResult(const absl::Status& status) {
+  return status.ok() ? "ok" : absl::StatusCodeToString(status.code());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string& db_path,
+                                                               IdKeys keys) {
+  ASSIGN_OR_RETURN(Store store, Store::Open(db_path));
+  RETURN_IF_ERROR(store.Province().status());
+  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db_path));
+  return std::unique_ptr<ApiService>(
+      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit)));
+}
+
+grpc::Status ApiService::Login(grpc::ServerContext* context,
+                               const v1::LoginRequest* request,
+                               v1::LoginResponse* response) {
+  absl::StatusOr<Session> session;
+  {
+    absl::MutexLock lock(&mu_);
+    session = accounts_.Login(request->username(), request->password(), std::time(nullptr));
+  }
+  (void)audit_->Append({request->username(), "user.login", context->peer(),
+                        StatusResult(session.status()),
+                        session.ok() ? "" : std::string(session.status().message())});
+  if (!session.ok()) return ToGrpcStatus(session.status());
+  response->set_token(session->token);
+  response->set_expires_unix(session->expires_unix);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<User> ApiService::AuthorizeImport(grpc::ServerContext* context,
+                                                 const std::string& action) {
+  auto it = context->client_metadata().find("authorization");
+  std::string header = it == context->client_metadata().end()
+                           ? ""
+                           : std::string(it->second.data(), it->second.size());
+  absl::string_view token = header;
+  if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty())
+    return absl::UnauthenticatedError("missing 'authorization: Bearer <token>': log in first");
+  absl::StatusOr<User> user;
+  std::string province;
+  {
+    absl::MutexLock lock(&mu_);
+    user = accounts_.Authenticate(std::string(token), std::time(nullptr));
+    if (user.ok()) province = store_.Province().value_or("");
+  }
+  if (!user.ok()) return user.status();
+  if ((user->role != Role::kSysAdmin && user->role != Role::kManager) ||
+      user->unit_code != province) {
+    absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
+        action, " needs a province-level system administrator or information "
+                "manager; ", user->username, " is ", RoleName(user->role), " of unit ",
+        user->unit_code));
+    (void)audit_->Append({user->username, action, "", StatusResult(denied),
+                          std::string(denied.message())});
+    return denied;
+  }
+  return user;
+}
+
+grpc::Status ApiService::RunImport(grpc::ServerContext* context,
+                                   grpc::ServerReader<v1::ImportChunk>* reader,
+                                   v1::ImportReport* report, ImportKind kind) {
+  const std::string action = kind == ImportKind::kUnits ? "import.units" : "import.teachers";
+  auto user = AuthorizeImport(context, action);
+  if (!user.ok()) return ToGrpcStatus(user.status());
+
+  auto run = [&]() -> absl::StatusOr<v1::ImportReport> {
+    ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
+    std::unique_ptr<RowHandler> handler;
+    if (kind == ImportKind::kUnits) {
+      ASSIGN_OR_RETURN(handler, UnitRowHandler::Create(store));
+    } else {
+      ASSIGN_OR_RETURN(handler, TeacherRowHandler::Create(store, keys_));
+    }
+    v1::ImportChunk chunk;
+    if (!reader->Read(&chunk)) return absl::InvalidArgumentError("no data sent");
+    ImportOptions options;
+    options.dry_run = chunk.dry_run();
+    CsvImport import(store, *handler, options);
+    do {
+      RETURN_IF_ERROR(import.Feed(chunk.data()));
+    } while (reader->Read(&chunk));
+    if (context->IsCancelled()) return absl::CancelledError("client went away");
+    return import.Finish();
+  };
+  absl::StatusOr<v1::ImportReport> result = run();
+  (void)audit_->Append(
+      {user->username, action, "", StatusResult(result.status()),
+       result.ok() ? absl::StrCat("read ", result->rows_read(), " valid ",
+                                  result->rows_valid(), " applied ", result->rows_applied(),
+                                  " problems ", result->problems_total())
+                   : std::string(result.status().message())});
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *report = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status ApiService::ImportUnits(grpc::ServerContext* context,
+                                     grpc::ServerReader<v1::ImportChunk>* reader,
+                                     v1::ImportReport* report) {
+  return RunImport(context, reader, report, ImportKind::kUnits);
+}
+
+grpc::Status ApiService::ImportTeachers(grpc::ServerContext* context,
+                                        grpc::ServerReader<v1::ImportChunk>* reader,
+                                        v1::ImportReport* report) {
+  return RunImport(context, reader, report, ImportKind::kTeachers);
+}
+
+}  // namespace ntmis::provincial

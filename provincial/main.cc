@@ -1,0 +1,229 @@
+// ntmis-provincial: run and operate a provincial node.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/cli.h"
+#include "common/code_tables.h"
+#include "common/config.h"
+#include "common/crypto.h"
+#include "common/csv.h"
+#include "common/status_macros.h"
+#include "provincial/accounts.h"
+#include "provincial/api_client.h"
+#include "provincial/generator.h"
+#include "provincial/node.h"
+#include "provincial/units.h"
+
+namespace ntmis::provincial {
+namespace {
+
+constexpr char kProgram[] = "ntmis-provincial";
+using cli::Args;
+using cli::Command;
+
+const cli::Flag kConfigFlag{"config", "FILE", "node configuration (ntmis.v1.ProvincialConfig text)"};
+
+absl::Status Init(const Args& args);
+absl::Status Serve(const Args& args);
+absl::Status GenTeachers(const Args& args);
+absl::Status Import(const Args& args, ImportTarget target);
+absl::Status Sync(const Args& args);
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"init", "create the province database, its root unit, the node's PII key and the first system administrator",
+       "",
+       {kConfigFlag,
+        {"admin", "NAME", "user name of the first system administrator"},
+        {"password-file", "FILE", "file holding that user's password (else one is generated and printed)"}},
+       Init},
+      {"serve", "run the node's API until SIGINT or SIGTERM", "",
+       {kConfigFlag,
+        {"listen", "HOST:PORT", "override config.listen"},
+        {"address-file", "FILE", "write the bound host:port here once listening"}},
+       Serve},
+      {"gen teachers", "write a deterministic synthetic teacher-template CSV (and its unit tree)", "",
+       {{"province", "CODE", "two-digit province code"},
+        {"count", "N", "number of teachers (default 1000)"},
+        {"seed", "S", "random seed (default 1)"},
+        {"out", "FILE", "teacher CSV (default: stdout)"},
+        {"units-out", "FILE", "also write the unit-template CSV the teachers refer to"}},
+       GenTeachers},
+      {"import units", "import a unit-template CSV through the node's API", "FILE",
+       {kConfigFlag,
+        {"server", "HOST:PORT", "node address (default: config.listen)"},
+        {"user", "NAME", "account to log in with"},
+        {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
+        {"dry-run", "", "validate and report only; change nothing"},
+        {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}},
+       [](const Args& a) { return Import(a, ImportTarget::kUnits); }},
+      {"import teachers", "import a teacher-template CSV through the node's API", "FILE",
+       {kConfigFlag,
+        {"server", "HOST:PORT", "node address (default: config.listen)"},
+        {"user", "NAME", "account to log in with"},
+        {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
+        {"dry-run", "", "validate and report only; change nothing"},
+        {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}},
+       [](const Args& a) { return Import(a, ImportTarget::kTeachers); }},
+      {"sync", "push pending effective changes to the national node", "",
+       {kConfigFlag, {"once", "", "run one sync now and exit"}},
+       Sync},
+  };
+  return *commands;
+}
+
+absl::StatusOr<v1::ProvincialConfig> LoadConfig(const Args& args) {
+  if (!args.Has("config")) return absl::InvalidArgumentError("--config FILE is required");
+  v1::ProvincialConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  return config;
+}
+
+absl::StatusOr<std::string> ReadPassword(const Args& args) {
+  if (args.Has("password-file")) {
+    ASSIGN_OR_RETURN(std::string text, ReadFile(args.Get("password-file")));
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+  }
+  if (const char* env = std::getenv("NTMIS_PASSWORD"); env != nullptr) return std::string(env);
+  return absl::InvalidArgumentError("give --password-file FILE or set NTMIS_PASSWORD");
+}
+
+absl::Status Init(const Args& args) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  if (!args.Has("admin")) return absl::InvalidArgumentError("--admin NAME is required");
+  absl::Status key = crypto::CreateKeyFile(config.pii_key());
+  if (!key.ok() && !absl::IsAlreadyExists(key)) return key;
+  ASSIGN_OR_RETURN(Store store, Store::Open(config.database(), /*create=*/true));
+  RETURN_IF_ERROR(store.SetProvince(config.province()));
+  RETURN_IF_ERROR(EnsureProvinceUnit(store, config.province()));
+  std::string password;
+  bool generated = !args.Has("password-file");
+  if (generated) {
+    password = absl::StrCat("Nt-", crypto::HexEncode(crypto::RandomBytes(6)), "-A9");
+  } else {
+    ASSIGN_OR_RETURN(password, ReadPassword(args));
+  }
+  Accounts accounts(store);
+  ASSIGN_OR_RETURN(User admin, accounts.Create(args.Get("admin"), config.province(),
+                                               Role::kSysAdmin, password, generated));
+  std::cout << "initialised province " << config.province() << " in " << config.database()
+            << "\nsystem administrator: " << admin.username << "\n";
+  if (generated) std::cout << "initial password (shown once): " << password << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status Serve(const Args& args) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  if (args.Has("listen")) config.set_listen(args.Get("listen"));
+  ASSIGN_OR_RETURN(auto node, ProvincialNode::Start(config));
+  std::string host = config.listen().substr(0, config.listen().rfind(':'));
+  std::string address = absl::StrCat(host, ":", node->port());
+  if (args.Has("address-file")) {
+    std::ofstream(args.Get("address-file")) << address << "\n";
+  }
+  std::cerr << kProgram << ": province " << config.province() << " serving on " << address
+            << "\n";
+  int sig = cli::WaitForShutdownSignal();
+  std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
+  node->Shutdown();
+  return absl::OkStatus();
+}
+
+absl::Status GenTeachers(const Args& args) {
+  int province = 0;
+  if (!absl::SimpleAtoi(args.Get("province"), &province) || !IsProvinceCode(province))
+    return absl::InvalidArgumentError("--province must be a two-digit province code");
+  ASSIGN_OR_RETURN(int64_t count, args.GetInt("count", 1000));
+  ASSIGN_OR_RETURN(int64_t seed, args.GetInt("seed", 1));
+  if (count < 0) return absl::InvalidArgumentError("--count must be >= 0");
+  SyntheticProvince gen(province, count, seed);
+  if (args.Has("units-out")) {
+    std::ofstream units(args.Get("units-out"), std::ios::binary);
+    units << gen.UnitsCsv();
+    if (!units) return absl::InternalError("cannot write " + args.Get("units-out"));
+  }
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (args.Has("out")) {
+    file.open(args.Get("out"), std::ios::binary);
+    if (!file) return absl::InternalError("cannot write " + args.Get("out"));
+    out = &file;
+  }
+  gen.WriteTeachersCsv([out](const std::string& chunk) { out->write(chunk.data(), chunk.size()); });
+  out->flush();
+  return *out ? absl::OkStatus() : absl::InternalError("write failed");
+}
+
+absl::Status Import(const Args& args, ImportTarget target) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  if (args.positional().size() != 1) return absl::InvalidArgumentError("give one FILE");
+  ASSIGN_OR_RETURN(std::string password, ReadPassword(args));
+  ASSIGN_OR_RETURN(auto client, ApiClient::Connect(args.Get("server", config.listen()),
+                                                   config.tls().ca_cert()));
+  RETURN_IF_ERROR(client->Login(args.Get("user"), password));
+  bool dry_run = args.Has("dry-run");
+  ASSIGN_OR_RETURN(v1::ImportReport report,
+                   client->ImportFile(target, args.positional()[0], dry_run));
+  std::cout << (dry_run ? "dry run: " : "") << "encoding " << report.encoding() << ", rows "
+            << report.rows_read() << ", valid " << report.rows_valid() << ", applied "
+            << report.rows_applied() << ", problems " << report.problems_total() << "\n";
+  std::string csv;
+  AppendCsvLine(&csv, {"row", "column", "value", "rule"});
+  for (const auto& p : report.problems()) {
+    AppendCsvLine(&csv, {absl::StrCat(p.row()), p.column(), p.value(), p.rule()});
+  }
+  if (args.Has("report")) {
+    std::ofstream(args.Get("report"), std::ios::binary) << csv;
+    std::cout << "problems written to " << args.Get("report") << "\n";
+  } else if (report.problems_size() > 0) {
+    int shown = 0;
+    for (const auto& p : report.problems()) {
+      if (++shown > 20) {
+        std::cout << "  ... " << report.problems_total() - 20
+                  << " more; use --report FILE for all\n";
+        break;
+      }
+      std::cout << "  row " << p.row() << " " << p.column() << " '" << p.value()
+                << "': " << p.rule() << "\n";
+    }
+  }
+  if (report.problems_total() > 0 && report.rows_valid() == 0)
+    return absl::InvalidArgumentError("no valid rows");
+  return absl::OkStatus();
+}
+
+absl::Status Sync(const Args& args) {
+  if (!args.Has("once"))
+    return absl::InvalidArgumentError(
+        "give --once (scheduled sync runs inside `ntmis-provincial serve`)");
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
+  ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, SyncOptionsFrom(config)));
+  ASSIGN_OR_RETURN(SyncReport report, client->RunOnce(store));
+  std::cout << "province " << config.province() << ": national cursor "
+            << report.cursor_before << " -> " << report.cursor_after << "; sent "
+            << report.sent << " in " << report.batches << " batches, acknowledged "
+            << report.applied << " applied + " << report.skipped << " already held, rejected "
+            << report.rejections.size() << "\n";
+  for (const auto& r : report.rejections) {
+    std::cout << "  rejected seq " << r.seq() << " teacher " << r.teacher_number() << ": "
+              << r.reason() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+int Main(int argc, char** argv) {
+  cli::BlockShutdownSignals();
+  return cli::Dispatch(kProgram, Commands(), argc, argv);
+}
+
+}  // namespace
+}  // namespace ntmis::provincial
+
+int main(int argc, char** argv) { return ntmis::provincial::Main(argc, argv); }

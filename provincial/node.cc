@@ -1,0 +1,61 @@
+#include "provincial/node.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/crypto.h"
+#include "common/status_macros.h"
+#include "common/tls.h"
+
+namespace ntmis::provincial {
+
+absl::StatusOr<IdKeys> LoadIdKeys(const v1::ProvincialConfig& config) {
+  IdKeys keys;
+  ASSIGN_OR_RETURN(keys.hash_key, crypto::ReadKeyFile(config.id_hash_key()));
+  ASSIGN_OR_RETURN(keys.seal_key, crypto::ReadKeyFile(config.pii_key()));
+  return keys;
+}
+
+SyncOptions SyncOptionsFrom(const v1::ProvincialConfig& config) {
+  SyncOptions options;
+  if (config.sync_batch_size() > 0) options.batch_size = config.sync_batch_size();
+  if (config.sync_window() > 0) options.window = config.sync_window();
+  if (config.rpc_deadline_seconds() > 0)
+    options.rpc_deadline = std::chrono::seconds(config.rpc_deadline_seconds());
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
+    const v1::ProvincialConfig& config, SyncOptions options) {
+  if (config.national_address().empty())
+    return absl::InvalidArgumentError("national_address is not set");
+  ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(config.tls()));
+  auto channel = MakeChannel(config.national_address(), creds);
+  return std::make_unique<SyncClient>(v1::NationalSync::NewStub(channel),
+                                      std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
+    const v1::ProvincialConfig& config) {
+  if (config.listen().empty()) return absl::InvalidArgumentError("listen is not set");
+  ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
+  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
+  std::unique_ptr<ProvincialNode> node(new ProvincialNode());
+  ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys)));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen(), creds, &node->port_);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.RegisterService(node->api_.get());
+  node->server_ = builder.BuildAndStart();
+  if (node->server_ == nullptr || node->port_ == 0)
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen()));
+  return node;
+}
+
+void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->Shutdown(std::chrono::system_clock::now() + grace);
+}
+
+ProvincialNode::~ProvincialNode() { Shutdown(std::chrono::milliseconds(0)); }
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,49 @@
+// The provincial node as a running server (ProvincialApi over TLS), and the
+// pieces built from a ProvincialConfig that the CLI also uses: ID keys and
+// the sync client.
+#ifndef NTMIS_PROVINCIAL_NODE_H_
+#define NTMIS_PROVINCIAL_NODE_H_
+
+#include <chrono>
+#include <memory>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "ntmis/v1/config.pb.h"
+#include "provincial/api_service.h"
+#include "provincial/sync_client.h"
+
+namespace ntmis::provincial {
+
+// Reads the federation hash key and the node's sealing key named in config.
+absl::StatusOr<IdKeys> LoadIdKeys(const v1::ProvincialConfig& config);
+
+// A sync client for config.national_address with the node certificate.
+absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
+    const v1::ProvincialConfig& config, SyncOptions options = {});
+
+// SyncOptions from the config's sync_* fields.
+SyncOptions SyncOptionsFrom(const v1::ProvincialConfig& config);
+
+class ProvincialNode {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProvincialNode>> Start(
+      const v1::ProvincialConfig& config);
+  ~ProvincialNode();
+
+  int port() const { return port_; }
+  void Wait() { server_->Wait(); }
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  ProvincialNode() = default;
+  std::unique_ptr<ApiService> api_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_NODE_H_

@@ -1,0 +1,155 @@
+#include "provincial/store.h"
+
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/audit_log.h"
+#include "common/status_macros.h"
+
+namespace ntmis::provincial {
+namespace {
+
+std::vector<std::string> Migrations() {
+  return {
+      // 1: units, accounts, teachers, outbox, sync state, audit.
+      absl::StrCat(R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- Province (level 1) > city (2) > county (3) > school (4).
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  parent_code TEXT REFERENCES units(code),
+  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+  name TEXT NOT NULL,
+  school_category INTEGER,          -- schools only
+  closed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  role TEXT NOT NULL CHECK (role IN ('sysadmin', 'manager', 'querier')),
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_unix INTEGER NOT NULL DEFAULT 0,
+  created_unix INTEGER NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  expires_unix INTEGER NOT NULL,
+  last_used_unix INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One row per person; `record` is the current ntmis.v1.TeacherRecord.
+-- The ID-card number is stored only sealed (AES-256-GCM, node key) and as a
+-- keyed hash (federation key) for uniqueness and national look-ups.
+CREATE TABLE teachers (
+  teacher_number TEXT PRIMARY KEY,
+  id_hash BLOB NOT NULL UNIQUE,
+  id_sealed BLOB NOT NULL,
+  school_code TEXT NOT NULL REFERENCES units(code),
+  state TEXT NOT NULL,
+  record BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  updated_unix INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Filled in the same transaction that makes a change effective.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  teacher_number TEXT NOT NULL,
+  op INTEGER NOT NULL
+);
+
+CREATE TABLE sync_rejections (
+  seq INTEGER PRIMARY KEY,
+  teacher_number TEXT NOT NULL,
+  field TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_unix INTEGER NOT NULL
+);
+
+CREATE TABLE sync_runs (
+  id INTEGER PRIMARY KEY,
+  started_unix INTEGER NOT NULL,
+  finished_unix INTEGER NOT NULL,
+  sent INTEGER NOT NULL,
+  applied INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  acked_seq INTEGER NOT NULL,
+  result TEXT NOT NULL
+);
+)sql",
+                   AuditLog::kSchema),
+  };
+}
+
+}  // namespace
+
+absl::StatusOr<Store> Store::Open(const std::string& path, bool create) {
+  if (!create && !std::filesystem::exists(path)) {
+    return absl::NotFoundError(absl::StrCat(
+        path, " does not exist: run `ntmis-provincial init` first"));
+  }
+  sql::OpenOptions options;
+  options.create = create;
+  options.cache_size = -262144;  // 256 MiB: the ID-hash index stays in memory
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
+  RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
+  return Store(std::move(db));
+}
+
+absl::StatusOr<std::string> Store::GetMeta(const std::string& key,
+                                           const std::string& fallback) {
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   db_.Prepare("SELECT value FROM meta WHERE key = ?"));
+  stmt.BindAll(key);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnText(0) : fallback;
+}
+
+absl::Status Store::SetMeta(const std::string& key, const std::string& value) {
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   db_.Prepare("INSERT INTO meta(key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  return stmt.BindAll(key, value).Run();
+}
+
+absl::StatusOr<int64_t> Store::GetMetaInt(const std::string& key, int64_t fallback) {
+  ASSIGN_OR_RETURN(std::string text, GetMeta(key, absl::StrCat(fallback)));
+  int64_t value;
+  if (!absl::SimpleAtoi(text, &value))
+    return absl::DataLossError(absl::StrCat("meta ", key, " is not a number"));
+  return value;
+}
+
+absl::Status Store::SetProvince(const std::string& province) {
+  ASSIGN_OR_RETURN(std::string current, GetMeta("province", ""));
+  if (!current.empty() && current != province) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db_.path(), " belongs to province ", current, ", not ", province));
+  }
+  return SetMeta("province", province);
+}
+
+absl::StatusOr<std::string> Store::Province() {
+  ASSIGN_OR_RETURN(std::string province, GetMeta("province", ""));
+  if (province.empty())
+    return absl::NotFoundError("database not initialised: run `ntmis-provincial init`");
+  return province;
+}
+
+absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op) {
+  if (!outbox_insert_) {
+    ASSIGN_OR_RETURN(outbox_insert_,
+                     db_.Prepare("INSERT INTO outbox(teacher_number, op) VALUES (?, ?)"));
+  }
+  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op)).Run();
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,165 @@
+#include "provincial/sync_client.h"
+
+#include <ctime>
+#include <deque>
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+
+namespace ntmis::provincial {
+namespace {
+
+std::chrono::system_clock::time_point Deadline(std::chrono::seconds d) {
+  return std::chrono::system_clock::now() + d;
+}
+
+// Reads the outbox after a sequence number in pages, joined with the
+// current record of each teacher.
+class OutboxReader {
+ public:
+  static absl::StatusOr<OutboxReader> Create(Store& store) {
+    ASSIGN_OR_RETURN(sql::Statement page,
+                     store.db().Prepare(
+                         "SELECT o.seq, o.teacher_number, o.op, t.record "
+                         "FROM outbox o LEFT JOIN teachers t "
+                         "ON t.teacher_number = o.teacher_number AND t.state = 'effective' "
+                         "WHERE o.seq > ? ORDER BY o.seq LIMIT ?"));
+    return OutboxReader(std::move(page));
+  }
+
+  // Fills `batch` with up to `limit` changes after `after`; returns the last
+  // sequence number read (== after when the outbox is drained).
+  absl::StatusOr<uint64_t> Next(uint64_t after, uint32_t limit, v1::PushBatch* batch) {
+    batch->Clear();
+    page_.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+    uint64_t last = after;
+    while (true) {
+      auto row = page_.Step();
+      if (!row.ok()) {
+        page_.Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      v1::Change* change = batch->add_changes();
+      last = page_.ColumnInt(0);
+      change->set_seq(last);
+      change->set_teacher_number(page_.ColumnText(1));
+      if (page_.ColumnInt(2) == static_cast<int>(OutboxOp::kTombstone) ||
+          page_.ColumnIsNull(3)) {
+        change->set_tombstone(true);
+      } else if (!change->mutable_record()->ParseFromString(
+                     std::string(page_.ColumnBlob(3)))) {
+        page_.Reset();
+        return absl::DataLossError(
+            absl::StrCat("stored record of ", change->teacher_number(), " is unreadable"));
+      }
+    }
+    page_.Reset();
+    return last;
+  }
+
+ private:
+  explicit OutboxReader(sql::Statement page) : page_(std::move(page)) {}
+  sql::Statement page_;
+};
+
+}  // namespace
+
+absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
+  SyncReport report;
+  int64_t started = std::time(nullptr);
+  absl::Status status = Push(store, report);
+  ASSIGN_OR_RETURN(sql::Statement run,
+                   store.db().Prepare(
+                       "INSERT INTO sync_runs(started_unix, finished_unix, sent, applied, "
+                       "rejected, acked_seq, result) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  run.BindAll(started, static_cast<int64_t>(std::time(nullptr)), report.sent,
+              report.applied, static_cast<uint64_t>(report.rejections.size()),
+              report.cursor_after,
+              status.ok() ? std::string("ok") : std::string(status.ToString()));
+  RETURN_IF_ERROR(run.Run());
+  if (!status.ok()) return status;
+  return report;
+}
+
+absl::Status SyncClient::Push(Store& store, SyncReport& report) {
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(options_.rpc_deadline));
+    v1::Cursor cursor;
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, {}, &cursor)));
+    report.cursor_before = report.cursor_after = cursor.applied_seq();
+  }
+  ASSIGN_OR_RETURN(int64_t outbox_end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
+  if (static_cast<uint64_t>(outbox_end) < report.cursor_before) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the national node has applied up to seq ", report.cursor_before,
+        " but this outbox ends at ", outbox_end,
+        ": is this the right province database, or was it restored from a backup?"));
+  }
+  RETURN_IF_ERROR(store.SetMeta("sync.acked_seq", absl::StrCat(report.cursor_before)));
+  if (static_cast<uint64_t>(outbox_end) == report.cursor_before) return absl::OkStatus();
+
+  ASSIGN_OR_RETURN(OutboxReader outbox, OutboxReader::Create(store));
+  ASSIGN_OR_RETURN(sql::Statement reject,
+                   store.db().Prepare(
+                       "INSERT OR REPLACE INTO sync_rejections(seq, teacher_number, field, "
+                       "reason, at_unix) VALUES (?, ?, ?, ?, ?)"));
+
+  // The stream's deadline grows with the backlog: a base plus 1 ms a change.
+  uint64_t backlog = outbox_end - report.cursor_before;
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(options_.rpc_deadline +
+                                std::chrono::seconds(backlog / 1000)));
+  auto stream = stub_->Push(&context);
+
+  uint64_t read_up_to = report.cursor_before;
+  std::deque<uint64_t> in_flight;  // last seq of each unacknowledged batch
+  v1::PushBatch batch;
+  bool drained = false;
+  bool cancelled = false;
+  while (true) {
+    while (!drained && in_flight.size() < options_.window) {
+      ASSIGN_OR_RETURN(uint64_t last, outbox.Next(read_up_to, options_.batch_size, &batch));
+      if (last == read_up_to) {
+        drained = true;
+        stream->WritesDone();
+        break;
+      }
+      if (!stream->Write(batch)) break;  // the status comes from Finish()
+      report.sent += batch.changes_size();
+      ++report.batches;
+      read_up_to = last;
+      in_flight.push_back(last);
+    }
+    if (in_flight.empty()) break;
+    v1::PushAck ack;
+    if (!stream->Read(&ack)) break;
+    in_flight.pop_front();
+    report.cursor_after = ack.applied_seq();
+    report.applied += ack.applied();
+    report.skipped += ack.skipped();
+    int64_t now = std::time(nullptr);
+    for (const auto& r : ack.rejections()) {
+      reject.BindAll(r.seq(), r.teacher_number(), r.field(), r.reason(), now);
+      RETURN_IF_ERROR(reject.Run());
+      report.rejections.push_back(r);
+    }
+    RETURN_IF_ERROR(store.SetMeta("sync.acked_seq", absl::StrCat(ack.applied_seq())));
+    if (options_.on_ack && !options_.on_ack(ack)) {
+      context.TryCancel();
+      cancelled = true;
+      break;
+    }
+  }
+  if (!drained && !cancelled) stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  if (cancelled) return absl::CancelledError("sync cancelled after an acknowledgement");
+  RETURN_IF_ERROR(FromGrpcStatus(status));
+  if (!in_flight.empty())
+    return absl::UnavailableError("stream ended before every batch was acknowledged");
+  return absl::OkStatus();
+}
+
+}  // namespace ntmis::provincial

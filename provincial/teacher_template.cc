@@ -1,0 +1,127 @@
+#include "provincial/teacher_template.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/code_tables.h"
+#include "common/crypto.h"
+#include "common/dates.h"
+#include "common/id_card.h"
+#include "common/record_validation.h"
+#include "common/teacher_number.h"
+
+namespace ntmis::provincial {
+
+const std::vector<std::string>& TeacherTemplateColumns() {
+  static const auto* columns = new std::vector<std::string>{
+      "name",           "gender",           "birth_date",      "id_card_number",
+      "ethnicity",      "nationality",      "political_status", "hire_date",
+      "employment_type", "status",          "school_code",     "post_type",
+      "education",      "degree",           "title",           "qualification"};
+  return *columns;
+}
+
+namespace {
+
+class RowReader {
+ public:
+  RowReader(const std::vector<std::string>& fields, const ColumnIndex& index,
+            RowProblems& problems)
+      : fields_(fields), index_(index), problems_(problems) {}
+
+  std::string Text(const char* column) const {
+    return std::string(absl::StripAsciiWhitespace(fields_[index_.at(column)]));
+  }
+
+  template <typename Enum>
+  Enum Code(const char* column) {
+    std::string value = Text(column);
+    auto parsed = CodeTable::Of<Enum>().Parse(value);
+    if (!parsed.ok()) {
+      problems_.Add(column, value,
+                    value.empty() ? absl::StrCat("required; allowed: ",
+                                                 CodeTable::Of<Enum>().AllowedValues())
+                                  : std::string(parsed.status().message()));
+      return static_cast<Enum>(0);
+    }
+    return static_cast<Enum>(*parsed);
+  }
+
+  std::optional<Date> DateField(const char* column) {
+    std::string value = Text(column);
+    std::optional<Date> date = ParseDate(value);
+    if (!date) problems_.Add(column, value, "required real date YYYY-MM-DD");
+    return date;
+  }
+
+ private:
+  const std::vector<std::string>& fields_;
+  const ColumnIndex& index_;
+  RowProblems& problems_;
+};
+
+}  // namespace
+
+bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
+                     int province,
+                     const absl::flat_hash_map<std::string, SchoolPlace>& schools,
+                     const IdKeys& keys, ParsedTeacher* out, RowProblems& problems) {
+  RowReader row(fields, index, problems);
+  v1::TeacherRecord& r = out->record;
+  r.Clear();
+  r.set_teacher_number(MintTeacherNumber(province, 0));  // placeholder
+  r.set_province(static_cast<v1::Province>(province));
+  r.set_name(row.Text("name"));
+  r.set_gender(row.Code<v1::Gender>("gender"));
+  std::optional<Date> birth = row.DateField("birth_date");
+  if (birth) r.set_birth_date(birth->ToString());
+
+  out->id_card = absl::AsciiStrToUpper(row.Text("id_card_number"));
+  auto id = ParseIdCard(out->id_card);
+  if (!id.ok()) {
+    problems.Add("id_card_number", MaskIdCard(out->id_card),
+                 std::string(id.status().message()));
+  } else {
+    if (birth && !(id->birth_date == *birth))
+      problems.Add("birth_date", birth->ToString(),
+                   "must equal the birth date in ID-card digits 7-14");
+    if (r.gender() != 0 && id->gender != r.gender())
+      problems.Add("gender", row.Text("gender"),
+                   "must agree with ID-card digit 17 (odd male, even female)");
+  }
+  r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
+  r.set_id_hash(crypto::HmacSha256(keys.hash_key, out->id_card));
+
+  r.set_ethnicity(row.Code<v1::Ethnicity>("ethnicity"));
+  std::string nationality = absl::AsciiStrToUpper(row.Text("nationality"));
+  r.set_nationality(nationality.empty() ? "CHN" : nationality);
+  r.set_political_status(row.Code<v1::PoliticalStatus>("political_status"));
+  std::optional<Date> hire = row.DateField("hire_date");
+  if (hire) r.set_hire_date(hire->ToString());
+  r.set_employment_type(row.Code<v1::EmploymentType>("employment_type"));
+  r.set_status(row.Code<v1::InServiceStatus>("status"));
+
+  std::string school = row.Text("school_code");
+  auto place = schools.find(school);
+  if (place == schools.end()) {
+    problems.Add("school_code", school, "must be an open school of this province's unit tree");
+  } else {
+    r.set_school_code(school);
+    r.set_city_code(place->second.city_code);
+    r.set_county_code(place->second.county_code);
+    r.set_school_category(place->second.category);
+  }
+  r.set_post_type(row.Code<v1::PostType>("post_type"));
+  r.set_education(row.Code<v1::Education>("education"));
+  r.set_degree(row.Code<v1::Degree>("degree"));
+  r.set_title(row.Code<v1::TitleLevel>("title"));
+  r.set_qualification(row.Code<v1::QualificationType>("qualification"));
+  if (!problems.empty()) return false;
+
+  // The national rules on the assembled record (ranges, date order, ...).
+  for (const FieldProblem& p : ValidateTeacherRecord(r)) {
+    problems.Add(p.field, p.value, p.rule);
+  }
+  return problems.empty();
+}
+
+}  // namespace ntmis::provincial

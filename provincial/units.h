@@ -1,0 +1,68 @@
+// The unit tree (province > city > county > school): the unit-template CSV
+// import, and the school look-up the teacher import uses.
+#ifndef NTMIS_PROVINCIAL_UNITS_H_
+#define NTMIS_PROVINCIAL_UNITS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "ntmis/v1/codes.pb.h"
+#include "provincial/csv_import.h"
+#include "provincial/store.h"
+
+namespace ntmis::provincial {
+
+enum class UnitLevel : int { kProvince = 1, kCity = 2, kCounty = 3, kSchool = 4 };
+
+struct Unit {
+  std::string code;
+  std::string parent_code;
+  UnitLevel level;
+  std::string name;
+  v1::SchoolCategory school_category = v1::SCHOOL_CATEGORY_UNSPECIFIED;
+};
+
+// Where a school sits, as a teacher record needs it.
+struct SchoolPlace {
+  std::string city_code;
+  std::string county_code;
+  v1::SchoolCategory category;
+};
+
+// Unit-template columns: code,parent_code,level,name,school_category.
+// level is city|county|school (or 2|3|4); school_category is a code or label
+// for schools and empty otherwise. Codes: city 4 digits starting with the
+// province, county 6 starting with its city, school any 10 digits.
+const std::vector<std::string>& UnitTemplateColumns();
+
+// Creates the province's root unit (code = the two-digit province code).
+absl::Status EnsureProvinceUnit(Store& store, const std::string& province);
+
+// Open schools with their city and county.
+absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store);
+
+// Import of the unit template. Rows may come in any order as long as each
+// parent is already stored or appears earlier in the file.
+class UnitRowHandler final : public RowHandler {
+ public:
+  static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
+
+  const std::vector<std::string>& columns() const override;
+  bool Stage(const std::vector<std::string>& fields, const ColumnIndex& index,
+             RowProblems& problems) override;
+  absl::Status Flush(Store& store) override;
+  void Discard() override { staged_.clear(); }
+
+ private:
+  UnitRowHandler() = default;
+  std::string province_;
+  absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and staged
+  std::vector<Unit> staged_;
+};
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_UNITS_H_
