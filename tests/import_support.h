@@ -1,0 +1,60 @@
+// Store-level import helpers for tests that need no network.
+#ifndef NTMIS_TESTS_IMPORT_SUPPORT_H_
+#define NTMIS_TESTS_IMPORT_SUPPORT_H_
+
+#include <string>
+
+#include "common/crypto.h"
+#include "provincial/csv_import.h"
+#include "provincial/generator.h"
+#include "provincial/teacher_import.h"
+#include "provincial/units.h"
+#include "tests/test_support.h"
+
+namespace ntmis::testing {
+
+inline provincial::IdKeys TestKeys() {
+  return {std::string(32, 'h'), std::string(32, 's')};
+}
+
+// A province database with the generator's unit tree for (province, count, seed).
+inline provincial::Store ProvinceWithUnits(const std::string& path, int province,
+                                           uint64_t count, uint64_t seed) {
+  provincial::Store store = ValueOrDie(provincial::Store::Open(path, true));
+  std::string code = std::to_string(province);
+  if (!store.SetProvince(code).ok() || !provincial::EnsureProvinceUnit(store, code).ok())
+    throw std::runtime_error("province setup failed");
+  provincial::SyntheticProvince gen(province, count, seed);
+  auto handler = ValueOrDie(provincial::UnitRowHandler::Create(store));
+  provincial::CsvImport import(store, *handler, {});
+  if (!import.Feed(gen.UnitsCsv()).ok()) throw std::runtime_error("units feed failed");
+  auto report = ValueOrDie(import.Finish());
+  if (report.problems_total() != 0) throw std::runtime_error(report.problems(0).rule());
+  return store;
+}
+
+inline v1::ImportReport ImportTeachers(provincial::Store& store, const std::string& csv,
+                                       bool dry_run, size_t chunk = 1 << 16,
+                                       size_t batch_rows = 20000) {
+  auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(store, TestKeys()));
+  provincial::ImportOptions options;
+  options.dry_run = dry_run;
+  options.batch_rows = batch_rows;
+  provincial::CsvImport import(store, *handler, options);
+  for (size_t i = 0; i < csv.size(); i += chunk) {
+    absl::Status s = import.Feed(absl::string_view(csv).substr(i, chunk));
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+  }
+  return ValueOrDie(import.Finish());
+}
+
+inline std::string SyntheticTeachers(int province, uint64_t count, uint64_t seed) {
+  provincial::SyntheticProvince gen(province, count, seed);
+  std::string csv;
+  gen.WriteTeachersCsv([&csv](const std::string& chunk) { csv += chunk; });
+  return csv;
+}
+
+}  // namespace ntmis::testing
+
+#endif  // NTMIS_TESTS_IMPORT_SUPPORT_H_

@@ -1,0 +1,204 @@
+// Teacher import: every kind of bad row is reported with row, column, value
+// and rule; dry runs change nothing; killed imports leave whole batches.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <iconv.h>
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/id_card.h"
+#include "tests/import_support.h"
+
+namespace ntmis::testing {
+namespace {
+
+int64_t Count(provincial::Store& store, const char* table) {
+  return ValueOrDie(store.db().QueryInt(absl::StrCat("SELECT COUNT(*) FROM ", table)));
+}
+
+std::string WithCheck(std::string first17) { return first17 + IdCardCheckChar(first17); }
+
+// Finds the problem for `row` and `column`, or fails.
+const v1::ImportProblem& ProblemAt(const v1::ImportReport& report, uint64_t row,
+                                   const std::string& column) {
+  for (const auto& p : report.problems())
+    if (p.row() == row && p.column() == column) return p;
+  FAIL("no problem at row " << row << " column '" << column << "' in "
+                            << report.ShortDebugString());
+  throw std::logic_error("unreachable");
+}
+
+TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);
+  std::vector<std::string> lines = absl::StrSplit(SyntheticTeachers(44, 5, 1), '\n');
+  // lines[0] header; lines[1..5] valid rows (file rows 2..6).
+  auto fields = [&](int i) -> std::vector<std::string> { return absl::StrSplit(lines[i], ','); };
+  auto join = [](const std::vector<std::string>& f) { return absl::StrJoin(f, ","); };
+  std::vector<std::string> file = {lines[0], lines[1], lines[2]};  // rows 2, 3 valid
+
+  auto bad_check = fields(3);
+  bad_check[3][17] = bad_check[3][17] == '0' ? '1' : '0';
+  if (bad_check[3][17] == IdCardCheckChar(bad_check[3].substr(0, 17)))
+    bad_check[3][17] = bad_check[3][17] == '1' ? '2' : '1';
+  file.push_back(join(bad_check));  // row 4
+
+  auto bad_birth = fields(4);
+  bad_birth[2] = "1970-01-01";
+  file.push_back(join(bad_birth));  // row 5
+
+  auto bad_gender = fields(5);
+  bad_gender[1] = bad_gender[1] == "1" ? "2" : "1";
+  file.push_back(join(bad_gender));  // row 6
+
+  auto unknown = fields(1);
+  unknown[3] = WithCheck("44010119800101003");
+  unknown[2] = "1980-01-01";
+  unknown[1] = "1";
+  unknown[4] = "77";
+  file.push_back(join(unknown));  // row 7
+
+  file.push_back(lines[1]);  // row 8: duplicate of row 2
+
+  auto missing = fields(2);
+  missing[0] = "";
+  missing[3] = WithCheck("44010119800101005");
+  missing[2] = "1980-01-01";
+  missing[1] = "1";
+  file.push_back(join(missing));  // row 9
+
+  auto school = fields(2);
+  school[10] = "9999999999";
+  school[3] = WithCheck("44010119800101017");
+  school[2] = "1980-01-01";
+  school[1] = "1";
+  file.push_back(join(school));  // row 10
+
+  file.push_back("\"broken,1,1980-01-01,x,x");  // row 11: open quote runs to the end
+  std::string csv = absl::StrJoin(file, "\n") + "\n";
+
+  SECTION("dry run reports and changes nothing") {
+    v1::ImportReport report = ImportTeachers(store, csv, /*dry_run=*/true);
+    CHECK(report.rows_valid() == 2);
+    CHECK(report.rows_applied() == 0);
+    CHECK(Count(store, "teachers") == 0);
+    CHECK(Count(store, "outbox") == 0);
+
+    CHECK_THAT(ProblemAt(report, 4, "id_card_number").rule(), Catch::Contains("check character"));
+    CHECK(ProblemAt(report, 4, "id_card_number").value().find(bad_check[3].substr(3, 12)) ==
+          std::string::npos);  // masked
+    CHECK_THAT(ProblemAt(report, 5, "birth_date").rule(), Catch::Contains("digits 7-14"));
+    CHECK_THAT(ProblemAt(report, 6, "gender").rule(), Catch::Contains("digit 17"));
+    CHECK(ProblemAt(report, 7, "ethnicity").value() == "77");
+    CHECK_THAT(ProblemAt(report, 7, "ethnicity").rule(), Catch::Contains("01 汉族"));
+    CHECK_THAT(ProblemAt(report, 8, "id_card_number").rule(), Catch::Contains("row 2"));
+    CHECK_THAT(ProblemAt(report, 9, "name").rule(), Catch::Contains("required"));
+    CHECK_THAT(ProblemAt(report, 10, "school_code").rule(), Catch::Contains("open school"));
+    CHECK_THAT(ProblemAt(report, 11, "").rule(), Catch::Contains("CSV quoting"));
+  }
+
+  SECTION("a real import applies the valid rows, and re-importing finds them") {
+    v1::ImportReport report = ImportTeachers(store, csv, /*dry_run=*/false);
+    CHECK(report.rows_applied() == 2);
+    CHECK(Count(store, "teachers") == 2);
+    CHECK(Count(store, "outbox") == 2);
+    v1::ImportReport again = ImportTeachers(store, lines[0] + "\n" + lines[1] + "\n", false);
+    CHECK(again.rows_applied() == 0);
+    CHECK_THAT(ProblemAt(again, 2, "id_card_number").rule(),
+               Catch::Contains("already registered as teacher 44"));
+    // The ID-card number is never stored in the clear.
+    auto id = fields(1)[3];
+    CHECK(ValueOrDie(store.db().QueryInt(absl::StrCat(
+              "SELECT COUNT(*) FROM teachers WHERE instr(id_sealed, '", id,
+              "') OR instr(record, '", id, "')"))) == 0);
+  }
+}
+
+TEST_CASE("A wrong header stops the import before any row", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 100, 1);
+  std::string csv = SyntheticTeachers(44, 10, 1);
+  std::string missing = csv;
+  missing.replace(0, 5, "nome,");  // "name" renamed
+  v1::ImportReport report = ImportTeachers(store, missing, false);
+  CHECK(report.rows_applied() == 0);
+  CHECK(Count(store, "teachers") == 0);
+  CHECK_THAT(ProblemAt(report, 1, "nome").rule(), Catch::Contains("unknown column"));
+  CHECK_THAT(ProblemAt(report, 1, "name").rule(), Catch::Contains("missing"));
+  CHECK(ImportTeachers(store, "", false).problems(0).rule().find("empty") != std::string::npos);
+}
+
+std::string ToGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2 + 8, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  iconv(cd, &ip, &il, &op, &ol);
+  iconv_close(cd);
+  out.resize(out.size() - ol);
+  return out;
+}
+
+TEST_CASE("GB18030 files import and a stray GB18030 row in UTF-8 is reported", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 300, 2);
+  std::string csv = SyntheticTeachers(44, 300, 2);
+  v1::ImportReport report = ImportTeachers(store, ToGb18030(csv), false, 7);
+  CHECK(report.encoding() == "GB18030");
+  CHECK(report.rows_applied() == 300);
+  CHECK(report.problems_total() == 0);
+
+  TempDir dir2;
+  provincial::Store other = ProvinceWithUnits(dir2.File("p.db"), 44, 300, 2);
+  std::vector<std::string> lines = absl::StrSplit(csv, '\n');
+  lines[200] = ToGb18030(lines[200]);  // file row 201
+  v1::ImportReport mixed = ImportTeachers(other, absl::StrJoin(lines, "\n"), false);
+  CHECK(mixed.encoding() == "UTF-8");
+  CHECK(mixed.rows_applied() == 299);
+  CHECK_THAT(ProblemAt(mixed, 201, "").rule(), Catch::Contains("not valid UTF-8"));
+}
+
+TEST_CASE("An import killed at any moment leaves whole batches only", "[import][fault]") {
+  TempDir dir;
+  const std::string path = dir.File("p.db");
+  { ProvinceWithUnits(path, 44, 6000, 5); }
+  const std::string csv = SyntheticTeachers(44, 6000, 5);
+  int cut_mid_import = 0;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      provincial::Store store = ValueOrDie(provincial::Store::Open(path));
+      ImportTeachers(store, csv, false, 1 << 12, /*batch_rows=*/250);
+      _exit(0);
+    }
+    usleep(15000 + attempt * 25000);
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+
+    provincial::Store store = ValueOrDie(provincial::Store::Open(path));
+    auto check = ValueOrDie(store.db().Prepare("PRAGMA integrity_check"));
+    REQUIRE(ValueOrDie(check.Step()));
+    CHECK(check.ColumnText(0) == "ok");
+    int64_t teachers = Count(store, "teachers");
+    INFO("attempt " << attempt << ": " << teachers << " teachers after the kill");
+    CHECK(teachers % 250 == 0);
+    if (teachers > 0 && teachers < 6000) ++cut_mid_import;
+    CHECK(Count(store, "outbox") == teachers);
+    CHECK(ValueOrDie(store.GetMetaInt("next_teacher_seq", 1)) == teachers + 1);
+    // Start again from a clean slate for the next attempt.
+    NTMIS_ASSERT_OK(store.db().Exec("DELETE FROM teachers; DELETE FROM outbox; "
+                                    "DELETE FROM meta WHERE key = 'next_teacher_seq'"));
+  }
+  CHECK(cut_mid_import > 0);  // the kills did land inside imports
+}
+
+}  // namespace
+}  // namespace ntmis::testing

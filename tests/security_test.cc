@@ -1,0 +1,130 @@
+// Who may talk to whom: mutual TLS with the federation CA only, identities
+// from certificates, scope and role checks, all refusals audited.
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/sqlite.h"
+#include "common/tls.h"
+#include "tests/test_support.h"
+
+namespace ntmis::testing {
+namespace {
+
+std::chrono::system_clock::time_point Soon() {
+  return std::chrono::system_clock::now() + std::chrono::seconds(10);
+}
+
+grpc::Status GetCursor(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = v1::NationalSync::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(Soon());
+  v1::Cursor cursor;
+  return stub->GetCursor(&context, {}, &cursor);
+}
+
+int64_t AuditRows(Federation& f, const std::string& where) {
+  sql::Database db = ValueOrDie(sql::Database::Open(f.dir().File("national/national.db")));
+  return ValueOrDie(db.QueryInt(absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where)));
+}
+
+TEST_CASE("Only certificates from the federation CA can connect", "[security]") {
+  Federation f;
+  // No client certificate at all.
+  v1::TlsFiles anonymous;
+  anonymous.set_ca_cert(f.pki().ca_cert());
+  CHECK(GetCursor(f.ChannelAs(anonymous)).error_code() == grpc::StatusCode::UNAVAILABLE);
+  // A well-formed province certificate from another CA.
+  TempDir other_dir;
+  TestPki other(other_dir.path(), "Impostor");
+  v1::TlsFiles foreign = other.For(PeerIdentity::Province("44"));
+  foreign.set_ca_cert(f.pki().ca_cert());  // trusts the real server
+  CHECK(GetCursor(f.ChannelAs(foreign)).error_code() == grpc::StatusCode::UNAVAILABLE);
+  // The real province certificate works.
+  CHECK(GetCursor(f.ChannelAs(f.pki().For(PeerIdentity::Province("44")))).ok());
+}
+
+TEST_CASE("A province may not push another province's records", "[security]") {
+  Federation f;
+  auto stub = f.SyncStub(PeerIdentity::Province("44"));
+  grpc::ClientContext context;
+  context.set_deadline(Soon());
+  auto stream = stub->Push(&context);
+  v1::PushBatch batch;
+  v1::Change* change = batch.add_changes();
+  change->set_seq(1);
+  *change->mutable_record() = SampleRecord(11, 1);
+  change->set_teacher_number(change->record().teacher_number());
+  stream->Write(batch);
+  stream->WritesDone();
+  v1::PushAck ack;
+  CHECK_FALSE(stream->Read(&ack));
+  grpc::Status status = stream->Finish();
+  CHECK(status.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK_THAT(status.error_message(), Catch::Contains("province 44 may not write"));
+  auto db = ValueOrDie(f.national().store().Province("44", false));
+  CHECK(ValueOrDie(db->State()).records == 0);
+  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'PERMISSION_DENIED' AND "
+                     "actor = 'spiffe://ntmis/province/44'") == 1);
+}
+
+TEST_CASE("Operators query and provinces sync and neither does the other job", "[security]") {
+  Federation f;
+  // An operator certificate calling sync.
+  grpc::Status as_operator =
+      GetCursor(f.ChannelAs(f.pki().For(PeerIdentity::Operator("alice"))));
+  CHECK(as_operator.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK_THAT(as_operator.error_message(), Catch::Contains("province node certificate"));
+  // A province certificate calling an operator query.
+  auto stub = f.QueryStub(PeerIdentity::Province("44"));
+  grpc::ClientContext context;
+  context.set_deadline(Soon());
+  v1::AggregateRequest request;
+  request.add_group_by("province");
+  v1::AggregateResponse response;
+  grpc::Status as_province = stub->Aggregate(&context, request, &response);
+  CHECK(as_province.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK_THAT(as_province.error_message(), Catch::Contains("operator certificate"));
+  CHECK(AuditRows(f, "result = 'PERMISSION_DENIED'") == 2);
+  CHECK(ValueOrDie(f.national().store().audit().Verify()) >= 2);
+
+  // Bad query input is INVALID_ARGUMENT with the allowed values.
+  auto op = f.QueryStub(PeerIdentity::Operator("alice"));
+  for (auto [by, expect] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"shoe_size"}, "allowed: province, city"},
+           {{"province", "city", "county", "gender", "title"}, "at most 4"}}) {
+    grpc::ClientContext c;
+    c.set_deadline(Soon());
+    v1::AggregateRequest r;
+    for (const auto& d : by) r.add_group_by(d);
+    grpc::Status s = op->Aggregate(&c, r, &response);
+    CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK_THAT(s.error_message(), Catch::Contains(expect));
+  }
+}
+
+TEST_CASE("The provincial API needs a login and a province-level role", "[security]") {
+  Federation f;
+  f.AddProvince("44");
+  auto client = ValueOrDie(provincial::ApiClient::Connect(f.province_address("44"),
+                                                          f.pki().ca_cert()));
+  CHECK(absl::IsUnauthenticated(
+      client->ImportData(provincial::ImportTarget::kTeachers, "x", true).status()));
+  CHECK(absl::IsUnauthenticated(client->Login("admin", "wrong-Passw0rd")));
+  CHECK(absl::IsUnauthenticated(client->Login("nobody", kAdminPassword)));
+  NTMIS_ASSERT_OK(client->Login("admin", kAdminPassword));
+  auto report = client->ImportData(provincial::ImportTarget::kTeachers,
+                                   "name,gender\n", /*dry_run=*/true);
+  NTMIS_ASSERT_OK(report.status());
+  CHECK(report->problems_total() > 0);
+
+  sql::Database db = ValueOrDie(sql::Database::Open(f.province("44").database()));
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE action = 'user.login' "
+                               "AND result = 'UNAUTHENTICATED'")) == 2);
+  // Neither passwords nor tokens are stored in the clear.
+  CHECK(ValueOrDie(db.QueryInt(absl::StrCat(
+            "SELECT COUNT(*) FROM users WHERE instr(password_hash, '", kAdminPassword,
+            "')"))) == 0);
+}
+
+}  // namespace
+}  // namespace ntmis::testing

@@ -1,0 +1,80 @@
+// The SQLite RAII layer: statements, transactions, migrations, error codes.
+#include <catch2/catch.hpp>
+
+#include "common/sqlite.h"
+#include "tests/test_support.h"
+
+namespace ntmis::sql {
+namespace {
+
+using testing::TempDir;
+using testing::ValueOrDie;
+
+TEST_CASE("Database opens in WAL mode and runs statements", "[sqlite]") {
+  TempDir dir;
+  Database db = ValueOrDie(Database::Open(dir.File("a.db")));
+  auto mode = ValueOrDie(db.Prepare("PRAGMA journal_mode"));
+  REQUIRE(ValueOrDie(mode.Step()));
+  CHECK(mode.ColumnText(0) == "wal");
+
+  NTMIS_ASSERT_OK(db.Exec("CREATE TABLE t(a INTEGER, b TEXT, c BLOB)"));
+  Statement insert = ValueOrDie(db.Prepare("INSERT INTO t VALUES (?, ?, ?)"));
+  for (int i = 0; i < 3; ++i) {
+    insert.BindAll(i, std::string("row") + std::to_string(i));
+    insert.BindBlob(3, std::string("\0x", 2));
+    NTMIS_ASSERT_OK(insert.Run());
+  }
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 3);
+  Statement read = ValueOrDie(db.Prepare("SELECT b, c FROM t WHERE a = ?"));
+  read.Bind(1, 2);
+  REQUIRE(ValueOrDie(read.Step()));
+  CHECK(read.ColumnText(0) == "row2");
+  CHECK(read.ColumnBlob(1) == absl::string_view("\0x", 2));
+}
+
+TEST_CASE("Transaction rolls back unless committed", "[sqlite]") {
+  TempDir dir;
+  Database db = ValueOrDie(Database::Open(dir.File("a.db")));
+  NTMIS_ASSERT_OK(db.Exec("CREATE TABLE t(a INTEGER)"));
+  {
+    Transaction txn = ValueOrDie(Transaction::Begin(db));
+    NTMIS_ASSERT_OK(db.Exec("INSERT INTO t VALUES (1)"));
+  }
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 0);
+  {
+    Transaction txn = ValueOrDie(Transaction::Begin(db));
+    NTMIS_ASSERT_OK(db.Exec("INSERT INTO t VALUES (1)"));
+    NTMIS_ASSERT_OK(txn.Commit());
+  }
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 1);
+}
+
+TEST_CASE("Errors carry deliberate status codes", "[sqlite]") {
+  TempDir dir;
+  Database db = ValueOrDie(Database::Open(dir.File("a.db")));
+  NTMIS_ASSERT_OK(db.Exec("CREATE TABLE t(a INTEGER PRIMARY KEY)"));
+  NTMIS_ASSERT_OK(db.Exec("INSERT INTO t VALUES (1)"));
+  CHECK(absl::IsAlreadyExists(db.Exec("INSERT INTO t VALUES (1)")));
+  CHECK(!db.Prepare("SELECT nonsense FROM nowhere").ok());
+  CHECK(absl::IsNotFound(
+      Database::Open(dir.File("missing.db"), OpenOptions{.create = false}).status()));
+}
+
+TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]") {
+  TempDir dir;
+  std::vector<std::string> v1 = {"CREATE TABLE a(x)"};
+  std::vector<std::string> v2 = {"CREATE TABLE a(x)", "CREATE TABLE b(y)"};
+  {
+    Database db = ValueOrDie(Database::Open(dir.File("m.db")));
+    NTMIS_ASSERT_OK(Migrate(db, v1));
+    NTMIS_ASSERT_OK(Migrate(db, v1));  // idempotent
+    NTMIS_ASSERT_OK(Migrate(db, v2));
+    CHECK(ValueOrDie(db.QueryInt("PRAGMA user_version")) == 2);
+    CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE name='b'")) == 1);
+  }
+  Database db = ValueOrDie(Database::Open(dir.File("m.db")));
+  CHECK(absl::IsFailedPrecondition(Migrate(db, v1)));
+}
+
+}  // namespace
+}  // namespace ntmis::sql

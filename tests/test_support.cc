@@ -1,0 +1,185 @@
+#include "tests/test_support.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/crypto.h"
+#include "common/teacher_number.h"
+#include "common/pki.h"
+#include "common/tls.h"
+#include "provincial/accounts.h"
+#include "provincial/generator.h"
+#include "provincial/units.h"
+
+namespace ntmis::testing {
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "ntmis-test-XXXXXX").string();
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+TestPki::TestPki(const std::string& dir, const std::string& org) : ca_dir_(dir + "/ca") {
+  absl::Status s = pki::InitCa(ca_dir_, org);
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+}
+
+v1::TlsFiles TestPki::For(const PeerIdentity& identity) {
+  auto it = issued_.find(identity.Uri());
+  if (it != issued_.end()) return it->second;
+  std::string prefix = absl::StrCat(ca_dir_, "/issued-", issued_.size());
+  pki::IssueRequest request{identity, "", {"localhost"}, {"127.0.0.1", "::1"}};
+  absl::Status s = pki::Issue(ca_dir_, request, prefix);
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+  v1::TlsFiles tls;
+  tls.set_ca_cert(ca_cert());
+  tls.set_cert(prefix + ".crt");
+  tls.set_key(prefix + ".key");
+  issued_[identity.Uri()] = tls;
+  return tls;
+}
+
+v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant) {
+  v1::TeacherRecord r;
+  r.set_teacher_number(MintTeacherNumber(province, n));
+  r.set_province(static_cast<v1::Province>(province));
+  r.set_name("测试教师");
+  r.set_gender(variant % 2 == 0 ? v1::GENDER_FEMALE : v1::GENDER_MALE);
+  r.set_birth_date("1985-06-15");
+  r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
+  r.set_id_hash(crypto::Sha256(absl::StrCat(province, "-", n)));
+  r.set_ethnicity(variant % 3 == 0 ? v1::ETHNICITY_HAN : v1::ETHNICITY_HUI);
+  r.set_nationality("CHN");
+  r.set_political_status(v1::POLITICAL_STATUS_MASSES);
+  r.set_hire_date("2008-09-01");
+  r.set_employment_type(v1::EMPLOYMENT_TYPE_ESTABLISHED);
+  r.set_status(v1::IN_SERVICE_STATUS_IN_POST);
+  std::string city = absl::StrFormat("%02d%02d", province, 1 + variant % 2);
+  r.set_city_code(city);
+  r.set_county_code(absl::StrFormat("%s%02d", city, 1 + variant % 3));
+  r.set_school_code(r.county_code() + "0001");
+  r.set_school_category(variant % 4 == 0 ? v1::SCHOOL_CATEGORY_KINDERGARTEN
+                                         : v1::SCHOOL_CATEGORY_PRIMARY_SECONDARY);
+  r.set_post_type(v1::POST_TYPE_FULL_TIME_TEACHER);
+  r.set_education(v1::EDUCATION_BACHELOR);
+  r.set_degree(v1::DEGREE_BACHELOR);
+  r.set_title(static_cast<v1::TitleLevel>(1 + variant % 5));
+  r.set_qualification(v1::QUALIFICATION_TYPE_PRIMARY);
+  return r;
+}
+
+Federation::Federation() : pki_(dir_.path()) {
+  national_config_.set_listen("localhost:0");
+  national_config_.set_data_dir(dir_.File("national"));
+  *national_config_.mutable_tls() = pki_.For(PeerIdentity::National());
+  StartNational();
+}
+
+Federation::~Federation() {
+  for (auto& [code, node] : nodes_) node->Shutdown(std::chrono::milliseconds(0));
+  if (national_) national_->Shutdown(std::chrono::milliseconds(0));
+}
+
+void Federation::StartNational() {
+  // Reuse the port after a restart so provinces' configs stay valid.
+  if (national_port_ != 0) national_config_.set_listen(absl::StrCat("localhost:", national_port_));
+  national_ = ValueOrDie(national::NationalServer::Start(national_config_));
+  national_port_ = national_->port();
+}
+
+void Federation::StopNational() {
+  national_->Shutdown(std::chrono::milliseconds(0));
+  national_.reset();
+}
+
+std::string Federation::national_address() const {
+  return absl::StrCat("localhost:", national_port_);
+}
+
+const v1::ProvincialConfig& Federation::AddProvince(const std::string& code) {
+  std::string dir = dir_.File("province-" + code);
+  std::filesystem::create_directories(dir);
+  v1::ProvincialConfig config;
+  config.set_province(code);
+  config.set_listen("localhost:0");
+  config.set_database(dir + "/province.db");
+  *config.mutable_tls() = pki_.For(PeerIdentity::Province(code));
+  config.set_national_address(national_address());
+  config.set_id_hash_key(pki_.id_hash_key());
+  config.set_pii_key(dir + "/pii.key");
+  config.set_rpc_deadline_seconds(30);
+  if (auto s = crypto::CreateKeyFile(config.pii_key()); !s.ok())
+    throw std::runtime_error(s.ToString());
+  {
+    provincial::Store store = ValueOrDie(provincial::Store::Open(config.database(), true));
+    if (auto s = store.SetProvince(code); !s.ok()) throw std::runtime_error(s.ToString());
+    if (auto s = provincial::EnsureProvinceUnit(store, code); !s.ok())
+      throw std::runtime_error(s.ToString());
+    provincial::Accounts accounts(store);
+    ValueOrDie(accounts.Create("admin", code, provincial::Role::kSysAdmin, kAdminPassword,
+                               false));
+  }
+  nodes_[code] = ValueOrDie(provincial::ProvincialNode::Start(config));
+  provinces_[code] = config;
+  return provinces_[code];
+}
+
+std::string Federation::province_address(const std::string& code) const {
+  return absl::StrCat("localhost:", nodes_.at(code)->port());
+}
+
+std::unique_ptr<provincial::ApiClient> Federation::Admin(const std::string& code) {
+  auto client = ValueOrDie(provincial::ApiClient::Connect(province_address(code),
+                                                          pki_.ca_cert()));
+  absl::Status s = client->Login("admin", kAdminPassword);
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+  return client;
+}
+
+std::string Federation::LoadSynthetic(const std::string& code, uint64_t count,
+                                      uint64_t seed) {
+  provincial::SyntheticProvince gen(std::stoi(code), count, seed);
+  std::string csv;
+  gen.WriteTeachersCsv([&csv](const std::string& chunk) { csv += chunk; });
+  auto admin = Admin(code);
+  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
+  if (units.problems_total() != 0) throw std::runtime_error(units.problems(0).rule());
+  auto teachers = ValueOrDie(admin->ImportData(provincial::ImportTarget::kTeachers, csv, false));
+  if (teachers.rows_applied() != count)
+    throw std::runtime_error(absl::StrCat("applied ", teachers.rows_applied(), " of ", count));
+  return csv;
+}
+
+absl::StatusOr<provincial::SyncReport> Federation::Sync(const std::string& code,
+                                                        provincial::SyncOptions options) {
+  const auto& config = provinces_.at(code);
+  auto store = provincial::Store::Open(config.database());
+  if (!store.ok()) return store.status();
+  auto client = provincial::MakeSyncClient(config, std::move(options));
+  if (!client.ok()) return client.status();
+  return (*client)->RunOnce(*store);
+}
+
+std::shared_ptr<grpc::Channel> Federation::ChannelAs(const v1::TlsFiles& tls) {
+  return MakeChannel(national_address(), ValueOrDie(MakeChannelCredentials(tls)));
+}
+
+std::unique_ptr<v1::NationalQuery::Stub> Federation::QueryStub(const PeerIdentity& as) {
+  return v1::NationalQuery::NewStub(ChannelAs(pki_.For(as)));
+}
+
+std::unique_ptr<v1::NationalSync::Stub> Federation::SyncStub(const PeerIdentity& as) {
+  return v1::NationalSync::NewStub(ChannelAs(pki_.For(as)));
+}
+
+}  // namespace ntmis::testing
