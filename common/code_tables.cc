@@ -71,7 +71,10 @@ absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
 bool CodeTable::Contains(int value) const { return labels_.contains(value); }
 
 std::string CodeTable::Code(int value) const {
-  return absl::StrFormat("%0*d", width_, value);
+  std::string digits = absl::StrCat(value);
+  return digits.size() >= static_cast<size_t>(width_)
+             ? digits
+             : std::string(width_ - digits.size(), '0') + digits;
 }
 
 std::string CodeTable::Label(int value) const {

@@ -23,7 +23,8 @@ class CodeTable {
   static const CodeTable& For(const google::protobuf::EnumDescriptor* descriptor);
   template <typename Enum>
   static const CodeTable& Of() {
-    return For(google::protobuf::GetEnumDescriptor<Enum>());
+    static const CodeTable& table = For(google::protobuf::GetEnumDescriptor<Enum>());
+    return table;
   }
 
   // Accepts the numeric code (leading zeros allowed) or the official label.

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -63,12 +62,7 @@ std::string Sha256(absl::string_view data) {
 }
 
 std::string HmacSha256(absl::string_view key, absl::string_view data) {
-  std::string out(32, '\0');
-  unsigned int len = 32;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-       reinterpret_cast<unsigned char*>(out.data()), &len);
-  return out;
+  return Hmac(key).Sign(data);
 }
 
 std::string HexEncode(absl::string_view bytes) {
@@ -101,24 +95,8 @@ absl::StatusOr<std::string> HexDecode(absl::string_view hex) {
 }
 
 absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext) {
-  if (key.size() != 32) return absl::InvalidArgumentError("key must be 32 bytes");
-  std::string out = RandomBytes(kNonceSize);
-  out.resize(kNonceSize + plaintext.size() + kTagSize);
-  auto* o = reinterpret_cast<unsigned char*>(out.data());
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  int len = 0;
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         reinterpret_cast<const unsigned char*>(key.data()), o) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), o + kNonceSize, &len,
-                        reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        static_cast<int>(plaintext.size())) != 1 ||
-      EVP_EncryptFinal_ex(ctx.get(), o + kNonceSize + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
-                          o + kNonceSize + plaintext.size()) != 1) {
-    return absl::InternalError("AES-GCM encryption failed");
-  }
-  return out;
+  ASSIGN_OR_RETURN(std::unique_ptr<Sealer> sealer, Sealer::Create(key));
+  return sealer->Seal(plaintext);
 }
 
 absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed) {
@@ -140,6 +118,90 @@ absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed
       EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len,
                           &len) != 1) {
     return absl::DataLossError("sealed value fails authentication");
+  }
+  return out;
+}
+
+struct Hmac::Contexts {
+  EVP_MD_CTX* inner = EVP_MD_CTX_new();
+  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+  EVP_MD_CTX* work = EVP_MD_CTX_new();
+  ~Contexts() {
+    EVP_MD_CTX_free(inner);
+    EVP_MD_CTX_free(outer);
+    EVP_MD_CTX_free(work);
+  }
+};
+
+// RFC 2104: H((K ^ opad) || H((K ^ ipad) || m)), with both pad blocks
+// absorbed once into saved digest states.
+Hmac::Hmac(absl::string_view key) : ctx_(std::make_unique<Contexts>()) {
+  std::string block(64, '\0');
+  std::string k = key.size() > 64 ? Sha256(key) : std::string(key);
+  std::copy(k.begin(), k.end(), block.begin());
+  std::string ipad = block, opad = block;
+  for (size_t i = 0; i < 64; ++i) {
+    ipad[i] = static_cast<char>(ipad[i] ^ 0x36);
+    opad[i] = static_cast<char>(opad[i] ^ 0x5c);
+  }
+  EVP_DigestInit_ex(ctx_->inner, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx_->inner, ipad.data(), ipad.size());
+  EVP_DigestInit_ex(ctx_->outer, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx_->outer, opad.data(), opad.size());
+}
+
+Hmac::~Hmac() = default;
+
+std::string Hmac::Sign(absl::string_view data) {
+  unsigned char inner[32];
+  std::string out(32, '\0');
+  unsigned int len = 0;
+  EVP_MD_CTX_copy_ex(ctx_->work, ctx_->inner);
+  EVP_DigestUpdate(ctx_->work, data.data(), data.size());
+  EVP_DigestFinal_ex(ctx_->work, inner, &len);
+  EVP_MD_CTX_copy_ex(ctx_->work, ctx_->outer);
+  EVP_DigestUpdate(ctx_->work, inner, sizeof(inner));
+  EVP_DigestFinal_ex(ctx_->work, reinterpret_cast<unsigned char*>(out.data()), &len);
+  return out;
+}
+
+struct Sealer::Context {
+  CipherCtx cipher{EVP_CIPHER_CTX_new()};
+};
+
+absl::StatusOr<std::unique_ptr<Sealer>> Sealer::Create(absl::string_view key) {
+  if (key.size() != 32) return absl::InvalidArgumentError("key must be 32 bytes");
+  std::unique_ptr<Sealer> sealer(new Sealer());
+  sealer->ctx_ = std::make_unique<Context>();
+  sealer->prefix_ = RandomBytes(8);
+  if (!sealer->ctx_->cipher ||
+      EVP_EncryptInit_ex(sealer->ctx_->cipher.get(), EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(key.data()), nullptr) != 1) {
+    return absl::InternalError("AES-GCM key setup failed");
+  }
+  return sealer;
+}
+
+Sealer::~Sealer() = default;
+
+absl::StatusOr<std::string> Sealer::Seal(absl::string_view plaintext) {
+  if (counter_ == UINT32_MAX) return absl::ResourceExhaustedError("nonce space used up");
+  ++counter_;
+  std::string out = prefix_;
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((counter_ >> shift) & 0xff));
+  out.resize(kNonceSize + plaintext.size() + kTagSize);
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  EVP_CIPHER_CTX* c = ctx_->cipher.get();
+  int len = 0;
+  if (EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, o) != 1 ||
+      EVP_EncryptUpdate(c, o + kNonceSize, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
+                        static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(c, o + kNonceSize + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, kTagSize,
+                          o + kNonceSize + plaintext.size()) != 1) {
+    return absl::InternalError("AES-GCM encryption failed");
   }
   return out;
 }

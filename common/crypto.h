@@ -3,6 +3,8 @@
 #ifndef NTMIS_COMMON_CRYPTO_H_
 #define NTMIS_COMMON_CRYPTO_H_
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -20,6 +22,39 @@ absl::StatusOr<std::string> HexDecode(absl::string_view hex);
 absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext);
 // DATA_LOSS when the ciphertext was altered or the key is wrong.
 absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed);
+
+// HMAC-SHA256 under one key, with the key schedule done once: for hashing
+// many values (ID-card numbers in an import). Not thread-safe.
+class Hmac {
+ public:
+  explicit Hmac(absl::string_view key);
+  ~Hmac();
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+  std::string Sign(absl::string_view data);  // equals HmacSha256(key, data)
+
+ private:
+  struct Contexts;
+  std::unique_ptr<Contexts> ctx_;
+};
+
+// AES-256-GCM under one key with the key schedule done once; output as Seal().
+// Nonces are a random 8-byte prefix per Sealer plus a 4-byte counter, so
+// they never repeat within a Sealer (at most 2^32 values) and collide
+// across Sealers only by chance of 2^-64. Not thread-safe.
+class Sealer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Sealer>> Create(absl::string_view key);
+  ~Sealer();
+  absl::StatusOr<std::string> Seal(absl::string_view plaintext);
+
+ private:
+  Sealer() = default;
+  struct Context;
+  std::unique_ptr<Context> ctx_;
+  std::string prefix_;
+  uint32_t counter_ = 0;
+};
 
 // "scrypt$N$r$p$<salt hex>$<hash hex>", with a fresh 16-byte salt.
 absl::StatusOr<std::string> HashPassword(absl::string_view password);

@@ -7,7 +7,17 @@
 namespace ntmis {
 
 std::string Date::ToString() const {
-  return absl::StrFormat("%04d-%02d-%02d", year, month, day);
+  // Hand-formatted: this runs for every imported and synced record.
+  char out[10];
+  auto put = [&out](int at, int width, int value) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, year);
+  out[4] = '-';
+  put(5, 2, month);
+  out[7] = '-';
+  put(8, 2, day);
+  return std::string(out, sizeof(out));
 }
 
 int Date::Compare(const Date& other) const {

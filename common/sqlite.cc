@@ -188,6 +188,11 @@ absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
   return Transaction(&db);
 }
 
+absl::StatusOr<Transaction> Transaction::BeginRead(Database& db) {
+  RETURN_IF_ERROR(db.Exec("BEGIN DEFERRED"));
+  return Transaction(&db);
+}
+
 Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_) {
   other.db_ = nullptr;
 }

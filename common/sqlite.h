@@ -126,6 +126,8 @@ class Database {
 class Transaction {
  public:
   static absl::StatusOr<Transaction> Begin(Database& db);
+  // A deferred transaction, for consistent reads without the write lock.
+  static absl::StatusOr<Transaction> BeginRead(Database& db);
   Transaction(Transaction&& other) noexcept;
   Transaction& operator=(Transaction&&) = delete;
   ~Transaction();

@@ -19,7 +19,10 @@ char CheckDigit(absl::string_view digits) {
 }  // namespace
 
 std::string MintTeacherNumber(int province, uint64_t sequence) {
-  std::string body = absl::StrFormat("%02d%09d", province, sequence);
+  std::string body(11, '0');
+  for (int i = 10; i >= 2; --i, sequence /= 10) body[i] = static_cast<char>('0' + sequence % 10);
+  body[0] = static_cast<char>('0' + province / 10 % 10);
+  body[1] = static_cast<char>('0' + province % 10);
   return body + CheckDigit(body);
 }
 

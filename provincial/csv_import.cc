@@ -95,6 +95,8 @@ absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
       problems.Add("", absl::StrCat(record.fields.size(), " fields"),
                    absl::StrCat("every row has ", index_.size(),
                                 " fields, like the header"));
+    } else if (absl::Status begun = BeginBatch(); !begun.ok()) {
+      return begun;
     } else if (handler_.Stage(record.fields, index_, problems)) {
       report_.set_rows_valid(report_.rows_valid() + 1);
       if (++staged_ >= options_.batch_rows) RETURN_IF_ERROR(FlushBatch());
@@ -104,22 +106,31 @@ absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
   return absl::OkStatus();
 }
 
+absl::Status CsvImport::BeginBatch() {
+  if (batch_txn_) return absl::OkStatus();
+  ASSIGN_OR_RETURN(sql::Transaction txn, options_.dry_run
+                                             ? sql::Transaction::BeginRead(store_.db())
+                                             : sql::Transaction::Begin(store_.db()));
+  batch_txn_.emplace(std::move(txn));
+  return absl::OkStatus();
+}
+
 absl::Status CsvImport::FlushBatch() {
-  if (staged_ == 0) return absl::OkStatus();
-  if (options_.dry_run) {
+  absl::Status status = absl::OkStatus();
+  if (options_.dry_run || staged_ == 0) {
     handler_.Discard();
   } else {
-    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-    absl::Status flushed = handler_.Flush(store_);
-    if (!flushed.ok()) {
+    status = handler_.Flush(store_);
+    if (status.ok()) status = batch_txn_->Commit();
+    if (status.ok()) {
+      report_.set_rows_applied(report_.rows_applied() + staged_);
+    } else {
       handler_.Discard();
-      return flushed;
     }
-    RETURN_IF_ERROR(txn.Commit());
-    report_.set_rows_applied(report_.rows_applied() + staged_);
   }
+  batch_txn_.reset();  // rolls back whatever did not commit
   staged_ = 0;
-  return absl::OkStatus();
+  return status;
 }
 
 absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
@@ -135,6 +146,7 @@ absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
     staged_ = 0;
   }
   RETURN_IF_ERROR(FlushBatch());
+
   return report_;
 }
 

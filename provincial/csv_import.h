@@ -6,6 +6,7 @@
 #define NTMIS_PROVINCIAL_CSV_IMPORT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ class CsvImport {
   absl::Status Drain();
   absl::Status ProcessRecord(const CsvRecord& record);
   absl::Status FlushBatch();
+  // Rows are staged and flushed inside one transaction per batch, so the
+  // handlers' look-ups do not take and release locks row by row: a write
+  // transaction for a real import, a read transaction for a dry run.
+  absl::Status BeginBatch();
   void Report(v1::ImportProblem problem);
 
   Store& store_;
@@ -85,6 +90,7 @@ class CsvImport {
   bool header_seen_ = false;
   bool fatal_ = false;
   size_t staged_ = 0;
+  std::optional<sql::Transaction> batch_txn_;
   v1::ImportReport report_;
 };
 

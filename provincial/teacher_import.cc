@@ -13,7 +13,8 @@ namespace ntmis::provincial {
 
 absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
     Store& store, IdKeys keys) {
-  std::unique_ptr<TeacherRowHandler> h(new TeacherRowHandler(std::move(keys)));
+  ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer, crypto::Sealer::Create(keys.seal_key));
+  std::unique_ptr<TeacherRowHandler> h(new TeacherRowHandler(keys, std::move(sealer)));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   (void)absl::SimpleAtoi(province, &h->province_);
   ASSIGN_OR_RETURN(h->schools_, LoadSchools(store));
@@ -28,7 +29,7 @@ const std::vector<std::string>& TeacherRowHandler::columns() const {
 
 bool TeacherRowHandler::Stage(const std::vector<std::string>& fields,
                               const ColumnIndex& index, RowProblems& problems) {
-  if (!ParseTeacherRow(fields, index, province_, schools_, keys_, &parsed_, problems))
+  if (!ParseTeacherRow(fields, index, province_, schools_, id_hasher_, &parsed_, problems))
     return false;
   const std::string& hash = parsed_.record.id_hash();
   std::string masked = MaskIdCard(parsed_.id_card);
@@ -51,7 +52,7 @@ bool TeacherRowHandler::Stage(const std::vector<std::string>& fields,
                             : std::string(found.status().message()));
     return false;
   }
-  auto sealed = crypto::Seal(keys_.seal_key, parsed_.id_card);
+  auto sealed = sealer_->Seal(parsed_.id_card);
   if (!sealed.ok()) {
     problems.Add("id_card_number", masked, std::string(sealed.status().message()));
     return false;

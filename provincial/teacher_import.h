@@ -32,9 +32,11 @@ class TeacherRowHandler final : public RowHandler {
     v1::TeacherRecord record;
     std::string id_sealed;
   };
-  explicit TeacherRowHandler(IdKeys keys) : keys_(std::move(keys)) {}
+  TeacherRowHandler(const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer)
+      : id_hasher_(keys.hash_key), sealer_(std::move(sealer)) {}
 
-  IdKeys keys_;
+  crypto::Hmac id_hasher_;
+  std::unique_ptr<crypto::Sealer> sealer_;
   int province_ = 0;
   absl::flat_hash_map<std::string, SchoolPlace> schools_;
   absl::flat_hash_map<std::string, uint64_t> seen_in_file_;  // id_hash -> row

@@ -64,7 +64,7 @@ class RowReader {
 bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
                      int province,
                      const absl::flat_hash_map<std::string, SchoolPlace>& schools,
-                     const IdKeys& keys, ParsedTeacher* out, RowProblems& problems) {
+                     crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems) {
   RowReader row(fields, index, problems);
   v1::TeacherRecord& r = out->record;
   r.Clear();
@@ -89,7 +89,7 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
                    "must agree with ID-card digit 17 (odd male, even female)");
   }
   r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
-  r.set_id_hash(crypto::HmacSha256(keys.hash_key, out->id_card));
+  r.set_id_hash(id_hasher.Sign(out->id_card));
 
   r.set_ethnicity(row.Code<v1::Ethnicity>("ethnicity"));
   std::string nationality = absl::AsciiStrToUpper(row.Text("nationality"));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/crypto.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/csv_import.h"
 #include "provincial/units.h"
@@ -30,11 +31,11 @@ struct ParsedTeacher {
 };
 
 // Parses and checks one row. On failure adds one problem per bad field and
-// returns false. `province` is the node's two-digit code.
+// returns false. `province` is the node's code; `id_hasher` keys id_hash.
 bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
                      int province,
                      const absl::flat_hash_map<std::string, SchoolPlace>& schools,
-                     const IdKeys& keys, ParsedTeacher* out, RowProblems& problems);
+                     crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems);
 
 }  // namespace ntmis::provincial
 

@@ -1,0 +1,93 @@
+// Benchmark: importing N teachers through the provincial API and a full sync
+// of them to the national node, each against sqlite3's own `.import` of the
+// same CSV into an unindexed table, measured in the same run.
+//
+//   ntmis_import_sync_bench [--teachers N] [--dir DIR]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "provincial/generator.h"
+#include "tests/test_support.h"
+
+namespace ntmis::testing {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+long PeakRssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+  return 0;
+}
+
+int Run(uint64_t teachers) {
+  Federation f;
+  const std::string csv_path = f.dir().File("teachers.csv");
+  provincial::SyntheticProvince gen(44, teachers, 2026);
+  {
+    std::ofstream out(csv_path, std::ios::binary);
+    gen.WriteTeachersCsv([&out](const std::string& chunk) { out << chunk; });
+  }
+  std::cout << "teachers: " << teachers << "\n";
+
+  // Baseline: sqlite3's .import into an unindexed table (file database, WAL
+  // off, defaults) — the cheapest way SQLite itself gets these rows in.
+  std::string baseline_db = f.dir().File("baseline.db");
+  std::string command = absl::StrCat("sqlite3 ", baseline_db, " '.mode csv' '.import ",
+                                     csv_path, " teachers'");
+  auto t0 = std::chrono::steady_clock::now();
+  if (std::system(command.c_str()) != 0) {
+    std::cerr << "sqlite3 .import failed (is sqlite3 installed?)\n";
+    return 1;
+  }
+  double baseline = Seconds(t0);
+
+  f.AddProvince("44");
+  auto admin = f.Admin("44");
+  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
+  t0 = std::chrono::steady_clock::now();
+  auto report = ValueOrDie(admin->ImportFile(provincial::ImportTarget::kTeachers, csv_path, false));
+  double import = Seconds(t0);
+  if (report.rows_applied() != teachers) {
+    std::cerr << "import applied " << report.rows_applied() << " of " << teachers << "\n";
+    return 1;
+  }
+  t0 = std::chrono::steady_clock::now();
+  auto sync = ValueOrDie(f.Sync("44"));
+  double sync_s = Seconds(t0);
+  if (sync.applied != teachers) {
+    std::cerr << "sync applied " << sync.applied << " of " << teachers << "\n";
+    return 1;
+  }
+
+  std::cout << absl::StrFormat(
+      "%-34s %9s %12s %14s\n%-34s %9.2f %12.0f %14s\n%-34s %9.2f %12.0f %14.2f\n"
+      "%-34s %9.2f %12.0f %14.2f\n",
+      "step", "seconds", "rows/s", "x .import time",
+      "sqlite3 .import (baseline)", baseline, teachers / baseline, "1.00",
+      "import through the API", import, teachers / import, import / baseline,
+      "full sync to the national node", sync_s, teachers / sync_s, sync_s / baseline);
+  std::cout << "peak RSS of this process (both nodes in-process): " << PeakRssKiB() / 1024
+            << " MiB\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace ntmis::testing
+
+int main(int argc, char** argv) {
+  uint64_t teachers = 1000000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--teachers") teachers = std::strtoull(argv[i + 1], nullptr, 10);
+  }
+  return ntmis::testing::Run(teachers);
+}

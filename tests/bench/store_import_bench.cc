@@ -1,0 +1,25 @@
+// Where import time goes: the teacher import straight into a province
+// store (no network), dry run (parse + validate + look-ups) and real
+// (plus inserts and outbox), for N generated rows.
+//
+//   ntmis_store_import_bench [N]
+#include <chrono>
+#include <iostream>
+
+#include "tests/import_support.h"
+
+int main(int argc, char** argv) {
+  using namespace ntmis::testing;
+  int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  TempDir dir;
+  auto store = ProvinceWithUnits(dir.File("p.db"), 44, n, 1);
+  std::string csv = SyntheticTeachers(44, n, 1);
+  for (bool dry : {true, false}) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto report = ImportTeachers(store, csv, dry);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << (dry ? "dry run " : "import  ") << report.rows_valid() << " rows: " << s
+              << " s, " << static_cast<int>(n / s) << " rows/s\n";
+  }
+  return 0;
+}
