@@ -52,14 +52,23 @@ bool IsValidUtf8(absl::string_view text) { return ValidUtf8Prefix(text) == text.
 
 Encoding DetectEncoding(absl::string_view sample, bool complete) {
   if (absl::StartsWith(sample, kUtf8Bom)) return Encoding::kUtf8;
-  size_t valid = ValidUtf8Prefix(sample);
-  if (valid == sample.size()) return Encoding::kUtf8;
-  if (!complete && sample.size() - valid < 4) {
-    // Only a sequence cut by the sample's end: fine if it is a lead byte.
-    unsigned char c = static_cast<unsigned char>(sample[valid]);
-    if (c >= 0xC2 && c <= 0xF4) return Encoding::kUtf8;
+  // Count well-formed multi-byte UTF-8 characters and bytes that cannot be
+  // UTF-8. GB18030 text almost never forms the former; a UTF-8 file with a
+  // stray row from elsewhere has far more of them than of the latter (and
+  // that row is then reported on its own).
+  size_t good = 0, bad = 0, i = 0;
+  while (i < sample.size()) {
+    size_t valid = ValidUtf8Prefix(sample.substr(i));
+    for (size_t k = i; k < i + valid; ++k)
+      good += (static_cast<unsigned char>(sample[k]) & 0xC0) == 0xC0;
+    i += valid;
+    if (i >= sample.size()) break;
+    unsigned char c = static_cast<unsigned char>(sample[i]);
+    if (!complete && sample.size() - i < 4 && c >= 0xC2 && c <= 0xF4) break;  // cut off
+    ++bad;
+    ++i;
   }
-  return Encoding::kGb18030;
+  return bad == 0 || good >= 10 * bad ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
 Utf8Decoder::Utf8Decoder(Encoding encoding) : encoding_(encoding) {

@@ -17,8 +17,9 @@ const char* EncodingName(Encoding encoding);
 
 bool IsValidUtf8(absl::string_view text);
 
-// UTF-8 if `sample` (the start of a file) is valid UTF-8, allowing a
-// multi-byte sequence cut at its end unless `complete`; GB18030 otherwise.
+// UTF-8 if `sample` (the start of a file) is UTF-8 but for a few stray bytes
+// (a multi-byte sequence cut at its end is fine unless `complete`); GB18030
+// otherwise.
 Encoding DetectEncoding(absl::string_view sample, bool complete);
 
 // Streams a file's bytes to UTF-8: strips a UTF-8 BOM, converts GB18030 with

@@ -1,5 +1,7 @@
 #include "provincial/csv_import.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -8,6 +10,7 @@
 namespace ntmis::provincial {
 namespace {
 constexpr size_t kDetectBytes = 64 << 10;
+constexpr size_t kQueueChunks = 8;
 }  // namespace
 
 void RowProblems::Add(std::string column, std::string value, std::string rule) {
@@ -20,7 +23,18 @@ void RowProblems::Add(std::string column, std::string value, std::string rule) {
 }
 
 CsvImport::CsvImport(Store& store, RowHandler& handler, ImportOptions options)
-    : store_(store), handler_(handler), options_(options) {}
+    : store_(store), handler_(handler), options_(options),
+      writer_([this] { WriterLoop(); }) {}
+
+CsvImport::~CsvImport() {
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+    abort_ = true;  // no-op after Finish(); otherwise nothing more is committed
+    queue_.clear();
+  }
+  if (writer_.joinable()) writer_.join();
+}
 
 void CsvImport::Report(v1::ImportProblem problem) {
   report_.set_problems_total(report_.problems_total() + 1);
@@ -60,26 +74,30 @@ absl::Status CsvImport::Drain() {
   while (!fatal_ && reader_.Next(&record) == CsvReader::Result::kRecord) {
     RETURN_IF_ERROR(ProcessRecord(record));
   }
-  return absl::OkStatus();
+  return HandOff(/*force=*/false);
 }
 
 absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
   RowProblems problems(record.row);
+  const auto& expected = handler_.columns();
   if (!header_seen_) {
     header_seen_ = true;
-    const auto& expected = handler_.columns();
+    index_.assign(expected.size(), SIZE_MAX);
     for (size_t i = 0; i < record.fields.size(); ++i) {
       std::string name(absl::StripAsciiWhitespace(record.fields[i]));
-      if (std::find(expected.begin(), expected.end(), name) == expected.end()) {
+      auto it = std::find(expected.begin(), expected.end(), name);
+      if (it == expected.end()) {
         problems.Add(name, name, absl::StrCat("unknown column; the template has: ",
                                               absl::StrJoin(expected, ",")));
-      } else if (!index_.emplace(name, i).second) {
+      } else if (size_t& pos = index_[it - expected.begin()]; pos != SIZE_MAX) {
         problems.Add(name, name, "column appears twice");
+      } else {
+        pos = i;
       }
     }
-    for (const auto& name : expected) {
-      if (!index_.contains(name))
-        problems.Add(name, "", "required column is missing from the header");
+    for (size_t c = 0; c < expected.size(); ++c) {
+      if (index_[c] == SIZE_MAX)
+        problems.Add(expected[c], "", "required column is missing from the header");
     }
     if (!problems.empty()) fatal_ = true;
   } else {
@@ -89,64 +107,133 @@ absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
     if (!record.error.empty()) {
       problems.Add("", "", absl::StrCat("CSV quoting: ", record.error));
     } else if (!utf8) {
-      problems.Add("", "", absl::StrCat("row is not valid ",
-                                        report_.encoding(), " text"));
-    } else if (record.fields.size() != index_.size()) {
+      problems.Add("", "", absl::StrCat("row is not valid ", report_.encoding(), " text"));
+    } else if (record.fields.size() != expected.size()) {
       problems.Add("", absl::StrCat(record.fields.size(), " fields"),
-                   absl::StrCat("every row has ", index_.size(),
+                   absl::StrCat("every row has ", expected.size(),
                                 " fields, like the header"));
-    } else if (absl::Status begun = BeginBatch(); !begun.ok()) {
-      return begun;
-    } else if (handler_.Stage(record.fields, index_, problems)) {
+    } else if (handler_.Prepare(record.fields, index_, problems)) {
       report_.set_rows_valid(report_.rows_valid() + 1);
-      if (++staged_ >= options_.batch_rows) RETURN_IF_ERROR(FlushBatch());
+      if (++prepared_ >= options_.handoff_rows) RETURN_IF_ERROR(HandOff(/*force=*/true));
     }
   }
   for (auto& p : problems.problems()) Report(std::move(p));
   return absl::OkStatus();
 }
 
-absl::Status CsvImport::BeginBatch() {
-  if (batch_txn_) return absl::OkStatus();
-  ASSIGN_OR_RETURN(sql::Transaction txn, options_.dry_run
-                                             ? sql::Transaction::BeginRead(store_.db())
-                                             : sql::Transaction::Begin(store_.db()));
-  batch_txn_.emplace(std::move(txn));
+absl::Status CsvImport::HandOff(bool force) {
+  if (prepared_ == 0 || (!force && prepared_ < options_.handoff_rows)) {
+    absl::MutexLock lock(&mu_);
+    return writer_status_;
+  }
+  std::unique_ptr<PreparedRows> rows = handler_.TakePrepared();
+  prepared_ = 0;
+  absl::MutexLock lock(&mu_);
+  auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.size() < kQueueChunks || !writer_status_.ok();
+  };
+  mu_.Await(absl::Condition(&room));
+  if (!writer_status_.ok()) return writer_status_;
+  queue_.push_back(std::move(rows));
   return absl::OkStatus();
 }
 
-absl::Status CsvImport::FlushBatch() {
-  absl::Status status = absl::OkStatus();
-  if (options_.dry_run || staged_ == 0) {
-    handler_.Discard();
-  } else {
-    status = handler_.Flush(store_);
-    if (status.ok()) status = batch_txn_->Commit();
-    if (status.ok()) {
-      report_.set_rows_applied(report_.rows_applied() + staged_);
-    } else {
-      handler_.Discard();
+void CsvImport::WriterLoop() {
+  while (true) {
+    std::unique_ptr<PreparedRows> rows;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || closed_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) break;  // closed and drained
+      rows = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    absl::Status status = WriteChunk(*rows);
+    if (!status.ok()) {
+      batch_txn_.reset();
+      absl::MutexLock lock(&mu_);
+      writer_status_ = status;
+      queue_.clear();
+      return;
     }
   }
-  batch_txn_.reset();  // rolls back whatever did not commit
-  staged_ = 0;
-  return status;
+  bool abort;
+  {
+    absl::MutexLock lock(&mu_);
+    abort = abort_;
+  }
+  if (abort) {
+    batch_txn_.reset();
+    return;
+  }
+  absl::Status status = EndBatch();
+  if (!status.ok()) {
+    absl::MutexLock lock(&mu_);
+    writer_status_ = status;
+  }
+}
+
+absl::Status CsvImport::WriteChunk(PreparedRows& rows) {
+  if (!batch_txn_) {
+    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+    batch_txn_.emplace(std::move(txn));
+    batch_size_ = 0;
+    RETURN_IF_ERROR(handler_.BeginBatch(store_));
+  }
+  ASSIGN_OR_RETURN(uint64_t written, handler_.Write(store_, rows, &writer_problems_));
+  batch_size_ += written;
+  if (batch_size_ >= options_.batch_rows) return EndBatch();
+  return absl::OkStatus();
+}
+
+absl::Status CsvImport::EndBatch() {
+  if (!batch_txn_) return absl::OkStatus();
+  RETURN_IF_ERROR(handler_.EndBatch(store_));
+  if (!options_.dry_run) {
+    RETURN_IF_ERROR(batch_txn_->Commit());
+    written_ += batch_size_;
+  }
+  batch_txn_.reset();  // a dry run rolls back here
+  batch_size_ = 0;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
-  RETURN_IF_ERROR(Decode("", true));
-  if (!header_seen_ && !fatal_) {
+  absl::Status status = Decode("", true);
+  if (status.ok() && !header_seen_ && !fatal_) {
     RowProblems p(1);
     p.Add("", "", "the file is empty; the first line must be the template header");
     for (auto& problem : p.problems()) Report(std::move(problem));
     fatal_ = true;
   }
-  if (fatal_) {
-    handler_.Discard();
-    staged_ = 0;
+  if (status.ok() && !fatal_) status = HandOff(/*force=*/true);
+  {
+    absl::MutexLock lock(&mu_);
+    if (fatal_) {  // a broken file: nothing more is written
+      queue_.clear();
+      abort_ = true;
+    }
+    closed_ = true;
   }
-  RETURN_IF_ERROR(FlushBatch());
-
+  writer_.join();
+  RETURN_IF_ERROR(status);
+  {
+    absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(writer_status_);
+  }
+  // After a fatal problem (bad header, undecodable bytes), batches committed
+  // before it stay, whole; the open one was rolled back.
+  uint64_t refused = writer_problems_.size();
+  for (auto& p : writer_problems_) Report(std::move(p));
+  std::sort(report_.mutable_problems()->begin(), report_.mutable_problems()->end(),
+            [](const v1::ImportProblem& a, const v1::ImportProblem& b) {
+              return a.row() < b.row();
+            });
+  report_.set_rows_valid(report_.rows_valid() - std::min(report_.rows_valid(), refused));
+  report_.set_rows_applied(written_);
   return report_;
 }
 

@@ -4,22 +4,41 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
 #include "common/id_card.h"
 #include "common/status_macros.h"
 #include "common/teacher_number.h"
 
 namespace ntmis::provincial {
+namespace {
+
+// Field 1 (teacher_number, length-delimited) of a TeacherRecord: protobuf
+// parsers accept fields in any order, so tag + length + number prepended to
+// the rest of the serialized record is the whole record.
+std::string WithTeacherNumber(const std::string& number, const std::string& rest) {
+  std::string bytes;
+  bytes.reserve(2 + number.size() + rest.size());
+  bytes.push_back(static_cast<char>((1 << 3) | 2));
+  bytes.push_back(static_cast<char>(number.size()));
+  bytes += number;
+  bytes += rest;
+  return bytes;
+}
+
+}  // namespace
+
+struct TeacherRowHandler::Rows final : PreparedRows {
+  std::vector<Row> rows;
+  size_t size() const override { return rows.size(); }
+};
 
 absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
-    Store& store, IdKeys keys) {
-  ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer, crypto::Sealer::Create(keys.seal_key));
+    Store& store, const IdKeys& keys) {
+  ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer,
+                   crypto::Sealer::Create(keys.seal_key));
   std::unique_ptr<TeacherRowHandler> h(new TeacherRowHandler(keys, std::move(sealer)));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   (void)absl::SimpleAtoi(province, &h->province_);
   ASSIGN_OR_RETURN(h->schools_, LoadSchools(store));
-  ASSIGN_OR_RETURN(h->find_by_hash_,
-                   store.db().Prepare("SELECT teacher_number FROM teachers WHERE id_hash = ?"));
   return h;
 }
 
@@ -27,65 +46,86 @@ const std::vector<std::string>& TeacherRowHandler::columns() const {
   return TeacherTemplateColumns();
 }
 
-bool TeacherRowHandler::Stage(const std::vector<std::string>& fields,
-                              const ColumnIndex& index, RowProblems& problems) {
+bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
+                                const ColumnIndex& index, RowProblems& problems) {
   if (!ParseTeacherRow(fields, index, province_, schools_, id_hasher_, &parsed_, problems))
     return false;
-  const std::string& hash = parsed_.record.id_hash();
+  v1::TeacherRecord& record = parsed_.record;
   std::string masked = MaskIdCard(parsed_.id_card);
-  auto [it, inserted] = seen_in_file_.emplace(hash, problems.row());
+  auto [it, inserted] = rows_by_id_hash_.emplace(record.id_hash(), problems.row());
   if (!inserted) {
-    problems.Add("id_card_number", masked,
-                 absl::StrCat("duplicate: the same ID-card number is on row ",
-                              it->second, " of this file"));
-    return false;
-  }
-  find_by_hash_->BindBlob(1, hash);
-  auto found = find_by_hash_->Step();
-  std::string existing = found.ok() && *found ? find_by_hash_->ColumnText(0) : "";
-  find_by_hash_->Reset();
-  if (!found.ok() || !existing.empty()) {
-    seen_in_file_.erase(hash);
-    problems.Add("id_card_number", masked,
-                 found.ok() ? absl::StrCat("already registered as teacher ", existing,
-                                           " (one person, one number)")
-                            : std::string(found.status().message()));
+    problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
+                 absl::StrCat("duplicate: the same ID-card number is on row ", it->second,
+                              " of this file"));
     return false;
   }
   auto sealed = sealer_->Seal(parsed_.id_card);
   if (!sealed.ok()) {
-    problems.Add("id_card_number", masked, std::string(sealed.status().message()));
+    problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
+                 std::string(sealed.status().message()));
     return false;
   }
-  Staged staged{std::move(parsed_.record), std::move(*sealed)};
-  staged_.push_back(std::move(staged));
+  Row row{problems.row(), record.id_hash(), std::move(*sealed), std::move(masked),
+          record.school_code(), {}};
+  record.clear_teacher_number();  // minted by the writer
+  record.SerializeToString(&row.record_rest);
+  prepared_.push_back(std::move(row));
   return true;
 }
 
-absl::Status TeacherRowHandler::Flush(Store& store) {
-  ASSIGN_OR_RETURN(int64_t next, store.GetMetaInt("next_teacher_seq", 1));
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare(
-                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
-                       "school_code, state, record, version, updated_unix) "
-                       "VALUES (?, ?, ?, ?, 'effective', ?, 1, ?)"));
-  int64_t now = std::time(nullptr);
-  std::string bytes;
-  for (Staged& s : staged_) {
-    s.record.set_teacher_number(MintTeacherNumber(province_, next++));
-    s.record.SerializeToString(&bytes);
-    insert.Bind(1, s.record.teacher_number());
-    insert.BindBlob(2, s.record.id_hash());
-    insert.BindBlob(3, s.id_sealed);
-    insert.Bind(4, s.record.school_code());
-    insert.BindBlob(5, bytes);
-    insert.Bind(6, now);
-    RETURN_IF_ERROR(insert.Run());
-    RETURN_IF_ERROR(store.AppendOutbox(s.record.teacher_number(), OutboxOp::kUpsert));
+std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
+  auto rows = std::make_unique<Rows>();
+  rows->rows.swap(prepared_);
+  return rows;
+}
+
+absl::Status TeacherRowHandler::BeginBatch(Store& store) {
+  ASSIGN_OR_RETURN(next_sequence_, store.GetMetaInt("next_teacher_seq", 1));
+  if (!insert_) {
+    ASSIGN_OR_RETURN(insert_, store.db().Prepare(
+                                  "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
+                                  "school_code, state, record, version, updated_unix) "
+                                  "VALUES (?, ?, ?, ?, 'effective', ?, 1, ?) "
+                                  "ON CONFLICT(id_hash) DO NOTHING"));
+    ASSIGN_OR_RETURN(find_, store.db().Prepare(
+                                "SELECT teacher_number FROM teachers WHERE id_hash = ?"));
   }
-  RETURN_IF_ERROR(store.SetMeta("next_teacher_seq", absl::StrCat(next)));
-  staged_.clear();
   return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& prepared,
+                                                  std::vector<v1::ImportProblem>* problems) {
+  const int64_t now = std::time(nullptr);
+  uint64_t written = 0;
+  for (const Row& row : static_cast<Rows&>(prepared).rows) {
+    std::string number = MintTeacherNumber(province_, next_sequence_);
+    insert_->Bind(1, number).BindBlob(2, row.id_hash).BindBlob(3, row.id_sealed);
+    insert_->Bind(4, row.school_code).BindBlob(5, WithTeacherNumber(number, row.record_rest));
+    insert_->Bind(6, now);
+    RETURN_IF_ERROR(insert_->Run());
+    if (store.db().Changes() == 0) {  // the ID-card number is already registered
+      find_->BindBlob(1, row.id_hash);
+      ASSIGN_OR_RETURN(bool found, find_->Step());
+      std::string existing = found ? find_->ColumnText(0) : "?";
+      find_->Reset();
+      v1::ImportProblem p;
+      p.set_row(row.row);
+      p.set_column(TeacherTemplateColumns()[kIdCardNumber]);
+      p.set_value(row.id_masked);
+      p.set_rule(absl::StrCat("already registered as teacher ", existing,
+                              " (one person, one number)"));
+      problems->push_back(std::move(p));
+      continue;
+    }
+    RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert));
+    ++next_sequence_;
+    ++written;
+  }
+  return written;
+}
+
+absl::Status TeacherRowHandler::EndBatch(Store& store) {
+  return store.SetMeta("next_teacher_seq", absl::StrCat(next_sequence_));
 }
 
 }  // namespace ntmis::provincial

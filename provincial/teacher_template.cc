@@ -28,16 +28,16 @@ class RowReader {
             RowProblems& problems)
       : fields_(fields), index_(index), problems_(problems) {}
 
-  std::string Text(const char* column) const {
-    return std::string(absl::StripAsciiWhitespace(fields_[index_.at(column)]));
+  std::string Text(TeacherColumn column) const {
+    return std::string(absl::StripAsciiWhitespace(fields_[index_[column]]));
   }
 
   template <typename Enum>
-  Enum Code(const char* column) {
+  Enum Code(TeacherColumn column) {
     std::string value = Text(column);
     auto parsed = CodeTable::Of<Enum>().Parse(value);
     if (!parsed.ok()) {
-      problems_.Add(column, value,
+      problems_.Add(Name(column), value,
                     value.empty() ? absl::StrCat("required; allowed: ",
                                                  CodeTable::Of<Enum>().AllowedValues())
                                   : std::string(parsed.status().message()));
@@ -46,11 +46,15 @@ class RowReader {
     return static_cast<Enum>(*parsed);
   }
 
-  std::optional<Date> DateField(const char* column) {
+  std::optional<Date> DateField(TeacherColumn column) {
     std::string value = Text(column);
     std::optional<Date> date = ParseDate(value);
-    if (!date) problems_.Add(column, value, "required real date YYYY-MM-DD");
+    if (!date) problems_.Add(Name(column), value, "required real date YYYY-MM-DD");
     return date;
+  }
+
+  static const std::string& Name(TeacherColumn column) {
+    return TeacherTemplateColumns()[column];
   }
 
  private:
@@ -70,12 +74,12 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
   r.Clear();
   r.set_teacher_number(MintTeacherNumber(province, 0));  // placeholder
   r.set_province(static_cast<v1::Province>(province));
-  r.set_name(row.Text("name"));
-  r.set_gender(row.Code<v1::Gender>("gender"));
-  std::optional<Date> birth = row.DateField("birth_date");
+  r.set_name(row.Text(kName));
+  r.set_gender(row.Code<v1::Gender>(kGender));
+  std::optional<Date> birth = row.DateField(kBirthDate);
   if (birth) r.set_birth_date(birth->ToString());
 
-  out->id_card = absl::AsciiStrToUpper(row.Text("id_card_number"));
+  out->id_card = absl::AsciiStrToUpper(row.Text(kIdCardNumber));
   auto id = ParseIdCard(out->id_card);
   if (!id.ok()) {
     problems.Add("id_card_number", MaskIdCard(out->id_card),
@@ -85,22 +89,22 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
       problems.Add("birth_date", birth->ToString(),
                    "must equal the birth date in ID-card digits 7-14");
     if (r.gender() != 0 && id->gender != r.gender())
-      problems.Add("gender", row.Text("gender"),
+      problems.Add("gender", row.Text(kGender),
                    "must agree with ID-card digit 17 (odd male, even female)");
   }
   r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
   r.set_id_hash(id_hasher.Sign(out->id_card));
 
-  r.set_ethnicity(row.Code<v1::Ethnicity>("ethnicity"));
-  std::string nationality = absl::AsciiStrToUpper(row.Text("nationality"));
+  r.set_ethnicity(row.Code<v1::Ethnicity>(kEthnicity));
+  std::string nationality = absl::AsciiStrToUpper(row.Text(kNationality));
   r.set_nationality(nationality.empty() ? "CHN" : nationality);
-  r.set_political_status(row.Code<v1::PoliticalStatus>("political_status"));
-  std::optional<Date> hire = row.DateField("hire_date");
+  r.set_political_status(row.Code<v1::PoliticalStatus>(kPoliticalStatus));
+  std::optional<Date> hire = row.DateField(kHireDate);
   if (hire) r.set_hire_date(hire->ToString());
-  r.set_employment_type(row.Code<v1::EmploymentType>("employment_type"));
-  r.set_status(row.Code<v1::InServiceStatus>("status"));
+  r.set_employment_type(row.Code<v1::EmploymentType>(kEmploymentType));
+  r.set_status(row.Code<v1::InServiceStatus>(kStatus));
 
-  std::string school = row.Text("school_code");
+  std::string school = row.Text(kSchoolCode);
   auto place = schools.find(school);
   if (place == schools.end()) {
     problems.Add("school_code", school, "must be an open school of this province's unit tree");
@@ -110,11 +114,11 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
     r.set_county_code(place->second.county_code);
     r.set_school_category(place->second.category);
   }
-  r.set_post_type(row.Code<v1::PostType>("post_type"));
-  r.set_education(row.Code<v1::Education>("education"));
-  r.set_degree(row.Code<v1::Degree>("degree"));
-  r.set_title(row.Code<v1::TitleLevel>("title"));
-  r.set_qualification(row.Code<v1::QualificationType>("qualification"));
+  r.set_post_type(row.Code<v1::PostType>(kPostType));
+  r.set_education(row.Code<v1::Education>(kEducation));
+  r.set_degree(row.Code<v1::Degree>(kDegree));
+  r.set_title(row.Code<v1::TitleLevel>(kTitle));
+  r.set_qualification(row.Code<v1::QualificationType>(kQualification));
   if (!problems.empty()) return false;
 
   // The national rules on the assembled record (ranges, date order, ...).

@@ -18,6 +18,13 @@ namespace ntmis::provincial {
 // Header of the teacher template, in order.
 const std::vector<std::string>& TeacherTemplateColumns();
 
+// Positions in TeacherTemplateColumns().
+enum TeacherColumn {
+  kName, kGender, kBirthDate, kIdCardNumber, kEthnicity, kNationality,
+  kPoliticalStatus, kHireDate, kEmploymentType, kStatus, kSchoolCode, kPostType,
+  kEducation, kDegree, kTitle, kQualification
+};
+
 // Keys for the ID-card number: the federation's hash key and the node's
 // sealing key (both 32 bytes).
 struct IdKeys {

@@ -69,16 +69,25 @@ const std::vector<std::string>& UnitRowHandler::columns() const {
   return UnitTemplateColumns();
 }
 
-bool UnitRowHandler::Stage(const std::vector<std::string>& fields,
-                           const ColumnIndex& index, RowProblems& problems) {
-  auto field = [&](const char* name) {
-    return std::string(absl::StripAsciiWhitespace(fields[index.at(name)]));
+namespace {
+enum UnitColumn { kCode, kParentCode, kLevel, kName, kSchoolCategory };
+
+struct PreparedUnits final : PreparedRows {
+  std::vector<Unit> units;
+  size_t size() const override { return units.size(); }
+};
+}  // namespace
+
+bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
+                             const ColumnIndex& index, RowProblems& problems) {
+  auto field = [&](UnitColumn c) {
+    return std::string(absl::StripAsciiWhitespace(fields[index[c]]));
   };
   Unit unit;
-  unit.code = field("code");
-  unit.parent_code = field("parent_code");
-  unit.name = field("name");
-  std::string level = absl::AsciiStrToLower(field("level"));
+  unit.code = field(kCode);
+  unit.parent_code = field(kParentCode);
+  unit.name = field(kName);
+  std::string level = absl::AsciiStrToLower(field(kLevel));
   if (level == "city" || level == "2") {
     unit.level = UnitLevel::kCity;
   } else if (level == "county" || level == "3") {
@@ -111,7 +120,7 @@ bool UnitRowHandler::Stage(const std::vector<std::string>& fields,
   }
   if (unit.name.empty() || unit.name.size() > 200)
     problems.Add("name", unit.name, "required, at most 200 bytes");
-  std::string category = field("school_category");
+  std::string category = field(kSchoolCategory);
   if (unit.level == UnitLevel::kSchool) {
     auto parsed = CodeTable::Of<v1::SchoolCategory>().Parse(category);
     if (!parsed.ok()) {
@@ -124,15 +133,23 @@ bool UnitRowHandler::Stage(const std::vector<std::string>& fields,
   }
   if (!problems.empty()) return false;
   known_[unit.code] = unit.level;
-  staged_.push_back(std::move(unit));
+  prepared_.push_back(std::move(unit));
   return true;
 }
 
-absl::Status UnitRowHandler::Flush(Store& store) {
+std::unique_ptr<PreparedRows> UnitRowHandler::TakePrepared() {
+  auto rows = std::make_unique<PreparedUnits>();
+  rows->units.swap(prepared_);
+  return rows;
+}
+
+absl::StatusOr<uint64_t> UnitRowHandler::Write(Store& store, PreparedRows& rows,
+                                               std::vector<v1::ImportProblem>* problems) {
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store.db().Prepare("INSERT INTO units(code, parent_code, level, name, "
                                       "school_category) VALUES (?, ?, ?, ?, ?)"));
-  for (const Unit& u : staged_) {
+  const auto& units = static_cast<PreparedUnits&>(rows).units;
+  for (const Unit& u : units) {
     insert.BindAll(u.code, u.parent_code, static_cast<int>(u.level), u.name);
     if (u.level == UnitLevel::kSchool) {
       insert.Bind(5, static_cast<int>(u.school_category));
@@ -141,8 +158,7 @@ absl::Status UnitRowHandler::Flush(Store& store) {
     }
     RETURN_IF_ERROR(insert.Run());
   }
-  staged_.clear();
-  return absl::OkStatus();
+  return units.size();
 }
 
 }  // namespace ntmis::provincial

@@ -51,16 +51,17 @@ class UnitRowHandler final : public RowHandler {
   static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
 
   const std::vector<std::string>& columns() const override;
-  bool Stage(const std::vector<std::string>& fields, const ColumnIndex& index,
-             RowProblems& problems) override;
-  absl::Status Flush(Store& store) override;
-  void Discard() override { staged_.clear(); }
+  bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
+               RowProblems& problems) override;
+  std::unique_ptr<PreparedRows> TakePrepared() override;
+  absl::StatusOr<uint64_t> Write(Store& store, PreparedRows& rows,
+                                 std::vector<v1::ImportProblem>* problems) override;
 
  private:
   UnitRowHandler() = default;
   std::string province_;
-  absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and staged
-  std::vector<Unit> staged_;
+  absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and prepared
+  std::vector<Unit> prepared_;
 };
 
 }  // namespace ntmis::provincial

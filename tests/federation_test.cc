@@ -165,9 +165,12 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(after_cut.applied_seq < 3000);
   CHECK(after_cut.records == after_cut.applied_seq);
 
+  // The national node may still commit batches it had read when the cut
+  // came; the resumed sync starts from wherever its cursor then stands.
   auto resumed = ValueOrDie(f.Sync("44"));
-  CHECK(resumed.cursor_before == after_cut.applied_seq);
-  CHECK(resumed.sent == 3000 - after_cut.applied_seq);
+  CHECK(resumed.cursor_before >= after_cut.applied_seq);
+  CHECK(resumed.cursor_before % 100 == 0);
+  CHECK(resumed.sent == 3000 - resumed.cursor_before);
   CHECK(resumed.cursor_after == 3000);
   CHECK(ValueOrDie(db->State()).records == 3000);
   CHECK(Query(f, {}).total() == 3000);
