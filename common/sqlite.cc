@@ -64,6 +64,22 @@ Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::BindView(int index, absl::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
+                               SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindBlobView(int index, absl::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
+                               SQLITE_STATIC);
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_.get(), index);
   if (rc != SQLITE_OK && bind_error_.ok())
@@ -142,7 +158,8 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
       "PRAGMA foreign_keys=ON;",
       "PRAGMA synchronous=", options.synchronous_full ? "FULL" : "NORMAL", ";",
       "PRAGMA cache_size=", options.cache_size, ";",
-      "PRAGMA temp_store=MEMORY;")));
+      "PRAGMA temp_store=MEMORY;",
+      "PRAGMA wal_autocheckpoint=", options.wal_autocheckpoint_pages, ";")));
   return db;
 }
 

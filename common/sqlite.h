@@ -44,6 +44,9 @@ class Statement {
     return Bind(index, absl::string_view(text));
   }
   Statement& BindBlob(int index, absl::string_view bytes);  // copied
+  // Not copied: `text` / `bytes` must stay valid until the next Reset().
+  Statement& BindView(int index, absl::string_view text);
+  Statement& BindBlobView(int index, absl::string_view bytes);
   Statement& BindNull(int index);
 
   // Binds every argument in order, starting at index 1.
@@ -88,6 +91,8 @@ struct OpenOptions {
   // NORMAL is durable in WAL mode except for the last transactions before a
   // power loss; FULL also survives that.
   bool synchronous_full = false;
+  // WAL pages that trigger an automatic checkpoint (SQLite's default 1000).
+  int wal_autocheckpoint_pages = 1000;
 };
 
 // An open connection in WAL mode with a busy timeout. Move-only.

@@ -121,6 +121,7 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
                                                              const std::string& province) {
   sql::OpenOptions options;
   options.cache_size = -131072;  // 128 MiB
+  options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
   ASSIGN_OR_RETURN(sql::Database writer, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(writer, {kSchema}));
   ASSIGN_OR_RETURN(sql::Statement init,
@@ -205,13 +206,21 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
     return ack;  // a stale retry: nothing to do
   }
 
+  // A new teacher is one insert; an existing one is found by the insert's
+  // conflict, then read (for the rollup) and replaced.
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   writer_.Prepare(absl::StrCat(
+                       "INSERT INTO teachers(teacher_number, id_hash, school_code, "
+                       "birth_date, record, seq, ", kDimColumns,
+                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                       "ON CONFLICT(teacher_number) DO NOTHING")));
   ASSIGN_OR_RETURN(sql::Statement old_row,
                    writer_.Prepare(absl::StrCat("SELECT ", kDimColumns,
                                                 " FROM teachers WHERE teacher_number = ?")));
-  ASSIGN_OR_RETURN(sql::Statement upsert,
+  ASSIGN_OR_RETURN(sql::Statement replace,
                    writer_.Prepare(absl::StrCat(
-                       "INSERT OR REPLACE INTO teachers(teacher_number, id_hash, "
-                       "school_code, birth_date, record, seq, ",
+                       "REPLACE INTO teachers(teacher_number, id_hash, school_code, "
+                       "birth_date, record, seq, ",
                        kDimColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")));
   ASSIGN_OR_RETURN(sql::Statement remove,
                    writer_.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
@@ -240,25 +249,41 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
         continue;
       }
     }
-    old_row.Bind(1, c.teacher_number());
-    ASSIGN_OR_RETURN(bool existed, old_row.Step());
-    if (existed) --delta[RollupKey::Of(old_row)];
-    old_row.Reset();
     if (c.has_record()) {
       const v1::TeacherRecord& r = c.record();
-      c.record().SerializeToString(&bytes);
-      upsert.Bind(1, r.teacher_number()).BindBlob(2, r.id_hash());
-      upsert.Bind(3, r.school_code()).Bind(4, r.birth_date()).BindBlob(5, bytes);
-      upsert.Bind(6, c.seq());
+      r.SerializeToString(&bytes);
       RollupKey key = RollupKey::Of(r);
-      key.BindTo(upsert, 7);
-      RETURN_IF_ERROR(upsert.Run());
+      auto bind = [&](sql::Statement& s) {
+        s.BindView(1, r.teacher_number()).BindBlobView(2, r.id_hash());
+        s.BindView(3, r.school_code()).BindView(4, r.birth_date()).BindBlobView(5, bytes);
+        s.Bind(6, c.seq());
+        key.BindTo(s, 7);
+      };
+      bind(insert);
+      RETURN_IF_ERROR(insert.Run());
+      if (writer_.Changes() == 1) {
+        ++net_records;
+      } else {
+        old_row.Bind(1, c.teacher_number());
+        ASSIGN_OR_RETURN(bool existed, old_row.Step());
+        if (existed) --delta[RollupKey::Of(old_row)];
+        old_row.Reset();
+        bind(replace);
+        RETURN_IF_ERROR(replace.Run());
+      }
       ++delta[key];
-      if (!existed) ++net_records;
-    } else if (existed) {
-      remove.Bind(1, c.teacher_number());
-      RETURN_IF_ERROR(remove.Run());
-      --net_records;
+    } else {
+      old_row.Bind(1, c.teacher_number());
+      ASSIGN_OR_RETURN(bool existed, old_row.Step());
+      if (existed) {
+        --delta[RollupKey::Of(old_row)];
+        --net_records;
+      }
+      old_row.Reset();
+      if (existed) {
+        remove.Bind(1, c.teacher_number());
+        RETURN_IF_ERROR(remove.Run());
+      }
     }
     ack.set_applied(ack.applied() + 1);
   }

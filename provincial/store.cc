@@ -59,9 +59,11 @@ CREATE TABLE teachers (
   updated_unix INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- Filled in the same transaction that makes a change effective.
+-- Filled in the same transaction that makes a change effective. seq is the
+-- rowid: max + 1, dense and increasing. Pruning acknowledged entries must
+-- keep the newest row, so that a number is never handed out twice.
 CREATE TABLE outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   teacher_number TEXT NOT NULL,
   op INTEGER NOT NULL
 );
@@ -99,6 +101,7 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create) {
   sql::OpenOptions options;
   options.create = create;
   options.cache_size = -262144;  // 256 MiB: the ID-hash index stays in memory
+  options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
   return Store(std::move(db));

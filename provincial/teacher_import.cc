@@ -99,8 +99,9 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& pr
   uint64_t written = 0;
   for (const Row& row : static_cast<Rows&>(prepared).rows) {
     std::string number = MintTeacherNumber(province_, next_sequence_);
-    insert_->Bind(1, number).BindBlob(2, row.id_hash).BindBlob(3, row.id_sealed);
-    insert_->Bind(4, row.school_code).BindBlob(5, WithTeacherNumber(number, row.record_rest));
+    std::string record = WithTeacherNumber(number, row.record_rest);
+    insert_->BindView(1, number).BindBlobView(2, row.id_hash).BindBlobView(3, row.id_sealed);
+    insert_->BindView(4, row.school_code).BindBlobView(5, record);
     insert_->Bind(6, now);
     RETURN_IF_ERROR(insert_->Run());
     if (store.db().Changes() == 0) {  // the ID-card number is already registered
