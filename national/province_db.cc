@@ -22,45 +22,20 @@ CREATE TABLE sync_state (
   last_result TEXT NOT NULL
 );
 
--- Effective core records; the dimension columns feed the rollup.
+-- Effective core records (ntmis.v1.TeacherRecord), by teacher number.
 CREATE TABLE teachers (
   teacher_number TEXT PRIMARY KEY,
-  id_hash BLOB NOT NULL,
-  school_code TEXT NOT NULL,
-  birth_date TEXT NOT NULL,
-  city TEXT NOT NULL,
-  county TEXT NOT NULL,
-  school_category INTEGER NOT NULL,
-  gender INTEGER NOT NULL,
-  ethnicity INTEGER NOT NULL,
-  education INTEGER NOT NULL,
-  degree INTEGER NOT NULL,
-  title INTEGER NOT NULL,
-  post_type INTEGER NOT NULL,
-  status INTEGER NOT NULL,
-  employment_type INTEGER NOT NULL,
-  record BLOB NOT NULL,
-  seq INTEGER NOT NULL
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL
 ) WITHOUT ROWID;
 
--- Teacher counts per combination of dimension values, maintained in the
--- same transaction as each batch.
+-- Teacher counts per rollup cell (national/dimensions.h packs a record's
+-- dimension values into `cell`), maintained in the same transaction as
+-- each batch.
 CREATE TABLE rollup (
-  city TEXT NOT NULL,
-  county TEXT NOT NULL,
-  school_category INTEGER NOT NULL,
-  gender INTEGER NOT NULL,
-  ethnicity INTEGER NOT NULL,
-  education INTEGER NOT NULL,
-  degree INTEGER NOT NULL,
-  title INTEGER NOT NULL,
-  post_type INTEGER NOT NULL,
-  status INTEGER NOT NULL,
-  employment_type INTEGER NOT NULL,
-  teachers INTEGER NOT NULL CHECK (teachers >= 0),
-  PRIMARY KEY (city, county, school_category, gender, ethnicity, education,
-               degree, title, post_type, status, employment_type)
-) WITHOUT ROWID;
+  cell INTEGER PRIMARY KEY,
+  teachers INTEGER NOT NULL CHECK (teachers >= 0)
+);
 
 CREATE TABLE rejections (
   seq INTEGER PRIMARY KEY,
@@ -70,44 +45,6 @@ CREATE TABLE rejections (
   at_unix INTEGER NOT NULL
 );
 )sql";
-
-// The integer dimension columns of the rollup, in key order after city and
-// county.
-constexpr int kIntDims = 9;
-constexpr const char* kDimColumns =
-    "city, county, school_category, gender, ethnicity, education, degree, title, "
-    "post_type, status, employment_type";
-
-struct RollupKey {
-  std::string city;
-  std::string county;
-  int v[kIntDims] = {};
-
-  static RollupKey Of(const v1::TeacherRecord& r) {
-    return {r.city_code(),
-            r.county_code(),
-            {r.school_category(), r.gender(), r.ethnicity(), r.education(), r.degree(),
-             r.title(), r.post_type(), r.status(), r.employment_type()}};
-  }
-  // From columns 0..10 of a statement selecting kDimColumns.
-  static RollupKey Of(const sql::Statement& s) {
-    RollupKey k{s.ColumnText(0), s.ColumnText(1), {}};
-    for (int i = 0; i < kIntDims; ++i) k.v[i] = static_cast<int>(s.ColumnInt(2 + i));
-    return k;
-  }
-  void BindTo(sql::Statement& s, int first) const {
-    s.Bind(first, city).Bind(first + 1, county);
-    for (int i = 0; i < kIntDims; ++i) s.Bind(first + 2 + i, v[i]);
-  }
-  friend bool operator==(const RollupKey& a, const RollupKey& b) {
-    return a.city == b.city && a.county == b.county &&
-           std::equal(a.v, a.v + kIntDims, b.v);
-  }
-  template <typename H>
-  friend H AbslHashValue(H h, const RollupKey& k) {
-    return H::combine(H::combine_contiguous(std::move(h), k.v, kIntDims), k.city, k.county);
-  }
-};
 
 std::string JoinProblems(const std::vector<FieldProblem>& problems) {
   return absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
@@ -207,27 +144,38 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
   }
 
   // A new teacher is one insert; an existing one is found by the insert's
-  // conflict, then read (for the rollup) and replaced.
+  // conflict, and its old record read (for the rollup) and replaced.
   ASSIGN_OR_RETURN(sql::Statement insert,
-                   writer_.Prepare(absl::StrCat(
-                       "INSERT INTO teachers(teacher_number, id_hash, school_code, "
-                       "birth_date, record, seq, ", kDimColumns,
-                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                       "ON CONFLICT(teacher_number) DO NOTHING")));
+                   writer_.Prepare("INSERT INTO teachers(teacher_number, seq, record) "
+                                   "VALUES (?, ?, ?) ON CONFLICT(teacher_number) DO NOTHING"));
   ASSIGN_OR_RETURN(sql::Statement old_row,
-                   writer_.Prepare(absl::StrCat("SELECT ", kDimColumns,
-                                                " FROM teachers WHERE teacher_number = ?")));
-  ASSIGN_OR_RETURN(sql::Statement replace,
-                   writer_.Prepare(absl::StrCat(
-                       "REPLACE INTO teachers(teacher_number, id_hash, school_code, "
-                       "birth_date, record, seq, ",
-                       kDimColumns, ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")));
+                   writer_.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   writer_.Prepare("UPDATE teachers SET seq = ?, record = ? "
+                                   "WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(sql::Statement remove,
                    writer_.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(sql::Statement reject,
                    writer_.Prepare("INSERT OR REPLACE INTO rejections VALUES (?,?,?,?,?)"));
+  // The cell of the stored record of a teacher, if there is one.
+  v1::TeacherRecord old_record;
+  auto old_cell = [&](const std::string& number) -> absl::StatusOr<std::optional<int64_t>> {
+    old_row.Bind(1, number);
+    ASSIGN_OR_RETURN(bool existed, old_row.Step());
+    std::optional<int64_t> cell;
+    if (existed) {
+      absl::string_view blob = old_row.ColumnBlob(0);
+      if (!old_record.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+        old_row.Reset();
+        return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+      }
+      cell = CellOf(old_record);
+    }
+    old_row.Reset();
+    return cell;
+  };
 
-  absl::flat_hash_map<RollupKey, int64_t> delta;
+  absl::flat_hash_map<int64_t, int64_t> delta;  // rollup cell -> change
   int64_t net_records = 0;
   const int64_t now = std::time(nullptr);
   std::string bytes;
@@ -250,37 +198,23 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
       }
     }
     if (c.has_record()) {
-      const v1::TeacherRecord& r = c.record();
-      r.SerializeToString(&bytes);
-      RollupKey key = RollupKey::Of(r);
-      auto bind = [&](sql::Statement& s) {
-        s.BindView(1, r.teacher_number()).BindBlobView(2, r.id_hash());
-        s.BindView(3, r.school_code()).BindView(4, r.birth_date()).BindBlobView(5, bytes);
-        s.Bind(6, c.seq());
-        key.BindTo(s, 7);
-      };
-      bind(insert);
+      c.record().SerializeToString(&bytes);
+      insert.BindView(1, c.teacher_number()).Bind(2, c.seq()).BindBlobView(3, bytes);
       RETURN_IF_ERROR(insert.Run());
       if (writer_.Changes() == 1) {
         ++net_records;
       } else {
-        old_row.Bind(1, c.teacher_number());
-        ASSIGN_OR_RETURN(bool existed, old_row.Step());
-        if (existed) --delta[RollupKey::Of(old_row)];
-        old_row.Reset();
-        bind(replace);
-        RETURN_IF_ERROR(replace.Run());
+        ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
+        if (old) --delta[*old];
+        update.Bind(1, c.seq()).BindBlobView(2, bytes).BindView(3, c.teacher_number());
+        RETURN_IF_ERROR(update.Run());
       }
-      ++delta[key];
+      ++delta[CellOf(c.record())];
     } else {
-      old_row.Bind(1, c.teacher_number());
-      ASSIGN_OR_RETURN(bool existed, old_row.Step());
-      if (existed) {
-        --delta[RollupKey::Of(old_row)];
+      ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
+      if (old) {
+        --delta[*old];
         --net_records;
-      }
-      old_row.Reset();
-      if (existed) {
         remove.Bind(1, c.teacher_number());
         RETURN_IF_ERROR(remove.Run());
       }
@@ -289,33 +223,21 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
   }
 
   ASSIGN_OR_RETURN(sql::Statement add,
-                   writer_.Prepare(absl::StrCat(
-                       "INSERT INTO rollup(", kDimColumns,
-                       ", teachers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
-                       "ON CONFLICT DO UPDATE SET teachers = teachers + excluded.teachers")));
+                   writer_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
+                                   "ON CONFLICT(cell) DO UPDATE SET "
+                                   "teachers = teachers + excluded.teachers"));
+  // (The CHECK is evaluated on the would-be inserted row, so decrements
+  // go through UPDATE.)
   ASSIGN_OR_RETURN(sql::Statement sub,
-                   writer_.Prepare(
-                       "UPDATE rollup SET teachers = teachers + ? WHERE city = ? AND "
-                       "county = ? AND school_category = ? AND gender = ? AND ethnicity = ? "
-                       "AND education = ? AND degree = ? AND title = ? AND post_type = ? "
-                       "AND status = ? AND employment_type = ?"));
+                   writer_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
   ASSIGN_OR_RETURN(sql::Statement drop,
-                   writer_.Prepare(
-                       "DELETE FROM rollup WHERE teachers = 0 AND city = ? AND "
-                       "county = ? AND school_category = ? AND gender = ? AND ethnicity = ? "
-                       "AND education = ? AND degree = ? AND title = ? AND post_type = ? "
-                       "AND status = ? AND employment_type = ?"));
-  for (const auto& [key, d] : delta) {
+                   writer_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = 0"));
+  for (const auto& [cell, d] : delta) {
     if (d > 0) {
-      key.BindTo(add, 1);
-      add.Bind(12, d);
-      RETURN_IF_ERROR(add.Run());
+      RETURN_IF_ERROR(add.BindAll(cell, d).Run());
     } else if (d < 0) {
-      sub.Bind(1, d);
-      key.BindTo(sub, 2);
-      RETURN_IF_ERROR(sub.Run());
-      key.BindTo(drop, 1);
-      RETURN_IF_ERROR(drop.Run());
+      RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
+      RETURN_IF_ERROR(drop.BindAll(cell).Run());
     }
   }
   ASSIGN_OR_RETURN(sql::Statement state,
@@ -339,42 +261,30 @@ absl::Status ProvinceDb::RecordFailure(const std::string& result) {
 absl::Status ProvinceDb::Aggregate(
     const std::vector<const Dimension*>& group_by,
     const std::vector<DimensionFilter>& where,
-    const std::function<void(const std::vector<std::string>&, uint64_t)>& row) {
-  std::vector<std::string> columns;
-  for (const Dimension* d : group_by) columns.push_back(d->column);
-  std::string sql = absl::StrCat("SELECT ", columns.empty() ? "" : absl::StrJoin(columns, ", ") + ", ",
-                                 "SUM(teachers) FROM rollup");
-  std::vector<std::string> binds;
-  std::vector<std::string> clauses;
+    const std::function<void(const std::vector<int64_t>&, uint64_t)>& row) {
+  auto field = [](const Dimension* d) {
+    return absl::StrCat("((cell >> ", d->shift, ") & ", d->mask(), ")");
+  };
+  std::vector<std::string> columns, clauses;
+  for (const Dimension* d : group_by) columns.push_back(field(d));
   for (const DimensionFilter& f : where) {
-    std::vector<std::string> marks(f.codes.size(), "?");
-    clauses.push_back(absl::StrCat(f.dimension->column, " IN (", absl::StrJoin(marks, ","), ")"));
-    binds.insert(binds.end(), f.codes.begin(), f.codes.end());
+    clauses.push_back(absl::StrCat(field(f.dimension), " IN (", absl::StrJoin(f.values, ","), ")"));
   }
+  std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
+                                 columns.empty() ? "" : ", ", "SUM(teachers) FROM rollup");
   if (!clauses.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(clauses, " AND "));
   if (!columns.empty()) absl::StrAppend(&sql, " GROUP BY ", absl::StrJoin(columns, ", "));
 
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare(sql));
-  int index = 0;
-  size_t bind_i = 0;
-  for (const DimensionFilter& f : where) {
-    for (size_t i = 0; i < f.codes.size(); ++i, ++bind_i) {
-      // Unit codes compare as text, code-table values as integers.
-      if (f.dimension->table != nullptr) {
-        s.Bind(++index, static_cast<int64_t>(std::stoll(binds[bind_i])));
-      } else {
-        s.Bind(++index, binds[bind_i]);
-      }
-    }
-  }
-  std::vector<std::string> keys(columns.size());
+  std::vector<int64_t> keys(columns.size());
+  const int n = static_cast<int>(columns.size());
   while (true) {
     ASSIGN_OR_RETURN(bool has, s.Step());
     if (!has) break;
-    if (s.ColumnIsNull(static_cast<int>(columns.size()))) continue;  // empty SUM
-    for (size_t i = 0; i < columns.size(); ++i) keys[i] = s.ColumnText(static_cast<int>(i));
-    row(keys, static_cast<uint64_t>(s.ColumnInt(static_cast<int>(columns.size()))));
+    if (s.ColumnIsNull(n)) continue;  // SUM over no cells
+    for (int i = 0; i < n; ++i) keys[i] = s.ColumnInt(i);
+    row(keys, static_cast<uint64_t>(s.ColumnInt(n)));
   }
   return absl::OkStatus();
 }

@@ -33,10 +33,10 @@ struct ProvinceState {
   uint64_t rejected = 0;
 };
 
-// A filter on one dimension: any of `codes` matches.
+// A filter on one rollup dimension: any of `values` matches.
 struct DimensionFilter {
   const Dimension* dimension;
-  std::vector<std::string> codes;
+  std::vector<int64_t> values;
 };
 
 class ProvinceDb {
@@ -59,12 +59,12 @@ class ProvinceDb {
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);
 
-  // Teacher counts from the rollup, grouped by `group_by` (no province) and
-  // filtered; `row` gets the group codes and the count.
+  // Teacher counts from the rollup, grouped by `group_by` and filtered (cell
+  // dimensions only); `row` gets the group's dimension values and count.
   absl::Status Aggregate(
       const std::vector<const Dimension*>& group_by,
       const std::vector<DimensionFilter>& where,
-      const std::function<void(const std::vector<std::string>&, uint64_t)>& row)
+      const std::function<void(const std::vector<int64_t>&, uint64_t)>& row)
       ABSL_LOCKS_EXCLUDED(read_mu_);
 
  private:

@@ -2,7 +2,7 @@
 // of them to the national node, each against sqlite3's own `.import` of the
 // same CSV into an unindexed table, measured in the same run.
 //
-//   ntmis_import_sync_bench [--teachers N] [--dir DIR]
+//   ntmis_import_sync_bench [--teachers N] [--batch CHANGES_PER_SYNC_BATCH]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +29,7 @@ long PeakRssKiB() {
   return 0;
 }
 
-int Run(uint64_t teachers) {
+int Run(uint64_t teachers, uint32_t batch) {
   Federation f;
   const std::string csv_path = f.dir().File("teachers.csv");
   provincial::SyntheticProvince gen(44, teachers, 2026);
@@ -62,7 +62,9 @@ int Run(uint64_t teachers) {
     return 1;
   }
   t0 = std::chrono::steady_clock::now();
-  auto sync = ValueOrDie(f.Sync("44"));
+  provincial::SyncOptions options;
+  if (batch > 0) options.batch_size = batch;
+  auto sync = ValueOrDie(f.Sync("44", options));
   double sync_s = Seconds(t0);
   if (sync.applied != teachers) {
     std::cerr << "sync applied " << sync.applied << " of " << teachers << "\n";
@@ -86,8 +88,10 @@ int Run(uint64_t teachers) {
 
 int main(int argc, char** argv) {
   uint64_t teachers = 1000000;
+  uint32_t batch = 0;  // the sync client's default
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::string(argv[i]) == "--teachers") teachers = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::string(argv[i]) == "--batch") batch = std::strtoul(argv[i + 1], nullptr, 10);
   }
-  return ntmis::testing::Run(teachers);
+  return ntmis::testing::Run(teachers, batch);
 }
