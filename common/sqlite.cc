@@ -153,7 +153,9 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
+  // page_size only takes effect on a new, empty database.
   RETURN_IF_ERROR(db.Exec(absl::StrCat(
+      options.read_only ? "" : absl::StrCat("PRAGMA page_size=", options.page_size, ";"),
       options.read_only ? "" : "PRAGMA journal_mode=WAL;",
       "PRAGMA foreign_keys=ON;",
       "PRAGMA synchronous=", options.synchronous_full ? "FULL" : "NORMAL", ";",

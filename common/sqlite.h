@@ -91,6 +91,8 @@ struct OpenOptions {
   // NORMAL is durable in WAL mode except for the last transactions before a
   // power loss; FULL also survives that.
   bool synchronous_full = false;
+  // Bytes per page of a newly created database.
+  int page_size = 4096;
   // WAL pages that trigger an automatic checkpoint (SQLite's default 1000).
   int wal_autocheckpoint_pages = 1000;
 };
