@@ -74,7 +74,9 @@ class RowHandler {
 
 struct ImportOptions {
   bool dry_run = false;
-  size_t batch_rows = 20000;       // rows per committed transaction
+  // Rows per committed transaction. Large: each commit writes every page the
+  // batch touched, and ID-hash index inserts touch pages all over the index.
+  size_t batch_rows = 100000;
   size_t handoff_rows = 1000;      // rows per hand-off to the writer
   size_t max_reported_problems = 10000;
 };

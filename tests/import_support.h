@@ -35,11 +35,11 @@ inline provincial::Store ProvinceWithUnits(const std::string& path, int province
 
 inline v1::ImportReport ImportTeachers(provincial::Store& store, const std::string& csv,
                                        bool dry_run, size_t chunk = 1 << 16,
-                                       size_t batch_rows = 20000) {
+                                       size_t batch_rows = 0) {
   auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(store, TestKeys()));
   provincial::ImportOptions options;
   options.dry_run = dry_run;
-  options.batch_rows = batch_rows;
+  if (batch_rows > 0) options.batch_rows = batch_rows;  // else the default
   provincial::CsvImport import(store, *handler, options);
   for (size_t i = 0; i < csv.size(); i += chunk) {
     absl::Status s = import.Feed(absl::string_view(csv).substr(i, chunk));
