@@ -14,7 +14,7 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   std::unique_ptr<NationalServer> s(new NationalServer());
   ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
   s->sync_ = std::make_unique<SyncService>(
-      *s->store_, config.max_batch_changes() > 0 ? config.max_batch_changes() : 10000);
+      *s->store_, config.max_batch_changes() > 0 ? config.max_batch_changes() : 20000);
   s->query_ = std::make_unique<QueryService>(*s->store_);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen(), creds, &s->port_);

@@ -21,7 +21,7 @@
 namespace ntmis::provincial {
 
 struct SyncOptions {
-  uint32_t batch_size = 2000;   // changes per batch
+  uint32_t batch_size = 10000;  // changes per batch (each commit rewrites rollup pages)
   uint32_t window = 4;          // batches in flight
   std::chrono::seconds rpc_deadline{60};
   // Called after each acknowledgement; returning false cancels the stream
