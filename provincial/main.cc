@@ -34,6 +34,17 @@ absl::Status GenTeachers(const Args& args);
 absl::Status Import(const Args& args, ImportTarget target);
 absl::Status Sync(const Args& args);
 
+const std::vector<cli::Flag>& ImportFlags() {
+  static const auto* flags = new std::vector<cli::Flag>{
+      kConfigFlag,
+      {"server", "HOST:PORT", "node address (default: config.listen)"},
+      {"user", "NAME", "account to log in with"},
+      {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
+      {"dry-run", "", "validate and report only; change nothing"},
+      {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}};
+  return *flags;
+}
+
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"init", "create the province database, its root unit, the node's PII key and the first system administrator",
@@ -55,20 +66,10 @@ const std::vector<Command>& Commands() {
         {"units-out", "FILE", "also write the unit-template CSV the teachers refer to"}},
        GenTeachers},
       {"import units", "import a unit-template CSV through the node's API", "FILE",
-       {kConfigFlag,
-        {"server", "HOST:PORT", "node address (default: config.listen)"},
-        {"user", "NAME", "account to log in with"},
-        {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
-        {"dry-run", "", "validate and report only; change nothing"},
-        {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}},
+       ImportFlags(),
        [](const Args& a) { return Import(a, ImportTarget::kUnits); }},
       {"import teachers", "import a teacher-template CSV through the node's API", "FILE",
-       {kConfigFlag,
-        {"server", "HOST:PORT", "node address (default: config.listen)"},
-        {"user", "NAME", "account to log in with"},
-        {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
-        {"dry-run", "", "validate and report only; change nothing"},
-        {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}},
+       ImportFlags(),
        [](const Args& a) { return Import(a, ImportTarget::kTeachers); }},
       {"sync", "push pending effective changes to the national node", "",
        {kConfigFlag, {"once", "", "run one sync now and exit"}},

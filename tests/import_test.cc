@@ -4,8 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <iconv.h>
-
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -133,17 +131,6 @@ TEST_CASE("A wrong header stops the import before any row", "[import]") {
   CHECK(ImportTeachers(store, "", false).problems(0).rule().find("empty") != std::string::npos);
 }
 
-std::string ToGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string in = utf8, out(utf8.size() * 2 + 8, '\0');
-  char* ip = in.data();
-  char* op = out.data();
-  size_t il = in.size(), ol = out.size();
-  iconv(cd, &ip, &il, &op, &ol);
-  iconv_close(cd);
-  out.resize(out.size() - ol);
-  return out;
-}
 
 TEST_CASE("GB18030 files import and a stray GB18030 row in UTF-8 is reported", "[import]") {
   TempDir dir;

@@ -1,5 +1,6 @@
 #include "tests/test_support.h"
 
+#include <iconv.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -47,6 +48,18 @@ v1::TlsFiles TestPki::For(const PeerIdentity& identity) {
   tls.set_key(prefix + ".key");
   issued_[identity.Uri()] = tls;
   return tls;
+}
+
+std::string ToGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  std::string in = utf8, out(utf8.size() * 2 + 8, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  iconv(cd, &ip, &il, &op, &ol);
+  iconv_close(cd);
+  out.resize(out.size() - ol);
+  return out;
 }
 
 v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant) {

@@ -64,6 +64,9 @@ class TestPki {
 // varied by `variant`.
 v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant = 0);
 
+// UTF-8 text re-encoded as GB18030 (with the system's iconv), as test input.
+std::string ToGb18030(const std::string& utf8);
+
 inline constexpr char kAdminPassword[] = "Test-Passw0rd";
 
 // A national node and provincial nodes in one process, on localhost:0.

@@ -1,25 +1,14 @@
 // Encoding detection and GB18030 decoding of imported files.
-#include <iconv.h>
-
 #include <catch2/catch.hpp>
 
 #include "common/text_encoding.h"
+#include "tests/test_support.h"
 
 namespace ntmis {
 namespace {
 
-// UTF-8 -> GB18030 with the system's iconv, to make test input.
-std::string ToGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string in = utf8, out(utf8.size() * 2 + 8, '\0');
-  char* ip = in.data();
-  char* op = out.data();
-  size_t il = in.size(), ol = out.size();
-  iconv(cd, &ip, &il, &op, &ol);
-  iconv_close(cd);
-  out.resize(out.size() - ol);
-  return out;
-}
+using testing::ToGb18030;
+
 
 TEST_CASE("UTF-8 and GB18030 are told apart", "[encoding]") {
   std::string utf8 = "姓名,性别\n王芳,女\n";
