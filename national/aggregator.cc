@@ -29,27 +29,39 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   const CodeTable& province_table = CodeTable::Of<v1::Province>();
   std::set<std::string> provinces;
   for (int code : province_table.values()) provinces.insert(province_table.Code(code));
+  // Code-table filters apply to every province alike; a city or county
+  // code names its province, so those filters are kept per province.
   std::vector<DimensionFilter> filters;
+  std::vector<std::map<std::string, DimensionFilter>> unit_filters;
   for (const v1::Filter& f : request.where()) {
     ASSIGN_OR_RETURN(const Dimension* d, FindDimension(f.dimension()));
     if (f.values().empty())
       return absl::InvalidArgumentError(absl::StrCat("filter ", d->name, " has no value"));
+    std::set<std::string> allowed;  // provinces this filter admits
     DimensionFilter filter{d, {}};
-    std::set<std::string> allowed;
+    std::map<std::string, DimensionFilter> per_province;
     for (const std::string& text : f.values()) {
       ASSIGN_OR_RETURN(int64_t value, ParseDimensionValue(*d, text));
-      filter.values.push_back(value);
-      allowed.insert(d->in_cell() && d->table != nullptr
-                         ? std::string()
-                         : (d->in_cell() ? text.substr(0, 2) : province_table.Code(value)));
+      if (!d->in_cell()) {
+        allowed.insert(province_table.Code(static_cast<int>(value)));
+      } else if (d->table == nullptr) {
+        std::string province = text.substr(0, 2);
+        allowed.insert(province);
+        auto [it, inserted] = per_province.try_emplace(province, DimensionFilter{d, {}});
+        it->second.values.push_back(value);
+      } else {
+        filter.values.push_back(value);
+      }
     }
-    if (!d->in_cell() || d->table == nullptr) {
-      std::set<std::string> kept;
-      for (const auto& p : provinces)
-        if (allowed.count(p)) kept.insert(p);
-      provinces.swap(kept);
+    if (d->in_cell() && d->table != nullptr) {
+      filters.push_back(std::move(filter));
+      continue;
     }
-    if (d->in_cell()) filters.push_back(std::move(filter));
+    std::set<std::string> kept;
+    for (const auto& p : provinces)
+      if (allowed.count(p)) kept.insert(p);
+    provinces.swap(kept);
+    if (d->in_cell()) unit_filters.push_back(std::move(per_province));
   }
 
   std::map<std::vector<std::string>, uint64_t> cells;  // ordered by codes
@@ -57,8 +69,11 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     auto db = store.Province(province, /*create=*/false);
     if (absl::IsNotFound(db.status())) continue;
     if (!db.ok()) return db.status();
+    std::vector<DimensionFilter> province_filters = filters;
+    for (const auto& by_province : unit_filters)
+      province_filters.push_back(by_province.at(province));
     RETURN_IF_ERROR((*db)->Aggregate(
-        cell_dims, filters, [&](const std::vector<int64_t>& values, uint64_t count) {
+        cell_dims, province_filters, [&](const std::vector<int64_t>& values, uint64_t count) {
           std::vector<std::string> codes;
           size_t k = 0;
           for (const Dimension* d : group_by) {

@@ -114,7 +114,7 @@ absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
                                 " fields, like the header"));
     } else if (handler_.Prepare(record.fields, index_, problems)) {
       report_.set_rows_valid(report_.rows_valid() + 1);
-      if (++prepared_ >= options_.handoff_rows) RETURN_IF_ERROR(HandOff(/*force=*/true));
+      if (++prepared_ >= HandoffRows()) RETURN_IF_ERROR(HandOff(/*force=*/true));
     }
   }
   for (auto& p : problems.problems()) Report(std::move(p));
@@ -122,7 +122,7 @@ absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
 }
 
 absl::Status CsvImport::HandOff(bool force) {
-  if (prepared_ == 0 || (!force && prepared_ < options_.handoff_rows)) {
+  if (prepared_ == 0 || (!force && prepared_ < HandoffRows())) {
     absl::MutexLock lock(&mu_);
     return writer_status_;
   }

@@ -10,6 +10,7 @@
 #ifndef NTMIS_PROVINCIAL_CSV_IMPORT_H_
 #define NTMIS_PROVINCIAL_CSV_IMPORT_H_
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <string>
@@ -100,6 +101,10 @@ class CsvImport {
   absl::Status ProcessRecord(const CsvRecord& record);
   absl::Status HandOff(bool force);
   void Report(v1::ImportProblem problem);
+  // Hand-offs never straddle a batch: a batch is whole hand-offs.
+  size_t HandoffRows() const {
+    return std::max<size_t>(1, std::min(options_.handoff_rows, options_.batch_rows));
+  }
 
   void WriterLoop();
   absl::Status WriteChunk(PreparedRows& rows);

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/grpc_status.h"
 #include "provincial/generator.h"
@@ -58,10 +59,10 @@ v1::AggregateResponse Query(Federation& f, const std::vector<std::string>& by,
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   v1::AggregateRequest request;
   for (const auto& d : by) request.add_group_by(d);
-  for (const auto& [dim, value] : where) {
+  for (const auto& [dim, values] : where) {
     v1::Filter* filter = request.add_where();
     filter->set_dimension(dim);
-    filter->add_values(value);
+    for (absl::string_view v : absl::StrSplit(values, ',')) filter->add_values(std::string(v));
   }
   v1::AggregateResponse response;
   grpc::Status status = stub->Aggregate(&context, request, &response);
@@ -128,6 +129,18 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data", "
   uint64_t county_sum = 0;
   for (const auto& row : counties.rows()) county_sum += row.teachers();
   CHECK(county_sum == cities.rows(0).teachers());
+
+  // City filters across provinces pick exactly the cities named.
+  std::map<std::string, uint64_t> all_cities;
+  v1::AggregateResponse by_city = Query(f, {"city"});
+  for (const auto& row : by_city.rows()) all_cities[row.keys(0)] = row.teachers();
+  REQUIRE(all_cities.count("4401"));
+  REQUIRE(all_cities.count("1102"));
+  v1::AggregateResponse two = Query(f, {"city"}, {{"city", "4401,1102"}});
+  REQUIRE(two.rows_size() == 2);
+  CHECK(two.rows(0).keys(0) == "1102");
+  CHECK(two.rows(1).keys(0) == "4401");
+  CHECK(two.total() == all_cities["4401"] + all_cities["1102"]);
 
   // Province health.
   auto stub = f.QueryStub(PeerIdentity::Operator("tester"));

@@ -152,23 +152,34 @@ TEST_CASE("GB18030 files import and a stray GB18030 row in UTF-8 is reported", "
 }
 
 TEST_CASE("An import killed at any moment leaves whole batches only", "[import][fault]") {
+  constexpr int kRows = 12000;
+  constexpr int kBatch = 300;
   TempDir dir;
   const std::string path = dir.File("p.db");
-  { ProvinceWithUnits(path, 44, 6000, 5); }
-  const std::string csv = SyntheticTeachers(44, 6000, 5);
+  { ProvinceWithUnits(path, 44, kRows, 5); }
+  const std::string csv = SyntheticTeachers(44, kRows, 5);
   int cut_mid_import = 0;
   for (int attempt = 0; attempt < 4; ++attempt) {
     pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
       provincial::Store store = ValueOrDie(provincial::Store::Open(path));
-      ImportTeachers(store, csv, false, 1 << 12, /*batch_rows=*/250);
+      ImportTeachers(store, csv, false, 1 << 12, kBatch);
       _exit(0);
     }
-    usleep(15000 + attempt * 25000);
+    // Wait for the first committed batch (however fast this machine is),
+    // then kill at a different moment each time.
+    {
+      sql::Database watcher = ValueOrDie(sql::Database::Open(path));
+      for (int i = 0; i < 5000; ++i) {
+        if (ValueOrDie(watcher.QueryInt("SELECT COUNT(*) FROM teachers")) > 0) break;
+        if (waitpid(child, nullptr, WNOHANG) == child) break;
+        usleep(1000);
+      }
+    }
+    usleep(attempt * 7000);
     kill(child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
+    waitpid(child, nullptr, 0);
 
     provincial::Store store = ValueOrDie(provincial::Store::Open(path));
     auto check = ValueOrDie(store.db().Prepare("PRAGMA integrity_check"));
@@ -176,8 +187,8 @@ TEST_CASE("An import killed at any moment leaves whole batches only", "[import][
     CHECK(check.ColumnText(0) == "ok");
     int64_t teachers = Count(store, "teachers");
     INFO("attempt " << attempt << ": " << teachers << " teachers after the kill");
-    CHECK(teachers % 250 == 0);
-    if (teachers > 0 && teachers < 6000) ++cut_mid_import;
+    CHECK(teachers % kBatch == 0);
+    if (teachers > 0 && teachers < kRows) ++cut_mid_import;
     CHECK(Count(store, "outbox") == teachers);
     CHECK(ValueOrDie(store.GetMetaInt("next_teacher_seq", 1)) == teachers + 1);
     // Start again from a clean slate for the next attempt.
