@@ -1,5 +1,6 @@
 #include "national/province_db.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "absl/container/flat_hash_map.h"
@@ -232,7 +233,10 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
                    writer_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
   ASSIGN_OR_RETURN(sql::Statement drop,
                    writer_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = 0"));
-  for (const auto& [cell, d] : delta) {
+  // In cell order: neighbouring cells share pages, so each page is visited once.
+  std::vector<std::pair<int64_t, int64_t>> changes(delta.begin(), delta.end());
+  std::sort(changes.begin(), changes.end());
+  for (const auto& [cell, d] : changes) {
     if (d > 0) {
       RETURN_IF_ERROR(add.BindAll(cell, d).Run());
     } else if (d < 0) {
