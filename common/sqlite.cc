@@ -34,57 +34,48 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
 
 // ---- Statement ----
 
+Statement& Statement::NoteBind(int rc) {
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
 Statement& Statement::Bind(int index, int64_t value) {
   int rc = sqlite3_bind_int64(stmt_.get(), index, value);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::Bind(int index, double value) {
   int rc = sqlite3_bind_double(stmt_.get(), index, value);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::Bind(int index, absl::string_view text) {
   int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
                                SQLITE_TRANSIENT, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::BindBlob(int index, absl::string_view bytes) {
   int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
                                SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::BindView(int index, absl::string_view text) {
   int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
                                SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::BindBlobView(int index, absl::string_view bytes) {
   int rc = sqlite3_bind_blob64(stmt_.get(), index, bytes.data(), bytes.size(),
                                SQLITE_STATIC);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 Statement& Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_.get(), index);
-  if (rc != SQLITE_OK && bind_error_.ok())
-    bind_error_ = SqliteError(db_, rc, "bind");
-  return *this;
+  return NoteBind(rc);
 }
 
 absl::StatusOr<bool> Statement::Step() {

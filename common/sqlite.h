@@ -76,6 +76,8 @@ class Statement {
     void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
   };
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // Keeps the first bind error for Step() to return.
+  Statement& NoteBind(int rc);
 
   sqlite3* db_ = nullptr;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;

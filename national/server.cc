@@ -1,6 +1,7 @@
 #include "national/server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_server.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
 
@@ -8,7 +9,6 @@ namespace ntmis::national {
 
 absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
     const v1::NationalConfig& config) {
-  if (config.listen().empty()) return absl::InvalidArgumentError("listen is not set");
   if (config.data_dir().empty()) return absl::InvalidArgumentError("data_dir is not set");
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire));
   std::unique_ptr<NationalServer> s(new NationalServer());
@@ -16,15 +16,10 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   s->sync_ = std::make_unique<SyncService>(
       *s->store_, config.max_batch_changes() > 0 ? config.max_batch_changes() : 20000);
   s->query_ = std::make_unique<QueryService>(*s->store_);
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen(), creds, &s->port_);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  builder.RegisterService(s->sync_.get());
-  builder.RegisterService(s->query_.get());
-  s->server_ = builder.BuildAndStart();
-  if (s->server_ == nullptr || s->port_ == 0)
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen()));
+  ASSIGN_OR_RETURN(RunningServer running,
+                   StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()}));
+  s->server_ = std::move(running.server);
+  s->port_ = running.port;
   return s;
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/grpc_server.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
 
@@ -35,18 +36,14 @@ absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
 
 absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     const v1::ProvincialConfig& config) {
-  if (config.listen().empty()) return absl::InvalidArgumentError("listen is not set");
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
   std::unique_ptr<ProvincialNode> node(new ProvincialNode());
   ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys)));
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen(), creds, &node->port_);
-  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  builder.RegisterService(node->api_.get());
-  node->server_ = builder.BuildAndStart();
-  if (node->server_ == nullptr || node->port_ == 0)
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen()));
+  ASSIGN_OR_RETURN(RunningServer running,
+                   StartGrpcServer(config.listen(), creds, {node->api_.get()}));
+  node->server_ = std::move(running.server);
+  node->port_ = running.port;
   return node;
 }
 
