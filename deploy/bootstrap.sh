@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libsqlite3-dev sqlite3 libssl-dev catch2
+  libabsl-dev libsqlite3-dev sqlite3 libssl-dev catch2 procps
 )
 
 missing=()
