@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/record_validation.h"
+#include "common/teacher_number.h"
 #include "common/status_macros.h"
 
 namespace ntmis::national {
@@ -112,6 +113,11 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
     if (c.seq() == 0) return absl::InvalidArgumentError("sequence numbers start at 1");
     if (c.body_case() == v1::Change::BODY_NOT_SET)
       return absl::InvalidArgumentError(absl::StrCat("change ", c.seq(), " has no body"));
+    if (!IsValidTeacherNumber(c.teacher_number())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "change ", c.seq(), ": '", c.teacher_number(),
+          "' is not a teacher number (12 digits with a MOD 11-10 check digit)"));
+    }
     if (c.has_record()) {
       if (c.record().province() != province_code) {
         return absl::PermissionDeniedError(absl::StrCat(

@@ -69,6 +69,11 @@ TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "
   v1::TeacherRecord foreign = SampleRecord(11, 9);
   CHECK(absl::IsPermissionDenied(db->Apply(Batch(5, {foreign}), 100).status()));
   CHECK(absl::IsInvalidArgument(db->Apply(Batch(5, {r[4], r[4]}), 1).status()));
+  v1::PushBatch nameless;
+  v1::Change* tombstone = nameless.add_changes();
+  tombstone->set_seq(5);
+  tombstone->set_tombstone(true);
+  CHECK(absl::IsInvalidArgument(db->Apply(nameless, 100).status()));
   v1::PushBatch gap = Batch(5, {r[4], r[4]});
   gap.mutable_changes(1)->set_seq(9);
   CHECK(absl::IsInvalidArgument(db->Apply(gap, 100).status()));
