@@ -94,8 +94,8 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
                        s.ColumnText(3), static_cast<uint64_t>(s.ColumnInt(4))};
 }
 
-absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
-                                              size_t max_changes) {
+absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
+                                                  size_t max_changes) const {
   // Shape checks first: nothing is written for a batch that fails them.
   if (batch.changes_size() == 0) return absl::InvalidArgumentError("empty batch");
   if (static_cast<size_t>(batch.changes_size()) > max_changes) {
@@ -132,6 +132,35 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
     }
   }
 
+  // Everything that needs no database: validation, the bytes to store, the
+  // rollup cell.
+  PreparedBatch prepared;
+  prepared.changes.resize(batch.changes_size());
+  for (int i = 0; i < batch.changes_size(); ++i) {
+    const v1::Change& c = batch.changes(i);
+    PreparedChange& p = prepared.changes[i];
+    if (!c.has_record()) continue;
+    std::vector<FieldProblem> problems = ValidateTeacherRecord(c.record());
+    if (!problems.empty()) {
+      p.rejected_field = problems[0].field;
+      p.rejected_reason = JoinProblems(problems);
+      continue;
+    }
+    c.record().SerializeToString(&p.bytes);
+    p.cell = CellOf(c.record());
+  }
+  prepared.batch = std::move(batch);
+  return prepared;
+}
+
+absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
+                                              size_t max_changes) {
+  ASSIGN_OR_RETURN(PreparedBatch prepared, Prepare(batch, max_changes));
+  return Apply(prepared);
+}
+
+absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
+  const v1::PushBatch& batch = prepared.batch;
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
   ASSIGN_OR_RETURN(int64_t cursor,
@@ -185,38 +214,35 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
   absl::flat_hash_map<int64_t, int64_t> delta;  // rollup cell -> change
   int64_t net_records = 0;
   const int64_t now = std::time(nullptr);
-  std::string bytes;
-  for (const v1::Change& c : batch.changes()) {
+  for (int i = 0; i < batch.changes_size(); ++i) {
+    const v1::Change& c = batch.changes(i);
+    const PreparedChange& p = prepared.changes[i];
     if (c.seq() <= static_cast<uint64_t>(cursor)) {
       ack.set_skipped(ack.skipped() + 1);
       continue;
     }
-    if (c.has_record()) {
-      std::vector<FieldProblem> problems = ValidateTeacherRecord(c.record());
-      if (!problems.empty()) {
-        v1::Rejection* r = ack.add_rejections();
-        r->set_seq(c.seq());
-        r->set_teacher_number(c.teacher_number());
-        r->set_field(problems[0].field);
-        r->set_reason(JoinProblems(problems));
-        reject.BindAll(c.seq(), c.teacher_number(), r->field(), r->reason(), now);
-        RETURN_IF_ERROR(reject.Run());
-        continue;
-      }
+    if (!p.rejected_field.empty()) {
+      v1::Rejection* r = ack.add_rejections();
+      r->set_seq(c.seq());
+      r->set_teacher_number(c.teacher_number());
+      r->set_field(p.rejected_field);
+      r->set_reason(p.rejected_reason);
+      reject.BindAll(c.seq(), c.teacher_number(), r->field(), r->reason(), now);
+      RETURN_IF_ERROR(reject.Run());
+      continue;
     }
     if (c.has_record()) {
-      c.record().SerializeToString(&bytes);
-      insert.BindView(1, c.teacher_number()).Bind(2, c.seq()).BindBlobView(3, bytes);
+      insert.BindView(1, c.teacher_number()).Bind(2, c.seq()).BindBlobView(3, p.bytes);
       RETURN_IF_ERROR(insert.Run());
       if (writer_.Changes() == 1) {
         ++net_records;
       } else {
         ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
         if (old) --delta[*old];
-        update.Bind(1, c.seq()).BindBlobView(2, bytes).BindView(3, c.teacher_number());
+        update.Bind(1, c.seq()).BindBlobView(2, p.bytes).BindView(3, c.teacher_number());
         RETURN_IF_ERROR(update.Run());
       }
-      ++delta[CellOf(c.record())];
+      ++delta[p.cell];
     } else {
       ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
       if (old) {

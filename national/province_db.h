@@ -39,6 +39,19 @@ struct DimensionFilter {
   std::vector<int64_t> values;
 };
 
+// One change of a batch after the checks that need no database.
+struct PreparedChange {
+  std::string bytes;            // the record as stored; empty for tombstones
+  int64_t cell = 0;             // its rollup cell
+  std::string rejected_field;   // set when the record breaks a rule
+  std::string rejected_reason;
+};
+
+struct PreparedBatch {
+  v1::PushBatch batch;
+  std::vector<PreparedChange> changes;  // parallel to batch.changes()
+};
+
 class ProvinceDb {
  public:
   // Opens or creates the file for `province` (two-digit code).
@@ -49,10 +62,19 @@ class ProvinceDb {
 
   absl::StatusOr<ProvinceState> State() ABSL_LOCKS_EXCLUDED(read_mu_);
 
-  // Applies one batch (see sync.proto for the rules) and returns its ack.
-  // INVALID_ARGUMENT for a malformed batch, PERMISSION_DENIED for a record
-  // of another province, FAILED_PRECONDITION for a gap after the cursor;
-  // none of these writes anything.
+  // Checks a batch without the database (see sync.proto for the rules) and
+  // does the per-record work that needs none: INVALID_ARGUMENT for a
+  // malformed batch, PERMISSION_DENIED for a record of another province.
+  // Thread-safe and lock-free, so it can run beside Apply of the previous
+  // batch.
+  absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch, size_t max_changes) const;
+
+  // Applies a prepared batch and returns its ack; FAILED_PRECONDITION for a
+  // gap after the cursor, which writes nothing.
+  absl::StatusOr<v1::PushAck> Apply(const PreparedBatch& batch)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // Prepare and Apply in one call.
   absl::StatusOr<v1::PushAck> Apply(const v1::PushBatch& batch, size_t max_changes)
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
