@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
@@ -40,6 +41,13 @@ absl::Status PkiIssue(const Args& args) {
   pki::IssueRequest request{PeerIdentity::National(), "", {}, {}};
   std::string stem;
   if (args.Has("province")) {
+    int code = 0;
+    if (args.Get("province").size() != 2 || !absl::SimpleAtoi(args.Get("province"), &code) ||
+        !IsProvinceCode(code)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--province ", args.Get("province"), " is not a province code; allowed: ",
+          CodeTable::Of<v1::Province>().AllowedValues()));
+    }
     ASSIGN_OR_RETURN(PeerIdentity id,
                      ParsePeerIdentity("spiffe://ntmis/province/" + args.Get("province")));
     request.identity = id;
