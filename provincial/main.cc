@@ -202,11 +202,10 @@ absl::Status Import(const Args& args, ImportTarget target) {
 absl::Status Sync(const Args& args) {
   if (!args.Has("once"))
     return absl::InvalidArgumentError(
-        "give --once (scheduled sync runs inside `ntmis-provincial serve`)");
+        "give --once (scheduled sync runs inside `ntmis-provincial serve`, every "
+        "sync_interval_seconds)");
   ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
-  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
-  ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, SyncOptionsFrom(config)));
-  ASSIGN_OR_RETURN(SyncReport report, client->RunOnce(store));
+  ASSIGN_OR_RETURN(SyncReport report, SyncOnce(config, SyncOptionsFrom(config)));
   std::cout << "province " << config.province() << ": national cursor "
             << report.cursor_before << " -> " << report.cursor_after << "; sent "
             << report.sent << " in " << report.batches << " batches, acknowledged "

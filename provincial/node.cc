@@ -1,5 +1,8 @@
 #include "provincial/node.h"
 
+#include <iostream>
+#include <random>
+
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/grpc_server.h"
@@ -34,6 +37,14 @@ absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
                                       std::move(options));
 }
 
+absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
+                                    SyncOptions options) {
+  ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Acquire(SyncLockPath(config.database())));
+  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
+  ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, std::move(options)));
+  return client->RunOnce(store);
+}
+
 absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     const v1::ProvincialConfig& config) {
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
@@ -44,12 +55,32 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);
   node->port_ = running.port;
+  if (!config.sync_disabled()) {
+    SyncSchedule schedule;
+    if (config.sync_interval_seconds() > 0)
+      schedule.interval = std::chrono::seconds(config.sync_interval_seconds());
+    node->scheduler_ = std::make_unique<SyncScheduler>(
+        [config]() -> absl::StatusOr<SyncReport> {
+          auto report = SyncOnce(config, SyncOptionsFrom(config));
+          if (report.ok()) {
+            std::cerr << "ntmis-provincial: sync: sent " << report->sent << ", cursor "
+                      << report->cursor_after << ", rejected " << report->rejections.size()
+                      << "\n";
+          } else {
+            std::cerr << "ntmis-provincial: sync failed: " << report.status() << "\n";
+          }
+          return report;
+        },
+        schedule, std::random_device{}());
+    node->scheduler_->Start();
+  }
   return node;
 }
 
 void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
+  if (scheduler_) scheduler_->Stop();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 

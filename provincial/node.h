@@ -13,6 +13,7 @@
 #include "ntmis/v1/config.pb.h"
 #include "provincial/api_service.h"
 #include "provincial/sync_client.h"
+#include "provincial/sync_scheduler.h"
 
 namespace ntmis::provincial {
 
@@ -26,6 +27,11 @@ absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
 // SyncOptions from the config's sync_* fields.
 SyncOptions SyncOptionsFrom(const v1::ProvincialConfig& config);
 
+// One sync of the province now, holding the province's sync lock: ABORTED
+// if another sync (in `serve` or another `sync --once`) is running.
+absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
+                                    SyncOptions options);
+
 class ProvincialNode {
  public:
   static absl::StatusOr<std::unique_ptr<ProvincialNode>> Start(
@@ -33,6 +39,8 @@ class ProvincialNode {
   ~ProvincialNode();
 
   int port() const { return port_; }
+  // Null when scheduled sync is disabled.
+  SyncScheduler* scheduler() { return scheduler_.get(); }
   void Wait() { server_->Wait(); }
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
@@ -40,6 +48,7 @@ class ProvincialNode {
   ProvincialNode() = default;
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<SyncScheduler> scheduler_;
   int port_ = 0;
   bool stopped_ = false;
 };

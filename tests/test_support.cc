@@ -175,12 +175,7 @@ std::string Federation::LoadSynthetic(const std::string& code, uint64_t count,
 
 absl::StatusOr<provincial::SyncReport> Federation::Sync(const std::string& code,
                                                         provincial::SyncOptions options) {
-  const auto& config = provinces_.at(code);
-  auto store = provincial::Store::Open(config.database());
-  if (!store.ok()) return store.status();
-  auto client = provincial::MakeSyncClient(config, std::move(options));
-  if (!client.ok()) return client.status();
-  return (*client)->RunOnce(*store);
+  return provincial::SyncOnce(provinces_.at(code), std::move(options));
 }
 
 std::shared_ptr<grpc::Channel> Federation::ChannelAs(const v1::TlsFiles& tls) {
