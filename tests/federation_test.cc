@@ -2,6 +2,7 @@
 // certificates on localhost:0; import through the API, sync over mutual TLS,
 // query as an operator, and compare with counts made from the CSV itself.
 #include <atomic>
+#include <thread>
 #include <map>
 
 #include <catch2/catch.hpp>
@@ -210,6 +211,31 @@ TEST_CASE("The national node killed mid-sync comes back and sync completes", "[e
   auto db = ValueOrDie(f.national().store().Province("44", false));
   CHECK(ValueOrDie(db->State()).records == 2000);
   CHECK(Query(f, {"gender"}).total() == 2000);
+}
+
+TEST_CASE("A serving province syncs by itself on its schedule", "[e2e][schedule]") {
+  Federation f;
+  f.AddProvince("44", /*sync_interval_seconds=*/1);
+  f.LoadSynthetic("44", 500, 41);
+  national::ProvinceDb* db = nullptr;
+  uint64_t held = 0;
+  for (int i = 0; i < 100 && held < 500; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (db == nullptr) {
+      auto found = f.national().store().Province("44", false);
+      if (found.ok()) db = *found;
+    }
+    if (db != nullptr) held = ValueOrDie(db->State()).records;
+  }
+  CHECK(held == 500);
+  // A manual sync meanwhile either finds nothing to send or is told that
+  // the scheduled one holds the lock; it never runs alongside it.
+  auto manual = f.Sync("44");
+  if (manual.ok()) {
+    CHECK(manual->sent == 0);
+  } else {
+    CHECK(absl::IsAborted(manual.status()));
+  }
 }
 
 }  // namespace

@@ -119,7 +119,8 @@ std::string Federation::national_address() const {
   return absl::StrCat("localhost:", national_port_);
 }
 
-const v1::ProvincialConfig& Federation::AddProvince(const std::string& code) {
+const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
+                                                    uint32_t sync_interval_seconds) {
   std::string dir = dir_.File("province-" + code);
   std::filesystem::create_directories(dir);
   v1::ProvincialConfig config;
@@ -131,6 +132,11 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code) {
   config.set_id_hash_key(pki_.id_hash_key());
   config.set_pii_key(dir + "/pii.key");
   config.set_rpc_deadline_seconds(30);
+  if (sync_interval_seconds > 0) {
+    config.set_sync_interval_seconds(sync_interval_seconds);
+  } else {
+    config.set_sync_disabled(true);
+  }
   if (auto s = crypto::CreateKeyFile(config.pii_key()); !s.ok())
     throw std::runtime_error(s.ToString());
   {

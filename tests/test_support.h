@@ -85,8 +85,10 @@ class Federation {
   void StopNational();
 
   // Initialises a province (database, admin "admin", root unit) and starts
-  // its node; returns its config.
-  const v1::ProvincialConfig& AddProvince(const std::string& code);
+  // its node; returns its config. Scheduled sync is off unless an interval
+  // is given.
+  const v1::ProvincialConfig& AddProvince(const std::string& code,
+                                          uint32_t sync_interval_seconds = 0);
   const v1::ProvincialConfig& province(const std::string& code) { return provinces_.at(code); }
   std::string province_address(const std::string& code) const;
 
