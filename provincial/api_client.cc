@@ -61,6 +61,26 @@ absl::StatusOr<v1::ImportReport> ApiClient::ImportData(ImportTarget target,
   });
 }
 
+absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.AddMetadata("authorization", "Bearer " + token_);
+  v1::SyncHealth health;
+  absl::Status status = FromGrpcStatus(stub_->GetSyncHealth(&context, {}, &health));
+  if (!status.ok()) return status;
+  return health;
+}
+
+absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(std::chrono::seconds deadline) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  context.AddMetadata("authorization", "Bearer " + token_);
+  v1::SyncNowResponse response;
+  absl::Status status = FromGrpcStatus(stub_->SyncNow(&context, {}, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::StatusOr<v1::ImportReport> ApiClient::Import(
     ImportTarget target, uint64_t size_hint, bool dry_run,
     const std::function<bool(std::string*)>& next) {

@@ -31,6 +31,10 @@ class ApiClient {
   absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target, const std::string& data,
                                               bool dry_run);
 
+  absl::StatusOr<v1::SyncHealth> GetSyncHealth();
+  // Runs a sync now on the node; the deadline allows for a large backlog.
+  absl::StatusOr<v1::SyncNowResponse> SyncNow(std::chrono::seconds deadline);
+
  private:
   // `next` fills the next chunk and returns false at the end.
   absl::StatusOr<v1::ImportReport> Import(ImportTarget target, uint64_t size_hint,

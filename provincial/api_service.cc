@@ -21,12 +21,13 @@ std::string StatusResult(const absl::Status& status) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string& db_path,
-                                                               IdKeys keys) {
+                                                               IdKeys keys,
+                                                               SyncScheduler* scheduler) {
   ASSIGN_OR_RETURN(Store store, Store::Open(db_path));
   RETURN_IF_ERROR(store.Province().status());
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db_path));
   return std::unique_ptr<ApiService>(
-      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit)));
+      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit), scheduler));
 }
 
 grpc::Status ApiService::Login(grpc::ServerContext* context,
@@ -46,7 +47,7 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-absl::StatusOr<User> ApiService::AuthorizeImport(grpc::ServerContext* context,
+absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* context,
                                                  const std::string& action) {
   auto it = context->client_metadata().find("authorization");
   std::string header = it == context->client_metadata().end()
@@ -80,7 +81,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
                                    grpc::ServerReader<v1::ImportChunk>* reader,
                                    v1::ImportReport* report, ImportKind kind) {
   const std::string action = kind == ImportKind::kUnits ? "import.units" : "import.teachers";
-  auto user = AuthorizeImport(context, action);
+  auto user = AuthorizeProvinceStaff(context, action);
   if (!user.ok()) return ToGrpcStatus(user.status());
 
   auto run = [&]() -> absl::StatusOr<v1::ImportReport> {
@@ -124,6 +125,65 @@ grpc::Status ApiService::ImportTeachers(grpc::ServerContext* context,
                                         grpc::ServerReader<v1::ImportChunk>* reader,
                                         v1::ImportReport* report) {
   return RunImport(context, reader, report, ImportKind::kTeachers);
+}
+
+absl::StatusOr<v1::SyncHealth> ApiService::Health() {
+  SyncHealth h = scheduler_->Health();
+  v1::SyncHealth health;
+  health.set_scheduled(scheduler_->running());
+  health.set_next_run_unix(health.scheduled() ? h.next_run_unix : 0);
+  health.set_consecutive_failures(h.consecutive_failures);
+  absl::MutexLock lock(&mu_);
+  // Every run, scheduled or `sync --once` from another process, is in
+  // sync_runs.
+  ASSIGN_OR_RETURN(sql::Statement runs,
+                   store_.db().Prepare(
+                       "SELECT (SELECT MAX(started_unix) FROM sync_runs), "
+                       "(SELECT MAX(finished_unix) FROM sync_runs WHERE result = 'ok'), "
+                       "(SELECT result FROM sync_runs ORDER BY id DESC LIMIT 1)"));
+  ASSIGN_OR_RETURN(bool row, runs.Step());
+  if (row) {
+    health.set_last_attempt_unix(runs.ColumnInt(0));
+    health.set_last_success_unix(runs.ColumnInt(1));
+    std::string last = runs.ColumnText(2);
+    if (last != "ok") health.set_last_error(last);
+  }
+  ASSIGN_OR_RETURN(int64_t outbox, store_.db().QueryInt("SELECT MAX(seq) FROM outbox"));
+  ASSIGN_OR_RETURN(int64_t acked, store_.GetMetaInt("sync.acked_seq", 0));
+  health.set_outbox_seq(outbox);
+  health.set_acked_seq(acked);
+  health.set_backlog(outbox > acked ? outbox - acked : 0);
+  return health;
+}
+
+grpc::Status ApiService::GetSyncHealth(grpc::ServerContext* context,
+                                       const v1::SyncHealthRequest* request,
+                                       v1::SyncHealth* response) {
+  auto user = AuthorizeProvinceStaff(context, "sync.health");
+  if (!user.ok()) return ToGrpcStatus(user.status());
+  auto health = Health();
+  if (!health.ok()) return ToGrpcStatus(health.status());
+  *response = std::move(*health);
+  return grpc::Status::OK;
+}
+
+grpc::Status ApiService::SyncNow(grpc::ServerContext* context,
+                                 const v1::SyncNowRequest* request,
+                                 v1::SyncNowResponse* response) {
+  auto user = AuthorizeProvinceStaff(context, "sync.now");
+  if (!user.ok()) return ToGrpcStatus(user.status());
+  absl::StatusOr<SyncReport> report = scheduler_->RunNow();
+  (void)audit_->Append({user->username, "sync.now", "", StatusResult(report.status()),
+                        report.ok() ? absl::StrCat("sent ", report->sent)
+                                    : std::string(report.status().message())});
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  response->set_sent(report->sent);
+  response->set_applied(report->applied);
+  response->set_rejected(report->rejections.size());
+  response->set_cursor_after(report->cursor_after);
+  auto health = Health();
+  if (health.ok()) *response->mutable_health() = std::move(*health);
+  return grpc::Status::OK;
 }
 
 }  // namespace ntmis::provincial

@@ -13,15 +13,18 @@
 #include "common/audit_log.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 #include "provincial/accounts.h"
+#include "provincial/sync_scheduler.h"
 #include "provincial/teacher_template.h"
 
 namespace ntmis::provincial {
 
 class ApiService final : public v1::ProvincialApi::Service {
  public:
-  // `db_path` is province.db, already initialised.
+  // `db_path` is province.db, already initialised; `scheduler` runs the
+  // node's syncs and must outlive the service.
   static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
-                                                            IdKeys keys);
+                                                            IdKeys keys,
+                                                            SyncScheduler* scheduler);
 
   grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
@@ -31,17 +34,25 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status ImportTeachers(grpc::ServerContext* context,
                               grpc::ServerReader<v1::ImportChunk>* reader,
                               v1::ImportReport* report) override;
+  grpc::Status GetSyncHealth(grpc::ServerContext* context,
+                             const v1::SyncHealthRequest* request,
+                             v1::SyncHealth* response) override;
+  grpc::Status SyncNow(grpc::ServerContext* context, const v1::SyncNowRequest* request,
+                       v1::SyncNowResponse* response) override;
 
  private:
   ApiService(std::string db_path, IdKeys keys, Store store,
-             std::unique_ptr<AuditLog> audit)
+             std::unique_ptr<AuditLog> audit, SyncScheduler* scheduler)
       : db_path_(std::move(db_path)), keys_(std::move(keys)),
-        store_(std::move(store)), accounts_(store_), audit_(std::move(audit)) {}
+        store_(std::move(store)), accounts_(store_), audit_(std::move(audit)),
+        scheduler_(scheduler) {}
 
   // The caller's account, or UNAUTHENTICATED / PERMISSION_DENIED (audited)
   // unless it is a province-level system administrator or information manager.
-  absl::StatusOr<User> AuthorizeImport(grpc::ServerContext* context,
-                                       const std::string& action);
+  absl::StatusOr<User> AuthorizeProvinceStaff(grpc::ServerContext* context,
+                                              const std::string& action);
+  // The scheduler's health plus the outbox position, under mu_.
+  absl::StatusOr<v1::SyncHealth> Health();
   enum class ImportKind { kUnits, kTeachers };
   grpc::Status RunImport(grpc::ServerContext* context,
                          grpc::ServerReader<v1::ImportChunk>* reader,
@@ -53,6 +64,7 @@ class ApiService final : public v1::ProvincialApi::Service {
   Store store_ ABSL_GUARDED_BY(mu_);
   Accounts accounts_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<AuditLog> audit_;
+  SyncScheduler* const scheduler_;
 };
 
 }  // namespace ntmis::provincial

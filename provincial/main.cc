@@ -1,5 +1,6 @@
 // ntmis-provincial: run and operate a provincial node.
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -33,15 +34,25 @@ absl::Status Serve(const Args& args);
 absl::Status GenTeachers(const Args& args);
 absl::Status Import(const Args& args, ImportTarget target);
 absl::Status Sync(const Args& args);
+absl::Status SyncStatus(const Args& args);
+absl::Status SyncNow(const Args& args);
 
-const std::vector<cli::Flag>& ImportFlags() {
+const std::vector<cli::Flag>& LoginFlags() {
   static const auto* flags = new std::vector<cli::Flag>{
       kConfigFlag,
       {"server", "HOST:PORT", "node address (default: config.listen)"},
       {"user", "NAME", "account to log in with"},
-      {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"},
-      {"dry-run", "", "validate and report only; change nothing"},
-      {"report", "FILE", "write every problem as CSV (row,column,value,rule)"}};
+      {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"}};
+  return *flags;
+}
+
+const std::vector<cli::Flag>& ImportFlags() {
+  static const auto* flags = [] {
+    auto* f = new std::vector<cli::Flag>(LoginFlags());
+    f->push_back({"dry-run", "", "validate and report only; change nothing"});
+    f->push_back({"report", "FILE", "write every problem as CSV (row,column,value,rule)"});
+    return f;
+  }();
   return *flags;
 }
 
@@ -74,6 +85,10 @@ const std::vector<Command>& Commands() {
       {"sync", "push pending effective changes to the national node", "",
        {kConfigFlag, {"once", "", "run one sync now and exit"}},
        Sync},
+      {"sync status", "the node's sync health: last attempt and success, next run, backlog, last error", "",
+       LoginFlags(), SyncStatus},
+      {"sync now", "ask the running node to sync now, and wait for the result", "",
+       LoginFlags(), SyncNow},
   };
   return *commands;
 }
@@ -161,13 +176,19 @@ absl::Status GenTeachers(const Args& args) {
   return *out ? absl::OkStatus() : absl::InternalError("write failed");
 }
 
-absl::Status Import(const Args& args, ImportTarget target) {
+// A client of the node named by --server / config.listen, logged in as --user.
+absl::StatusOr<std::unique_ptr<ApiClient>> LoggedIn(const Args& args) {
   ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
-  if (args.positional().size() != 1) return absl::InvalidArgumentError("give one FILE");
   ASSIGN_OR_RETURN(std::string password, ReadPassword(args));
   ASSIGN_OR_RETURN(auto client, ApiClient::Connect(args.Get("server", config.listen()),
                                                    config.tls().ca_cert()));
   RETURN_IF_ERROR(client->Login(args.Get("user"), password));
+  return client;
+}
+
+absl::Status Import(const Args& args, ImportTarget target) {
+  if (args.positional().size() != 1) return absl::InvalidArgumentError("give one FILE");
+  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   bool dry_run = args.Has("dry-run");
   ASSIGN_OR_RETURN(v1::ImportReport report,
                    client->ImportFile(target, args.positional()[0], dry_run));
@@ -215,6 +236,45 @@ absl::Status Sync(const Args& args) {
     std::cout << "  rejected seq " << r.seq() << " teacher " << r.teacher_number() << ": "
               << r.reason() << "\n";
   }
+  return absl::OkStatus();
+}
+
+std::string Ago(int64_t unix_time) {
+  if (unix_time == 0) return "never";
+  int64_t delta = std::time(nullptr) - unix_time;
+  return delta >= 0 ? absl::StrCat(delta, "s ago") : absl::StrCat("in ", -delta, "s");
+}
+
+void PrintHealth(const v1::SyncHealth& h) {
+  std::cout << "scheduled sync:   " << (h.scheduled() ? "on" : "off") << "\n"
+            << "last attempt:     " << Ago(h.last_attempt_unix()) << "\n"
+            << "last success:     " << Ago(h.last_success_unix()) << "\n"
+            << "next run:         " << (h.scheduled() ? Ago(h.next_run_unix()) : "-") << "\n"
+            << "backlog:          " << h.backlog() << " (outbox " << h.outbox_seq()
+            << ", acknowledged " << h.acked_seq() << ")\n"
+            << "last error:       " << (h.last_error().empty() ? "-" : h.last_error())
+            << (h.consecutive_failures() > 0
+                    ? absl::StrCat(" (", h.consecutive_failures(), " failures in a row)")
+                    : "")
+            << "\n";
+}
+
+absl::Status SyncStatus(const Args& args) {
+  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
+  ASSIGN_OR_RETURN(v1::SyncHealth health, client->GetSyncHealth());
+  PrintHealth(health);
+  return absl::OkStatus();
+}
+
+absl::Status SyncNow(const Args& args) {
+  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
+  ASSIGN_OR_RETURN(v1::SyncHealth before, client->GetSyncHealth());
+  // A base minute plus a millisecond per change waiting, like the push.
+  auto deadline = std::chrono::seconds(60 + before.backlog() / 1000);
+  ASSIGN_OR_RETURN(v1::SyncNowResponse done, client->SyncNow(deadline));
+  std::cout << "sent " << done.sent() << ", applied " << done.applied() << ", rejected "
+            << done.rejected() << ", national cursor " << done.cursor_after() << "\n";
+  PrintHealth(done.health());
   return absl::OkStatus();
 }
 

@@ -50,37 +50,36 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
   std::unique_ptr<ProvincialNode> node(new ProvincialNode());
-  ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys)));
+  SyncSchedule schedule;
+  if (config.sync_interval_seconds() > 0)
+    schedule.interval = std::chrono::seconds(config.sync_interval_seconds());
+  node->scheduler_ = std::make_unique<SyncScheduler>(
+      [config]() -> absl::StatusOr<SyncReport> {
+        auto report = SyncOnce(config, SyncOptionsFrom(config));
+        if (report.ok()) {
+          std::cerr << "ntmis-provincial: sync: sent " << report->sent << ", cursor "
+                    << report->cursor_after << ", rejected " << report->rejections.size()
+                    << "\n";
+        } else {
+          std::cerr << "ntmis-provincial: sync failed: " << report.status() << "\n";
+        }
+        return report;
+      },
+      schedule, std::random_device{}());
+  ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys),
+                                                  node->scheduler_.get()));
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);
   node->port_ = running.port;
-  if (!config.sync_disabled()) {
-    SyncSchedule schedule;
-    if (config.sync_interval_seconds() > 0)
-      schedule.interval = std::chrono::seconds(config.sync_interval_seconds());
-    node->scheduler_ = std::make_unique<SyncScheduler>(
-        [config]() -> absl::StatusOr<SyncReport> {
-          auto report = SyncOnce(config, SyncOptionsFrom(config));
-          if (report.ok()) {
-            std::cerr << "ntmis-provincial: sync: sent " << report->sent << ", cursor "
-                      << report->cursor_after << ", rejected " << report->rejections.size()
-                      << "\n";
-          } else {
-            std::cerr << "ntmis-provincial: sync failed: " << report.status() << "\n";
-          }
-          return report;
-        },
-        schedule, std::random_device{}());
-    node->scheduler_->Start();
-  }
+  if (!config.sync_disabled()) node->scheduler_->Start();
   return node;
 }
 
 void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
-  if (scheduler_) scheduler_->Stop();
+  scheduler_->Stop();
   server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 

@@ -39,16 +39,16 @@ class ProvincialNode {
   ~ProvincialNode();
 
   int port() const { return port_; }
-  // Null when scheduled sync is disabled.
-  SyncScheduler* scheduler() { return scheduler_.get(); }
+  // Runs this node's syncs (on its schedule unless sync_disabled).
+  SyncScheduler& scheduler() { return *scheduler_; }
   void Wait() { server_->Wait(); }
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
  private:
   ProvincialNode() = default;
+  std::unique_ptr<SyncScheduler> scheduler_;  // outlives api_, which uses it
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<SyncScheduler> scheduler_;
   int port_ = 0;
   bool stopped_ = false;
 };

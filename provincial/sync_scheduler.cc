@@ -96,6 +96,11 @@ absl::StatusOr<SyncReport> SyncScheduler::RunNow() {
   return report;
 }
 
+bool SyncScheduler::running() {
+  absl::MutexLock lock(&mu_);
+  return thread_.joinable() && !stopping_;
+}
+
 SyncHealth SyncScheduler::Health() {
   absl::MutexLock lock(&mu_);
   return health_;

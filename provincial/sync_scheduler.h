@@ -69,6 +69,8 @@ class SyncScheduler {
   absl::StatusOr<SyncReport> RunNow() ABSL_LOCKS_EXCLUDED(run_mu_, mu_);
 
   SyncHealth Health() ABSL_LOCKS_EXCLUDED(mu_);
+  // True between Start() and Stop().
+  bool running() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   void Loop() ABSL_LOCKS_EXCLUDED(mu_);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/grpc_status.h"
+#include "provincial/accounts.h"
 #include "provincial/generator.h"
 #include "tests/test_support.h"
 
@@ -236,6 +237,39 @@ TEST_CASE("A serving province syncs by itself on its schedule", "[e2e][schedule]
   } else {
     CHECK(absl::IsAborted(manual.status()));
   }
+}
+
+TEST_CASE("Operators see the sync backlog and can sync now through the API", "[e2e][schedule]") {
+  Federation f;
+  f.AddProvince("44");  // scheduled sync off: only the API call syncs
+  f.LoadSynthetic("44", 300, 51);
+  auto admin = f.Admin("44");
+  v1::SyncHealth before = ValueOrDie(admin->GetSyncHealth());
+  CHECK_FALSE(before.scheduled());
+  CHECK(before.outbox_seq() == 300);
+  CHECK(before.backlog() == 300);
+  CHECK(before.last_attempt_unix() == 0);
+
+  v1::SyncNowResponse done = ValueOrDie(admin->SyncNow(std::chrono::seconds(60)));
+  CHECK(done.sent() == 300);
+  CHECK(done.cursor_after() == 300);
+  CHECK(done.health().backlog() == 0);
+  CHECK(done.health().last_success_unix() > 0);
+  CHECK(done.health().last_error().empty());
+
+  // A querier may not: sync is for system administrators and information
+  // managers of the province.
+  {
+    provincial::Store store =
+        ValueOrDie(provincial::Store::Open(f.province("44").database()));
+    provincial::Accounts accounts(store);
+    ValueOrDie(accounts.Create("viewer", "44", provincial::Role::kQuerier, kAdminPassword,
+                               false));
+  }
+  auto viewer = ValueOrDie(provincial::ApiClient::Connect(f.province_address("44"),
+                                                          f.pki().ca_cert()));
+  NTMIS_ASSERT_OK(viewer->Login("viewer", kAdminPassword));
+  CHECK(absl::IsPermissionDenied(viewer->SyncNow(std::chrono::seconds(10)).status()));
 }
 
 }  // namespace
