@@ -61,10 +61,14 @@ absl::StatusOr<v1::ImportReport> ApiClient::ImportData(ImportTarget target,
   });
 }
 
+void ApiClient::Prepare(grpc::ClientContext* context, std::chrono::seconds deadline) const {
+  context->set_deadline(std::chrono::system_clock::now() + deadline);
+  context->AddMetadata("authorization", "Bearer " + token_);
+}
+
 absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  context.AddMetadata("authorization", "Bearer " + token_);
+  Prepare(&context, std::chrono::seconds(30));
   v1::SyncHealth health;
   absl::Status status = FromGrpcStatus(stub_->GetSyncHealth(&context, {}, &health));
   if (!status.ok()) return status;
@@ -73,8 +77,7 @@ absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {
 
 absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(std::chrono::seconds deadline) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + deadline);
-  context.AddMetadata("authorization", "Bearer " + token_);
+  Prepare(&context, deadline);
   v1::SyncNowResponse response;
   absl::Status status = FromGrpcStatus(stub_->SyncNow(&context, {}, &response));
   if (!status.ok()) return status;
@@ -86,9 +89,7 @@ absl::StatusOr<v1::ImportReport> ApiClient::Import(
     const std::function<bool(std::string*)>& next) {
   grpc::ClientContext context;
   // 60 s plus 10 s per MiB: generous for a slow disk, still bounded.
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60) +
-                       std::chrono::seconds(10 * (size_hint >> 20)));
-  context.AddMetadata("authorization", "Bearer " + token_);
+  Prepare(&context, std::chrono::seconds(60 + 10 * (size_hint >> 20)));
   v1::ImportReport report;
   auto writer = target == ImportTarget::kUnits ? stub_->ImportUnits(&context, &report)
                                                : stub_->ImportTeachers(&context, &report);

@@ -36,6 +36,8 @@ class ApiClient {
   absl::StatusOr<v1::SyncNowResponse> SyncNow(std::chrono::seconds deadline);
 
  private:
+  // Sets the call's deadline and the bearer token.
+  void Prepare(grpc::ClientContext* context, std::chrono::seconds deadline) const;
   // `next` fills the next chunk and returns false at the end.
   absl::StatusOr<v1::ImportReport> Import(ImportTarget target, uint64_t size_hint,
                                           bool dry_run,
