@@ -1,7 +1,9 @@
 #include "national/national_store.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -15,10 +17,48 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
   std::string path = data_dir + "/national.db";
   {
     ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
-    RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema}));
+    RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema}));
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
-  return std::unique_ptr<NationalStore>(new NationalStore(data_dir, std::move(audit)));
+  ASSIGN_OR_RETURN(auto owners, OwnerRegistry::Open(path));
+  std::unique_ptr<NationalStore> store(
+      new NationalStore(data_dir, std::move(audit), std::move(owners)));
+  for (const std::string& code : store->KnownProvinces()) {
+    ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
+    RETURN_IF_ERROR(store->CompleteMoves(*db));
+  }
+  return store;
+}
+
+std::vector<std::string> NationalStore::KnownProvinces() const {
+  std::vector<std::string> codes;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    // province-NN.db
+    if (name.size() == 15 && absl::StartsWith(name, "province-") &&
+        absl::EndsWith(name, ".db")) {
+      codes.push_back(name.substr(9, 2));
+    }
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
+absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
+  ASSIGN_OR_RETURN(std::vector<Departure> departures, from.PendingDepartures());
+  for (const Departure& d : departures) {
+    RETURN_IF_ERROR(owners_->SetOwner(d.teacher_number, d.to_province));
+    ASSIGN_OR_RETURN(ProvinceDb * to, Province(d.to_province, /*create=*/true));
+    ASSIGN_OR_RETURN(bool taken, to->TakeIn(d.teacher_number));
+    (void)taken;
+    RETURN_IF_ERROR(from.MarkDeparted(d.teacher_number));
+    (void)audit_->Append({absl::StrCat("spiffe://ntmis/province/", from.province()),
+                          "sync.move", d.teacher_number, "ok",
+                          absl::StrCat("to province ", d.to_province,
+                                       taken ? "; counted there" : "; awaiting its record")});
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, bool create) {
@@ -28,7 +68,7 @@ absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, boo
   std::string path = absl::StrCat(dir_, "/province-", code, ".db");
   if (!create && !std::filesystem::exists(path))
     return absl::NotFoundError(absl::StrCat("province ", code, " has never synced"));
-  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code));
+  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_));
   ProvinceDb* raw = db.get();
   provinces_.emplace(code, std::move(db));
   return raw;

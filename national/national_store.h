@@ -1,5 +1,5 @@
-// The national node's data directory: national.db (audit) and one
-// province-NN.db per province, opened on first use and kept open.
+// The national node's data directory: national.db (audit, owner registry)
+// and one province-NN.db per province, kept open once used.
 //
 // Thread-safe.
 #ifndef NTMIS_NATIONAL_NATIONAL_STORE_H_
@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/audit_log.h"
+#include "national/owner_registry.h"
 #include "national/province_db.h"
 
 namespace ntmis::national {
@@ -26,14 +27,27 @@ class NationalStore {
   absl::StatusOr<ProvinceDb*> Province(const std::string& code, bool create)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Every province that ever synced, by code.
+  std::vector<std::string> KnownProvinces() const;
+
+  // Finishes the moves `from` released: the registry names the new owner,
+  // then the receiving province counts the record it holds, then the
+  // release is marked done. Each step is idempotent, so Open finishes what
+  // a crash interrupted. The teacher is never counted in two provinces; it
+  // is counted in none only until the receiving province has pushed it.
+  absl::Status CompleteMoves(ProvinceDb& from);
+
   AuditLog& audit() { return *audit_; }
+  const OwnerRegistry& owners() const { return *owners_; }
 
  private:
-  NationalStore(std::string dir, std::unique_ptr<AuditLog> audit)
-      : dir_(std::move(dir)), audit_(std::move(audit)) {}
+  NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
+                std::unique_ptr<OwnerRegistry> owners)
+      : dir_(std::move(dir)), audit_(std::move(audit)), owners_(std::move(owners)) {}
 
   const std::string dir_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<OwnerRegistry> owners_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
 };

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/code_tables.h"
 #include "common/record_validation.h"
+#include "common/sync_versions.h"
 #include "common/teacher_number.h"
 #include "common/status_macros.h"
 
@@ -48,6 +51,37 @@ CREATE TABLE rejections (
 );
 )sql";
 
+// 2: anti-entropy digests and moves between provinces.
+constexpr const char* kMovesAndDigests = R"sql(
+-- Per bucket of teacher numbers: count and XOR of record hashes
+-- (common/record_digest.h), maintained with every batch.
+CREATE TABLE digests (
+  bucket TEXT PRIMARY KEY,
+  teachers INTEGER NOT NULL CHECK (teachers >= 0),
+  hash INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Records of teachers another province owns (the receiving side of a
+-- transfer that province has not released yet): kept, never counted.
+CREATE TABLE arrivals (
+  teacher_number TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- Teachers this province released to another; done once the owner
+-- registry names the new province and its held record was taken in.
+CREATE TABLE departures (
+  teacher_number TEXT PRIMARY KEY,
+  to_province TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  done INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX departures_pending ON departures(done) WHERE done = 0;
+
+CREATE INDEX rejections_by_teacher ON rejections(teacher_number);
+)sql";
+
 std::string JoinProblems(const std::vector<FieldProblem>& problems) {
   return absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
     absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
@@ -57,12 +91,13 @@ std::string JoinProblems(const std::vector<FieldProblem>& problems) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& path,
-                                                             const std::string& province) {
+                                                             const std::string& province,
+                                                             const OwnerRegistry& owners) {
   sql::OpenOptions options;
   options.cache_size = -131072;  // 128 MiB
   options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
   ASSIGN_OR_RETURN(sql::Database writer, sql::Database::Open(path, options));
-  RETURN_IF_ERROR(sql::Migrate(writer, {kSchema}));
+  RETURN_IF_ERROR(sql::Migrate(writer, {kSchema, kMovesAndDigests}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state VALUES "
                                   "(1, ?, 0, 0, 0, 'never synced')"));
@@ -78,26 +113,34 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   options.cache_size = -16384;
   ASSIGN_OR_RETURN(sql::Database reader, sql::Database::Open(path, options));
   return std::unique_ptr<ProvinceDb>(
-      new ProvinceDb(province, std::move(writer), std::move(reader)));
+      new ProvinceDb(province, owners, std::move(writer), std::move(reader)));
 }
 
 absl::StatusOr<ProvinceState> ProvinceDb::State() {
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(sql::Statement s,
                    reader_.Prepare("SELECT applied_seq, records, last_sync_unix, "
-                                   "last_result, (SELECT COUNT(*) FROM rejections) "
+                                   "last_result, (SELECT COUNT(*) FROM rejections), "
+                                   "(SELECT COUNT(*) FROM arrivals) "
                                    "FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::DataLossError("sync_state row missing");
   return ProvinceState{static_cast<uint64_t>(s.ColumnInt(0)),
                        static_cast<uint64_t>(s.ColumnInt(1)), s.ColumnInt(2),
-                       s.ColumnText(3), static_cast<uint64_t>(s.ColumnInt(4))};
+                       s.ColumnText(3), static_cast<uint64_t>(s.ColumnInt(4)),
+                       static_cast<uint64_t>(s.ColumnInt(5))};
 }
 
 absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
                                                   size_t max_changes) const {
   // Shape checks first: nothing is written for a batch that fails them.
   if (batch.changes_size() == 0) return absl::InvalidArgumentError("empty batch");
+  if (batch.catalog_version() > kCoreCatalogVersion) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "batch written with core catalog version ", batch.catalog_version(),
+        "; this national node knows versions 1 to ", kCoreCatalogVersion,
+        ": upgrade ntmis-national"));
+  }
   if (static_cast<size_t>(batch.changes_size()) > max_changes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "batch of ", batch.changes_size(), " changes exceeds the limit of ", max_changes));
@@ -117,6 +160,13 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
       return absl::InvalidArgumentError(absl::StrCat(
           "change ", c.seq(), ": '", c.teacher_number(),
           "' is not a teacher number (12 digits with a MOD 11-10 check digit)"));
+    }
+    if (c.moved_to() != v1::PROVINCE_UNSPECIFIED &&
+        (!c.tombstone() || !IsProvinceCode(c.moved_to()) ||
+         c.moved_to() == province_code)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "change ", c.seq(), ": moved_to=", static_cast<int>(c.moved_to()),
+          " must name another province and go with a tombstone"));
     }
     if (c.has_record()) {
       if (c.record().province() != province_code) {
@@ -148,6 +198,7 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
     }
     c.record().SerializeToString(&p.bytes);
     p.cell = CellOf(c.record());
+    p.hash = RecordHash(c.teacher_number(), p.bytes);
   }
   prepared.batch = std::move(batch);
   return prepared;
@@ -158,6 +209,175 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
   ASSIGN_OR_RETURN(PreparedBatch prepared, Prepare(batch, max_changes));
   return Apply(prepared);
 }
+
+namespace {
+
+// The statements and pending rollup/digest changes of one write
+// transaction. Every way a teacher enters or leaves the counted set goes
+// through Count/Uncount, so rollup, digests and the record count move
+// together.
+class WriteSet {
+ public:
+  static absl::StatusOr<WriteSet> Begin(sql::Database& db) {
+    WriteSet w(db);
+    ASSIGN_OR_RETURN(w.insert_, db.Prepare("INSERT INTO teachers(teacher_number, seq, record) "
+                                           "VALUES (?, ?, ?) ON CONFLICT(teacher_number) "
+                                           "DO NOTHING"));
+    ASSIGN_OR_RETURN(w.old_row_, db.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(w.update_, db.Prepare("UPDATE teachers SET seq = ?, record = ? "
+                                           "WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(int64_t held, db.QueryInt("SELECT EXISTS (SELECT 1 FROM arrivals)"));
+    ASSIGN_OR_RETURN(int64_t rejected, db.QueryInt("SELECT EXISTS (SELECT 1 FROM rejections)"));
+    w.any_held_ = held != 0;
+    w.any_rejected_ = rejected != 0;
+    return w;
+  }
+
+  // Stores the current record of a teacher this province owns.
+  absl::Status Upsert(absl::string_view number, uint64_t seq, absl::string_view bytes,
+                      int64_t cell, uint64_t hash) {
+    insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes);
+    RETURN_IF_ERROR(insert_.Run());
+    if (db_.Changes() == 0) {
+      RETURN_IF_ERROR(UncountStored(number));
+      update_.Bind(1, seq).BindBlobView(2, bytes).BindView(3, number);
+      RETURN_IF_ERROR(update_.Run());
+    }
+    Count(number, cell, hash, +1);
+    return Settled(number);
+  }
+
+  // Removes a teacher from the counted set (and anything held for it).
+  absl::Status Remove(absl::string_view number) {
+    RETURN_IF_ERROR(UncountStored(number));
+    remove_.BindView(1, number);
+    RETURN_IF_ERROR(remove_.Run());
+    return Settled(number);
+  }
+
+  // Keeps the record of a teacher another province owns, uncounted.
+  absl::Status Hold(absl::string_view number, uint64_t seq, absl::string_view bytes) {
+    ASSIGN_OR_RETURN(sql::Statement hold,
+                     db_.Prepare("INSERT INTO arrivals VALUES (?, ?, ?) "
+                                 "ON CONFLICT(teacher_number) DO UPDATE SET "
+                                 "seq = excluded.seq, record = excluded.record"));
+    RETURN_IF_ERROR(hold.BindAll(number, seq).BindBlob(3, bytes).Run());
+    any_held_ = true;
+    return absl::OkStatus();
+  }
+
+  // Writes the rollup, digest and count changes.
+  absl::Status Flush() {
+    ASSIGN_OR_RETURN(sql::Statement add,
+                     db_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
+                                 "ON CONFLICT(cell) DO UPDATE SET "
+                                 "teachers = teachers + excluded.teachers"));
+    // (The CHECK is evaluated on the would-be inserted row, so decrements
+    // go through UPDATE.)
+    ASSIGN_OR_RETURN(sql::Statement sub,
+                     db_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
+    ASSIGN_OR_RETURN(sql::Statement drop,
+                     db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = 0"));
+    // In key order: neighbouring keys share pages, so each page is visited once.
+    std::vector<std::pair<int64_t, int64_t>> cells(cells_.begin(), cells_.end());
+    std::sort(cells.begin(), cells.end());
+    for (const auto& [cell, d] : cells) {
+      if (d > 0) {
+        RETURN_IF_ERROR(add.BindAll(cell, d).Run());
+      } else if (d < 0) {
+        RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
+        RETURN_IF_ERROR(drop.BindAll(cell).Run());
+      }
+    }
+    // SQLite has no XOR operator: a ^ b = (a | b) - (a & b).
+    ASSIGN_OR_RETURN(sql::Statement grow,
+                     db_.Prepare("INSERT INTO digests(bucket, teachers, hash) VALUES (?, ?, ?) "
+                                 "ON CONFLICT(bucket) DO UPDATE SET "
+                                 "teachers = teachers + excluded.teachers, "
+                                 "hash = (hash | excluded.hash) - (hash & excluded.hash)"));
+    ASSIGN_OR_RETURN(sql::Statement shrink,
+                     db_.Prepare("UPDATE digests SET teachers = teachers + ?2, "
+                                 "hash = (hash | ?3) - (hash & ?3) WHERE bucket = ?1"));
+    ASSIGN_OR_RETURN(sql::Statement empty,
+                     db_.Prepare("DELETE FROM digests WHERE bucket = ? AND teachers = 0"));
+    for (const auto& [bucket, d] : buckets_) {
+      if (d.teachers == 0 && d.hash == 0) continue;
+      if (d.teachers >= 0) {
+        RETURN_IF_ERROR(grow.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash)).Run());
+      } else {
+        RETURN_IF_ERROR(shrink.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash)).Run());
+        RETURN_IF_ERROR(empty.BindAll(bucket).Run());
+      }
+    }
+    ASSIGN_OR_RETURN(sql::Statement records,
+                     db_.Prepare("UPDATE sync_state SET records = records + ? WHERE id = 1"));
+    return records.BindAll(net_records_).Run();
+  }
+
+ private:
+  struct BucketDelta {
+    int64_t teachers = 0;
+    uint64_t hash = 0;
+  };
+
+  explicit WriteSet(sql::Database& db) : db_(db) {}
+
+  void Count(absl::string_view number, int64_t cell, uint64_t hash, int sign) {
+    cells_[cell] += sign;
+    BucketDelta& b = buckets_[std::string(DigestBucket(number))];
+    b.teachers += sign;
+    b.hash ^= hash;
+    net_records_ += sign;
+  }
+
+  // Takes the stored record of a teacher, if any, out of the counts.
+  absl::Status UncountStored(absl::string_view number) {
+    old_row_.BindView(1, number);
+    ASSIGN_OR_RETURN(bool existed, old_row_.Step());
+    if (existed) {
+      absl::string_view blob = old_row_.ColumnBlob(0);
+      if (!old_record_.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+        old_row_.Reset();
+        return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+      }
+      Count(number, CellOf(old_record_), RecordHash(number, blob), -1);
+    }
+    old_row_.Reset();
+    return absl::OkStatus();
+  }
+
+  // A teacher's latest change was applied: nothing stays held for it, and
+  // its earlier rejections are resolved.
+  absl::Status Settled(absl::string_view number) {
+    if (any_held_) {
+      if (!unhold_) {
+        ASSIGN_OR_RETURN(unhold_, db_.Prepare("DELETE FROM arrivals WHERE teacher_number = ?"));
+      }
+      RETURN_IF_ERROR(unhold_->BindAll(number).Run());
+    }
+    if (any_rejected_) {
+      if (!resolve_) {
+        ASSIGN_OR_RETURN(resolve_,
+                         db_.Prepare("DELETE FROM rejections WHERE teacher_number = ?"));
+      }
+      RETURN_IF_ERROR(resolve_->BindAll(number).Run());
+    }
+    return absl::OkStatus();
+  }
+
+  sql::Database& db_;
+  sql::Statement insert_, old_row_, update_, remove_;
+  std::optional<sql::Statement> unhold_, resolve_;
+  v1::TeacherRecord old_record_;
+  bool any_held_ = false;
+  bool any_rejected_ = false;
+  absl::flat_hash_map<int64_t, int64_t> cells_;
+  std::map<std::string, BucketDelta> buckets_;
+  int64_t net_records_ = 0;
+};
+
+}  // namespace
 
 absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   const v1::PushBatch& batch = prepared.batch;
@@ -179,41 +399,22 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
     return ack;  // a stale retry: nothing to do
   }
 
-  // A new teacher is one insert; an existing one is found by the insert's
-  // conflict, and its old record read (for the rollup) and replaced.
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   writer_.Prepare("INSERT INTO teachers(teacher_number, seq, record) "
-                                   "VALUES (?, ?, ?) ON CONFLICT(teacher_number) DO NOTHING"));
-  ASSIGN_OR_RETURN(sql::Statement old_row,
-                   writer_.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   writer_.Prepare("UPDATE teachers SET seq = ?, record = ? "
-                                   "WHERE teacher_number = ?"));
-  ASSIGN_OR_RETURN(sql::Statement remove,
-                   writer_.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
   ASSIGN_OR_RETURN(sql::Statement reject,
                    writer_.Prepare("INSERT OR REPLACE INTO rejections VALUES (?,?,?,?,?)"));
-  // The cell of the stored record of a teacher, if there is one.
-  v1::TeacherRecord old_record;
-  auto old_cell = [&](const std::string& number) -> absl::StatusOr<std::optional<int64_t>> {
-    old_row.Bind(1, number);
-    ASSIGN_OR_RETURN(bool existed, old_row.Step());
-    std::optional<int64_t> cell;
-    if (existed) {
-      absl::string_view blob = old_row.ColumnBlob(0);
-      if (!old_record.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-        old_row.Reset();
-        return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
-      }
-      cell = CellOf(old_record);
-    }
-    old_row.Reset();
-    return cell;
+  ASSIGN_OR_RETURN(sql::Statement depart,
+                   writer_.Prepare("INSERT OR REPLACE INTO departures VALUES (?, ?, ?, 0)"));
+  const int64_t now = std::time(nullptr);
+  auto add_rejection = [&](const v1::Change& c, const std::string& field,
+                           const std::string& reason) {
+    v1::Rejection* r = ack.add_rejections();
+    r->set_seq(c.seq());
+    r->set_teacher_number(c.teacher_number());
+    r->set_field(field);
+    r->set_reason(reason);
+    return reject.BindAll(c.seq(), c.teacher_number(), field, reason, now).Run();
   };
 
-  absl::flat_hash_map<int64_t, int64_t> delta;  // rollup cell -> change
-  int64_t net_records = 0;
-  const int64_t now = std::time(nullptr);
   for (int i = 0; i < batch.changes_size(); ++i) {
     const v1::Change& c = batch.changes(i);
     const PreparedChange& p = prepared.changes[i];
@@ -222,68 +423,197 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
       continue;
     }
     if (!p.rejected_field.empty()) {
-      v1::Rejection* r = ack.add_rejections();
-      r->set_seq(c.seq());
-      r->set_teacher_number(c.teacher_number());
-      r->set_field(p.rejected_field);
-      r->set_reason(p.rejected_reason);
-      reject.BindAll(c.seq(), c.teacher_number(), r->field(), r->reason(), now);
-      RETURN_IF_ERROR(reject.Run());
+      RETURN_IF_ERROR(add_rejection(c, p.rejected_field, p.rejected_reason));
       continue;
     }
+    // Ownership is read under the write lock, so a hand-over (SetOwner, then
+    // TakeIn on this file) never misses a record held here.
+    const std::string owner = owners_.Owner(c.teacher_number());
     if (c.has_record()) {
-      insert.BindView(1, c.teacher_number()).Bind(2, c.seq()).BindBlobView(3, p.bytes);
-      RETURN_IF_ERROR(insert.Run());
-      if (writer_.Changes() == 1) {
-        ++net_records;
-      } else {
-        ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
-        if (old) --delta[*old];
-        update.Bind(1, c.seq()).BindBlobView(2, p.bytes).BindView(3, c.teacher_number());
-        RETURN_IF_ERROR(update.Run());
+      if (owner != province_) {
+        RETURN_IF_ERROR(writes.Hold(c.teacher_number(), c.seq(), p.bytes));
+        ack.set_held(ack.held() + 1);
+        continue;
       }
-      ++delta[p.cell];
+      RETURN_IF_ERROR(writes.Upsert(c.teacher_number(), c.seq(), p.bytes, p.cell, p.hash));
+    } else if (c.moved_to() != v1::PROVINCE_UNSPECIFIED) {
+      if (owner != province_) {
+        RETURN_IF_ERROR(add_rejection(
+            c, "moved_to",
+            absl::StrCat("province ", province_, " cannot release teacher ",
+                         c.teacher_number(), ": it belongs to province ", owner)));
+        continue;
+      }
+      RETURN_IF_ERROR(writes.Remove(c.teacher_number()));
+      RETURN_IF_ERROR(depart
+                          .BindAll(c.teacher_number(),
+                                   absl::StrCat(static_cast<int>(c.moved_to())), c.seq())
+                          .Run());
     } else {
-      ASSIGN_OR_RETURN(std::optional<int64_t> old, old_cell(c.teacher_number()));
-      if (old) {
-        --delta[*old];
-        --net_records;
-        remove.Bind(1, c.teacher_number());
-        RETURN_IF_ERROR(remove.Run());
-      }
+      RETURN_IF_ERROR(writes.Remove(c.teacher_number()));
     }
     ack.set_applied(ack.applied() + 1);
   }
-
-  ASSIGN_OR_RETURN(sql::Statement add,
-                   writer_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
-                                   "ON CONFLICT(cell) DO UPDATE SET "
-                                   "teachers = teachers + excluded.teachers"));
-  // (The CHECK is evaluated on the would-be inserted row, so decrements
-  // go through UPDATE.)
-  ASSIGN_OR_RETURN(sql::Statement sub,
-                   writer_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
-  ASSIGN_OR_RETURN(sql::Statement drop,
-                   writer_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = 0"));
-  // In cell order: neighbouring cells share pages, so each page is visited once.
-  std::vector<std::pair<int64_t, int64_t>> changes(delta.begin(), delta.end());
-  std::sort(changes.begin(), changes.end());
-  for (const auto& [cell, d] : changes) {
-    if (d > 0) {
-      RETURN_IF_ERROR(add.BindAll(cell, d).Run());
-    } else if (d < 0) {
-      RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
-      RETURN_IF_ERROR(drop.BindAll(cell).Run());
-    }
-  }
+  RETURN_IF_ERROR(writes.Flush());
   ASSIGN_OR_RETURN(sql::Statement state,
-                   writer_.Prepare("UPDATE sync_state SET applied_seq = ?, records = "
-                                   "records + ?, last_sync_unix = ?, last_result = 'ok' "
-                                   "WHERE id = 1"));
-  RETURN_IF_ERROR(state.BindAll(last, net_records, now).Run());
+                   writer_.Prepare("UPDATE sync_state SET applied_seq = ?, "
+                                   "last_sync_unix = ?, last_result = 'ok' WHERE id = 1"));
+  RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
   ack.set_applied_seq(last);
   return ack;
+}
+
+absl::StatusOr<std::vector<Departure>> ProvinceDb::PendingDepartures() {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   writer_.Prepare("SELECT teacher_number, to_province FROM departures "
+                                   "WHERE done = 0 ORDER BY seq"));
+  std::vector<Departure> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.ColumnText(0), s.ColumnText(1)});
+  }
+  return out;
+}
+
+absl::Status ProvinceDb::MarkDeparted(const std::string& teacher_number) {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   writer_.Prepare("UPDATE departures SET done = 1 WHERE teacher_number = ?"));
+  return s.BindAll(teacher_number).Run();
+}
+
+absl::StatusOr<bool> ProvinceDb::TakeIn(const std::string& teacher_number) {
+  absl::MutexLock lock(&write_mu_);
+  if (owners_.Owner(teacher_number) != province_) return false;
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
+  ASSIGN_OR_RETURN(sql::Statement held,
+                   writer_.Prepare("SELECT seq, record FROM arrivals WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(bool row, held.BindAll(teacher_number).Step());
+  if (!row) return false;
+  const uint64_t seq = held.ColumnInt(0);
+  const std::string bytes(held.ColumnBlob(1));
+  held.Reset();
+  v1::TeacherRecord record;
+  if (!record.ParseFromString(bytes))
+    return absl::DataLossError(absl::StrCat("held record of ", teacher_number, " is unreadable"));
+  ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
+  RETURN_IF_ERROR(
+      writes.Upsert(teacher_number, seq, bytes, CellOf(record), RecordHash(teacher_number, bytes)));
+  RETURN_IF_ERROR(writes.Flush());
+  RETURN_IF_ERROR(txn.Commit());
+  return true;
+}
+
+absl::StatusOr<v1::Digests> ProvinceDb::Digests() {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT bucket, teachers, hash FROM "
+                                                     "digests ORDER BY bucket"));
+  v1::Digests out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    v1::BucketDigest* d = out.add_buckets();
+    d->set_bucket(s.ColumnText(0));
+    d->set_teachers(s.ColumnInt(1));
+    d->set_hash(static_cast<uint64_t>(s.ColumnInt(2)));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::BucketEntries> ProvinceDb::BucketEntries(
+    const std::vector<std::string>& buckets) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   reader_.Prepare("SELECT teacher_number, record FROM teachers "
+                                   "WHERE teacher_number >= ? AND teacher_number < ? "
+                                   "ORDER BY teacher_number"));
+  v1::BucketEntries out;
+  for (const std::string& bucket : buckets) {
+    s.BindAll(bucket, BucketEnd(bucket));
+    while (true) {
+      auto row = s.Step();
+      if (!row.ok()) {
+        s.Reset();
+        return row.status();
+      }
+      if (!*row) break;
+      v1::BucketEntry* e = out.add_entries();
+      e->set_teacher_number(s.ColumnText(0));
+      e->set_hash(RecordHash(e->teacher_number(), s.ColumnBlob(1)));
+    }
+    s.Reset();
+  }
+  return out;
+}
+
+absl::StatusOr<CheckReport> ProvinceDb::Check() {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Transaction snapshot, sql::Transaction::BeginRead(reader_));
+  CheckReport report;
+  std::map<int64_t, int64_t> cells;
+  DigestMap buckets;
+  {
+    ASSIGN_OR_RETURN(sql::Statement s,
+                     reader_.Prepare("SELECT teacher_number, record FROM teachers"));
+    v1::TeacherRecord record;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      const std::string number = s.ColumnText(0);
+      absl::string_view blob = s.ColumnBlob(1);
+      if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+        report.problems.push_back(absl::StrCat("record of ", number, " is unreadable"));
+        continue;
+      }
+      ++report.teachers;
+      ++cells[CellOf(record)];
+      buckets[std::string(DigestBucket(number))].Add(RecordHash(number, blob));
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT cell, teachers FROM rollup"));
+    std::map<int64_t, int64_t> stored;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      stored[s.ColumnInt(0)] = s.ColumnInt(1);
+    }
+    if (stored != cells) {
+      uint64_t differing = 0;
+      for (const auto& [cell, n] : cells) differing += stored[cell] != n;
+      for (const auto& [cell, n] : stored) differing += !cells.count(cell);
+      report.problems.push_back(absl::StrCat("rollup differs from a recount in ", differing,
+                                             " cells"));
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(sql::Statement s,
+                     reader_.Prepare("SELECT bucket, teachers, hash FROM digests"));
+    DigestMap stored;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      stored[s.ColumnText(0)] = {static_cast<uint64_t>(s.ColumnInt(1)),
+                                 static_cast<uint64_t>(s.ColumnInt(2))};
+    }
+    if (stored != buckets) {
+      uint64_t differing = 0;
+      for (const auto& [b, d] : buckets) differing += !stored.count(b) || stored[b] != d;
+      for (const auto& [b, d] : stored) differing += !buckets.count(b);
+      report.problems.push_back(absl::StrCat("digests differ from a recount in ", differing,
+                                             " buckets"));
+    }
+  }
+  ASSIGN_OR_RETURN(int64_t records,
+                   reader_.QueryInt("SELECT records FROM sync_state WHERE id = 1"));
+  if (static_cast<uint64_t>(records) != report.teachers) {
+    report.problems.push_back(absl::StrCat("sync_state counts ", records, " records; ",
+                                           report.teachers, " are stored"));
+  }
+  return report;
 }
 
 absl::Status ProvinceDb::RecordFailure(const std::string& result) {

@@ -1,8 +1,10 @@
 // One province's data at the national node (province-NN.db): the effective
-// core records it pushed, its sync cursor, its rejection ledger, and the
-// rollup of teacher counts that aggregates read. A batch, its cursor move and
-// its rollup changes commit in one transaction, so after any crash the three
-// agree and a re-sent batch is recognised by the cursor.
+// core records it pushed, its sync cursor, its rejection ledger, the rollup
+// of teacher counts that aggregates read, the anti-entropy digests, and the
+// two halves of moves between provinces (records held until their owner
+// releases them; releases not yet handed to the registry). A batch, its
+// cursor move, its rollup and digest changes commit in one transaction, so
+// after any crash they agree and a re-sent batch is recognised by the cursor.
 //
 // Thread-safe: writes are serialized on a writer connection; aggregate reads
 // use a second connection and run beside a write (WAL).
@@ -19,7 +21,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite.h"
+#include "common/record_digest.h"
 #include "national/dimensions.h"
+#include "national/owner_registry.h"
 #include "ntmis/v1/query.pb.h"
 #include "ntmis/v1/sync.pb.h"
 
@@ -31,6 +35,21 @@ struct ProvinceState {
   int64_t last_sync_unix = 0;
   std::string last_result;
   uint64_t rejected = 0;
+  uint64_t held = 0;
+};
+
+// A release recorded by this province's push whose hand-over to the owner
+// registry and the receiving province is not finished.
+struct Departure {
+  std::string teacher_number;
+  std::string to_province;
+};
+
+// Differences between the stored rollup/digests and a recount of the
+// teachers table; empty when they agree.
+struct CheckReport {
+  uint64_t teachers = 0;
+  std::vector<std::string> problems;
 };
 
 // A filter on one rollup dimension: any of `values` matches.
@@ -43,6 +62,7 @@ struct DimensionFilter {
 struct PreparedChange {
   std::string bytes;            // the record as stored; empty for tombstones
   int64_t cell = 0;             // its rollup cell
+  uint64_t hash = 0;            // its digest hash
   std::string rejected_field;   // set when the record breaks a rule
   std::string rejected_reason;
 };
@@ -55,8 +75,11 @@ struct PreparedBatch {
 class ProvinceDb {
  public:
   // Opens or creates the file for `province` (two-digit code).
+  // Opens or creates the file for `province` (two-digit code); `owners`
+  // must outlive it.
   static absl::StatusOr<std::unique_ptr<ProvinceDb>> Open(const std::string& path,
-                                                         const std::string& province);
+                                                         const std::string& province,
+                                                         const OwnerRegistry& owners);
 
   const std::string& province() const { return province_; }
 
@@ -70,13 +93,32 @@ class ProvinceDb {
   absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch, size_t max_changes) const;
 
   // Applies a prepared batch and returns its ack; FAILED_PRECONDITION for a
-  // gap after the cursor, which writes nothing.
+  // gap after the cursor, which writes nothing. A record of a teacher that
+  // another province owns is held; a release (tombstone with moved_to) is
+  // recorded as a departure for NationalStore::CompleteMoves.
   absl::StatusOr<v1::PushAck> Apply(const PreparedBatch& batch)
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Prepare and Apply in one call.
   absl::StatusOr<v1::PushAck> Apply(const v1::PushBatch& batch, size_t max_changes)
       ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // Releases not yet handed over (see NationalStore::CompleteMoves).
+  absl::StatusOr<std::vector<Departure>> PendingDepartures() ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status MarkDeparted(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Counts a held record of a teacher this province now owns; false when
+  // none is held (the province's next push brings it).
+  absl::StatusOr<bool> TakeIn(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // Anti-entropy: every non-empty bucket's digest, and the per-teacher
+  // hashes of some buckets.
+  absl::StatusOr<v1::Digests> Digests() ABSL_LOCKS_EXCLUDED(read_mu_);
+  absl::StatusOr<v1::BucketEntries> BucketEntries(const std::vector<std::string>& buckets)
+      ABSL_LOCKS_EXCLUDED(read_mu_);
+
+  // Recounts rollup, digests and the record count from the teachers table
+  // and compares them with the stored ones.
+  absl::StatusOr<CheckReport> Check() ABSL_LOCKS_EXCLUDED(read_mu_);
 
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -90,11 +132,13 @@ class ProvinceDb {
       ABSL_LOCKS_EXCLUDED(read_mu_);
 
  private:
-  ProvinceDb(std::string province, sql::Database writer, sql::Database reader)
-      : province_(std::move(province)), writer_(std::move(writer)),
+  ProvinceDb(std::string province, const OwnerRegistry& owners, sql::Database writer,
+             sql::Database reader)
+      : province_(std::move(province)), owners_(owners), writer_(std::move(writer)),
         reader_(std::move(reader)) {}
 
   const std::string province_;
+  const OwnerRegistry& owners_;
   absl::Mutex write_mu_;
   sql::Database writer_ ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
+#include "common/record_digest.h"
+#include "common/sync_versions.h"
 
 namespace ntmis::national {
 
@@ -34,10 +36,59 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
                                     v1::Cursor* response) {
   auto db = CallerProvince(context, "sync.cursor");
   if (!db.ok()) return ToGrpcStatus(db.status());
+  const SyncVersions own = OwnSyncVersions();
+  absl::Status versions = CheckSyncVersions(
+      {request->protocol_version(), 0, request->catalog_version()}, own);
+  if (!versions.ok()) {
+    (void)store_.audit().Append({absl::StrCat("spiffe://ntmis/province/", (*db)->province()),
+                                 "sync.cursor", "", "FAILED_PRECONDITION",
+                                 std::string(versions.message())});
+    (void)(*db)->RecordFailure(std::string(versions.message()));
+    return ToGrpcStatus(versions);
+  }
   auto state = (*db)->State();
   if (!state.ok()) return ToGrpcStatus(state.status());
   response->set_applied_seq(state->applied_seq);
   response->set_records_held(state->records);
+  response->set_protocol_version(own.protocol);
+  response->set_min_protocol_version(own.min_protocol);
+  response->set_catalog_version(own.catalog);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
+                                     const v1::GetDigestsRequest* request,
+                                     v1::Digests* response) {
+  auto db = CallerProvince(context, "sync.digests");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto digests = (*db)->Digests();
+  if (!digests.ok()) return ToGrpcStatus(digests.status());
+  *response = std::move(*digests);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetBucketEntries(grpc::ServerContext* context,
+                                           const v1::BucketEntriesRequest* request,
+                                           v1::BucketEntries* response) {
+  auto db = CallerProvince(context, "sync.bucket_entries");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  if (request->buckets_size() > kMaxBucketsPerRequest) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        request->buckets_size(), " buckets asked; at most ", kMaxBucketsPerRequest,
+        " per request")));
+  }
+  std::vector<std::string> buckets;
+  for (const std::string& b : request->buckets()) {
+    if (b.size() != kDigestBucketChars ||
+        b.find_first_not_of("0123456789") != std::string::npos) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "bucket '", b, "' is not ", kDigestBucketChars, " digits")));
+    }
+    buckets.push_back(b);
+  }
+  auto entries = (*db)->BucketEntries(buckets);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  *response = std::move(*entries);
   return grpc::Status::OK;
 }
 
@@ -145,6 +196,12 @@ grpc::Status SyncService::Push(
           prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();
       if (!ack.ok()) {
         failure = ack.status();
+        reader.Stop();
+        break;
+      }
+      absl::Status moves = store_.CompleteMoves(**db);
+      if (!moves.ok()) {
+        failure = moves;
         reader.Stop();
         break;
       }

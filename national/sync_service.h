@@ -20,6 +20,13 @@ class SyncService final : public v1::NationalSync::Service {
                          v1::Cursor* response) override;
   grpc::Status Push(grpc::ServerContext* context,
                     grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
+  grpc::Status GetDigests(grpc::ServerContext* context, const v1::GetDigestsRequest* request,
+                          v1::Digests* response) override;
+  grpc::Status GetBucketEntries(grpc::ServerContext* context,
+                                const v1::BucketEntriesRequest* request,
+                                v1::BucketEntries* response) override;
+
+  static constexpr int kMaxBucketsPerRequest = 64;
 
  private:
   // The caller's province database, or an audited refusal.

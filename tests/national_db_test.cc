@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "national/province_db.h"
+#include "national/national_store.h"
 #include "tests/test_support.h"
 
 namespace ntmis::national {
@@ -49,7 +49,8 @@ std::map<int64_t, int64_t> Recount(sql::Database& db) {
 
 TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "[national]") {
   TempDir dir;
-  auto db = ValueOrDie(ProvinceDb::Open(dir.File("p.db"), "44"));
+  auto store = ValueOrDie(NationalStore::Open(dir.path()));
+  ProvinceDb* db = ValueOrDie(store->Province("44", /*create=*/true));
   std::vector<v1::TeacherRecord> r;
   for (int i = 1; i <= 5; ++i) r.push_back(SampleRecord(44, i, i));
 
@@ -83,7 +84,8 @@ TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "
 
 TEST_CASE("Invalid records are rejected into the ledger and the stream goes on", "[national]") {
   TempDir dir;
-  auto db = ValueOrDie(ProvinceDb::Open(dir.File("p.db"), "44"));
+  auto store = ValueOrDie(NationalStore::Open(dir.path()));
+  ProvinceDb* db = ValueOrDie(store->Province("44", /*create=*/true));
   v1::TeacherRecord bad = SampleRecord(44, 2);
   bad.set_ethnicity(static_cast<v1::Ethnicity>(77));
   v1::PushAck ack = ValueOrDie(db->Apply(Batch(1, {SampleRecord(44, 1), bad, SampleRecord(44, 3)}), 100));
@@ -103,8 +105,9 @@ TEST_CASE("Invalid records are rejected into the ledger and the stream goes on",
 
 TEST_CASE("Rollups equal a recount after random changes and moves and tombstones", "[national]") {
   TempDir dir;
-  const std::string path = dir.File("p.db");
-  auto db = ValueOrDie(ProvinceDb::Open(path, "44"));
+  const std::string path = dir.File("province-44.db");
+  auto store = ValueOrDie(NationalStore::Open(dir.path()));
+  ProvinceDb* db = ValueOrDie(store->Province("44", /*create=*/true));
   std::mt19937 rng(42);
   uint64_t seq = 1;
   for (int round = 0; round < 40; ++round) {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/teacher_number.h"
-#include "national/province_db.h"
+#include "national/national_store.h"
 #include "provincial/generator.h"
 #include "provincial/teacher_template.h"
 #include "tests/test_support.h"
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
   int batch_size = argc > 2 ? std::atoi(argv[2]) : 10000;
   std::vector<v1::TeacherRecord> records = Records(n);
   testing::TempDir dir;
-  auto db = testing::ValueOrDie(national::ProvinceDb::Open(dir.File("p.db"), "44"));
+  auto store = testing::ValueOrDie(national::NationalStore::Open(dir.path()));
+  national::ProvinceDb* db = testing::ValueOrDie(store->Province("44", /*create=*/true));
   uint64_t seq = 1;
   for (int pass = 0; pass < 2; ++pass) {
     std::vector<v1::PushBatch> batches;
