@@ -267,6 +267,11 @@ class WriteSet {
     return absl::OkStatus();
   }
 
+  // Counts a stored record again (Rebuild).
+  void Recount(absl::string_view number, int64_t cell, uint64_t hash) {
+    Count(number, cell, hash, +1);
+  }
+
   // Writes the rollup, digest and count changes.
   absl::Status Flush() {
     ASSIGN_OR_RETURN(sql::Statement add,
@@ -614,6 +619,42 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
                                            report.teachers, " are stored"));
   }
   return report;
+}
+
+absl::Status ProvinceDb::Rewind(uint64_t seq) {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
+  ASSIGN_OR_RETURN(int64_t cursor,
+                   writer_.QueryInt("SELECT applied_seq FROM sync_state WHERE id = 1"));
+  if (seq >= static_cast<uint64_t>(cursor)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the cursor is at ", cursor, "; it only moves back, not to ", seq));
+  }
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   writer_.Prepare("UPDATE sync_state SET applied_seq = ? WHERE id = 1"));
+  RETURN_IF_ERROR(s.BindAll(seq).Run());
+  return txn.Commit();
+}
+
+absl::Status ProvinceDb::Rebuild() {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
+  RETURN_IF_ERROR(writer_.Exec("DELETE FROM rollup; DELETE FROM digests; "
+                               "UPDATE sync_state SET records = 0 WHERE id = 1;"));
+  ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
+  ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT teacher_number, record FROM teachers"));
+  v1::TeacherRecord record;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    const std::string number = s.ColumnText(0);
+    absl::string_view blob = s.ColumnBlob(1);
+    if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
+      return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+    writes.Recount(number, CellOf(record), RecordHash(number, blob));
+  }
+  RETURN_IF_ERROR(writes.Flush());
+  return txn.Commit();
 }
 
 absl::Status ProvinceDb::RecordFailure(const std::string& result) {

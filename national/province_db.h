@@ -120,6 +120,14 @@ class ProvinceDb {
   // and compares them with the stored ones.
   absl::StatusOr<CheckReport> Check() ABSL_LOCKS_EXCLUDED(read_mu_);
 
+  // Moves the cursor back to `seq` (below it); see NationalSync.Realign.
+  absl::Status Rewind(uint64_t seq) ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // Recomputes rollup, digests and the record count from the teachers table
+  // in one transaction (after a CheckReport found them wrong, e.g. the file
+  // was edited by hand); sync --verify then finds what the records lack.
+  absl::Status Rebuild() ABSL_LOCKS_EXCLUDED(write_mu_);
+
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);
 

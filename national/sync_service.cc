@@ -67,6 +67,24 @@ grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SyncService::Realign(grpc::ServerContext* context,
+                                  const v1::RealignRequest* request, v1::Cursor* response) {
+  auto db = CallerProvince(context, "sync.realign");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  const std::string actor = absl::StrCat("spiffe://ntmis/province/", (*db)->province());
+  auto before = (*db)->State();
+  if (!before.ok()) return ToGrpcStatus(before.status());
+  absl::Status rewound = (*db)->Rewind(request->outbox_end());
+  (void)store_.audit().Append(
+      {actor, "sync.realign", "", rewound.ok() ? "ok" : absl::StatusCodeToString(rewound.code()),
+       absl::StrCat("cursor ", before->applied_seq, " -> ", request->outbox_end(),
+                    rewound.ok() ? "" : absl::StrCat(": ", rewound.message()))});
+  if (!rewound.ok()) return ToGrpcStatus(rewound);
+  response->set_applied_seq(request->outbox_end());
+  response->set_records_held(before->records);
+  return grpc::Status::OK;
+}
+
 grpc::Status SyncService::GetBucketEntries(grpc::ServerContext* context,
                                            const v1::BucketEntriesRequest* request,
                                            v1::BucketEntries* response) {

@@ -26,6 +26,9 @@ class SyncService final : public v1::NationalSync::Service {
                                 const v1::BucketEntriesRequest* request,
                                 v1::BucketEntries* response) override;
 
+  grpc::Status Realign(grpc::ServerContext* context, const v1::RealignRequest* request,
+                       v1::Cursor* response) override;
+
   static constexpr int kMaxBucketsPerRequest = 64;
 
  private:

@@ -83,7 +83,9 @@ const std::vector<Command>& Commands() {
        ImportFlags(),
        [](const Args& a) { return Import(a, ImportTarget::kTeachers); }},
       {"sync", "push pending effective changes to the national node", "",
-       {kConfigFlag, {"once", "", "run one sync now and exit"}},
+       {kConfigFlag, {"once", "", "run one sync now and exit"},
+        {"verify", "", "compare digests with the national node, re-send what differs, "
+                       "and check agreement"}},
        Sync},
       {"sync status", "the node's sync health: last attempt and success, next run, backlog, last error", "",
        LoginFlags(), SyncStatus},

@@ -45,6 +45,14 @@ absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
   return client->RunOnce(store);
 }
 
+absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
+                                        SyncOptions options) {
+  ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Acquire(SyncLockPath(config.database())));
+  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
+  ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, std::move(options)));
+  return VerifyAndRepair(*client, store);
+}
+
 absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     const v1::ProvincialConfig& config) {
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));

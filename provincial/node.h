@@ -14,6 +14,7 @@
 #include "provincial/api_service.h"
 #include "provincial/sync_client.h"
 #include "provincial/sync_scheduler.h"
+#include "provincial/sync_verify.h"
 
 namespace ntmis::provincial {
 
@@ -31,6 +32,10 @@ SyncOptions SyncOptionsFrom(const v1::ProvincialConfig& config);
 // if another sync (in `serve` or another `sync --once`) is running.
 absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
                                     SyncOptions options);
+
+// `sync --verify` (provincial/sync_verify.h), under the same lock.
+absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
+                                        SyncOptions options);
 
 class ProvincialNode {
  public:

@@ -88,6 +88,8 @@ CREATE TABLE sync_runs (
 );
 )sql",
                    AuditLog::kSchema),
+      // 2: tombstones that complete a transfer name the receiving province.
+      "ALTER TABLE outbox ADD COLUMN moved_to INTEGER NOT NULL DEFAULT 0;",
   };
 }
 
@@ -148,12 +150,13 @@ absl::StatusOr<std::string> Store::Province() {
   return province;
 }
 
-absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op) {
+absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op,
+                                 int moved_to) {
   if (!outbox_insert_) {
-    ASSIGN_OR_RETURN(outbox_insert_,
-                     db_.Prepare("INSERT INTO outbox(teacher_number, op) VALUES (?, ?)"));
+    ASSIGN_OR_RETURN(outbox_insert_, db_.Prepare("INSERT INTO outbox(teacher_number, op, "
+                                                 "moved_to) VALUES (?, ?, ?)"));
   }
-  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op)).Run();
+  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op), moved_to).Run();
 }
 
 }  // namespace ntmis::provincial

@@ -34,8 +34,9 @@ class Store {
   absl::StatusOr<int64_t> GetMetaInt(const std::string& key, int64_t fallback);
 
   // Appends to the outbox; call inside the transaction that makes the change
-  // effective.
-  absl::Status AppendOutbox(const std::string& teacher_number, OutboxOp op);
+  // effective. `moved_to` (a province code) goes with a tombstone that
+  // completes a transfer out.
+  absl::Status AppendOutbox(const std::string& teacher_number, OutboxOp op, int moved_to = 0);
 
   sql::Database& db() { return db_; }
 

@@ -3,9 +3,12 @@
 #include <ctime>
 #include <deque>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "common/sync_versions.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -21,7 +24,7 @@ class OutboxReader {
   static absl::StatusOr<OutboxReader> Create(Store& store) {
     ASSIGN_OR_RETURN(sql::Statement page,
                      store.db().Prepare(
-                         "SELECT o.seq, o.teacher_number, o.op, t.record "
+                         "SELECT o.seq, o.teacher_number, o.op, t.record, o.moved_to "
                          "FROM outbox o LEFT JOIN teachers t "
                          "ON t.teacher_number = o.teacher_number AND t.state = 'effective' "
                          "WHERE o.seq > ? ORDER BY o.seq LIMIT ?"));
@@ -48,6 +51,7 @@ class OutboxReader {
       if (page_.ColumnInt(2) == static_cast<int>(OutboxOp::kTombstone) ||
           page_.ColumnIsNull(3)) {
         change->set_tombstone(true);
+        change->set_moved_to(static_cast<v1::Province>(page_.ColumnInt(4)));
       } else if (!change->mutable_record()->ParseFromString(
                      std::string(page_.ColumnBlob(3)))) {
         page_.Reset();
@@ -62,6 +66,51 @@ class OutboxReader {
  private:
   explicit OutboxReader(sql::Statement page) : page_(std::move(page)) {}
   sql::Statement page_;
+};
+
+// The province's open rejections: a teacher's rejection is resolved once a
+// later change of that teacher is acknowledged without one.
+class RejectionLedger {
+ public:
+  static absl::StatusOr<RejectionLedger> Load(Store& store) {
+    RejectionLedger ledger;
+    ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(
+                                           "SELECT teacher_number, MAX(seq) FROM "
+                                           "sync_rejections GROUP BY teacher_number"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      ledger.open_[s.ColumnText(0)] = s.ColumnInt(1);
+    }
+    return ledger;
+  }
+
+  void NoteSent(const v1::PushBatch& batch) {
+    if (open_.empty()) return;
+    for (const v1::Change& c : batch.changes()) {
+      auto it = open_.find(c.teacher_number());
+      if (it != open_.end() && c.seq() > it->second) sent_.push_back({c.seq(), it->first});
+    }
+  }
+
+  absl::Status Acknowledged(Store& store, const v1::PushAck& ack) {
+    if (sent_.empty()) return absl::OkStatus();
+    absl::flat_hash_set<uint64_t> rejected;
+    for (const auto& r : ack.rejections()) rejected.insert(r.seq());
+    ASSIGN_OR_RETURN(sql::Statement resolve,
+                     store.db().Prepare("DELETE FROM sync_rejections WHERE teacher_number = ? "
+                                        "AND seq < ?"));
+    while (!sent_.empty() && sent_.front().first <= ack.applied_seq()) {
+      const auto& [seq, number] = sent_.front();
+      if (!rejected.contains(seq)) RETURN_IF_ERROR(resolve.BindAll(number, seq).Run());
+      sent_.pop_front();
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::flat_hash_map<std::string, uint64_t> open_;  // teacher -> latest rejected seq
+  std::deque<std::pair<uint64_t, std::string>> sent_;
 };
 
 }  // namespace
@@ -87,8 +136,15 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   {
     grpc::ClientContext context;
     context.set_deadline(Deadline(options_.rpc_deadline));
+    const SyncVersions own = OwnSyncVersions();
+    v1::GetCursorRequest hello;
+    hello.set_protocol_version(own.protocol);
+    hello.set_catalog_version(own.catalog);
     v1::Cursor cursor;
-    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, {}, &cursor)));
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, hello, &cursor)));
+    RETURN_IF_ERROR(CheckSyncVersions(
+        own, {cursor.protocol_version(), cursor.min_protocol_version(),
+              cursor.catalog_version()}));
     report.cursor_before = report.cursor_after = cursor.applied_seq();
   }
   ASSIGN_OR_RETURN(int64_t outbox_end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
@@ -96,7 +152,8 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the national node has applied up to seq ", report.cursor_before,
         " but this outbox ends at ", outbox_end,
-        ": is this the right province database, or was it restored from a backup?"));
+        ": is this the right province database? If it was restored from a backup, run "
+        "`ntmis-provincial sync --verify` to re-align the national node with it"));
   }
   RETURN_IF_ERROR(store.SetMeta("sync.acked_seq", absl::StrCat(report.cursor_before)));
   if (static_cast<uint64_t>(outbox_end) == report.cursor_before) return absl::OkStatus();
@@ -106,6 +163,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
                    store.db().Prepare(
                        "INSERT OR REPLACE INTO sync_rejections(seq, teacher_number, field, "
                        "reason, at_unix) VALUES (?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(RejectionLedger ledger, RejectionLedger::Load(store));
 
   // The stream's deadline grows with the backlog: a base plus 1 ms a change.
   uint64_t backlog = outbox_end - report.cursor_before;
@@ -117,6 +175,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   uint64_t read_up_to = report.cursor_before;
   std::deque<uint64_t> in_flight;  // last seq of each unacknowledged batch
   v1::PushBatch batch;
+  batch.set_catalog_version(kCoreCatalogVersion);
   bool drained = false;
   bool cancelled = false;
   while (true) {
@@ -127,6 +186,8 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
         stream->WritesDone();
         break;
       }
+      batch.set_catalog_version(kCoreCatalogVersion);
+      ledger.NoteSent(batch);
       if (!stream->Write(batch)) break;  // the status comes from Finish()
       report.sent += batch.changes_size();
       ++report.batches;
@@ -140,12 +201,14 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
     report.cursor_after = ack.applied_seq();
     report.applied += ack.applied();
     report.skipped += ack.skipped();
+    report.held += ack.held();
     int64_t now = std::time(nullptr);
     for (const auto& r : ack.rejections()) {
       reject.BindAll(r.seq(), r.teacher_number(), r.field(), r.reason(), now);
       RETURN_IF_ERROR(reject.Run());
       report.rejections.push_back(r);
     }
+    RETURN_IF_ERROR(ledger.Acknowledged(store, ack));
     RETURN_IF_ERROR(store.SetMeta("sync.acked_seq", absl::StrCat(ack.applied_seq())));
     if (options_.on_ack && !options_.on_ack(ack)) {
       context.TryCancel();

@@ -36,6 +36,7 @@ struct SyncReport {
   uint64_t applied = 0;
   uint64_t skipped = 0;
   uint64_t batches = 0;
+  uint64_t held = 0;  // records the national node keeps until their owner releases them
   std::vector<v1::Rejection> rejections;
 };
 
@@ -47,6 +48,9 @@ class SyncClient {
   // One sync: everything in the outbox after the national cursor. Also
   // records the run in sync_runs, successful or not.
   absl::StatusOr<SyncReport> RunOnce(Store& store);
+
+  v1::NationalSync::StubInterface& stub() { return *stub_; }
+  const SyncOptions& options() const { return options_; }
 
  private:
   absl::Status Push(Store& store, SyncReport& report);

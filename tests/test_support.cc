@@ -184,6 +184,22 @@ absl::StatusOr<provincial::SyncReport> Federation::Sync(const std::string& code,
   return provincial::SyncOnce(provinces_.at(code), std::move(options));
 }
 
+void Federation::StopProvince(const std::string& code) {
+  auto it = nodes_.find(code);
+  if (it == nodes_.end()) return;
+  it->second->Shutdown(std::chrono::milliseconds(0));
+  nodes_.erase(it);
+}
+
+absl::StatusOr<provincial::VerifyReport> Federation::Verify(const std::string& code) {
+  return provincial::VerifyOnce(provinces_.at(code), {});
+}
+
+std::vector<std::string> Federation::NationalProblems(const std::string& code) {
+  national::ProvinceDb* db = ValueOrDie(national_->store().Province(code, false));
+  return ValueOrDie(db->Check()).problems;
+}
+
 std::shared_ptr<grpc::Channel> Federation::ChannelAs(const v1::TlsFiles& tls) {
   return MakeChannel(national_address(), ValueOrDie(MakeChannelCredentials(tls)));
 }

@@ -90,6 +90,8 @@ class Federation {
   const v1::ProvincialConfig& AddProvince(const std::string& code,
                                           uint32_t sync_interval_seconds = 0);
   const v1::ProvincialConfig& province(const std::string& code) { return provinces_.at(code); }
+  // Stops a province's node (its database stays; Sync and Verify still work).
+  void StopProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
 
   // Logs in to a province's API as its administrator.
@@ -102,6 +104,14 @@ class Federation {
   // A sync run for the province with the node certificate.
   absl::StatusOr<provincial::SyncReport> Sync(const std::string& code,
                                               provincial::SyncOptions options = {});
+
+  // `sync --verify` for the province.
+  absl::StatusOr<provincial::VerifyReport> Verify(const std::string& code);
+  const std::string& national_data_dir() const { return national_config_.data_dir(); }
+
+  // The national node's recount check of a province (empty when rollups,
+  // digests and counts agree with the stored records).
+  std::vector<std::string> NationalProblems(const std::string& code);
 
   // Stubs with an arbitrary identity's certificate.
   std::unique_ptr<v1::NationalQuery::Stub> QueryStub(const PeerIdentity& as);

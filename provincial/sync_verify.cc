@@ -1,0 +1,167 @@
+#include "provincial/sync_verify.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+#include "common/sync_versions.h"
+#include "provincial/teacher_changes.h"
+
+namespace ntmis::provincial {
+namespace {
+
+// Calls `row(number, hash)` for each effective record in [from, to), in
+// number order; the whole table when both are empty.
+template <typename Fn>
+absl::Status ScanEffective(Store& store, const std::string& from, const std::string& to,
+                           Fn&& row) {
+  std::string sql = "SELECT teacher_number, record FROM teachers WHERE state = ?";
+  if (!to.empty()) sql += " AND teacher_number >= ? AND teacher_number < ?";
+  sql += " ORDER BY teacher_number";
+  ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(sql));
+  s.Bind(1, kEffective);
+  if (!to.empty()) s.Bind(2, from).Bind(3, to);
+  v1::TeacherRecord record;
+  std::string bytes;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has, s.Step());
+    if (!has) break;
+    absl::string_view blob = s.ColumnBlob(1);
+    if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
+      return absl::DataLossError(absl::StrCat("stored record of ", s.ColumnText(0),
+                                              " is unreadable"));
+    // Hash what the national node stores: the record as it re-serializes it.
+    bytes.clear();
+    record.SerializeToString(&bytes);
+    const std::string number = s.ColumnText(0);
+    row(number, RecordHash(number, bytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DigestMap> NationalDigests(SyncClient& client) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  v1::Digests digests;
+  RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetDigests(&context, {}, &digests)));
+  DigestMap out;
+  for (const auto& b : digests.buckets()) out[b.bucket()] = {b.teachers(), b.hash()};
+  return out;
+}
+
+std::vector<std::string> Mismatched(const DigestMap& local, const DigestMap& national,
+                                    uint64_t* buckets) {
+  std::vector<std::string> out;
+  auto l = local.begin();
+  auto n = national.begin();
+  *buckets = 0;
+  while (l != local.end() || n != national.end()) {
+    ++*buckets;
+    if (n == national.end() || (l != local.end() && l->first < n->first)) {
+      out.push_back((l++)->first);
+    } else if (l == local.end() || n->first < l->first) {
+      out.push_back((n++)->first);
+    } else {
+      if (l->second != n->second) out.push_back(l->first);
+      ++l;
+      ++n;
+    }
+  }
+  return out;
+}
+
+// The teachers of `buckets` whose records differ between the two sides.
+absl::Status Differences(SyncClient& client, Store& store,
+                         const std::vector<std::string>& buckets,
+                         std::vector<std::string>* differing) {
+  v1::BucketEntriesRequest request;
+  for (const std::string& b : buckets) request.add_buckets(b);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  v1::BucketEntries entries;
+  RETURN_IF_ERROR(
+      FromGrpcStatus(client.stub().GetBucketEntries(&context, request, &entries)));
+  absl::flat_hash_map<std::string, uint64_t> national;
+  for (const auto& e : entries.entries()) national[e.teacher_number()] = e.hash();
+  for (const std::string& b : buckets) {
+    RETURN_IF_ERROR(ScanEffective(store, b, BucketEnd(b),
+                                  [&](const std::string& number, uint64_t hash) {
+                                    auto it = national.find(number);
+                                    if (it == national.end() || it->second != hash) {
+                                      differing->push_back(number);
+                                    }
+                                    if (it != national.end()) national.erase(it);
+                                  }));
+  }
+  // Held nationally but not effective here: re-queued, they go as tombstones.
+  for (const auto& [number, hash] : national) differing->push_back(number);
+  return absl::OkStatus();
+}
+
+absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned_from) {
+  v1::Cursor cursor;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+    v1::GetCursorRequest hello;
+    hello.set_protocol_version(kProtocolVersion);
+    hello.set_catalog_version(kCoreCatalogVersion);
+    RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
+  }
+  ASSIGN_OR_RETURN(int64_t end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
+  if (static_cast<uint64_t>(end) >= cursor.applied_seq()) return absl::OkStatus();
+  *realigned_from = cursor.applied_seq();
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  v1::RealignRequest request;
+  request.set_outbox_end(end);
+  return FromGrpcStatus(client.stub().Realign(&context, request, &cursor));
+}
+
+}  // namespace
+
+absl::StatusOr<DigestMap> LocalDigests(Store& store) {
+  DigestMap digests;
+  RETURN_IF_ERROR(ScanEffective(store, "", "", [&](const std::string& number, uint64_t hash) {
+    digests[std::string(DigestBucket(number))].Add(hash);
+  }));
+  return digests;
+}
+
+absl::StatusOr<VerifyReport> VerifyAndRepair(SyncClient& client, Store& store) {
+  VerifyReport report;
+  // A province restored from a backup is behind the national cursor: its
+  // new outbox entries must not be taken for ones already applied.
+  RETURN_IF_ERROR(RealignCursor(client, store, &report.realigned_from));
+  // Bring the national node up to the outbox first, so the comparison sees
+  // only real drift.
+  ASSIGN_OR_RETURN(SyncReport before, client.RunOnce(store));
+  ASSIGN_OR_RETURN(DigestMap local, LocalDigests(store));
+  ASSIGN_OR_RETURN(DigestMap national, NationalDigests(client));
+  std::vector<std::string> mismatched = Mismatched(local, national, &report.buckets);
+  report.mismatched_buckets = mismatched.size();
+
+  std::vector<std::string> differing;
+  constexpr size_t kBucketsPerCall = 64;  // = the national node's limit
+  for (size_t i = 0; i < mismatched.size(); i += kBucketsPerCall) {
+    std::vector<std::string> chunk(
+        mismatched.begin() + i,
+        mismatched.begin() + std::min(mismatched.size(), i + kBucketsPerCall));
+    RETURN_IF_ERROR(Differences(client, store, chunk, &differing));
+  }
+  std::sort(differing.begin(), differing.end());
+  report.requeued = differing.size();
+  if (!differing.empty()) RETURN_IF_ERROR(RequeueForSync(store, differing));
+  ASSIGN_OR_RETURN(report.sync, client.RunOnce(store));
+  report.sync.sent += before.sent;
+  report.sync.applied += before.applied;
+
+  ASSIGN_OR_RETURN(DigestMap after, NationalDigests(client));
+  uint64_t buckets_after = 0;
+  report.mismatched_after = Mismatched(local, after, &buckets_after).size();
+  report.agreed = report.mismatched_after == 0;
+  return report;
+}
+
+}  // namespace ntmis::provincial
