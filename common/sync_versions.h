@@ -10,10 +10,10 @@
 
 namespace ntmis {
 
-// Protocol 1: cursor + push. Protocol 2: version negotiation, moves,
-// held records, digests.
+// Protocol 1: cursor + push. Protocol 2: version negotiation, an end
+// marker on every push stream, moves, held records, digests.
 inline constexpr uint32_t kProtocolVersion = 2;
-inline constexpr uint32_t kMinProtocolVersion = 1;
+inline constexpr uint32_t kMinProtocolVersion = 2;
 // The core indicator catalog (proto/ntmis/v1/teacher.proto + codes.proto).
 // Raise it with every change of either; older catalogs stay readable.
 inline constexpr uint32_t kCoreCatalogVersion = 1;

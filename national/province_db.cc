@@ -135,6 +135,8 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
                                                   size_t max_changes) const {
   // Shape checks first: nothing is written for a batch that fails them.
   if (batch.changes_size() == 0) return absl::InvalidArgumentError("empty batch");
+  if (batch.end_of_stream())
+    return absl::InvalidArgumentError("the end-of-stream message must carry no changes");
   if (batch.catalog_version() > kCoreCatalogVersion) {
     return absl::InvalidArgumentError(absl::StrCat(
         "batch written with core catalog version ", batch.catalog_version(),

@@ -13,8 +13,11 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire));
   std::unique_ptr<NationalServer> s(new NationalServer());
   ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
-  s->sync_ = std::make_unique<SyncService>(
-      *s->store_, config.max_batch_changes() > 0 ? config.max_batch_changes() : 20000);
+  SyncService::Limits limits;
+  if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
+  if (config.push_idle_seconds() > 0)
+    limits.push_idle = std::chrono::seconds(config.push_idle_seconds());
+  s->sync_ = std::make_unique<SyncService>(*s->store_, limits);
   s->query_ = std::make_unique<QueryService>(*s->store_);
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()}));

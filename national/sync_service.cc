@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
 #include "common/record_digest.h"
@@ -121,8 +122,8 @@ class BatchReader {
   using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
 
   BatchReader(grpc::ServerContext* context, Stream* stream, const ProvinceDb& db,
-              size_t max_changes)
-      : context_(context), stream_(stream), db_(db), max_changes_(max_changes),
+              size_t max_changes, std::chrono::milliseconds idle)
+      : context_(context), stream_(stream), db_(db), max_changes_(max_changes), idle_(idle),
         thread_([this] { Run(); }) {}
 
   ~BatchReader() {
@@ -130,14 +131,22 @@ class BatchReader {
     thread_.join();
   }
 
-  // The next prepared batch, or nullopt at the end of the stream.
+  // The next prepared batch, or nullopt at the end of the stream;
+  // DEADLINE_EXCEEDED when the client sends nothing for the idle limit.
   std::optional<absl::StatusOr<PreparedBatch>> Next() {
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
-          return !r->queue_.empty() || r->done_;
-        },
-        this));
+    bool ready = mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+              return !r->queue_.empty() || r->done_;
+            },
+            this),
+        absl::FromChrono(idle_));
+    if (!ready) {
+      return absl::StatusOr<PreparedBatch>(absl::DeadlineExceededError(absl::StrCat(
+          "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
+          ": the push stream was closed")));
+    }
     if (queue_.empty()) return std::nullopt;
     auto next = std::move(queue_.front());
     queue_.pop_front();
@@ -171,11 +180,22 @@ class BatchReader {
         in_read_ = true;
       }
       bool got = stream_->Read(&batch);
+      const bool end = got && batch.end_of_stream() && batch.changes_size() == 0;
       absl::StatusOr<PreparedBatch> prepared;
-      if (got) prepared = db_.Prepare(std::move(batch), max_changes_);
+      if (end) {
+        // Nothing to queue.
+      } else if (got) {
+        prepared = db_.Prepare(std::move(batch), max_changes_);
+      } else if (context_->IsCancelled()) {
+        prepared = absl::CancelledError("the province cancelled the push");
+      } else {
+        prepared = absl::InvalidArgumentError(
+            "the push stream ended without its end marker: a message was not a "
+            "ntmis.v1.PushBatch, or the province node speaks sync protocol 1");
+      }
       absl::MutexLock lock(&mu_);
       in_read_ = false;
-      if (!got) break;
+      if (stop_ || end) break;
       bool failed = !prepared.ok();
       queue_.push_back(std::move(prepared));
       if (failed) break;
@@ -189,6 +209,7 @@ class BatchReader {
   Stream* stream_;
   const ProvinceDb& db_;
   const size_t max_changes_;
+  const std::chrono::milliseconds idle_;
   absl::Mutex mu_;
   std::deque<absl::StatusOr<PreparedBatch>> queue_ ABSL_GUARDED_BY(mu_);
   bool done_ ABSL_GUARDED_BY(mu_) = false;
@@ -208,12 +229,18 @@ grpc::Status SyncService::Push(
   uint64_t applied = 0, rejected = 0;
   absl::Status failure;
   {
-    BatchReader reader(context, stream, **db, max_batch_changes_);
+    BatchReader reader(context, stream, **db, limits_.max_batch_changes, limits_.push_idle);
     while (auto prepared = reader.Next()) {
       absl::StatusOr<v1::PushAck> ack =
           prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();
       if (!ack.ok()) {
         failure = ack.status();
+        // The handler cannot return its status while the reader waits for
+        // the client; say it in a last message, then cancel the read.
+        v1::PushAck refusal;
+        refusal.set_error_code(static_cast<uint32_t>(failure.code()));
+        refusal.set_error_message(std::string(failure.message()));
+        stream->Write(refusal);
         reader.Stop();
         break;
       }

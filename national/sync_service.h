@@ -6,6 +6,8 @@
 #ifndef NTMIS_NATIONAL_SYNC_SERVICE_H_
 #define NTMIS_NATIONAL_SYNC_SERVICE_H_
 
+#include <chrono>
+
 #include "national/national_store.h"
 #include "ntmis/v1/sync.grpc.pb.h"
 
@@ -13,8 +15,12 @@ namespace ntmis::national {
 
 class SyncService final : public v1::NationalSync::Service {
  public:
-  SyncService(NationalStore& store, size_t max_batch_changes)
-      : store_(store), max_batch_changes_(max_batch_changes) {}
+  struct Limits {
+    size_t max_batch_changes = 20000;
+    std::chrono::milliseconds push_idle = std::chrono::seconds(120);
+  };
+
+  SyncService(NationalStore& store, Limits limits) : store_(store), limits_(limits) {}
 
   grpc::Status GetCursor(grpc::ServerContext* context, const v1::GetCursorRequest* request,
                          v1::Cursor* response) override;
@@ -37,7 +43,7 @@ class SyncService final : public v1::NationalSync::Service {
                                              const char* action);
 
   NationalStore& store_;
-  const size_t max_batch_changes_;
+  const Limits limits_;
 };
 
 }  // namespace ntmis::national

@@ -183,6 +183,9 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
       ASSIGN_OR_RETURN(uint64_t last, outbox.Next(read_up_to, options_.batch_size, &batch));
       if (last == read_up_to) {
         drained = true;
+        v1::PushBatch end;
+        end.set_end_of_stream(true);
+        stream->Write(end);
         stream->WritesDone();
         break;
       }
@@ -197,6 +200,13 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
     if (in_flight.empty()) break;
     v1::PushAck ack;
     if (!stream->Read(&ack)) break;
+    if (ack.error_code() != 0) {
+      context.TryCancel();
+      (void)stream->Finish();
+      return absl::Status(static_cast<absl::StatusCode>(ack.error_code()),
+                          absl::StrCat("the national node refused the push: ",
+                                       ack.error_message()));
+    }
     in_flight.pop_front();
     report.cursor_after = ack.applied_seq();
     report.applied += ack.applied();

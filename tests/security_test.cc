@@ -19,7 +19,7 @@ grpc::Status GetCursor(const std::shared_ptr<grpc::Channel>& channel) {
   grpc::ClientContext context;
   context.set_deadline(Soon());
   v1::Cursor cursor;
-  return stub->GetCursor(&context, {}, &cursor);
+  return stub->GetCursor(&context, Hello(), &cursor);
 }
 
 int64_t AuditRows(Federation& f, const std::string& where) {
@@ -57,6 +57,8 @@ TEST_CASE("A province may not push another province's records", "[security]") {
   stream->Write(batch);
   stream->WritesDone();
   v1::PushAck ack;
+  REQUIRE(stream->Read(&ack));  // the refusal
+  CHECK(ack.error_code() == static_cast<uint32_t>(absl::StatusCode::kPermissionDenied));
   CHECK_FALSE(stream->Read(&ack));
   grpc::Status status = stream->Finish();
   CHECK(status.error_code() == grpc::StatusCode::PERMISSION_DENIED);

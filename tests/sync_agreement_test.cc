@@ -143,7 +143,7 @@ TEST_CASE("A transferred teacher moves between provinces and is never counted tw
   auto stub = f.SyncStub(PeerIdentity::Province("44"));
   grpc::ClientContext context;
   v1::Cursor cursor;
-  REQUIRE(stub->GetCursor(&context, {}, &cursor).ok());
+  REQUIRE(stub->GetCursor(&context, Hello(), &cursor).ok());
   v1::PushBatch steal;
   v1::Change* c = steal.add_changes();
   c->set_seq(cursor.applied_seq() + 1);
@@ -281,7 +281,7 @@ TEST_CASE("Versions are negotiated: bridged when possible, refused with what to 
           "[sync]") {
   const SyncVersions national{2, 1, 3};
   CHECK(CheckSyncVersions({2, 1, 1}, national).ok());  // older catalog: bridged
-  CHECK(CheckSyncVersions({0, 0, 0}, national).ok());  // before negotiation: protocol 1
+  CHECK(CheckSyncVersions({0, 0, 0}, national).ok());  // protocol 1, still accepted there
   absl::Status newer_catalog = CheckSyncVersions({2, 1, 4}, national);
   CHECK(absl::IsFailedPrecondition(newer_catalog));
   CHECK(newer_catalog.message().find("upgrade ntmis-national") != absl::string_view::npos);
@@ -293,6 +293,14 @@ TEST_CASE("Versions are negotiated: bridged when possible, refused with what to 
   Federation f;
   f.AddProvince("44");
   auto stub = f.SyncStub(PeerIdentity::Province("44"));
+  {
+    // A province from before negotiation (protocol 1) is told to upgrade.
+    grpc::ClientContext context;
+    v1::Cursor cursor;
+    grpc::Status s = stub->GetCursor(&context, {}, &cursor);
+    CHECK(s.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+    CHECK(s.error_message().find("upgrade ntmis-provincial") != std::string::npos);
+  }
   {
     grpc::ClientContext context;
     v1::GetCursorRequest hello;
@@ -327,6 +335,8 @@ TEST_CASE("Versions are negotiated: bridged when possible, refused with what to 
     stream->Write(batch);
     stream->WritesDone();
     v1::PushAck ack;
+    REQUIRE(stream->Read(&ack));  // the refusal
+    CHECK(ack.error_code() == static_cast<uint32_t>(absl::StatusCode::kInvalidArgument));
     CHECK_FALSE(stream->Read(&ack));
     grpc::Status s = stream->Finish();
     CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);

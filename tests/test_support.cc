@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include "common/sync_versions.h"
+
 #include <iconv.h>
 #include <stdlib.h>
 
@@ -11,6 +13,7 @@
 #include "common/crypto.h"
 #include "common/teacher_number.h"
 #include "common/pki.h"
+#include "common/sync_versions.h"
 #include "common/tls.h"
 #include "provincial/accounts.h"
 #include "provincial/generator.h"
@@ -94,6 +97,7 @@ v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant) {
 Federation::Federation() : pki_(dir_.path()) {
   national_config_.set_listen("localhost:0");
   national_config_.set_data_dir(dir_.File("national"));
+  national_config_.set_push_idle_seconds(2);
   *national_config_.mutable_tls() = pki_.For(PeerIdentity::National());
   StartNational();
 }
@@ -189,6 +193,13 @@ void Federation::StopProvince(const std::string& code) {
   if (it == nodes_.end()) return;
   it->second->Shutdown(std::chrono::milliseconds(0));
   nodes_.erase(it);
+}
+
+v1::GetCursorRequest Hello() {
+  v1::GetCursorRequest hello;
+  hello.set_protocol_version(kProtocolVersion);
+  hello.set_catalog_version(kCoreCatalogVersion);
+  return hello;
 }
 
 absl::StatusOr<provincial::VerifyReport> Federation::Verify(const std::string& code) {

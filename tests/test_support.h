@@ -64,6 +64,9 @@ class TestPki {
 // varied by `variant`.
 v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant = 0);
 
+// A GetCursor request announcing this build's protocol and catalog.
+v1::GetCursorRequest Hello();
+
 // UTF-8 text re-encoded as GB18030 (with the system's iconv), as test input.
 std::string ToGb18030(const std::string& utf8);
 
