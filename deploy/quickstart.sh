@@ -45,7 +45,7 @@ if [ -d "$state" ] && [ -n "$(ls -A "$state")" ]; then
     exit 2
   fi
 fi
-mkdir -p "$state"/{ca,national,logs}
+mkdir -p "$state"
 touch "$state/.ntmis-quickstart"
 
 pids=()
@@ -54,71 +54,35 @@ stop_all() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 if [ "$keep" -eq 0 ]; then trap stop_all EXIT; fi
-
-wait_for_file() {  # FILE PID
-  for _ in $(seq 1 200); do
-    [ -s "$1" ] && return 0
-    kill -0 "$2" 2>/dev/null || { echo "quickstart: process $2 died; see $state/logs" >&2; exit 1; }
-    sleep 0.05
-  done
-  echo "quickstart: timed out waiting for $1" >&2; exit 1
-}
+# shellcheck source=deploy/federation.sh
+. "$root/deploy/federation.sh"
 
 echo "== federation CA and national node"
-"$national" pki init --dir "$state/ca" >/dev/null
-"$national" pki issue --dir "$state/ca" --national --host localhost --host 127.0.0.1 >/dev/null
-"$national" pki issue --dir "$state/ca" --operator quickstart >/dev/null
-cat > "$state/national/national.textproto" <<CONF
-listen: "localhost:0"
-data_dir: "$state/national/data"
-tls { ca_cert: "$state/ca/ca.crt" cert: "$state/ca/national.crt" key: "$state/ca/national.key" }
-CONF
-"$national" serve --config "$state/national/national.textproto" \
-  --address-file "$state/national/address" 2>"$state/logs/national.log" &
-pids+=($!)
-wait_for_file "$state/national/address" "${pids[-1]}"
-national_address=$(cat "$state/national/address")
+fed_init_ca quickstart
+fed_national_config
+fed_start_national
+pids+=("$national_pid")
 echo "national node on $national_address"
 
 codes=(11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 66)
-password="Quick-start-2026"
 start=$(date +%s)
 for ((i = 0; i < provinces; i++)); do
   p=${codes[$i]}
   dir="$state/province-$p"
-  mkdir -p "$dir"
-  "$national" pki issue --dir "$state/ca" --province "$p" --host localhost --host 127.0.0.1 \
-    --out "$dir/node" >/dev/null
-  cat > "$dir/province.textproto" <<CONF
-province: "$p"
-listen: "localhost:0"
-database: "$dir/province.db"
-tls { ca_cert: "$state/ca/ca.crt" cert: "$dir/node.crt" key: "$dir/node.key" }
-national_address: "$national_address"
-id_hash_key: "$state/ca/id-hash.key"
-pii_key: "$dir/pii.key"
-CONF
-  printf '%s\n' "$password" > "$dir/admin.password"
-  chmod 600 "$dir/admin.password"
-  "$provincial" init --config "$dir/province.textproto" --admin "admin$p" \
-    --password-file "$dir/admin.password" >/dev/null
-  "$provincial" serve --config "$dir/province.textproto" --address-file "$dir/address" \
-    2>"$state/logs/province-$p.log" &
-  pids+=($!)
+  fed_add_province "$p" "$national_address"
+  fed_start_province "$p"
+  pids+=("$province_pid")
   "$provincial" gen teachers --province "$p" --count "$teachers" --seed 2026 \
     --out "$dir/teachers.csv" --units-out "$dir/units.csv"
-  wait_for_file "$dir/address" "${pids[-1]}"
-  login=(--config "$dir/province.textproto" --server "$(cat "$dir/address")"
-         --user "admin$p" --password-file "$dir/admin.password")
-  "$provincial" import units "$dir/units.csv" "${login[@]}" >/dev/null
-  loaded=$("$provincial" import teachers "$dir/teachers.csv" "${login[@]}")
+  "$provincial" import units "$dir/units.csv" "${fed_login[@]}" >/dev/null
+  loaded=$("$provincial" import teachers "$dir/teachers.csv" "${fed_login[@]}")
   synced=$("$provincial" sync --once --config "$dir/province.textproto")
   printf '%s  %s\n             %s\n' "$p" "$loaded" "$synced"
 done
 echo "loaded and synced $provinces provinces in $(( $(date +%s) - start ))s"
 
-query=(--server "$national_address" --ca "$state/ca/ca.crt"
-       --cert "$state/ca/operator-quickstart.crt" --key "$state/ca/operator-quickstart.key")
+fed_query_flags quickstart
+query=("${fed_query[@]}")
 echo
 echo "== teachers by province and school category"
 "$national" query aggregate --by province,school_category "${query[@]}"

@@ -156,6 +156,36 @@ std::vector<cli::Flag> With(std::vector<cli::Flag> flags, const std::vector<cli:
   return flags;
 }
 
+absl::Status Check(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  ASSIGN_OR_RETURN(auto store, NationalStore::Open(config.data_dir()));
+  std::vector<std::string> codes = store->KnownProvinces();
+  if (args.Has("province")) codes = {args.Get("province")};
+  uint64_t broken = 0;
+  for (const std::string& code : codes) {
+    ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
+    ASSIGN_OR_RETURN(CheckReport report, db->Check());
+    std::cout << "province " << code << ": " << report.teachers << " records, ";
+    if (report.problems.empty()) {
+      std::cout << "rollup, digests and count equal a recount\n";
+      continue;
+    }
+    std::cout << report.problems.size() << " problems\n";
+    for (const std::string& p : report.problems) std::cout << "  " << p << "\n";
+    if (args.Has("repair")) {
+      RETURN_IF_ERROR(db->Rebuild());
+      std::cout << "  rebuilt from the stored records; run `ntmis-provincial sync --verify` "
+                   "in the province to re-send what the records lack\n";
+    } else {
+      ++broken;
+    }
+  }
+  if (broken > 0)
+    return absl::DataLossError(absl::StrCat(broken, " provinces need --repair"));
+  return absl::OkStatus();
+}
+
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"pki init", "create the federation CA and the ID-hash key", "",
@@ -182,6 +212,11 @@ const std::vector<Command>& Commands() {
              {"where", "DIM=V[,V...]", "filter (repeatable)"}}),
        QueryAggregate},
       {"query provinces", "every province's sync health", "", QueryFlags(), QueryProvinces},
+      {"check", "recount every province's rollup, digests and record count from its records", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"province", "CODE", "only this province"},
+        {"repair", "", "rebuild what differs from the stored records"}},
+       Check},
   };
   return *commands;
 }

@@ -261,7 +261,9 @@ grpc::Status SyncService::Push(
   if (!failure.ok()) {
     std::string result = absl::StatusCodeToString(failure.code());
     (void)store_.audit().Append(
-        {actor, "sync.push", "", result, std::string(failure.message())});
+        {actor, "sync.push", "", result,
+         absl::StrCat("applied ", applied, " rejected ", rejected, ", then: ",
+                      failure.message())});
     (void)(*db)->RecordFailure(absl::StrCat(result, ": ", failure.message()));
     return ToGrpcStatus(failure);
   }

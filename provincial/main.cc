@@ -222,22 +222,46 @@ absl::Status Import(const Args& args, ImportTarget target) {
   return absl::OkStatus();
 }
 
-absl::Status Sync(const Args& args) {
-  if (!args.Has("once"))
-    return absl::InvalidArgumentError(
-        "give --once (scheduled sync runs inside `ntmis-provincial serve`, every "
-        "sync_interval_seconds)");
-  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
-  ASSIGN_OR_RETURN(SyncReport report, SyncOnce(config, SyncOptionsFrom(config)));
-  std::cout << "province " << config.province() << ": national cursor "
-            << report.cursor_before << " -> " << report.cursor_after << "; sent "
-            << report.sent << " in " << report.batches << " batches, acknowledged "
-            << report.applied << " applied + " << report.skipped << " already held, rejected "
-            << report.rejections.size() << "\n";
+void PrintSyncReport(const std::string& province, const SyncReport& report) {
+  std::cout << "province " << province << ": national cursor " << report.cursor_before
+            << " -> " << report.cursor_after << "; sent " << report.sent << " in "
+            << report.batches << " batches, acknowledged " << report.applied
+            << " applied + " << report.skipped << " already applied, held " << report.held
+            << ", rejected " << report.rejections.size() << "\n";
   for (const auto& r : report.rejections) {
     std::cout << "  rejected seq " << r.seq() << " teacher " << r.teacher_number() << ": "
               << r.reason() << "\n";
   }
+}
+
+absl::Status Sync(const Args& args) {
+  const bool once = args.Has("once"), verify = args.Has("verify");
+  if (once == verify) {
+    return absl::InvalidArgumentError(
+        "give --once or --verify (scheduled sync runs inside `ntmis-provincial serve`, "
+        "every sync_interval_seconds)");
+  }
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  if (once) {
+    ASSIGN_OR_RETURN(SyncReport report, SyncOnce(config, SyncOptionsFrom(config)));
+    PrintSyncReport(config.province(), report);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(VerifyReport v, VerifyOnce(config, SyncOptionsFrom(config)));
+  if (v.realigned_from > 0) {
+    std::cout << "province " << config.province() << ": the national cursor was at "
+              << v.realigned_from << ", beyond this outbox (restored from a backup?); "
+              << "moved back to the outbox end\n";
+  }
+  std::cout << "province " << config.province() << ": " << v.buckets << " digest buckets, "
+            << v.mismatched_buckets << " differed; re-sent " << v.requeued << " teachers\n";
+  PrintSyncReport(config.province(), v.sync);
+  if (!v.agreed) {
+    return absl::DataLossError(absl::StrCat(
+        v.mismatched_after, " buckets still differ after the repair (records held for a "
+        "transfer, rejected records, or writes during the check); run it again"));
+  }
+  std::cout << "agreement: the national node holds exactly this province's effective data\n";
   return absl::OkStatus();
 }
 

@@ -1,0 +1,91 @@
+# Shell functions to run NTMIS nodes on loopback, shared by
+# deploy/quickstart.sh and the fault-injection scripts in tests/fault/.
+# Source it after setting: national, provincial (binaries) and state (dir).
+
+# Waits until FILE is non-empty while PID lives.
+fed_wait_for_file() {  # FILE PID
+  for _ in $(seq 1 400); do
+    [ -s "$1" ] && return 0
+    kill -0 "$2" 2>/dev/null || { echo "process $2 died; see $state/logs" >&2; return 1; }
+    sleep 0.05
+  done
+  echo "timed out waiting for $1" >&2
+  return 1
+}
+
+# A federation CA, the national node's certificate and one operator's.
+fed_init_ca() {  # OPERATOR
+  mkdir -p "$state"/{ca,national,logs}
+  "$national" pki init --dir "$state/ca" >/dev/null
+  "$national" pki issue --dir "$state/ca" --national --host localhost --host 127.0.0.1 >/dev/null
+  "$national" pki issue --dir "$state/ca" --operator "$1" >/dev/null
+}
+
+# Writes the national config (extra textproto lines may follow) .
+fed_national_config() {  # [EXTRA...]
+  {
+    echo "listen: \"localhost:0\""
+    echo "data_dir: \"$state/national/data\""
+    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$state/ca/national.crt\" key: \"$state/ca/national.key\" }"
+    for line in "$@"; do echo "$line"; done
+  } > "$state/national/national.textproto"
+}
+
+# Starts the national node in the background (on ADDRESS when given, else
+# a free port); sets national_pid and national_address.
+fed_start_national() {  # [ADDRESS]
+  rm -f "$state/national/address"
+  local listen=()
+  [ -n "${1:-}" ] && listen=(--listen "$1")
+  "$national" serve --config "$state/national/national.textproto" "${listen[@]}" \
+    --address-file "$state/national/address" 2>>"$state/logs/national.log" &
+  national_pid=$!
+  fed_wait_for_file "$state/national/address" "$national_pid"
+  national_address=$(cat "$state/national/address")
+}
+
+# Issues a province certificate, writes its config (pointing at
+# NATIONAL_ADDRESS; extra textproto lines may follow) and initialises its
+# database with administrator "admin<CODE>" and password $fed_password.
+fed_password="Quick-start-2026"
+fed_add_province() {  # CODE NATIONAL_ADDRESS [EXTRA...]
+  local p=$1 address=$2
+  shift 2
+  local dir="$state/province-$p"
+  mkdir -p "$dir"
+  "$national" pki issue --dir "$state/ca" --province "$p" --host localhost --host 127.0.0.1 \
+    --out "$dir/node" >/dev/null
+  {
+    echo "province: \"$p\""
+    echo "listen: \"localhost:0\""
+    echo "database: \"$dir/province.db\""
+    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$dir/node.crt\" key: \"$dir/node.key\" }"
+    echo "national_address: \"$address\""
+    echo "id_hash_key: \"$state/ca/id-hash.key\""
+    echo "pii_key: \"$dir/pii.key\""
+    for line in "$@"; do echo "$line"; done
+  } > "$dir/province.textproto"
+  printf '%s\n' "$fed_password" > "$dir/admin.password"
+  chmod 600 "$dir/admin.password"
+  "$provincial" init --config "$dir/province.textproto" --admin "admin$p" \
+    --password-file "$dir/admin.password" >/dev/null
+}
+
+# Starts a province's node in the background; sets province_pid and
+# fed_login (the flags that log in to its API as its administrator).
+fed_start_province() {  # CODE
+  local dir="$state/province-$1"
+  rm -f "$dir/address"
+  "$provincial" serve --config "$dir/province.textproto" --address-file "$dir/address" \
+    2>>"$state/logs/province-$1.log" &
+  province_pid=$!
+  fed_wait_for_file "$dir/address" "$province_pid"
+  fed_login=(--config "$dir/province.textproto" --server "$(cat "$dir/address")"
+             --user "admin$1" --password-file "$dir/admin.password")
+}
+
+# The flags that query the national node as the operator.
+fed_query_flags() {  # OPERATOR
+  fed_query=(--server "$national_address" --ca "$state/ca/ca.crt"
+             --cert "$state/ca/operator-$1.crt" --key "$state/ca/operator-$1.key")
+}
