@@ -2,10 +2,13 @@
 
 #include <ctime>
 #include <deque>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/sync_versions.h"
@@ -66,6 +69,49 @@ class OutboxReader {
  private:
   explicit OutboxReader(sql::Statement page) : page_(std::move(page)) {}
   sql::Statement page_;
+};
+
+// Cancels a call when nothing was acknowledged for `limit`.
+class ProgressWatchdog {
+ public:
+  ProgressWatchdog(grpc::ClientContext* context, absl::Duration limit)
+      : context_(context), limit_(limit), last_(absl::Now()), thread_([this] { Run(); }) {}
+  ~ProgressWatchdog() {
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+    }
+    thread_.join();
+  }
+  void Touch() {
+    absl::MutexLock lock(&mu_);
+    last_ = absl::Now();
+  }
+  bool Fired() {
+    absl::MutexLock lock(&mu_);
+    return fired_;
+  }
+
+ private:
+  void Run() {
+    absl::MutexLock lock(&mu_);
+    while (!done_) {
+      if (mu_.AwaitWithDeadline(absl::Condition(&done_), last_ + limit_)) break;
+      if (absl::Now() >= last_ + limit_) {
+        fired_ = true;
+        context_->TryCancel();
+        break;
+      }
+    }
+  }
+
+  grpc::ClientContext* const context_;
+  const absl::Duration limit_;
+  absl::Mutex mu_;
+  absl::Time last_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool fired_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
 };
 
 // The province's open rejections: a teacher's rejection is resolved once a
@@ -165,11 +211,14 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
                        "reason, at_unix) VALUES (?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(RejectionLedger ledger, RejectionLedger::Load(store));
 
-  // The stream's deadline grows with the backlog: a base plus 1 ms a change.
+  // The stream's deadline grows with the backlog: a base plus 1 ms a change;
+  // and a stream that makes no progress for rpc_deadline is cancelled
+  // sooner (a peer or a network that went silent).
   uint64_t backlog = outbox_end - report.cursor_before;
   grpc::ClientContext context;
   context.set_deadline(Deadline(options_.rpc_deadline +
                                 std::chrono::seconds(backlog / 1000)));
+  ProgressWatchdog watchdog(&context, absl::FromChrono(options_.rpc_deadline));
   auto stream = stub_->Push(&context);
 
   uint64_t read_up_to = report.cursor_before;
@@ -200,6 +249,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
     if (in_flight.empty()) break;
     v1::PushAck ack;
     if (!stream->Read(&ack)) break;
+    watchdog.Touch();
     if (ack.error_code() != 0) {
       context.TryCancel();
       (void)stream->Finish();
@@ -229,6 +279,12 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   if (!drained && !cancelled) stream->WritesDone();
   grpc::Status status = stream->Finish();
   if (cancelled) return absl::CancelledError("sync cancelled after an acknowledgement");
+  if (watchdog.Fired()) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "no acknowledgement from the national node for ",
+        absl::FormatDuration(absl::FromChrono(options_.rpc_deadline)),
+        ": the stream was cancelled; the next sync resumes from the national cursor"));
+  }
   RETURN_IF_ERROR(FromGrpcStatus(status));
   if (!in_flight.empty())
     return absl::UnavailableError("stream ended before every batch was acknowledged");

@@ -5,11 +5,17 @@
 #include <iconv.h>
 #include <stdlib.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/config.h"
 #include "common/crypto.h"
 #include "common/teacher_number.h"
 #include "common/pki.h"
@@ -94,7 +100,10 @@ v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant) {
   return r;
 }
 
-Federation::Federation() : pki_(dir_.path()) {
+Federation::Federation() : Federation(std::string()) {}
+
+Federation::Federation(std::string national_binary)
+    : pki_(dir_.path()), national_binary_(std::move(national_binary)) {
   national_config_.set_listen("localhost:0");
   national_config_.set_data_dir(dir_.File("national"));
   national_config_.set_push_idle_seconds(2);
@@ -105,16 +114,41 @@ Federation::Federation() : pki_(dir_.path()) {
 Federation::~Federation() {
   for (auto& [code, node] : nodes_) node->Shutdown(std::chrono::milliseconds(0));
   if (national_) national_->Shutdown(std::chrono::milliseconds(0));
+  if (national_pid_ != 0) StopNational();
 }
 
 void Federation::StartNational() {
   // Reuse the port after a restart so provinces' configs stay valid.
   if (national_port_ != 0) national_config_.set_listen(absl::StrCat("localhost:", national_port_));
-  national_ = ValueOrDie(national::NationalServer::Start(national_config_));
-  national_port_ = national_->port();
+  if (national_binary_.empty()) {
+    national_ = ValueOrDie(national::NationalServer::Start(national_config_));
+    national_port_ = national_->port();
+    return;
+  }
+  const std::string config = dir_.File("national.textproto");
+  const std::string address = dir_.File("national.address");
+  std::filesystem::remove(address);
+  absl::Status saved = SaveTextProto(config, national_config_);
+  if (!saved.ok()) throw std::runtime_error(saved.ToString());
+  national_pid_ = fork();
+  if (national_pid_ == 0) {
+    execl(national_binary_.c_str(), national_binary_.c_str(), "serve", "--config",
+          config.c_str(), "--address-file", address.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 400 && !std::filesystem::exists(address); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  std::string text = ValueOrDie(ReadFile(address));
+  national_port_ = std::stoi(text.substr(text.rfind(':') + 1));
 }
 
 void Federation::StopNational() {
+  if (national_pid_ != 0) {
+    kill(national_pid_, SIGTERM);
+    waitpid(national_pid_, nullptr, 0);
+    national_pid_ = 0;
+    return;
+  }
   national_->Shutdown(std::chrono::milliseconds(0));
   national_.reset();
 }

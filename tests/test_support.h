@@ -76,7 +76,13 @@ inline constexpr char kAdminPassword[] = "Test-Passw0rd";
 class Federation {
  public:
   Federation();
+  // With a binary, the national node runs as its own process (ntmis-national
+  // serve), so benchmarks can read its memory; national() is then unusable.
+  explicit Federation(std::string national_binary);
   ~Federation();
+
+  // The national node's process id (external mode), else 0.
+  int national_pid() const { return national_pid_; }
 
   TempDir& dir() { return dir_; }
   TestPki& pki() { return pki_; }
@@ -127,6 +133,8 @@ class Federation {
   v1::NationalConfig national_config_;
   std::unique_ptr<national::NationalServer> national_;
   int national_port_ = 0;
+  std::string national_binary_;
+  int national_pid_ = 0;
   std::map<std::string, v1::ProvincialConfig> provinces_;
   std::map<std::string, std::unique_ptr<provincial::ProvincialNode>> nodes_;
 };

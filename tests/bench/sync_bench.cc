@@ -1,0 +1,151 @@
+// Benchmark: sync cost at any backlog, with the national node as its own
+// process (ntmis-national serve) so its peak memory can be read.
+//   1. full sync of one province of N teachers (the baseline of this run);
+//   2. incremental sync after 1% of them changed: its time as a share of 1.;
+//   3. 32 provinces of N/32 teachers syncing at once: their total ingest
+//      rate against the single-province rate of 1.;
+// and the national node's peak RSS during 1.+2. and during 3.
+//
+//   ntmis_sync_bench --national PATH/ntmis-national [--teachers N] [--provinces P]
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "provincial/generator.h"
+#include "provincial/teacher_changes.h"
+#include "tests/test_support.h"
+
+namespace ntmis::testing {
+namespace {
+
+constexpr const char* kCodes[] = {"11", "12", "13", "14", "15", "21", "22", "23",
+                                  "31", "32", "33", "34", "35", "36", "37", "41",
+                                  "42", "43", "44", "45", "46", "50", "51", "52",
+                                  "53", "54", "61", "62", "63", "64", "65", "66"};
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+long PeakRssMiB(int pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6) / 1024;
+  return 0;
+}
+
+void Load(Federation& f, const std::string& code, uint64_t teachers) {
+  f.AddProvince(code);
+  provincial::SyntheticProvince gen(std::stoi(code), teachers, 2026);
+  const std::string csv = f.dir().File(absl::StrCat("teachers-", code, ".csv"));
+  {
+    std::ofstream out(csv, std::ios::binary);
+    gen.WriteTeachersCsv([&out](const std::string& chunk) { out << chunk; });
+  }
+  auto admin = f.Admin(code);
+  ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
+  auto report = ValueOrDie(admin->ImportFile(provincial::ImportTarget::kTeachers, csv, false));
+  if (report.rows_applied() != teachers) throw std::runtime_error("import incomplete");
+}
+
+// Changes the title of every 100th teacher (1%), each as its own effective change.
+uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
+  provincial::Store store = ValueOrDie(provincial::Store::Open(f.province(code).database()));
+  auto s = ValueOrDie(store.db().Prepare(
+      "SELECT record FROM teachers ORDER BY teacher_number"));
+  std::vector<v1::TeacherRecord> picked;
+  uint64_t i = 0;
+  while (ValueOrDie(s.Step())) {
+    if (i++ % 100 != 0) continue;
+    v1::TeacherRecord r;
+    r.ParseFromString(std::string(s.ColumnBlob(0)));
+    r.set_title(r.title() == v1::TITLE_LEVEL_INTERMEDIATE ? v1::TITLE_LEVEL_SENIOR_DEPUTY
+                                                          : v1::TITLE_LEVEL_INTERMEDIATE);
+    picked.push_back(std::move(r));
+  }
+  s.Reset();
+  for (const auto& r : picked) {
+    absl::Status st = provincial::UpdateEffectiveRecord(store, r);
+    if (!st.ok()) throw std::runtime_error(st.ToString());
+  }
+  return picked.size();
+}
+
+int Run(const std::string& national, uint64_t teachers, int provinces) {
+  std::cout << "teachers: " << teachers << "; " << provinces << " provinces for the concurrent run\n";
+  double full, incremental, concurrent;
+  uint64_t changed;
+  long rss_single, rss_concurrent;
+  {
+    Federation f(national);
+    Load(f, "44", teachers);
+    auto t0 = std::chrono::steady_clock::now();
+    auto sync = ValueOrDie(f.Sync("44"));
+    full = Seconds(t0);
+    if (sync.applied != teachers) throw std::runtime_error("full sync incomplete");
+    changed = ChangeOnePercent(f, "44");
+    t0 = std::chrono::steady_clock::now();
+    sync = ValueOrDie(f.Sync("44"));
+    incremental = Seconds(t0);
+    if (sync.applied != changed) throw std::runtime_error("incremental sync incomplete");
+    rss_single = PeakRssMiB(f.national_pid());
+  }
+  {
+    Federation f(national);
+    const uint64_t each = teachers / provinces;
+    for (int p = 0; p < provinces; ++p) Load(f, kCodes[p], each);
+    std::vector<std::thread> threads;
+    std::vector<uint64_t> applied(provinces);
+    auto t0 = std::chrono::steady_clock::now();
+    for (int p = 0; p < provinces; ++p) {
+      threads.emplace_back([&, p] { applied[p] = ValueOrDie(f.Sync(kCodes[p])).applied; });
+    }
+    for (auto& t : threads) t.join();
+    concurrent = Seconds(t0);
+    for (uint64_t a : applied)
+      if (a != each) throw std::runtime_error("concurrent sync incomplete");
+    rss_concurrent = PeakRssMiB(f.national_pid());
+    teachers = each * provinces;
+  }
+  const double single_rate = teachers / full;
+  std::cout << absl::StrFormat(
+      "%-44s %9s %12s %10s\n"
+      "%-44s %9.2f %12.0f %10s\n"
+      "%-44s %9.3f %12.0f %9.2f%%\n"
+      "%-44s %9.2f %12.0f %9.2fx\n",
+      "step", "seconds", "changes/s", "ratio",
+      "full sync, 1 province (baseline)", full, single_rate, "1.00",
+      absl::StrCat("incremental sync after 1% changed (", changed, ")"), incremental,
+      changed / incremental, 100.0 * incremental / full,
+      absl::StrCat(provinces, " provinces syncing at once (total)"), concurrent,
+      teachers / concurrent, (teachers / concurrent) / single_rate);
+  std::cout << "national node peak RSS: " << rss_single << " MiB (1 province), "
+            << rss_concurrent << " MiB (" << provinces << " at once)\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace ntmis::testing
+
+int main(int argc, char** argv) {
+  uint64_t teachers = 1000000;
+  int provinces = 32;
+  std::string national;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--teachers") teachers = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--provinces") provinces = std::atoi(argv[i + 1]);
+    if (flag == "--national") national = argv[i + 1];
+  }
+  if (national.empty() || provinces < 1 || provinces > 32) {
+    std::cerr << "usage: ntmis_sync_bench --national PATH/ntmis-national [--teachers N] "
+                 "[--provinces 1..32]\n";
+    return 2;
+  }
+  return ntmis::testing::Run(national, teachers, provinces);
+}
