@@ -114,9 +114,9 @@ grpc::Status SyncService::GetBucketEntries(grpc::ServerContext* context,
 namespace {
 
 // Reads and prepares batches on a thread of its own, so that the next batch
-// is parsed and checked while the previous one commits. At most two
-// prepared batches wait; the stream's messages stay bounded by the client's
-// window.
+// is parsed and checked while the previous one commits. At most one
+// prepared batch waits (memory per stream: the batch being applied, one
+// prepared, and what HTTP/2 flow control lets the client send ahead).
 class BatchReader {
  public:
   using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
@@ -173,7 +173,7 @@ class BatchReader {
         absl::MutexLock lock(&mu_);
         mu_.Await(absl::Condition(
             +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
-              return r->queue_.size() < 2 || r->stop_;
+              return r->queue_.empty() || r->stop_;
             },
             this));
         if (stop_) break;

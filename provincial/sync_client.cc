@@ -1,5 +1,6 @@
 #include "provincial/sync_client.h"
 
+#include <algorithm>
 #include <ctime>
 #include <deque>
 #include <thread>
@@ -219,6 +220,11 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   context.set_deadline(Deadline(options_.rpc_deadline +
                                 std::chrono::seconds(backlog / 1000)));
   ProgressWatchdog watchdog(&context, absl::FromChrono(options_.rpc_deadline));
+  // A small backlog still fills the window, so reading, sending and the
+  // national commit overlap.
+  const uint32_t batch_size = static_cast<uint32_t>(std::clamp<uint64_t>(
+      backlog / (2 * std::max(options_.window, 1u)), std::min(500u, options_.batch_size),
+      options_.batch_size));
   auto stream = stub_->Push(&context);
 
   uint64_t read_up_to = report.cursor_before;
@@ -229,7 +235,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   bool cancelled = false;
   while (true) {
     while (!drained && in_flight.size() < options_.window) {
-      ASSIGN_OR_RETURN(uint64_t last, outbox.Next(read_up_to, options_.batch_size, &batch));
+      ASSIGN_OR_RETURN(uint64_t last, outbox.Next(read_up_to, batch_size, &batch));
       if (last == read_up_to) {
         drained = true;
         v1::PushBatch end;
