@@ -84,6 +84,19 @@ absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(std::chrono::seconds dead
   return response;
 }
 
+absl::StatusOr<v1::WithdrawTeacherResponse> ApiClient::WithdrawTeacher(
+    const std::string& teacher_number, const std::string& reason) {
+  grpc::ClientContext context;
+  Prepare(&context, std::chrono::seconds(30));
+  v1::WithdrawTeacherRequest request;
+  request.set_teacher_number(teacher_number);
+  request.set_reason(reason);
+  v1::WithdrawTeacherResponse response;
+  absl::Status status = FromGrpcStatus(stub_->WithdrawTeacher(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::StatusOr<v1::ImportReport> ApiClient::Import(
     ImportTarget target, uint64_t size_hint, bool dry_run,
     const std::function<bool(std::string*)>& next) {

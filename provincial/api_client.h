@@ -34,6 +34,8 @@ class ApiClient {
   absl::StatusOr<v1::SyncHealth> GetSyncHealth();
   // Runs a sync now on the node; the deadline allows for a large backlog.
   absl::StatusOr<v1::SyncNowResponse> SyncNow(std::chrono::seconds deadline);
+  absl::StatusOr<v1::WithdrawTeacherResponse> WithdrawTeacher(const std::string& teacher_number,
+                                                              const std::string& reason);
 
  private:
   // Sets the call's deadline and the bearer token.

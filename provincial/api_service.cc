@@ -1,9 +1,12 @@
 #include "provincial/api_service.h"
 
+#include "provincial/teacher_changes.h"
+
 #include <ctime>
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
@@ -153,7 +156,43 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
   health.set_outbox_seq(outbox);
   health.set_acked_seq(acked);
   health.set_backlog(outbox > acked ? outbox - acked : 0);
+  ASSIGN_OR_RETURN(int64_t open, store_.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
+  health.set_open_rejections(open);
+  ASSIGN_OR_RETURN(sql::Statement newest,
+                   store_.db().Prepare("SELECT seq, teacher_number, field, reason FROM "
+                                       "sync_rejections ORDER BY seq DESC LIMIT 20"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool has, newest.Step());
+    if (!has) break;
+    v1::Rejection* r = health.add_newest_rejections();
+    r->set_seq(newest.ColumnInt(0));
+    r->set_teacher_number(newest.ColumnText(1));
+    r->set_field(newest.ColumnText(2));
+    r->set_reason(newest.ColumnText(3));
+  }
   return health;
+}
+
+grpc::Status ApiService::WithdrawTeacher(grpc::ServerContext* context,
+                                         const v1::WithdrawTeacherRequest* request,
+                                         v1::WithdrawTeacherResponse* response) {
+  auto user = AuthorizeProvinceStaff(context, "teacher.withdraw");
+  if (!user.ok()) return ToGrpcStatus(user.status());
+  absl::Status status;
+  if (absl::StripAsciiWhitespace(request->reason()).empty()) {
+    status = absl::InvalidArgumentError("a reason is required to withdraw a teacher");
+  } else {
+    absl::MutexLock lock(&mu_);
+    status = provincial::WithdrawTeacher(store_, request->teacher_number());
+    if (status.ok()) {
+      auto seq = store_.db().QueryInt("SELECT MAX(seq) FROM outbox");
+      if (seq.ok()) response->set_outbox_seq(*seq);
+    }
+  }
+  (void)audit_->Append({user->username, "teacher.withdraw", request->teacher_number(),
+                        StatusResult(status),
+                        status.ok() ? request->reason() : std::string(status.message())});
+  return ToGrpcStatus(status);
 }
 
 grpc::Status ApiService::GetSyncHealth(grpc::ServerContext* context,

@@ -39,6 +39,9 @@ class ApiService final : public v1::ProvincialApi::Service {
                              v1::SyncHealth* response) override;
   grpc::Status SyncNow(grpc::ServerContext* context, const v1::SyncNowRequest* request,
                        v1::SyncNowResponse* response) override;
+  grpc::Status WithdrawTeacher(grpc::ServerContext* context,
+                               const v1::WithdrawTeacherRequest* request,
+                               v1::WithdrawTeacherResponse* response) override;
 
  private:
   ApiService(std::string db_path, IdKeys keys, Store store,
@@ -51,7 +54,8 @@ class ApiService final : public v1::ProvincialApi::Service {
   // unless it is a province-level system administrator or information manager.
   absl::StatusOr<User> AuthorizeProvinceStaff(grpc::ServerContext* context,
                                               const std::string& action);
-  // The scheduler's health plus the outbox position, under mu_.
+  // The scheduler's health plus the outbox position and open rejections,
+  // under mu_.
   absl::StatusOr<v1::SyncHealth> Health();
   enum class ImportKind { kUnits, kTeachers };
   grpc::Status RunImport(grpc::ServerContext* context,

@@ -36,6 +36,7 @@ absl::Status Import(const Args& args, ImportTarget target);
 absl::Status Sync(const Args& args);
 absl::Status SyncStatus(const Args& args);
 absl::Status SyncNow(const Args& args);
+absl::Status TeacherWithdraw(const Args& args);
 
 const std::vector<cli::Flag>& LoginFlags() {
   static const auto* flags = new std::vector<cli::Flag>{
@@ -87,6 +88,14 @@ const std::vector<Command>& Commands() {
         {"verify", "", "compare digests with the national node, re-send what differs, "
                        "and check agreement"}},
        Sync},
+      {"teacher withdraw", "take a teacher out of the national scope (left, withdrawn)",
+       "TEACHER_NUMBER",
+       [] {
+         auto flags = LoginFlags();
+         flags.push_back({"reason", "TEXT", "why (required; audited)"});
+         return flags;
+       }(),
+       TeacherWithdraw},
       {"sync status", "the node's sync health: last attempt and success, next run, backlog, last error", "",
        LoginFlags(), SyncStatus},
       {"sync now", "ask the running node to sync now, and wait for the result", "",
@@ -282,13 +291,31 @@ void PrintHealth(const v1::SyncHealth& h) {
             << (h.consecutive_failures() > 0
                     ? absl::StrCat(" (", h.consecutive_failures(), " failures in a row)")
                     : "")
-            << "\n";
+            << "\n"
+            << "open rejections:  " << h.open_rejections() << "\n";
+  for (const auto& r : h.newest_rejections()) {
+    std::cout << "  seq " << r.seq() << " teacher " << r.teacher_number() << " " << r.field()
+              << ": " << r.reason() << "\n";
+  }
 }
 
 absl::Status SyncStatus(const Args& args) {
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::SyncHealth health, client->GetSyncHealth());
   PrintHealth(health);
+  return absl::OkStatus();
+}
+
+absl::Status TeacherWithdraw(const Args& args) {
+  if (args.positional().size() != 1)
+    return absl::InvalidArgumentError("give the teacher number to withdraw");
+  if (!args.Has("reason")) return absl::InvalidArgumentError("--reason TEXT is required");
+  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
+  ASSIGN_OR_RETURN(v1::WithdrawTeacherResponse done,
+                   client->WithdrawTeacher(args.positional()[0], args.Get("reason")));
+  std::cout << "teacher " << args.positional()[0]
+            << " withdrawn from the national scope (outbox entry " << done.outbox_seq()
+            << "); the next sync sends the tombstone\n";
   return absl::OkStatus();
 }
 

@@ -87,9 +87,15 @@ TEST_CASE("Withdrawn teachers reach the national node as tombstones", "[sync]") 
   NTMIS_ASSERT_OK(f.Sync("44").status());
   provincial::Store store = OpenStore(f, "44");
   std::vector<std::string> numbers = TeacherNumbers(store);
-  for (int i = 0; i < 10; ++i) NTMIS_ASSERT_OK(provincial::WithdrawTeacher(store, numbers[i * 7]));
+  for (int i = 0; i < 9; ++i) NTMIS_ASSERT_OK(provincial::WithdrawTeacher(store, numbers[i * 7]));
   // Withdrawing twice is refused; nothing changes.
   CHECK(absl::IsFailedPrecondition(provincial::WithdrawTeacher(store, numbers[0])));
+  // Operators do it through the API, with a reason.
+  auto admin = f.Admin("44");
+  CHECK(absl::IsInvalidArgument(admin->WithdrawTeacher(numbers[63], " ").status()));
+  CHECK(absl::IsNotFound(admin->WithdrawTeacher("440000009999", "left").status()));
+  auto done = ValueOrDie(admin->WithdrawTeacher(numbers[63], "left the profession"));
+  CHECK(done.outbox_seq() == 310);
   auto report = ValueOrDie(f.Sync("44"));
   CHECK(report.sent == 10);
   CHECK(Held(f, "44") == 290);
@@ -175,6 +181,10 @@ TEST_CASE("A rejected record does not stall the stream and its fix syncs normall
   auto report = ValueOrDie(f.Sync("44"));
   REQUIRE(report.rejections.size() == 1);
   CHECK(report.rejections[0].field() == "ethnicity");
+  v1::SyncHealth health = ValueOrDie(f.Admin("44")->GetSyncHealth());
+  CHECK(health.open_rejections() == 1);
+  REQUIRE(health.newest_rejections_size() == 1);
+  CHECK(health.newest_rejections(0).teacher_number() == numbers[3]);
   CHECK(Held(f, "44") == 99);  // the rest went through
   CHECK(ValueOrDie(store.db().QueryInt("SELECT COUNT(*) FROM sync_rejections")) == 1);
   CHECK(ValueOrDie(ValueOrDie(f.national().store().Province("44", false))->State()).rejected == 1);

@@ -89,6 +89,9 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
     full = Seconds(t0);
     if (sync.applied != teachers) throw std::runtime_error("full sync incomplete");
     changed = ChangeOnePercent(f, "44");
+    std::cerr << "sync_bench: changed " << changed << ", syncing them" << std::endl;
+    if (const char* pause = std::getenv("NTMIS_BENCH_PAUSE_MS"))  // to attach a profiler
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(pause)));
     t0 = std::chrono::steady_clock::now();
     sync = ValueOrDie(f.Sync("44"));
     incremental = Seconds(t0);
