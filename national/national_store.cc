@@ -36,7 +36,7 @@ std::vector<std::string> NationalStore::KnownProvinces() const {
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
     const std::string name = entry.path().filename().string();
     // province-NN.db
-    if (name.size() == 15 && absl::StartsWith(name, "province-") &&
+    if (name.size() == 14 && absl::StartsWith(name, "province-") &&
         absl::EndsWith(name, ".db")) {
       codes.push_back(name.substr(9, 2));
     }

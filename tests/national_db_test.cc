@@ -149,5 +149,41 @@ TEST_CASE("Rollups equal a recount after random changes and moves and tombstones
   CHECK(got == expected);
 }
 
+TEST_CASE("A release interrupted before its hand-over is finished when the store opens",
+          "[national]") {
+  testing::TempDir dir;
+  const std::string number = testing::SampleRecord(44, 7).teacher_number();
+  {
+    auto store = testing::ValueOrDie(NationalStore::Open(dir.path()));
+    ProvinceDb* gd = testing::ValueOrDie(store->Province("44", true));
+    NTMIS_ASSERT_OK(gd->Apply(Batch(1, {testing::SampleRecord(44, 7)}), 10).status());
+    // The receiving province pushed first: its record is held.
+    ProvinceDb* js = testing::ValueOrDie(store->Province("32", true));
+    v1::TeacherRecord moved = testing::SampleRecord(32, 1);
+    moved.set_teacher_number(number);
+    CHECK(testing::ValueOrDie(js->Apply(Batch(1, {moved}), 10)).held() == 1);
+    // The release commits, and the process dies before CompleteMoves.
+    v1::PushBatch release;
+    v1::Change* c = release.add_changes();
+    c->set_seq(2);
+    c->set_teacher_number(number);
+    c->set_tombstone(true);
+    c->set_moved_to(v1::PROVINCE_JIANGSU);
+    NTMIS_ASSERT_OK(gd->Apply(release, 10).status());
+    CHECK(testing::ValueOrDie(gd->State()).records == 0);
+    CHECK(testing::ValueOrDie(js->State()).records == 0);  // in neither, for now
+  }
+  auto store = testing::ValueOrDie(NationalStore::Open(dir.path()));
+  CHECK(store->KnownProvinces() == std::vector<std::string>{"32", "44"});
+  CHECK(store->owners().Owner(number) == "32");
+  ProvinceDb* js = testing::ValueOrDie(store->Province("32", false));
+  CHECK(testing::ValueOrDie(js->State()).records == 1);
+  CHECK(testing::ValueOrDie(js->State()).held == 0);
+  CHECK(testing::ValueOrDie(js->Check()).problems.empty());
+  CHECK(testing::ValueOrDie(
+            testing::ValueOrDie(store->Province("44", false))->PendingDepartures())
+            .empty());
+}
+
 }  // namespace
 }  // namespace ntmis::national
