@@ -133,6 +133,29 @@ struct Hmac::Contexts {
   }
 };
 
+struct Sha256Hasher::Context {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(ctx); }
+};
+
+namespace {
+const EVP_MD* FetchedSha256() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+}  // namespace
+
+Sha256Hasher::Sha256Hasher() : ctx_(std::make_unique<Context>()) { Reset(); }
+Sha256Hasher::~Sha256Hasher() = default;
+void Sha256Hasher::Reset() { EVP_DigestInit_ex(ctx_->ctx, FetchedSha256(), nullptr); }
+void Sha256Hasher::Update(absl::string_view data) {
+  EVP_DigestUpdate(ctx_->ctx, data.data(), data.size());
+}
+void Sha256Hasher::Final(unsigned char out[32]) {
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx_->ctx, out, &len);
+}
+
 // RFC 2104: H((K ^ opad) || H((K ^ ipad) || m)), with both pad blocks
 // absorbed once into saved digest states.
 Hmac::Hmac(absl::string_view key) : ctx_(std::make_unique<Contexts>()) {

@@ -38,6 +38,23 @@ class Hmac {
   std::unique_ptr<Contexts> ctx_;
 };
 
+// SHA-256 with one reusable context and the algorithm fetched once: for
+// hashing many small values (record digests). Not thread-safe.
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  ~Sha256Hasher();
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
+  void Reset();
+  void Update(absl::string_view data);
+  void Final(unsigned char out[32]);
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> ctx_;
+};
+
 // AES-256-GCM under one key with the key schedule done once; output as Seal().
 // Nonces are a random 8-byte prefix per Sealer plus a 4-byte counter, so
 // they never repeat within a Sealer (at most 2^32 values) and collide

@@ -11,14 +11,15 @@ std::string BucketEnd(absl::string_view bucket) {
 }
 
 uint64_t RecordHash(absl::string_view teacher_number, absl::string_view record_bytes) {
-  std::string input;
-  input.reserve(teacher_number.size() + 1 + record_bytes.size());
-  input.append(teacher_number.data(), teacher_number.size());
-  input.push_back('\0');
-  input.append(record_bytes.data(), record_bytes.size());
-  const std::string digest = crypto::Sha256(input);
+  thread_local crypto::Sha256Hasher hasher;
+  hasher.Reset();
+  hasher.Update(teacher_number);
+  hasher.Update(absl::string_view("\0", 1));
+  hasher.Update(record_bytes);
+  unsigned char digest[32];
+  hasher.Final(digest);
   uint64_t h = 0;
-  for (int i = 0; i < 8; ++i) h = (h << 8) | static_cast<unsigned char>(digest[i]);
+  for (int i = 0; i < 8; ++i) h = (h << 8) | digest[i];
   return h;
 }
 
