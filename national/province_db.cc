@@ -400,6 +400,27 @@ class WriteSet {
   int64_t net_records_ = 0;
 };
 
+// Calls row(number, bytes, record) for every stored record, and
+// unreadable(number) for one that does not parse; either may end the scan
+// with an error.
+template <typename Row, typename Unreadable>
+absl::Status ScanRecords(sql::Database& db, Row&& row, Unreadable&& unreadable) {
+  ASSIGN_OR_RETURN(sql::Statement s, db.Prepare("SELECT teacher_number, record FROM teachers"));
+  v1::TeacherRecord record;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has, s.Step());
+    if (!has) break;
+    const std::string number = s.ColumnText(0);
+    absl::string_view bytes = s.ColumnBlob(1);
+    if (record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      RETURN_IF_ERROR(row(number, bytes, record));
+    } else {
+      RETURN_IF_ERROR(unreadable(number));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
@@ -578,24 +599,18 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
   CheckReport report;
   std::map<int64_t, int64_t> cells;
   DigestMap buckets;
-  {
-    ASSIGN_OR_RETURN(sql::Statement s,
-                     reader_.Prepare("SELECT teacher_number, record FROM teachers"));
-    v1::TeacherRecord record;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      const std::string number = s.ColumnText(0);
-      absl::string_view blob = s.ColumnBlob(1);
-      if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+  RETURN_IF_ERROR(ScanRecords(
+      reader_,
+      [&](const std::string& number, absl::string_view bytes, const v1::TeacherRecord& record) {
+        ++report.teachers;
+        ++cells[CellOf(record)];
+        buckets[std::string(DigestBucket(number))].Add(RecordHash(number, bytes));
+        return absl::OkStatus();
+      },
+      [&](const std::string& number) {
         report.problems.push_back(absl::StrCat("record of ", number, " is unreadable"));
-        continue;
-      }
-      ++report.teachers;
-      ++cells[CellOf(record)];
-      buckets[std::string(DigestBucket(number))].Add(RecordHash(number, blob));
-    }
-  }
+        return absl::OkStatus();
+      }));
   {
     ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT cell, teachers FROM rollup"));
     std::map<int64_t, int64_t> stored;
@@ -660,17 +675,15 @@ absl::Status ProvinceDb::Rebuild() {
   RETURN_IF_ERROR(writer_.Exec("DELETE FROM rollup; DELETE FROM digests; "
                                "UPDATE sync_state SET records = 0 WHERE id = 1;"));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
-  ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT teacher_number, record FROM teachers"));
-  v1::TeacherRecord record;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    const std::string number = s.ColumnText(0);
-    absl::string_view blob = s.ColumnBlob(1);
-    if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
-      return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
-    writes.Recount(number, CellOf(record), RecordHash(number, blob));
-  }
+  RETURN_IF_ERROR(ScanRecords(
+      writer_,
+      [&](const std::string& number, absl::string_view bytes, const v1::TeacherRecord& record) {
+        writes.Recount(number, CellOf(record), RecordHash(number, bytes));
+        return absl::OkStatus();
+      },
+      [](const std::string& number) {
+        return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+      }));
   RETURN_IF_ERROR(writes.Flush());
   return txn.Commit();
 }
