@@ -97,9 +97,13 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   options.cache_size = -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
   options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
   ASSIGN_OR_RETURN(sql::Database writer, sql::Database::Open(path, options));
-  RETURN_IF_ERROR(sql::Migrate(writer, {kSchema, kMovesAndDigests}));
+  RETURN_IF_ERROR(sql::Migrate(
+      writer, {kSchema, kMovesAndDigests,
+               // 3: what the province reported of its own outbox.
+               "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
-                   writer.Prepare("INSERT OR IGNORE INTO sync_state VALUES "
+                   writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
+                                  "last_sync_unix, last_result) VALUES "
                                   "(1, ?, 0, 0, 0, 'never synced')"));
   RETURN_IF_ERROR(init.BindAll(province).Run());
   ASSIGN_OR_RETURN(sql::Statement check,
@@ -121,14 +125,15 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
   ASSIGN_OR_RETURN(sql::Statement s,
                    reader_.Prepare("SELECT applied_seq, records, last_sync_unix, "
                                    "last_result, (SELECT COUNT(*) FROM rejections), "
-                                   "(SELECT COUNT(*) FROM arrivals) "
+                                   "(SELECT COUNT(*) FROM arrivals), outbox_end "
                                    "FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::DataLossError("sync_state row missing");
   return ProvinceState{static_cast<uint64_t>(s.ColumnInt(0)),
                        static_cast<uint64_t>(s.ColumnInt(1)), s.ColumnInt(2),
                        s.ColumnText(3), static_cast<uint64_t>(s.ColumnInt(4)),
-                       static_cast<uint64_t>(s.ColumnInt(5))};
+                       static_cast<uint64_t>(s.ColumnInt(5)),
+                       static_cast<uint64_t>(s.ColumnInt(6))};
 }
 
 absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
@@ -686,6 +691,13 @@ absl::Status ProvinceDb::Rebuild() {
       }));
   RETURN_IF_ERROR(writes.Flush());
   return txn.Commit();
+}
+
+absl::Status ProvinceDb::NoteOutboxEnd(uint64_t seq) {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   writer_.Prepare("UPDATE sync_state SET outbox_end = ? WHERE id = 1"));
+  return s.BindAll(seq).Run();
 }
 
 absl::Status ProvinceDb::RecordFailure(const std::string& result) {

@@ -36,6 +36,7 @@ struct ProvinceState {
   std::string last_result;
   uint64_t rejected = 0;
   uint64_t held = 0;
+  uint64_t outbox_end = 0;  // as the province last reported it
 };
 
 // A release recorded by this province's push whose hand-over to the owner
@@ -127,6 +128,9 @@ class ProvinceDb {
   // in one transaction (after a CheckReport found them wrong, e.g. the file
   // was edited by hand); sync --verify then finds what the records lack.
   absl::Status Rebuild() ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // Records the province's outbox end reported at the start of a sync.
+  absl::Status NoteOutboxEnd(uint64_t seq) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);

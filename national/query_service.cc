@@ -28,6 +28,9 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store) {
     h->set_last_sync_unix(state->last_sync_unix);
     h->set_last_result(state->last_result);
     h->set_rejected(state->rejected);
+    h->set_held(state->held);
+    h->set_behind(state->outbox_end > state->applied_seq ? state->outbox_end - state->applied_seq
+                                                         : 0);
   }
   return response;
 }

@@ -123,16 +123,17 @@ std::string FormatAggregate(const v1::AggregateResponse& response, Format format
 std::string FormatProvinces(const v1::ProvincesResponse& response, Format format,
                             int64_t now_unix) {
   if (format == Format::kJson) return Json(response);
-  Table table = {{"province", "name", "records", "cursor", "last_sync", "rejected",
-                  "last_result"}};
-  std::vector<bool> right = {false, false, true, true, true, true, false};
+  Table table = {{"province", "name", "records", "cursor", "behind", "held", "last_sync",
+                  "rejected", "last_result"}};
+  std::vector<bool> right = {false, false, true, true, true, true, true, true, false};
   for (const auto& p : response.provinces()) {
     std::string ago = p.last_sync_unix() == 0
                           ? "never"
                           : absl::StrCat(std::max<int64_t>(0, now_unix - p.last_sync_unix()),
                                          "s ago");
     table.push_back({p.province(), p.label(), absl::StrCat(p.records_held()),
-                     absl::StrCat(p.applied_seq()), ago, absl::StrCat(p.rejected()),
+                     absl::StrCat(p.applied_seq()), absl::StrCat(p.behind()),
+                     absl::StrCat(p.held()), ago, absl::StrCat(p.rejected()),
                      p.last_result()});
   }
   return Render(table, right, format);

@@ -10,6 +10,7 @@
 #include "common/peer_identity.h"
 #include "common/record_digest.h"
 #include "common/sync_versions.h"
+#include "common/tls.h"
 
 namespace ntmis::national {
 
@@ -46,6 +47,10 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
                                  std::string(versions.message())});
     (void)(*db)->RecordFailure(std::string(versions.message()));
     return ToGrpcStatus(versions);
+  }
+  if (request->outbox_end() > 0) {
+    absl::Status noted = (*db)->NoteOutboxEnd(request->outbox_end());
+    if (!noted.ok()) return ToGrpcStatus(noted);
   }
   auto state = (*db)->State();
   if (!state.ok()) return ToGrpcStatus(state.status());
@@ -187,7 +192,9 @@ class BatchReader {
       } else if (got) {
         prepared = db_.Prepare(std::move(batch), max_changes_);
       } else if (context_->IsCancelled()) {
-        prepared = absl::CancelledError("the province cancelled the push");
+        prepared = absl::CancelledError(absl::StrCat(
+            "the push was cancelled: by the province, or by gRPC for a message over the "
+            "limit of ", kMaxMessageBytes, " bytes"));
       } else {
         prepared = absl::InvalidArgumentError(
             "the push stream ended without its end marker: a message was not a "

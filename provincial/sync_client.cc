@@ -180,6 +180,7 @@ absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
 }
 
 absl::Status SyncClient::Push(Store& store, SyncReport& report) {
+  ASSIGN_OR_RETURN(int64_t outbox_end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
   {
     grpc::ClientContext context;
     context.set_deadline(Deadline(options_.rpc_deadline));
@@ -187,6 +188,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
     v1::GetCursorRequest hello;
     hello.set_protocol_version(own.protocol);
     hello.set_catalog_version(own.catalog);
+    hello.set_outbox_end(outbox_end);
     v1::Cursor cursor;
     RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, hello, &cursor)));
     RETURN_IF_ERROR(CheckSyncVersions(
@@ -194,7 +196,6 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
               cursor.catalog_version()}));
     report.cursor_before = report.cursor_after = cursor.applied_seq();
   }
-  ASSIGN_OR_RETURN(int64_t outbox_end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
   if (static_cast<uint64_t>(outbox_end) < report.cursor_before) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the national node has applied up to seq ", report.cursor_before,

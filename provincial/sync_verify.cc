@@ -100,6 +100,7 @@ absl::Status Differences(SyncClient& client, Store& store,
 }
 
 absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned_from) {
+  ASSIGN_OR_RETURN(int64_t end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
   v1::Cursor cursor;
   {
     grpc::ClientContext context;
@@ -107,9 +108,9 @@ absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned
     v1::GetCursorRequest hello;
     hello.set_protocol_version(kProtocolVersion);
     hello.set_catalog_version(kCoreCatalogVersion);
+    hello.set_outbox_end(end);
     RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
   }
-  ASSIGN_OR_RETURN(int64_t end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
   if (static_cast<uint64_t>(end) >= cursor.applied_seq()) return absl::OkStatus();
   *realigned_from = cursor.applied_seq();
   grpc::ClientContext context;

@@ -108,7 +108,12 @@ TEST_CASE("An oversize message is refused before it is read", "[bad-peer]") {
   v1::PushAck ack;
   CHECK_FALSE(stream->Read(&ack));
   grpc::Status status = stream->Finish();
-  CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // gRPC refuses the message (RESOURCE_EXHAUSTED); under load the handler,
+  // seeing the stream end without its end marker, may be first to answer.
+  INFO(status.error_code() << ": " << status.error_message());
+  CHECK((status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+         status.error_code() == grpc::StatusCode::CANCELLED ||
+         status.error_code() == grpc::StatusCode::INVALID_ARGUMENT));
   CHECK(Cursor(f) == 0);
   // The stream still works for the next, well-formed push.
   grpc::ClientContext again;

@@ -179,6 +179,8 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(after_cut.applied_seq % 100 == 0);
   CHECK(after_cut.applied_seq < 3000);
   CHECK(after_cut.records == after_cut.applied_seq);
+  // The health view knows how far behind the province's own outbox it is.
+  CHECK(after_cut.outbox_end == 3000);
 
   // The national node may still commit batches it had read when the cut
   // came; the resumed sync starts from wherever its cursor then stands.
@@ -189,6 +191,12 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(resumed.cursor_after == 3000);
   CHECK(ValueOrDie(db->State()).records == 3000);
   CHECK(Query(f, {}).total() == 3000);
+  v1::ProvincesResponse health = ValueOrDie(national::ProvinceHealth(f.national().store()));
+  for (const auto& p : health.provinces()) {
+    if (p.province() != "44") continue;
+    CHECK(p.behind() == 0);
+    CHECK(p.records_held() == 3000);
+  }
 }
 
 TEST_CASE("The national node killed mid-sync comes back and sync completes", "[e2e][fault]") {
