@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/peer_identity.h"
 #include "common/status_macros.h"
 
 namespace ntmis::national {
@@ -53,7 +54,7 @@ absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
     ASSIGN_OR_RETURN(bool taken, to->TakeIn(d.teacher_number));
     (void)taken;
     RETURN_IF_ERROR(from.MarkDeparted(d.teacher_number));
-    (void)audit_->Append({absl::StrCat("spiffe://ntmis/province/", from.province()),
+    (void)audit_->Append({PeerIdentity::Province(from.province()).Uri(),
                           "sync.move", d.teacher_number, "ok",
                           absl::StrCat("to province ", d.to_province,
                                        taken ? "; counted there" : "; awaiting its record")});

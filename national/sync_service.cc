@@ -42,7 +42,7 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   absl::Status versions = CheckSyncVersions(
       {request->protocol_version(), 0, request->catalog_version()}, own);
   if (!versions.ok()) {
-    (void)store_.audit().Append({absl::StrCat("spiffe://ntmis/province/", (*db)->province()),
+    (void)store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
                                  "sync.cursor", "", "FAILED_PRECONDITION",
                                  std::string(versions.message())});
     (void)(*db)->RecordFailure(std::string(versions.message()));
@@ -77,7 +77,7 @@ grpc::Status SyncService::Realign(grpc::ServerContext* context,
                                   const v1::RealignRequest* request, v1::Cursor* response) {
   auto db = CallerProvince(context, "sync.realign");
   if (!db.ok()) return ToGrpcStatus(db.status());
-  const std::string actor = absl::StrCat("spiffe://ntmis/province/", (*db)->province());
+  const std::string actor = PeerIdentity::Province((*db)->province()).Uri();
   auto before = (*db)->State();
   if (!before.ok()) return ToGrpcStatus(before.status());
   absl::Status rewound = (*db)->Rewind(request->outbox_end());
@@ -232,7 +232,7 @@ grpc::Status SyncService::Push(
     grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) {
   auto db = CallerProvince(context, "sync.push");
   if (!db.ok()) return ToGrpcStatus(db.status());
-  const std::string actor = absl::StrCat("spiffe://ntmis/province/", (*db)->province());
+  const std::string actor = PeerIdentity::Province((*db)->province()).Uri();
   uint64_t applied = 0, rejected = 0;
   absl::Status failure;
   {

@@ -162,6 +162,15 @@ class RejectionLedger {
 
 }  // namespace
 
+v1::GetCursorRequest SyncHello(uint64_t outbox_end) {
+  const SyncVersions own = OwnSyncVersions();
+  v1::GetCursorRequest hello;
+  hello.set_protocol_version(own.protocol);
+  hello.set_catalog_version(own.catalog);
+  hello.set_outbox_end(outbox_end);
+  return hello;
+}
+
 absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
   SyncReport report;
   int64_t started = std::time(nullptr);
@@ -184,15 +193,11 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   {
     grpc::ClientContext context;
     context.set_deadline(Deadline(options_.rpc_deadline));
-    const SyncVersions own = OwnSyncVersions();
-    v1::GetCursorRequest hello;
-    hello.set_protocol_version(own.protocol);
-    hello.set_catalog_version(own.catalog);
-    hello.set_outbox_end(outbox_end);
     v1::Cursor cursor;
-    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, hello, &cursor)));
+    RETURN_IF_ERROR(
+        FromGrpcStatus(stub_->GetCursor(&context, SyncHello(outbox_end), &cursor)));
     RETURN_IF_ERROR(CheckSyncVersions(
-        own, {cursor.protocol_version(), cursor.min_protocol_version(),
+        OwnSyncVersions(), {cursor.protocol_version(), cursor.min_protocol_version(),
               cursor.catalog_version()}));
     report.cursor_before = report.cursor_after = cursor.applied_seq();
   }

@@ -40,6 +40,10 @@ struct SyncReport {
   std::vector<v1::Rejection> rejections;
 };
 
+// The request that opens every sync: this build's protocol and catalog
+// versions and the province's outbox end.
+v1::GetCursorRequest SyncHello(uint64_t outbox_end);
+
 class SyncClient {
  public:
   SyncClient(std::unique_ptr<v1::NationalSync::StubInterface> stub, SyncOptions options)

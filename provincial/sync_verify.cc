@@ -5,7 +5,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
-#include "common/sync_versions.h"
 #include "provincial/teacher_changes.h"
 
 namespace ntmis::provincial {
@@ -105,11 +104,8 @@ absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned
   {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
-    v1::GetCursorRequest hello;
-    hello.set_protocol_version(kProtocolVersion);
-    hello.set_catalog_version(kCoreCatalogVersion);
-    hello.set_outbox_end(end);
-    RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
+    RETURN_IF_ERROR(
+        FromGrpcStatus(client.stub().GetCursor(&context, SyncHello(end), &cursor)));
   }
   if (static_cast<uint64_t>(end) >= cursor.applied_seq()) return absl::OkStatus();
   *realigned_from = cursor.applied_seq();

@@ -1,6 +1,5 @@
 #include "tests/test_support.h"
 
-#include "common/sync_versions.h"
 
 #include <iconv.h>
 #include <stdlib.h>
@@ -19,7 +18,6 @@
 #include "common/crypto.h"
 #include "common/teacher_number.h"
 #include "common/pki.h"
-#include "common/sync_versions.h"
 #include "common/tls.h"
 #include "provincial/accounts.h"
 #include "provincial/generator.h"
@@ -231,12 +229,7 @@ void Federation::StopProvince(const std::string& code) {
   nodes_.erase(it);
 }
 
-v1::GetCursorRequest Hello() {
-  v1::GetCursorRequest hello;
-  hello.set_protocol_version(kProtocolVersion);
-  hello.set_catalog_version(kCoreCatalogVersion);
-  return hello;
-}
+v1::GetCursorRequest Hello() { return provincial::SyncHello(0); }
 
 absl::StatusOr<provincial::VerifyReport> Federation::Verify(const std::string& code) {
   return provincial::VerifyOnce(provinces_.at(code), {});
