@@ -152,7 +152,8 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
       "PRAGMA synchronous=", options.synchronous_full ? "FULL" : "NORMAL", ";",
       "PRAGMA cache_size=", options.cache_size, ";",
       "PRAGMA temp_store=MEMORY;",
-      "PRAGMA wal_autocheckpoint=", options.wal_autocheckpoint_pages, ";")));
+      "PRAGMA wal_autocheckpoint=", options.wal_autocheckpoint_pages, ";",
+      "PRAGMA mmap_size=", options.mmap_size, ";")));
   return db;
 }
 

@@ -97,6 +97,10 @@ struct OpenOptions {
   int page_size = 4096;
   // WAL pages that trigger an automatic checkpoint (SQLite's default 1000).
   int wal_autocheckpoint_pages = 1000;
+  // Bytes of the file read through a memory map instead of read() calls
+  // (0: off). Random reads of a large file get much cheaper; the mapped
+  // pages are the OS page cache, counted in RSS as file-backed memory.
+  int64_t mmap_size = 0;
 };
 
 // An open connection in WAL mode with a busy timeout. Move-only.

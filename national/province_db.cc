@@ -96,6 +96,7 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   sql::OpenOptions options;
   options.cache_size = -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
   options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
+  options.mmap_size = int64_t{1} << 34;  // updates read old records at random places
   ASSIGN_OR_RETURN(sql::Database writer, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(
       writer, {kSchema, kMovesAndDigests,

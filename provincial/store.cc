@@ -105,6 +105,7 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create) {
   options.cache_size = -262144;  // 256 MiB: the ID-hash index stays in memory
   options.page_size = 16384;
   options.wal_autocheckpoint_pages = 4096;  // 64 MiB of WAL between checkpoints
+  options.mmap_size = int64_t{1} << 34;  // sync reads current records at random places
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
   return Store(std::move(db));
