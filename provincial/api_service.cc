@@ -151,8 +151,9 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
     std::string last = runs.ColumnText(2);
     if (last != "ok") health.set_last_error(last);
   }
-  ASSIGN_OR_RETURN(int64_t outbox, store_.db().QueryInt("SELECT MAX(seq) FROM outbox"));
-  ASSIGN_OR_RETURN(int64_t acked, store_.GetMetaInt("sync.acked_seq", 0));
+  ASSIGN_OR_RETURN(uint64_t outbox, store_.OutboxEnd());
+  ASSIGN_OR_RETURN(int64_t acked_meta, store_.GetMetaInt("sync.acked_seq", 0));
+  const uint64_t acked = static_cast<uint64_t>(acked_meta);
   health.set_outbox_seq(outbox);
   health.set_acked_seq(acked);
   health.set_backlog(outbox > acked ? outbox - acked : 0);
@@ -185,7 +186,7 @@ grpc::Status ApiService::WithdrawTeacher(grpc::ServerContext* context,
     absl::MutexLock lock(&mu_);
     status = provincial::WithdrawTeacher(store_, request->teacher_number());
     if (status.ok()) {
-      auto seq = store_.db().QueryInt("SELECT MAX(seq) FROM outbox");
+      auto seq = store_.OutboxEnd();
       if (seq.ok()) response->set_outbox_seq(*seq);
     }
   }

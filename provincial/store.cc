@@ -160,4 +160,9 @@ absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op,
   return outbox_insert_->BindAll(teacher_number, static_cast<int>(op), moved_to).Run();
 }
 
+absl::StatusOr<uint64_t> Store::OutboxEnd() {
+  ASSIGN_OR_RETURN(int64_t end, db_.QueryInt("SELECT MAX(seq) FROM outbox"));
+  return static_cast<uint64_t>(end);
+}
+
 }  // namespace ntmis::provincial

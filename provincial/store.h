@@ -38,6 +38,9 @@ class Store {
   // completes a transfer out.
   absl::Status AppendOutbox(const std::string& teacher_number, OutboxOp op, int moved_to = 0);
 
+  // The newest outbox sequence number (0 when empty).
+  absl::StatusOr<uint64_t> OutboxEnd();
+
   sql::Database& db() { return db_; }
 
  private:

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <ctime>
 #include <deque>
+#include <map>
+#include <set>
 #include <thread>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -142,21 +142,23 @@ class RejectionLedger {
 
   absl::Status Acknowledged(Store& store, const v1::PushAck& ack) {
     if (sent_.empty()) return absl::OkStatus();
-    absl::flat_hash_set<uint64_t> rejected;
+    std::set<uint64_t> rejected;
     for (const auto& r : ack.rejections()) rejected.insert(r.seq());
     ASSIGN_OR_RETURN(sql::Statement resolve,
                      store.db().Prepare("DELETE FROM sync_rejections WHERE teacher_number = ? "
                                         "AND seq < ?"));
     while (!sent_.empty() && sent_.front().first <= ack.applied_seq()) {
       const auto& [seq, number] = sent_.front();
-      if (!rejected.contains(seq)) RETURN_IF_ERROR(resolve.BindAll(number, seq).Run());
+      if (rejected.count(seq) == 0) RETURN_IF_ERROR(resolve.BindAll(number, seq).Run());
       sent_.pop_front();
     }
     return absl::OkStatus();
   }
 
  private:
-  absl::flat_hash_map<std::string, uint64_t> open_;  // teacher -> latest rejected seq
+  // teacher -> latest rejected seq (a small ledger; std::map also keeps GCC 12
+  // from a false -Wfree-nonheap-object on a moved-from absl table)
+  std::map<std::string, uint64_t> open_;
   std::deque<std::pair<uint64_t, std::string>> sent_;
 };
 
@@ -169,6 +171,10 @@ v1::GetCursorRequest SyncHello(uint64_t outbox_end) {
   hello.set_catalog_version(own.catalog);
   hello.set_outbox_end(outbox_end);
   return hello;
+}
+
+void SyncClient::SetDeadline(grpc::ClientContext* context) const {
+  context->set_deadline(Deadline(options_.rpc_deadline));
 }
 
 absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
@@ -189,10 +195,10 @@ absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
 }
 
 absl::Status SyncClient::Push(Store& store, SyncReport& report) {
-  ASSIGN_OR_RETURN(int64_t outbox_end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
+  ASSIGN_OR_RETURN(uint64_t outbox_end, store.OutboxEnd());
   {
     grpc::ClientContext context;
-    context.set_deadline(Deadline(options_.rpc_deadline));
+    SetDeadline(&context);
     v1::Cursor cursor;
     RETURN_IF_ERROR(
         FromGrpcStatus(stub_->GetCursor(&context, SyncHello(outbox_end), &cursor)));
@@ -201,7 +207,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
               cursor.catalog_version()}));
     report.cursor_before = report.cursor_after = cursor.applied_seq();
   }
-  if (static_cast<uint64_t>(outbox_end) < report.cursor_before) {
+  if (outbox_end < report.cursor_before) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the national node has applied up to seq ", report.cursor_before,
         " but this outbox ends at ", outbox_end,
@@ -209,7 +215,7 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
         "`ntmis-provincial sync --verify` to re-align the national node with it"));
   }
   RETURN_IF_ERROR(store.SetMeta("sync.acked_seq", absl::StrCat(report.cursor_before)));
-  if (static_cast<uint64_t>(outbox_end) == report.cursor_before) return absl::OkStatus();
+  if (outbox_end == report.cursor_before) return absl::OkStatus();
 
   ASSIGN_OR_RETURN(OutboxReader outbox, OutboxReader::Create(store));
   ASSIGN_OR_RETURN(sql::Statement reject,

@@ -54,6 +54,8 @@ class SyncClient {
   absl::StatusOr<SyncReport> RunOnce(Store& store);
 
   v1::NationalSync::StubInterface& stub() { return *stub_; }
+  // Sets the deadline of a unary call: rpc_deadline from now.
+  void SetDeadline(grpc::ClientContext* context) const;
   const SyncOptions& options() const { return options_; }
 
  private:

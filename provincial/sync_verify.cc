@@ -41,7 +41,7 @@ absl::Status ScanEffective(Store& store, const std::string& from, const std::str
 
 absl::StatusOr<DigestMap> NationalDigests(SyncClient& client) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  client.SetDeadline(&context);
   v1::Digests digests;
   RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetDigests(&context, {}, &digests)));
   DigestMap out;
@@ -77,7 +77,7 @@ absl::Status Differences(SyncClient& client, Store& store,
   v1::BucketEntriesRequest request;
   for (const std::string& b : buckets) request.add_buckets(b);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  client.SetDeadline(&context);
   v1::BucketEntries entries;
   RETURN_IF_ERROR(
       FromGrpcStatus(client.stub().GetBucketEntries(&context, request, &entries)));
@@ -99,18 +99,18 @@ absl::Status Differences(SyncClient& client, Store& store,
 }
 
 absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned_from) {
-  ASSIGN_OR_RETURN(int64_t end, store.db().QueryInt("SELECT MAX(seq) FROM outbox"));
+  ASSIGN_OR_RETURN(uint64_t end, store.OutboxEnd());
   v1::Cursor cursor;
   {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+    client.SetDeadline(&context);
     RETURN_IF_ERROR(
         FromGrpcStatus(client.stub().GetCursor(&context, SyncHello(end), &cursor)));
   }
-  if (static_cast<uint64_t>(end) >= cursor.applied_seq()) return absl::OkStatus();
+  if (end >= cursor.applied_seq()) return absl::OkStatus();
   *realigned_from = cursor.applied_seq();
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + client.options().rpc_deadline);
+  client.SetDeadline(&context);
   v1::RealignRequest request;
   request.set_outbox_end(end);
   return FromGrpcStatus(client.stub().Realign(&context, request, &cursor));
