@@ -5,15 +5,19 @@
 #define NTMIS_NATIONAL_AGGREGATOR_H_
 
 #include "absl/status/statusor.h"
+#include "common/dates.h"
 #include "national/national_store.h"
 #include "ntmis/v1/query.pb.h"
 
 namespace ntmis::national {
 
-// INVALID_ARGUMENT for unknown dimensions or values, more than four
-// dimensions, or a dimension named twice; the message lists what is allowed.
+// Ages are counted on the statistics date of the request's reference year
+// (by default the latest one on or before `today`). INVALID_ARGUMENT for
+// unknown dimensions or values, more than four dimensions, a dimension
+// named twice or a bad reference date; the message lists what is allowed.
 absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
-                                                const v1::AggregateRequest& request);
+                                                const v1::AggregateRequest& request,
+                                                const Date& today);
 
 }  // namespace ntmis::national
 

@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "national/age_bands.h"
 
 namespace ntmis::national {
 namespace {
@@ -16,32 +17,36 @@ int64_t TwoDigits(const std::string& s, size_t at) {
 
 // Bit fields, low to high, with room for codes the tables may gain.
 std::vector<Dimension> Build() {
+  using K = Dimension::Kind;
   std::vector<Dimension> dims = {
-      {"province", &CodeTable::Of<v1::Province>(), 0, 0,
+      {"province", K::kProvince, &CodeTable::Of<v1::Province>(), 0, 0,
        [](const R& r) -> int64_t { return r.province(); }},
-      {"city", nullptr, 0, 7, [](const R& r) { return TwoDigits(r.city_code(), 2); }},
+      {"city", K::kUnit, nullptr, 0, 7, [](const R& r) { return TwoDigits(r.city_code(), 2); }},
       // County spans its city's field too: city << 7 | county.
-      {"county", nullptr, 0, 14,
+      {"county", K::kUnit, nullptr, 0, 14,
        [](const R& r) { return TwoDigits(r.county_code(), 2) << 7 | TwoDigits(r.county_code(), 4); }},
-      {"school_category", &CodeTable::Of<v1::SchoolCategory>(), 0, 4,
+      {"school_category", K::kCode, &CodeTable::Of<v1::SchoolCategory>(), 0, 4,
        [](const R& r) -> int64_t { return r.school_category(); }},
-      {"gender", &CodeTable::Of<v1::Gender>(), 0, 2,
+      {"gender", K::kCode, &CodeTable::Of<v1::Gender>(), 0, 2,
        [](const R& r) -> int64_t { return r.gender(); }},
-      {"ethnicity", &CodeTable::Of<v1::Ethnicity>(), 0, 7,
+      {"age_band", K::kAgeBand, nullptr, 0, 7,
+       [](const R& r) { return BirthCohort(r.birth_date()); }},
+      {"ethnicity", K::kCode, &CodeTable::Of<v1::Ethnicity>(), 0, 7,
        [](const R& r) -> int64_t { return r.ethnicity(); }},
-      {"education", &CodeTable::Of<v1::Education>(), 0, 7,
+      {"education", K::kCode, &CodeTable::Of<v1::Education>(), 0, 7,
        [](const R& r) -> int64_t { return r.education(); }},
-      {"degree", &CodeTable::Of<v1::Degree>(), 0, 4,
+      {"degree", K::kCode, &CodeTable::Of<v1::Degree>(), 0, 4,
        [](const R& r) -> int64_t { return r.degree(); }},
-      {"title", &CodeTable::Of<v1::TitleLevel>(), 0, 4,
+      {"title", K::kCode, &CodeTable::Of<v1::TitleLevel>(), 0, 4,
        [](const R& r) -> int64_t { return r.title(); }},
-      {"post_type", &CodeTable::Of<v1::PostType>(), 0, 4,
+      {"post_type", K::kCode, &CodeTable::Of<v1::PostType>(), 0, 4,
        [](const R& r) -> int64_t { return r.post_type(); }},
-      {"status", &CodeTable::Of<v1::InServiceStatus>(), 0, 4,
+      {"status", K::kCode, &CodeTable::Of<v1::InServiceStatus>(), 0, 4,
        [](const R& r) -> int64_t { return r.status(); }},
-      {"employment_type", &CodeTable::Of<v1::EmploymentType>(), 0, 4,
+      {"employment_type", K::kCode, &CodeTable::Of<v1::EmploymentType>(), 0, 4,
        [](const R& r) -> int64_t { return r.employment_type(); }},
   };
+
   // Lay the fields out from the top: county's field (14 bits) ends where
   // city's (7 bits) ends, so city is county's upper half.
   int next = 0;
@@ -58,7 +63,7 @@ std::vector<Dimension> Build() {
   // Every code must fit its field; a table that outgrows one needs a new
   // rollup layout (and a migration), so fail loudly.
   for (const auto& d : dims) {
-    if (d.table == nullptr || !d.in_cell()) continue;
+    if (d.kind != Dimension::Kind::kCode) continue;
     for (int v : d.table->values())
       if (v > d.mask()) std::abort();
   }
@@ -90,6 +95,12 @@ int64_t CellOf(const v1::TeacherRecord& record) {
 }
 
 absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d, const std::string& text) {
+  if (d.kind == Dimension::Kind::kAgeBand) {
+    auto band = ParseAgeBand(text);
+    if (!band.ok())
+      return absl::InvalidArgumentError(absl::StrCat("filter ", band.status().message()));
+    return *band;
+  }
   if (d.table != nullptr) {
     auto code = d.table->Parse(text);
     if (!code.ok())
@@ -108,6 +119,7 @@ absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d, const std::strin
 }
 
 std::string DimensionCode(const Dimension& d, int64_t value, const std::string& province) {
+  if (d.kind == Dimension::Kind::kAgeBand) return AgeBandCode(static_cast<int>(value));
   if (d.table != nullptr) return d.table->Code(static_cast<int>(value));
   auto two = [](int64_t v) { return absl::StrCat(v / 10, v % 10); };
   if (d.name == "city") return absl::StrCat(province, two(value));
@@ -115,6 +127,7 @@ std::string DimensionCode(const Dimension& d, int64_t value, const std::string& 
 }
 
 std::string DimensionLabel(const Dimension& d, int64_t value) {
+  if (d.kind == Dimension::Kind::kAgeBand) return AgeBandLabel(static_cast<int>(value));
   return d.table != nullptr ? d.table->Label(static_cast<int>(value)) : std::string();
 }
 

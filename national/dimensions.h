@@ -16,12 +16,15 @@
 namespace ntmis::national {
 
 struct Dimension {
+  enum class Kind { kProvince, kUnit, kCode, kAgeBand };
   std::string name;        // as operators type it: "school_category"
-  const CodeTable* table;  // code table; nullptr for city and county
+  Kind kind;
+  const CodeTable* table;  // for kCode and kProvince
   int shift = 0;           // bit field in the cell; bits == 0 for province
   int bits = 0;
-  // This dimension's value for a record: the code, or for city the two city
-  // digits, for county (city digits << 7 | county digits).
+  // This dimension's value for a record: the code; for city the two city
+  // digits, for county (city digits << 7 | county digits); for age_band the
+  // birth cohort (national/age_bands.h), which a query turns into a band.
   int64_t (*value)(const v1::TeacherRecord&);
 
   bool in_cell() const { return bits > 0; }
@@ -36,12 +39,17 @@ absl::StatusOr<const Dimension*> FindDimension(const std::string& name);
 // The rollup cell of a record (all dimensions but province).
 int64_t CellOf(const v1::TeacherRecord& record);
 
-// A filter value as typed ("2", "女", "440103") -> the dimension's value.
-// INVALID_ARGUMENT names the allowed values.
+// The cell layout CellOf implements; a stored rollup of another layout is
+// rebuilt from the records when its file opens. 2: birth cohort added.
+inline constexpr int kCellLayout = 2;
+
+// A filter value as typed ("2", "女", "440103", "25-29") -> the dimension's
+// value (for age_band: the band). INVALID_ARGUMENT names the allowed values.
 absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d, const std::string& text);
 
-// A dimension value -> its code as printed ("02", "4401", "440103"), given
-// the province the row came from, and its label ("" for units).
+// A dimension value (for age_band: the band) -> its code as printed ("02",
+// "4401", "440103", "25-29"), given the province the row came from, and its
+// label ("" for units).
 std::string DimensionCode(const Dimension& d, int64_t value, const std::string& province);
 std::string DimensionLabel(const Dimension& d, int64_t value);
 

@@ -101,7 +101,9 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   RETURN_IF_ERROR(sql::Migrate(
       writer, {kSchema, kMovesAndDigests,
                // 3: what the province reported of its own outbox.
-               "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;"}));
+               "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;",
+               // 4: the layout of rollup cells (national/dimensions.h).
+               "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT 1;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
@@ -117,8 +119,26 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   }
   options.cache_size = -16384;
   ASSIGN_OR_RETURN(sql::Database reader, sql::Database::Open(path, options));
-  return std::unique_ptr<ProvinceDb>(
+  std::unique_ptr<ProvinceDb> db(
       new ProvinceDb(province, owners, std::move(writer), std::move(reader)));
+  RETURN_IF_ERROR(db->LoadCube());
+  return db;
+}
+
+absl::Status ProvinceDb::LoadCube() {
+  absl::MutexLock lock(&write_mu_);
+  ASSIGN_OR_RETURN(int64_t layout,
+                   writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
+  if (layout != kCellLayout) return RebuildLocked();
+  ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT cell, teachers FROM rollup"));
+  std::vector<std::pair<int64_t, int64_t>> cells;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1));
+  }
+  cube_.Reset(cells);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ProvinceState> ProvinceDb::State() {
@@ -292,6 +312,12 @@ class WriteSet {
   // Counts a stored record again (Rebuild).
   void Recount(absl::string_view number, int64_t cell, uint64_t hash) {
     Count(number, cell, hash, +1);
+  }
+
+  // The rollup changes, for the in-memory rollup once the transaction
+  // commits.
+  std::vector<std::pair<int64_t, int64_t>> CellChanges() const {
+    return {cells_.begin(), cells_.end()};
   }
 
   // Writes the rollup, digest and count changes.
@@ -510,6 +536,7 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
                                    "last_sync_unix = ?, last_result = 'ok' WHERE id = 1"));
   RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
+  cube_.Apply(writes.CellChanges());
   ack.set_applied_seq(last);
   return ack;
 }
@@ -554,6 +581,7 @@ absl::StatusOr<bool> ProvinceDb::TakeIn(const std::string& teacher_number) {
       writes.Upsert(teacher_number, seq, bytes, CellOf(record), RecordHash(teacher_number, bytes)));
   RETURN_IF_ERROR(writes.Flush());
   RETURN_IF_ERROR(txn.Commit());
+  cube_.Apply(writes.CellChanges());
   return true;
 }
 
@@ -625,12 +653,19 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
       if (!row) break;
       stored[s.ColumnInt(0)] = s.ColumnInt(1);
     }
-    if (stored != cells) {
-      uint64_t differing = 0;
-      for (const auto& [cell, n] : cells) differing += stored[cell] != n;
-      for (const auto& [cell, n] : stored) differing += !cells.count(cell);
-      report.problems.push_back(absl::StrCat("rollup differs from a recount in ", differing,
-                                             " cells"));
+    auto differing = [&cells](std::map<int64_t, int64_t> other) {
+      uint64_t n = 0;
+      for (const auto& [cell, count] : cells) n += other[cell] != count;
+      for (const auto& [cell, count] : other) n += count != 0 && !cells.count(cell);
+      return n;
+    };
+    if (uint64_t n = differing(stored); n != 0) {
+      report.problems.push_back(absl::StrCat("rollup differs from a recount in ", n, " cells"));
+    }
+    std::vector<std::pair<int64_t, int64_t>> in_memory = cube_.Cells();
+    if (uint64_t n = differing({in_memory.begin(), in_memory.end()}); n != 0) {
+      report.problems.push_back(
+          absl::StrCat("the in-memory rollup differs from a recount in ", n, " cells"));
     }
   }
   {
@@ -677,9 +712,14 @@ absl::Status ProvinceDb::Rewind(uint64_t seq) {
 
 absl::Status ProvinceDb::Rebuild() {
   absl::MutexLock lock(&write_mu_);
+  return RebuildLocked();
+}
+
+absl::Status ProvinceDb::RebuildLocked() {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
-  RETURN_IF_ERROR(writer_.Exec("DELETE FROM rollup; DELETE FROM digests; "
-                               "UPDATE sync_state SET records = 0 WHERE id = 1;"));
+  RETURN_IF_ERROR(writer_.Exec(absl::StrCat(
+      "DELETE FROM rollup; DELETE FROM digests; "
+      "UPDATE sync_state SET records = 0, cell_layout = ", kCellLayout, " WHERE id = 1;")));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
   RETURN_IF_ERROR(ScanRecords(
       writer_,
@@ -691,7 +731,9 @@ absl::Status ProvinceDb::Rebuild() {
         return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
       }));
   RETURN_IF_ERROR(writes.Flush());
-  return txn.Commit();
+  RETURN_IF_ERROR(txn.Commit());
+  cube_.Reset(writes.CellChanges());
+  return absl::OkStatus();
 }
 
 absl::Status ProvinceDb::NoteOutboxEnd(uint64_t seq) {
@@ -707,37 +749,6 @@ absl::Status ProvinceDb::RecordFailure(const std::string& result) {
                    writer_.Prepare("UPDATE sync_state SET last_sync_unix = ?, "
                                    "last_result = ? WHERE id = 1"));
   return s.BindAll(static_cast<int64_t>(std::time(nullptr)), result).Run();
-}
-
-absl::Status ProvinceDb::Aggregate(
-    const std::vector<const Dimension*>& group_by,
-    const std::vector<DimensionFilter>& where,
-    const std::function<void(const std::vector<int64_t>&, uint64_t)>& row) {
-  auto field = [](const Dimension* d) {
-    return absl::StrCat("((cell >> ", d->shift, ") & ", d->mask(), ")");
-  };
-  std::vector<std::string> columns, clauses;
-  for (const Dimension* d : group_by) columns.push_back(field(d));
-  for (const DimensionFilter& f : where) {
-    clauses.push_back(absl::StrCat(field(f.dimension), " IN (", absl::StrJoin(f.values, ","), ")"));
-  }
-  std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
-                                 columns.empty() ? "" : ", ", "SUM(teachers) FROM rollup");
-  if (!clauses.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(clauses, " AND "));
-  if (!columns.empty()) absl::StrAppend(&sql, " GROUP BY ", absl::StrJoin(columns, ", "));
-
-  absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare(sql));
-  std::vector<int64_t> keys(columns.size());
-  const int n = static_cast<int>(columns.size());
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, s.Step());
-    if (!has) break;
-    if (s.ColumnIsNull(n)) continue;  // SUM over no cells
-    for (int i = 0; i < n; ++i) keys[i] = s.ColumnInt(i);
-    row(keys, static_cast<uint64_t>(s.ColumnInt(n)));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace ntmis::national

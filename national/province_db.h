@@ -24,6 +24,7 @@
 #include "common/record_digest.h"
 #include "national/dimensions.h"
 #include "national/owner_registry.h"
+#include "national/rollup_cube.h"
 #include "ntmis/v1/query.pb.h"
 #include "ntmis/v1/sync.pb.h"
 
@@ -51,12 +52,6 @@ struct Departure {
 struct CheckReport {
   uint64_t teachers = 0;
   std::vector<std::string> problems;
-};
-
-// A filter on one rollup dimension: any of `values` matches.
-struct DimensionFilter {
-  const Dimension* dimension;
-  std::vector<int64_t> values;
 };
 
 // One change of a batch after the checks that need no database.
@@ -118,7 +113,7 @@ class ProvinceDb {
       ABSL_LOCKS_EXCLUDED(read_mu_);
 
   // Recounts rollup, digests and the record count from the teachers table
-  // and compares them with the stored ones.
+  // and compares them with the stored ones and the in-memory rollup.
   absl::StatusOr<CheckReport> Check() ABSL_LOCKS_EXCLUDED(read_mu_);
 
   // Moves the cursor back to `seq` (below it); see NationalSync.Realign.
@@ -135,13 +130,9 @@ class ProvinceDb {
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);
 
-  // Teacher counts from the rollup, grouped by `group_by` and filtered (cell
-  // dimensions only); `row` gets the group's dimension values and count.
-  absl::Status Aggregate(
-      const std::vector<const Dimension*>& group_by,
-      const std::vector<DimensionFilter>& where,
-      const std::function<void(const std::vector<int64_t>&, uint64_t)>& row)
-      ABSL_LOCKS_EXCLUDED(read_mu_);
+  // Adds this province's teacher counts for `query` to `out`, from the
+  // in-memory rollup (committed batches only).
+  void Count(const CubeQuery& query, CubeCounts& out) { cube_.Count(query, out); }
 
  private:
   ProvinceDb(std::string province, const OwnerRegistry& owners, sql::Database writer,
@@ -149,8 +140,14 @@ class ProvinceDb {
       : province_(std::move(province)), owners_(owners), writer_(std::move(writer)),
         reader_(std::move(reader)) {}
 
+  // Loads the in-memory rollup, after rebuilding the stored one from the
+  // records if it was written in another cell layout.
+  absl::Status LoadCube() ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status RebuildLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
   const std::string province_;
   const OwnerRegistry& owners_;
+  RollupCube cube_;
   absl::Mutex write_mu_;
   sql::Database writer_ ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;

@@ -55,7 +55,7 @@ grpc::Status QueryService::Aggregate(grpc::ServerContext* context,
                                      v1::AggregateResponse* response) {
   auto who = AuthorizeOperator(context, "query.aggregate");
   if (!who.ok()) return ToGrpcStatus(who.status());
-  auto result = national::Aggregate(store_, *request);
+  auto result = national::Aggregate(store_, *request, Today());
   (void)store_.audit().Append(
       {*who, "query.aggregate", absl::StrJoin(request->group_by(), ","),
        result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),

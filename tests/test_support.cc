@@ -15,12 +15,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/config.h"
+#include "common/csv.h"
 #include "common/crypto.h"
 #include "common/teacher_number.h"
 #include "common/pki.h"
 #include "common/tls.h"
 #include "provincial/accounts.h"
 #include "provincial/generator.h"
+#include "provincial/teacher_template.h"
 #include "provincial/units.h"
 
 namespace ntmis::testing {
@@ -227,6 +229,45 @@ void Federation::StopProvince(const std::string& code) {
   if (it == nodes_.end()) return;
   it->second->Shutdown(std::chrono::milliseconds(0));
   nodes_.erase(it);
+}
+
+void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
+                            const std::function<void(v1::TeacherRecord&)>& fn) {
+  provincial::SyntheticProvince gen(province, count, seed);
+  absl::flat_hash_map<std::string, provincial::SchoolPlace> schools;
+  absl::flat_hash_map<std::string, std::string> parent;
+  for (const auto& u : gen.units()) parent[u.code] = u.parent_code;
+  for (const auto& u : gen.units()) {
+    if (u.level == provincial::UnitLevel::kSchool)
+      schools[u.code] = {parent[u.parent_code], u.parent_code, u.school_category};
+  }
+  crypto::Hmac hasher(std::string(32, 'k'));
+  provincial::ColumnIndex index;
+  provincial::ParsedTeacher parsed;
+  CsvReader reader;
+  CsvRecord row;
+  uint64_t minted = 0;
+  auto drain = [&] {
+    while (reader.Next(&row) == CsvReader::Result::kRecord) {
+      if (row.row == 1) {  // the header, in template order
+        for (size_t i = 0; i < row.fields.size(); ++i) index.push_back(i);
+        continue;
+      }
+      provincial::RowProblems problems(row.row);
+      if (!provincial::ParseTeacherRow(row.fields, index, province, schools, hasher, &parsed,
+                                       problems)) {
+        std::abort();
+      }
+      parsed.record.set_teacher_number(MintTeacherNumber(province, ++minted));
+      fn(parsed.record);
+    }
+  };
+  gen.WriteTeachersCsv([&](const std::string& chunk) {
+    reader.Feed(chunk);
+    drain();
+  });
+  reader.Finish();
+  drain();
 }
 
 v1::GetCursorRequest Hello() { return provincial::SyncHello(0); }

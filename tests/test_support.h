@@ -4,6 +4,7 @@
 #ifndef NTMIS_TESTS_TEST_SUPPORT_H_
 #define NTMIS_TESTS_TEST_SUPPORT_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,13 @@ class TestPki {
 // A valid core record of `province`, numbered by `n`, with dimension values
 // varied by `variant`.
 v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant = 0);
+
+// Streams `count` generated core records of `province` (the generator's
+// teachers, checked by the provincial template rules; numbered 1..count) to
+// `fn`, in bounded memory. Aborts if the generator writes a row the rules
+// refuse.
+void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
+                            const std::function<void(v1::TeacherRecord&)>& fn);
 
 // A GetCursor request announcing this build's protocol and catalog.
 v1::GetCursorRequest Hello();

@@ -6,45 +6,15 @@
 #include <chrono>
 #include <iostream>
 
-#include "absl/strings/str_split.h"
-#include "common/csv.h"
-#include "common/teacher_number.h"
 #include "national/national_store.h"
-#include "provincial/generator.h"
-#include "provincial/teacher_template.h"
 #include "tests/test_support.h"
 
 namespace ntmis {
 namespace {
 
 std::vector<v1::TeacherRecord> Records(int n) {
-  provincial::SyntheticProvince gen(44, n, 9);
-  absl::flat_hash_map<std::string, provincial::SchoolPlace> schools;
-  absl::flat_hash_map<std::string, std::string> parent;
-  for (const auto& u : gen.units()) parent[u.code] = u.parent_code;
-  for (const auto& u : gen.units()) {
-    if (u.level == provincial::UnitLevel::kSchool)
-      schools[u.code] = {parent[u.parent_code], u.parent_code, u.school_category};
-  }
-  std::string csv;
-  gen.WriteTeachersCsv([&csv](const std::string& chunk) { csv += chunk; });
-  CsvReader reader;
-  reader.Feed(csv);
-  reader.Finish();
-  CsvRecord row;
-  reader.Next(&row);  // header, in template order
-  provincial::ColumnIndex index;
-  for (size_t i = 0; i < row.fields.size(); ++i) index.push_back(i);
-  crypto::Hmac hasher(std::string(32, 'k'));
-  provincial::ParsedTeacher parsed;
   std::vector<v1::TeacherRecord> records;
-  while (reader.Next(&row) == CsvReader::Result::kRecord) {
-    provincial::RowProblems problems(row.row);
-    if (!provincial::ParseTeacherRow(row.fields, index, 44, schools, hasher, &parsed, problems))
-      std::abort();
-    parsed.record.set_teacher_number(MintTeacherNumber(44, records.size() + 1));
-    records.push_back(parsed.record);
-  }
+  testing::ForEachSyntheticRecord(44, n, 9, [&](v1::TeacherRecord& r) { records.push_back(r); });
   return records;
 }
 

@@ -1,0 +1,187 @@
+#include "national/rollup_cube.h"
+
+#include <algorithm>
+
+namespace ntmis::national {
+namespace {
+
+constexpr int kKeyBits = 16;
+
+// The scan, specialised on the number of group fields so the inner loop
+// has no loop over fields.
+template <int kGroups>
+void Scan(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
+  CellField g[4];
+  for (int i = 0; i < kGroups; ++i) g[i] = q.group_by[i];
+  const size_t filters = q.where.size();
+  // Neighbouring cells often share their group key (tables are sorted when
+  // built), so the hash map is touched once per run of equal keys.
+  uint64_t run_key = 0;
+  uint64_t run_count = 0;
+  for (size_t i = 0; i < t.cells.size(); ++i) {
+    const int64_t cell = t.cells[i];
+    if (t.counts[i] == 0) continue;
+    bool pass = true;
+    for (size_t f = 0; f < filters && pass; ++f) {
+      const CellFilter& filter = q.where[f];
+      pass = filter.allowed[(cell >> filter.field.shift) & filter.field.mask];
+    }
+    if (!pass) continue;
+    uint64_t key = 0;
+    for (int k = 0; k < kGroups; ++k)
+      key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
+    if (key != run_key) {
+      if (run_count) out[run_key] += run_count;
+      run_key = key;
+      run_count = 0;
+    }
+    run_count += t.counts[i];
+  }
+  if (run_count) out[run_key] += run_count;
+}
+
+void ScanTable(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
+  switch (q.group_by.size()) {
+    case 0: return Scan<0>(t, q, out);
+    case 1: return Scan<1>(t, q, out);
+    case 2: return Scan<2>(t, q, out);
+    case 3: return Scan<3>(t, q, out);
+    default: return Scan<4>(t, q, out);
+  }
+}
+
+// A table of `cells` (any order, merged by cell) in cell order.
+RollupCube::Table SortedTable(std::vector<std::pair<int64_t, int64_t>> cells) {
+  std::sort(cells.begin(), cells.end());
+  RollupCube::Table t;
+  for (const auto& [cell, n] : cells) {
+    if (n <= 0) continue;
+    if (!t.cells.empty() && t.cells.back() == cell) {
+      t.counts.back() += static_cast<uint32_t>(n);
+      continue;
+    }
+    t.slot[cell] = static_cast<uint32_t>(t.cells.size());
+    t.cells.push_back(cell);
+    t.counts.push_back(static_cast<uint32_t>(n));
+  }
+  return t;
+}
+
+}  // namespace
+
+void RollupCube::Table::Add(int64_t cell, int64_t delta) {
+  if (delta == 0) return;
+  auto [it, inserted] = slot.try_emplace(cell, static_cast<uint32_t>(cells.size()));
+  if (inserted) {
+    cells.push_back(cell);
+    counts.push_back(0);
+  }
+  uint32_t& count = counts[it->second];
+  const bool was_empty = count == 0 && !inserted;
+  count = static_cast<uint32_t>(std::max<int64_t>(0, int64_t{count} + delta));
+  if (was_empty && count > 0) --empty_slots;
+  if (!was_empty && count == 0) ++empty_slots;
+  if (empty_slots > 1024 && empty_slots * 4 > cells.size()) Compact();
+}
+
+void RollupCube::Table::Compact() {
+  size_t kept = 0;
+  slot.clear();
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (counts[i] == 0) continue;
+    cells[kept] = cells[i];
+    counts[kept] = counts[i];
+    slot[cells[kept]] = static_cast<uint32_t>(kept);
+    ++kept;
+  }
+  cells.resize(kept);
+  counts.resize(kept);
+  empty_slots = 0;
+}
+
+void RollupCube::Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) {
+  Table full = SortedTable(cells);
+  absl::MutexLock lock(&mu_);
+  full_ = std::move(full);
+  views_.clear();
+}
+
+void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [cell, d] : changes) full_.Add(cell, d);
+  for (auto& [fields, view] : views_) {
+    for (const auto& [cell, d] : changes) view.table.Add(cell & fields, d);
+  }
+}
+
+const RollupCube::Table& RollupCube::ViewFor(int64_t fields) {
+  // From the smallest table whose fields include these.
+  const Table* source = &full_;
+  for (const auto& [mask, view] : views_) {
+    if ((mask & fields) == fields && view.table.cells.size() < source->cells.size())
+      source = &view.table;
+  }
+  std::vector<std::pair<int64_t, int64_t>> projected;
+  projected.reserve(source->cells.size());
+  for (size_t i = 0; i < source->cells.size(); ++i)
+    if (source->counts[i] > 0) projected.emplace_back(source->cells[i] & fields, source->counts[i]);
+  Table table = SortedTable(std::move(projected));
+  if (views_.size() >= kMaxViews) {
+    auto oldest = views_.begin();
+    for (auto it = views_.begin(); it != views_.end(); ++it)
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    views_.erase(oldest);
+  }
+  View& view = views_[fields];
+  view.table = std::move(table);
+  view.last_used = ++clock_;
+  return view.table;
+}
+
+void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
+  int64_t fields = 0;
+  for (const CellField& f : query.group_by) fields |= f.mask << f.shift;
+  for (const CellFilter& f : query.where) fields |= f.field.mask << f.field.shift;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = views_.find(fields);
+    if (it != views_.end()) {
+      it->second.last_used = ++clock_;
+      return ScanTable(it->second.table, query, out);
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  auto it = views_.find(fields);  // another query may have built it
+  ScanTable(it != views_.end() ? it->second.table : ViewFor(fields), query, out);
+}
+
+size_t RollupCube::views() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return views_.size();
+}
+
+std::vector<std::pair<int64_t, int64_t>> RollupCube::Cells() const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (size_t i = 0; i < full_.cells.size(); ++i)
+    if (full_.counts[i] > 0) out.emplace_back(full_.cells[i], full_.counts[i]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+uint64_t RollupCube::PackKey(const std::vector<int64_t>& values) {
+  uint64_t key = 0;
+  for (int64_t v : values) key = key << kKeyBits | static_cast<uint64_t>(v);
+  return key;
+}
+
+std::vector<int64_t> RollupCube::UnpackKey(uint64_t key, size_t fields) {
+  std::vector<int64_t> values(fields);
+  for (size_t i = fields; i-- > 0;) {
+    values[i] = static_cast<int64_t>(key & ((uint64_t{1} << kKeyBits) - 1));
+    key >>= kKeyBits;
+  }
+  return values;
+}
+
+}  // namespace ntmis::national

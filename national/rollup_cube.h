@@ -1,0 +1,101 @@
+// The in-memory copy of one province's rollup (cell -> teachers) that
+// aggregate queries scan. It is loaded from the rollup table when the
+// province file opens and receives each write transaction's rollup changes
+// right after that transaction commits, so a query sees committed batches
+// only, never reads SQLite and never waits for a batch to commit.
+//
+// Cells combine every dimension, so there are nearly as many as teachers.
+// A query reads only the fields it groups or filters by, so it is answered
+// from a view: the rollup projected onto those fields (far fewer cells),
+// built from the smallest view that covers it the first time that set of
+// fields is asked for, then kept current with every batch like the full
+// rollup. The least recently used views beyond kMaxViews are dropped.
+//
+// Thread-safe: queries on an existing view share a reader lock; building a
+// view or applying a batch's changes takes the writer lock.
+#ifndef NTMIS_NATIONAL_ROLLUP_CUBE_H_
+#define NTMIS_NATIONAL_ROLLUP_CUBE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
+namespace ntmis::national {
+
+// One bit field of a cell: (cell >> shift) & mask.
+struct CellField {
+  int shift = 0;
+  int64_t mask = 0;
+};
+
+// Cells whose field value is in `allowed` (indexed by value) pass.
+struct CellFilter {
+  CellField field;
+  std::vector<bool> allowed;
+};
+
+struct CubeQuery {
+  std::vector<CellField> group_by;  // at most four, ≤ 16 bits each
+  std::vector<CellFilter> where;
+};
+
+// Group key (the group_by fields packed 16 bits each, first field highest)
+// -> teachers.
+using CubeCounts = absl::flat_hash_map<uint64_t, uint64_t>;
+
+class RollupCube {
+ public:
+  // Replaces the contents (at open and after a rebuild).
+  void Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Adds committed count changes per cell.
+  void Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Adds this province's counts for `query` to `out`.
+  void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Non-empty cells, for checks against the rollup table.
+  std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Views currently kept (for tests and the benchmark).
+  size_t views() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  static uint64_t PackKey(const std::vector<int64_t>& values);
+  static std::vector<int64_t> UnpackKey(uint64_t key, size_t fields);
+
+  static constexpr size_t kMaxViews = 48;
+
+  // Cells with counts: parallel arrays that scans read, and an index for
+  // updates. A cell that dropped to zero keeps its slot until compaction.
+  struct Table {
+    std::vector<int64_t> cells;
+    std::vector<uint32_t> counts;
+    absl::flat_hash_map<int64_t, uint32_t> slot;  // cell -> index
+    size_t empty_slots = 0;
+    void Add(int64_t cell, int64_t delta);
+    void Compact();
+  };
+
+ private:
+  struct View {
+    Table table;
+    std::atomic<uint64_t> last_used{0};
+  };
+  // The view whose cells hold exactly the `fields` bits, built if missing.
+  const Table& ViewFor(int64_t fields) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  Table full_ ABSL_GUARDED_BY(mu_);
+  // By field mask; node_hash_map: a view stays put while others are added.
+  absl::node_hash_map<int64_t, View> views_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> clock_{0};
+};
+
+}  // namespace ntmis::national
+
+#endif  // NTMIS_NATIONAL_ROLLUP_CUBE_H_
