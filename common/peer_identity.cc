@@ -13,6 +13,26 @@ namespace {
 constexpr absl::string_view kPrefix = "spiffe://ntmis/";
 }  // namespace
 
+std::string OperatorRoleName(OperatorRole role) {
+  switch (role) {
+    case OperatorRole::kAdmin:
+      return "admin";
+    case OperatorRole::kManager:
+      return "manager";
+    case OperatorRole::kQuerier:
+      return "querier";
+  }
+  return {};
+}
+
+absl::StatusOr<OperatorRole> ParseOperatorRole(absl::string_view name) {
+  for (OperatorRole r : {OperatorRole::kAdmin, OperatorRole::kManager, OperatorRole::kQuerier})
+    if (name == OperatorRoleName(r)) return r;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown operator role '", name,
+      "'; allowed: admin (ministry administrator), manager (information manager), querier"));
+}
+
 std::string PeerIdentity::Uri() const {
   switch (kind) {
     case Kind::kNational:
@@ -20,7 +40,7 @@ std::string PeerIdentity::Uri() const {
     case Kind::kProvince:
       return absl::StrCat(kPrefix, "province/", name);
     case Kind::kOperator:
-      return absl::StrCat(kPrefix, "operator/", name);
+      return absl::StrCat(kPrefix, "operator/", OperatorRoleName(role), "/", name);
   }
   return {};
 }
@@ -37,8 +57,15 @@ absl::StatusOr<PeerIdentity> ParsePeerIdentity(absl::string_view uri) {
     if (rest.size() == 2 && absl::SimpleAtoi(rest, &code) && IsProvinceCode(code))
       return PeerIdentity::Province(std::string(rest));
   } else if (absl::ConsumePrefix(&rest, "operator/")) {
-    if (!rest.empty() && rest.find('/') == absl::string_view::npos)
-      return PeerIdentity::Operator(std::string(rest));
+    size_t slash = rest.find('/');
+    if (slash == absl::string_view::npos) {
+      if (!rest.empty()) return PeerIdentity::Operator(std::string(rest));
+    } else {
+      auto role = ParseOperatorRole(rest.substr(0, slash));
+      absl::string_view name = rest.substr(slash + 1);
+      if (role.ok() && !name.empty() && name.find('/') == absl::string_view::npos)
+        return PeerIdentity::Operator(std::string(name), *role);
+    }
   }
   return absl::InvalidArgumentError(
       absl::StrCat("not a federation identity: ", uri));

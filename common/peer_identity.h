@@ -1,6 +1,9 @@
 // Federation identities carried in certificate URI SANs (SPIFFE style):
 // spiffe://ntmis/national, spiffe://ntmis/province/44,
-// spiffe://ntmis/operator/<name>. The CN is informational only.
+// spiffe://ntmis/operator/<role>/<name> with role admin (ministry
+// administrator), manager (information manager) or querier. The CN is
+// informational only. An operator URI without a role
+// (spiffe://ntmis/operator/<name>, issued before roles existed) is a querier.
 #ifndef NTMIS_COMMON_PEER_IDENTITY_H_
 #define NTMIS_COMMON_PEER_IDENTITY_H_
 
@@ -13,18 +16,27 @@
 
 namespace ntmis {
 
+// Ordered: each role may do what the ones below it may.
+enum class OperatorRole { kQuerier = 0, kManager = 1, kAdmin = 2 };
+
+// "admin", "manager", "querier".
+std::string OperatorRoleName(OperatorRole role);
+// INVALID_ARGUMENT naming the roles.
+absl::StatusOr<OperatorRole> ParseOperatorRole(absl::string_view name);
+
 struct PeerIdentity {
   enum class Kind { kNational, kProvince, kOperator };
   Kind kind;
   std::string name;  // province code or operator name; empty for national
+  OperatorRole role = OperatorRole::kQuerier;  // operators only
 
   std::string Uri() const;
   static PeerIdentity National() { return {Kind::kNational, ""}; }
   static PeerIdentity Province(std::string code) {
     return {Kind::kProvince, std::move(code)};
   }
-  static PeerIdentity Operator(std::string name) {
-    return {Kind::kOperator, std::move(name)};
+  static PeerIdentity Operator(std::string name, OperatorRole role = OperatorRole::kQuerier) {
+    return {Kind::kOperator, std::move(name), role};
   }
 };
 

@@ -18,7 +18,7 @@ fed_init_ca() {  # OPERATOR
   mkdir -p "$state"/{ca,national,logs}
   "$national" pki init --dir "$state/ca" >/dev/null
   "$national" pki issue --dir "$state/ca" --national --host localhost --host 127.0.0.1 >/dev/null
-  "$national" pki issue --dir "$state/ca" --operator "$1" >/dev/null
+  "$national" pki issue --dir "$state/ca" --operator "$1" --role admin >/dev/null
 }
 
 # Writes the national config (extra textproto lines may follow) .
@@ -27,6 +27,7 @@ fed_national_config() {  # [EXTRA...]
     echo "listen: \"localhost:0\""
     echo "data_dir: \"$state/national/data\""
     echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$state/ca/national.crt\" key: \"$state/ca/national.key\" }"
+    echo "id_hash_key: \"$state/ca/id-hash.key\""
     for line in "$@"; do echo "$line"; done
   } > "$state/national/national.textproto"
 }

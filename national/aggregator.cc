@@ -1,9 +1,11 @@
 #include "national/aggregator.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "national/age_bands.h"
@@ -89,49 +91,83 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     }
   }
 
-  struct Group {
-    std::vector<std::string> labels;
-    uint64_t teachers = 0;
-  };
-  std::map<std::vector<std::string>, Group> groups;  // ordered by codes
+  // Groups are merged on integer keys (the province, when a grouped
+  // dimension needs it, and the group values with ages as bands); codes and
+  // labels are made once per answer row.
+  const bool by_province = std::any_of(group_by.begin(), group_by.end(), [](const Dimension* d) {
+    return d->kind == Kind::kProvince || d->kind == Kind::kUnit;
+  });
+  const bool has_age = std::any_of(group_by.begin(), group_by.end(),
+                                   [](const Dimension* d) { return d->kind == Kind::kAgeBand; });
+  absl::flat_hash_map<std::pair<int, uint64_t>, uint64_t> groups;
   CubeCounts counts;
   for (const std::string& province : provinces) {
     auto db = store.Province(province, /*create=*/false);
     if (absl::IsNotFound(db.status())) continue;
     if (!db.ok()) return db.status();
     CubeQuery query = common;
-    for (const auto& by_province : unit_filters) query.where.push_back(by_province.at(province));
+    for (const auto& by_p : unit_filters) query.where.push_back(by_p.at(province));
     counts.clear();
     (*db)->Count(query, counts);
+    const int p = by_province ? std::stoi(province) : 0;
     for (const auto& [key, teachers] : counts) {
-      std::vector<int64_t> values = RollupCube::UnpackKey(key, query.group_by.size());
-      std::vector<std::string> codes, labels;
-      size_t k = 0;
-      for (const Dimension* d : group_by) {
-        int64_t value = d->in_cell() ? values[k++] : std::stoi(province);
-        if (d->kind == Kind::kAgeBand) value = AgeBandOf(value, reference_year);
-        codes.push_back(DimensionCode(*d, value, province));
-        labels.push_back(DimensionLabel(*d, value));
+      uint64_t merged = key;
+      if (has_age) {
+        std::vector<int64_t> values = RollupCube::UnpackKey(key, query.group_by.size());
+        size_t k = 0;
+        for (const Dimension* d : group_by) {
+          if (!d->in_cell()) continue;
+          if (d->kind == Kind::kAgeBand) values[k] = AgeBandOf(values[k], reference_year);
+          ++k;
+        }
+        merged = RollupCube::PackKey(values);
       }
-      Group& g = groups[codes];
-      g.labels = std::move(labels);
-      g.teachers += teachers;
+      groups[{p, merged}] += teachers;
     }
   }
+
+  // Rows in code order: codes are fixed-width digits (units led by their
+  // province) and bands sort as their codes do, so ordering the values
+  // (units after their province) orders the codes.
+  struct Row {
+    std::array<int64_t, kMaxGroupBy> order;
+    std::array<int64_t, kMaxGroupBy> values;  // per group dimension
+    int province;
+    uint64_t teachers;
+  };
+  std::vector<Row> rows;
+  rows.reserve(groups.size());
+  const size_t fields = common.group_by.size();
+  for (const auto& [key, teachers] : groups) {
+    Row row{{}, {}, key.first, teachers};
+    size_t k = 0;
+    for (size_t i = 0; i < group_by.size(); ++i) {
+      const Dimension* d = group_by[i];
+      // The cell fields are packed first field highest (RollupCube::PackKey).
+      const int64_t value =
+          d->in_cell() ? static_cast<int64_t>((key.second >> (16 * (fields - 1 - k++))) & 0xFFFF)
+                       : key.first;
+      row.values[i] = value;
+      row.order[i] = d->kind == Kind::kUnit ? (int64_t{key.first} << 16) | value : value;
+    }
+    rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order < b.order; });
 
   v1::AggregateResponse response;
   for (const Dimension* d : group_by) response.add_group_by(d->name);
   response.set_age_reference_date(
       Date{reference_year, kStatisticsMonth, kStatisticsDay}.ToString());
   uint64_t total = 0;
-  for (const auto& [codes, group] : groups) {
+  for (const Row& r : rows) {
+    const std::string province = r.province ? province_table.Code(r.province) : "";
     v1::AggregateRow* row = response.add_rows();
-    for (size_t i = 0; i < codes.size(); ++i) {
-      row->add_keys(codes[i]);
-      row->add_labels(group.labels[i]);
+    for (size_t i = 0; i < group_by.size(); ++i) {
+      row->add_keys(DimensionCode(*group_by[i], r.values[i], province));
+      row->add_labels(DimensionLabel(*group_by[i], r.values[i]));
     }
-    row->set_teachers(group.teachers);
-    total += group.teachers;
+    row->set_teachers(r.teachers);
+    total += r.teachers;
   }
   response.set_total(total);
   return response;

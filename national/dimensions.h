@@ -39,10 +39,6 @@ absl::StatusOr<const Dimension*> FindDimension(const std::string& name);
 // The rollup cell of a record (all dimensions but province).
 int64_t CellOf(const v1::TeacherRecord& record);
 
-// The cell layout CellOf implements; a stored rollup of another layout is
-// rebuilt from the records when its file opens. 2: birth cohort added.
-inline constexpr int kCellLayout = 2;
-
 // A filter value as typed ("2", "女", "440103", "25-29") -> the dimension's
 // value (for age_band: the band). INVALID_ARGUMENT names the allowed values.
 absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d, const std::string& text);

@@ -53,8 +53,14 @@ absl::Status PkiIssue(const Args& args) {
     request.identity = id;
     stem = "province-" + id.name;
   } else if (args.Has("operator")) {
-    ASSIGN_OR_RETURN(PeerIdentity id,
-                     ParsePeerIdentity("spiffe://ntmis/operator/" + args.Get("operator")));
+    if (!args.Has("role")) {
+      return absl::InvalidArgumentError(
+          "--operator needs --role admin|manager|querier (ministry administrator, information "
+          "manager, querier)");
+    }
+    ASSIGN_OR_RETURN(OperatorRole role, ParseOperatorRole(args.Get("role")));
+    ASSIGN_OR_RETURN(PeerIdentity id, ParsePeerIdentity(PeerIdentity::Operator(
+                                          args.Get("operator"), role).Uri()));
     request.identity = id;
     stem = "operator-" + id.name;
   } else {
@@ -121,12 +127,34 @@ absl::Status QueryAggregate(const Args& args) {
     for (absl::string_view v : absl::StrSplit(parts[1], ',', absl::SkipEmpty()))
       f->add_values(std::string(v));
   }
+  request.set_age_reference(args.Get("age-at"));
   ASSIGN_OR_RETURN(auto stub, QueryStub(args));
   grpc::ClientContext context;
   context.set_deadline(Deadline());
   v1::AggregateResponse response;
   RETURN_IF_ERROR(FromGrpcStatus(stub->Aggregate(&context, request, &response)));
   std::cout << FormatAggregate(response, format);
+  return absl::OkStatus();
+}
+
+absl::Status QueryLookup(const Args& args) {
+  ASSIGN_OR_RETURN(Format format, ParseFormat(args.Get("format", "table")));
+  v1::LookupRequest request;
+  if (args.Has("teacher") == args.Has("id-card"))
+    return absl::InvalidArgumentError("give exactly one of --teacher NUMBER, --id-card NUMBER");
+  if (args.Has("teacher")) request.set_teacher_number(args.Get("teacher"));
+  if (args.Has("id-card")) request.set_id_card_number(args.Get("id-card"));
+  request.set_reason(args.Get("reason"));
+  ASSIGN_OR_RETURN(auto stub, QueryStub(args));
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  v1::LookupResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub->Lookup(&context, request, &response)));
+  if (response.matches_size() > 1) {
+    std::cout << "identity conflict: " << response.matches_size()
+              << " provinces hold this person\n";
+  }
+  std::cout << FormatLookup(response, format);
   return absl::OkStatus();
 }
 
@@ -195,7 +223,8 @@ const std::vector<Command>& Commands() {
        {{"dir", "DIR", "CA directory"},
         {"province", "CODE", "a province node certificate (spiffe://ntmis/province/CODE)"},
         {"national", "", "the national node's certificate"},
-        {"operator", "NAME", "an operator certificate (spiffe://ntmis/operator/NAME)"},
+        {"operator", "NAME", "an operator certificate (spiffe://ntmis/operator/ROLE/NAME)"},
+        {"role", "ROLE", "the operator's role: admin, manager or querier"},
         {"host", "NAME|IP", "server name or address to include (repeatable)"},
         {"days", "N", "validity (default 825)"},
         {"out", "PREFIX", "write PREFIX.crt and PREFIX.key (default DIR/<kind>)"}},
@@ -207,11 +236,19 @@ const std::vector<Command>& Commands() {
        Serve},
       {"query aggregate", "teacher counts grouped by up to four dimensions", "",
        With(QueryFlags(),
-            {{"by", "DIM[,DIM...]", "province, city, county, school_category, gender, ethnicity, "
-                                    "education, degree, title, post_type, status, employment_type"},
-             {"where", "DIM=V[,V...]", "filter (repeatable)"}}),
+            {{"by", "DIM[,DIM...]", "province, city, county, school_category, gender, age_band, "
+                                    "ethnicity, education, degree, title, post_type, status, "
+                                    "employment_type"},
+             {"where", "DIM=V[,V...]", "filter (repeatable); age_band values: 0-24, 25-29, "
+                                       "..., 55-59, 60+"},
+             {"age-at", "YEAR", "count ages on 31 August of YEAR (default: the latest)"}}),
        QueryAggregate},
       {"query provinces", "every province's sync health", "", QueryFlags(), QueryProvinces},
+      {"query lookup", "one teacher's national record (role manager or admin; audited)", "",
+       With(QueryFlags(), {{"teacher", "NUMBER", "by teacher number"},
+                           {"id-card", "NUMBER", "by ID-card number (hashed, never stored)"},
+                           {"reason", "TEXT", "why (required; kept in the audit log)"}}),
+       QueryLookup},
       {"check", "recount every province's rollup, digests and record count from its records", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},
         {"province", "CODE", "only this province"},

@@ -82,6 +82,21 @@ CREATE INDEX departures_pending ON departures(done) WHERE done = 0;
 CREATE INDEX rejections_by_teacher ON rejections(teacher_number);
 )sql";
 
+// What is derived from the stored records (rollup cells, national/
+// dimensions.h; the ID index): a file written with another version is
+// re-derived when it opens. 2: cells gained the birth cohort; 3: id_key.
+constexpr int kDerivedLayout = 3;
+
+// The ID index key of a record: the first 8 bytes of its ID-card hash
+// (a lookup compares the full hash); 0 when it has none.
+int64_t IdKey(const v1::TeacherRecord& record) {
+  const std::string& h = record.id_hash();
+  if (h.size() < 8) return 0;
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = key << 8 | static_cast<unsigned char>(h[i]);
+  return static_cast<int64_t>(key);
+}
+
 std::string JoinProblems(const std::vector<FieldProblem>& problems) {
   return absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
     absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
@@ -102,8 +117,17 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
       writer, {kSchema, kMovesAndDigests,
                // 3: what the province reported of its own outbox.
                "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;",
-               // 4: the layout of rollup cells (national/dimensions.h).
-               "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT 1;"}));
+               // 4: the version of what is derived from records (kDerivedLayout).
+               "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT 1;",
+               // 5: teachers by ID-card hash, for look-ups.
+               "ALTER TABLE teachers ADD COLUMN id_key INTEGER;"
+               "CREATE INDEX teachers_by_id ON teachers(id_key) WHERE id_key IS NOT NULL;",
+               // 6: what the province's last hello said of its catalog and
+               // its last verify.
+               "ALTER TABLE sync_state ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE sync_state ADD COLUMN verified_unix INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE sync_state ADD COLUMN verify_differing INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL DEFAULT 0;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
@@ -129,7 +153,7 @@ absl::Status ProvinceDb::LoadCube() {
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(int64_t layout,
                    writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
-  if (layout != kCellLayout) return RebuildLocked();
+  if (layout != kDerivedLayout) return RebuildLocked();
   ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT cell, teachers FROM rollup"));
   std::vector<std::pair<int64_t, int64_t>> cells;
   while (true) {
@@ -146,15 +170,25 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
   ASSIGN_OR_RETURN(sql::Statement s,
                    reader_.Prepare("SELECT applied_seq, records, last_sync_unix, "
                                    "last_result, (SELECT COUNT(*) FROM rejections), "
-                                   "(SELECT COUNT(*) FROM arrivals), outbox_end "
+                                   "(SELECT COUNT(*) FROM arrivals), outbox_end, "
+                                   "catalog_version, verified_unix, verify_differing, "
+                                   "last_success_unix "
                                    "FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::DataLossError("sync_state row missing");
-  return ProvinceState{static_cast<uint64_t>(s.ColumnInt(0)),
-                       static_cast<uint64_t>(s.ColumnInt(1)), s.ColumnInt(2),
-                       s.ColumnText(3), static_cast<uint64_t>(s.ColumnInt(4)),
-                       static_cast<uint64_t>(s.ColumnInt(5)),
-                       static_cast<uint64_t>(s.ColumnInt(6))};
+  ProvinceState state;
+  state.applied_seq = static_cast<uint64_t>(s.ColumnInt(0));
+  state.records = static_cast<uint64_t>(s.ColumnInt(1));
+  state.last_sync_unix = s.ColumnInt(2);
+  state.last_result = s.ColumnText(3);
+  state.rejected = static_cast<uint64_t>(s.ColumnInt(4));
+  state.held = static_cast<uint64_t>(s.ColumnInt(5));
+  state.outbox_end = static_cast<uint64_t>(s.ColumnInt(6));
+  state.catalog_version = static_cast<uint32_t>(s.ColumnInt(7));
+  state.verified_unix = s.ColumnInt(8);
+  state.verify_differing = static_cast<uint64_t>(s.ColumnInt(9));
+  state.last_success_unix = s.ColumnInt(10);
+  return state;
 }
 
 absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
@@ -227,6 +261,7 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
     c.record().SerializeToString(&p.bytes);
     p.cell = CellOf(c.record());
     p.hash = RecordHash(c.teacher_number(), p.bytes);
+    p.id_key = IdKey(c.record());
   }
   prepared.batch = std::move(batch);
   return prepared;
@@ -248,12 +283,12 @@ class WriteSet {
  public:
   static absl::StatusOr<WriteSet> Begin(sql::Database& db) {
     WriteSet w(db);
-    ASSIGN_OR_RETURN(w.insert_, db.Prepare("INSERT INTO teachers(teacher_number, seq, record) "
-                                           "VALUES (?, ?, ?) ON CONFLICT(teacher_number) "
-                                           "DO NOTHING"));
+    ASSIGN_OR_RETURN(w.insert_, db.Prepare("INSERT INTO teachers(teacher_number, seq, record, "
+                                           "id_key) VALUES (?, ?, ?, ?) "
+                                           "ON CONFLICT(teacher_number) DO NOTHING"));
     ASSIGN_OR_RETURN(w.old_row_, db.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
-    ASSIGN_OR_RETURN(w.update_, db.Prepare("UPDATE teachers SET seq = ?, record = ? "
-                                           "WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(w.update_, db.Prepare("UPDATE teachers SET seq = ?, record = ?, "
+                                           "id_key = ? WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(int64_t held, db.QueryInt("SELECT EXISTS (SELECT 1 FROM arrivals)"));
     ASSIGN_OR_RETURN(int64_t rejected, db.QueryInt("SELECT EXISTS (SELECT 1 FROM rejections)"));
@@ -267,10 +302,10 @@ class WriteSet {
   // turns out to exist, the old row is looked up first (an update then
   // costs two B-tree descents, not three).
   absl::Status Upsert(absl::string_view number, uint64_t seq, absl::string_view bytes,
-                      int64_t cell, uint64_t hash) {
+                      int64_t cell, uint64_t hash, int64_t id_key) {
     bool inserted = false;
     if (expect_new_) {
-      insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes);
+      BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key);
       RETURN_IF_ERROR(insert_.Run());
       inserted = db_.Changes() == 1;
       expect_new_ = inserted;
@@ -278,10 +313,10 @@ class WriteSet {
     if (!inserted) {
       ASSIGN_OR_RETURN(bool existed, UncountStored(number));
       if (existed) {
-        update_.Bind(1, seq).BindBlobView(2, bytes).BindView(3, number);
+        BindKey(update_.Bind(1, seq).BindBlobView(2, bytes), 3, id_key).BindView(4, number);
         RETURN_IF_ERROR(update_.Run());
       } else {
-        insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes);
+        BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key);
         RETURN_IF_ERROR(insert_.Run());
         expect_new_ = true;
       }
@@ -309,9 +344,14 @@ class WriteSet {
     return absl::OkStatus();
   }
 
-  // Counts a stored record again (Rebuild).
-  void Recount(absl::string_view number, int64_t cell, uint64_t hash) {
+  // Counts a stored record again and refreshes its ID key (Rebuild).
+  absl::Status Recount(absl::string_view number, int64_t cell, uint64_t hash, int64_t id_key) {
     Count(number, cell, hash, +1);
+    if (!set_key_) {
+      ASSIGN_OR_RETURN(set_key_,
+                       db_.Prepare("UPDATE teachers SET id_key = ? WHERE teacher_number = ?"));
+    }
+    return BindKey(*set_key_, 1, id_key).BindView(2, number).Run();
   }
 
   // The rollup changes, for the in-memory rollup once the transaction
@@ -376,6 +416,10 @@ class WriteSet {
 
   explicit WriteSet(sql::Database& db) : db_(db) {}
 
+  static sql::Statement& BindKey(sql::Statement& s, int index, int64_t id_key) {
+    return id_key == 0 ? s.BindNull(index) : s.Bind(index, id_key);
+  }
+
   void Count(absl::string_view number, int64_t cell, uint64_t hash, int sign) {
     cells_[cell] += sign;
     BucketDelta& b = buckets_[std::string(DigestBucket(number))];
@@ -422,7 +466,7 @@ class WriteSet {
 
   sql::Database& db_;
   sql::Statement insert_, old_row_, update_, remove_;
-  std::optional<sql::Statement> unhold_, resolve_;
+  std::optional<sql::Statement> unhold_, resolve_, set_key_;
   v1::TeacherRecord old_record_;
   bool any_held_ = false;
   bool any_rejected_ = false;
@@ -511,7 +555,8 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
         ack.set_held(ack.held() + 1);
         continue;
       }
-      RETURN_IF_ERROR(writes.Upsert(c.teacher_number(), c.seq(), p.bytes, p.cell, p.hash));
+      RETURN_IF_ERROR(
+          writes.Upsert(c.teacher_number(), c.seq(), p.bytes, p.cell, p.hash, p.id_key));
     } else if (c.moved_to() != v1::PROVINCE_UNSPECIFIED) {
       if (owner != province_) {
         RETURN_IF_ERROR(add_rejection(
@@ -532,8 +577,9 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   }
   RETURN_IF_ERROR(writes.Flush());
   ASSIGN_OR_RETURN(sql::Statement state,
-                   writer_.Prepare("UPDATE sync_state SET applied_seq = ?, "
-                                   "last_sync_unix = ?, last_result = 'ok' WHERE id = 1"));
+                   writer_.Prepare("UPDATE sync_state SET applied_seq = ?1, "
+                                   "last_sync_unix = ?2, last_success_unix = ?2, last_result = 'ok' "
+                                   "WHERE id = 1"));
   RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
@@ -578,11 +624,50 @@ absl::StatusOr<bool> ProvinceDb::TakeIn(const std::string& teacher_number) {
     return absl::DataLossError(absl::StrCat("held record of ", teacher_number, " is unreadable"));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
   RETURN_IF_ERROR(
-      writes.Upsert(teacher_number, seq, bytes, CellOf(record), RecordHash(teacher_number, bytes)));
+      writes.Upsert(teacher_number, seq, bytes, CellOf(record), RecordHash(teacher_number, bytes),
+                    IdKey(record)));
   RETURN_IF_ERROR(writes.Flush());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
   return true;
+}
+
+absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(const std::string& teacher_number) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   reader_.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
+  if (!row) {
+    return absl::NotFoundError(
+        absl::StrCat("province ", province_, " holds no record of teacher ", teacher_number));
+  }
+  v1::TeacherRecord record;
+  if (!record.ParseFromString(std::string(s.ColumnBlob(0))))
+    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
+  return record;
+}
+
+absl::StatusOr<std::vector<v1::TeacherRecord>> ProvinceDb::FindById(const std::string& id_hash) {
+  v1::TeacherRecord probe;
+  probe.set_id_hash(id_hash);
+  const int64_t key = IdKey(probe);
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   reader_.Prepare("SELECT teacher_number, record FROM teachers "
+                                   "WHERE id_key = ?"));
+  s.BindAll(key);
+  std::vector<v1::TeacherRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    v1::TeacherRecord record;
+    if (!record.ParseFromString(std::string(s.ColumnBlob(1)))) {
+      return absl::DataLossError(
+          absl::StrCat("stored record of ", s.ColumnText(0), " is unreadable"));
+    }
+    if (record.id_hash() == id_hash) out.push_back(std::move(record));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::Digests> ProvinceDb::Digests() {
@@ -719,13 +804,12 @@ absl::Status ProvinceDb::RebuildLocked() {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
   RETURN_IF_ERROR(writer_.Exec(absl::StrCat(
       "DELETE FROM rollup; DELETE FROM digests; "
-      "UPDATE sync_state SET records = 0, cell_layout = ", kCellLayout, " WHERE id = 1;")));
+      "UPDATE sync_state SET records = 0, cell_layout = ", kDerivedLayout, " WHERE id = 1;")));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
   RETURN_IF_ERROR(ScanRecords(
       writer_,
       [&](const std::string& number, absl::string_view bytes, const v1::TeacherRecord& record) {
-        writes.Recount(number, CellOf(record), RecordHash(number, bytes));
-        return absl::OkStatus();
+        return writes.Recount(number, CellOf(record), RecordHash(number, bytes), IdKey(record));
       },
       [](const std::string& number) {
         return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
@@ -736,11 +820,17 @@ absl::Status ProvinceDb::RebuildLocked() {
   return absl::OkStatus();
 }
 
-absl::Status ProvinceDb::NoteOutboxEnd(uint64_t seq) {
+absl::Status ProvinceDb::NoteHello(const v1::GetCursorRequest& hello) {
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(sql::Statement s,
-                   writer_.Prepare("UPDATE sync_state SET outbox_end = ? WHERE id = 1"));
-  return s.BindAll(seq).Run();
+                   writer_.Prepare("UPDATE sync_state SET outbox_end = ?1, catalog_version = ?2, "
+                                   "verified_unix = ?3, verify_differing = ?4, "
+                                   // Nothing to send is a successful sync too.
+                                   "last_success_unix = CASE WHEN ?1 = applied_seq THEN ?5 "
+                                   "ELSE last_success_unix END WHERE id = 1"));
+  return s.BindAll(hello.outbox_end(), int64_t{hello.catalog_version()}, hello.verified_unix(),
+                   hello.verify_differing(), static_cast<int64_t>(std::time(nullptr)))
+      .Run();
 }
 
 absl::Status ProvinceDb::RecordFailure(const std::string& result) {

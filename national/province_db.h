@@ -33,11 +33,16 @@ namespace ntmis::national {
 struct ProvinceState {
   uint64_t applied_seq = 0;
   uint64_t records = 0;
-  int64_t last_sync_unix = 0;
+  int64_t last_sync_unix = 0;     // last attempt
+  int64_t last_success_unix = 0;  // last batch applied, or hello with nothing to send
   std::string last_result;
   uint64_t rejected = 0;
   uint64_t held = 0;
-  uint64_t outbox_end = 0;  // as the province last reported it
+  // As the province's last hello reported them:
+  uint64_t outbox_end = 0;
+  uint32_t catalog_version = 0;
+  int64_t verified_unix = 0;      // its last sync --verify; 0: never
+  uint64_t verify_differing = 0;  // buckets that still differed then
 };
 
 // A release recorded by this province's push whose hand-over to the owner
@@ -59,6 +64,7 @@ struct PreparedChange {
   std::string bytes;            // the record as stored; empty for tombstones
   int64_t cell = 0;             // its rollup cell
   uint64_t hash = 0;            // its digest hash
+  int64_t id_key = 0;           // its ID index key; 0: none
   std::string rejected_field;   // set when the record breaks a rule
   std::string rejected_reason;
 };
@@ -106,6 +112,13 @@ class ProvinceDb {
   // none is held (the province's next push brings it).
   absl::StatusOr<bool> TakeIn(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
 
+  // The counted record of a teacher; NOT_FOUND when there is none.
+  absl::StatusOr<v1::TeacherRecord> Find(const std::string& teacher_number)
+      ABSL_LOCKS_EXCLUDED(read_mu_);
+  // Counted records whose ID-card hash is `id_hash` (32 bytes).
+  absl::StatusOr<std::vector<v1::TeacherRecord>> FindById(const std::string& id_hash)
+      ABSL_LOCKS_EXCLUDED(read_mu_);
+
   // Anti-entropy: every non-empty bucket's digest, and the per-teacher
   // hashes of some buckets.
   absl::StatusOr<v1::Digests> Digests() ABSL_LOCKS_EXCLUDED(read_mu_);
@@ -124,8 +137,8 @@ class ProvinceDb {
   // was edited by hand); sync --verify then finds what the records lack.
   absl::Status Rebuild() ABSL_LOCKS_EXCLUDED(write_mu_);
 
-  // Records the province's outbox end reported at the start of a sync.
-  absl::Status NoteOutboxEnd(uint64_t seq) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Records what the province's hello at the start of a sync reported.
+  absl::Status NoteHello(const v1::GetCursorRequest& hello) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Notes a failed sync in the state shown to operators.
   absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/code_tables.h"
 #include "common/csv.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -120,23 +122,75 @@ std::string FormatAggregate(const v1::AggregateResponse& response, Format format
   return Render(table, right, format);
 }
 
+std::string FormatLookup(const v1::LookupResponse& response, Format format) {
+  if (format == Format::kJson) return Json(response);
+  Table table = {{"province", "field", "value"}};
+  const std::vector<bool> right = {false, false, false};
+  for (const v1::LookupMatch& m : response.matches()) {
+    const google::protobuf::Reflection* reflection = m.record().GetReflection();
+    std::vector<const google::protobuf::FieldDescriptor*> fields;
+    reflection->ListFields(m.record(), &fields);
+    for (const auto* field : fields) {
+      std::string value;
+      if (field->name() == "id_hash") {
+        continue;  // a keyed hash: meaningless to read, and not to be copied around
+      } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) {
+        const int number = reflection->GetEnumValue(m.record(), field);
+        const CodeTable& codes = CodeTable::For(field->enum_type());
+        value = absl::StrCat(codes.Code(number), " ", codes.Label(number));
+      } else {
+        value = reflection->GetString(m.record(), field);
+      }
+      table.push_back({m.province(), field->name(), value});
+    }
+  }
+  return Render(table, right, format);
+}
+
 std::string FormatProvinces(const v1::ProvincesResponse& response, Format format,
                             int64_t now_unix) {
   if (format == Format::kJson) return Json(response);
-  Table table = {{"province", "name", "records", "cursor", "behind", "held", "last_sync",
-                  "rejected", "last_result"}};
-  std::vector<bool> right = {false, false, true, true, true, true, true, true, false};
+  Table table = {{"province", "name", "records", "cursor", "behind", "held", "rejected",
+                  "last_sync", "last_ok", "due", "digests", "catalog", "last_result"}};
+  std::vector<bool> right = {false, false, true, true, true, true, true,
+                             true,  true,  false, false, false, false};
+  auto ago = [now_unix](int64_t when) -> std::string {
+    if (when == 0) return "never";
+    int64_t s = std::max<int64_t>(0, now_unix - when);
+    if (s < 120) return absl::StrCat(s, "s ago");
+    if (s < 7200) return absl::StrCat(s / 60, "m ago");
+    if (s < 172800) return absl::StrCat(s / 3600, "h ago");
+    return absl::StrCat(s / 86400, "d ago");
+  };
+  std::vector<std::string> overdue;
   for (const auto& p : response.provinces()) {
-    std::string ago = p.last_sync_unix() == 0
-                          ? "never"
-                          : absl::StrCat(std::max<int64_t>(0, now_unix - p.last_sync_unix()),
-                                         "s ago");
+    std::string digests =
+        p.verified_unix() == 0
+            ? "not verified"
+            : absl::StrCat(p.verify_differing() == 0
+                               ? std::string("agree")
+                               : absl::StrCat(p.verify_differing(), " differ"),
+                           " (", ago(p.verified_unix()), ")");
+    std::string catalog =
+        p.catalog_version() == 0 ? "-"
+        : p.catalog_version() < response.catalog_version()
+            ? absl::StrCat(p.catalog_version(), " (lags)")
+            : absl::StrCat(p.catalog_version());
+    if (p.overdue()) overdue.push_back(p.province());
     table.push_back({p.province(), p.label(), absl::StrCat(p.records_held()),
                      absl::StrCat(p.applied_seq()), absl::StrCat(p.behind()),
-                     absl::StrCat(p.held()), ago, absl::StrCat(p.rejected()),
-                     p.last_result()});
+                     absl::StrCat(p.held()), absl::StrCat(p.rejected()),
+                     ago(p.last_sync_unix()), ago(p.last_success_unix()),
+                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, p.last_result()});
   }
-  return Render(table, right, format);
+  std::string out = Render(table, right, format);
+  if (format == Format::kTable) {
+    absl::StrAppend(&out, "\n", overdue.size(), " of ", response.provinces_size(),
+                    " provinces without a successful sync in the last ",
+                    response.overdue_after_seconds(), " s",
+                    overdue.empty() ? "" : ": ", absl::StrJoin(overdue, " "), "\n");
+  }
+  return out;
 }
 
 }  // namespace ntmis::national

@@ -121,11 +121,12 @@ const RollupCube::Table& RollupCube::ViewFor(int64_t fields) {
     if ((mask & fields) == fields && view.table.cells.size() < source->cells.size())
       source = &view.table;
   }
-  std::vector<std::pair<int64_t, int64_t>> projected;
-  projected.reserve(source->cells.size());
+  // Merged by hash first: a view has far fewer cells than its source, so
+  // only the merged cells are sorted.
+  absl::flat_hash_map<int64_t, int64_t> merged;
   for (size_t i = 0; i < source->cells.size(); ++i)
-    if (source->counts[i] > 0) projected.emplace_back(source->cells[i] & fields, source->counts[i]);
-  Table table = SortedTable(std::move(projected));
+    if (source->counts[i] > 0) merged[source->cells[i] & fields] += source->counts[i];
+  Table table = SortedTable({merged.begin(), merged.end()});
   if (views_.size() >= kMaxViews) {
     auto oldest = views_.begin();
     for (auto it = views_.begin(); it != views_.end(); ++it)

@@ -1,6 +1,7 @@
 #include "national/server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto.h"
 #include "common/grpc_server.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
@@ -18,7 +19,12 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   if (config.push_idle_seconds() > 0)
     limits.push_idle = std::chrono::seconds(config.push_idle_seconds());
   s->sync_ = std::make_unique<SyncService>(*s->store_, limits);
-  s->query_ = std::make_unique<QueryService>(*s->store_);
+  QueryService::Options query;
+  if (!config.id_hash_key().empty()) {
+    ASSIGN_OR_RETURN(query.id_hash_key, crypto::ReadKeyFile(config.id_hash_key()));
+  }
+  if (config.sync_overdue_seconds() > 0) query.overdue_after = config.sync_overdue_seconds();
+  s->query_ = std::make_unique<QueryService>(*s->store_, std::move(query));
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()}));
   s->server_ = std::move(running.server);

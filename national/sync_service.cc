@@ -48,10 +48,8 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
     (void)(*db)->RecordFailure(std::string(versions.message()));
     return ToGrpcStatus(versions);
   }
-  if (request->outbox_end() > 0) {
-    absl::Status noted = (*db)->NoteOutboxEnd(request->outbox_end());
-    if (!noted.ok()) return ToGrpcStatus(noted);
-  }
+  absl::Status noted = (*db)->NoteHello(*request);
+  if (!noted.ok()) return ToGrpcStatus(noted);
   auto state = (*db)->State();
   if (!state.ok()) return ToGrpcStatus(state.status());
   response->set_applied_seq(state->applied_seq);

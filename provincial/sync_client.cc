@@ -177,6 +177,16 @@ void SyncClient::SetDeadline(grpc::ClientContext* context) const {
   context->set_deadline(Deadline(options_.rpc_deadline));
 }
 
+absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store) {
+  ASSIGN_OR_RETURN(uint64_t outbox_end, store.OutboxEnd());
+  v1::GetCursorRequest hello = SyncHello(outbox_end);
+  ASSIGN_OR_RETURN(int64_t verified, store.GetMetaInt(kVerifiedUnixMeta, 0));
+  ASSIGN_OR_RETURN(int64_t differing, store.GetMetaInt(kVerifyDifferingMeta, 0));
+  hello.set_verified_unix(verified);
+  hello.set_verify_differing(static_cast<uint64_t>(differing));
+  return hello;
+}
+
 absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
   SyncReport report;
   int64_t started = std::time(nullptr);
@@ -195,13 +205,13 @@ absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
 }
 
 absl::Status SyncClient::Push(Store& store, SyncReport& report) {
-  ASSIGN_OR_RETURN(uint64_t outbox_end, store.OutboxEnd());
+  ASSIGN_OR_RETURN(v1::GetCursorRequest hello, SyncHello(store));
+  const uint64_t outbox_end = hello.outbox_end();
   {
     grpc::ClientContext context;
     SetDeadline(&context);
     v1::Cursor cursor;
-    RETURN_IF_ERROR(
-        FromGrpcStatus(stub_->GetCursor(&context, SyncHello(outbox_end), &cursor)));
+    RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCursor(&context, hello, &cursor)));
     RETURN_IF_ERROR(CheckSyncVersions(
         OwnSyncVersions(), {cursor.protocol_version(), cursor.min_protocol_version(),
               cursor.catalog_version()}));

@@ -43,6 +43,11 @@ struct SyncReport {
 // The request that opens every sync: this build's protocol and catalog
 // versions and the province's outbox end.
 v1::GetCursorRequest SyncHello(uint64_t outbox_end);
+// Store meta keys of the last verify outcome.
+inline constexpr char kVerifiedUnixMeta[] = "last_verify_unix";
+inline constexpr char kVerifyDifferingMeta[] = "last_verify_differing";
+// The hello for `store`: its outbox end and its last verify outcome.
+absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store);
 
 class SyncClient {
  public:

@@ -1,8 +1,10 @@
 #include "provincial/sync_verify.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "provincial/teacher_changes.h"
@@ -98,15 +100,20 @@ absl::Status Differences(SyncClient& client, Store& store,
   return absl::OkStatus();
 }
 
+// Sends the hello (which carries the last verify outcome) and returns the
+// national cursor.
+absl::StatusOr<v1::Cursor> Hello(SyncClient& client, Store& store) {
+  ASSIGN_OR_RETURN(v1::GetCursorRequest hello, SyncHello(store));
+  v1::Cursor cursor;
+  grpc::ClientContext context;
+  client.SetDeadline(&context);
+  RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
+  return cursor;
+}
+
 absl::Status RealignCursor(SyncClient& client, Store& store, uint64_t* realigned_from) {
   ASSIGN_OR_RETURN(uint64_t end, store.OutboxEnd());
-  v1::Cursor cursor;
-  {
-    grpc::ClientContext context;
-    client.SetDeadline(&context);
-    RETURN_IF_ERROR(
-        FromGrpcStatus(client.stub().GetCursor(&context, SyncHello(end), &cursor)));
-  }
+  ASSIGN_OR_RETURN(v1::Cursor cursor, Hello(client, store));
   if (end >= cursor.applied_seq()) return absl::OkStatus();
   *realigned_from = cursor.applied_seq();
   grpc::ClientContext context;
@@ -158,6 +165,11 @@ absl::StatusOr<VerifyReport> VerifyAndRepair(SyncClient& client, Store& store) {
   uint64_t buckets_after = 0;
   report.mismatched_after = Mismatched(local, after, &buckets_after).size();
   report.agreed = report.mismatched_after == 0;
+  // Recorded here and told to the national node at once (and with every
+  // later sync), for its province health view.
+  RETURN_IF_ERROR(store.SetMeta(kVerifiedUnixMeta, absl::StrCat(std::time(nullptr))));
+  RETURN_IF_ERROR(store.SetMeta(kVerifyDifferingMeta, absl::StrCat(report.mismatched_after)));
+  RETURN_IF_ERROR(Hello(client, store).status());
   return report;
 }
 

@@ -87,6 +87,15 @@ TEST_CASE("Peer identities parse only federation URIs", "[pki]") {
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/province/99").ok());
   CHECK_FALSE(ParsePeerIdentity("spiffe://other/province/44").ok());
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/").ok());
+  // Operators carry a role; one issued before roles existed is a querier.
+  auto admin = ParsePeerIdentity("spiffe://ntmis/operator/admin/li.wei");
+  REQUIRE(admin.ok());
+  CHECK(admin->name == "li.wei");
+  CHECK(admin->role == OperatorRole::kAdmin);
+  CHECK(admin->Uri() == "spiffe://ntmis/operator/admin/li.wei");
+  CHECK(ParsePeerIdentity("spiffe://ntmis/operator/alice")->role == OperatorRole::kQuerier);
+  CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/boss/alice").ok());
+  CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/manager/").ok());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // End to end in one process: real national and provincial servers with real
 // certificates on localhost:0; import through the API, sync over mutual TLS,
 // query as an operator, and compare with counts made from the CSV itself.
+#include <ctime>
 #include <atomic>
 #include <thread>
 #include <map>
@@ -191,12 +192,35 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(resumed.cursor_after == 3000);
   CHECK(ValueOrDie(db->State()).records == 3000);
   CHECK(Query(f, {}).total() == 3000);
-  v1::ProvincesResponse health = ValueOrDie(national::ProvinceHealth(f.national().store()));
-  for (const auto& p : health.provinces()) {
-    if (p.province() != "44") continue;
-    CHECK(p.behind() == 0);
-    CHECK(p.records_held() == 3000);
-  }
+  auto health = [&] {
+    return ValueOrDie(national::ProvinceHealth(f.national().store(), std::time(nullptr), 3600));
+  };
+  auto guangdong = [](const v1::ProvincesResponse& r) {
+    for (const auto& p : r.provinces())
+      if (p.province() == "44") return p;
+    return v1::ProvinceHealth();
+  };
+  v1::ProvinceHealth p = guangdong(health());
+  CHECK(p.behind() == 0);
+  CHECK(p.records_held() == 3000);
+  CHECK_FALSE(p.overdue());
+  CHECK(p.catalog_version() == 1);
+  CHECK(p.verified_unix() == 0);  // never verified yet
+  // Every other province has never synced: overdue.
+  int overdue = 0;
+  const v1::ProvincesResponse all = health();
+  for (const auto& other : all.provinces()) overdue += other.overdue();
+  CHECK(overdue == 31);
+  // A verify's outcome reaches the health view at once.
+  auto verified = ValueOrDie(f.Verify("44"));
+  CHECK(verified.agreed);
+  p = guangdong(health());
+  CHECK(p.verified_unix() > 0);
+  CHECK(p.verify_differing() == 0);
+  // Overdue once the last success is older than the expected interval.
+  CHECK(guangdong(ValueOrDie(national::ProvinceHealth(f.national().store(),
+                                                      std::time(nullptr) + 7200, 3600)))
+            .overdue());
 }
 
 TEST_CASE("The national node killed mid-sync comes back and sync completes", "[e2e][fault]") {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/sqlite.h"
 #include "common/tls.h"
 #include "tests/test_support.h"
@@ -102,6 +103,73 @@ TEST_CASE("Operators query and provinces sync and neither does the other job", "
     CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
     CHECK_THAT(s.error_message(), Catch::Contains(expect));
   }
+}
+
+TEST_CASE("Operator roles decide who may look up a teacher and every look-up is audited with its reason",
+          "[security]") {
+  Federation f;
+  f.AddProvince("44");
+  const std::string csv = f.LoadSynthetic("44", 50, 5);
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+  // The first teacher of the file: name and ID-card number.
+  const std::vector<std::string> first =
+      absl::StrSplit(std::vector<std::string>(absl::StrSplit(csv, '\n'))[1], ',');
+  const std::string name = first[0], id_card = first[3];
+
+  auto lookup = [&](OperatorRole role, v1::LookupRequest request, v1::LookupResponse* out) {
+    auto stub = f.QueryStub(PeerIdentity::Operator("op", role));
+    grpc::ClientContext c;
+    c.set_deadline(Soon());
+    return stub->Lookup(&c, request, out);
+  };
+  v1::LookupRequest by_id;
+  by_id.set_id_card_number(id_card);
+  by_id.set_reason("hiring check, case 2026-118");
+  v1::LookupResponse response;
+
+  // A querier may aggregate but not look up.
+  grpc::Status s = lookup(OperatorRole::kQuerier, by_id, &response);
+  CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK_THAT(s.error_message(), Catch::Contains("needs the operator role manager or admin"));
+  // A manager finds the person by ID-card number.
+  s = lookup(OperatorRole::kManager, by_id, &response);
+  REQUIRE(s.ok());
+  REQUIRE(response.matches_size() == 1);
+  CHECK(response.matches(0).province() == "44");
+  CHECK(response.matches(0).record().name() == name);
+  // ... and an admin by teacher number.
+  v1::LookupRequest by_number;
+  by_number.set_teacher_number(response.matches(0).record().teacher_number());
+  by_number.set_reason("annual audit");
+  s = lookup(OperatorRole::kAdmin, by_number, &response);
+  REQUIRE(s.ok());
+  CHECK(response.matches(0).record().name() == name);
+  // No reason, a malformed key, nobody: refused with what is needed.
+  v1::LookupRequest no_reason = by_number;
+  no_reason.clear_reason();
+  s = lookup(OperatorRole::kAdmin, no_reason, &response);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK_THAT(s.error_message(), Catch::Contains("needs a reason"));
+  v1::LookupRequest bad_id = by_id;
+  bad_id.set_id_card_number("440201198110269600");
+  s = lookup(OperatorRole::kAdmin, bad_id, &response);
+  CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  v1::LookupRequest nobody = by_number;
+  nobody.set_teacher_number(SampleRecord(44, 999999).teacher_number());
+  s = lookup(OperatorRole::kAdmin, nobody, &response);
+  CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
+
+  // Each attempt is on record with who, what and why; the ID-card number
+  // only masked.
+  CHECK(AuditRows(f, "action = 'query.lookup'") == 6);
+  CHECK(AuditRows(f, "action = 'query.lookup' AND result = 'ok' AND "
+                     "actor = 'spiffe://ntmis/operator/manager/op' AND "
+                     "detail LIKE '%hiring check, case 2026-118%'") == 1);
+  CHECK(AuditRows(f, "action = 'query.lookup' AND result = 'PERMISSION_DENIED' AND "
+                     "actor = 'spiffe://ntmis/operator/querier/op'") == 1);
+  CHECK(AuditRows(f, absl::StrCat("target LIKE '%", id_card, "%' OR detail LIKE '%", id_card,
+                                  "%'")) == 0);
+  CHECK(ValueOrDie(f.national().store().audit().Verify()) >= 6);
 }
 
 TEST_CASE("The provincial API needs a login and a province-level role", "[security]") {

@@ -106,6 +106,7 @@ Federation::Federation(std::string national_binary)
     : pki_(dir_.path()), national_binary_(std::move(national_binary)) {
   national_config_.set_listen("localhost:0");
   national_config_.set_data_dir(dir_.File("national"));
+  national_config_.set_id_hash_key(pki_.id_hash_key());
   // Tests of the idle limit want it short; benchmarks (an external node)
   // keep the default, as 32 streams on 2 cores may wait longer than that.
   if (national_binary_.empty()) national_config_.set_push_idle_seconds(2);
