@@ -18,12 +18,14 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
   std::string path = data_dir + "/national.db";
   {
     ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
-    RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema}));
+    RETURN_IF_ERROR(sql::Migrate(
+        db, {AuditLog::kSchema, OwnerRegistry::kSchema, IdentityRegistry::kSchema}));
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
   ASSIGN_OR_RETURN(auto owners, OwnerRegistry::Open(path));
-  std::unique_ptr<NationalStore> store(
-      new NationalStore(data_dir, std::move(audit), std::move(owners)));
+  ASSIGN_OR_RETURN(auto identities, IdentityRegistry::Open(path));
+  std::unique_ptr<NationalStore> store(new NationalStore(
+      data_dir, std::move(audit), std::move(owners), std::move(identities)));
   for (const std::string& code : store->KnownProvinces()) {
     ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
     RETURN_IF_ERROR(store->CompleteMoves(*db));
@@ -69,7 +71,7 @@ absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, boo
   std::string path = absl::StrCat(dir_, "/province-", code, ".db");
   if (!create && !std::filesystem::exists(path))
     return absl::NotFoundError(absl::StrCat("province ", code, " has never synced"));
-  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_));
+  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_, *identities_));
   ProvinceDb* raw = db.get();
   provinces_.emplace(code, std::move(db));
   return raw;

@@ -1,5 +1,6 @@
-// The national node's data directory: national.db (audit, owner registry)
-// and one province-NN.db per province, kept open once used.
+// The national node's data directory: national.db (audit, owner and
+// identity registries) and one province-NN.db per province, kept open once
+// used.
 //
 // Thread-safe.
 #ifndef NTMIS_NATIONAL_NATIONAL_STORE_H_
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/audit_log.h"
+#include "national/identity_registry.h"
 #include "national/owner_registry.h"
 #include "national/province_db.h"
 
@@ -39,15 +41,19 @@ class NationalStore {
 
   AuditLog& audit() { return *audit_; }
   const OwnerRegistry& owners() const { return *owners_; }
+  IdentityRegistry& identities() { return *identities_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
-                std::unique_ptr<OwnerRegistry> owners)
-      : dir_(std::move(dir)), audit_(std::move(audit)), owners_(std::move(owners)) {}
+                std::unique_ptr<OwnerRegistry> owners,
+                std::unique_ptr<IdentityRegistry> identities)
+      : dir_(std::move(dir)), audit_(std::move(audit)), owners_(std::move(owners)),
+        identities_(std::move(identities)) {}
 
   const std::string dir_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<OwnerRegistry> owners_;
+  std::unique_ptr<IdentityRegistry> identities_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
 };

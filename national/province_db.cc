@@ -84,18 +84,13 @@ CREATE INDEX rejections_by_teacher ON rejections(teacher_number);
 
 // What is derived from the stored records (rollup cells, national/
 // dimensions.h; the ID index): a file written with another version is
-// re-derived when it opens. 2: cells gained the birth cohort; 3: id_key.
-constexpr int kDerivedLayout = 3;
+// re-derived when it opens. 2: cells gained the birth cohort; 3: id_key;
+// 4: records claimed in the identity registry.
+constexpr int kDerivedLayout = 4;
 
-// The ID index key of a record: the first 8 bytes of its ID-card hash
-// (a lookup compares the full hash); 0 when it has none.
-int64_t IdKey(const v1::TeacherRecord& record) {
-  const std::string& h = record.id_hash();
-  if (h.size() < 8) return 0;
-  uint64_t key = 0;
-  for (int i = 0; i < 8; ++i) key = key << 8 | static_cast<unsigned char>(h[i]);
-  return static_cast<int64_t>(key);
-}
+// The ID index key of a record (a lookup compares the full hash); 0 when
+// it has none.
+int64_t IdKey(const v1::TeacherRecord& record) { return IdKeyOf(record.id_hash()); }
 
 std::string JoinProblems(const std::vector<FieldProblem>& problems) {
   return absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
@@ -107,7 +102,8 @@ std::string JoinProblems(const std::vector<FieldProblem>& problems) {
 
 absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& path,
                                                              const std::string& province,
-                                                             const OwnerRegistry& owners) {
+                                                             const OwnerRegistry& owners,
+                                                             IdentityRegistry& identities) {
   sql::OpenOptions options;
   options.cache_size = -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
   options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
@@ -144,7 +140,7 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
   options.cache_size = -16384;
   ASSIGN_OR_RETURN(sql::Database reader, sql::Database::Open(path, options));
   std::unique_ptr<ProvinceDb> db(
-      new ProvinceDb(province, owners, std::move(writer), std::move(reader)));
+      new ProvinceDb(province, owners, identities, std::move(writer), std::move(reader)));
   RETURN_IF_ERROR(db->LoadCube());
   return db;
 }
@@ -535,6 +531,34 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
     return reject.BindAll(c.seq(), c.teacher_number(), field, reason, now).Run();
   };
 
+  // A record of a teacher new to this file, or whose ID-card hash changed,
+  // claims its person for its number (committed before the batch: a claim
+  // without the batch is the same claim when the batch is re-sent).
+  std::vector<IdentityRegistry::Claim> claims;
+  std::vector<int> claimed_by;  // change index of each claim
+  ASSIGN_OR_RETURN(sql::Statement stored_key,
+                   writer_.Prepare("SELECT id_key FROM teachers WHERE teacher_number = ?"));
+  for (int i = 0; i < batch.changes_size(); ++i) {
+    const v1::Change& c = batch.changes(i);
+    const PreparedChange& p = prepared.changes[i];
+    if (c.seq() <= static_cast<uint64_t>(cursor) || !c.has_record() ||
+        !p.rejected_field.empty() || p.id_key == 0) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(bool stored, stored_key.BindAll(c.teacher_number()).Step());
+    const bool unchanged = stored && !stored_key.ColumnIsNull(0) && stored_key.ColumnInt(0) == p.id_key;
+    stored_key.Reset();
+    if (unchanged) continue;
+    claims.push_back({c.record().id_hash(), c.teacher_number()});
+    claimed_by.push_back(i);
+  }
+  std::vector<std::optional<RegisteredIdentity>> registered(batch.changes_size());
+  if (!claims.empty()) {
+    ASSIGN_OR_RETURN(auto answers, identities_.ClaimAll(province_, claims));
+    for (size_t k = 0; k < answers.size(); ++k) registered[claimed_by[k]] = std::move(answers[k]);
+  }
+  std::vector<std::string> settled;  // numbers whose identity conflict may be over
+
   for (int i = 0; i < batch.changes_size(); ++i) {
     const v1::Change& c = batch.changes(i);
     const PreparedChange& p = prepared.changes[i];
@@ -546,6 +570,15 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
       RETURN_IF_ERROR(add_rejection(c, p.rejected_field, p.rejected_reason));
       continue;
     }
+    if (const auto& existing = registered[i]) {
+      RETURN_IF_ERROR(add_rejection(
+          c, "id_card_number",
+          absl::StrCat("identity conflict: this person is registered as teacher ",
+                       existing->teacher_number, " (province ", existing->province,
+                       "); one person, one number: use that number")));
+      continue;
+    }
+    settled.push_back(c.teacher_number());
     // Ownership is read under the write lock, so a hand-over (SetOwner, then
     // TakeIn on this file) never misses a record held here.
     const std::string owner = owners_.Owner(c.teacher_number());
@@ -583,6 +616,9 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
+  if (identities_.HasConflicts()) {
+    for (const std::string& number : settled) RETURN_IF_ERROR(identities_.Resolved(number));
+  }
   ack.set_applied_seq(last);
   return ack;
 }
@@ -648,9 +684,7 @@ absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(const std::string& teacher_nu
 }
 
 absl::StatusOr<std::vector<v1::TeacherRecord>> ProvinceDb::FindById(const std::string& id_hash) {
-  v1::TeacherRecord probe;
-  probe.set_id_hash(id_hash);
-  const int64_t key = IdKey(probe);
+  const int64_t key = IdKeyOf(id_hash);
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(sql::Statement s,
                    reader_.Prepare("SELECT teacher_number, record FROM teachers "
@@ -806,9 +840,11 @@ absl::Status ProvinceDb::RebuildLocked() {
       "DELETE FROM rollup; DELETE FROM digests; "
       "UPDATE sync_state SET records = 0, cell_layout = ", kDerivedLayout, " WHERE id = 1;")));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
+  std::vector<IdentityRegistry::Claim> claims;
   RETURN_IF_ERROR(ScanRecords(
       writer_,
       [&](const std::string& number, absl::string_view bytes, const v1::TeacherRecord& record) {
+        if (!record.id_hash().empty()) claims.push_back({record.id_hash(), number});
         return writes.Recount(number, CellOf(record), RecordHash(number, bytes), IdKey(record));
       },
       [](const std::string& number) {
@@ -817,6 +853,14 @@ absl::Status ProvinceDb::RebuildLocked() {
   RETURN_IF_ERROR(writes.Flush());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Reset(writes.CellChanges());
+  // Stored records claim their people too (files from before the registry);
+  // a conflict found here is recorded for both provinces to see.
+  constexpr size_t kChunk = 10000;
+  for (size_t from = 0; from < claims.size(); from += kChunk) {
+    std::vector<IdentityRegistry::Claim> chunk(
+        claims.begin() + from, claims.begin() + std::min(claims.size(), from + kChunk));
+    RETURN_IF_ERROR(identities_.ClaimAll(province_, chunk).status());
+  }
   return absl::OkStatus();
 }
 

@@ -23,6 +23,7 @@
 #include "common/sqlite.h"
 #include "common/record_digest.h"
 #include "national/dimensions.h"
+#include "national/identity_registry.h"
 #include "national/owner_registry.h"
 #include "national/rollup_cube.h"
 #include "ntmis/v1/query.pb.h"
@@ -76,12 +77,12 @@ struct PreparedBatch {
 
 class ProvinceDb {
  public:
-  // Opens or creates the file for `province` (two-digit code).
   // Opens or creates the file for `province` (two-digit code); `owners`
-  // must outlive it.
+  // and `identities` must outlive it.
   static absl::StatusOr<std::unique_ptr<ProvinceDb>> Open(const std::string& path,
                                                          const std::string& province,
-                                                         const OwnerRegistry& owners);
+                                                         const OwnerRegistry& owners,
+                                                         IdentityRegistry& identities);
 
   const std::string& province() const { return province_; }
 
@@ -95,9 +96,11 @@ class ProvinceDb {
   absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch, size_t max_changes) const;
 
   // Applies a prepared batch and returns its ack; FAILED_PRECONDITION for a
-  // gap after the cursor, which writes nothing. A record of a teacher that
-  // another province owns is held; a release (tombstone with moved_to) is
-  // recorded as a departure for NationalStore::CompleteMoves.
+  // gap after the cursor, which writes nothing. Each record claims its
+  // person in the identity registry first; a person registered under
+  // another number is rejected as an identity conflict. A record of a
+  // teacher that another province owns is held; a release (tombstone with
+  // moved_to) is recorded as a departure for NationalStore::CompleteMoves.
   absl::StatusOr<v1::PushAck> Apply(const PreparedBatch& batch)
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
@@ -148,9 +151,10 @@ class ProvinceDb {
   void Count(const CubeQuery& query, CubeCounts& out) { cube_.Count(query, out); }
 
  private:
-  ProvinceDb(std::string province, const OwnerRegistry& owners, sql::Database writer,
-             sql::Database reader)
-      : province_(std::move(province)), owners_(owners), writer_(std::move(writer)),
+  ProvinceDb(std::string province, const OwnerRegistry& owners, IdentityRegistry& identities,
+             sql::Database writer, sql::Database reader)
+      : province_(std::move(province)), owners_(owners), identities_(identities),
+        writer_(std::move(writer)),
         reader_(std::move(reader)) {}
 
   // Loads the in-memory rollup, after rebuilding the stored one from the
@@ -160,6 +164,7 @@ class ProvinceDb {
 
   const std::string province_;
   const OwnerRegistry& owners_;
+  IdentityRegistry& identities_;
   RollupCube cube_;
   absl::Mutex write_mu_;
   sql::Database writer_ ABSL_GUARDED_BY(write_mu_);

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
         // The second pass moves every teacher to another teacher's cell.
         *c->mutable_record() = records[pass == 0 ? k : (k + 7919) % n];
         c->mutable_record()->set_teacher_number(records[k].teacher_number());
+        c->mutable_record()->set_id_hash(records[k].id_hash());
         c->set_teacher_number(records[k].teacher_number());
       }
       batches.push_back(std::move(batch));
