@@ -64,6 +64,59 @@ absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::ResolveIdentitiesResponse> NationalStore::ResolveIdentities(
+    const v1::ResolveIdentitiesRequest& request) {
+  if (static_cast<size_t>(request.id_hashes_size()) > kMaxResolve) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        request.id_hashes_size(), " identities in one request; at most ", kMaxResolve));
+  }
+  for (const std::string& h : request.id_hashes()) {
+    if (h.size() != 32)
+      return absl::InvalidArgumentError("an ID-card hash is 32 bytes (HMAC-SHA256)");
+  }
+  ASSIGN_OR_RETURN(auto found, identities_->Resolve({request.id_hashes().begin(),
+                                                     request.id_hashes().end()}));
+  v1::ResolveIdentitiesResponse response;
+  for (const auto& f : found) {
+    v1::KnownIdentity* k = response.add_identities();
+    if (!f) continue;
+    k->set_known(true);
+    k->set_teacher_number(f->teacher_number);
+    k->set_owner_province(owners_->Owner(f->teacher_number));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::IdentityConflicts> NationalStore::IdentityConflictsOf(
+    const std::string& province) {
+  v1::IdentityConflicts out;
+  ASSIGN_OR_RETURN(std::vector<IdentityConflict> refused, identities_->Conflicts(province));
+  for (const IdentityConflict& c : refused) {
+    v1::IdentityConflict* x = out.add_conflicts();
+    x->set_kind(v1::IdentityConflict::TWO_NUMBERS);
+    x->set_teacher_number(c.teacher_number);
+    x->set_province(c.province);
+    x->set_existing_number(c.existing_number);
+    x->set_existing_province(c.existing_province);
+    x->set_detected_unix(c.detected_unix);
+  }
+  for (const std::string& code : KnownProvinces()) {
+    ASSIGN_OR_RETURN(ProvinceDb * db, Province(code, /*create=*/false));
+    ASSIGN_OR_RETURN(std::vector<std::string> held, db->Held());
+    for (const std::string& number : held) {
+      const std::string owner = owners_->Owner(number);
+      if (code != province && owner != province) continue;
+      v1::IdentityConflict* x = out.add_conflicts();
+      x->set_kind(v1::IdentityConflict::ACTIVE_IN_TWO_PROVINCES);
+      x->set_teacher_number(number);
+      x->set_province(code);
+      x->set_existing_number(number);
+      x->set_existing_province(owner);
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, bool create) {
   absl::MutexLock lock(&mu_);
   auto it = provinces_.find(code);

@@ -17,6 +17,7 @@
 #include "national/identity_registry.h"
 #include "national/owner_registry.h"
 #include "national/province_db.h"
+#include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {
 
@@ -38,6 +39,17 @@ class NationalStore {
   // a crash interrupted. The teacher is never counted in two provinces; it
   // is counted in none only until the receiving province has pushed it.
   absl::Status CompleteMoves(ProvinceDb& from);
+
+  // For each ID-card hash: the person's registered number and current
+  // owner, if registered (INVALID_ARGUMENT beyond kMaxResolve hashes).
+  static constexpr size_t kMaxResolve = 10000;
+  absl::StatusOr<v1::ResolveIdentitiesResponse> ResolveIdentities(
+      const v1::ResolveIdentitiesRequest& request);
+
+  // Identity conflicts involving `province`: second numbers refused (either
+  // side) and people active in two provinces (held here, or this
+  // province's teachers held elsewhere).
+  absl::StatusOr<v1::IdentityConflicts> IdentityConflictsOf(const std::string& province);
 
   AuditLog& audit() { return *audit_; }
   const OwnerRegistry& owners() const { return *owners_; }

@@ -668,6 +668,19 @@ absl::StatusOr<bool> ProvinceDb::TakeIn(const std::string& teacher_number) {
   return true;
 }
 
+absl::StatusOr<std::vector<std::string>> ProvinceDb::Held() {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   reader_.Prepare("SELECT teacher_number FROM arrivals ORDER BY teacher_number"));
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(s.ColumnText(0));
+  }
+  return out;
+}
+
 absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(const std::string& teacher_number) {
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(sql::Statement s,

@@ -115,6 +115,9 @@ class ProvinceDb {
   // none is held (the province's next push brings it).
   absl::StatusOr<bool> TakeIn(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
 
+  // Teachers whose records this province pushed but another owns (held).
+  absl::StatusOr<std::vector<std::string>> Held() ABSL_LOCKS_EXCLUDED(read_mu_);
+
   // The counted record of a teacher; NOT_FOUND when there is none.
   absl::StatusOr<v1::TeacherRecord> Find(const std::string& teacher_number)
       ABSL_LOCKS_EXCLUDED(read_mu_);

@@ -60,6 +60,36 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SyncService::ResolveIdentities(grpc::ServerContext* context,
+                                            const v1::ResolveIdentitiesRequest* request,
+                                            v1::ResolveIdentitiesResponse* response) {
+  auto db = CallerProvince(context, "sync.resolve");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto result = store_.ResolveIdentities(*request);
+  int known = 0;
+  if (result.ok())
+    for (const auto& k : result->identities()) known += k.known();
+  (void)store_.audit().Append(
+      {PeerIdentity::Province((*db)->province()).Uri(), "sync.resolve", "",
+       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
+       result.ok() ? absl::StrCat(request->id_hashes_size(), " asked, ", known, " known")
+                   : std::string(result.status().message())});
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetIdentityConflicts(grpc::ServerContext* context,
+                                               const v1::IdentityConflictsRequest*,
+                                               v1::IdentityConflicts* response) {
+  auto db = CallerProvince(context, "sync.conflicts");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto result = store_.IdentityConflictsOf((*db)->province());
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
 grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
                                      const v1::GetDigestsRequest* request,
                                      v1::Digests* response) {

@@ -32,6 +32,12 @@ class SyncService final : public v1::NationalSync::Service {
                                 const v1::BucketEntriesRequest* request,
                                 v1::BucketEntries* response) override;
 
+  grpc::Status ResolveIdentities(grpc::ServerContext* context,
+                                 const v1::ResolveIdentitiesRequest* request,
+                                 v1::ResolveIdentitiesResponse* response) override;
+  grpc::Status GetIdentityConflicts(grpc::ServerContext* context,
+                                    const v1::IdentityConflictsRequest* request,
+                                    v1::IdentityConflicts* response) override;
   grpc::Status Realign(grpc::ServerContext* context, const v1::RealignRequest* request,
                        v1::Cursor* response) override;
 

@@ -25,12 +25,14 @@ std::string StatusResult(const absl::Status& status) {
 
 absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string& db_path,
                                                                IdKeys keys,
-                                                               SyncScheduler* scheduler) {
+                                                               SyncScheduler* scheduler,
+                                                               IdentityResolver* resolver) {
   ASSIGN_OR_RETURN(Store store, Store::Open(db_path));
   RETURN_IF_ERROR(store.Province().status());
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db_path));
   return std::unique_ptr<ApiService>(
-      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit), scheduler));
+      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit), scheduler,
+                     resolver));
 }
 
 grpc::Status ApiService::Login(grpc::ServerContext* context,
@@ -93,7 +95,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
     if (kind == ImportKind::kUnits) {
       ASSIGN_OR_RETURN(handler, UnitRowHandler::Create(store));
     } else {
-      ASSIGN_OR_RETURN(handler, TeacherRowHandler::Create(store, keys_));
+      ASSIGN_OR_RETURN(handler, TeacherRowHandler::Create(store, keys_, resolver_));
     }
     v1::ImportChunk chunk;
     if (!reader->Read(&chunk)) return absl::InvalidArgumentError("no data sent");

@@ -13,6 +13,7 @@
 #include "common/audit_log.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 #include "provincial/accounts.h"
+#include "provincial/identities.h"
 #include "provincial/sync_scheduler.h"
 #include "provincial/teacher_template.h"
 
@@ -21,10 +22,12 @@ namespace ntmis::provincial {
 class ApiService final : public v1::ProvincialApi::Service {
  public:
   // `db_path` is province.db, already initialised; `scheduler` runs the
-  // node's syncs and must outlive the service.
+  // node's syncs and `resolver` (may be null) asks the national identity
+  // registry; both must outlive the service.
   static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
                                                             IdKeys keys,
-                                                            SyncScheduler* scheduler);
+                                                            SyncScheduler* scheduler,
+                                                            IdentityResolver* resolver);
 
   grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
@@ -45,10 +48,11 @@ class ApiService final : public v1::ProvincialApi::Service {
 
  private:
   ApiService(std::string db_path, IdKeys keys, Store store,
-             std::unique_ptr<AuditLog> audit, SyncScheduler* scheduler)
+             std::unique_ptr<AuditLog> audit, SyncScheduler* scheduler,
+             IdentityResolver* resolver)
       : db_path_(std::move(db_path)), keys_(std::move(keys)),
         store_(std::move(store)), accounts_(store_), audit_(std::move(audit)),
-        scheduler_(scheduler) {}
+        scheduler_(scheduler), resolver_(resolver) {}
 
   // The caller's account, or UNAUTHENTICATED / PERMISSION_DENIED (audited)
   // unless it is a province-level system administrator or information manager.
@@ -69,6 +73,7 @@ class ApiService final : public v1::ProvincialApi::Service {
   Accounts accounts_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<AuditLog> audit_;
   SyncScheduler* const scheduler_;
+  IdentityResolver* const resolver_;
 };
 
 }  // namespace ntmis::provincial

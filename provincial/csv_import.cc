@@ -234,6 +234,7 @@ absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
             });
   report_.set_rows_valid(report_.rows_valid() - std::min(report_.rows_valid(), refused));
   report_.set_rows_applied(written_);
+  handler_.Describe(&report_);
   return report_;
 }
 

@@ -71,6 +71,8 @@ class RowHandler {
   // Writer stage: start and end of each batch transaction.
   virtual absl::Status BeginBatch(Store& store) { return absl::OkStatus(); }
   virtual absl::Status EndBatch(Store& store) { return absl::OkStatus(); }
+  // After the last batch: adds what this kind of import has to say.
+  virtual void Describe(v1::ImportReport* report) const {}
 };
 
 struct ImportOptions {

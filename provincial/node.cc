@@ -74,8 +74,14 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
         return report;
       },
       schedule, std::random_device{}());
+  if (!config.national_address().empty()) {
+    SyncOptions resolve = SyncOptionsFrom(config);
+    resolve.rpc_deadline = std::chrono::seconds(10);  // an import waits for it
+    ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, std::move(resolve)));
+    node->resolver_ = NationalResolver(std::move(client));
+  }
   ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys),
-                                                  node->scheduler_.get()));
+                                                  node->scheduler_.get(), node->resolver_.get()));
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);

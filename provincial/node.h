@@ -52,6 +52,7 @@ class ProvincialNode {
  private:
   ProvincialNode() = default;
   std::unique_ptr<SyncScheduler> scheduler_;  // outlives api_, which uses it
+  std::unique_ptr<IdentityResolver> resolver_;  // outlives api_, which uses it
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -90,6 +90,21 @@ CREATE TABLE sync_runs (
                    AuditLog::kSchema),
       // 2: tombstones that complete a transfer name the receiving province.
       "ALTER TABLE outbox ADD COLUMN moved_to INTEGER NOT NULL DEFAULT 0;",
+      // 3: one person, one number across provinces (provincial/identities.h):
+      // teachers created while the national registry could not answer, and
+      // the conflicts the national node reports.
+      R"sql(
+ALTER TABLE teachers ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX teachers_provisional ON teachers(teacher_number) WHERE provisional = 1;
+CREATE TABLE identity_conflicts (
+  kind TEXT NOT NULL,
+  teacher_number TEXT NOT NULL,
+  province TEXT NOT NULL,
+  existing_number TEXT NOT NULL,
+  existing_province TEXT NOT NULL,
+  detected_unix INTEGER NOT NULL
+);
+)sql",
   };
 }
 

@@ -13,6 +13,7 @@
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/sync_versions.h"
+#include "provincial/identities.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -190,7 +191,13 @@ absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store) {
 absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
   SyncReport report;
   int64_t started = std::time(nullptr);
-  absl::Status status = Push(store, report);
+  // Provisional teachers are settled before anything is pushed, and the
+  // identity conflicts are pulled after.
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(report.renumbered, ReconcileProvisional(store, *NationalResolver(*this)));
+    RETURN_IF_ERROR(Push(store, report));
+    return PullIdentityConflicts(*this, store);
+  }();
   ASSIGN_OR_RETURN(sql::Statement run,
                    store.db().Prepare(
                        "INSERT INTO sync_runs(started_unix, finished_unix, sent, applied, "

@@ -37,6 +37,7 @@ struct SyncReport {
   uint64_t skipped = 0;
   uint64_t batches = 0;
   uint64_t held = 0;  // records the national node keeps until their owner releases them
+  uint64_t renumbered = 0;  // provisional teachers given their existing national number
   std::vector<v1::Rejection> rejections;
 };
 

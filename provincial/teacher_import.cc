@@ -32,10 +32,11 @@ struct TeacherRowHandler::Rows final : PreparedRows {
 };
 
 absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
-    Store& store, const IdKeys& keys) {
+    Store& store, const IdKeys& keys, IdentityResolver* resolver) {
   ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer,
                    crypto::Sealer::Create(keys.seal_key));
-  std::unique_ptr<TeacherRowHandler> h(new TeacherRowHandler(keys, std::move(sealer)));
+  std::unique_ptr<TeacherRowHandler> h(
+      new TeacherRowHandler(keys, std::move(sealer), resolver));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   (void)absl::SimpleAtoi(province, &h->province_);
   ASSIGN_OR_RETURN(h->schools_, LoadSchools(store));
@@ -66,7 +67,7 @@ bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
     return false;
   }
   Row row{problems.row(), record.id_hash(), std::move(*sealed), std::move(masked),
-          record.school_code(), {}};
+          record.school_code(), {}, std::nullopt, false};
   record.clear_teacher_number();  // minted by the writer
   record.SerializeToString(&row.record_rest);
   prepared_.push_back(std::move(row));
@@ -76,7 +77,27 @@ bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
 std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
   auto rows = std::make_unique<Rows>();
   rows->rows.swap(prepared_);
+  // Asked here, on the parsing side, so no write transaction waits on the
+  // network. If the registry cannot answer, the rows are provisional.
+  std::vector<std::string> hashes;
+  for (const Row& r : rows->rows) hashes.push_back(r.id_hash);
+  absl::StatusOr<std::vector<std::optional<KnownIdentity>>> known =
+      resolver_ == nullptr ? absl::UnavailableError("no national node configured")
+                           : resolver_->Resolve(hashes);
+  for (size_t i = 0; i < rows->rows.size(); ++i) {
+    if (known.ok()) {
+      rows->rows[i].known = (*known)[i];
+    } else {
+      rows->rows[i].provisional = true;
+    }
+  }
   return rows;
+}
+
+void TeacherRowHandler::Describe(v1::ImportReport* report) const {
+  report->set_numbers_reused(reused_.size());
+  for (size_t i = 0; i < reused_.size() && i < 1000; ++i) *report->add_reused() = reused_[i];
+  report->set_provisional(provisional_);
 }
 
 absl::Status TeacherRowHandler::BeginBatch(Store& store) {
@@ -84,9 +105,9 @@ absl::Status TeacherRowHandler::BeginBatch(Store& store) {
   if (!insert_) {
     ASSIGN_OR_RETURN(insert_, store.db().Prepare(
                                   "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
-                                  "school_code, state, record, version, updated_unix) "
-                                  "VALUES (?, ?, ?, ?, 'effective', ?, 1, ?) "
-                                  "ON CONFLICT(id_hash) DO NOTHING"));
+                                  "school_code, state, record, version, updated_unix, "
+                                  "provisional) VALUES (?, ?, ?, ?, 'effective', ?, 1, ?, ?) "
+                                  "ON CONFLICT DO NOTHING"));
     ASSIGN_OR_RETURN(find_, store.db().Prepare(
                                 "SELECT teacher_number FROM teachers WHERE id_hash = ?"));
   }
@@ -98,28 +119,43 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& pr
   const int64_t now = std::time(nullptr);
   uint64_t written = 0;
   for (const Row& row : static_cast<Rows&>(prepared).rows) {
-    std::string number = MintTeacherNumber(province_, next_sequence_);
+    const bool minted = !row.known;
+    std::string number =
+        minted ? MintTeacherNumber(province_, next_sequence_) : row.known->teacher_number;
     std::string record = WithTeacherNumber(number, row.record_rest);
     insert_->BindView(1, number).BindBlobView(2, row.id_hash).BindBlobView(3, row.id_sealed);
     insert_->BindView(4, row.school_code).BindBlobView(5, record);
-    insert_->Bind(6, now);
+    insert_->Bind(6, now).Bind(7, row.provisional ? 1 : 0);
     RETURN_IF_ERROR(insert_->Run());
-    if (store.db().Changes() == 0) {  // the ID-card number is already registered
+    if (store.db().Changes() == 0) {
+      // The ID-card number is already registered here, or (a reused
+      // national number) another teacher here has that number.
       find_->BindBlob(1, row.id_hash);
       ASSIGN_OR_RETURN(bool found, find_->Step());
-      std::string existing = found ? find_->ColumnText(0) : "?";
+      std::string existing = found ? find_->ColumnText(0) : "";
       find_->Reset();
       v1::ImportProblem p;
       p.set_row(row.row);
       p.set_column(TeacherTemplateColumns()[kIdCardNumber]);
       p.set_value(row.id_masked);
-      p.set_rule(absl::StrCat("already registered as teacher ", existing,
-                              " (one person, one number)"));
+      p.set_rule(found ? absl::StrCat("already registered as teacher ", existing,
+                                      " (one person, one number)")
+                       : absl::StrCat("the national registry names this person teacher ",
+                                      number, ", a number another teacher of this province "
+                                      "has; resolve by hand"));
       problems->push_back(std::move(p));
       continue;
     }
     RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert));
-    ++next_sequence_;
+    if (minted) ++next_sequence_;
+    if (row.provisional) ++provisional_;
+    if (!minted) {
+      v1::ReusedNumber reused;
+      reused.set_row(row.row);
+      reused.set_teacher_number(number);
+      reused.set_owner_province(row.known->owner_province);
+      reused_.push_back(std::move(reused));
+    }
     ++written;
   }
   return written;

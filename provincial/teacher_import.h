@@ -1,8 +1,9 @@
 // Import of the teacher template: each valid row becomes an effective
-// teacher with a freshly minted national teacher number, and enters the sync
-// outbox in the same transaction ("one person, one number": an ID-card
-// number already registered in the province, or twice in the file, is
-// refused, naming the existing teacher or the earlier row).
+// teacher and enters the sync outbox in the same transaction. "One person,
+// one number": a person the national registry knows keeps their national
+// teacher number; anyone else gets a freshly minted one; an ID-card number
+// already registered in the province, or twice in the file, is refused,
+// naming the existing teacher or the earlier row.
 #ifndef NTMIS_PROVINCIAL_TEACHER_IMPORT_H_
 #define NTMIS_PROVINCIAL_TEACHER_IMPORT_H_
 
@@ -14,14 +15,17 @@
 #include "absl/container/flat_hash_map.h"
 #include "common/crypto.h"
 #include "provincial/csv_import.h"
+#include "provincial/identities.h"
 #include "provincial/teacher_template.h"
 
 namespace ntmis::provincial {
 
 class TeacherRowHandler final : public RowHandler {
  public:
-  static absl::StatusOr<std::unique_ptr<TeacherRowHandler>> Create(Store& store,
-                                                                   const IdKeys& keys);
+  // `resolver` (may be null: every teacher is then provisional) asks the
+  // national registry about each chunk of rows before it is written.
+  static absl::StatusOr<std::unique_ptr<TeacherRowHandler>> Create(
+      Store& store, const IdKeys& keys, IdentityResolver* resolver);
 
   const std::vector<std::string>& columns() const override;
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
@@ -31,6 +35,7 @@ class TeacherRowHandler final : public RowHandler {
                                  std::vector<v1::ImportProblem>* problems) override;
   absl::Status BeginBatch(Store& store) override;
   absl::Status EndBatch(Store& store) override;
+  void Describe(v1::ImportReport* report) const override;
 
  private:
   struct Row {
@@ -40,11 +45,14 @@ class TeacherRowHandler final : public RowHandler {
     std::string id_masked;
     std::string school_code;
     std::string record_rest;  // the record serialized without teacher_number
+    std::optional<KnownIdentity> known;  // the person's national number, if any
+    bool provisional = false;            // the registry could not answer
   };
   struct Rows;
 
-  TeacherRowHandler(const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer)
-      : id_hasher_(keys.hash_key), sealer_(std::move(sealer)) {}
+  TeacherRowHandler(const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer,
+                    IdentityResolver* resolver)
+      : id_hasher_(keys.hash_key), sealer_(std::move(sealer)), resolver_(resolver) {}
 
   // Parsing stage.
   crypto::Hmac id_hasher_;
@@ -54,11 +62,14 @@ class TeacherRowHandler final : public RowHandler {
   absl::flat_hash_map<std::string, uint64_t> rows_by_id_hash_;  // this file
   std::vector<Row> prepared_;
   ParsedTeacher parsed_;  // reused across rows
+  IdentityResolver* resolver_;
 
   // Writer stage.
   int64_t next_sequence_ = 0;
   std::optional<sql::Statement> insert_;
   std::optional<sql::Statement> find_;
+  uint64_t provisional_ = 0;
+  std::vector<v1::ReusedNumber> reused_;
 };
 
 }  // namespace ntmis::provincial

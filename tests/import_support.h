@@ -36,7 +36,7 @@ inline provincial::Store ProvinceWithUnits(const std::string& path, int province
 inline v1::ImportReport ImportTeachers(provincial::Store& store, const std::string& csv,
                                        bool dry_run, size_t chunk = 1 << 16,
                                        size_t batch_rows = 0) {
-  auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(store, TestKeys()));
+  auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(store, TestKeys(), nullptr));
   provincial::ImportOptions options;
   options.dry_run = dry_run;
   if (batch_rows > 0) options.batch_rows = batch_rows;  // else the default
