@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
 #include "common/code_tables.h"
@@ -13,6 +14,7 @@
 #include "common/pki.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
+#include "national/national_store.h"
 #include "national/report_format.h"
 #include "national/server.h"
 #include "ntmis/v1/query.grpc.pb.h"
@@ -214,6 +216,41 @@ absl::Status Check(const Args& args) {
   return absl::OkStatus();
 }
 
+absl::Status RegistryTemplate(const Args&) {
+  std::cout << absl::StrJoin(SchoolRegistry::Columns(), ",") << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RegistryImport(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  if (!args.Has("file")) return absl::InvalidArgumentError("--file CSV is required");
+  ASSIGN_OR_RETURN(std::string csv, ReadFile(args.Get("file")));
+  ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
+  ASSIGN_OR_RETURN(auto registry, SchoolRegistry::Open(path));
+  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
+  ASSIGN_OR_RETURN(SchoolRegistry::ImportResult result, registry->Import(csv));
+  const bool ok = result.problems.empty();
+  (void)audit->Append({"local operator (ntmis-national registry import)", "registry.import",
+                       args.Get("file"), ok ? "ok" : "INVALID_ARGUMENT",
+                       ok ? absl::StrCat(result.rows, " rows, ", result.changed,
+                                         " changed, version ", result.version)
+                          : absl::StrCat(result.problems.size(), " problems; nothing stored")});
+  if (!ok) {
+    for (const auto& p : result.problems) {
+      std::cerr << "row " << p.row() << ", column " << p.column() << ", value '" << p.value()
+                << "': " << p.rule() << "\n";
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        result.problems.size(), " problems in ", args.Get("file"),
+        "; the registry is unchanged"));
+  }
+  std::cout << "school registry: " << result.rows << " rows, " << result.changed
+            << " new or changed; version " << result.version
+            << " (provinces pull it on their next sync)\n";
+  return absl::OkStatus();
+}
+
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"pki init", "create the federation CA and the ID-hash key", "",
@@ -249,6 +286,11 @@ const std::vector<Command>& Commands() {
                            {"id-card", "NUMBER", "by ID-card number (hashed, never stored)"},
                            {"reason", "TEXT", "why (required; kept in the audit log)"}}),
        QueryLookup},
+      {"registry template", "print the school-registry CSV header", "", {}, RegistryTemplate},
+      {"registry import", "publish the national school registry (all or nothing)", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"file", "CSV", "columns: code,name,county_code,school_category[,closed]"}},
+       RegistryImport},
       {"check", "recount every province's rollup, digests and record count from its records", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},
         {"province", "CODE", "only this province"},

@@ -10,22 +10,27 @@
 
 namespace ntmis::national {
 
-absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
-    const std::string& data_dir) {
+absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", data_dir));
   std::string path = data_dir + "/national.db";
-  {
-    ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
-    RETURN_IF_ERROR(sql::Migrate(
-        db, {AuditLog::kSchema, OwnerRegistry::kSchema, IdentityRegistry::kSchema}));
-  }
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
+  RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema,
+                                    IdentityRegistry::kSchema, SchoolRegistry::kSchema}));
+  return path;
+}
+
+absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
+    const std::string& data_dir) {
+  ASSIGN_OR_RETURN(std::string path, PrepareNationalDb(data_dir));
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
   ASSIGN_OR_RETURN(auto owners, OwnerRegistry::Open(path));
   ASSIGN_OR_RETURN(auto identities, IdentityRegistry::Open(path));
-  std::unique_ptr<NationalStore> store(new NationalStore(
-      data_dir, std::move(audit), std::move(owners), std::move(identities)));
+  ASSIGN_OR_RETURN(auto schools, SchoolRegistry::Open(path));
+  std::unique_ptr<NationalStore> store(new NationalStore(data_dir, std::move(audit),
+                                                         std::move(owners), std::move(identities),
+                                                         std::move(schools)));
   for (const std::string& code : store->KnownProvinces()) {
     ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
     RETURN_IF_ERROR(store->CompleteMoves(*db));

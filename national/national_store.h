@@ -1,6 +1,6 @@
-// The national node's data directory: national.db (audit, owner and
-// identity registries) and one province-NN.db per province, kept open once
-// used.
+// The national node's data directory: national.db (audit, owner, identity
+// and school registries) and one province-NN.db per province, kept open
+// once used.
 //
 // Thread-safe.
 #ifndef NTMIS_NATIONAL_NATIONAL_STORE_H_
@@ -17,6 +17,7 @@
 #include "national/identity_registry.h"
 #include "national/owner_registry.h"
 #include "national/province_db.h"
+#include "national/school_registry.h"
 #include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {
@@ -24,6 +25,10 @@ namespace ntmis::national {
 class NationalStore {
  public:
   static absl::StatusOr<std::unique_ptr<NationalStore>> Open(const std::string& data_dir);
+
+  // Creates or migrates data_dir/national.db alone (for commands that need
+  // only it); returns its path.
+  static absl::StatusOr<std::string> PrepareNationalDb(const std::string& data_dir);
 
   // The province's database; created when `create`, else NOT_FOUND if it
   // never synced.
@@ -54,18 +59,21 @@ class NationalStore {
   AuditLog& audit() { return *audit_; }
   const OwnerRegistry& owners() const { return *owners_; }
   IdentityRegistry& identities() { return *identities_; }
+  SchoolRegistry& schools() { return *schools_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
                 std::unique_ptr<OwnerRegistry> owners,
-                std::unique_ptr<IdentityRegistry> identities)
+                std::unique_ptr<IdentityRegistry> identities,
+                std::unique_ptr<SchoolRegistry> schools)
       : dir_(std::move(dir)), audit_(std::move(audit)), owners_(std::move(owners)),
-        identities_(std::move(identities)) {}
+        identities_(std::move(identities)), schools_(std::move(schools)) {}
 
   const std::string dir_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<OwnerRegistry> owners_;
   std::unique_ptr<IdentityRegistry> identities_;
+  std::unique_ptr<SchoolRegistry> schools_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
 };

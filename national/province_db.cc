@@ -123,7 +123,9 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
                "ALTER TABLE sync_state ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 0;"
                "ALTER TABLE sync_state ADD COLUMN verified_unix INTEGER NOT NULL DEFAULT 0;"
                "ALTER TABLE sync_state ADD COLUMN verify_differing INTEGER NOT NULL DEFAULT 0;"
-               "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL DEFAULT 0;"}));
+               "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL DEFAULT 0;",
+               // 7: the school registry version the province has.
+               "ALTER TABLE sync_state ADD COLUMN registry_version INTEGER NOT NULL DEFAULT 0;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
@@ -168,7 +170,7 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
                                    "last_result, (SELECT COUNT(*) FROM rejections), "
                                    "(SELECT COUNT(*) FROM arrivals), outbox_end, "
                                    "catalog_version, verified_unix, verify_differing, "
-                                   "last_success_unix "
+                                   "last_success_unix, registry_version "
                                    "FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::DataLossError("sync_state row missing");
@@ -184,6 +186,7 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
   state.verified_unix = s.ColumnInt(8);
   state.verify_differing = static_cast<uint64_t>(s.ColumnInt(9));
   state.last_success_unix = s.ColumnInt(10);
+  state.registry_version = static_cast<uint64_t>(s.ColumnInt(11));
   return state;
 }
 
@@ -882,11 +885,13 @@ absl::Status ProvinceDb::NoteHello(const v1::GetCursorRequest& hello) {
   ASSIGN_OR_RETURN(sql::Statement s,
                    writer_.Prepare("UPDATE sync_state SET outbox_end = ?1, catalog_version = ?2, "
                                    "verified_unix = ?3, verify_differing = ?4, "
+                                   "registry_version = ?6, "
                                    // Nothing to send is a successful sync too.
                                    "last_success_unix = CASE WHEN ?1 = applied_seq THEN ?5 "
                                    "ELSE last_success_unix END WHERE id = 1"));
   return s.BindAll(hello.outbox_end(), int64_t{hello.catalog_version()}, hello.verified_unix(),
-                   hello.verify_differing(), static_cast<int64_t>(std::time(nullptr)))
+                   hello.verify_differing(), static_cast<int64_t>(std::time(nullptr)),
+                   hello.school_registry_version())
       .Run();
 }
 

@@ -44,6 +44,7 @@ struct ProvinceState {
   uint32_t catalog_version = 0;
   int64_t verified_unix = 0;      // its last sync --verify; 0: never
   uint64_t verify_differing = 0;  // buckets that still differed then
+  uint64_t registry_version = 0;  // the school registry version it has
 };
 
 // A release recorded by this province's push whose hand-over to the owner

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
+#include "common/status_macros.h"
 #include "common/sync_versions.h"
 #include "national/aggregator.h"
 #include "national/lookup.h"
@@ -17,6 +18,8 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64
   v1::ProvincesResponse response;
   response.set_catalog_version(kCoreCatalogVersion);
   response.set_overdue_after_seconds(overdue_after);
+  ASSIGN_OR_RETURN(uint64_t registry, store.schools().Version());
+  response.set_school_registry_version(registry);
   const CodeTable& provinces = CodeTable::Of<v1::Province>();
   for (int code : provinces.values()) {
     v1::ProvinceHealth* h = response.add_provinces();
@@ -43,6 +46,7 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64
     h->set_verified_unix(state->verified_unix);
     h->set_verify_differing(state->verify_differing);
     h->set_last_success_unix(state->last_success_unix);
+    h->set_school_registry_version(state->registry_version);
     h->set_overdue(state->last_success_unix == 0 ||
                    now_unix - state->last_success_unix > overdue_after);
   }

@@ -151,9 +151,9 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                             int64_t now_unix) {
   if (format == Format::kJson) return Json(response);
   Table table = {{"province", "name", "records", "cursor", "behind", "held", "rejected",
-                  "last_sync", "last_ok", "due", "digests", "catalog", "last_result"}};
+                  "last_sync", "last_ok", "due", "digests", "catalog", "schools", "last_result"}};
   std::vector<bool> right = {false, false, true, true, true, true, true,
-                             true,  true,  false, false, false, false};
+                             true,  true,  false, false, false, false, false};
   auto ago = [now_unix](int64_t when) -> std::string {
     if (when == 0) return "never";
     int64_t s = std::max<int64_t>(0, now_unix - when);
@@ -176,12 +176,17 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
         : p.catalog_version() < response.catalog_version()
             ? absl::StrCat(p.catalog_version(), " (lags)")
             : absl::StrCat(p.catalog_version());
+    std::string schools =
+        p.school_registry_version() < response.school_registry_version()
+            ? absl::StrCat("v", p.school_registry_version(), " (lags)")
+            : absl::StrCat("v", p.school_registry_version());
     if (p.overdue()) overdue.push_back(p.province());
     table.push_back({p.province(), p.label(), absl::StrCat(p.records_held()),
                      absl::StrCat(p.applied_seq()), absl::StrCat(p.behind()),
                      absl::StrCat(p.held()), absl::StrCat(p.rejected()),
                      ago(p.last_sync_unix()), ago(p.last_success_unix()),
-                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, p.last_result()});
+                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools,
+                     p.last_result()});
   }
   std::string out = Render(table, right, format);
   if (format == Format::kTable) {

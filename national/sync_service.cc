@@ -90,6 +90,27 @@ grpc::Status SyncService::GetIdentityConflicts(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SyncService::PullReference(grpc::ServerContext* context,
+                                        const v1::PullReferenceRequest* request,
+                                        v1::ReferenceData* response) {
+  auto db = CallerProvince(context, "sync.reference");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  constexpr size_t kPage = 5000;
+  auto changes = store_.schools().ChangedSince((*db)->province(),
+                                               request->school_registry_version(),
+                                               request->resume_version(),
+                                               request->resume_after_code(), kPage);
+  if (!changes.ok()) return ToGrpcStatus(changes.status());
+  response->set_catalog_version(kCoreCatalogVersion);
+  for (auto& s : changes->schools) *response->add_schools() = std::move(s);
+  response->set_school_registry_version(changes->complete_to);
+  response->set_more(changes->more);
+  response->set_latest_registry_version(changes->latest);
+  response->set_resume_version(changes->resume_version);
+  response->set_resume_after_code(changes->resume_after_code);
+  return grpc::Status::OK;
+}
+
 grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
                                      const v1::GetDigestsRequest* request,
                                      v1::Digests* response) {

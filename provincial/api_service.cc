@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "common/sync_versions.h"
 #include "provincial/csv_import.h"
+#include "provincial/reference_data.h"
 #include "provincial/teacher_import.h"
 #include "provincial/units.h"
 
@@ -159,6 +161,30 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
   health.set_outbox_seq(outbox);
   health.set_acked_seq(acked);
   health.set_backlog(outbox > acked ? outbox - acked : 0);
+  ASSIGN_OR_RETURN(int64_t national_catalog, store_.GetMetaInt(kNationalCatalogMeta, 0));
+  health.set_national_catalog_version(static_cast<uint32_t>(national_catalog));
+  health.set_catalog_version(kCoreCatalogVersion);
+  ASSIGN_OR_RETURN(int64_t registry, store_.GetMetaInt(kRegistryVersionMeta, 0));
+  health.set_school_registry_version(static_cast<uint64_t>(registry));
+  ASSIGN_OR_RETURN(int64_t schools, store_.db().QueryInt("SELECT COUNT(*) FROM school_registry"));
+  health.set_registry_schools(static_cast<uint64_t>(schools));
+  ASSIGN_OR_RETURN(sql::Statement conflicts,
+                   store_.db().Prepare("SELECT kind, teacher_number, province, existing_number, "
+                                       "existing_province, detected_unix FROM identity_conflicts "
+                                       "ORDER BY teacher_number"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool has, conflicts.Step());
+    if (!has) break;
+    v1::IdentityConflict* c = health.add_identity_conflicts();
+    v1::IdentityConflict::Kind kind = v1::IdentityConflict::KIND_UNSPECIFIED;
+    v1::IdentityConflict::Kind_Parse(conflicts.ColumnText(0), &kind);
+    c->set_kind(kind);
+    c->set_teacher_number(conflicts.ColumnText(1));
+    c->set_province(conflicts.ColumnText(2));
+    c->set_existing_number(conflicts.ColumnText(3));
+    c->set_existing_province(conflicts.ColumnText(4));
+    c->set_detected_unix(conflicts.ColumnInt(5));
+  }
   ASSIGN_OR_RETURN(int64_t open, store_.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
   health.set_open_rejections(open);
   ASSIGN_OR_RETURN(sql::Statement newest,

@@ -297,6 +297,27 @@ void PrintHealth(const v1::SyncHealth& h) {
     std::cout << "  seq " << r.seq() << " teacher " << r.teacher_number() << " " << r.field()
               << ": " << r.reason() << "\n";
   }
+  std::cout << "core catalog:     this node " << h.catalog_version() << ", national "
+            << (h.national_catalog_version() == 0 ? std::string("unknown (never synced)")
+                                                  : absl::StrCat(h.national_catalog_version()))
+            << (h.national_catalog_version() > h.catalog_version()
+                    ? " (newer: upgrade ntmis-provincial to send its new fields)"
+                    : "")
+            << "\n"
+            << "school registry:  version " << h.school_registry_version() << ", "
+            << h.registry_schools() << " schools of this province\n"
+            << "identity conflicts: " << h.identity_conflicts_size() << "\n";
+  for (const auto& c : h.identity_conflicts()) {
+    if (c.kind() == v1::IdentityConflict::TWO_NUMBERS) {
+      std::cout << "  teacher " << c.teacher_number() << " (province " << c.province()
+                << ") is the person registered as " << c.existing_number() << " (province "
+                << c.existing_province() << "): one person, one number\n";
+    } else {
+      std::cout << "  teacher " << c.teacher_number() << " is active in province "
+                << c.province() << " while province " << c.existing_province()
+                << " still owns them: complete the transfer\n";
+    }
+  }
 }
 
 absl::Status SyncStatus(const Args& args) {

@@ -105,6 +105,18 @@ CREATE TABLE identity_conflicts (
   detected_unix INTEGER NOT NULL
 );
 )sql",
+      // 4: this province's part of the national school registry
+      // (provincial/reference_data.h).
+      R"sql(
+CREATE TABLE school_registry (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  county_code TEXT NOT NULL,
+  school_category INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
 }
 

@@ -14,6 +14,7 @@
 #include "common/status_macros.h"
 #include "common/sync_versions.h"
 #include "provincial/identities.h"
+#include "provincial/reference_data.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -185,18 +186,21 @@ absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store) {
   ASSIGN_OR_RETURN(int64_t differing, store.GetMetaInt(kVerifyDifferingMeta, 0));
   hello.set_verified_unix(verified);
   hello.set_verify_differing(static_cast<uint64_t>(differing));
+  ASSIGN_OR_RETURN(int64_t registry, store.GetMetaInt(kRegistryVersionMeta, 0));
+  hello.set_school_registry_version(static_cast<uint64_t>(registry));
   return hello;
 }
 
 absl::StatusOr<SyncReport> SyncClient::RunOnce(Store& store) {
   SyncReport report;
   int64_t started = std::time(nullptr);
-  // Provisional teachers are settled before anything is pushed, and the
-  // identity conflicts are pulled after.
+  // Provisional teachers are settled before anything is pushed; identity
+  // conflicts and reference data are pulled after.
   absl::Status status = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(report.renumbered, ReconcileProvisional(store, *NationalResolver(*this)));
     RETURN_IF_ERROR(Push(store, report));
-    return PullIdentityConflicts(*this, store);
+    RETURN_IF_ERROR(PullIdentityConflicts(*this, store));
+    return PullReference(*this, store).status();
   }();
   ASSIGN_OR_RETURN(sql::Statement run,
                    store.db().Prepare(

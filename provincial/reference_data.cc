@@ -1,0 +1,44 @@
+#include "provincial/reference_data.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+
+namespace ntmis::provincial {
+
+absl::StatusOr<uint64_t> PullReference(SyncClient& client, Store& store) {
+  uint64_t received = 0;
+  ASSIGN_OR_RETURN(int64_t have, store.GetMetaInt(kRegistryVersionMeta, 0));
+  v1::PullReferenceRequest request;
+  request.set_school_registry_version(static_cast<uint64_t>(have));
+  while (true) {
+    v1::ReferenceData data;
+    {
+      grpc::ClientContext context;
+      client.SetDeadline(&context);
+      RETURN_IF_ERROR(FromGrpcStatus(client.stub().PullReference(&context, request, &data)));
+    }
+    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+    ASSIGN_OR_RETURN(sql::Statement upsert,
+                     store.db().Prepare("INSERT OR REPLACE INTO school_registry "
+                                        "VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const v1::RegistrySchool& s : data.schools()) {
+      RETURN_IF_ERROR(upsert
+                          .BindAll(s.code(), s.name(), s.county_code(),
+                                   static_cast<int>(s.school_category()), s.closed() ? 1 : 0,
+                                   s.version())
+                          .Run());
+    }
+    RETURN_IF_ERROR(store.SetMeta(kRegistryVersionMeta,
+                                  absl::StrCat(data.school_registry_version())));
+    RETURN_IF_ERROR(store.SetMeta(kNationalCatalogMeta, absl::StrCat(data.catalog_version())));
+    RETURN_IF_ERROR(txn.Commit());
+    received += data.schools_size();
+    if (!data.more()) return received;
+    request.set_school_registry_version(data.school_registry_version());
+    request.set_resume_version(data.resume_version());
+    request.set_resume_after_code(data.resume_after_code());
+  }
+}
+
+}  // namespace ntmis::provincial
