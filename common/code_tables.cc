@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/crypto.h"
 
 namespace ntmis {
 namespace {
@@ -90,6 +91,22 @@ std::string CodeTable::AllowedValues() const {
 
 bool IsProvinceCode(int code) {
   return CodeTable::Of<v1::Province>().Contains(code);
+}
+
+std::vector<const CodeTable*> AllCodeTables() {
+  const google::protobuf::FileDescriptor* file = v1::Gender_descriptor()->file();
+  std::vector<const CodeTable*> tables;
+  for (int i = 0; i < file->enum_type_count(); ++i)
+    tables.push_back(&CodeTable::For(file->enum_type(i)));
+  return tables;
+}
+
+std::string CodeTablesFingerprint() {
+  std::string text;
+  for (const CodeTable* t : AllCodeTables()) {
+    for (int v : t->values()) absl::StrAppend(&text, t->name(), "\t", v, "\t", t->Label(v), "\n");
+  }
+  return crypto::HexEncode(crypto::Sha256(text).substr(0, 8));
 }
 
 }  // namespace ntmis

@@ -53,6 +53,13 @@ class CodeTable {
 // True for the 32 node codes (GB/T 2260 provinces and 66 for the Corps).
 bool IsProvinceCode(int code);
 
+// Every code table of codes.proto, in declaration order.
+std::vector<const CodeTable*> AllCodeTables();
+
+// 16 hex digits over every table's name, codes and labels: two builds with
+// the same fingerprint validate the same codes.
+std::string CodeTablesFingerprint();
+
 }  // namespace ntmis
 
 #endif  // NTMIS_COMMON_CODE_TABLES_H_

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/code_tables.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
 #include "common/record_digest.h"
@@ -102,6 +103,18 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
                                                request->resume_after_code(), kPage);
   if (!changes.ok()) return ToGrpcStatus(changes.status());
   response->set_catalog_version(kCoreCatalogVersion);
+  static const std::string kFingerprint = CodeTablesFingerprint();
+  response->set_code_tables_fingerprint(kFingerprint);
+  if (request->code_tables_fingerprint() != kFingerprint && request->resume_version() == 0) {
+    for (const CodeTable* t : AllCodeTables()) {
+      for (int v : t->values()) {
+        v1::CodeTableEntry* e = response->add_code_tables();
+        e->set_table(t->name());
+        e->set_code(v);
+        e->set_label(t->Label(v));
+      }
+    }
+  }
   for (auto& s : changes->schools) *response->add_schools() = std::move(s);
   response->set_school_registry_version(changes->complete_to);
   response->set_more(changes->more);

@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/sync_versions.h"
@@ -164,6 +165,9 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
   ASSIGN_OR_RETURN(int64_t national_catalog, store_.GetMetaInt(kNationalCatalogMeta, 0));
   health.set_national_catalog_version(static_cast<uint32_t>(national_catalog));
   health.set_catalog_version(kCoreCatalogVersion);
+  ASSIGN_OR_RETURN(std::string missing, store_.GetMeta(kMissingCodesMeta, ""));
+  for (absl::string_view code : absl::StrSplit(missing, "; ", absl::SkipEmpty()))
+    health.add_national_codes_missing(std::string(code));
   ASSIGN_OR_RETURN(int64_t registry, store_.GetMetaInt(kRegistryVersionMeta, 0));
   health.set_school_registry_version(static_cast<uint64_t>(registry));
   ASSIGN_OR_RETURN(int64_t schools, store_.db().QueryInt("SELECT COUNT(*) FROM school_registry"));

@@ -306,6 +306,13 @@ void PrintHealth(const v1::SyncHealth& h) {
             << "\n"
             << "school registry:  version " << h.school_registry_version() << ", "
             << h.registry_schools() << " schools of this province\n"
+            << "code tables:      "
+            << (h.national_codes_missing().empty()
+                    ? std::string("this node knows every national code")
+                    : absl::StrCat(h.national_codes_missing_size(),
+                                   " national codes unknown here (upgrade ntmis-provincial): ",
+                                   absl::StrJoin(h.national_codes_missing(), "; ")))
+            << "\n"
             << "identity conflicts: " << h.identity_conflicts_size() << "\n";
   for (const auto& c : h.identity_conflicts()) {
     if (c.kind() == v1::IdentityConflict::TWO_NUMBERS) {

@@ -1,6 +1,8 @@
 #include "provincial/reference_data.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/code_tables.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 
@@ -11,6 +13,7 @@ absl::StatusOr<uint64_t> PullReference(SyncClient& client, Store& store) {
   ASSIGN_OR_RETURN(int64_t have, store.GetMetaInt(kRegistryVersionMeta, 0));
   v1::PullReferenceRequest request;
   request.set_school_registry_version(static_cast<uint64_t>(have));
+  request.set_code_tables_fingerprint(CodeTablesFingerprint());
   while (true) {
     v1::ReferenceData data;
     {
@@ -32,6 +35,19 @@ absl::StatusOr<uint64_t> PullReference(SyncClient& client, Store& store) {
     RETURN_IF_ERROR(store.SetMeta(kRegistryVersionMeta,
                                   absl::StrCat(data.school_registry_version())));
     RETURN_IF_ERROR(store.SetMeta(kNationalCatalogMeta, absl::StrCat(data.catalog_version())));
+    if (!data.code_tables_fingerprint().empty() && request.resume_version() == 0) {
+      // National codes this build does not know: validation here refuses
+      // them until ntmis-provincial is upgraded.
+      std::vector<std::string> missing;
+      for (const v1::CodeTableEntry& e : data.code_tables()) {
+        const CodeTable* local = nullptr;
+        for (const CodeTable* t : AllCodeTables())
+          if (t->name() == e.table()) local = t;
+        if (local == nullptr || local->Label(e.code()).empty())
+          missing.push_back(absl::StrCat(e.table(), " ", e.code(), " ", e.label()));
+      }
+      RETURN_IF_ERROR(store.SetMeta(kMissingCodesMeta, absl::StrJoin(missing, "; ")));
+    }
     RETURN_IF_ERROR(txn.Commit());
     received += data.schools_size();
     if (!data.more()) return received;

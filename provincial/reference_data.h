@@ -1,8 +1,9 @@
 // National reference data at the province: every sync pulls the national
-// core catalog version and the schools of this province that changed in
-// the national school registry since the version the province has, and
-// applies each page in one transaction with the version it completes
-// (an interrupted pull resumes from there).
+// core catalog version, the national code tables when they differ from
+// this build's (to name the codes this build lacks), and the schools of
+// this province that changed in the national school registry since the
+// version the province has, applying each page in one transaction with the
+// version it completes (an interrupted pull resumes from there).
 #ifndef NTMIS_PROVINCIAL_REFERENCE_DATA_H_
 #define NTMIS_PROVINCIAL_REFERENCE_DATA_H_
 
@@ -17,6 +18,8 @@ namespace ntmis::provincial {
 // Store meta keys.
 inline constexpr char kRegistryVersionMeta[] = "school_registry_version";
 inline constexpr char kNationalCatalogMeta[] = "national_catalog_version";
+// National codes this build lacks ("table code label; ..."), empty when none.
+inline constexpr char kMissingCodesMeta[] = "national_codes_missing";
 
 // Schools received.
 absl::StatusOr<uint64_t> PullReference(SyncClient& client, Store& store);

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/code_tables.h"
 #include "common/sqlite.h"
 #include "national/query_service.h"
 #include "tests/test_support.h"
@@ -96,6 +97,30 @@ TEST_CASE("The school registry is published whole and each sync pulls what chang
   CHECK(Count(f, "44", "SELECT COUNT(*) FROM school_registry WHERE name = '广州市第一实验小学'") ==
         1);
   CHECK(ValueOrDie(f.Admin("44")->GetSyncHealth()).school_registry_version() == 2);
+  CHECK(ValueOrDie(f.Admin("44")->GetSyncHealth()).national_codes_missing().empty());
+
+  // A build with other code tables is sent the national ones (to name what
+  // it lacks); the same build is not.
+  auto pull = [&](const std::string& fingerprint) {
+    auto stub = f.SyncStub(PeerIdentity::Province("44"));
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::PullReferenceRequest r;
+    r.set_school_registry_version(2);
+    r.set_code_tables_fingerprint(fingerprint);
+    v1::ReferenceData data;
+    REQUIRE(stub->PullReference(&c, r, &data).ok());
+    return data;
+  };
+  CHECK(pull(CodeTablesFingerprint()).code_tables_size() == 0);
+  v1::ReferenceData older = pull("0000000000000000");
+  CHECK(older.code_tables_fingerprint() == CodeTablesFingerprint());
+  bool title = false;
+  for (const auto& e : older.code_tables())
+    title = title || (e.table() == "title_level" && e.code() == 3 && e.label() == "中级");
+  CHECK(title);
+  CHECK(older.schools_size() == 0);  // version 2 is what it has
+
   // Re-importing the same file changes nothing and makes no new version.
   auto again = ValueOrDie(registry.Import(csv));
   CHECK(again.changed == 0);
