@@ -14,19 +14,15 @@ void Scan(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
   CellField g[4];
   for (int i = 0; i < kGroups; ++i) g[i] = q.group_by[i];
   const size_t filters = q.where.size();
-  // Neighbouring cells often share their group key (tables are sorted when
-  // built), so the hash map is touched once per run of equal keys.
+  // Neighbouring cells often share their group key (tables are sorted), so
+  // the hash map is touched once per run of equal keys.
   uint64_t run_key = 0;
   uint64_t run_count = 0;
-  for (size_t i = 0; i < t.cells.size(); ++i) {
-    const int64_t cell = t.cells[i];
-    if (t.counts[i] == 0) continue;
-    bool pass = true;
-    for (size_t f = 0; f < filters && pass; ++f) {
+  t.ForEach([&](int64_t cell, uint64_t count) {
+    for (size_t f = 0; f < filters; ++f) {
       const CellFilter& filter = q.where[f];
-      pass = filter.allowed[(cell >> filter.field.shift) & filter.field.mask];
+      if (!filter.allowed[(cell >> filter.field.shift) & filter.field.mask]) return;
     }
-    if (!pass) continue;
     uint64_t key = 0;
     for (int k = 0; k < kGroups; ++k)
       key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
@@ -35,8 +31,8 @@ void Scan(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
       run_key = key;
       run_count = 0;
     }
-    run_count += t.counts[i];
-  }
+    run_count += count;
+  });
   if (run_count) out[run_key] += run_count;
 }
 
@@ -50,7 +46,7 @@ void ScanTable(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) 
   }
 }
 
-// A table of `cells` (any order, merged by cell) in cell order.
+// A table of `cells` (any order, merged by cell).
 RollupCube::Table SortedTable(std::vector<std::pair<int64_t, int64_t>> cells) {
   std::sort(cells.begin(), cells.end());
   RollupCube::Table t;
@@ -60,10 +56,11 @@ RollupCube::Table SortedTable(std::vector<std::pair<int64_t, int64_t>> cells) {
       t.counts.back() += static_cast<uint32_t>(n);
       continue;
     }
-    t.slot[cell] = static_cast<uint32_t>(t.cells.size());
     t.cells.push_back(cell);
     t.counts.push_back(static_cast<uint32_t>(n));
   }
+  t.cells.shrink_to_fit();
+  t.counts.shrink_to_fit();
   return t;
 }
 
@@ -71,31 +68,45 @@ RollupCube::Table SortedTable(std::vector<std::pair<int64_t, int64_t>> cells) {
 
 void RollupCube::Table::Add(int64_t cell, int64_t delta) {
   if (delta == 0) return;
-  auto [it, inserted] = slot.try_emplace(cell, static_cast<uint32_t>(cells.size()));
-  if (inserted) {
-    cells.push_back(cell);
-    counts.push_back(0);
+  auto it = std::lower_bound(cells.begin(), cells.end(), cell);
+  if (it != cells.end() && *it == cell) {
+    uint32_t& count = counts[it - cells.begin()];
+    const bool was_empty = count == 0;
+    count = static_cast<uint32_t>(std::max<int64_t>(0, int64_t{count} + delta));
+    if (was_empty && count > 0) --empty_slots;
+    if (!was_empty && count == 0) ++empty_slots;
+  } else {
+    int64_t& n = fresh[cell];
+    n += delta;
+    if (n <= 0) fresh.erase(cell);
   }
-  uint32_t& count = counts[it->second];
-  const bool was_empty = count == 0 && !inserted;
-  count = static_cast<uint32_t>(std::max<int64_t>(0, int64_t{count} + delta));
-  if (was_empty && count > 0) --empty_slots;
-  if (!was_empty && count == 0) ++empty_slots;
-  if (empty_slots > 1024 && empty_slots * 4 > cells.size()) Compact();
+  if (fresh.size() > std::max<size_t>(4096, cells.size() / 8) ||
+      (empty_slots > 4096 && empty_slots * 4 > cells.size())) {
+    Merge();
+  }
 }
 
-void RollupCube::Table::Compact() {
-  size_t kept = 0;
-  slot.clear();
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (counts[i] == 0) continue;
-    cells[kept] = cells[i];
-    counts[kept] = counts[i];
-    slot[cells[kept]] = static_cast<uint32_t>(kept);
-    ++kept;
+void RollupCube::Table::Merge() {
+  // Only the fresh cells are sorted; the arrays are merged with them in
+  // one pass, dropping empty cells.
+  std::vector<std::pair<int64_t, int64_t>> added(fresh.begin(), fresh.end());
+  std::sort(added.begin(), added.end());
+  std::vector<int64_t> merged_cells;
+  std::vector<uint32_t> merged_counts;
+  merged_cells.reserve(cells.size() - empty_slots + added.size());
+  merged_counts.reserve(merged_cells.capacity());
+  size_t i = 0, k = 0;
+  while (i < cells.size() || k < added.size()) {
+    const bool take_old = k == added.size() || (i < cells.size() && cells[i] < added[k].first);
+    const int64_t cell = take_old ? cells[i] : added[k].first;
+    const int64_t n = take_old ? counts[i++] : added[k++].second;
+    if (n <= 0) continue;
+    merged_cells.push_back(cell);
+    merged_counts.push_back(static_cast<uint32_t>(n));
   }
-  cells.resize(kept);
-  counts.resize(kept);
+  cells.swap(merged_cells);
+  counts.swap(merged_counts);
+  fresh.clear();
   empty_slots = 0;
 }
 
@@ -124,8 +135,7 @@ const RollupCube::Table& RollupCube::ViewFor(int64_t fields) {
   // Merged by hash first: a view has far fewer cells than its source, so
   // only the merged cells are sorted.
   absl::flat_hash_map<int64_t, int64_t> merged;
-  for (size_t i = 0; i < source->cells.size(); ++i)
-    if (source->counts[i] > 0) merged[source->cells[i] & fields] += source->counts[i];
+  source->ForEach([&](int64_t cell, uint64_t n) { merged[cell & fields] += n; });
   Table table = SortedTable({merged.begin(), merged.end()});
   if (views_.size() >= kMaxViews) {
     auto oldest = views_.begin();
@@ -164,8 +174,7 @@ size_t RollupCube::views() const {
 std::vector<std::pair<int64_t, int64_t>> RollupCube::Cells() const {
   absl::ReaderMutexLock lock(&mu_);
   std::vector<std::pair<int64_t, int64_t>> out;
-  for (size_t i = 0; i < full_.cells.size(); ++i)
-    if (full_.counts[i] > 0) out.emplace_back(full_.cells[i], full_.counts[i]);
+  full_.ForEach([&](int64_t cell, uint64_t n) { out.emplace_back(cell, n); });
   std::sort(out.begin(), out.end());
   return out;
 }

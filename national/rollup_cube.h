@@ -70,15 +70,24 @@ class RollupCube {
 
   static constexpr size_t kMaxViews = 48;
 
-  // Cells with counts: parallel arrays that scans read, and an index for
-  // updates. A cell that dropped to zero keeps its slot until compaction.
+  // Cells with counts: sorted parallel arrays (12 bytes a cell; updates
+  // find their cell by binary search), and the few cells that appeared
+  // since the last merge in a small hash map. A cell that dropped to zero
+  // keeps its slot until the next merge.
   struct Table {
     std::vector<int64_t> cells;
     std::vector<uint32_t> counts;
-    absl::flat_hash_map<int64_t, uint32_t> slot;  // cell -> index
+    absl::flat_hash_map<int64_t, int64_t> fresh;
     size_t empty_slots = 0;
     void Add(int64_t cell, int64_t delta);
-    void Compact();
+    void Merge();
+    template <typename F>
+    void ForEach(F&& f) const {  // f(cell, count) for every non-empty cell
+      for (size_t i = 0; i < cells.size(); ++i)
+        if (counts[i] > 0) f(cells[i], uint64_t{counts[i]});
+      for (const auto& [cell, n] : fresh)
+        if (n > 0) f(cell, static_cast<uint64_t>(n));
+    }
   };
 
  private:

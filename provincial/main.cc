@@ -206,6 +206,19 @@ absl::Status Import(const Args& args, ImportTarget target) {
   std::cout << (dry_run ? "dry run: " : "") << "encoding " << report.encoding() << ", rows "
             << report.rows_read() << ", valid " << report.rows_valid() << ", applied "
             << report.rows_applied() << ", problems " << report.problems_total() << "\n";
+  if (report.numbers_reused() > 0) {
+    std::cout << report.numbers_reused()
+              << " people already had a national teacher number and keep it:\n";
+    for (const auto& r : report.reused()) {
+      std::cout << "  row " << r.row() << ": teacher " << r.teacher_number()
+                << ", owned by province " << r.owner_province() << "\n";
+    }
+  }
+  if (report.provisional() > 0) {
+    std::cout << report.provisional()
+              << " teachers created provisionally (the national registry did not answer); "
+                 "the next sync settles their numbers\n";
+  }
   std::string csv;
   AppendCsvLine(&csv, {"row", "column", "value", "rule"});
   for (const auto& p : report.problems()) {

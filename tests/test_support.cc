@@ -271,6 +271,14 @@ void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
   drain();
 }
 
+long StatusMiB(int pid, const std::string& field) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + field.size()) / 1024;
+  return 0;
+}
+
 v1::GetCursorRequest Hello() { return provincial::SyncHello(0); }
 
 absl::StatusOr<provincial::VerifyReport> Federation::Verify(const std::string& code) {

@@ -75,6 +75,9 @@ void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
 // A GetCursor request announcing this build's protocol and catalog.
 v1::GetCursorRequest Hello();
 
+// A memory field of /proc/PID/status ("VmHWM:", "RssAnon:") in MiB.
+long StatusMiB(int pid, const std::string& field);
+
 // UTF-8 text re-encoded as GB18030 (with the system's iconv), as test input.
 std::string ToGb18030(const std::string& utf8);
 

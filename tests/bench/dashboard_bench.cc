@@ -22,6 +22,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -168,7 +170,8 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     teachers += ValueOrDie(ValueOrDie(store->Province(code, false))->State()).records;
   std::cout << "national data: " << teachers << " teachers in "
             << store->KnownProvinces().size() << " provinces; opened (rollups loaded) in "
-            << absl::StrFormat("%.0f", Ms(t_open)) << " ms\n";
+            << absl::StrFormat("%.0f", Ms(t_open)) << " ms; anonymous memory "
+            << StatusMiB(getpid(), "RssAnon:") << " MiB\n";
   auto baseline = ValueOrDie(sql::Database::Open(dir + "/baseline.db"));
   auto values = FilterValues(*store, today);
   std::mt19937_64 rng(20261123);
@@ -258,12 +261,14 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
       "  later queries:          p50 %.2f ms, p99 %.2f ms, max %.2f ms\n"
       "    answers of <= 1,000 rows (%zu): p50 %.2f ms, p99 %.2f ms\n"
       "  plain GROUP BY over the same rows: mean %.0f ms (%d queries)\n"
-      "  p99 / GROUP BY mean = %.5f (%.0fx faster)\n",
+      "  p99 / GROUP BY mean = %.5f (%.0fx faster)\n"
+      "  anonymous memory at the end (rollups, views, ingest): %ld MiB\n",
       panels, queries, run_s, ingested.load() / run_s, pct(first, 0.5),
       first.empty() ? 0.0 : first.back(), pct(later, 0.5), pct(later, 0.99),
       later.empty() ? 0.0 : later.back(), small.size(), pct(small, 0.5), pct(small, 0.99),
       baseline_ms, baseline_queries,
-      pct(later, 0.99) / baseline_ms, baseline_ms / pct(later, 0.99));
+      pct(later, 0.99) / baseline_ms, baseline_ms / pct(later, 0.99),
+      StatusMiB(getpid(), "RssAnon:"));
   return 0;
 }
 

@@ -33,15 +33,6 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-// A field of /proc/PID/status in MiB.
-long StatusMiB(int pid, const std::string& field) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + field.size()) / 1024;
-  return 0;
-}
-
 // Samples a process's anonymous memory (heap, stacks: what it allocates,
 // without the file pages SQLite maps) every 20 ms and keeps the peak;
 // VmHWM, the kernel's peak, also counts mapped file pages.
