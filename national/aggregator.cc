@@ -158,13 +158,25 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   for (const Dimension* d : group_by) response.add_group_by(d->name);
   response.set_age_reference_date(
       Date{reference_year, kStatisticsMonth, kStatisticsDay}.ToString());
+  // Codes and labels are made once per distinct value (a nationwide county
+  // breakdown has thousands of rows but each label repeats).
+  std::vector<absl::flat_hash_map<int64_t, std::pair<std::string, std::string>>> printed(
+      group_by.size());
   uint64_t total = 0;
+  response.mutable_rows()->Reserve(static_cast<int>(rows.size()));
   for (const Row& r : rows) {
-    const std::string province = r.province ? province_table.Code(r.province) : "";
     v1::AggregateRow* row = response.add_rows();
     for (size_t i = 0; i < group_by.size(); ++i) {
-      row->add_keys(DimensionCode(*group_by[i], r.values[i], province));
-      row->add_labels(DimensionLabel(*group_by[i], r.values[i]));
+      const Dimension& d = *group_by[i];
+      const int64_t key = d.kind == Kind::kUnit ? (int64_t{r.province} << 16) | r.values[i]
+                                                : r.values[i];
+      auto [it, fresh] = printed[i].try_emplace(key);
+      if (fresh) {
+        const std::string province = r.province ? province_table.Code(r.province) : "";
+        it->second = {DimensionCode(d, r.values[i], province), DimensionLabel(d, r.values[i])};
+      }
+      row->add_keys(it->second.first);
+      row->add_labels(it->second.second);
     }
     row->set_teachers(r.teachers);
     total += r.teachers;

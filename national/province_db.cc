@@ -85,8 +85,8 @@ CREATE INDEX rejections_by_teacher ON rejections(teacher_number);
 // What is derived from the stored records (rollup cells, national/
 // dimensions.h; the ID index): a file written with another version is
 // re-derived when it opens. 2: cells gained the birth cohort; 3: id_key;
-// 4: records claimed in the identity registry.
-constexpr int kDerivedLayout = 4;
+// 4: records claimed in the identity registry; 5: cell and hash columns.
+constexpr int kDerivedLayout = 5;
 
 // The ID index key of a record (a lookup compares the full hash); 0 when
 // it has none.
@@ -125,7 +125,11 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
                "ALTER TABLE sync_state ADD COLUMN verify_differing INTEGER NOT NULL DEFAULT 0;"
                "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL DEFAULT 0;",
                // 7: the school registry version the province has.
-               "ALTER TABLE sync_state ADD COLUMN registry_version INTEGER NOT NULL DEFAULT 0;"}));
+               "ALTER TABLE sync_state ADD COLUMN registry_version INTEGER NOT NULL DEFAULT 0;",
+               // 8: each record's rollup cell and digest hash, so an update
+               // takes the old record out of the counts without parsing it.
+               "ALTER TABLE teachers ADD COLUMN cell INTEGER;"
+               "ALTER TABLE teachers ADD COLUMN hash INTEGER;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
@@ -151,7 +155,8 @@ absl::Status ProvinceDb::LoadCube() {
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(int64_t layout,
                    writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
-  if (layout != kDerivedLayout) return RebuildLocked();
+  // Files from before the identity registry (layout 4) claim their records.
+  if (layout != kDerivedLayout) return RebuildLocked(/*claim=*/layout < 4);
   ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT cell, teachers FROM rollup"));
   std::vector<std::pair<int64_t, int64_t>> cells;
   while (true) {
@@ -280,14 +285,23 @@ namespace {
 // together.
 class WriteSet {
  public:
+  // What is stored for a teacher, as far as counting goes.
+  struct Stored {
+    bool exists = false;
+    int64_t cell = 0;
+    uint64_t hash = 0;
+    int64_t id_key = 0;
+  };
+
   static absl::StatusOr<WriteSet> Begin(sql::Database& db) {
     WriteSet w(db);
     ASSIGN_OR_RETURN(w.insert_, db.Prepare("INSERT INTO teachers(teacher_number, seq, record, "
-                                           "id_key) VALUES (?, ?, ?, ?) "
-                                           "ON CONFLICT(teacher_number) DO NOTHING"));
-    ASSIGN_OR_RETURN(w.old_row_, db.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
+                                           "id_key, cell, hash) VALUES (?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(w.old_row_, db.Prepare("SELECT cell, hash, id_key, record FROM teachers "
+                                            "WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(w.update_, db.Prepare("UPDATE teachers SET seq = ?, record = ?, "
-                                           "id_key = ? WHERE teacher_number = ?"));
+                                           "id_key = ?, cell = ?, hash = ? "
+                                           "WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(int64_t held, db.QueryInt("SELECT EXISTS (SELECT 1 FROM arrivals)"));
     ASSIGN_OR_RETURN(int64_t rejected, db.QueryInt("SELECT EXISTS (SELECT 1 FROM rejections)"));
@@ -296,39 +310,68 @@ class WriteSet {
     return w;
   }
 
-  // Stores the current record of a teacher this province owns. An insert
-  // is tried first only while the batch brings new teachers; once one
-  // turns out to exist, the old row is looked up first (an update then
-  // costs two B-tree descents, not three).
-  absl::Status Upsert(absl::string_view number, uint64_t seq, absl::string_view bytes,
-                      int64_t cell, uint64_t hash, int64_t id_key) {
-    bool inserted = false;
-    if (expect_new_) {
-      BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key);
-      RETURN_IF_ERROR(insert_.Run());
-      inserted = db_.Changes() == 1;
-      expect_new_ = inserted;
-    }
-    if (!inserted) {
-      ASSIGN_OR_RETURN(bool existed, UncountStored(number));
-      if (existed) {
-        BindKey(update_.Bind(1, seq).BindBlobView(2, bytes), 3, id_key).BindView(4, number);
-        RETURN_IF_ERROR(update_.Run());
-      } else {
-        BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key);
-        RETURN_IF_ERROR(insert_.Run());
-        expect_new_ = true;
+  // What is stored for a teacher: read once per transaction (its cell and
+  // hash are columns, so the old record is not parsed or hashed again),
+  // then kept as this transaction changes it.
+  absl::StatusOr<Stored> Lookup(absl::string_view number) {
+    auto it = stored_.find(number);
+    if (it != stored_.end()) return it->second;
+    Stored s;
+    old_row_.BindView(1, number);
+    ASSIGN_OR_RETURN(s.exists, old_row_.Step());
+    if (s.exists) {
+      s.id_key = old_row_.ColumnIsNull(2) ? 0 : old_row_.ColumnInt(2);
+      if (!old_row_.ColumnIsNull(0) && !old_row_.ColumnIsNull(1)) {
+        s.cell = old_row_.ColumnInt(0);
+        s.hash = static_cast<uint64_t>(old_row_.ColumnInt(1));
+      } else {  // a row from before the columns (a rebuild fills them)
+        absl::string_view blob = old_row_.ColumnBlob(3);
+        if (!old_record_.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+          old_row_.Reset();
+          return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+        }
+        s.cell = CellOf(old_record_);
+        s.hash = RecordHash(number, blob);
       }
     }
+    old_row_.Reset();
+    stored_.emplace(std::string(number), s);
+    return s;
+  }
+
+  // Stores the current record of a teacher this province owns: an update
+  // (two B-tree descents with the lookup) or an insert.
+  absl::Status Upsert(absl::string_view number, uint64_t seq, absl::string_view bytes,
+                      int64_t cell, uint64_t hash, int64_t id_key) {
+    ASSIGN_OR_RETURN(Stored old, Lookup(number));
+    const auto h = static_cast<int64_t>(hash);
+    if (old.exists) {
+      Count(number, old.cell, old.hash, -1);
+      BindKey(update_.Bind(1, seq).BindBlobView(2, bytes), 3, id_key)
+          .Bind(4, cell)
+          .Bind(5, h)
+          .BindView(6, number);
+      RETURN_IF_ERROR(update_.Run());
+    } else {
+      BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key)
+          .Bind(5, cell)
+          .Bind(6, h);
+      RETURN_IF_ERROR(insert_.Run());
+    }
+    stored_[std::string(number)] = Stored{true, cell, hash, id_key};
     Count(number, cell, hash, +1);
     return Settled(number);
   }
 
   // Removes a teacher from the counted set (and anything held for it).
   absl::Status Remove(absl::string_view number) {
-    RETURN_IF_ERROR(UncountStored(number).status());
-    remove_.BindView(1, number);
-    RETURN_IF_ERROR(remove_.Run());
+    ASSIGN_OR_RETURN(Stored old, Lookup(number));
+    if (old.exists) {
+      Count(number, old.cell, old.hash, -1);
+      remove_.BindView(1, number);
+      RETURN_IF_ERROR(remove_.Run());
+      stored_[std::string(number)] = Stored{};
+    }
     return Settled(number);
   }
 
@@ -343,14 +386,19 @@ class WriteSet {
     return absl::OkStatus();
   }
 
-  // Counts a stored record again and refreshes its ID key (Rebuild).
+  // Counts a stored record again and refreshes what is derived from it
+  // (Rebuild).
   absl::Status Recount(absl::string_view number, int64_t cell, uint64_t hash, int64_t id_key) {
     Count(number, cell, hash, +1);
     if (!set_key_) {
-      ASSIGN_OR_RETURN(set_key_,
-                       db_.Prepare("UPDATE teachers SET id_key = ? WHERE teacher_number = ?"));
+      ASSIGN_OR_RETURN(set_key_, db_.Prepare("UPDATE teachers SET id_key = ?, cell = ?, "
+                                             "hash = ? WHERE teacher_number = ?"));
     }
-    return BindKey(*set_key_, 1, id_key).BindView(2, number).Run();
+    return BindKey(*set_key_, 1, id_key)
+        .Bind(2, cell)
+        .Bind(3, static_cast<int64_t>(hash))
+        .BindView(4, number)
+        .Run();
   }
 
   // The rollup changes, for the in-memory rollup once the transaction
@@ -427,23 +475,6 @@ class WriteSet {
     net_records_ += sign;
   }
 
-  // Takes the stored record of a teacher, if any, out of the counts;
-  // whether there was one.
-  absl::StatusOr<bool> UncountStored(absl::string_view number) {
-    old_row_.BindView(1, number);
-    ASSIGN_OR_RETURN(bool existed, old_row_.Step());
-    if (existed) {
-      absl::string_view blob = old_row_.ColumnBlob(0);
-      if (!old_record_.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
-        old_row_.Reset();
-        return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
-      }
-      Count(number, CellOf(old_record_), RecordHash(number, blob), -1);
-    }
-    old_row_.Reset();
-    return existed;
-  }
-
   // A teacher's latest change was applied: nothing stays held for it, and
   // its earlier rejections are resolved.
   absl::Status Settled(absl::string_view number) {
@@ -469,7 +500,7 @@ class WriteSet {
   v1::TeacherRecord old_record_;
   bool any_held_ = false;
   bool any_rejected_ = false;
-  bool expect_new_ = true;
+  absl::flat_hash_map<std::string, Stored> stored_;
   absl::flat_hash_map<int64_t, int64_t> cells_;
   std::map<std::string, BucketDelta> buckets_;
   int64_t net_records_ = 0;
@@ -539,8 +570,6 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   // without the batch is the same claim when the batch is re-sent).
   std::vector<IdentityRegistry::Claim> claims;
   std::vector<int> claimed_by;  // change index of each claim
-  ASSIGN_OR_RETURN(sql::Statement stored_key,
-                   writer_.Prepare("SELECT id_key FROM teachers WHERE teacher_number = ?"));
   for (int i = 0; i < batch.changes_size(); ++i) {
     const v1::Change& c = batch.changes(i);
     const PreparedChange& p = prepared.changes[i];
@@ -548,10 +577,9 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
         !p.rejected_field.empty() || p.id_key == 0) {
       continue;
     }
-    ASSIGN_OR_RETURN(bool stored, stored_key.BindAll(c.teacher_number()).Step());
-    const bool unchanged = stored && !stored_key.ColumnIsNull(0) && stored_key.ColumnInt(0) == p.id_key;
-    stored_key.Reset();
-    if (unchanged) continue;
+    // (The lookup is kept for the write below.)
+    ASSIGN_OR_RETURN(WriteSet::Stored stored, writes.Lookup(c.teacher_number()));
+    if (stored.exists && stored.id_key == p.id_key) continue;
     claims.push_back({c.record().id_hash(), c.teacher_number()});
     claimed_by.push_back(i);
   }
@@ -847,10 +875,10 @@ absl::Status ProvinceDb::Rewind(uint64_t seq) {
 
 absl::Status ProvinceDb::Rebuild() {
   absl::MutexLock lock(&write_mu_);
-  return RebuildLocked();
+  return RebuildLocked(/*claim=*/true);
 }
 
-absl::Status ProvinceDb::RebuildLocked() {
+absl::Status ProvinceDb::RebuildLocked(bool claim) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
   RETURN_IF_ERROR(writer_.Exec(absl::StrCat(
       "DELETE FROM rollup; DELETE FROM digests; "
@@ -860,7 +888,7 @@ absl::Status ProvinceDb::RebuildLocked() {
   RETURN_IF_ERROR(ScanRecords(
       writer_,
       [&](const std::string& number, absl::string_view bytes, const v1::TeacherRecord& record) {
-        if (!record.id_hash().empty()) claims.push_back({record.id_hash(), number});
+        if (claim && !record.id_hash().empty()) claims.push_back({record.id_hash(), number});
         return writes.Recount(number, CellOf(record), RecordHash(number, bytes), IdKey(record));
       },
       [](const std::string& number) {

@@ -164,7 +164,8 @@ class ProvinceDb {
   // Loads the in-memory rollup, after rebuilding the stored one from the
   // records if it was written in another cell layout.
   absl::Status LoadCube() ABSL_LOCKS_EXCLUDED(write_mu_);
-  absl::Status RebuildLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // `claim`: also claim every record in the identity registry.
+  absl::Status RebuildLocked(bool claim) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   const std::string province_;
   const OwnerRegistry& owners_;
