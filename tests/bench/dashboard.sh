@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The national dashboard benchmark (not part of the default test run):
 # builds a national data directory of N generated teachers over the 32
-# provinces once (20,000,000: about 10 minutes and 10 GB), then measures
+# provinces once (20,000,000: about 10 minutes and 6 GB), then measures
 # dashboard queries against a plain GROUP BY over the same rows.
 #   tests/bench/dashboard.sh [--teachers N] [--dir DIR] [--queries Q]
 set -euo pipefail

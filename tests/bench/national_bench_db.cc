@@ -9,7 +9,7 @@
 //   ntmis_national_bench_db DIR [--teachers N]     (default 20,000,000)
 //
 // Two provinces are built at a time (one per core); 20,000,000 teachers
-// take about ten minutes and 10 GB of disk. DIR/complete is written at the
+// take about ten minutes and 6 GB of disk. DIR/complete is written at the
 // end; an interrupted build is started again in an empty DIR.
 #include <atomic>
 #include <chrono>
