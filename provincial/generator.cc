@@ -231,9 +231,15 @@ std::vector<std::string> SyntheticProvince::NextTeacherRow() {
     if (other == 66) other = 65;
     region = absl::StrFormat("%02d%02d%02d", other, 1 + r() % 15, 1 + r() % 20);
   }
+  // The 3-digit sequence (its parity is the gender) comes from a range of
+  // this province's own, so two provinces never generate the same person:
+  // the national identity registry would rightly refuse the second.
+  const auto& provinces = CodeTable::Of<v1::Province>().values();
+  const int index = static_cast<int>(
+      std::find(provinces.begin(), provinces.end(), province_) - provinces.begin());
   std::string id;
   do {
-    int seq = std::uniform_int_distribution<int>(0, 499)(r) * 2 + (female ? 0 : 1);
+    int seq = (index * 15 + std::uniform_int_distribution<int>(0, 14)(r)) * 2 + (female ? 0 : 1);
     std::string first17 = absl::StrFormat("%s%04d%02d%02d%03d", region, birth.year,
                                           birth.month, birth.day, seq);
     id = first17 + IdCardCheckChar(first17);
