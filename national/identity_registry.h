@@ -6,6 +6,12 @@
 // for a registered person is an identity conflict that both provinces see.
 // Lives in national.db (`identities`, `identity_conflicts`).
 //
+// New registrations are appended to `identity_log` (sequential writes, kept
+// in memory too) and merged into `identities` in one sorted transaction
+// every kMergeAt registrations: claiming a batch of people then costs a
+// few appended pages, not a rewrite of pages all over a keyed table (which
+// made a 1,000,000-teacher first sync 3.5 times slower).
+//
 // Thread-safe: writes are serialized on its own connection.
 #ifndef NTMIS_NATIONAL_IDENTITY_REGISTRY_H_
 #define NTMIS_NATIONAL_IDENTITY_REGISTRY_H_
@@ -15,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -56,6 +63,17 @@ CREATE TABLE identity_conflicts (
 ) WITHOUT ROWID;
 )sql";
 
+  // A later migration: registrations not yet merged into `identities`.
+  static constexpr const char* kLogSchema = R"sql(
+CREATE TABLE identity_log (
+  id_key INTEGER NOT NULL,
+  id_hash BLOB NOT NULL,
+  teacher_number TEXT NOT NULL,
+  province TEXT NOT NULL,
+  registered_unix INTEGER NOT NULL
+);
+)sql";
+
   // Opens national.db (already migrated).
   static absl::StatusOr<std::unique_ptr<IdentityRegistry>> Open(const std::string& path);
 
@@ -73,6 +91,11 @@ CREATE TABLE identity_conflicts (
   absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> ClaimAll(
       const std::string& province, const std::vector<Claim>& claims) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Other numbers pushed for the person registered as `teacher_number`
+  // (open identity conflicts).
+  absl::StatusOr<std::vector<std::string>> SecondNumbers(const std::string& teacher_number)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
   // The number was accepted or withdrawn since: its conflict is over.
   absl::Status Resolved(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(mu_);
   // Whether any conflict is open (cheap; lets callers skip Resolved).
@@ -82,11 +105,24 @@ CREATE TABLE identity_conflicts (
   absl::StatusOr<std::vector<IdentityConflict>> Conflicts(const std::string& province)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  static constexpr size_t kMergeAt = 200000;
+
  private:
   explicit IdentityRegistry(sql::Database db) : db_(std::move(db)) {}
 
+  struct Logged {
+    std::string id_hash;
+    RegisteredIdentity identity;
+  };
+  // The registered identity of `id_hash`, from the log or the table.
+  absl::StatusOr<std::optional<RegisteredIdentity>> FindLocked(const std::string& id_hash,
+                                                               sql::Statement& find)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status MergeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   mutable absl::Mutex mu_;
   sql::Database db_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<int64_t, Logged> log_ ABSL_GUARDED_BY(mu_);  // unmerged registrations
   absl::flat_hash_set<std::string> conflicted_ ABSL_GUARDED_BY(mu_);  // refused numbers
 };
 

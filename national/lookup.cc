@@ -49,15 +49,28 @@ absl::StatusOr<v1::LookupResponse> Lookup(NationalStore& store, const std::strin
         return absl::FailedPreconditionError(
             "this national node has no id_hash_key configured; look up by teacher number");
       }
+      // The person's numbers come from the identity registry: the one
+      // registered, and any second number an identity conflict recorded.
       const std::string id_hash = crypto::HmacSha256(id_hash_key, id);
-      for (const std::string& province : store.KnownProvinces()) {
-        ASSIGN_OR_RETURN(ProvinceDb * db, store.Province(province, /*create=*/false));
-        ASSIGN_OR_RETURN(std::vector<v1::TeacherRecord> records, db->FindById(id_hash));
-        for (auto& record : records) {
-          v1::LookupMatch* m = response.add_matches();
-          m->set_province(province);
-          *m->mutable_record() = std::move(record);
-        }
+      ASSIGN_OR_RETURN(auto registered, store.identities().Resolve({id_hash}));
+      std::vector<std::string> numbers;
+      if (registered[0]) {
+        numbers.push_back(registered[0]->teacher_number);
+        ASSIGN_OR_RETURN(std::vector<std::string> second,
+                         store.identities().SecondNumbers(registered[0]->teacher_number));
+        numbers.insert(numbers.end(), second.begin(), second.end());
+      }
+      for (const std::string& number : numbers) {
+        const std::string owner = store.owners().Owner(number);
+        auto db = store.Province(owner, /*create=*/false);
+        if (absl::IsNotFound(db.status())) continue;
+        if (!db.ok()) return db.status();
+        auto record = (*db)->Find(number);
+        if (absl::IsNotFound(record.status())) continue;  // withdrawn, or refused
+        if (!record.ok()) return record.status();
+        v1::LookupMatch* m = response.add_matches();
+        m->set_province(owner);
+        *m->mutable_record() = std::move(*record);
       }
       if (response.matches().empty())
         return absl::NotFoundError(absl::StrCat("no province holds ", LookupTarget(request)));

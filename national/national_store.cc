@@ -17,7 +17,8 @@ absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& 
   std::string path = data_dir + "/national.db";
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
   RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema,
-                                    IdentityRegistry::kSchema, SchoolRegistry::kSchema}));
+                                    IdentityRegistry::kSchema, SchoolRegistry::kSchema,
+                                    IdentityRegistry::kLogSchema}));
   return path;
 }
 

@@ -115,7 +115,7 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
                "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;",
                // 4: the version of what is derived from records (kDerivedLayout).
                "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT 1;",
-               // 5: teachers by ID-card hash, for look-ups.
+               // 5: each record's ID-card hash key (the index went in 9).
                "ALTER TABLE teachers ADD COLUMN id_key INTEGER;"
                "CREATE INDEX teachers_by_id ON teachers(id_key) WHERE id_key IS NOT NULL;",
                // 6: what the province's last hello said of its catalog and
@@ -129,7 +129,11 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
                // 8: each record's rollup cell and digest hash, so an update
                // takes the old record out of the counts without parsing it.
                "ALTER TABLE teachers ADD COLUMN cell INTEGER;"
-               "ALTER TABLE teachers ADD COLUMN hash INTEGER;"}));
+               "ALTER TABLE teachers ADD COLUMN hash INTEGER;",
+               // 9: look-ups by ID-card number go through the identity
+               // registry; an index on random keys made every batch rewrite
+               // pages all over it.
+               "DROP INDEX IF EXISTS teachers_by_id;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
@@ -725,27 +729,6 @@ absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(const std::string& teacher_nu
   if (!record.ParseFromString(std::string(s.ColumnBlob(0))))
     return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
   return record;
-}
-
-absl::StatusOr<std::vector<v1::TeacherRecord>> ProvinceDb::FindById(const std::string& id_hash) {
-  const int64_t key = IdKeyOf(id_hash);
-  absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   reader_.Prepare("SELECT teacher_number, record FROM teachers "
-                                   "WHERE id_key = ?"));
-  s.BindAll(key);
-  std::vector<v1::TeacherRecord> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    v1::TeacherRecord record;
-    if (!record.ParseFromString(std::string(s.ColumnBlob(1)))) {
-      return absl::DataLossError(
-          absl::StrCat("stored record of ", s.ColumnText(0), " is unreadable"));
-    }
-    if (record.id_hash() == id_hash) out.push_back(std::move(record));
-  }
-  return out;
 }
 
 absl::StatusOr<v1::Digests> ProvinceDb::Digests() {

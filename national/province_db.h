@@ -122,9 +122,6 @@ class ProvinceDb {
   // The counted record of a teacher; NOT_FOUND when there is none.
   absl::StatusOr<v1::TeacherRecord> Find(const std::string& teacher_number)
       ABSL_LOCKS_EXCLUDED(read_mu_);
-  // Counted records whose ID-card hash is `id_hash` (32 bytes).
-  absl::StatusOr<std::vector<v1::TeacherRecord>> FindById(const std::string& id_hash)
-      ABSL_LOCKS_EXCLUDED(read_mu_);
 
   // Anti-entropy: every non-empty bucket's digest, and the per-teacher
   // hashes of some buckets.
