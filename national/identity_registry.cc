@@ -18,6 +18,7 @@ absl::StatusOr<std::unique_ptr<IdentityRegistry>> IdentityRegistry::Open(
     const std::string& path) {
   sql::OpenOptions options;
   options.mmap_size = int64_t{1} << 34;  // look-ups read at random places
+  options.cache_size = -16384;  // 16 MiB: reads come through the map
   options.wal_autocheckpoint_pages = 16384;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
   std::unique_ptr<IdentityRegistry> registry(new IdentityRegistry(std::move(db)));
