@@ -2,6 +2,9 @@
 
 #include <ctime>
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/status_macros.h"
@@ -100,6 +103,40 @@ absl::StatusOr<uint64_t> AuditLog::Verify() {
     ++expected_id;
   }
   return checked;
+}
+
+absl::StatusOr<std::vector<StoredAuditEntry>> AuditLog::Query(const AuditFilter& f) {
+  std::string sql =
+      "SELECT id, at_unix, actor, action, target, result, detail FROM audit WHERE 1";
+  if (!f.actor.empty()) sql += " AND actor = ?1";
+  if (!f.action.empty()) {
+    sql += absl::EndsWith(f.action, ".") ? " AND substr(action, 1, length(?2)) = ?2"
+                                          : " AND action = ?2";
+  }
+  if (!f.target.empty()) sql += " AND target = ?3";
+  if (f.since_unix != 0) sql += " AND at_unix >= ?4";
+  if (f.until_unix != 0) sql += " AND at_unix <= ?5";
+  if (f.actors) sql += " AND actor IN (SELECT value FROM json_each(?6))";
+  sql += " ORDER BY id DESC LIMIT ?7";
+  const std::string actors = f.actors ? sql::JsonArray(*f.actors) : "";
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(sql::Statement q, db_.Prepare(sql));
+  if (!f.actor.empty()) q.Bind(1, f.actor);
+  if (!f.action.empty()) q.Bind(2, f.action);
+  if (!f.target.empty()) q.Bind(3, f.target);
+  if (f.since_unix != 0) q.Bind(4, f.since_unix);
+  if (f.until_unix != 0) q.Bind(5, f.until_unix);
+  if (f.actors) q.Bind(6, actors);
+  q.Bind(7, int64_t{f.limit == 0 ? 100 : std::min<uint32_t>(f.limit, 10000)});
+  std::vector<StoredAuditEntry> entries;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    entries.push_back({static_cast<uint64_t>(q.ColumnInt(0)), q.ColumnInt(1),
+                       {q.ColumnText(2), q.ColumnText(3), q.ColumnText(4), q.ColumnText(5),
+                        q.ColumnText(6)}});
+  }
+  return entries;
 }
 
 }  // namespace ntmis

@@ -18,10 +18,11 @@ bool AllDigits(absl::string_view s) {
 
 class Checker {
  public:
-  explicit Checker(const v1::TeacherRecord& r) : r_(r) {}
+  Checker(const v1::TeacherRecord& r, bool draft) : r_(r), draft_(draft) {}
 
   template <typename Enum>
   void Code(const char* field, int value) {
+    if (draft_ && value == 0) return;
     const CodeTable& table = CodeTable::Of<Enum>();
     if (!table.Contains(value)) {
       Add(field, absl::StrCat(value),
@@ -54,11 +55,12 @@ class Checker {
       Add("id_hash", absl::StrCat(r_.id_hash().size(), " bytes"),
           "keyed hash of the ID-card number, 32 bytes");
     Code<v1::Ethnicity>("ethnicity", r_.ethnicity());
-    if (r_.nationality().size() != 3)
+    if (r_.nationality().size() != 3 && !(draft_ && r_.nationality().empty()))
       Add("nationality", r_.nationality(), "ISO 3166-1 alpha-3 code such as CHN");
     Code<v1::PoliticalStatus>("political_status", r_.political_status());
     std::optional<Date> hire = ParseDate(r_.hire_date());
-    if (!hire) {
+    if (draft_ && r_.hire_date().empty()) {
+    } else if (!hire) {
       Add("hire_date", r_.hire_date(), "required date YYYY-MM-DD");
     } else if (today < *hire) {
       Add("hire_date", r_.hire_date(), "must not be in the future");
@@ -87,13 +89,18 @@ class Checker {
 
  private:
   const v1::TeacherRecord& r_;
+  const bool draft_;
   std::vector<FieldProblem> problems_;
 };
 
 }  // namespace
 
 std::vector<FieldProblem> ValidateTeacherRecord(const v1::TeacherRecord& record) {
-  return Checker(record).Run();
+  return Checker(record, false).Run();
+}
+
+std::vector<FieldProblem> ValidateDraftRecord(const v1::TeacherRecord& record) {
+  return Checker(record, true).Run();
 }
 
 }  // namespace ntmis

@@ -17,7 +17,12 @@ struct FieldProblem {
   std::string rule;   // what is required, with allowed values
 };
 
+// Every rule, every required field: the record is complete.
 std::vector<FieldProblem> ValidateTeacherRecord(const v1::TeacherRecord& record);
+
+// The same rules for a record still being filled in (a draft): fields not
+// set yet (0, empty) pass; those set must be valid.
+std::vector<FieldProblem> ValidateDraftRecord(const v1::TeacherRecord& record);
 
 }  // namespace ntmis
 

@@ -1,5 +1,7 @@
 #include "common/sqlite.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
@@ -235,6 +237,29 @@ absl::Status Migrate(Database& db, const std::vector<std::string>& migrations) {
     RETURN_IF_ERROR(txn.Commit());
   }
   return absl::OkStatus();
+}
+
+std::string JsonArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (unsigned char c : v) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        char buf[8];
+        snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace ntmis::sql

@@ -156,6 +156,10 @@ class Transaction {
 // transaction together with the user_version bump.
 absl::Status Migrate(Database& db, const std::vector<std::string>& migrations);
 
+// A JSON array of strings, to bind a list of values as one parameter:
+// `x IN (SELECT value FROM json_each(?))`.
+std::string JsonArray(const std::vector<std::string>& values);
+
 // The status for a SQLite result code, with the connection's message.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what);
 

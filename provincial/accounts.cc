@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/status_macros.h"
+#include "provincial/units.h"
 
 namespace ntmis::provincial {
 
@@ -15,16 +16,53 @@ const char* RoleName(Role role) {
       return "manager";
     case Role::kQuerier:
       return "querier";
+    case Role::kTeacher:
+      return "teacher";
   }
   return "";
 }
 
+absl::StatusOr<Role> ParseRole(const std::string& name) {
+  for (Role role : {Role::kSysAdmin, Role::kManager, Role::kQuerier, Role::kTeacher}) {
+    if (name == RoleName(role)) return role;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "role '", name, "' is unknown; allowed: sysadmin, manager, querier, teacher"));
+}
+
+std::string GeneratePassword() {
+  // 12 characters from a set without look-alikes, then one of each class,
+  // so the rules hold whatever the random part is.
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string random = crypto::RandomBytes(12);
+  std::string password;
+  for (unsigned char c : random) password.push_back(kAlphabet[c % (sizeof(kAlphabet) - 1)]);
+  std::string tail = crypto::RandomBytes(2);
+  password.push_back('-');
+  password.push_back(kAlphabet[24 + static_cast<unsigned char>(tail[0]) % 24]);  // upper
+  password.push_back(kAlphabet[48 + static_cast<unsigned char>(tail[1]) % 8]);   // digit
+  password.push_back('k');
+  return password;
+}
+
 namespace {
 
-Role RoleFromName(const std::string& name) {
-  if (name == "sysadmin") return Role::kSysAdmin;
-  if (name == "manager") return Role::kManager;
-  return Role::kQuerier;
+constexpr char kUserColumns[] =
+    "SELECT id, username, unit_code, role, must_change_password, COALESCE(teacher_number, ''), "
+    "disabled, locked_until_unix, created_unix FROM users ";
+
+User UserFrom(const sql::Statement& row) {
+  User user;
+  user.id = row.ColumnInt(0);
+  user.username = row.ColumnText(1);
+  user.unit_code = row.ColumnText(2);
+  user.role = ParseRole(row.ColumnText(3)).value_or(Role::kQuerier);
+  user.must_change_password = row.ColumnInt(4) != 0;
+  user.teacher_number = row.ColumnText(5);
+  user.disabled = row.ColumnInt(6) != 0;
+  user.locked_until_unix = row.ColumnInt(7);
+  user.created_unix = row.ColumnInt(8);
+  return user;
 }
 
 }  // namespace
@@ -49,7 +87,8 @@ absl::Status CheckPasswordRules(const std::string& password) {
 absl::StatusOr<User> Accounts::Create(const std::string& username,
                                       const std::string& unit_code, Role role,
                                       const std::string& password,
-                                      bool must_change_password) {
+                                      bool must_change_password,
+                                      const std::string& teacher_number) {
   if (username.empty() || username.size() > 64)
     return absl::InvalidArgumentError("username: 1 to 64 characters");
   RETURN_IF_ERROR(CheckPasswordRules(password));
@@ -57,25 +96,233 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store_.db().Prepare(
                        "INSERT INTO users(username, unit_code, role, password_hash, "
-                       "must_change_password, created_unix) VALUES (?, ?, ?, ?, ?, "
-                       "strftime('%s','now'))"));
-  absl::Status inserted =
-      insert.BindAll(username, unit_code, RoleName(role), hash, must_change_password ? 1 : 0)
-          .Run();
+                       "must_change_password, created_unix, teacher_number) VALUES (?, ?, ?, "
+                       "?, ?, strftime('%s','now'), ?)"));
+  insert.BindAll(username, unit_code, RoleName(role), hash, must_change_password ? 1 : 0);
+  if (teacher_number.empty()) {
+    insert.BindNull(6);
+  } else {
+    insert.Bind(6, teacher_number);
+  }
+  absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(
         absl::StrCat("user ", username, " exists, or unit ", unit_code, " is unknown"));
   }
   RETURN_IF_ERROR(inserted);
-  return User{store_.db().LastInsertRowId(), username, unit_code, role,
-              must_change_password};
+  return Find(username);
+}
+
+absl::StatusOr<User> Accounts::Find(const std::string& username) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare(absl::StrCat(kUserColumns, "WHERE username = ?")));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(username).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("no user ", username));
+  return UserFrom(find);
+}
+
+absl::Status Accounts::CheckManages(const User& actor, const std::string& unit_code,
+                                    Role role) {
+  if (actor.role != Role::kSysAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "managing accounts needs a system administrator; ", actor.username, " is ",
+        RoleName(actor.role), " of unit ", actor.unit_code));
+  }
+  if (unit_code == actor.unit_code) return absl::OkStatus();
+  absl::StatusOr<Unit> unit = LoadUnit(store_, unit_code);
+  if (unit.ok() && unit->parent_code == actor.unit_code && role == Role::kSysAdmin)
+    return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "the system administrator of unit ", actor.unit_code,
+      " manages the accounts of that unit and the system administrators of the units "
+      "directly below it, not a ", RoleName(role), " of unit ", unit_code));
+}
+
+absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
+  if (unit.closed) return absl::FailedPreconditionError(absl::StrCat("unit ", unit_code, " is closed"));
+  int limit = 0;
+  switch (role) {
+    case Role::kSysAdmin:
+      limit = quota_.sysadmins;
+      break;
+    case Role::kManager:
+      limit = unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_EDUCATION ||
+                      unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_VOCATIONAL
+                  ? quota_.higher_education_managers
+                  : quota_.managers;
+      break;
+    case Role::kQuerier:
+      limit = quota_.queriers;
+      break;
+    case Role::kTeacher:
+      return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(sql::Statement count,
+                   store_.db().Prepare("SELECT COUNT(*) FROM users WHERE unit_code = ? AND "
+                                       "role = ? AND disabled = 0"));
+  ASSIGN_OR_RETURN(bool row, count.BindAll(unit_code, RoleName(role)).Step());
+  if (row && count.ColumnInt(0) >= limit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "unit ", unit_code, " already has ", count.ColumnInt(0), " active ", RoleName(role),
+        " account(s), the most allowed (", limit, "); disable one first"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Accounts::SetPassword(int64_t id, const std::string& password, bool must_change) {
+  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store_.db().Prepare("UPDATE users SET password_hash = ?, "
+                                       "must_change_password = ?, failed_logins = 0, "
+                                       "locked_until_unix = 0 WHERE id = ?"));
+  RETURN_IF_ERROR(update.BindAll(hash, must_change ? 1 : 0, id).Run());
+  // Sessions opened with the old password end.
+  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  RETURN_IF_ERROR(end.BindAll(id).Run());
+  return txn.Commit();
+}
+
+absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor, const std::string& username,
+                                               const std::string& unit_code, Role role) {
+  if (role == Role::kTeacher) {
+    return absl::InvalidArgumentError(
+        "teacher accounts are generated from teacher records (CreateTeacherAccounts)");
+  }
+  RETURN_IF_ERROR(CheckManages(actor, unit_code, role));
+  RETURN_IF_ERROR(CheckQuota(unit_code, role));
+  NewAccount account;
+  account.initial_password = GeneratePassword();
+  ASSIGN_OR_RETURN(account.user,
+                   Create(username, unit_code, role, account.initial_password, true));
+  return account;
+}
+
+absl::StatusOr<NewAccount> Accounts::ResetPassword(const User& actor,
+                                                   const std::string& username) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  NewAccount account;
+  account.initial_password = GeneratePassword();
+  RETURN_IF_ERROR(SetPassword(target.id, account.initial_password, true));
+  ASSIGN_OR_RETURN(account.user, Find(username));
+  return account;
+}
+
+absl::StatusOr<User> Accounts::Unlock(const User& actor, const std::string& username) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store_.db().Prepare("UPDATE users SET failed_logins = 0, "
+                                       "locked_until_unix = 0 WHERE id = ?"));
+  RETURN_IF_ERROR(update.BindAll(target.id).Run());
+  return Find(username);
+}
+
+absl::StatusOr<User> Accounts::SetDisabled(const User& actor, const std::string& username,
+                                           bool disabled) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  if (target.id == actor.id)
+    return absl::InvalidArgumentError("an administrator cannot disable its own account");
+  if (!disabled) RETURN_IF_ERROR(CheckQuota(target.unit_code, target.role));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store_.db().Prepare("UPDATE users SET disabled = ? WHERE id = ?"));
+  RETURN_IF_ERROR(update.BindAll(disabled ? 1 : 0, target.id).Run());
+  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  if (disabled) RETURN_IF_ERROR(end.BindAll(target.id).Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return Find(username);
+}
+
+absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
+                                                 const std::string& unit_code,
+                                                 bool include_below) {
+  if (actor.role != Role::kSysAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "listing accounts needs a system administrator; ", actor.username, " is ",
+        RoleName(actor.role)));
+  }
+  ASSIGN_OR_RETURN(std::vector<Unit> chain, UnitChain(store_, unit_code));
+  bool within = false;
+  for (const Unit& u : chain) within = within || u.code == actor.unit_code;
+  if (!within) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        actor.username, " of unit ", actor.unit_code,
+        " may act only on that unit and the units below it, not on ", unit_code));
+  }
+  std::vector<std::string> units{unit_code};
+  for (size_t i = 0; include_below && i < units.size(); ++i) {
+    ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store_, units[i], true));
+    for (Unit& c : children) units.push_back(std::move(c.code));
+  }
+  ASSIGN_OR_RETURN(sql::Statement list,
+                   store_.db().Prepare(absl::StrCat(kUserColumns,
+                                                    "WHERE unit_code = ? ORDER BY role, username")));
+  std::vector<User> users;
+  for (const std::string& unit : units) {
+    list.BindAll(unit);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, list.Step());
+      if (!row) break;
+      users.push_back(UserFrom(list));
+    }
+    list.Reset();
+  }
+  return users;
+}
+
+absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
+    const User& actor, const std::string& school) {
+  RETURN_IF_ERROR(CheckManages(actor, school, Role::kTeacher));
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
+  if (unit.level != UnitLevel::kSchool)
+    return absl::InvalidArgumentError(absl::StrCat("unit ", school, " is not a school"));
+  ASSIGN_OR_RETURN(sql::Statement missing,
+                   store_.db().Prepare(
+                       "SELECT t.teacher_number FROM teachers t WHERE t.school_code = ? AND "
+                       "t.state NOT IN ('withdrawn', 'transferred_out') AND NOT EXISTS "
+                       "(SELECT 1 FROM users u WHERE u.teacher_number = t.teacher_number) "
+                       "ORDER BY t.teacher_number"));
+  missing.BindAll(school);
+  std::vector<std::string> numbers;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, missing.Step());
+    if (!row) break;
+    numbers.push_back(missing.ColumnText(0));
+  }
+  std::vector<NewAccount> accounts;
+  for (const std::string& number : numbers) {
+    NewAccount account;
+    account.initial_password = GeneratePassword();
+    ASSIGN_OR_RETURN(account.user, Create(number, school, Role::kTeacher,
+                                          account.initial_password, true, number));
+    accounts.push_back(std::move(account));
+  }
+  return accounts;
+}
+
+absl::Status Accounts::ChangePassword(const User& user, const std::string& old_password,
+                                      const std::string& new_password) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(user.id).Step());
+  if (!found || !crypto::VerifyPassword(old_password, find.ColumnText(0)))
+    return absl::UnauthenticatedError("the old password is wrong");
+  if (new_password == old_password)
+    return absl::InvalidArgumentError("the new password must differ from the old one");
+  RETURN_IF_ERROR(CheckPasswordRules(new_password));
+  return SetPassword(user.id, new_password, false);
 }
 
 absl::StatusOr<Session> Accounts::Login(const std::string& username,
                                         const std::string& password, int64_t now) {
   ASSIGN_OR_RETURN(sql::Statement find,
                    store_.db().Prepare("SELECT id, password_hash, failed_logins, "
-                                       "locked_until_unix FROM users WHERE username = ?"));
+                                       "locked_until_unix, disabled FROM users "
+                                       "WHERE username = ?"));
   find.BindAll(username);
   ASSIGN_OR_RETURN(bool found, find.Step());
   const absl::Status wrong = absl::UnauthenticatedError("wrong user name or password");
@@ -88,6 +335,10 @@ absl::StatusOr<Session> Accounts::Login(const std::string& username,
   std::string hash = find.ColumnText(1);
   int64_t failed = find.ColumnInt(2);
   int64_t locked_until = find.ColumnInt(3);
+  if (find.ColumnInt(4) != 0) {
+    (void)crypto::VerifyPassword(password, hash);
+    return absl::PermissionDeniedError("account disabled: ask its administrator");
+  }
   if (locked_until > now) {
     return absl::PermissionDeniedError(absl::StrCat(
         "account locked after ", policy_.max_failed_logins,
@@ -127,19 +378,20 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t no
   ASSIGN_OR_RETURN(sql::Statement find,
                    store_.db().Prepare(
                        "SELECT u.id, u.username, u.unit_code, u.role, "
-                       "u.must_change_password, s.expires_unix, s.last_used_unix "
+                       "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
+                       "u.locked_until_unix, u.created_unix, s.expires_unix, s.last_used_unix "
                        "FROM sessions s JOIN users u ON u.id = s.user_id "
                        "WHERE s.token_hash = ?"));
   std::string token_hash = crypto::Sha256(token);
   find.BindBlob(1, token_hash);
   ASSIGN_OR_RETURN(bool found, find.Step());
   if (!found) return absl::UnauthenticatedError("unknown session: log in again");
-  if (find.ColumnInt(5) <= now ||
-      find.ColumnInt(6) + policy_.idle_timeout_seconds <= now) {
+  if (find.ColumnInt(9) <= now ||
+      find.ColumnInt(10) + policy_.idle_timeout_seconds <= now) {
     return absl::UnauthenticatedError("session expired: log in again");
   }
-  User user{find.ColumnInt(0), find.ColumnText(1), find.ColumnText(2),
-            RoleFromName(find.ColumnText(3)), find.ColumnInt(4) != 0};
+  User user = UserFrom(find);
+  if (user.disabled) return absl::UnauthenticatedError("account disabled");
   ASSIGN_OR_RETURN(sql::Statement touch,
                    store_.db().Prepare(
                        "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));

@@ -8,14 +8,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "provincial/store.h"
 
 namespace ntmis::provincial {
 
-enum class Role { kSysAdmin, kManager, kQuerier };
+// Three roles at each level (province, city, county, school), plus the
+// teachers' self-service accounts at their school.
+enum class Role { kSysAdmin, kManager, kQuerier, kTeacher };
 const char* RoleName(Role role);
+// INVALID_ARGUMENT listing the roles for an unknown name.
+absl::StatusOr<Role> ParseRole(const std::string& name);
 
 struct User {
   int64_t id = 0;
@@ -23,7 +28,30 @@ struct User {
   std::string unit_code;
   Role role = Role::kQuerier;
   bool must_change_password = false;
+  std::string teacher_number;  // teacher accounts
+  bool disabled = false;
+  int64_t locked_until_unix = 0;
+  int64_t created_unix = 0;
 };
+
+// A new account and its generated initial password (to show once).
+struct NewAccount {
+  User user;
+  std::string initial_password;
+};
+
+// Accounts per unit and role: 1 system administrator, 1 information
+// manager (up to `higher_education_managers` at a higher-education
+// institution), 2 queriers.
+struct AccountQuota {
+  int sysadmins = 1;
+  int managers = 1;
+  int higher_education_managers = 10;
+  int queriers = 2;
+};
+
+// A random password that meets CheckPasswordRules.
+std::string GeneratePassword();
 
 struct Session {
   std::string token;  // give to the client once; only its hash is stored
@@ -46,21 +74,57 @@ class Accounts {
   explicit Accounts(Store& store, AccountPolicy policy = {})
       : store_(store), policy_(policy) {}
 
+  // An account without checking who asks (init and tests).
   absl::StatusOr<User> Create(const std::string& username, const std::string& unit_code,
                               Role role, const std::string& password,
-                              bool must_change_password);
+                              bool must_change_password,
+                              const std::string& teacher_number = "");
+
+  // Account management on behalf of `actor`, who must be a system
+  // administrator: accounts of its own unit, and the system administrators
+  // of the units one level down. PERMISSION_DENIED otherwise, naming the
+  // rule; RESOURCE_EXHAUSTED past the unit's quota. Initial passwords are
+  // generated and must be changed at first login.
+  absl::StatusOr<NewAccount> CreateFor(const User& actor, const std::string& username,
+                                       const std::string& unit_code, Role role);
+  absl::StatusOr<NewAccount> ResetPassword(const User& actor, const std::string& username);
+  absl::StatusOr<User> Unlock(const User& actor, const std::string& username);
+  absl::StatusOr<User> SetDisabled(const User& actor, const std::string& username,
+                                   bool disabled);
+  // The accounts of `unit_code` (and below), which must be within the
+  // actor's unit; a system administrator's view.
+  absl::StatusOr<std::vector<User>> List(const User& actor, const std::string& unit_code,
+                                         bool include_below);
+  // Self-service accounts for the effective teachers of a school who have
+  // none (user name = teacher number), by the school's system administrator.
+  absl::StatusOr<std::vector<NewAccount>> CreateTeacherAccounts(const User& actor,
+                                                                const std::string& school);
+
+  // The user's own password: the old one must match; the new one must meet
+  // the rules and differ from it. Clears must_change_password.
+  absl::Status ChangePassword(const User& user, const std::string& old_password,
+                              const std::string& new_password);
+
+  absl::StatusOr<User> Find(const std::string& username);
 
   // UNAUTHENTICATED for a wrong name or password (the same message for
   // both), PERMISSION_DENIED while locked out. `now` is unix seconds.
   absl::StatusOr<Session> Login(const std::string& username,
                                 const std::string& password, int64_t now);
 
-  // The user behind a bearer token; UNAUTHENTICATED if unknown or expired.
+  // The user behind a bearer token; UNAUTHENTICATED if unknown or expired
+  // or the account is disabled.
   absl::StatusOr<User> Authenticate(const std::string& token, int64_t now);
 
  private:
+  // OK if `actor` may manage an account of `role` at `unit_code`.
+  absl::Status CheckManages(const User& actor, const std::string& unit_code, Role role);
+  absl::Status CheckQuota(const std::string& unit_code, Role role);
+  absl::Status SetPassword(int64_t id, const std::string& password, bool must_change);
+
   Store& store_;
   AccountPolicy policy_;
+  AccountQuota quota_;
 };
 
 }  // namespace ntmis::provincial

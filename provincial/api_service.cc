@@ -16,6 +16,8 @@
 #include "provincial/reference_data.h"
 #include "provincial/teacher_import.h"
 #include "provincial/units.h"
+#include "provincial/access.h"
+#include "provincial/progress.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -33,9 +35,12 @@ absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string
   ASSIGN_OR_RETURN(Store store, Store::Open(db_path));
   RETURN_IF_ERROR(store.Province().status());
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db_path));
-  return std::unique_ptr<ApiService>(
-      new ApiService(db_path, std::move(keys), std::move(store), std::move(audit), scheduler,
-                     resolver));
+  std::unique_ptr<ApiService> service(new ApiService(db_path, std::move(keys), std::move(store),
+                                                     std::move(audit), scheduler, resolver));
+  absl::MutexLock lock(&service->mu_);
+  ASSIGN_OR_RETURN(service->workflow_,
+                   Workflow::Create(service->store_, service->keys_, resolver));
+  return service;
 }
 
 grpc::Status ApiService::Login(grpc::ServerContext* context,
@@ -55,8 +60,8 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* context,
-                                                 const std::string& action) {
+absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
+                                              const std::string& action) {
   auto it = context->client_metadata().find("authorization");
   std::string header = it == context->client_metadata().end()
                            ? ""
@@ -65,11 +70,41 @@ absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* con
   if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty())
     return absl::UnauthenticatedError("missing 'authorization: Bearer <token>': log in first");
   absl::StatusOr<User> user;
-  std::string province;
   {
     absl::MutexLock lock(&mu_);
     user = accounts_.Authenticate(std::string(token), std::time(nullptr));
-    if (user.ok()) province = store_.Province().value_or("");
+  }
+  if (user.ok() && user->must_change_password && action != "user.change_password") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        user->username, " still has a generated password: change it first "
+                        "(ntmis-provincial user passwd)"));
+  }
+  return user;
+}
+
+grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string& action,
+                                const std::string& target,
+                                const std::function<absl::Status(const User&)>& fn) {
+  absl::StatusOr<User> user = Authenticate(context, action);
+  absl::Status status = user.status();
+  if (user.ok()) {
+    absl::MutexLock lock(&mu_);
+    status = fn(*user);
+  }
+  if (user.ok() || absl::IsFailedPrecondition(user.status())) {
+    (void)audit_->Append({user.ok() ? user->username : "", action, target,
+                          StatusResult(status), status.ok() ? "" : std::string(status.message())});
+  }
+  return ToGrpcStatus(status);
+}
+
+absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* context,
+                                                 const std::string& action) {
+  absl::StatusOr<User> user = Authenticate(context, action);
+  std::string province;
+  {
+    absl::MutexLock lock(&mu_);
+    province = store_.Province().value_or("");
   }
   if (!user.ok()) return user.status();
   if ((user->role != Role::kSysAdmin && user->role != Role::kManager) ||
@@ -216,7 +251,9 @@ grpc::Status ApiService::WithdrawTeacher(grpc::ServerContext* context,
     status = absl::InvalidArgumentError("a reason is required to withdraw a teacher");
   } else {
     absl::MutexLock lock(&mu_);
-    status = provincial::WithdrawTeacher(store_, request->teacher_number());
+    status = provincial::WithdrawTeacher(
+        store_, request->teacher_number(),
+        ChangeMeta{user->username, "teacher.withdraw", request->reason(), ""});
     if (status.ok()) {
       auto seq = store_.OutboxEnd();
       if (seq.ok()) response->set_outbox_seq(*seq);
@@ -256,6 +293,378 @@ grpc::Status ApiService::SyncNow(grpc::ServerContext* context,
   auto health = Health();
   if (health.ok()) *response->mutable_health() = std::move(*health);
   return grpc::Status::OK;
+}
+
+namespace {
+
+v1::UserRole RoleToProto(Role role) {
+  switch (role) {
+    case Role::kSysAdmin:
+      return v1::USER_ROLE_SYSADMIN;
+    case Role::kManager:
+      return v1::USER_ROLE_MANAGER;
+    case Role::kQuerier:
+      return v1::USER_ROLE_QUERIER;
+    case Role::kTeacher:
+      return v1::USER_ROLE_TEACHER;
+  }
+  return v1::USER_ROLE_UNSPECIFIED;
+}
+
+absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
+  switch (role) {
+    case v1::USER_ROLE_SYSADMIN:
+      return Role::kSysAdmin;
+    case v1::USER_ROLE_MANAGER:
+      return Role::kManager;
+    case v1::USER_ROLE_QUERIER:
+      return Role::kQuerier;
+    case v1::USER_ROLE_TEACHER:
+      return Role::kTeacher;
+    default:
+      return absl::InvalidArgumentError("role: sysadmin, manager or querier");
+  }
+}
+
+void ToProto(const User& user, v1::UserAccount* out) {
+  out->set_username(user.username);
+  out->set_unit_code(user.unit_code);
+  out->set_role(RoleToProto(user.role));
+  out->set_teacher_number(user.teacher_number);
+  out->set_must_change_password(user.must_change_password);
+  out->set_locked_until_unix(user.locked_until_unix);
+  out->set_locked(user.locked_until_unix > std::time(nullptr));
+  out->set_disabled(user.disabled);
+  out->set_created_unix(user.created_unix);
+}
+
+void ToProto(const NewAccount& account, v1::CreateUserResponse* out) {
+  ToProto(account.user, out->mutable_user());
+  out->set_initial_password(account.initial_password);
+}
+
+void ToProto(const Unit& unit, v1::UnitInfo* out) {
+  out->set_code(unit.code);
+  out->set_parent_code(unit.parent_code);
+  out->set_level(static_cast<uint32_t>(unit.level));
+  out->set_name(unit.name);
+  out->set_school_category(unit.school_category);
+  out->set_closed(unit.closed);
+}
+
+// Sets *out from a StatusOr, or returns its error.
+template <typename T, typename Out>
+absl::Status Fill(absl::StatusOr<T> result, Out* out) {
+  if (!result.ok()) return result.status();
+  *out = std::move(*result);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status ApiService::ChangePassword(grpc::ServerContext* context,
+                                        const v1::ChangePasswordRequest* request,
+                                        v1::ChangePasswordResponse*) {
+  return Handle(context, "user.change_password", "", [&](const User& user) {
+    return accounts_.ChangePassword(user, request->old_password(), request->new_password());
+  });
+}
+
+grpc::Status ApiService::CreateUser(grpc::ServerContext* context,
+                                    const v1::CreateUserRequest* request,
+                                    v1::CreateUserResponse* response) {
+  return Handle(context, "user.create", request->username(), [&](const User& user) {
+    ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role()));
+    ASSIGN_OR_RETURN(NewAccount account, accounts_.CreateFor(user, request->username(),
+                                                             request->unit_code(), role));
+    ToProto(account, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::ListUsers(grpc::ServerContext* context,
+                                   const v1::ListUsersRequest* request,
+                                   v1::ListUsersResponse* response) {
+  return Handle(context, "user.list", request->unit_code(), [&](const User& user) {
+    ASSIGN_OR_RETURN(std::vector<User> users,
+                     accounts_.List(user, request->unit_code().empty() ? user.unit_code
+                                                                       : request->unit_code(),
+                                    request->include_below()));
+    for (const User& u : users) ToProto(u, response->add_users());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::ResetPassword(grpc::ServerContext* context,
+                                       const v1::UserRequest* request,
+                                       v1::CreateUserResponse* response) {
+  return Handle(context, "user.reset_password", request->username(), [&](const User& user) {
+    ASSIGN_OR_RETURN(NewAccount account, accounts_.ResetPassword(user, request->username()));
+    ToProto(account, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::UnlockUser(grpc::ServerContext* context,
+                                    const v1::UserRequest* request, v1::UserAccount* response) {
+  return Handle(context, "user.unlock", request->username(), [&](const User& user) {
+    ASSIGN_OR_RETURN(User target, accounts_.Unlock(user, request->username()));
+    ToProto(target, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::SetUserDisabled(grpc::ServerContext* context,
+                                         const v1::SetUserDisabledRequest* request,
+                                         v1::UserAccount* response) {
+  return Handle(context, request->disabled() ? "user.disable" : "user.enable",
+                request->username(), [&](const User& user) {
+                  ASSIGN_OR_RETURN(User target, accounts_.SetDisabled(user, request->username(),
+                                                                      request->disabled()));
+                  ToProto(target, response);
+                  return absl::OkStatus();
+                });
+}
+
+grpc::Status ApiService::CreateTeacherAccounts(grpc::ServerContext* context,
+                                               const v1::UnitRequest* request,
+                                               v1::CreateTeacherAccountsResponse* response) {
+  return Handle(context, "user.create_teacher_accounts", request->unit_code(),
+                [&](const User& user) {
+                  ASSIGN_OR_RETURN(std::vector<NewAccount> accounts,
+                                   accounts_.CreateTeacherAccounts(
+                                       user, request->unit_code().empty() ? user.unit_code
+                                                                          : request->unit_code()));
+                  for (const NewAccount& a : accounts) ToProto(a, response->add_accounts());
+                  return absl::OkStatus();
+                });
+}
+
+// Units: a system administrator changes the units below its own.
+namespace {
+absl::Status CheckUnitAdmin(Store& store, const User& user, const std::string& unit_code) {
+  RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "changing units"));
+  RETURN_IF_ERROR(CheckWithin(store, user, unit_code));
+  if (unit_code == user.unit_code) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unit ", unit_code, " is changed by the administrator of the unit above it"));
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
+grpc::Status ApiService::AddUnit(grpc::ServerContext* context, const v1::UnitInfo* request,
+                                 v1::UnitInfo* response) {
+  return Handle(context, "unit.add", request->code(), [&](const User& user) {
+    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "changing units"));
+    RETURN_IF_ERROR(CheckWithin(store_, user, request->parent_code()));
+    if (request->level() < 2 || request->level() > 4)
+      return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
+    Unit unit;
+    unit.code = request->code();
+    unit.parent_code = request->parent_code();
+    unit.level = static_cast<UnitLevel>(request->level());
+    unit.name = request->name();
+    unit.school_category = static_cast<v1::SchoolCategory>(request->school_category());
+    ASSIGN_OR_RETURN(Unit added, provincial::AddUnit(store_, unit));
+    ToProto(added, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::RenameUnit(grpc::ServerContext* context,
+                                    const v1::RenameUnitRequest* request,
+                                    v1::UnitInfo* response) {
+  return Handle(context, "unit.rename", request->code(), [&](const User& user) {
+    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
+    ASSIGN_OR_RETURN(Unit unit, provincial::RenameUnit(store_, request->code(), request->name()));
+    ToProto(unit, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::MoveUnit(grpc::ServerContext* context,
+                                  const v1::MoveUnitRequest* request, v1::UnitInfo* response) {
+  return Handle(context, "unit.move", request->code(), [&](const User& user) {
+    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
+    RETURN_IF_ERROR(CheckWithin(store_, user, request->new_parent_code()));
+    ASSIGN_OR_RETURN(Unit unit,
+                     provincial::MoveUnit(store_, request->code(), request->new_parent_code()));
+    ToProto(unit, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::CloseUnit(grpc::ServerContext* context,
+                                   const v1::CloseUnitRequest* request, v1::UnitInfo* response) {
+  return Handle(context, "unit.close", request->code(), [&](const User& user) {
+    if (absl::StripAsciiWhitespace(request->reason()).empty())
+      return absl::InvalidArgumentError("closing a unit needs a reason");
+    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
+    ASSIGN_OR_RETURN(Unit unit, provincial::CloseUnit(store_, request->code()));
+    ToProto(unit, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::ListUnits(grpc::ServerContext* context,
+                                   const v1::ListUnitsRequest* request,
+                                   v1::ListUnitsResponse* response) {
+  return Handle(context, "unit.list", request->unit_code(), [&](const User& user) {
+    const std::string code = request->unit_code().empty() ? user.unit_code : request->unit_code();
+    RETURN_IF_ERROR(CheckWithin(store_, user, code));
+    ASSIGN_OR_RETURN(std::vector<Unit> units,
+                     ChildUnits(store_, code, request->include_closed()));
+    for (const Unit& u : units) ToProto(u, response->add_units());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::CreateTeacher(grpc::ServerContext* context,
+                                       const v1::CreateTeacherRequest* request,
+                                       v1::TeacherView* response) {
+  return Handle(context, "teacher.create", request->school_code(), [&](const User& user) {
+    return Fill(workflow_->CreateTeacher(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::EditTeacher(grpc::ServerContext* context,
+                                     const v1::EditTeacherRequest* request,
+                                     v1::TeacherView* response) {
+  return Handle(context, "teacher.edit", request->teacher_number(), [&](const User& user) {
+    return Fill(workflow_->Edit(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
+                                    const v1::TeacherRequest* request,
+                                    v1::TeacherView* response) {
+  return Handle(context, "teacher.read", request->teacher_number(), [&](const User& user) {
+    return Fill(workflow_->Get(user, request->teacher_number()), response);
+  });
+}
+
+grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
+                                      const v1::ListTeachersRequest* request,
+                                      v1::ListTeachersResponse* response) {
+  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user) {
+    return Fill(workflow_->List(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::SubmitTeacher(grpc::ServerContext* context,
+                                       const v1::TeacherRequest* request,
+                                       v1::TeacherView* response) {
+  return Handle(context, "teacher.submit", request->teacher_number(), [&](const User& user) {
+    return Fill(workflow_->Submit(user, request->teacher_number()), response);
+  });
+}
+
+grpc::Status ApiService::ReviewTeacher(grpc::ServerContext* context,
+                                       const v1::ReviewRequest* request,
+                                       v1::TeacherView* response) {
+  return Handle(context,
+                request->decision() == v1::ReviewRequest::RETURN ? "review.return"
+                                                                 : "review.approve",
+                request->teacher_number(), [&](const User& user) {
+                  return Fill(workflow_->Review(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::RequestChange(grpc::ServerContext* context,
+                                       const v1::EditTeacherRequest* request,
+                                       v1::ChangeRequestView* response) {
+  return Handle(context, "change.request", request->teacher_number(), [&](const User& user) {
+    return Fill(workflow_->RequestChange(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::DecideChange(grpc::ServerContext* context,
+                                      const v1::DecideChangeRequest* request,
+                                      v1::ChangeRequestView* response) {
+  return Handle(context, request->approve() ? "change.approve" : "change.reject",
+                absl::StrCat(request->id()), [&](const User& user) {
+                  return Fill(workflow_->DecideChange(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::ReviewQueue(grpc::ServerContext* context,
+                                     const v1::ReviewQueueRequest* request,
+                                     v1::ReviewQueueResponse* response) {
+  return Handle(context, "review.queue", "", [&](const User& user) {
+    return Fill(workflow_->Queue(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::TeacherHistory(grpc::ServerContext* context,
+                                        const v1::TeacherRequest* request,
+                                        v1::TeacherHistoryResponse* response) {
+  return Handle(context, "teacher.history", request->teacher_number(), [&](const User& user) {
+    return Fill(workflow_->History(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::Progress(grpc::ServerContext* context, const v1::UnitRequest* request,
+                                  v1::ProgressReport* response) {
+  return Handle(context, "report.progress", request->unit_code(), [&](const User& user) {
+    return Fill(ProgressOf(store_, user, request->unit_code()), response);
+  });
+}
+
+grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
+                                    const v1::AuditQuery* request, v1::AuditEntries* response) {
+  return Handle(context, "audit.query", request->unit_code(), [&](const User& user) {
+    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "reading the audit log"));
+    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    AuditFilter filter;
+    filter.actor = request->actor();
+    filter.action = request->action();
+    filter.target = request->target();
+    filter.since_unix = request->since_unix();
+    filter.until_unix = request->until_unix();
+    filter.limit = request->limit();
+    // Below the province, an administrator sees what its unit's accounts did.
+    std::string unit = request->unit_code();
+    if (unit.empty() && user.unit_code != province) unit = user.unit_code;
+    if (!unit.empty()) {
+      ASSIGN_OR_RETURN(std::vector<User> users, accounts_.List(user, unit, true));
+      filter.actors.emplace();
+      for (const User& u : users) filter.actors->push_back(u.username);
+    }
+    ASSIGN_OR_RETURN(std::vector<StoredAuditEntry> entries, audit_->Query(filter));
+    for (const StoredAuditEntry& e : entries) {
+      v1::AuditRecord* r = response->add_entries();
+      r->set_id(e.id);
+      r->set_at_unix(e.at_unix);
+      r->set_actor(e.entry.actor);
+      r->set_action(e.entry.action);
+      r->set_target(e.entry.target);
+      r->set_result(e.entry.result);
+      r->set_detail(e.entry.detail);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
+                                     const v1::VerifyAuditRequest*,
+                                     v1::VerifyAuditResponse* response) {
+  return Handle(context, "audit.verify", "", [&](const User& user) {
+    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "verifying the audit log"));
+    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    if (user.unit_code != province)
+      return absl::PermissionDeniedError("the audit chain is verified by the province level");
+    absl::StatusOr<uint64_t> checked = audit_->Verify();
+    response->set_intact(checked.ok());
+    if (checked.ok()) {
+      response->set_entries_checked(*checked);
+    } else if (absl::IsDataLoss(checked.status())) {
+      response->set_problem(std::string(checked.status().message()));
+    } else {
+      return checked.status();
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace ntmis::provincial

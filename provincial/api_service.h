@@ -6,6 +6,7 @@
 #ifndef NTMIS_PROVINCIAL_API_SERVICE_H_
 #define NTMIS_PROVINCIAL_API_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "provincial/identities.h"
 #include "provincial/sync_scheduler.h"
 #include "provincial/teacher_template.h"
+#include "provincial/workflow.h"
 
 namespace ntmis::provincial {
 
@@ -46,6 +48,66 @@ class ApiService final : public v1::ProvincialApi::Service {
                                const v1::WithdrawTeacherRequest* request,
                                v1::WithdrawTeacherResponse* response) override;
 
+  grpc::Status ChangePassword(grpc::ServerContext* context,
+                              const v1::ChangePasswordRequest* request,
+                              v1::ChangePasswordResponse* response) override;
+  grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
+                          v1::CreateUserResponse* response) override;
+  grpc::Status ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
+                         v1::ListUsersResponse* response) override;
+  grpc::Status ResetPassword(grpc::ServerContext* context, const v1::UserRequest* request,
+                             v1::CreateUserResponse* response) override;
+  grpc::Status UnlockUser(grpc::ServerContext* context, const v1::UserRequest* request,
+                          v1::UserAccount* response) override;
+  grpc::Status SetUserDisabled(grpc::ServerContext* context,
+                               const v1::SetUserDisabledRequest* request,
+                               v1::UserAccount* response) override;
+  grpc::Status CreateTeacherAccounts(grpc::ServerContext* context,
+                                     const v1::UnitRequest* request,
+                                     v1::CreateTeacherAccountsResponse* response) override;
+
+  grpc::Status AddUnit(grpc::ServerContext* context, const v1::UnitInfo* request,
+                       v1::UnitInfo* response) override;
+  grpc::Status RenameUnit(grpc::ServerContext* context, const v1::RenameUnitRequest* request,
+                          v1::UnitInfo* response) override;
+  grpc::Status MoveUnit(grpc::ServerContext* context, const v1::MoveUnitRequest* request,
+                        v1::UnitInfo* response) override;
+  grpc::Status CloseUnit(grpc::ServerContext* context, const v1::CloseUnitRequest* request,
+                         v1::UnitInfo* response) override;
+  grpc::Status ListUnits(grpc::ServerContext* context, const v1::ListUnitsRequest* request,
+                         v1::ListUnitsResponse* response) override;
+
+  grpc::Status CreateTeacher(grpc::ServerContext* context,
+                             const v1::CreateTeacherRequest* request,
+                             v1::TeacherView* response) override;
+  grpc::Status EditTeacher(grpc::ServerContext* context, const v1::EditTeacherRequest* request,
+                           v1::TeacherView* response) override;
+  grpc::Status GetTeacher(grpc::ServerContext* context, const v1::TeacherRequest* request,
+                          v1::TeacherView* response) override;
+  grpc::Status ListTeachers(grpc::ServerContext* context,
+                            const v1::ListTeachersRequest* request,
+                            v1::ListTeachersResponse* response) override;
+  grpc::Status SubmitTeacher(grpc::ServerContext* context, const v1::TeacherRequest* request,
+                             v1::TeacherView* response) override;
+  grpc::Status ReviewTeacher(grpc::ServerContext* context, const v1::ReviewRequest* request,
+                             v1::TeacherView* response) override;
+  grpc::Status RequestChange(grpc::ServerContext* context,
+                             const v1::EditTeacherRequest* request,
+                             v1::ChangeRequestView* response) override;
+  grpc::Status DecideChange(grpc::ServerContext* context,
+                            const v1::DecideChangeRequest* request,
+                            v1::ChangeRequestView* response) override;
+  grpc::Status ReviewQueue(grpc::ServerContext* context, const v1::ReviewQueueRequest* request,
+                           v1::ReviewQueueResponse* response) override;
+  grpc::Status TeacherHistory(grpc::ServerContext* context, const v1::TeacherRequest* request,
+                              v1::TeacherHistoryResponse* response) override;
+  grpc::Status Progress(grpc::ServerContext* context, const v1::UnitRequest* request,
+                        v1::ProgressReport* response) override;
+  grpc::Status QueryAudit(grpc::ServerContext* context, const v1::AuditQuery* request,
+                          v1::AuditEntries* response) override;
+  grpc::Status VerifyAudit(grpc::ServerContext* context, const v1::VerifyAuditRequest* request,
+                           v1::VerifyAuditResponse* response) override;
+
  private:
   ApiService(std::string db_path, IdKeys keys, Store store,
              std::unique_ptr<AuditLog> audit, SyncScheduler* scheduler,
@@ -53,6 +115,16 @@ class ApiService final : public v1::ProvincialApi::Service {
       : db_path_(std::move(db_path)), keys_(std::move(keys)),
         store_(std::move(store)), accounts_(store_), audit_(std::move(audit)),
         scheduler_(scheduler), resolver_(resolver) {}
+
+  // The account behind the call's bearer token. Until a generated password
+  // is changed, every action but "user.change_password" is refused
+  // (FAILED_PRECONDITION).
+  absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action);
+  // Authenticates, runs `fn` under mu_, audits who did `action` on `target`
+  // with the outcome (PERMISSION_DENIED included), and converts the status.
+  grpc::Status Handle(grpc::ServerContext* context, const std::string& action,
+                      const std::string& target,
+                      const std::function<absl::Status(const User&)>& fn);
 
   // The caller's account, or UNAUTHENTICATED / PERMISSION_DENIED (audited)
   // unless it is a province-level system administrator or information manager.
@@ -71,6 +143,7 @@ class ApiService final : public v1::ProvincialApi::Service {
   absl::Mutex mu_;
   Store store_ ABSL_GUARDED_BY(mu_);
   Accounts accounts_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<Workflow> workflow_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<AuditLog> audit_;
   SyncScheduler* const scheduler_;
   IdentityResolver* const resolver_;

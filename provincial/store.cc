@@ -117,6 +117,77 @@ CREATE TABLE school_registry (
   version INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 5: accounts of every role including teachers' self-service; the
+      // review workflow; every superseded version of a teacher record kept
+      // (the current one is the teachers row with who made it and why).
+      // Sessions end: the users table is rebuilt for its new role check.
+      R"sql(
+CREATE TABLE users_v5 (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  role TEXT NOT NULL CHECK (role IN ('sysadmin', 'manager', 'querier', 'teacher')),
+  teacher_number TEXT UNIQUE,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_unix INTEGER NOT NULL DEFAULT 0,
+  created_unix INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO users_v5(id, username, unit_code, role, password_hash, must_change_password,
+                     failed_logins, locked_until_unix, created_unix)
+  SELECT id, username, unit_code, role, password_hash, must_change_password,
+         failed_logins, locked_until_unix, created_unix FROM users;
+DELETE FROM sessions;
+DROP TABLE users;
+ALTER TABLE users_v5 RENAME TO users;
+CREATE INDEX users_unit ON users(unit_code, role);
+
+ALTER TABLE teachers ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE teachers ADD COLUMN change_action TEXT NOT NULL DEFAULT 'import';
+ALTER TABLE teachers ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE teachers ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX teachers_school ON teachers(school_code, state);
+CREATE INDEX teachers_pending ON teachers(school_code, state, updated_unix)
+  WHERE state IN ('submitted', 'school_approved');
+
+-- A version is copied here, with who made it, when it is superseded.
+CREATE TABLE teacher_versions (
+  teacher_number TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  school_code TEXT NOT NULL,
+  record BLOB NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  at_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, version)
+) WITHOUT ROWID;
+
+-- Changes to effective records waiting for a decision.
+CREATE TABLE change_requests (
+  id INTEGER PRIMARY KEY,
+  teacher_number TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('addition', 'change')),
+  fields BLOB NOT NULL,
+  base_version INTEGER NOT NULL,
+  reviewer_unit TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+  requested_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  requested_unix INTEGER NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decision_reason TEXT NOT NULL DEFAULT '',
+  decided_unix INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX change_requests_pending ON change_requests(reviewer_unit, requested_unix)
+  WHERE state = 'pending';
+CREATE INDEX change_requests_teacher ON change_requests(teacher_number);
+CREATE INDEX audit_actor ON audit(actor, id);
+)sql",
   };
 }
 

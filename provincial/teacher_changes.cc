@@ -11,24 +11,6 @@
 namespace ntmis::provincial {
 namespace {
 
-struct StoredTeacher {
-  std::string state;
-  v1::TeacherRecord record;
-};
-
-absl::StatusOr<StoredTeacher> Load(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   store.db().Prepare("SELECT state, record FROM teachers "
-                                      "WHERE teacher_number = ?"));
-  ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
-  StoredTeacher t;
-  t.state = s.ColumnText(0);
-  if (!t.record.ParseFromString(std::string(s.ColumnBlob(1))))
-    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
-  return t;
-}
-
 absl::Status CheckValid(const v1::TeacherRecord& record) {
   std::vector<FieldProblem> problems = ValidateTeacherRecord(record);
   if (problems.empty()) return absl::OkStatus();
@@ -38,30 +20,99 @@ absl::Status CheckValid(const v1::TeacherRecord& record) {
       }));
 }
 
-// Sets state (and optionally the record) of one teacher and appends to the
-// outbox, in one transaction.
 absl::Status Write(Store& store, const std::string& teacher_number, const char* state,
-                   const v1::TeacherRecord* record, OutboxOp op, int moved_to) {
+                   const v1::TeacherRecord* record, OutboxOp op, int moved_to,
+                   ChangeMeta meta) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare("UPDATE teachers SET state = ?, "
-                                      "record = COALESCE(?, record), school_code = "
-                                      "COALESCE(?, school_code), version = version + 1, "
-                                      "updated_unix = ? WHERE teacher_number = ?"));
-  update.Bind(1, state);
-  if (record) {
-    update.BindBlob(2, record->SerializeAsString()).Bind(3, record->school_code());
-  }
-  update.Bind(4, static_cast<int64_t>(std::time(nullptr))).Bind(5, teacher_number);
-  RETURN_IF_ERROR(update.Run());
-  RETURN_IF_ERROR(store.AppendOutbox(teacher_number, op, moved_to));
+  RETURN_IF_ERROR(WriteVersion(store, teacher_number,
+                               {state, record, op, moved_to, std::move(meta)}));
   return txn.Commit();
 }
 
 }  // namespace
 
-absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record) {
-  ASSIGN_OR_RETURN(StoredTeacher current, Load(store, record.teacher_number()));
+absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   store.db().Prepare("SELECT state, version, record FROM teachers "
+                                      "WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  StoredTeacher t;
+  t.state = s.ColumnText(0);
+  t.version = s.ColumnInt(1);
+  if (!t.record.ParseFromString(std::string(s.ColumnBlob(2))))
+    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
+  return t;
+}
+
+// Copies a teacher's current row into the history.
+constexpr char kKeepVersion[] =
+    "INSERT INTO teacher_versions(teacher_number, version, state, school_code, record, "
+    "changed_by, change_action, change_reason, approved_by, at_unix) SELECT teacher_number, "
+    "version, state, school_code, record, changed_by, change_action, change_reason, "
+    "approved_by, updated_unix FROM teachers WHERE teacher_number = ?";
+
+absl::Status WriteVersion(Store& store, const std::string& teacher_number,
+                          const VersionWrite& write) {
+  ASSIGN_OR_RETURN(sql::Statement keep,
+                   store.db().Prepare(kKeepVersion));
+  RETURN_IF_ERROR(keep.BindAll(teacher_number).Run());
+  if (store.db().Changes() == 0)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store.db().Prepare("UPDATE teachers SET state = ?, "
+                                      "record = COALESCE(?, record), school_code = "
+                                      "COALESCE(?, school_code), version = version + 1, "
+                                      "updated_unix = ?, changed_by = ?, change_action = ?, "
+                                      "change_reason = ?, approved_by = ? "
+                                      "WHERE teacher_number = ?"));
+  update.Bind(1, write.state);
+  if (write.record) {
+    update.BindBlob(2, write.record->SerializeAsString()).Bind(3, write.record->school_code());
+  }
+  update.Bind(4, static_cast<int64_t>(std::time(nullptr)));
+  update.Bind(5, write.meta.actor).Bind(6, write.meta.action).Bind(7, write.meta.reason);
+  update.Bind(8, write.meta.approved_by).Bind(9, teacher_number);
+  RETURN_IF_ERROR(update.Run());
+  if (write.outbox) {
+    RETURN_IF_ERROR(store.AppendOutbox(teacher_number, *write.outbox, write.moved_to));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code,
+                                    const std::string& city_code,
+                                    const std::string& county_code) {
+  std::vector<std::string> numbers;
+  {
+    ASSIGN_OR_RETURN(sql::Statement list,
+                     store.db().Prepare("SELECT teacher_number FROM teachers "
+                                        "WHERE school_code = ?"));
+    list.BindAll(school_code);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, list.Step());
+      if (!row) break;
+      numbers.push_back(list.ColumnText(0));
+    }
+  }
+  for (const std::string& number : numbers) {
+    ASSIGN_OR_RETURN(StoredTeacher t, LoadTeacher(store, number));
+    t.record.set_city_code(city_code);
+    t.record.set_county_code(county_code);
+    std::optional<OutboxOp> outbox;
+    if (t.state == kEffective) outbox = OutboxOp::kUpsert;
+    ChangeMeta meta;
+    meta.action = "unit.move";
+    meta.reason = absl::StrCat("school ", school_code, " moved to county ", county_code);
+    RETURN_IF_ERROR(WriteVersion(store, number,
+                                 {t.state.c_str(), &t.record, outbox, 0, std::move(meta)}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
+                                   const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, record.teacher_number()));
   if (current.state != kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", record.teacher_number(), " is ", current.state, ", not effective"));
@@ -73,21 +124,25 @@ absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record
         ": the province and the ID-card number of a record cannot be changed here"));
   }
   RETURN_IF_ERROR(CheckValid(record));
-  return Write(store, record.teacher_number(), kEffective, &record, OutboxOp::kUpsert, 0);
+  return Write(store, record.teacher_number(), kEffective, &record, OutboxOp::kUpsert, 0,
+               meta);
 }
 
-absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(StoredTeacher current, Load(store, teacher_number));
+absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
+                             const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (current.state != kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher_number, " is ", current.state, "; only an effective teacher "
         "can be withdrawn"));
   }
-  return Write(store, teacher_number, kWithdrawn, nullptr, OutboxOp::kTombstone, 0);
+  ChangeMeta withdraw = meta;
+  if (withdraw.action.empty()) withdraw.action = "teacher.withdraw";
+  return Write(store, teacher_number, kWithdrawn, nullptr, OutboxOp::kTombstone, 0, withdraw);
 }
 
 absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province) {
-  ASSIGN_OR_RETURN(StoredTeacher current, Load(store, teacher_number));
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (!IsProvinceCode(to_province) || to_province == current.record.province()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "a transfer needs another province's code (GB/T 2260, 11-66), not ", to_province));
@@ -97,8 +152,11 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
         "teacher ", teacher_number, " is ", current.state,
         "; only an effective teacher can transfer out"));
   }
+  ChangeMeta meta;
+  meta.action = "teacher.transfer_out";
+  meta.reason = absl::StrCat("to province ", to_province);
   return Write(store, teacher_number, kTransferredOut, nullptr, OutboxOp::kTombstone,
-               to_province);
+               to_province, meta);
 }
 
 absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
@@ -111,14 +169,20 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
   }
   RETURN_IF_ERROR(CheckValid(record));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  // A teacher who left this province earlier comes back under the same row.
+  // A teacher who left this province earlier comes back under the same row;
+  // the row as it was stays in the history.
+  ASSIGN_OR_RETURN(sql::Statement keep,
+                   store.db().Prepare(kKeepVersion));
+  RETURN_IF_ERROR(keep.BindAll(record.teacher_number()).Run());
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store.db().Prepare(
                        "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
                        "state, record, version, updated_unix) VALUES (?, ?, ?, ?, ?, ?, 1, ?) "
                        "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
                        "record = excluded.record, school_code = excluded.school_code, "
-                       "version = version + 1, updated_unix = excluded.updated_unix"));
+                       "version = version + 1, updated_unix = excluded.updated_unix, "
+                       "changed_by = 'system', change_action = 'teacher.transfer_in', "
+                       "change_reason = '', approved_by = ''"));
   insert.BindAll(record.teacher_number()).BindBlob(2, record.id_hash()).BindBlob(3, id_sealed);
   insert.Bind(4, record.school_code()).Bind(5, kEffective).BindBlob(6, record.SerializeAsString());
   insert.Bind(7, static_cast<int64_t>(std::time(nullptr)));

@@ -6,6 +6,7 @@
 #ifndef NTMIS_PROVINCIAL_TEACHER_CHANGES_H_
 #define NTMIS_PROVINCIAL_TEACHER_CHANGES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,52 @@ inline constexpr const char* kEffective = "effective";
 inline constexpr const char* kWithdrawn = "withdrawn";          // left, or withdrawn
 inline constexpr const char* kTransferredOut = "transferred_out";  // now another province's
 
+// Who made a version and why; kept with it in the history.
+struct ChangeMeta {
+  std::string actor = "system";
+  std::string action;
+  std::string reason;
+  std::string approved_by;
+};
+
+// One new version of a teacher row, inside the caller's transaction: the
+// current version is copied to teacher_versions first (so no version is
+// ever lost), then the row gets `state`, `record` (if given), the next
+// version number and `meta`; `outbox` (if set) is appended in the same
+// transaction. NOT_FOUND if there is no such teacher.
+struct VersionWrite {
+  const char* state = nullptr;
+  const v1::TeacherRecord* record = nullptr;
+  std::optional<OutboxOp> outbox;
+  int moved_to = 0;
+  ChangeMeta meta;
+};
+absl::Status WriteVersion(Store& store, const std::string& teacher_number,
+                          const VersionWrite& write);
+
+// The current state and record of a teacher.
+struct StoredTeacher {
+  std::string state;
+  int64_t version = 0;
+  v1::TeacherRecord record;
+};
+absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number);
+
+// Sets the city and county of every record of a school that moved, inside
+// the caller's transaction; effective records are re-sent.
+absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code,
+                                    const std::string& city_code,
+                                    const std::string& county_code);
+
 // Replaces the effective record of `record.teacher_number()` (validated like
 // an import; the number, province and ID hash cannot change).
-absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record);
+absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
+                                   const ChangeMeta& meta = {});
 
 // Takes a teacher out of the national scope: a tombstone reaches the
 // national node.
-absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number);
+absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
+                             const ChangeMeta& meta = {});
 
 // Completes a transfer out: the national node moves the teacher to
 // `to_province` when that province pushes the record.

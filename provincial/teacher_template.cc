@@ -2,6 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "common/code_tables.h"
 #include "common/crypto.h"
 #include "common/dates.h"
@@ -126,6 +128,138 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
     problems.Add(p.field, p.value, p.rule);
   }
   return problems.empty();
+}
+
+FieldWriter WriterOf(TeacherColumn column) {
+  switch (column) {
+    case kGender:
+    case kBirthDate:
+    case kIdCardNumber:
+    case kSchoolCode:
+      return FieldWriter::kFixed;
+    case kEthnicity:
+    case kNationality:
+    case kPoliticalStatus:
+    case kEducation:
+    case kDegree:
+      return FieldWriter::kTeacher;
+    default:
+      return FieldWriter::kStaff;
+  }
+}
+
+absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name) {
+  const auto& columns = TeacherTemplateColumns();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<TeacherColumn>(i);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "field '", name, "' is unknown; fields: ", absl::StrJoin(columns, ", ")));
+}
+
+namespace {
+
+template <typename Enum>
+absl::StatusOr<Enum> CodeValue(TeacherColumn column, const std::string& value) {
+  auto parsed = CodeTable::Of<Enum>().Parse(value);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
+                                                   value, "': ", parsed.status().message()));
+  }
+  return static_cast<Enum>(*parsed);
+}
+
+absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& value) {
+  std::optional<Date> date = ParseDate(value);
+  if (!date) {
+    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
+                                                   value, "': a real date YYYY-MM-DD"));
+  }
+  return date->ToString();
+}
+
+}  // namespace
+
+absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
+                             const std::string& raw) {
+  const std::string value(absl::StripAsciiWhitespace(raw));
+  switch (column) {
+    case kName:
+      if (value.empty() || value.size() > 120)
+        return absl::InvalidArgumentError(absl::StrCat("name='", value,
+                                                       "': required, at most 120 bytes"));
+      r.set_name(value);
+      return absl::OkStatus();
+    case kGender: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Gender>(column, value));
+      r.set_gender(v);
+      return absl::OkStatus();
+    }
+    case kBirthDate: {
+      ASSIGN_OR_RETURN(std::string v, DateValue(column, value));
+      r.set_birth_date(v);
+      return absl::OkStatus();
+    }
+    case kHireDate: {
+      ASSIGN_OR_RETURN(std::string v, DateValue(column, value));
+      r.set_hire_date(v);
+      return absl::OkStatus();
+    }
+    case kNationality:
+      r.set_nationality(absl::AsciiStrToUpper(value));
+      return absl::OkStatus();
+    case kEthnicity: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Ethnicity>(column, value));
+      r.set_ethnicity(v);
+      return absl::OkStatus();
+    }
+    case kPoliticalStatus: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::PoliticalStatus>(column, value));
+      r.set_political_status(v);
+      return absl::OkStatus();
+    }
+    case kEmploymentType: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::EmploymentType>(column, value));
+      r.set_employment_type(v);
+      return absl::OkStatus();
+    }
+    case kStatus: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::InServiceStatus>(column, value));
+      r.set_status(v);
+      return absl::OkStatus();
+    }
+    case kPostType: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::PostType>(column, value));
+      r.set_post_type(v);
+      return absl::OkStatus();
+    }
+    case kEducation: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Education>(column, value));
+      r.set_education(v);
+      return absl::OkStatus();
+    }
+    case kDegree: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Degree>(column, value));
+      r.set_degree(v);
+      return absl::OkStatus();
+    }
+    case kTitle: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::TitleLevel>(column, value));
+      r.set_title(v);
+      return absl::OkStatus();
+    }
+    case kQualification: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::QualificationType>(column, value));
+      r.set_qualification(v);
+      return absl::OkStatus();
+    }
+    case kIdCardNumber:
+    case kSchoolCode:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      TeacherTemplateColumns()[column],
+      " is set when the record is created (a school change is a transfer)"));
 }
 
 }  // namespace ntmis::provincial

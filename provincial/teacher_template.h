@@ -44,6 +44,25 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
                      const absl::flat_hash_map<std::string, SchoolPlace>& schools,
                      crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems);
 
+// Who may write a template field once a record exists. The ID-card number
+// fixes gender and birth date, and a school change is a transfer, so those
+// never change by editing.
+enum class FieldWriter {
+  kTeacher,  // the teacher (self-service) or school / administration staff
+  kStaff,    // school or administration only: a teacher reads it, never writes it
+  kFixed,    // set when the record is created
+};
+FieldWriter WriterOf(TeacherColumn column);
+
+// The column for a template field name; INVALID_ARGUMENT listing the names.
+absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name);
+
+// Sets one field of `record` from its template text (codes or labels,
+// YYYY-MM-DD dates). INVALID_ARGUMENT naming field, value and rule; the
+// rules that involve several fields are ValidateDraftRecord's.
+absl::Status SetTeacherField(v1::TeacherRecord& record, TeacherColumn column,
+                             const std::string& value);
+
 }  // namespace ntmis::provincial
 
 #endif  // NTMIS_PROVINCIAL_TEACHER_TEMPLATE_H_

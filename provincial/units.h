@@ -23,7 +23,32 @@ struct Unit {
   UnitLevel level;
   std::string name;
   v1::SchoolCategory school_category = v1::SCHOOL_CATEGORY_UNSPECIFIED;
+  bool closed = false;
 };
+
+const char* UnitLevelName(UnitLevel level);
+
+// One unit; NOT_FOUND names the code.
+absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code);
+
+// The unit and its ancestors, the unit first and the province last.
+absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& code);
+
+// The unit's children (open ones unless `include_closed`), by code.
+absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& code,
+                                             bool include_closed);
+
+// Changes to the tree after the import. Each checks the rules of the
+// template (code lengths and prefixes, parent levels, categories); a moved
+// unit keeps its code and history, and a moved school's effective teachers
+// are re-sent with their new city and county. A unit can be closed only
+// when no open unit and no active teacher is left under it; closed units
+// and their teachers' history stay.
+absl::StatusOr<Unit> AddUnit(Store& store, const Unit& unit);
+absl::StatusOr<Unit> RenameUnit(Store& store, const std::string& code, const std::string& name);
+absl::StatusOr<Unit> MoveUnit(Store& store, const std::string& code,
+                              const std::string& new_parent_code);
+absl::StatusOr<Unit> CloseUnit(Store& store, const std::string& code);
 
 // Where a school sits, as a teacher record needs it.
 struct SchoolPlace {
