@@ -67,34 +67,19 @@ void ApiClient::Prepare(grpc::ClientContext* context, std::chrono::seconds deadl
 }
 
 absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {
-  grpc::ClientContext context;
-  Prepare(&context, std::chrono::seconds(30));
-  v1::SyncHealth health;
-  absl::Status status = FromGrpcStatus(stub_->GetSyncHealth(&context, {}, &health));
-  if (!status.ok()) return status;
-  return health;
+  return Call(&v1::ProvincialApi::StubInterface::GetSyncHealth, v1::SyncHealthRequest());
 }
 
 absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(std::chrono::seconds deadline) {
-  grpc::ClientContext context;
-  Prepare(&context, deadline);
-  v1::SyncNowResponse response;
-  absl::Status status = FromGrpcStatus(stub_->SyncNow(&context, {}, &response));
-  if (!status.ok()) return status;
-  return response;
+  return Call(&v1::ProvincialApi::StubInterface::SyncNow, v1::SyncNowRequest(), deadline);
 }
 
 absl::StatusOr<v1::WithdrawTeacherResponse> ApiClient::WithdrawTeacher(
     const std::string& teacher_number, const std::string& reason) {
-  grpc::ClientContext context;
-  Prepare(&context, std::chrono::seconds(30));
   v1::WithdrawTeacherRequest request;
   request.set_teacher_number(teacher_number);
   request.set_reason(reason);
-  v1::WithdrawTeacherResponse response;
-  absl::Status status = FromGrpcStatus(stub_->WithdrawTeacher(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return Call(&v1::ProvincialApi::StubInterface::WithdrawTeacher, request);
 }
 
 absl::StatusOr<v1::ImportReport> ApiClient::Import(

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/grpc_status.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 
 namespace ntmis::provincial {
@@ -30,6 +31,21 @@ class ApiClient {
                                               bool dry_run);
   absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target, const std::string& data,
                                               bool dry_run);
+
+  // Any unary call of the API, with the token and a deadline:
+  //   client.Call(&v1::ProvincialApi::StubInterface::GetTeacher, request)
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(grpc::Status (v1::ProvincialApi::StubInterface::*method)(
+                                    grpc::ClientContext*, const Request&, Response*),
+                                const Request& request,
+                                std::chrono::seconds deadline = std::chrono::seconds(30)) {
+    grpc::ClientContext context;
+    Prepare(&context, deadline);
+    Response response;
+    absl::Status status = FromGrpcStatus((stub_.get()->*method)(&context, request, &response));
+    if (!status.ok()) return status;
+    return response;
+  }
 
   absl::StatusOr<v1::SyncHealth> GetSyncHealth();
   // Runs a sync now on the node; the deadline allows for a large backlog.

@@ -16,6 +16,8 @@
 #include "common/status_macros.h"
 #include "provincial/accounts.h"
 #include "provincial/api_client.h"
+#include "provincial/cli_support.h"
+#include "provincial/commands.h"
 #include "provincial/generator.h"
 #include "provincial/node.h"
 #include "provincial/units.h"
@@ -27,7 +29,6 @@ constexpr char kProgram[] = "ntmis-provincial";
 using cli::Args;
 using cli::Command;
 
-const cli::Flag kConfigFlag{"config", "FILE", "node configuration (ntmis.v1.ProvincialConfig text)"};
 
 absl::Status Init(const Args& args);
 absl::Status Serve(const Args& args);
@@ -37,15 +38,6 @@ absl::Status Sync(const Args& args);
 absl::Status SyncStatus(const Args& args);
 absl::Status SyncNow(const Args& args);
 absl::Status TeacherWithdraw(const Args& args);
-
-const std::vector<cli::Flag>& LoginFlags() {
-  static const auto* flags = new std::vector<cli::Flag>{
-      kConfigFlag,
-      {"server", "HOST:PORT", "node address (default: config.listen)"},
-      {"user", "NAME", "account to log in with"},
-      {"password-file", "FILE", "file holding the password (else $NTMIS_PASSWORD)"}};
-  return *flags;
-}
 
 const std::vector<cli::Flag>& ImportFlags() {
   static const auto* flags = [] {
@@ -104,23 +96,6 @@ const std::vector<Command>& Commands() {
   return *commands;
 }
 
-absl::StatusOr<v1::ProvincialConfig> LoadConfig(const Args& args) {
-  if (!args.Has("config")) return absl::InvalidArgumentError("--config FILE is required");
-  v1::ProvincialConfig config;
-  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
-  return config;
-}
-
-absl::StatusOr<std::string> ReadPassword(const Args& args) {
-  if (args.Has("password-file")) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(args.Get("password-file")));
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return text;
-  }
-  if (const char* env = std::getenv("NTMIS_PASSWORD"); env != nullptr) return std::string(env);
-  return absl::InvalidArgumentError("give --password-file FILE or set NTMIS_PASSWORD");
-}
-
 absl::Status Init(const Args& args) {
   ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
   if (!args.Has("admin")) return absl::InvalidArgumentError("--admin NAME is required");
@@ -132,7 +107,7 @@ absl::Status Init(const Args& args) {
   std::string password;
   bool generated = !args.Has("password-file");
   if (generated) {
-    password = absl::StrCat("Nt-", crypto::HexEncode(crypto::RandomBytes(6)), "-A9");
+    password = GeneratePassword();
   } else {
     ASSIGN_OR_RETURN(password, ReadPassword(args));
   }
@@ -185,16 +160,6 @@ absl::Status GenTeachers(const Args& args) {
   gen.WriteTeachersCsv([out](const std::string& chunk) { out->write(chunk.data(), chunk.size()); });
   out->flush();
   return *out ? absl::OkStatus() : absl::InternalError("write failed");
-}
-
-// A client of the node named by --server / config.listen, logged in as --user.
-absl::StatusOr<std::unique_ptr<ApiClient>> LoggedIn(const Args& args) {
-  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
-  ASSIGN_OR_RETURN(std::string password, ReadPassword(args));
-  ASSIGN_OR_RETURN(auto client, ApiClient::Connect(args.Get("server", config.listen()),
-                                                   config.tls().ca_cert()));
-  RETURN_IF_ERROR(client->Login(args.Get("user"), password));
-  return client;
 }
 
 absl::Status Import(const Args& args, ImportTarget target) {
@@ -287,12 +252,6 @@ absl::Status Sync(const Args& args) {
   return absl::OkStatus();
 }
 
-std::string Ago(int64_t unix_time) {
-  if (unix_time == 0) return "never";
-  int64_t delta = std::time(nullptr) - unix_time;
-  return delta >= 0 ? absl::StrCat(delta, "s ago") : absl::StrCat("in ", -delta, "s");
-}
-
 void PrintHealth(const v1::SyncHealth& h) {
   std::cout << "scheduled sync:   " << (h.scheduled() ? "on" : "off") << "\n"
             << "last attempt:     " << Ago(h.last_attempt_unix()) << "\n"
@@ -374,7 +333,10 @@ absl::Status SyncNow(const Args& args) {
 
 int Main(int argc, char** argv) {
   cli::BlockShutdownSignals();
-  return cli::Dispatch(kProgram, Commands(), argc, argv);
+  std::vector<Command> commands = Commands();
+  for (auto group : {AdminCommands(), TeacherCommands()})
+    commands.insert(commands.end(), group.begin(), group.end());
+  return cli::Dispatch(kProgram, commands, argc, argv);
 }
 
 }  // namespace

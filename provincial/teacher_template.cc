@@ -180,6 +180,48 @@ absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& v
 
 }  // namespace
 
+namespace {
+
+// The code table and value of a code field; nullptr for other fields.
+const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column, int* value) {
+  switch (column) {
+    case kGender: *value = r.gender(); return &CodeTable::Of<v1::Gender>();
+    case kEthnicity: *value = r.ethnicity(); return &CodeTable::Of<v1::Ethnicity>();
+    case kPoliticalStatus: *value = r.political_status(); return &CodeTable::Of<v1::PoliticalStatus>();
+    case kEmploymentType: *value = r.employment_type(); return &CodeTable::Of<v1::EmploymentType>();
+    case kStatus: *value = r.status(); return &CodeTable::Of<v1::InServiceStatus>();
+    case kPostType: *value = r.post_type(); return &CodeTable::Of<v1::PostType>();
+    case kEducation: *value = r.education(); return &CodeTable::Of<v1::Education>();
+    case kDegree: *value = r.degree(); return &CodeTable::Of<v1::Degree>();
+    case kTitle: *value = r.title(); return &CodeTable::Of<v1::TitleLevel>();
+    case kQualification: *value = r.qualification(); return &CodeTable::Of<v1::QualificationType>();
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string TeacherFieldText(const v1::TeacherRecord& r, TeacherColumn column) {
+  int value = 0;
+  if (const CodeTable* table = CodeOf(r, column, &value)) {
+    return value == 0 ? "" : table->Code(value);
+  }
+  switch (column) {
+    case kName: return r.name();
+    case kBirthDate: return r.birth_date();
+    case kNationality: return r.nationality();
+    case kHireDate: return r.hire_date();
+    case kSchoolCode: return r.school_code();
+    default: return "";
+  }
+}
+
+std::string TeacherFieldLabel(const v1::TeacherRecord& r, TeacherColumn column) {
+  int value = 0;
+  const CodeTable* table = CodeOf(r, column, &value);
+  return table == nullptr || value == 0 ? "" : table->Label(value);
+}
+
 absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
                              const std::string& raw) {
   const std::string value(absl::StripAsciiWhitespace(raw));

@@ -57,6 +57,12 @@ FieldWriter WriterOf(TeacherColumn column);
 // The column for a template field name; INVALID_ARGUMENT listing the names.
 absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name);
 
+// A field of `record` as template text (codes as codes; the ID-card number,
+// which records do not hold, as empty), so exported rows import again.
+std::string TeacherFieldText(const v1::TeacherRecord& record, TeacherColumn column);
+// The official label of a code field's value ("女"); empty for other fields.
+std::string TeacherFieldLabel(const v1::TeacherRecord& record, TeacherColumn column);
+
 // Sets one field of `record` from its template text (codes or labels,
 // YYYY-MM-DD dates). INVALID_ARGUMENT naming field, value and rule; the
 // rules that involve several fields are ValidateDraftRecord's.
