@@ -18,6 +18,10 @@
 #include "provincial/units.h"
 #include "provincial/access.h"
 #include "provincial/progress.h"
+#include "provincial/categories.h"
+#include "provincial/category_import.h"
+#include "provincial/export.h"
+#include "absl/strings/str_join.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -123,8 +127,15 @@ absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* con
 grpc::Status ApiService::RunImport(grpc::ServerContext* context,
                                    grpc::ServerReader<v1::ImportChunk>* reader,
                                    v1::ImportReport* report, ImportKind kind) {
-  const std::string action = kind == ImportKind::kUnits ? "import.units" : "import.teachers";
-  auto user = AuthorizeProvinceStaff(context, action);
+  // The first chunk names the category and the options.
+  v1::ImportChunk chunk;
+  const bool has_data = reader->Read(&chunk);
+  const std::string action = kind == ImportKind::kUnits      ? "import.units"
+                             : kind == ImportKind::kTeachers ? "import.teachers"
+                                                             : "import." + chunk.category();
+  absl::StatusOr<User> user = kind == ImportKind::kCategory
+                                  ? Authenticate(context, action)
+                                  : AuthorizeProvinceStaff(context, action);
   if (!user.ok()) return ToGrpcStatus(user.status());
 
   auto run = [&]() -> absl::StatusOr<v1::ImportReport> {
@@ -132,13 +143,15 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
     std::unique_ptr<RowHandler> handler;
     if (kind == ImportKind::kUnits) {
       ASSIGN_OR_RETURN(handler, UnitRowHandler::Create(store));
-    } else {
+    } else if (kind == ImportKind::kTeachers) {
       ASSIGN_OR_RETURN(handler, TeacherRowHandler::Create(store, keys_, resolver_));
+    } else {
+      ASSIGN_OR_RETURN(handler, CategoryRowHandler::Create(store, *user, chunk.category()));
     }
-    v1::ImportChunk chunk;
-    if (!reader->Read(&chunk)) return absl::InvalidArgumentError("no data sent");
+    if (!has_data) return absl::InvalidArgumentError("no data sent");
     ImportOptions options;
     options.dry_run = chunk.dry_run();
+    options.all_or_nothing = chunk.all_or_nothing();
     CsvImport import(store, *handler, options);
     do {
       RETURN_IF_ERROR(import.Feed(chunk.data()));
@@ -539,9 +552,13 @@ grpc::Status ApiService::EditTeacher(grpc::ServerContext* context,
 grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
                                     const v1::TeacherRequest* request,
                                     v1::TeacherView* response) {
-  return Handle(context, "teacher.read", request->teacher_number(), [&](const User& user) {
-    return Fill(workflow_->Get(user, request->teacher_number()), response);
-  });
+  return Handle(context, request->reveal_id_card() ? "teacher.read_id_card" : "teacher.read",
+                request->teacher_number(), [&](const User& user) {
+                  RETURN_IF_ERROR(Fill(workflow_->Get(user, request->teacher_number()), response));
+                  if (!request->reveal_id_card()) return absl::OkStatus();
+                  return Fill(workflow_->RevealIdCard(user, request->teacher_number()),
+                              response->mutable_id_card_number());
+                });
 }
 
 grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
@@ -665,6 +682,93 @@ grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
     }
     return absl::OkStatus();
   });
+}
+
+void ApiService::AuditSensitive(const User& user, const std::string& teacher_number,
+                                const std::vector<std::string>& categories) {
+  if (categories.empty()) return;
+  (void)audit_->Append({user.username, "teacher.read_sensitive", teacher_number, "ok",
+                        absl::StrJoin(categories, ",")});
+}
+
+grpc::Status ApiService::GetCatalog(grpc::ServerContext* context, const v1::CatalogRequest*,
+                                    v1::CategoryCatalog* response) {
+  return Handle(context, "catalog.read", "", [&](const User&) -> absl::Status {
+    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
+    *response = catalog.catalog();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::DefineIndicator(grpc::ServerContext* context,
+                                         const v1::FieldDef* request, v1::FieldDef* response) {
+  return Handle(context, "indicator.define", request->name(), [&](const User& user) {
+    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin, Role::kManager}, "defining indicators"));
+    if (user.unit_code != province)
+      return absl::PermissionDeniedError("custom indicators are defined at the province level");
+    RETURN_IF_ERROR(DefineCustomIndicator(store_, *request, user.username));
+    *response = *request;
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::PutEntry(grpc::ServerContext* context,
+                                  const v1::PutEntryRequest* request,
+                                  v1::PutEntryResponse* response) {
+  return Handle(context, request->delete_entry() ? "entry.delete" : "entry.put",
+                absl::StrCat(request->teacher_number(), "/", request->category()),
+                [&](const User& user) { return Fill(workflow_->PutEntry(user, *request), response); });
+}
+
+grpc::Status ApiService::ListEntries(grpc::ServerContext* context,
+                                     const v1::ListEntriesRequest* request,
+                                     v1::ListEntriesResponse* response) {
+  return Handle(context, "entry.list", request->teacher_number(), [&](const User& user) {
+    std::vector<std::string> sensitive;
+    RETURN_IF_ERROR(Fill(workflow_->ListEntries(user, *request, &sensitive), response));
+    AuditSensitive(user, request->teacher_number(), sensitive);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::GetReviewForm(grpc::ServerContext* context,
+                                       const v1::TeacherRequest* request,
+                                       v1::ReviewForm* response) {
+  return Handle(context, "teacher.review_form", request->teacher_number(), [&](const User& user) {
+    std::vector<std::string> sensitive;
+    RETURN_IF_ERROR(
+        Fill(workflow_->ReviewForm(user, request->teacher_number(), &sensitive), response));
+    AuditSensitive(user, request->teacher_number(), sensitive);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ApiService::ImportCategory(grpc::ServerContext* context,
+                                        grpc::ServerReader<v1::ImportChunk>* reader,
+                                        v1::ImportReport* report) {
+  return RunImport(context, reader, report, ImportKind::kCategory);
+}
+
+grpc::Status ApiService::Export(grpc::ServerContext* context, const v1::ExportRequest* request,
+                                grpc::ServerWriter<v1::ExportChunk>* writer) {
+  const std::string action =
+      request->category().empty() ? "export.teachers" : "export." + request->category();
+  absl::StatusOr<User> user = Authenticate(context, action);
+  if (!user.ok()) return ToGrpcStatus(user.status());
+  uint64_t rows = 0;
+  absl::Status status = [&]() -> absl::Status {
+    // Its own connection: an export of a large unit does not hold up the API.
+    ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
+    return ExportCsv(store, *user, *request, [&](const std::string& data) {
+      v1::ExportChunk chunk;
+      chunk.set_data(data);
+      return writer->Write(chunk) ? absl::OkStatus() : absl::CancelledError("client went away");
+    }, &rows);
+  }();
+  (void)audit_->Append({user->username, action, request->unit_code(), StatusResult(status),
+                        status.ok() ? absl::StrCat(rows, " rows") : std::string(status.message())});
+  return ToGrpcStatus(status);
 }
 
 }  // namespace ntmis::provincial

@@ -101,6 +101,21 @@ class ApiService final : public v1::ProvincialApi::Service {
                            v1::ReviewQueueResponse* response) override;
   grpc::Status TeacherHistory(grpc::ServerContext* context, const v1::TeacherRequest* request,
                               v1::TeacherHistoryResponse* response) override;
+  grpc::Status GetCatalog(grpc::ServerContext* context, const v1::CatalogRequest* request,
+                          v1::CategoryCatalog* response) override;
+  grpc::Status DefineIndicator(grpc::ServerContext* context, const v1::FieldDef* request,
+                               v1::FieldDef* response) override;
+  grpc::Status PutEntry(grpc::ServerContext* context, const v1::PutEntryRequest* request,
+                        v1::PutEntryResponse* response) override;
+  grpc::Status ListEntries(grpc::ServerContext* context, const v1::ListEntriesRequest* request,
+                           v1::ListEntriesResponse* response) override;
+  grpc::Status GetReviewForm(grpc::ServerContext* context, const v1::TeacherRequest* request,
+                             v1::ReviewForm* response) override;
+  grpc::Status ImportCategory(grpc::ServerContext* context,
+                              grpc::ServerReader<v1::ImportChunk>* reader,
+                              v1::ImportReport* report) override;
+  grpc::Status Export(grpc::ServerContext* context, const v1::ExportRequest* request,
+                      grpc::ServerWriter<v1::ExportChunk>* writer) override;
   grpc::Status Progress(grpc::ServerContext* context, const v1::UnitRequest* request,
                         v1::ProgressReport* response) override;
   grpc::Status QueryAudit(grpc::ServerContext* context, const v1::AuditQuery* request,
@@ -133,7 +148,10 @@ class ApiService final : public v1::ProvincialApi::Service {
   // The scheduler's health plus the outbox position and open rejections,
   // under mu_.
   absl::StatusOr<v1::SyncHealth> Health();
-  enum class ImportKind { kUnits, kTeachers };
+  // Audits that `user` read sensitive categories of a teacher.
+  void AuditSensitive(const User& user, const std::string& teacher_number,
+                      const std::vector<std::string>& categories);
+  enum class ImportKind { kUnits, kTeachers, kCategory };
   grpc::Status RunImport(grpc::ServerContext* context,
                          grpc::ServerReader<v1::ImportChunk>* reader,
                          v1::ImportReport* report, ImportKind kind);

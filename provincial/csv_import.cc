@@ -165,7 +165,7 @@ void CsvImport::WriterLoop() {
     absl::MutexLock lock(&mu_);
     abort = abort_;
   }
-  if (abort) {
+  if (abort || (options_.all_or_nothing && !writer_problems_.empty())) {
     batch_txn_.reset();
     return;
   }
@@ -185,7 +185,7 @@ absl::Status CsvImport::WriteChunk(PreparedRows& rows) {
   }
   ASSIGN_OR_RETURN(uint64_t written, handler_.Write(store_, rows, &writer_problems_));
   batch_size_ += written;
-  if (batch_size_ >= options_.batch_rows) return EndBatch();
+  if (batch_size_ >= BatchRows()) return EndBatch();
   return absl::OkStatus();
 }
 
@@ -216,6 +216,7 @@ absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
       queue_.clear();
       abort_ = true;
     }
+    if (options_.all_or_nothing && report_.problems_total() > 0) abort_ = true;
     closed_ = true;
   }
   writer_.join();

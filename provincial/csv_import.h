@@ -77,6 +77,10 @@ class RowHandler {
 
 struct ImportOptions {
   bool dry_run = false;
+  // Nothing is applied if any row has a problem: the whole file is one
+  // transaction (batch_rows is ignored), rolled back at the end if the
+  // report is not clean.
+  bool all_or_nothing = false;
   // Rows per committed transaction. Large: each commit writes every page the
   // batch touched, and ID-hash index inserts touch pages all over the index.
   size_t batch_rows = 100000;
@@ -105,7 +109,10 @@ class CsvImport {
   void Report(v1::ImportProblem problem);
   // Hand-offs never straddle a batch: a batch is whole hand-offs.
   size_t HandoffRows() const {
-    return std::max<size_t>(1, std::min(options_.handoff_rows, options_.batch_rows));
+    return std::max<size_t>(1, std::min(options_.handoff_rows, BatchRows()));
+  }
+  size_t BatchRows() const {
+    return options_.all_or_nothing ? SIZE_MAX : options_.batch_rows;
   }
 
   void WriterLoop();

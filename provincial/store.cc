@@ -188,6 +188,49 @@ CREATE INDEX change_requests_pending ON change_requests(reviewer_unit, requested
 CREATE INDEX change_requests_teacher ON change_requests(teacher_number);
 CREATE INDEX audit_actor ON audit(actor, id);
 )sql",
+      // 6: the information categories (provincial/categories.h): entries
+      // with every superseded version kept, the province's custom
+      // indicators, and change requests about entries.
+      R"sql(
+CREATE TABLE custom_indicators (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  definition BLOB NOT NULL,          -- ntmis.v1.FieldDef
+  defined_by TEXT NOT NULL,
+  defined_unix INTEGER NOT NULL
+);
+CREATE TABLE teacher_entries (
+  teacher_number TEXT NOT NULL,
+  category TEXT NOT NULL,
+  entry_no INTEGER NOT NULL,
+  entry_values BLOB NOT NULL,        -- ntmis.v1.EntryValues
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  updated_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, category, entry_no)
+) WITHOUT ROWID;
+CREATE TABLE entry_versions (
+  teacher_number TEXT NOT NULL,
+  category TEXT NOT NULL,
+  entry_no INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  entry_values BLOB NOT NULL,
+  deleted INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  at_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, category, entry_no, version)
+) WITHOUT ROWID;
+ALTER TABLE change_requests ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE change_requests ADD COLUMN entry_no INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE change_requests ADD COLUMN delete_entry INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
 }
 

@@ -272,9 +272,12 @@ absl::StatusOr<v1::TeacherView> Workflow::Submit(const User& actor,
         "teacher ", teacher_number, " is ", teacher.state(),
         ": only a draft or returned record can be submitted"));
   }
-  // Completeness: every field of the record's indicator set.
-  std::vector<FieldProblem> missing = ValidateTeacherRecord(teacher.record());
-  if (!missing.empty()) return ProblemsError(missing, "incomplete, fill in first: ");
+  // Completeness: every field and category of the record's indicator set.
+  ASSIGN_OR_RETURN(std::vector<std::string> missing, Missing(teacher));
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("incomplete, fill in first: ", absl::StrJoin(missing, "; ")));
+  }
   RETURN_IF_ERROR(WriteVersion(store_, teacher_number,
                                {kSubmitted, nullptr, std::nullopt, 0,
                                 Meta(actor, "teacher.submit", "")}));
@@ -339,7 +342,8 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
                    store_.db().Prepare(
                        "SELECT id, teacher_number, kind, state, fields, reviewer_unit, "
                        "requested_by, reason, requested_unix, decided_by, decision_reason, "
-                       "decided_unix FROM change_requests WHERE id = ?"));
+                       "decided_unix, category, entry_no, delete_entry FROM change_requests "
+                       "WHERE id = ?"));
   ASSIGN_OR_RETURN(bool row, find.BindAll(id).Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no change request ", id));
   v1::ChangeRequestView view;
@@ -357,6 +361,9 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
   view.set_decided_by(find.ColumnText(9));
   view.set_decision_reason(find.ColumnText(10));
   view.set_decided_unix(find.ColumnInt(11));
+  view.set_category(find.ColumnText(12));
+  view.set_entry_no(find.ColumnInt(13));
+  view.set_delete_entry(find.ColumnInt(14) != 0);
   return view;
 }
 
@@ -381,21 +388,33 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
   }
   ASSIGN_OR_RETURN(std::string reviewer,
                    ChangeReviewer(actor, teacher.record().school_code(), addition));
+  ChangeTarget target;
+  target.kind = addition ? "addition" : "change";
+  ASSIGN_OR_RETURN(uint64_t id, InsertChange(actor, teacher, reviewer, request.fields(),
+                                             request.reason(), target));
+  RETURN_IF_ERROR(txn.Commit());
+  return LoadChange(id);
+}
+
+absl::StatusOr<uint64_t> Workflow::InsertChange(
+    const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
+    const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields, const std::string& reason,
+    const ChangeTarget& target) {
   v1::EditTeacherRequest stored;
-  *stored.mutable_fields() = request.fields();
+  *stored.mutable_fields() = fields;
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store_.db().Prepare(
                        "INSERT INTO change_requests(teacher_number, kind, fields, base_version, "
-                       "reviewer_unit, state, requested_by, reason, requested_unix) VALUES "
-                       "(?, ?, ?, ?, ?, 'pending', ?, ?, ?)"));
-  insert.Bind(1, teacher.teacher_number()).Bind(2, addition ? "addition" : "change");
+                       "reviewer_unit, state, requested_by, reason, requested_unix, category, "
+                       "entry_no, delete_entry) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, "
+                       "?)"));
+  insert.Bind(1, teacher.teacher_number()).Bind(2, target.kind);
   insert.BindBlob(3, stored.SerializeAsString()).Bind(4, int64_t{teacher.version()});
-  insert.Bind(5, reviewer).Bind(6, actor.username).Bind(7, request.reason());
+  insert.Bind(5, reviewer).Bind(6, actor.username).Bind(7, reason);
   insert.Bind(8, static_cast<int64_t>(std::time(nullptr)));
+  insert.Bind(9, target.category).Bind(10, target.entry_no).Bind(11, target.delete_entry ? 1 : 0);
   RETURN_IF_ERROR(insert.Run());
-  uint64_t id = store_.db().LastInsertRowId();
-  RETURN_IF_ERROR(txn.Commit());
-  return LoadChange(id);
+  return static_cast<uint64_t>(store_.db().LastInsertRowId());
 }
 
 absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
@@ -418,7 +437,9 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     return absl::PermissionDeniedError("a change request is decided by someone other than "
                                        "its requester");
   }
-  if (request.approve()) {
+  if (request.approve() && !change.category().empty()) {
+    RETURN_IF_ERROR(ApplyEntryChange(change, actor));
+  } else if (request.approve()) {
     ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
     if (teacher.state() != kEffective) {
       return absl::FailedPreconditionError(absl::StrCat(

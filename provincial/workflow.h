@@ -26,6 +26,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/crypto.h"
@@ -80,11 +81,28 @@ class Workflow {
   absl::StatusOr<v1::TeacherHistoryResponse> History(const User& actor,
                                                      const v1::TeacherRequest& request);
 
+  // Category entries (workflow_entries.cc). A draft's or returned record's
+  // entries are written directly by those who may write the category; an
+  // effective record's become change requests (a new entry: an addition,
+  // decided by the school; a changed or deleted one: decided by the level
+  // above). `sensitive` receives the sensitive categories (ethics) whose
+  // entries a read returned, for the audit log.
+  absl::StatusOr<v1::PutEntryResponse> PutEntry(const User& actor,
+                                                const v1::PutEntryRequest& request);
+  absl::StatusOr<v1::ListEntriesResponse> ListEntries(const User& actor,
+                                                      const v1::ListEntriesRequest& request,
+                                                      std::vector<std::string>* sensitive);
+  absl::StatusOr<v1::ReviewForm> ReviewForm(const User& actor, const std::string& teacher_number,
+                                            std::vector<std::string>* sensitive);
+  // The ID-card number in clear, for staff within scope and the teacher
+  // itself; the caller audits the read.
+  absl::StatusOr<std::string> RevealIdCard(const User& actor, const std::string& teacher_number);
+
  private:
   Workflow(Store& store, const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer,
            IdentityResolver* resolver)
-      : store_(store), id_hasher_(keys.hash_key), sealer_(std::move(sealer)),
-        resolver_(resolver) {}
+      : store_(store), id_hasher_(keys.hash_key), seal_key_(keys.seal_key),
+        sealer_(std::move(sealer)), resolver_(resolver) {}
 
   // The teacher as the actor may see it, with its school for scope checks.
   absl::StatusOr<v1::TeacherView> Load(const std::string& teacher_number);
@@ -99,9 +117,25 @@ class Workflow {
   absl::StatusOr<std::string> ChangeReviewer(const User& actor, const std::string& school_code,
                                              bool addition);
   absl::StatusOr<v1::ChangeRequestView> LoadChange(uint64_t id);
+  // What a change request is about beyond its fields.
+  struct ChangeTarget {
+    std::string kind;          // addition | change
+    std::string category;      // empty: the core record
+    int64_t entry_no = 0;
+    bool delete_entry = false;
+  };
+  absl::StatusOr<uint64_t> InsertChange(
+      const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
+      const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
+      const std::string& reason, const ChangeTarget& target);
+  // Writes an approved change of an entry, inside the caller's transaction.
+  absl::Status ApplyEntryChange(const v1::ChangeRequestView& change, const User& approver);
+  // What the completeness check still asks for (empty: complete).
+  absl::StatusOr<std::vector<std::string>> Missing(const v1::TeacherView& teacher);
 
   Store& store_;
   crypto::Hmac id_hasher_;
+  const std::string seal_key_;
   std::unique_ptr<crypto::Sealer> sealer_;
   IdentityResolver* const resolver_;
 };

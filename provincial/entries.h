@@ -1,0 +1,44 @@
+// Category entries of a teacher (provincial/categories.h) in the database:
+// each write keeps the version it replaces, so every version of every entry
+// stays in the history; a deletion is a version too.
+#ifndef NTMIS_PROVINCIAL_ENTRIES_H_
+#define NTMIS_PROVINCIAL_ENTRIES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ntmis/v1/provincial.pb.h"
+#include "provincial/store.h"
+#include "provincial/teacher_changes.h"
+
+namespace ntmis::provincial {
+
+// Writes entry `entry_no` of a teacher's category (0: a new entry, numbered
+// after the last one), inside the caller's transaction; returns its number.
+// NOT_FOUND for a given entry_no that does not exist.
+absl::StatusOr<int64_t> WriteEntry(Store& store, const std::string& teacher_number,
+                                   const std::string& category, int64_t entry_no,
+                                   const v1::EntryValues& values, bool deleted,
+                                   const ChangeMeta& meta);
+
+// The current entries (deleted ones left out unless `with_deleted`), by
+// category then number; every category when `category` is empty.
+absl::StatusOr<std::vector<v1::EntryView>> LoadEntries(Store& store,
+                                                       const std::string& teacher_number,
+                                                       const std::string& category,
+                                                       bool with_deleted = false);
+absl::StatusOr<std::optional<v1::EntryView>> LoadEntry(Store& store,
+                                                       const std::string& teacher_number,
+                                                       const std::string& category,
+                                                       int64_t entry_no);
+
+// Every superseded version of a teacher's entries, oldest first.
+absl::StatusOr<std::vector<v1::EntryView>> EntryHistory(Store& store,
+                                                        const std::string& teacher_number);
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_ENTRIES_H_
