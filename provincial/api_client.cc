@@ -34,14 +34,13 @@ absl::Status ApiClient::Login(const std::string& username, const std::string& pa
   return status;
 }
 
-absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(ImportTarget target,
-                                                       const std::string& path,
-                                                       bool dry_run) {
+absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(const ImportCall& call,
+                                                       const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::error_code ec;
   uint64_t size = std::filesystem::file_size(path, ec);
-  return Import(target, ec ? 0 : size, dry_run, [&in](std::string* chunk) {
+  return Import(call, ec ? 0 : size, [&in](std::string* chunk) {
     chunk->resize(kChunkBytes);
     in.read(chunk->data(), kChunkBytes);
     chunk->resize(in.gcount());
@@ -49,11 +48,10 @@ absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(ImportTarget target,
   });
 }
 
-absl::StatusOr<v1::ImportReport> ApiClient::ImportData(ImportTarget target,
-                                                       const std::string& data,
-                                                       bool dry_run) {
+absl::StatusOr<v1::ImportReport> ApiClient::ImportData(const ImportCall& call,
+                                                       const std::string& data) {
   size_t pos = 0;
-  return Import(target, data.size(), dry_run, [&](std::string* chunk) {
+  return Import(call, data.size(), [&](std::string* chunk) {
     if (pos >= data.size()) return false;
     *chunk = data.substr(pos, kChunkBytes);
     pos += chunk->size();
@@ -83,16 +81,18 @@ absl::StatusOr<v1::WithdrawTeacherResponse> ApiClient::WithdrawTeacher(
 }
 
 absl::StatusOr<v1::ImportReport> ApiClient::Import(
-    ImportTarget target, uint64_t size_hint, bool dry_run,
-    const std::function<bool(std::string*)>& next) {
+    const ImportCall& call, uint64_t size_hint, const std::function<bool(std::string*)>& next) {
   grpc::ClientContext context;
   // 60 s plus 10 s per MiB: generous for a slow disk, still bounded.
   Prepare(&context, std::chrono::seconds(60 + 10 * (size_hint >> 20)));
   v1::ImportReport report;
-  auto writer = target == ImportTarget::kUnits ? stub_->ImportUnits(&context, &report)
-                                               : stub_->ImportTeachers(&context, &report);
+  auto writer = call.target == ImportTarget::kUnits      ? stub_->ImportUnits(&context, &report)
+                : call.target == ImportTarget::kTeachers ? stub_->ImportTeachers(&context, &report)
+                                                         : stub_->ImportCategory(&context, &report);
   v1::ImportChunk chunk;
-  chunk.set_dry_run(dry_run);
+  chunk.set_dry_run(call.dry_run);
+  chunk.set_category(call.category);
+  chunk.set_all_or_nothing(call.all_or_nothing);
   bool first = true;
   while (next(chunk.mutable_data()) || first) {
     first = false;
@@ -102,6 +102,24 @@ absl::StatusOr<v1::ImportReport> ApiClient::Import(
   absl::Status status = FromGrpcStatus(writer->Finish());
   if (!status.ok()) return status;
   return report;
+}
+
+absl::Status ApiClient::Export(const v1::ExportRequest& request,
+                               const std::function<absl::Status(const std::string&)>& sink) {
+  grpc::ClientContext context;
+  Prepare(&context, std::chrono::seconds(3600));  // a whole province: minutes, still bounded
+  auto reader = stub_->Export(&context, request);
+  v1::ExportChunk chunk;
+  absl::Status status;
+  while (reader->Read(&chunk)) {
+    status = sink(chunk.data());
+    if (!status.ok()) {
+      context.TryCancel();
+      break;
+    }
+  }
+  absl::Status finished = FromGrpcStatus(reader->Finish());
+  return status.ok() ? finished : status;
 }
 
 }  // namespace ntmis::provincial

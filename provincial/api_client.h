@@ -14,7 +14,15 @@
 
 namespace ntmis::provincial {
 
-enum class ImportTarget { kUnits, kTeachers };
+enum class ImportTarget { kUnits, kTeachers, kCategory };
+
+// What to import and how.
+struct ImportCall {
+  ImportTarget target = ImportTarget::kTeachers;
+  std::string category;         // kCategory: which template
+  bool dry_run = false;
+  bool all_or_nothing = false;  // apply nothing if any row has a problem
+};
 
 class ApiClient {
  public:
@@ -27,10 +35,20 @@ class ApiClient {
   absl::Status Login(const std::string& username, const std::string& password);
 
   // Streams the file at `path` (or the bytes of `data` with ImportData).
+  absl::StatusOr<v1::ImportReport> ImportFile(const ImportCall& call, const std::string& path);
+  absl::StatusOr<v1::ImportReport> ImportData(const ImportCall& call, const std::string& data);
   absl::StatusOr<v1::ImportReport> ImportFile(ImportTarget target, const std::string& path,
-                                              bool dry_run);
+                                              bool dry_run) {
+    return ImportFile(ImportCall{target, "", dry_run, false}, path);
+  }
   absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target, const std::string& data,
-                                              bool dry_run);
+                                              bool dry_run) {
+    return ImportData(ImportCall{target, "", dry_run, false}, data);
+  }
+
+  // Export (v1::ExportRequest) into `sink`, chunk by chunk.
+  absl::Status Export(const v1::ExportRequest& request,
+                      const std::function<absl::Status(const std::string&)>& sink);
 
   // Any unary call of the API, with the token and a deadline:
   //   client.Call(&v1::ProvincialApi::StubInterface::GetTeacher, request)
@@ -57,8 +75,7 @@ class ApiClient {
   // Sets the call's deadline and the bearer token.
   void Prepare(grpc::ClientContext* context, std::chrono::seconds deadline) const;
   // `next` fills the next chunk and returns false at the end.
-  absl::StatusOr<v1::ImportReport> Import(ImportTarget target, uint64_t size_hint,
-                                          bool dry_run,
+  absl::StatusOr<v1::ImportReport> Import(const ImportCall& call, uint64_t size_hint,
                                           const std::function<bool(std::string*)>& next);
 
   std::unique_ptr<v1::ProvincialApi::StubInterface> stub_;

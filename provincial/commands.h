@@ -13,6 +13,8 @@ namespace ntmis::provincial {
 std::vector<cli::Command> AdminCommands();
 // teacher …, review …, report …
 std::vector<cli::Command> TeacherCommands();
+// template …, indicator …, entry …, teacher form, export …
+std::vector<cli::Command> CategoryCommands();
 
 }  // namespace ntmis::provincial
 

@@ -43,6 +43,8 @@ const std::vector<cli::Flag>& ImportFlags() {
   static const auto* flags = [] {
     auto* f = new std::vector<cli::Flag>(LoginFlags());
     f->push_back({"dry-run", "", "validate and report only; change nothing"});
+    f->push_back({"all-or-nothing", "", "apply nothing if any row has a problem (default: "
+                                         "apply the valid rows, report the rest)"});
     f->push_back({"report", "FILE", "write every problem as CSV (row,column,value,rule)"});
     return f;
   }();
@@ -75,6 +77,10 @@ const std::vector<Command>& Commands() {
       {"import teachers", "import a teacher-template CSV through the node's API", "FILE",
        ImportFlags(),
        [](const Args& a) { return Import(a, ImportTarget::kTeachers); }},
+      {"import category", "import a category template (see `template CATEGORY`) into the "
+                          "teachers' entries", "CATEGORY FILE",
+       ImportFlags(),
+       [](const Args& a) { return Import(a, ImportTarget::kCategory); }},
       {"sync", "push pending effective changes to the national node", "",
        {kConfigFlag, {"once", "", "run one sync now and exit"},
         {"verify", "", "compare digests with the national node, re-send what differs, "
@@ -163,11 +169,17 @@ absl::Status GenTeachers(const Args& args) {
 }
 
 absl::Status Import(const Args& args, ImportTarget target) {
-  if (args.positional().size() != 1) return absl::InvalidArgumentError("give one FILE");
+  ImportCall call;
+  call.target = target;
+  call.dry_run = args.Has("dry-run");
+  call.all_or_nothing = args.Has("all-or-nothing");
+  const size_t wanted = target == ImportTarget::kCategory ? 2 : 1;
+  if (args.positional().size() != wanted)
+    return absl::InvalidArgumentError(wanted == 2 ? "give CATEGORY FILE" : "give one FILE");
+  if (target == ImportTarget::kCategory) call.category = args.positional()[0];
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  bool dry_run = args.Has("dry-run");
-  ASSIGN_OR_RETURN(v1::ImportReport report,
-                   client->ImportFile(target, args.positional()[0], dry_run));
+  const bool dry_run = call.dry_run;
+  ASSIGN_OR_RETURN(v1::ImportReport report, client->ImportFile(call, args.positional().back()));
   std::cout << (dry_run ? "dry run: " : "") << "encoding " << report.encoding() << ", rows "
             << report.rows_read() << ", valid " << report.rows_valid() << ", applied "
             << report.rows_applied() << ", problems " << report.problems_total() << "\n";
@@ -206,6 +218,8 @@ absl::Status Import(const Args& args, ImportTarget target) {
   }
   if (report.problems_total() > 0 && report.rows_valid() == 0)
     return absl::InvalidArgumentError("no valid rows");
+  if (call.all_or_nothing && report.problems_total() > 0)
+    return absl::InvalidArgumentError("nothing applied (--all-or-nothing): fix the problems");
   return absl::OkStatus();
 }
 
@@ -334,7 +348,7 @@ absl::Status SyncNow(const Args& args) {
 int Main(int argc, char** argv) {
   cli::BlockShutdownSignals();
   std::vector<Command> commands = Commands();
-  for (auto group : {AdminCommands(), TeacherCommands()})
+  for (auto group : {AdminCommands(), TeacherCommands(), CategoryCommands()})
     commands.insert(commands.end(), group.begin(), group.end());
   return cli::Dispatch(kProgram, commands, argc, argv);
 }
