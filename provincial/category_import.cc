@@ -89,6 +89,7 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
   if (!teacher_) {
     ASSIGN_OR_RETURN(teacher_, store.db().Prepare("SELECT school_code, state, record FROM "
                                                   "teachers WHERE teacher_number = ?"));
+    writer_.emplace(store);
   }
   auto refuse = [problems](const Row& row, const std::string& column, const std::string& value,
                            std::string rule) {
@@ -123,6 +124,7 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
     }
     v1::TeacherRecord record;
     record.ParseFromString(std::string(teacher_->ColumnBlob(2)));
+    teacher_->Reset();
     bool dates_ok = true;
     for (const v1::FieldValue& v : row.values.values()) {
       for (const v1::FieldDef& def : category_->fields()) {
@@ -141,8 +143,8 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
                        LoadEntry(store, row.teacher_number, category_->code(), 1));
       entry_no = existing ? 1 : 0;
     }
-    absl::StatusOr<int64_t> done = WriteEntry(store, row.teacher_number, category_->code(),
-                                              entry_no, row.values, false, meta);
+    absl::StatusOr<int64_t> done =
+        writer_->Write(row.teacher_number, category_->code(), entry_no, row.values, false, meta);
     if (absl::IsNotFound(done.status())) {
       refuse(row, "entry_no", absl::StrCat(row.entry_no), std::string(done.status().message()));
       continue;

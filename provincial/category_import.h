@@ -17,6 +17,7 @@
 #include "provincial/accounts.h"
 #include "provincial/categories.h"
 #include "provincial/csv_import.h"
+#include "provincial/entries.h"
 
 namespace ntmis::provincial {
 
@@ -51,6 +52,7 @@ class CategoryRowHandler final : public RowHandler {
   absl::flat_hash_set<std::string> schools_;  // the actor's, unless whole_province_
   std::vector<Row> prepared_;
   std::optional<sql::Statement> teacher_;     // writer stage
+  std::optional<EntryWriter> writer_;
 };
 
 }  // namespace ntmis::provincial

@@ -41,55 +41,69 @@ absl::StatusOr<std::vector<v1::EntryView>> Collect(sql::Statement& q) {
 
 }  // namespace
 
+absl::StatusOr<int64_t> EntryWriter::Write(const std::string& teacher_number,
+                                           const std::string& category, int64_t entry_no,
+                                           const v1::EntryValues& values, bool deleted,
+                                           const ChangeMeta& meta) {
+  const int64_t now = std::time(nullptr);
+  const std::string bytes = values.SerializeAsString();
+  if (!last_) {
+    ASSIGN_OR_RETURN(last_, store_.db().Prepare(
+                                "SELECT COALESCE(MAX(entry_no), 0) FROM teacher_entries "
+                                "WHERE teacher_number = ? AND category = ?"));
+    ASSIGN_OR_RETURN(insert_, store_.db().Prepare(
+                                  "INSERT INTO teacher_entries(teacher_number, category, "
+                                  "entry_no, entry_values, deleted, version, changed_by, "
+                                  "change_action, change_reason, approved_by, updated_unix) "
+                                  "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(keep_, store_.db().Prepare(
+                                "INSERT INTO entry_versions(teacher_number, category, entry_no, "
+                                "version, entry_values, deleted, changed_by, change_action, "
+                                "change_reason, approved_by, at_unix) SELECT teacher_number, "
+                                "category, entry_no, version, entry_values, deleted, changed_by, "
+                                "change_action, change_reason, approved_by, updated_unix FROM "
+                                "teacher_entries WHERE teacher_number = ? AND category = ? AND "
+                                "entry_no = ?"));
+    ASSIGN_OR_RETURN(update_, store_.db().Prepare(
+                                  "UPDATE teacher_entries SET entry_values = ?, deleted = ?, "
+                                  "version = version + 1, changed_by = ?, change_action = ?, "
+                                  "change_reason = ?, approved_by = ?, updated_unix = ? WHERE "
+                                  "teacher_number = ? AND category = ? AND entry_no = ?"));
+  }
+  if (entry_no == 0) {
+    last_->Reset();
+    last_->BindAll(teacher_number, category);
+    ASSIGN_OR_RETURN(bool row, last_->Step());
+    entry_no = (row ? last_->ColumnInt(0) : 0) + 1;
+    last_->Reset();
+    insert_->Reset();
+    insert_->BindAll(teacher_number, category, entry_no);
+    insert_->BindBlobView(4, bytes).Bind(5, deleted ? 1 : 0);
+    insert_->Bind(6, meta.actor).Bind(7, meta.action).Bind(8, meta.reason);
+    insert_->Bind(9, meta.approved_by).Bind(10, now);
+    RETURN_IF_ERROR(insert_->Run());
+    return entry_no;
+  }
+  keep_->Reset();
+  RETURN_IF_ERROR(keep_->BindAll(teacher_number, category, entry_no).Run());
+  if (store_.db().Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("teacher ", teacher_number, " has no ", category,
+                                            " entry ", entry_no));
+  }
+  update_->Reset();
+  update_->BindBlobView(1, bytes).Bind(2, deleted ? 1 : 0);
+  update_->Bind(3, meta.actor).Bind(4, meta.action).Bind(5, meta.reason);
+  update_->Bind(6, meta.approved_by).Bind(7, now);
+  update_->Bind(8, teacher_number).Bind(9, category).Bind(10, entry_no);
+  RETURN_IF_ERROR(update_->Run());
+  return entry_no;
+}
+
 absl::StatusOr<int64_t> WriteEntry(Store& store, const std::string& teacher_number,
                                    const std::string& category, int64_t entry_no,
                                    const v1::EntryValues& values, bool deleted,
                                    const ChangeMeta& meta) {
-  const int64_t now = std::time(nullptr);
-  if (entry_no == 0) {
-    ASSIGN_OR_RETURN(sql::Statement last,
-                     store.db().Prepare("SELECT COALESCE(MAX(entry_no), 0) FROM teacher_entries "
-                                        "WHERE teacher_number = ? AND category = ?"));
-    ASSIGN_OR_RETURN(bool row, last.BindAll(teacher_number, category).Step());
-    entry_no = (row ? last.ColumnInt(0) : 0) + 1;
-    ASSIGN_OR_RETURN(sql::Statement insert,
-                     store.db().Prepare(
-                         "INSERT INTO teacher_entries(teacher_number, category, entry_no, "
-                         "entry_values, deleted, version, changed_by, change_action, "
-                         "change_reason, approved_by, updated_unix) VALUES "
-                         "(?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"));
-    insert.BindAll(teacher_number, category, entry_no);
-    insert.BindBlob(4, values.SerializeAsString()).Bind(5, deleted ? 1 : 0);
-    insert.Bind(6, meta.actor).Bind(7, meta.action).Bind(8, meta.reason);
-    insert.Bind(9, meta.approved_by).Bind(10, now);
-    RETURN_IF_ERROR(insert.Run());
-    return entry_no;
-  }
-  ASSIGN_OR_RETURN(sql::Statement keep,
-                   store.db().Prepare(
-                       "INSERT INTO entry_versions(teacher_number, category, entry_no, version, "
-                       "entry_values, deleted, changed_by, change_action, change_reason, "
-                       "approved_by, at_unix) SELECT teacher_number, category, entry_no, "
-                       "version, entry_values, deleted, changed_by, change_action, "
-                       "change_reason, approved_by, updated_unix FROM teacher_entries WHERE "
-                       "teacher_number = ? AND category = ? AND entry_no = ?"));
-  RETURN_IF_ERROR(keep.BindAll(teacher_number, category, entry_no).Run());
-  if (store.db().Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("teacher ", teacher_number, " has no ", category,
-                                            " entry ", entry_no));
-  }
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare(
-                       "UPDATE teacher_entries SET entry_values = ?, deleted = ?, "
-                       "version = version + 1, changed_by = ?, change_action = ?, "
-                       "change_reason = ?, approved_by = ?, updated_unix = ? WHERE "
-                       "teacher_number = ? AND category = ? AND entry_no = ?"));
-  update.BindBlob(1, values.SerializeAsString()).Bind(2, deleted ? 1 : 0);
-  update.Bind(3, meta.actor).Bind(4, meta.action).Bind(5, meta.reason);
-  update.Bind(6, meta.approved_by).Bind(7, now);
-  update.Bind(8, teacher_number).Bind(9, category).Bind(10, entry_no);
-  RETURN_IF_ERROR(update.Run());
-  return entry_no;
+  return EntryWriter(store).Write(teacher_number, category, entry_no, values, deleted, meta);
 }
 
 absl::StatusOr<std::vector<v1::EntryView>> LoadEntries(Store& store,

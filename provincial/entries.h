@@ -16,9 +16,25 @@
 
 namespace ntmis::provincial {
 
-// Writes entry `entry_no` of a teacher's category (0: a new entry, numbered
-// after the last one), inside the caller's transaction; returns its number.
-// NOT_FOUND for a given entry_no that does not exist.
+// Writes entries with its statements prepared once (imports write many).
+// Not thread-safe; the Store must outlive it.
+class EntryWriter {
+ public:
+  explicit EntryWriter(Store& store) : store_(store) {}
+
+  // Writes entry `entry_no` of a teacher's category (0: a new entry,
+  // numbered after the last one), inside the caller's transaction; returns
+  // its number. NOT_FOUND for a given entry_no that does not exist.
+  absl::StatusOr<int64_t> Write(const std::string& teacher_number, const std::string& category,
+                                int64_t entry_no, const v1::EntryValues& values, bool deleted,
+                                const ChangeMeta& meta);
+
+ private:
+  Store& store_;
+  std::optional<sql::Statement> last_, insert_, keep_, update_;
+};
+
+// One EntryWriter::Write.
 absl::StatusOr<int64_t> WriteEntry(Store& store, const std::string& teacher_number,
                                    const std::string& category, int64_t entry_no,
                                    const v1::EntryValues& values, bool deleted,
