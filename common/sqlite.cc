@@ -89,10 +89,11 @@ absl::StatusOr<bool> Statement::Step() {
 }
 
 absl::Status Statement::Run() {
-  ASSIGN_OR_RETURN(bool row, Step());
-  (void)row;
+  // Reset on failure too: a prepared statement kept for reuse (an outbox
+  // insert that a constraint refused) must be usable for the next call.
+  absl::StatusOr<bool> row = Step();
   Reset();
-  return absl::OkStatus();
+  return row.status();
 }
 
 void Statement::Reset() {

@@ -59,7 +59,8 @@ class Statement {
 
   // Advances: true when a row is available, false when done.
   absl::StatusOr<bool> Step();
-  // Runs to completion, expecting no rows back.
+  // Runs to completion, expecting no rows back; resets the statement, also
+  // when it fails.
   absl::Status Run();
   // Resets for reuse and clears bindings.
   void Reset();

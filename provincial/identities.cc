@@ -72,9 +72,19 @@ absl::Status Renumber(Store& store, const std::string& from, const std::string& 
                    db.Prepare("UPDATE teachers SET teacher_number = ?, record = ?, "
                               "provisional = 0 WHERE teacher_number = ?"));
   RETURN_IF_ERROR(update.Bind(1, to).BindBlob(2, record.SerializeAsString()).Bind(3, from).Run());
-  ASSIGN_OR_RETURN(sql::Statement outbox,
-                   db.Prepare("UPDATE outbox SET teacher_number = ? WHERE teacher_number = ?"));
-  return outbox.BindAll(to, from).Run();
+  // Its history, entries, change requests and self-service account follow
+  // (past versions keep the record as it was, provisional number included).
+  for (const char* table : {"outbox", "teacher_versions", "teacher_entries", "entry_versions",
+                            "change_requests", "users"}) {
+    ASSIGN_OR_RETURN(sql::Statement follow,
+                     db.Prepare(absl::StrCat("UPDATE ", table,
+                                             " SET teacher_number = ? WHERE teacher_number = ?")));
+    RETURN_IF_ERROR(follow.BindAll(to, from).Run());
+  }
+  ASSIGN_OR_RETURN(sql::Statement account,
+                   db.Prepare("UPDATE users SET username = ? WHERE username = ? AND "
+                              "role = 'teacher'"));
+  return account.BindAll(to, from).Run();
 }
 
 }  // namespace

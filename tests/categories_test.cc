@@ -358,3 +358,69 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
 
 }  // namespace
 }  // namespace ntmis::testing
+
+namespace ntmis::testing {
+namespace {
+
+TEST_CASE("A teacher created while the national node is down keeps history, entries and account when renumbered", "[categories]") {
+  Province p;
+  Staff s = MakeStaff(p);
+  const std::string id = IdCard("440103", "19800101", 11);
+  const std::string national_number = Effective(s, "陈一", id, "1980-01-01", "1");
+  NTMIS_ASSERT_OK(p.f().Sync("44").status());
+
+  // Jiangsu hires the same person while the national node is down.
+  p.f().AddProvince("32");
+  auto js = p.f().Admin("32");
+  ValueOrDie(js->ImportData(provincial::ImportTarget::kUnits,
+                            "code,parent_code,level,name,school_category\n"
+                            "3201,32,city,南京市,\n320102,3201,county,玄武区,\n"
+                            "3201020001,320102,school,玄武小学,2\n",
+                            false));
+  {
+    provincial::Store store = ValueOrDie(provincial::Store::Open(p.f().province("32").database()));
+    provincial::Accounts accounts(store);
+    ValueOrDie(accounts.Create("xw.manager", "3201020001", provincial::Role::kManager, kPassword, false));
+    ValueOrDie(accounts.Create("xw.admin", "3201020001", provincial::Role::kSysAdmin, kPassword, false));
+  }
+  auto connect = [&](const std::string& user) {
+    auto c = ValueOrDie(Client::Connect(p.f().province_address("32"), p.f().pki().ca_cert()));
+    NTMIS_ASSERT_OK(c->Login(user, kPassword));
+    return c;
+  };
+  auto manager = connect("xw.manager");
+  auto admin = connect("xw.admin");
+  p.f().StopNational();
+  v1::TeacherView t = Create(*manager, "陈一", id, "1980-01-01", "1", "3201020001");
+  CHECK(t.provisional());
+  CHECK(t.teacher_number() != national_number);
+  ValueOrDie(manager->Call(&Stub::EditTeacher, Complete(t.teacher_number(), "2005-09-01")));
+  AddContact(*manager, t.teacher_number());
+  v1::UnitRequest school;
+  school.set_unit_code("3201020001");
+  auto made = ValueOrDie(admin->Call(&Stub::CreateTeacherAccounts, school));
+  REQUIRE(made.accounts_size() == 1);
+
+  // The next sync asks again and renumbers: everything follows.
+  p.f().StartNational();
+  NTMIS_ASSERT_OK(p.f().Sync("32").status());
+  CHECK(absl::IsNotFound(manager->Call(&Stub::GetTeacher, Number(t.teacher_number())).status()));
+  v1::TeacherView renumbered = ValueOrDie(manager->Call(&Stub::GetTeacher, Number(national_number)));
+  CHECK_FALSE(renumbered.provisional());
+  CHECK(renumbered.record().teacher_number() == national_number);
+  v1::TeacherHistoryResponse history =
+      ValueOrDie(manager->Call(&Stub::TeacherHistory, Number(national_number)));
+  CHECK(history.versions_size() == 2);
+  CHECK(Entries(*manager, national_number, "contact").size() == 1);
+  auto teacher = ValueOrDie(Client::Connect(p.f().province_address("32"), p.f().pki().ca_cert()));
+  NTMIS_ASSERT_OK(teacher->Login(national_number, made.accounts(0).initial_password()));
+  v1::ChangePasswordRequest change;
+  change.set_old_password(made.accounts(0).initial_password());
+  change.set_new_password(kPassword);
+  NTMIS_ASSERT_OK(teacher->Call(&Stub::ChangePassword, change).status());
+  NTMIS_ASSERT_OK(teacher->Login(national_number, kPassword));
+  CHECK(ValueOrDie(teacher->Call(&Stub::GetTeacher, Number(national_number))).state() == "draft");
+}
+
+}  // namespace
+}  // namespace ntmis::testing

@@ -524,3 +524,46 @@ TEST_CASE("Units change after the import, lists page, progress counts, the audit
 
 }  // namespace
 }  // namespace ntmis::testing
+
+namespace ntmis::testing {
+namespace {
+
+TEST_CASE("A step that fails half-way leaves record, history and outbox as they were", "[workflow]") {
+  Province p;
+  Staff s = MakeStaff(p);
+  v1::TeacherView t = Create(*s.school_manager, "林一", IdCard("440103", "19830303", 19),
+                             "1983-03-03", "1");
+  const std::string number = t.teacher_number();
+  ValueOrDie(s.school_manager->Call(&Stub::EditTeacher, Complete(number, "2006-09-01")));
+  AddContact(*s.school_manager, number);
+  ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(number)));
+  Review(*s.school_manager, number, true);
+  auto count = [&](const std::string& sql) {
+    sql::Database db = ValueOrDie(sql::Database::Open(p.f().province("44").database()));
+    return ValueOrDie(db.QueryInt(sql));
+  };
+  const int64_t versions = count("SELECT COUNT(*) FROM teacher_versions");
+  // The outbox refuses the write that would make the record effective: the
+  // re-review fails after the version was copied and the row updated.
+  {
+    sql::Database db = ValueOrDie(sql::Database::Open(p.f().province("44").database()));
+    NTMIS_ASSERT_OK(db.Exec("CREATE TRIGGER outbox_full BEFORE INSERT ON outbox "
+                            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"));
+  }
+  CHECK_FALSE(ReviewStatus(*s.county_manager, number, true).ok());
+  v1::TeacherView after = ValueOrDie(s.county_manager->Call(&Stub::GetTeacher, Number(number)));
+  CHECK(after.state() == "school_approved");
+  CHECK(after.version() == t.version() + 3);  // edit, submit, school approval
+  CHECK(count("SELECT COUNT(*) FROM teacher_versions") == versions);
+  CHECK(p.OutboxEnd() == 0);
+  {
+    sql::Database db = ValueOrDie(sql::Database::Open(p.f().province("44").database()));
+    NTMIS_ASSERT_OK(db.Exec("DROP TRIGGER outbox_full"));
+  }
+  CHECK(Review(*s.county_manager, number, true).state() == "effective");
+  CHECK(p.OutboxEnd() == 1);
+  CHECK(count("SELECT COUNT(*) FROM teacher_versions") == versions + 1);
+}
+
+}  // namespace
+}  // namespace ntmis::testing
