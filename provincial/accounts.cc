@@ -30,6 +30,35 @@ absl::StatusOr<Role> ParseRole(const std::string& name) {
       "role '", name, "' is unknown; allowed: sysadmin, manager, querier, teacher"));
 }
 
+v1::UserRole RoleToProto(Role role) {
+  switch (role) {
+    case Role::kSysAdmin:
+      return v1::USER_ROLE_SYSADMIN;
+    case Role::kManager:
+      return v1::USER_ROLE_MANAGER;
+    case Role::kQuerier:
+      return v1::USER_ROLE_QUERIER;
+    case Role::kTeacher:
+      return v1::USER_ROLE_TEACHER;
+  }
+  return v1::USER_ROLE_UNSPECIFIED;
+}
+
+absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
+  switch (role) {
+    case v1::USER_ROLE_SYSADMIN:
+      return Role::kSysAdmin;
+    case v1::USER_ROLE_MANAGER:
+      return Role::kManager;
+    case v1::USER_ROLE_QUERIER:
+      return Role::kQuerier;
+    case v1::USER_ROLE_TEACHER:
+      return Role::kTeacher;
+    default:
+      return absl::InvalidArgumentError("role: sysadmin, manager, querier or teacher");
+  }
+}
+
 std::string GeneratePassword() {
   // 12 characters from a set without look-alikes, then one of each class,
   // so the rules hold whatever the random part is.

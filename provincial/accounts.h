@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ntmis/v1/provincial.pb.h"
 #include "provincial/store.h"
 
 namespace ntmis::provincial {
@@ -21,6 +22,9 @@ enum class Role { kSysAdmin, kManager, kQuerier, kTeacher };
 const char* RoleName(Role role);
 // INVALID_ARGUMENT listing the roles for an unknown name.
 absl::StatusOr<Role> ParseRole(const std::string& name);
+// The role on the wire, and back (INVALID_ARGUMENT for UNSPECIFIED).
+v1::UserRole RoleToProto(Role role);
+absl::StatusOr<Role> RoleFromProto(v1::UserRole role);
 
 struct User {
   int64_t id = 0;

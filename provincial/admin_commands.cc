@@ -10,6 +10,7 @@
 #include "common/config.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
+#include "provincial/accounts.h"
 #include "provincial/cli_support.h"
 #include "provincial/commands.h"
 
@@ -20,26 +21,16 @@ using cli::Args;
 using Stub = v1::ProvincialApi::StubInterface;
 
 const char* RoleText(v1::UserRole role) {
-  switch (role) {
-    case v1::USER_ROLE_SYSADMIN:
-      return "sysadmin";
-    case v1::USER_ROLE_MANAGER:
-      return "manager";
-    case v1::USER_ROLE_QUERIER:
-      return "querier";
-    case v1::USER_ROLE_TEACHER:
-      return "teacher";
-    default:
-      return "?";
-  }
+  absl::StatusOr<Role> r = RoleFromProto(role);
+  return r.ok() ? RoleName(*r) : "?";
 }
 
 absl::StatusOr<v1::UserRole> RoleArg(const std::string& name) {
-  if (name == "sysadmin") return v1::USER_ROLE_SYSADMIN;
-  if (name == "manager") return v1::USER_ROLE_MANAGER;
-  if (name == "querier") return v1::USER_ROLE_QUERIER;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--role '", name, "': sysadmin, manager or querier"));
+  ASSIGN_OR_RETURN(Role role, ParseRole(name));
+  if (role == Role::kTeacher)
+    return absl::InvalidArgumentError("--role: sysadmin, manager or querier (teacher accounts "
+                                      "come from `user teacher-accounts`)");
+  return RoleToProto(role);
 }
 
 void PrintAccounts(const std::vector<const v1::UserAccount*>& users, bool csv) {

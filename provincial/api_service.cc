@@ -310,35 +310,6 @@ grpc::Status ApiService::SyncNow(grpc::ServerContext* context,
 
 namespace {
 
-v1::UserRole RoleToProto(Role role) {
-  switch (role) {
-    case Role::kSysAdmin:
-      return v1::USER_ROLE_SYSADMIN;
-    case Role::kManager:
-      return v1::USER_ROLE_MANAGER;
-    case Role::kQuerier:
-      return v1::USER_ROLE_QUERIER;
-    case Role::kTeacher:
-      return v1::USER_ROLE_TEACHER;
-  }
-  return v1::USER_ROLE_UNSPECIFIED;
-}
-
-absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
-  switch (role) {
-    case v1::USER_ROLE_SYSADMIN:
-      return Role::kSysAdmin;
-    case v1::USER_ROLE_MANAGER:
-      return Role::kManager;
-    case v1::USER_ROLE_QUERIER:
-      return Role::kQuerier;
-    case v1::USER_ROLE_TEACHER:
-      return Role::kTeacher;
-    default:
-      return absl::InvalidArgumentError("role: sysadmin, manager or querier");
-  }
-}
-
 void ToProto(const User& user, v1::UserAccount* out) {
   out->set_username(user.username);
   out->set_unit_code(user.unit_code);

@@ -148,14 +148,7 @@ absl::Status EntryPut(const Args& args, bool remove) {
   request.set_entry_no(entry);
   request.set_delete_entry(remove);
   request.set_reason(args.Get("reason"));
-  for (const std::string& pair : args.GetAll("set")) {
-    size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return absl::InvalidArgumentError(absl::StrCat("--set '", pair, "': FIELD=VALUE"));
-    v1::FieldValue* f = request.add_fields();
-    f->set_field(pair.substr(0, eq));
-    f->set_value(pair.substr(eq + 1));
-  }
+  RETURN_IF_ERROR(AddSetFlags(args, request.mutable_fields()));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::PutEntryResponse done, client->Call(&Stub::PutEntry, request));
   if (done.has_change_request()) {

@@ -61,6 +61,19 @@ absl::StatusOr<std::string> OnePositional(const cli::Args& args, const std::stri
   return args.positional()[0];
 }
 
+absl::Status AddSetFlags(const cli::Args& args,
+                         google::protobuf::RepeatedPtrField<v1::FieldValue>* fields) {
+  for (const std::string& pair : args.GetAll("set")) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return absl::InvalidArgumentError(absl::StrCat("--set '", pair, "': FIELD=VALUE"));
+    v1::FieldValue* f = fields->Add();
+    f->set_field(pair.substr(0, eq));
+    f->set_value(pair.substr(eq + 1));
+  }
+  return absl::OkStatus();
+}
+
 std::string FormatTime(int64_t unix_time) {
   if (unix_time == 0) return "-";
   std::time_t t = static_cast<std::time_t>(unix_time + 8 * 3600);  // UTC+8

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/cli.h"
 #include "ntmis/v1/config.pb.h"
+#include "ntmis/v1/categories.pb.h"
 #include "provincial/api_client.h"
 
 namespace ntmis::provincial {
@@ -30,6 +31,10 @@ absl::StatusOr<std::unique_ptr<ApiClient>> LoggedIn(const cli::Args& args);
 
 // The one positional argument, or INVALID_ARGUMENT naming it.
 absl::StatusOr<std::string> OnePositional(const cli::Args& args, const std::string& what);
+
+// The --set FIELD=VALUE flags (repeated) as field values.
+absl::Status AddSetFlags(const cli::Args& args,
+                         google::protobuf::RepeatedPtrField<v1::FieldValue>* fields);
 
 // "2026-12-02 15:04" in China Standard Time; "-" for 0.
 std::string FormatTime(int64_t unix_time);

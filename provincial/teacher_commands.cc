@@ -19,18 +19,6 @@ const cli::Flag kFormatFlag{"format", "table|csv", "output format (default table
 const cli::Flag kSetFlag{"set", "FIELD=VALUE",
                          "a template field and its value (repeat for more; codes or labels)"};
 
-absl::Status AddFields(const Args& args, v1::EditTeacherRequest* request) {
-  for (const std::string& pair : args.GetAll("set")) {
-    size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return absl::InvalidArgumentError(absl::StrCat("--set '", pair, "': FIELD=VALUE"));
-    v1::FieldValue* f = request->add_fields();
-    f->set_field(pair.substr(0, eq));
-    f->set_value(pair.substr(eq + 1));
-  }
-  return absl::OkStatus();
-}
-
 void PrintTeacher(const v1::TeacherView& t) {
   std::cout << "teacher " << t.teacher_number() << "  state " << t.state() << "  version "
             << t.version() << (t.provisional() ? "  (provisional number)" : "") << "\n"
@@ -73,7 +61,7 @@ absl::Status TeacherCreate(const Args& args) {
 absl::Status TeacherEdit(const Args& args, bool change_request) {
   v1::EditTeacherRequest request;
   ASSIGN_OR_RETURN(*request.mutable_teacher_number(), OnePositional(args, "the teacher number"));
-  RETURN_IF_ERROR(AddFields(args, &request));
+  RETURN_IF_ERROR(AddSetFlags(args, request.mutable_fields()));
   request.set_reason(args.Get("reason"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   if (change_request) {

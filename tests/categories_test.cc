@@ -25,11 +25,7 @@ v1::PutEntryRequest Entry(const std::string& number, const std::string& category
   request.set_category(category);
   request.set_entry_no(entry_no);
   request.set_reason(reason);
-  for (auto& [k, v] : fields) {
-    v1::FieldValue* f = request.add_fields();
-    f->set_field(k);
-    f->set_value(v);
-  }
+  SetFields(request.mutable_fields(), fields);
   return request;
 }
 

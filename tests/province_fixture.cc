@@ -98,17 +98,22 @@ v1::TeacherView Create(Client& by, const std::string& name, const std::string& i
   return ValueOrDie(by.Call(&Stub::CreateTeacher, request));
 }
 
+void SetFields(google::protobuf::RepeatedPtrField<v1::FieldValue>* out,
+               const std::vector<std::pair<std::string, std::string>>& fields) {
+  for (const auto& [k, v] : fields) {
+    v1::FieldValue* f = out->Add();
+    f->set_field(k);
+    f->set_value(v);
+  }
+}
+
 v1::EditTeacherRequest Fields(const std::string& number,
                               std::vector<std::pair<std::string, std::string>> fields,
                               const std::string& reason) {
   v1::EditTeacherRequest request;
   request.set_teacher_number(number);
   request.set_reason(reason);
-  for (auto& [k, v] : fields) {
-    v1::FieldValue* f = request.add_fields();
-    f->set_field(k);
-    f->set_value(v);
-  }
+  SetFields(request.mutable_fields(), fields);
   return request;
 }
 

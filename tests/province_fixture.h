@@ -58,6 +58,9 @@ Staff MakeStaff(Province& p);
 v1::TeacherView Create(provincial::ApiClient& by, const std::string& name, const std::string& id,
                        const std::string& birth, const std::string& gender,
                        const std::string& school = "4401030001");
+// Appends field values in order.
+void SetFields(google::protobuf::RepeatedPtrField<v1::FieldValue>* out,
+               const std::vector<std::pair<std::string, std::string>>& fields);
 v1::EditTeacherRequest Fields(const std::string& number,
                               std::vector<std::pair<std::string, std::string>> fields,
                               const std::string& reason = "");
