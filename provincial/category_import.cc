@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/status_macros.h"
 #include "common/teacher_number.h"
 #include "ntmis/v1/teacher.pb.h"
@@ -11,6 +12,19 @@
 #include "provincial/teacher_changes.h"
 
 namespace ntmis::provincial {
+
+namespace {
+
+// The rule of a CheckFieldValue error without its "field='value': " prefix:
+// the report has its own columns for those.
+std::string RuleOf(const absl::Status& status, const std::string& field,
+                   const std::string& value) {
+  absl::string_view message = status.message();
+  absl::ConsumePrefix(&message, absl::StrCat(field, "='", value, "': "));
+  return std::string(message);
+}
+
+}  // namespace
 
 struct CategoryRowHandler::Rows final : PreparedRows {
   std::vector<Row> rows;
@@ -62,10 +76,10 @@ bool CategoryRowHandler::Prepare(const std::vector<std::string>& fields,
     // One problem per field: check them one at a time for the report.
     for (int f = 0; f < category_->fields_size(); ++f) {
       const v1::FieldDef& def = category_->fields(f);
-      const std::string& value = fields[index[2 + f]];
+      const std::string value(absl::StripAsciiWhitespace(fields[index[2 + f]]));
       absl::StatusOr<std::string> checked = CheckFieldValue(def, value, "");
       if (!checked.ok()) {
-        problems.Add(def.name(), value, std::string(checked.status().message()));
+        problems.Add(def.name(), value, RuleOf(checked.status(), def.name(), value));
       } else if (checked->empty() && def.required() && category_->code() != kCustomCategory) {
         problems.Add(def.name(), "", absl::StrCat("required (", def.label(), ")"));
       }
@@ -131,7 +145,7 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
         if (def.name() != v.field() || !def.after_birth()) continue;
         absl::StatusOr<std::string> checked = CheckFieldValue(def, v.value(), record.birth_date());
         if (!checked.ok()) {
-          refuse(row, def.name(), v.value(), std::string(checked.status().message()));
+          refuse(row, def.name(), v.value(), RuleOf(checked.status(), def.name(), v.value()));
           dates_ok = false;
         }
       }

@@ -36,8 +36,12 @@ v1::EntryValues ValuesOf(const v1::EntryView& entry) {
 
 absl::StatusOr<std::vector<std::string>> Workflow::Missing(const v1::TeacherView& teacher) {
   std::vector<std::string> missing;
-  for (const FieldProblem& p : ValidateTeacherRecord(teacher.record()))
-    missing.push_back(absl::StrCat(p.field, "='", p.value, "': ", p.rule));
+  for (const FieldProblem& p : ValidateTeacherRecord(teacher.record())) {
+    // A field not filled in yet: its name is enough; a wrong one: the rule.
+    const bool unset = p.value.empty() || p.value == "0";
+    missing.push_back(unset ? absl::StrCat(p.field, ": required")
+                            : absl::StrCat(p.field, "='", p.value, "': ", p.rule));
+  }
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
   ASSIGN_OR_RETURN(std::vector<v1::EntryView> entries,
                    LoadEntries(store_, teacher.teacher_number(), ""));

@@ -284,6 +284,7 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   CHECK(some.problems(0).row() == 3);
   CHECK(some.problems(0).column() == "hours");
   CHECK(some.problems(0).value() == "abc");
+  CHECK(some.problems(0).rule() == "a decimal number such as 12.5");
   CHECK(some.problems(1).row() == 4);
   CHECK(some.problems(1).column() == "teacher_number");
   CHECK(some.problems(2).row() == 5);
