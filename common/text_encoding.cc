@@ -71,6 +71,27 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
   return bad == 0 || good >= 10 * bad ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
+absl::Status CheckTextFile(absl::string_view sample) {
+  constexpr char kSaveAs[] = "; save it as CSV in UTF-8 or GB18030";
+  if (absl::StartsWith(sample, "\xFF\xFE") || absl::StartsWith(sample, "\xFE\xFF")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the file is UTF-16 text (Excel's \"Unicode text\")", kSaveAs));
+  }
+  if (absl::StartsWith(sample, "PK\x03\x04")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the file is an Excel workbook or another ZIP archive, not CSV", kSaveAs));
+  }
+  const size_t nul = sample.find('\0');
+  if (nul != absl::string_view::npos) {
+    const bool utf16 = nul + 1 < sample.size() && (nul % 2 == 1 || sample[nul + 1] != '\0');
+    return absl::InvalidArgumentError(absl::StrCat(
+        utf16 ? "the file looks like UTF-16 text (NUL bytes between characters)"
+              : "the file holds binary data (NUL bytes), not text",
+        kSaveAs));
+  }
+  return absl::OkStatus();
+}
+
 Utf8Decoder::Utf8Decoder(Encoding encoding) : encoding_(encoding) {
   if (encoding_ == Encoding::kGb18030) iconv_ = iconv_open("UTF-8", "GB18030");
 }

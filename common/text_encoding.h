@@ -22,6 +22,11 @@ bool IsValidUtf8(absl::string_view text);
 // otherwise.
 Encoding DetectEncoding(absl::string_view sample, bool complete);
 
+// INVALID_ARGUMENT naming what the file is when it is plainly not UTF-8 or
+// GB18030 text: UTF-16 (a byte-order mark, or NUL bytes between ASCII
+// characters), an Excel workbook or another ZIP file, or binary data.
+absl::Status CheckTextFile(absl::string_view sample);
+
 // Streams a file's bytes to UTF-8: strips a UTF-8 BOM, converts GB18030 with
 // iconv, carries sequences split across chunks. Not thread-safe.
 class Utf8Decoder {

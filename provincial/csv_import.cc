@@ -49,6 +49,14 @@ absl::Status CsvImport::Decode(absl::string_view data, bool last) {
   if (decoder_ == nullptr) {
     undetected_.append(data.data(), data.size());
     if (undetected_.size() < kDetectBytes && !last) return absl::OkStatus();
+    if (absl::Status text = CheckTextFile(undetected_); !text.ok()) {
+      RowProblems p(1);
+      p.Add("", "", absl::StrCat("file encoding: ", text.message()));
+      for (auto& problem : p.problems()) Report(std::move(problem));
+      fatal_ = true;
+      undetected_.clear();
+      return absl::OkStatus();
+    }
     Encoding encoding = DetectEncoding(undetected_, last);
     decoder_ = std::make_unique<Utf8Decoder>(encoding);
     report_.set_encoding(EncodingName(encoding));

@@ -311,6 +311,15 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   CHECK(gb.encoding() == "GB18030");
   CHECK(gb.rows_applied() == 1);
   CHECK(Value(Entries(*s.school_manager, a, "contact")[0], "address") == "广州市荔湾区");
+  // A file in an encoding that is neither: said plainly, nothing applied.
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("teacher_number,entry_no,mobile\n")) utf16 += std::string{c, '\0'};
+  v1::ImportReport wide = ValueOrDie(s.school_manager->ImportData(call, utf16));
+  CHECK(wide.rows_applied() == 0);
+  REQUIRE(wide.problems_size() == 1);
+  CHECK_THAT(wide.problems(0).rule(), Catch::Contains("UTF-16"));
+  v1::ImportReport workbook = ValueOrDie(s.school_manager->ImportData(call, std::string("PK\x03\x04\x14\0\x06\0", 8)));
+  CHECK_THAT(workbook.problems(0).rule(), Catch::Contains("Excel workbook"));
   v1::ImportReport bom = ValueOrDie(s.school_manager->ImportData(call, "\xEF\xBB\xBF" + contact));
   CHECK(bom.rows_applied() == 1);
   CHECK(Entries(*s.school_manager, a, "contact").size() == 1);  // one entry, replaced
