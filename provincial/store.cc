@@ -150,7 +150,7 @@ ALTER TABLE teachers ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE teachers ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX teachers_school ON teachers(school_code, state);
 CREATE INDEX teachers_pending ON teachers(school_code, state, updated_unix)
-  WHERE state IN ('submitted', 'school_approved');
+  WHERE state IN ('submitted', 'school_approved', 'returned');
 
 -- A version is copied here, with who made it, when it is superseded.
 CREATE TABLE teacher_versions (

@@ -511,6 +511,11 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
         absl::StrCat("SELECT teacher_number, school_code, updated_unix, record FROM teachers "
                      "WHERE school_code = ?1 AND state = 'submitted'", kAfter),
         "school_approval"));
+    // Returned records wait for the school to correct and resubmit them.
+    RETURN_IF_ERROR(collect_teachers(
+        absl::StrCat("SELECT teacher_number, school_code, updated_unix, record FROM teachers "
+                     "WHERE school_code = ?1 AND state = 'returned'", kAfter),
+        "correction"));
   }
   if (unit.level == UnitLevel::kCounty) {
     RETURN_IF_ERROR(collect_teachers(

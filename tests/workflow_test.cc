@@ -243,6 +243,11 @@ TEST_CASE("A record goes from draft through both reviews to effective and only t
   auto no_reason = ReviewStatus(*s.school_manager, number, false);
   CHECK(absl::IsInvalidArgument(no_reason));
   CHECK(Review(*s.school_manager, number, false, "hired in 2010, not 2011").state() == "returned");
+  // A returned record waits for the school's correction.
+  v1::ReviewQueueResponse to_correct =
+      ValueOrDie(s.school_manager->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()));
+  REQUIRE(to_correct.items_size() == 1);
+  CHECK(to_correct.items(0).step() == "correction");
   ValueOrDie(s.school_manager->Call(&Stub::EditTeacher,
                                     Fields(number, {{"hire_date", "2010-09-01"}}, "per the contract")));
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(number)));
