@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/status_macros.h"
+#include "provincial/access.h"
 #include "provincial/units.h"
 
 namespace ntmis::provincial {
@@ -274,14 +275,7 @@ absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
         "listing accounts needs a system administrator; ", actor.username, " is ",
         RoleName(actor.role)));
   }
-  ASSIGN_OR_RETURN(std::vector<Unit> chain, UnitChain(store_, unit_code));
-  bool within = false;
-  for (const Unit& u : chain) within = within || u.code == actor.unit_code;
-  if (!within) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        actor.username, " of unit ", actor.unit_code,
-        " may act only on that unit and the units below it, not on ", unit_code));
-  }
+  RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
   std::vector<std::string> units{unit_code};
   for (size_t i = 0; include_below && i < units.size(); ++i) {
     ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store_, units[i], true));
