@@ -33,27 +33,10 @@ bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); 
 
 uint32_t PageSize(uint32_t asked) { return asked == 0 ? 50 : std::min<uint32_t>(asked, 1000); }
 
-// Whether the template field of `record` holds a value yet.
+// Whether the template field of `record` holds a value yet (the ID-card
+// number always does; records keep it only as its hash).
 bool IsFilled(const v1::TeacherRecord& r, TeacherColumn column) {
-  switch (column) {
-    case kName: return !r.name().empty();
-    case kGender: return r.gender() != 0;
-    case kBirthDate: return !r.birth_date().empty();
-    case kIdCardNumber: return true;
-    case kEthnicity: return r.ethnicity() != 0;
-    case kNationality: return !r.nationality().empty();
-    case kPoliticalStatus: return r.political_status() != 0;
-    case kHireDate: return !r.hire_date().empty();
-    case kEmploymentType: return r.employment_type() != 0;
-    case kStatus: return r.status() != 0;
-    case kSchoolCode: return !r.school_code().empty();
-    case kPostType: return r.post_type() != 0;
-    case kEducation: return r.education() != 0;
-    case kDegree: return r.degree() != 0;
-    case kTitle: return r.title() != 0;
-    case kQualification: return r.qualification() != 0;
-  }
-  return false;
+  return column == kIdCardNumber || !TeacherFieldText(r, column).empty();
 }
 
 constexpr char kTeacherColumns[] =
