@@ -158,27 +158,30 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   for (const Dimension* d : group_by) response.add_group_by(d->name);
   response.set_age_reference_date(
       Date{reference_year, kStatisticsMonth, kStatisticsDay}.ToString());
-  // Codes and labels are made once per distinct value (a nationwide county
-  // breakdown has thousands of rows but each label repeats).
-  std::vector<absl::flat_hash_map<int64_t, std::pair<std::string, std::string>>> printed(
-      group_by.size());
+  // Column-wise: each distinct value's code and label are made once, and a
+  // row is an index per dimension and a count.
   uint64_t total = 0;
-  response.mutable_rows()->Reserve(static_cast<int>(rows.size()));
-  for (const Row& r : rows) {
-    v1::AggregateRow* row = response.add_rows();
-    for (size_t i = 0; i < group_by.size(); ++i) {
-      const Dimension& d = *group_by[i];
+  response.mutable_teachers()->Reserve(static_cast<int>(rows.size()));
+  for (size_t i = 0; i < group_by.size(); ++i) {
+    const Dimension& d = *group_by[i];
+    v1::AggregateColumn* column = response.add_columns();
+    column->set_dimension(d.name);
+    column->mutable_rows()->Reserve(static_cast<int>(rows.size()));
+    absl::flat_hash_map<int64_t, uint32_t> index;  // value (units: with province) -> index
+    for (const Row& r : rows) {
       const int64_t key = d.kind == Kind::kUnit ? (int64_t{r.province} << 16) | r.values[i]
                                                 : r.values[i];
-      auto [it, fresh] = printed[i].try_emplace(key);
+      auto [it, fresh] = index.try_emplace(key, static_cast<uint32_t>(column->codes_size()));
       if (fresh) {
         const std::string province = r.province ? province_table.Code(r.province) : "";
-        it->second = {DimensionCode(d, r.values[i], province), DimensionLabel(d, r.values[i])};
+        column->add_codes(DimensionCode(d, r.values[i], province));
+        column->add_labels(DimensionLabel(d, r.values[i]));
       }
-      row->add_keys(it->second.first);
-      row->add_labels(it->second.second);
+      column->add_rows(it->second);
     }
-    row->set_teachers(r.teachers);
+  }
+  for (const Row& r : rows) {
+    response.add_teachers(r.teachers);
     total += r.teachers;
   }
   response.set_total(total);

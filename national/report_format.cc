@@ -8,6 +8,7 @@
 #include "common/code_tables.h"
 #include "common/csv.h"
 #include "common/text_table.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace ntmis::national {
@@ -30,6 +31,32 @@ std::string Json(const google::protobuf::Message& message) {
   return out;
 }
 
+double Share(uint64_t n, uint64_t total) { return total == 0 ? 0.0 : 100.0 * n / total; }
+
+// {"group_by": [...], "age_reference_date": ..., "total": N, "rows": [{DIM:
+// code, DIM_name: label, ..., "teachers": n, "share": percent}, ...]}
+std::string AggregateJson(const v1::AggregateResponse& response) {
+  google::protobuf::Struct answer;
+  auto& fields = *answer.mutable_fields();
+  auto* group_by = fields["group_by"].mutable_list_value();
+  for (const auto& dim : response.group_by()) group_by->add_values()->set_string_value(dim);
+  fields["age_reference_date"].set_string_value(response.age_reference_date());
+  fields["total"].set_number_value(static_cast<double>(response.total()));
+  auto* rows = fields["rows"].mutable_list_value();
+  for (const AnswerRow& row : AnswerRows(response)) {
+    auto& out = *rows->add_values()->mutable_struct_value()->mutable_fields();
+    for (size_t i = 0; i < row.codes.size() && i < static_cast<size_t>(response.group_by_size());
+         ++i) {
+      out[response.group_by(static_cast<int>(i))].set_string_value(row.codes[i]);
+      out[absl::StrCat(response.group_by(static_cast<int>(i)), "_name")].set_string_value(
+          row.labels[i]);
+    }
+    out["teachers"].set_number_value(static_cast<double>(row.teachers));
+    out["share"].set_number_value(Share(row.teachers, response.total()));
+  }
+  return Json(answer);
+}
+
 }  // namespace
 
 absl::StatusOr<Format> ParseFormat(const std::string& name) {
@@ -40,8 +67,23 @@ absl::StatusOr<Format> ParseFormat(const std::string& name) {
       absl::StrCat("unknown format '", name, "'; allowed: table, csv, json"));
 }
 
+std::vector<AnswerRow> AnswerRows(const v1::AggregateResponse& response) {
+  std::vector<AnswerRow> rows(static_cast<size_t>(response.teachers_size()));
+  for (size_t r = 0; r < rows.size(); ++r) rows[r].teachers = response.teachers(static_cast<int>(r));
+  for (const v1::AggregateColumn& column : response.columns()) {
+    for (size_t r = 0; r < rows.size(); ++r) {
+      const bool present = static_cast<int>(r) < column.rows_size() &&
+                           static_cast<int>(column.rows(static_cast<int>(r))) < column.codes_size();
+      const int v = present ? static_cast<int>(column.rows(static_cast<int>(r))) : 0;
+      rows[r].codes.push_back(present ? column.codes(v) : "?");
+      rows[r].labels.push_back(present && v < column.labels_size() ? column.labels(v) : "");
+    }
+  }
+  return rows;
+}
+
 std::string FormatAggregate(const v1::AggregateResponse& response, Format format) {
-  if (format == Format::kJson) return Json(response);
+  if (format == Format::kJson) return AggregateJson(response);
   Table table;
   std::vector<bool> right;
   std::vector<std::string> header;
@@ -57,18 +99,17 @@ std::string FormatAggregate(const v1::AggregateResponse& response, Format format
   right.push_back(true);
   table.push_back(header);
   auto share = [&](uint64_t n) {
-    return response.total() == 0
-               ? std::string("-")
-               : absl::StrFormat("%.2f%%", 100.0 * n / response.total());
+    return response.total() == 0 ? std::string("-")
+                                 : absl::StrFormat("%.2f%%", Share(n, response.total()));
   };
-  for (const auto& row : response.rows()) {
+  for (const AnswerRow& row : AnswerRows(response)) {
     std::vector<std::string> line;
-    for (int i = 0; i < row.keys_size(); ++i) {
-      line.push_back(row.keys(i));
-      line.push_back(row.labels(i));
+    for (size_t i = 0; i < row.codes.size(); ++i) {
+      line.push_back(row.codes[i]);
+      line.push_back(row.labels[i]);
     }
-    line.push_back(absl::StrCat(row.teachers()));
-    line.push_back(share(row.teachers()));
+    line.push_back(absl::StrCat(row.teachers));
+    line.push_back(share(row.teachers));
     table.push_back(std::move(line));
   }
   std::vector<std::string> total(header.size(), "");

@@ -112,67 +112,100 @@ void RollupCube::Table::Merge() {
 
 void RollupCube::Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) {
   Table full = SortedTable(cells);
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock write(&write_mu_);
   full_ = std::move(full);
+  absl::MutexLock lock(&views_mu_);
   views_.clear();
 }
 
 void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) {
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock write(&write_mu_);
   for (const auto& [cell, d] : changes) full_.Add(cell, d);
-  for (auto& [fields, view] : views_) {
-    for (const auto& [cell, d] : changes) view.table.Add(cell & fields, d);
+  std::vector<std::pair<int64_t, std::shared_ptr<View>>> views;
+  {
+    absl::ReaderMutexLock lock(&views_mu_);
+    views.assign(views_.begin(), views_.end());
+  }
+  // Each view's changes are projected and summed before its lock is taken:
+  // a batch of thousands of changes is a few hundred cells of a view.
+  absl::flat_hash_map<int64_t, int64_t> projected;
+  for (const auto& [fields, view] : views) {
+    projected.clear();
+    for (const auto& [cell, d] : changes) projected[cell & fields] += d;
+    absl::MutexLock lock(&view->mu);
+    for (const auto& [cell, d] : projected) view->table.Add(cell, d);
   }
 }
 
-const RollupCube::Table& RollupCube::ViewFor(int64_t fields) {
+std::shared_ptr<RollupCube::View> RollupCube::FindView(int64_t fields) const {
+  absl::ReaderMutexLock lock(&views_mu_);
+  auto it = views_.find(fields);
+  return it == views_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<RollupCube::View> RollupCube::ViewFor(int64_t fields) {
+  if (auto kept = FindView(fields)) return kept;  // another query built it
   // From the smallest table whose fields include these.
-  const Table* source = &full_;
-  for (const auto& [mask, view] : views_) {
-    if ((mask & fields) == fields && view.table.cells.size() < source->cells.size())
-      source = &view.table;
+  std::shared_ptr<View> source;
+  {
+    absl::ReaderMutexLock lock(&views_mu_);
+    size_t smallest = full_.cells.size();
+    for (const auto& [mask, view] : views_) {
+      absl::ReaderMutexLock view_lock(&view->mu);
+      if ((mask & fields) == fields && view->table.cells.size() < smallest) {
+        smallest = view->table.cells.size();
+        source = view;
+      }
+    }
   }
   // Merged by hash first: a view has far fewer cells than its source, so
   // only the merged cells are sorted.
   absl::flat_hash_map<int64_t, int64_t> merged;
-  source->ForEach([&](int64_t cell, uint64_t n) { merged[cell & fields] += n; });
-  Table table = SortedTable({merged.begin(), merged.end()});
+  auto add = [&](int64_t cell, uint64_t n) { merged[cell & fields] += n; };
+  if (source) {
+    absl::ReaderMutexLock lock(&source->mu);
+    source->table.ForEach(add);
+  } else {
+    full_.ForEach(add);
+  }
+  auto view = std::make_shared<View>();
+  {
+    absl::MutexLock lock(&view->mu);
+    view->table = SortedTable({merged.begin(), merged.end()});
+  }
+  view->last_used = ++clock_;
+  absl::MutexLock lock(&views_mu_);
   if (views_.size() >= kMaxViews) {
     auto oldest = views_.begin();
     for (auto it = views_.begin(); it != views_.end(); ++it)
-      if (it->second.last_used < oldest->second.last_used) oldest = it;
+      if (it->second->last_used < oldest->second->last_used) oldest = it;
     views_.erase(oldest);
   }
-  View& view = views_[fields];
-  view.table = std::move(table);
-  view.last_used = ++clock_;
-  return view.table;
+  views_[fields] = view;
+  return view;
 }
 
 void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
   int64_t fields = 0;
   for (const CellField& f : query.group_by) fields |= f.mask << f.shift;
   for (const CellFilter& f : query.where) fields |= f.field.mask << f.field.shift;
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    auto it = views_.find(fields);
-    if (it != views_.end()) {
-      it->second.last_used = ++clock_;
-      return ScanTable(it->second.table, query, out);
-    }
+  std::shared_ptr<View> view = FindView(fields);
+  if (!view) {
+    absl::MutexLock write(&write_mu_);
+    view = ViewFor(fields);
   }
-  absl::MutexLock lock(&mu_);
-  auto it = views_.find(fields);  // another query may have built it
-  ScanTable(it != views_.end() ? it->second.table : ViewFor(fields), query, out);
+  view->last_used = ++clock_;
+  absl::ReaderMutexLock lock(&view->mu);
+  ScanTable(view->table, query, out);
 }
 
 size_t RollupCube::views() const {
-  absl::ReaderMutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&views_mu_);
   return views_.size();
 }
 
 std::vector<std::pair<int64_t, int64_t>> RollupCube::Cells() const {
-  absl::ReaderMutexLock lock(&mu_);
+  absl::ReaderMutexLock lock(&write_mu_);
   std::vector<std::pair<int64_t, int64_t>> out;
   full_.ForEach([&](int64_t cell, uint64_t n) { out.emplace_back(cell, n); });
   std::sort(out.begin(), out.end());

@@ -11,18 +11,21 @@
 // fields is asked for, then kept current with every batch like the full
 // rollup. The least recently used views beyond kMaxViews are dropped.
 //
-// Thread-safe: queries on an existing view share a reader lock; building a
-// view or applying a batch's changes takes the writer lock.
+// Thread-safe. Each view has its own lock: a query holds only the reader
+// lock of the one view it scans, and a batch holds a view's writer lock
+// only while it adds that view's changes, already projected onto the view
+// (a few hundred cells), so queries never wait for a whole batch. Applying
+// a batch, resetting and building a view are serialized by one writer lock.
 #ifndef NTMIS_NATIONAL_ROLLUP_CUBE_H_
 #define NTMIS_NATIONAL_ROLLUP_CUBE_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 
 namespace ntmis::national {
@@ -92,16 +95,23 @@ class RollupCube {
 
  private:
   struct View {
-    Table table;
+    mutable absl::Mutex mu;
+    Table table ABSL_GUARDED_BY(mu);
     std::atomic<uint64_t> last_used{0};
   };
   // The view whose cells hold exactly the `fields` bits, built if missing.
-  const Table& ViewFor(int64_t fields) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::shared_ptr<View> ViewFor(int64_t fields) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_)
+      ABSL_LOCKS_EXCLUDED(views_mu_);
+  // The view of `fields` if it is kept; null otherwise.
+  std::shared_ptr<View> FindView(int64_t fields) const ABSL_LOCKS_EXCLUDED(views_mu_);
 
-  mutable absl::Mutex mu_;
-  Table full_ ABSL_GUARDED_BY(mu_);
-  // By field mask; node_hash_map: a view stays put while others are added.
-  absl::node_hash_map<int64_t, View> views_ ABSL_GUARDED_BY(mu_);
+  // Held by Apply, Reset and view building (one at a time).
+  mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(views_mu_);
+  Table full_ ABSL_GUARDED_BY(write_mu_);
+  // By field mask. Changed only with write_mu_ held too; a query keeps the
+  // view it scans alive even if it is dropped meanwhile.
+  mutable absl::Mutex views_mu_;
+  absl::flat_hash_map<int64_t, std::shared_ptr<View>> views_ ABSL_GUARDED_BY(views_mu_);
   std::atomic<uint64_t> clock_{0};
 };
 

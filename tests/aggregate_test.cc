@@ -11,6 +11,7 @@
 #include "national/age_bands.h"
 #include "national/aggregator.h"
 #include "national/national_store.h"
+#include "national/report_format.h"
 #include "tests/test_support.h"
 
 namespace ntmis::national {
@@ -64,7 +65,7 @@ std::vector<v1::TeacherRecord> StoredRecords(const std::string& dir) {
 
 std::map<Key, uint64_t> Rows(const v1::AggregateResponse& response) {
   std::map<Key, uint64_t> out;
-  for (const auto& row : response.rows()) out[{row.keys().begin(), row.keys().end()}] = row.teachers();
+  for (const AnswerRow& row : AnswerRows(response)) out[row.codes] = row.teachers;
   return out;
 }
 
@@ -200,7 +201,7 @@ TEST_CASE("Drill-down levels add up to their parent", "[aggregate]") {
   const std::string city = cities.begin()->first[1];
   auto in_city = Ask(fed.store(), {"county"}, {{"city", {city}}});
   CHECK(in_city.total() == cities.begin()->second);
-  for (const auto& row : in_city.rows()) CHECK(row.keys(0).substr(0, 4) == city);
+  for (const AnswerRow& row : AnswerRows(in_city)) CHECK(row.codes[0].substr(0, 4) == city);
   CHECK(Ask(fed.store(), {}).total() == 3000);
 }
 
@@ -232,7 +233,7 @@ TEST_CASE("Ages are exact on the statistics date of the reference year", "[aggre
   CHECK(Ask(*store, {"age_band"}).age_reference_date() == "2026-08-31");
   CHECK(Ask(*store, {}, {{"age_band", {"≥60", "0-24"}}}, "2026").total() == 2);
   auto labels = Ask(*store, {"age_band"}, {}, "2026");
-  CHECK(labels.rows(0).labels(0) == "24岁及以下");
+  CHECK(AnswerRows(labels)[0].labels[0] == "24岁及以下");
 }
 
 TEST_CASE("Bad aggregate questions say what is allowed", "[aggregate]") {

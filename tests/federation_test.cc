@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/grpc_status.h"
+#include "national/report_format.h"
 #include "provincial/accounts.h"
 #include "provincial/generator.h"
 #include "tests/test_support.h"
@@ -77,10 +78,10 @@ v1::AggregateResponse Query(Federation& f, const std::vector<std::string>& by,
 // Rows as {keys without leading zeros} -> count.
 Counts AsCounts(const v1::AggregateResponse& response) {
   Counts counts;
-  for (const auto& row : response.rows()) {
+  for (const national::AnswerRow& row : national::AnswerRows(response)) {
     std::vector<std::string> keys;
-    for (const auto& k : row.keys()) keys.push_back(std::to_string(std::stoi(k)));
-    counts[keys] += row.teachers();
+    for (const auto& k : row.codes) keys.push_back(std::to_string(std::stoi(k)));
+    counts[keys] += row.teachers;
   }
   return counts;
 }
@@ -115,7 +116,7 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data", "
   v1::AggregateResponse by_category = Query(f, {"province", "school_category"});
   CHECK(by_category.total() == 2200);
   CHECK(AsCounts(by_category) == expected_category);
-  CHECK(by_category.rows(0).labels(0) == "北京市");
+  CHECK(national::AnswerRows(by_category)[0].labels[0] == "北京市");
   CHECK(AsCounts(Query(f, {"province", "title"})) == expected_title);
 
   // Filters and drill-down: cities of Guangdong sum to Guangdong.
@@ -123,26 +124,28 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data", "
   CHECK(AsCounts(female) == Counts{{{"11"}, c11.female}, {{"44"}, c44.female}});
   v1::AggregateResponse cities = Query(f, {"city"}, {{"province", "44"}});
   uint64_t sum = 0;
-  for (const auto& row : cities.rows()) {
-    CHECK(row.keys(0).substr(0, 2) == "44");
-    sum += row.teachers();
+  const auto city_rows = national::AnswerRows(cities);
+  for (const auto& row : city_rows) {
+    CHECK(row.codes[0].substr(0, 2) == "44");
+    sum += row.teachers;
   }
   CHECK(sum == 1500);
-  v1::AggregateResponse counties = Query(f, {"county"}, {{"city", cities.rows(0).keys(0)}});
+  v1::AggregateResponse counties = Query(f, {"county"}, {{"city", city_rows[0].codes[0]}});
   uint64_t county_sum = 0;
-  for (const auto& row : counties.rows()) county_sum += row.teachers();
-  CHECK(county_sum == cities.rows(0).teachers());
+  for (const auto& row : national::AnswerRows(counties)) county_sum += row.teachers;
+  CHECK(county_sum == city_rows[0].teachers);
 
   // City filters across provinces pick exactly the cities named.
   std::map<std::string, uint64_t> all_cities;
   v1::AggregateResponse by_city = Query(f, {"city"});
-  for (const auto& row : by_city.rows()) all_cities[row.keys(0)] = row.teachers();
+  for (const auto& row : national::AnswerRows(by_city)) all_cities[row.codes[0]] = row.teachers;
   REQUIRE(all_cities.count("4401"));
   REQUIRE(all_cities.count("1102"));
   v1::AggregateResponse two = Query(f, {"city"}, {{"city", "4401,1102"}});
-  REQUIRE(two.rows_size() == 2);
-  CHECK(two.rows(0).keys(0) == "1102");
-  CHECK(two.rows(1).keys(0) == "4401");
+  const auto two_rows = national::AnswerRows(two);
+  REQUIRE(two_rows.size() == 2);
+  CHECK(two_rows[0].codes[0] == "1102");
+  CHECK(two_rows[1].codes[0] == "4401");
   CHECK(two.total() == all_cities["4401"] + all_cities["1102"]);
 
   // Province health.

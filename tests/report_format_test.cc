@@ -10,14 +10,16 @@ namespace {
 v1::AggregateResponse Sample() {
   v1::AggregateResponse r;
   r.add_group_by("province");
-  auto* a = r.add_rows();
-  a->add_keys("11");
-  a->add_labels("北京市");
-  a->set_teachers(300);
-  auto* b = r.add_rows();
-  b->add_keys("15");
-  b->add_labels("内蒙古自治区");
-  b->set_teachers(100);
+  v1::AggregateColumn* provinces = r.add_columns();
+  provinces->set_dimension("province");
+  provinces->add_codes("11");
+  provinces->add_labels("北京市");
+  provinces->add_codes("15");
+  provinces->add_labels("内蒙古自治区");
+  provinces->add_rows(0);
+  provinces->add_rows(1);
+  r.add_teachers(300);
+  r.add_teachers(100);
   r.set_total(400);
   return r;
 }
@@ -50,10 +52,26 @@ TEST_CASE("Tables align columns by display width", "[format]") {
   CHECK(lines[1].find_first_not_of('-') == std::string::npos);
 }
 
-TEST_CASE("JSON output keeps proto field names", "[format]") {
+TEST_CASE("Answers are read back row by row from their columns", "[format]") {
+  std::vector<AnswerRow> rows = AnswerRows(Sample());
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].codes == std::vector<std::string>{"15"});
+  CHECK(rows[1].labels == std::vector<std::string>{"内蒙古自治区"});
+  CHECK(rows[1].teachers == 100);
+  // A value index outside its column reads as "?" rather than failing.
+  v1::AggregateResponse bad = Sample();
+  bad.mutable_columns(0)->set_rows(1, 7);
+  CHECK(AnswerRows(bad)[1].codes == std::vector<std::string>{"?"});
+}
+
+TEST_CASE("JSON output is one object per row", "[format]") {
   std::string json = FormatAggregate(Sample(), Format::kJson);
   CHECK(json.find("\"group_by\"") != std::string::npos);
-  CHECK(json.find("\"teachers\": \"300\"") != std::string::npos);  // uint64 as a string
+  CHECK(json.find("\"province\": \"15\"") != std::string::npos);
+  CHECK(json.find("\"province_name\": \"内蒙古自治区\"") != std::string::npos);
+  CHECK(json.find("\"teachers\": 300") != std::string::npos);
+  CHECK(json.find("\"share\": 75") != std::string::npos);
+  CHECK(json.find("\"total\": 400") != std::string::npos);
   CHECK_FALSE(ParseFormat("xml").ok());
 }
 

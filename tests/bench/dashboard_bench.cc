@@ -33,6 +33,7 @@
 #include "national/aggregator.h"
 #include "national/dimensions.h"
 #include "national/national_store.h"
+#include "national/report_format.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -61,7 +62,7 @@ std::map<std::string, std::vector<std::string>> FilterValues(national::NationalS
       v1::AggregateRequest r;
       r.add_group_by(d.name);
       auto units = ValueOrDie(national::Aggregate(store, r, today));
-      for (const auto& row : units.rows()) values[d.name].push_back(row.keys(0));
+      for (const auto& row : national::AnswerRows(units)) values[d.name].push_back(row.codes[0]);
     }
   }
   return values;
@@ -149,8 +150,7 @@ std::map<std::vector<std::string>, uint64_t> Baseline(sql::Database& db,
 
 std::map<std::vector<std::string>, uint64_t> Rows(const v1::AggregateResponse& response) {
   std::map<std::vector<std::string>, uint64_t> out;
-  for (const auto& row : response.rows())
-    out[{row.keys().begin(), row.keys().end()}] = row.teachers();
+  for (const auto& row : national::AnswerRows(response)) out[row.codes] = row.teachers;
   return out;
 }
 
@@ -241,9 +241,9 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     auto answer = ValueOrDie(national::Aggregate(*store, r, today));
     double ms = Ms(t);
     (i < static_cast<int>(dashboard.size()) ? first : later).push_back(ms);
-    if (i >= static_cast<int>(dashboard.size()) && answer.rows_size() <= 1000) small.push_back(ms);
+    if (i >= static_cast<int>(dashboard.size()) && answer.teachers_size() <= 1000) small.push_back(ms);
     if (getenv("NTMIS_BENCH_SLOW") && ms > 10)
-      std::cout << absl::StrFormat("  slow %.1f ms, %d rows: %s\n", ms, answer.rows_size(), Describe(r));
+      std::cout << absl::StrFormat("  slow %.1f ms, %d rows: %s\n", ms, answer.teachers_size(), Describe(r));
   }
   double run_s = Ms(t_run) / 1000;
   stop = true;
