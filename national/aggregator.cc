@@ -1,7 +1,6 @@
 #include "national/aggregator.h"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <set>
 
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "national/age_bands.h"
+#include "national/group_keys.h"
 
 namespace ntmis::national {
 namespace {
@@ -21,14 +21,14 @@ CellField FieldOf(const Dimension& d) { return {d.shift, d.mask()}; }
 // the cohorts whose band on the reference year is one of `values`).
 CellFilter CellFilterOf(const Dimension& d, const std::vector<int64_t>& values,
                         int reference_year) {
-  CellFilter filter{FieldOf(d), std::vector<bool>(d.mask() + 1, false)};
+  CellFilter filter{FieldOf(d), std::vector<uint8_t>(d.mask() + 1, 0)};
   if (d.kind == Kind::kAgeBand) {
     for (int64_t cohort = 0; cohort <= d.mask(); ++cohort) {
       int band = AgeBandOf(cohort, reference_year);
       filter.allowed[cohort] = std::find(values.begin(), values.end(), band) != values.end();
     }
   } else {
-    for (int64_t v : values) filter.allowed[v & d.mask()] = true;
+    for (int64_t v : values) filter.allowed[v & d.mask()] = 1;
   }
   return filter;
 }
@@ -91,15 +91,18 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     }
   }
 
-  // Groups are merged on integer keys (the province, when a grouped
-  // dimension needs it, and the group values with ages as bands); codes and
-  // labels are made once per answer row.
-  const bool by_province = std::any_of(group_by.begin(), group_by.end(), [](const Dimension* d) {
-    return d->kind == Kind::kProvince || d->kind == Kind::kUnit;
-  });
-  const bool has_age = std::any_of(group_by.begin(), group_by.end(),
-                                   [](const Dimension* d) { return d->kind == Kind::kAgeBand; });
-  absl::flat_hash_map<std::pair<int, uint64_t>, uint64_t> groups;
+  // Rows are (key, teachers) pairs (national/group_keys.h): rows of
+  // different provinces never share a key when a province or unit is
+  // grouped, so those are only appended; otherwise, and where a province's
+  // cohorts fold into age bands, they are merged on their keys first.
+  const GroupKeys keys(group_by, reference_year);
+  std::vector<std::pair<uint64_t, uint64_t>> rows;
+  absl::flat_hash_map<uint64_t, uint64_t> merged;
+  auto take_merged = [&] {
+    rows.insert(rows.end(), merged.begin(), merged.end());
+    merged.clear();
+  };
+  const bool merge = !keys.by_province() || keys.folds_ages();
   CubeCounts counts;
   for (const std::string& province : provinces) {
     auto db = store.Province(province, /*create=*/false);
@@ -107,52 +110,23 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     if (!db.ok()) return db.status();
     CubeQuery query = common;
     for (const auto& by_p : unit_filters) query.where.push_back(by_p.at(province));
+    const size_t expected = counts.size();
     counts.clear();
+    counts.reserve(expected);  // clear() drops a large table's slots
     (*db)->Count(query, counts);
-    const int p = by_province ? std::stoi(province) : 0;
-    for (const auto& [key, teachers] : counts) {
-      uint64_t merged = key;
-      if (has_age) {
-        std::vector<int64_t> values = RollupCube::UnpackKey(key, query.group_by.size());
-        size_t k = 0;
-        for (const Dimension* d : group_by) {
-          if (!d->in_cell()) continue;
-          if (d->kind == Kind::kAgeBand) values[k] = AgeBandOf(values[k], reference_year);
-          ++k;
-        }
-        merged = RollupCube::PackKey(values);
+    const int p = std::stoi(province);
+    for (const auto& [cube_key, teachers] : counts) {
+      const uint64_t key = keys.Of(p, cube_key);
+      if (merge) {
+        merged[key] += teachers;
+      } else {
+        rows.emplace_back(key, teachers);
       }
-      groups[{p, merged}] += teachers;
     }
+    if (merge && keys.by_province()) take_merged();
   }
-
-  // Rows in code order: codes are fixed-width digits (units led by their
-  // province) and bands sort as their codes do, so ordering the values
-  // (units after their province) orders the codes.
-  struct Row {
-    std::array<int64_t, kMaxGroupBy> order;
-    std::array<int64_t, kMaxGroupBy> values;  // per group dimension
-    int province;
-    uint64_t teachers;
-  };
-  std::vector<Row> rows;
-  rows.reserve(groups.size());
-  const size_t fields = common.group_by.size();
-  for (const auto& [key, teachers] : groups) {
-    Row row{{}, {}, key.first, teachers};
-    size_t k = 0;
-    for (size_t i = 0; i < group_by.size(); ++i) {
-      const Dimension* d = group_by[i];
-      // The cell fields are packed first field highest (RollupCube::PackKey).
-      const int64_t value =
-          d->in_cell() ? static_cast<int64_t>((key.second >> (16 * (fields - 1 - k++))) & 0xFFFF)
-                       : key.first;
-      row.values[i] = value;
-      row.order[i] = d->kind == Kind::kUnit ? (int64_t{key.first} << 16) | value : value;
-    }
-    rows.push_back(row);
-  }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order < b.order; });
+  if (merge) take_merged();
+  SortByKey(rows, keys.bits());
 
   v1::AggregateResponse response;
   for (const Dimension* d : group_by) response.add_group_by(d->name);
@@ -167,22 +141,26 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     v1::AggregateColumn* column = response.add_columns();
     column->set_dimension(d.name);
     column->mutable_rows()->Reserve(static_cast<int>(rows.size()));
-    absl::flat_hash_map<int64_t, uint32_t> index;  // value (units: with province) -> index
-    for (const Row& r : rows) {
-      const int64_t key = d.kind == Kind::kUnit ? (int64_t{r.province} << 16) | r.values[i]
-                                                : r.values[i];
-      auto [it, fresh] = index.try_emplace(key, static_cast<uint32_t>(column->codes_size()));
-      if (fresh) {
-        const std::string province = r.province ? province_table.Code(r.province) : "";
-        column->add_codes(DimensionCode(d, r.values[i], province));
-        column->add_labels(DimensionLabel(d, r.values[i]));
+    absl::flat_hash_map<uint32_t, uint32_t> index;  // ordinal -> index in codes
+    uint32_t last_ordinal = 0, last_index = 0;
+    for (const auto& row : rows) {
+      const GroupKeys::Value v = keys.ValueOf(row.first, i);
+      if (column->codes_size() == 0 || v.ordinal != last_ordinal) {
+        auto [it, fresh] = index.try_emplace(v.ordinal, static_cast<uint32_t>(column->codes_size()));
+        if (fresh) {
+          const std::string province = v.province ? province_table.Code(v.province) : "";
+          column->add_codes(DimensionCode(d, v.value, province));
+          column->add_labels(DimensionLabel(d, v.value));
+        }
+        last_ordinal = v.ordinal;
+        last_index = it->second;
       }
-      column->add_rows(it->second);
+      column->add_rows(last_index);
     }
   }
-  for (const Row& r : rows) {
-    response.add_teachers(r.teachers);
-    total += r.teachers;
+  for (const auto& row : rows) {
+    response.add_teachers(row.second);
+    total += row.second;
   }
   response.set_total(total);
   return response;

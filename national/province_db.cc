@@ -418,11 +418,12 @@ class WriteSet {
                                  "ON CONFLICT(cell) DO UPDATE SET "
                                  "teachers = teachers + excluded.teachers"));
     // (The CHECK is evaluated on the would-be inserted row, so decrements
-    // go through UPDATE.)
+    // go through UPDATE.) Cells are nearly as many as teachers, so most
+    // decrements empty their cell: that is one DELETE.
     ASSIGN_OR_RETURN(sql::Statement sub,
                      db_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
     ASSIGN_OR_RETURN(sql::Statement drop,
-                     db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = 0"));
+                     db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = ?"));
     // In key order: neighbouring keys share pages, so each page is visited once.
     std::vector<std::pair<int64_t, int64_t>> cells(cells_.begin(), cells_.end());
     std::sort(cells.begin(), cells.end());
@@ -430,8 +431,8 @@ class WriteSet {
       if (d > 0) {
         RETURN_IF_ERROR(add.BindAll(cell, d).Run());
       } else if (d < 0) {
-        RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
-        RETURN_IF_ERROR(drop.BindAll(cell).Run());
+        RETURN_IF_ERROR(drop.BindAll(cell, -d).Run());
+        if (db_.Changes() == 0) RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
       }
     }
     // SQLite has no XOR operator: a ^ b = (a | b) - (a & b).

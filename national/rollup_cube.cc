@@ -7,22 +7,33 @@ namespace {
 
 constexpr int kKeyBits = 16;
 
-// The scan, specialised on the number of group fields so the inner loop
-// has no loop over fields.
-template <int kGroups>
-void Scan(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
+// Positions [first, second) of a table's sorted cells.
+using Slice = std::pair<size_t, size_t>;
+
+// The scan, specialised on the number of group fields and of filters (up
+// to two; more are checked in a loop) so the inner loop over the cell
+// arrays has no loop over fields.
+template <int kGroups, int kFilters>
+void Scan(const RollupCube::Table& t, const CubeQuery& q, const std::vector<Slice>& slices,
+          CubeCounts& out) {
   CellField g[4];
   for (int i = 0; i < kGroups; ++i) g[i] = q.group_by[i];
+  const CellFilter* f[2] = {};
+  for (int i = 0; i < kFilters; ++i) f[i] = &q.where[i];
   const size_t filters = q.where.size();
   // Neighbouring cells often share their group key (tables are sorted), so
   // the hash map is touched once per run of equal keys.
   uint64_t run_key = 0;
   uint64_t run_count = 0;
-  t.ForEach([&](int64_t cell, uint64_t count) {
-    for (size_t f = 0; f < filters; ++f) {
-      const CellFilter& filter = q.where[f];
-      if (!filter.allowed[(cell >> filter.field.shift) & filter.field.mask]) return;
+  auto visit = [&](int64_t cell, uint64_t count) {
+    bool pass = true;
+    for (int i = 0; i < kFilters; ++i)
+      pass &= f[i]->allowed[(cell >> f[i]->field.shift) & f[i]->field.mask] != 0;
+    for (size_t i = kFilters; i < filters; ++i) {
+      const CellFilter& filter = q.where[i];
+      pass &= filter.allowed[(cell >> filter.field.shift) & filter.field.mask] != 0;
     }
+    if (!pass) return;
     uint64_t key = 0;
     for (int k = 0; k < kGroups; ++k)
       key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
@@ -32,17 +43,53 @@ void Scan(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
       run_count = 0;
     }
     run_count += count;
-  });
+  };
+  const int64_t* cells = t.cells.data();
+  const uint32_t* counts = t.counts.data();
+  for (const Slice& slice : slices)
+    for (size_t i = slice.first; i < slice.second; ++i)
+      if (counts[i] != 0) visit(cells[i], counts[i]);
+  for (const auto& [cell, n] : t.fresh)
+    if (n > 0) visit(cell, static_cast<uint64_t>(n));
   if (run_count) out[run_key] += run_count;
 }
 
-void ScanTable(const RollupCube::Table& t, const CubeQuery& q, CubeCounts& out) {
-  switch (q.group_by.size()) {
-    case 0: return Scan<0>(t, q, out);
-    case 1: return Scan<1>(t, q, out);
-    case 2: return Scan<2>(t, q, out);
-    case 3: return Scan<3>(t, q, out);
-    default: return Scan<4>(t, q, out);
+template <int kGroups>
+void ScanWithGroups(const RollupCube::Table& t, const CubeQuery& q,
+                    const std::vector<Slice>& slices, CubeCounts& out) {
+  switch (q.where.size()) {
+    case 0: return Scan<kGroups, 0>(t, q, slices, out);
+    case 1: return Scan<kGroups, 1>(t, q, slices, out);
+    default: return Scan<kGroups, 2>(t, q, slices, out);
+  }
+}
+
+// Counts the cells of `t` (a view laid out as `layout`) that pass `q`
+// (fields placed in the view's cells), reading only the ranges the
+// filters admit.
+void ScanTable(const RollupCube::Table& t, const ViewLayout& layout, const CubeQuery& q,
+               CubeCounts& out) {
+  CubeQuery placed;
+  for (const CellField& g : q.group_by) placed.group_by.push_back(layout.Place(g));
+  for (const CellFilter& f : q.where) placed.where.push_back({layout.Place(f.field), f.allowed});
+  std::vector<Slice> slices;
+  if (auto ranges = layout.Ranges(q.where)) {
+    auto from = t.cells.begin();
+    for (const auto& [lo, hi] : *ranges) {  // ascending
+      from = std::lower_bound(from, t.cells.end(), lo);
+      auto to = std::upper_bound(from, t.cells.end(), hi);
+      if (to != from) slices.emplace_back(from - t.cells.begin(), to - t.cells.begin());
+      from = to;
+    }
+  } else {
+    slices.emplace_back(0, t.cells.size());
+  }
+  switch (placed.group_by.size()) {
+    case 0: return ScanWithGroups<0>(t, placed, slices, out);
+    case 1: return ScanWithGroups<1>(t, placed, slices, out);
+    case 2: return ScanWithGroups<2>(t, placed, slices, out);
+    case 3: return ScanWithGroups<3>(t, placed, slices, out);
+    default: return ScanWithGroups<4>(t, placed, slices, out);
   }
 }
 
@@ -121,54 +168,68 @@ void RollupCube::Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) {
 void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) {
   absl::MutexLock write(&write_mu_);
   for (const auto& [cell, d] : changes) full_.Add(cell, d);
-  std::vector<std::pair<int64_t, std::shared_ptr<View>>> views;
+  std::vector<std::shared_ptr<View>> views;
   {
     absl::ReaderMutexLock lock(&views_mu_);
-    views.assign(views_.begin(), views_.end());
+    for (const auto& [name, view] : views_) views.push_back(view);
   }
   // Each view's changes are projected and summed before its lock is taken:
   // a batch of thousands of changes is a few hundred cells of a view.
   absl::flat_hash_map<int64_t, int64_t> projected;
-  for (const auto& [fields, view] : views) {
+  for (const auto& view : views) {
     projected.clear();
-    for (const auto& [cell, d] : changes) projected[cell & fields] += d;
+    for (const auto& [cell, d] : changes) projected[view->layout.Project(cell)] += d;
     absl::MutexLock lock(&view->mu);
     for (const auto& [cell, d] : projected) view->table.Add(cell, d);
   }
 }
 
-std::shared_ptr<RollupCube::View> RollupCube::FindView(int64_t fields) const {
+RollupCube::ViewName RollupCube::NameOf(const CubeQuery& query) {
+  int64_t filtered = 0, grouped = 0;
+  for (const CellFilter& f : query.where) filtered |= f.field.mask << f.field.shift;
+  for (const CellField& f : query.group_by) grouped |= f.mask << f.shift;
+  return {filtered, grouped & ~filtered};
+}
+
+std::shared_ptr<RollupCube::View> RollupCube::FindView(const ViewName& name) const {
   absl::ReaderMutexLock lock(&views_mu_);
-  auto it = views_.find(fields);
+  auto it = views_.find(name);
   return it == views_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<RollupCube::View> RollupCube::ViewFor(int64_t fields) {
-  if (auto kept = FindView(fields)) return kept;  // another query built it
-  // From the smallest table whose fields include these.
+std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
+                                                      const CubeQuery& query) {
+  if (auto kept = FindView(name)) return kept;  // another query built it
+  auto view = std::make_shared<View>();
+  std::vector<CellField> filtered;
+  for (const CellFilter& f : query.where) filtered.push_back(f.field);
+  view->layout = ViewLayout(filtered, query.group_by);
+  const int64_t fields = view->layout.fields();
+  // From the smallest table that keeps these fields.
   std::shared_ptr<View> source;
   {
     absl::ReaderMutexLock lock(&views_mu_);
     size_t smallest = full_.cells.size();
-    for (const auto& [mask, view] : views_) {
-      absl::ReaderMutexLock view_lock(&view->mu);
-      if ((mask & fields) == fields && view->table.cells.size() < smallest) {
-        smallest = view->table.cells.size();
-        source = view;
+    for (const auto& [kept_name, kept] : views_) {
+      absl::ReaderMutexLock view_lock(&kept->mu);
+      if ((kept->layout.fields() & fields) == fields && kept->table.cells.size() < smallest) {
+        smallest = kept->table.cells.size();
+        source = kept;
       }
     }
   }
   // Merged by hash first: a view has far fewer cells than its source, so
   // only the merged cells are sorted.
   absl::flat_hash_map<int64_t, int64_t> merged;
-  auto add = [&](int64_t cell, uint64_t n) { merged[cell & fields] += n; };
   if (source) {
     absl::ReaderMutexLock lock(&source->mu);
-    source->table.ForEach(add);
+    const ViewLayout& from = source->layout;
+    source->table.ForEach([&](int64_t cell, uint64_t n) {
+      merged[view->layout.Project(from.Unproject(cell))] += n;
+    });
   } else {
-    full_.ForEach(add);
+    full_.ForEach([&](int64_t cell, uint64_t n) { merged[view->layout.Project(cell)] += n; });
   }
-  auto view = std::make_shared<View>();
   {
     absl::MutexLock lock(&view->mu);
     view->table = SortedTable({merged.begin(), merged.end()});
@@ -181,22 +242,20 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(int64_t fields) {
       if (it->second->last_used < oldest->second->last_used) oldest = it;
     views_.erase(oldest);
   }
-  views_[fields] = view;
+  views_[name] = view;
   return view;
 }
 
 void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
-  int64_t fields = 0;
-  for (const CellField& f : query.group_by) fields |= f.mask << f.shift;
-  for (const CellFilter& f : query.where) fields |= f.field.mask << f.field.shift;
-  std::shared_ptr<View> view = FindView(fields);
+  const ViewName name = NameOf(query);
+  std::shared_ptr<View> view = FindView(name);
   if (!view) {
     absl::MutexLock write(&write_mu_);
-    view = ViewFor(fields);
+    view = ViewFor(name, query);
   }
   view->last_used = ++clock_;
   absl::ReaderMutexLock lock(&view->mu);
-  ScanTable(view->table, query, out);
+  ScanTable(view->table, view->layout, query, out);
 }
 
 size_t RollupCube::views() const {

@@ -7,9 +7,12 @@
 // Cells combine every dimension, so there are nearly as many as teachers.
 // A query reads only the fields it groups or filters by, so it is answered
 // from a view: the rollup projected onto those fields (far fewer cells),
-// built from the smallest view that covers it the first time that set of
-// fields is asked for, then kept current with every batch like the full
-// rollup. The least recently used views beyond kMaxViews are dropped.
+// built from the smallest view that covers it the first time those filtered
+// and grouped fields are asked for, then kept current with every batch like
+// the full rollup. A view keeps its filtered fields first
+// (national/view_layout.h), so a query reads only the ranges of cells its
+// filter values admit. The least recently used views beyond kMaxViews are
+// dropped.
 //
 // Thread-safe. Each view has its own lock: a query holds only the reader
 // lock of the one view it scans, and a batch holds a view's writer lock
@@ -27,20 +30,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "national/view_layout.h"
 
 namespace ntmis::national {
-
-// One bit field of a cell: (cell >> shift) & mask.
-struct CellField {
-  int shift = 0;
-  int64_t mask = 0;
-};
-
-// Cells whose field value is in `allowed` (indexed by value) pass.
-struct CellFilter {
-  CellField field;
-  std::vector<bool> allowed;
-};
 
 struct CubeQuery {
   std::vector<CellField> group_by;  // at most four, ≤ 16 bits each
@@ -54,19 +46,19 @@ using CubeCounts = absl::flat_hash_map<uint64_t, uint64_t>;
 class RollupCube {
  public:
   // Replaces the contents (at open and after a rebuild).
-  void Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) ABSL_LOCKS_EXCLUDED(mu_);
+  void Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Adds committed count changes per cell.
-  void Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) ABSL_LOCKS_EXCLUDED(mu_);
+  void Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Adds this province's counts for `query` to `out`.
-  void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(mu_);
+  void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Non-empty cells, for checks against the rollup table.
-  std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Views currently kept (for tests and the benchmark).
-  size_t views() const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t views() const ABSL_LOCKS_EXCLUDED(write_mu_);
 
   static uint64_t PackKey(const std::vector<int64_t>& values);
   static std::vector<int64_t> UnpackKey(uint64_t key, size_t fields);
@@ -95,23 +87,28 @@ class RollupCube {
 
  private:
   struct View {
+    ViewLayout layout;
     mutable absl::Mutex mu;
     Table table ABSL_GUARDED_BY(mu);
     std::atomic<uint64_t> last_used{0};
   };
-  // The view whose cells hold exactly the `fields` bits, built if missing.
-  std::shared_ptr<View> ViewFor(int64_t fields) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_)
-      ABSL_LOCKS_EXCLUDED(views_mu_);
-  // The view of `fields` if it is kept; null otherwise.
-  std::shared_ptr<View> FindView(int64_t fields) const ABSL_LOCKS_EXCLUDED(views_mu_);
+  // A view is named by the rollup bits of its filtered fields and of the
+  // other fields it groups by.
+  using ViewName = std::pair<int64_t, int64_t>;
+  static ViewName NameOf(const CubeQuery& query);
+  // The view `name` of `query`'s fields, built if missing.
+  std::shared_ptr<View> ViewFor(const ViewName& name, const CubeQuery& query)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(views_mu_);
+  // The view `name` if it is kept; null otherwise.
+  std::shared_ptr<View> FindView(const ViewName& name) const ABSL_LOCKS_EXCLUDED(views_mu_);
 
   // Held by Apply, Reset and view building (one at a time).
   mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(views_mu_);
   Table full_ ABSL_GUARDED_BY(write_mu_);
-  // By field mask. Changed only with write_mu_ held too; a query keeps the
-  // view it scans alive even if it is dropped meanwhile.
+  // Changed only with write_mu_ held too; a query keeps the view it scans
+  // alive even if it is dropped meanwhile.
   mutable absl::Mutex views_mu_;
-  absl::flat_hash_map<int64_t, std::shared_ptr<View>> views_ ABSL_GUARDED_BY(views_mu_);
+  absl::flat_hash_map<ViewName, std::shared_ptr<View>> views_ ABSL_GUARDED_BY(views_mu_);
   std::atomic<uint64_t> clock_{0};
 };
 

@@ -38,10 +38,19 @@ TEST_CASE("The in-memory rollup and its views follow every change", "[cube]") {
     }
     return out;
   };
-  CellFilter b_small{b, std::vector<bool>(256, false)};
-  for (int v = 0; v < 10; ++v) b_small.allowed[v] = true;
+  CellFilter b_small{b, std::vector<uint8_t>(256, 0)};
+  for (int v = 0; v < 10; ++v) b_small.allowed[v] = 1;
+  // Filters a view reads as ranges: scattered values and runs, on two
+  // fields at once, and one that admits nothing.
+  CellFilter a_some{a, std::vector<uint8_t>(256, 0)};
+  for (int v : {3, 7, 8, 9, 30}) a_some.allowed[v] = 1;
+  CellFilter c_runs{c, std::vector<uint8_t>(256, 0)};
+  for (int v = 0; v < 200; ++v) c_runs.allowed[v] = (v / 10) % 3 == 0;
+  CellFilter c_none{c, std::vector<uint8_t>(256, 0)};
   const std::vector<CubeQuery> queries = {
-      {{a}, {}}, {{b, c}, {}}, {{a, b}, {b_small}}, {{}, {b_small}}, {{c, a, b}, {}}};
+      {{a}, {}},          {{b, c}, {}},          {{a, b}, {b_small}},       {{}, {b_small}},
+      {{c, a, b}, {}},    {{b}, {a_some, c_runs}}, {{c}, {c_runs, b_small}}, {{a}, {c_none}},
+      {{b, a}, {a_some}}};
   for (int round = 0; round < 30; ++round) {
     // A batch: mostly new teachers early, then moves between cells.
     std::map<int64_t, int64_t> batch;
@@ -63,7 +72,7 @@ TEST_CASE("The in-memory rollup and its views follow every change", "[cube]") {
   for (const auto& [cell, n] : truth)
     if (n > 0) nonzero.emplace_back(cell, n);
   CHECK(cube.Cells() == nonzero);
-  CHECK(cube.views() == 5);
+  CHECK(cube.views() == queries.size());
   // A reset (after a rebuild) drops the views and starts from the cells given.
   cube.Reset(nonzero);
   CHECK(cube.views() == 0);
