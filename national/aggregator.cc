@@ -33,6 +33,42 @@ CellFilter CellFilterOf(const Dimension& d, const std::vector<int64_t>& values,
   return filter;
 }
 
+// Writes group dimension `i` of `rows` (sorted answer rows) as a column:
+// each distinct value's code and label once, in order of first use, and
+// every row's index into them.
+void WriteColumn(const GroupKeys& keys, size_t i,
+                 const std::vector<std::pair<uint64_t, uint64_t>>& rows,
+                 v1::AggregateColumn* column) {
+  const Dimension& d = keys.dimension(i);
+  column->set_dimension(d.name);
+  auto* indexes = column->mutable_rows();
+  indexes->Reserve(static_cast<int>(rows.size()));
+  // Ordinal -> index into codes: a table where ordinals are few (codes,
+  // bands, provinces, cities), a hash map for counties.
+  constexpr uint32_t kNone = ~uint32_t{0};
+  constexpr int kDenseBits = 16;
+  const bool dense = keys.width(i) <= kDenseBits;
+  std::vector<uint32_t> table(dense ? size_t{1} << keys.width(i) : 0, kNone);
+  absl::flat_hash_map<uint32_t, uint32_t> map;
+  uint32_t last_ordinal = kNone, last_index = 0;
+  for (const auto& row : rows) {
+    const GroupKeys::Value v = keys.ValueOf(row.first, i);
+    if (v.ordinal != last_ordinal) {
+      uint32_t& index = dense ? table[v.ordinal] : map.try_emplace(v.ordinal, kNone).first->second;
+      if (index == kNone) {
+        index = static_cast<uint32_t>(column->codes_size());
+        const std::string province =
+            v.province ? CodeTable::Of<v1::Province>().Code(v.province) : "";
+        column->add_codes(DimensionCode(d, v.value, province));
+        column->add_labels(DimensionLabel(d, v.value));
+      }
+      last_ordinal = v.ordinal;
+      last_index = index;
+    }
+    indexes->AddAlreadyReserved(last_index);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
@@ -136,30 +172,9 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   // row is an index per dimension and a count.
   uint64_t total = 0;
   response.mutable_teachers()->Reserve(static_cast<int>(rows.size()));
-  for (size_t i = 0; i < group_by.size(); ++i) {
-    const Dimension& d = *group_by[i];
-    v1::AggregateColumn* column = response.add_columns();
-    column->set_dimension(d.name);
-    column->mutable_rows()->Reserve(static_cast<int>(rows.size()));
-    absl::flat_hash_map<uint32_t, uint32_t> index;  // ordinal -> index in codes
-    uint32_t last_ordinal = 0, last_index = 0;
-    for (const auto& row : rows) {
-      const GroupKeys::Value v = keys.ValueOf(row.first, i);
-      if (column->codes_size() == 0 || v.ordinal != last_ordinal) {
-        auto [it, fresh] = index.try_emplace(v.ordinal, static_cast<uint32_t>(column->codes_size()));
-        if (fresh) {
-          const std::string province = v.province ? province_table.Code(v.province) : "";
-          column->add_codes(DimensionCode(d, v.value, province));
-          column->add_labels(DimensionLabel(d, v.value));
-        }
-        last_ordinal = v.ordinal;
-        last_index = it->second;
-      }
-      column->add_rows(last_index);
-    }
-  }
+  for (size_t i = 0; i < group_by.size(); ++i) WriteColumn(keys, i, rows, response.add_columns());
   for (const auto& row : rows) {
-    response.add_teachers(row.second);
+    response.mutable_teachers()->AddAlreadyReserved(row.second);
     total += row.second;
   }
   response.set_total(total);

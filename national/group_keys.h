@@ -27,8 +27,12 @@ class GroupKeys {
   bool by_province() const { return by_province_; }
   // Whether several cohorts of one province fold into one row.
   bool folds_ages() const { return folds_ages_; }
-  // Bits a key uses (at most 64).
+  // Bits a key uses (at most 64: a county takes 21, a city 14, a code at
+  // most 7, a band 4).
   int bits() const { return bits_; }
+  // Group dimension `i` and the bits of its part of a key.
+  const Dimension& dimension(size_t i) const { return *parts_[i].dimension; }
+  int width(size_t i) const { return parts_[i].width; }
 
   // The key of a group a province's rollup counted: `province` is its code
   // as a number, `cube_key` the rollup's group key (the grouped cell

@@ -64,15 +64,28 @@ void ScanWithGroups(const RollupCube::Table& t, const CubeQuery& q,
   }
 }
 
-// Counts the cells of `t` (a view laid out as `layout`) that pass `q`
-// (fields placed in the view's cells), reading only the ranges the
-// filters admit.
-void ScanTable(const RollupCube::Table& t, const ViewLayout& layout, const CubeQuery& q,
-               CubeCounts& out) {
+// Counts the cells of `t` (a view laid out as `layout`) that pass `q` (on
+// rollup fields), reading only the ranges the filters admit. Where the
+// ranges are exactly the admitted cells and `group_of` (the group of each
+// sorted cell; `groups`: their grouped bits) is current, counts are summed
+// per group in an array; otherwise each cell is checked and hashed.
+void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
+               const std::vector<uint32_t>& group_of, const std::vector<int64_t>& groups,
+               bool groups_current, const CubeQuery& q, CubeCounts& out) {
   CubeQuery placed;
   for (const CellField& g : q.group_by) placed.group_by.push_back(layout.Place(g));
   for (const CellFilter& f : q.where) placed.where.push_back({layout.Place(f.field), f.allowed});
+  auto scan = [&](const std::vector<Slice>& slices) {
+    switch (placed.group_by.size()) {
+      case 0: return ScanWithGroups<0>(t, placed, slices, out);
+      case 1: return ScanWithGroups<1>(t, placed, slices, out);
+      case 2: return ScanWithGroups<2>(t, placed, slices, out);
+      case 3: return ScanWithGroups<3>(t, placed, slices, out);
+      default: return ScanWithGroups<4>(t, placed, slices, out);
+    }
+  };
   std::vector<Slice> slices;
+  bool exact = true;  // every cell of the slices passes the filters
   if (auto ranges = layout.Ranges(q.where)) {
     auto from = t.cells.begin();
     for (const auto& [lo, hi] : *ranges) {  // ascending
@@ -83,14 +96,22 @@ void ScanTable(const RollupCube::Table& t, const ViewLayout& layout, const CubeQ
     }
   } else {
     slices.emplace_back(0, t.cells.size());
+    exact = q.where.empty();
   }
-  switch (placed.group_by.size()) {
-    case 0: return ScanWithGroups<0>(t, placed, slices, out);
-    case 1: return ScanWithGroups<1>(t, placed, slices, out);
-    case 2: return ScanWithGroups<2>(t, placed, slices, out);
-    case 3: return ScanWithGroups<3>(t, placed, slices, out);
-    default: return ScanWithGroups<4>(t, placed, slices, out);
+  if (!exact || !groups_current || group_of.size() != t.cells.size()) return scan(slices);
+  std::vector<uint64_t> sums(groups.size());
+  const uint32_t* group = group_of.data();
+  const uint32_t* counts = t.counts.data();
+  for (const Slice& slice : slices)
+    for (size_t i = slice.first; i < slice.second; ++i) sums[group[i]] += counts[i];
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (sums[g] == 0) continue;
+    uint64_t key = 0;
+    for (const CellField& f : placed.group_by)
+      key = key << kKeyBits | static_cast<uint64_t>((groups[g] >> f.shift) & f.mask);
+    out[key] += sums[g];
   }
+  scan({});  // the cells added since the last merge
 }
 
 // A table of `cells` (any order, merged by cell).
@@ -155,6 +176,19 @@ void RollupCube::Table::Merge() {
   counts.swap(merged_counts);
   fresh.clear();
   empty_slots = 0;
+  ++merges;
+}
+
+void RollupCube::View::Regroup() {
+  absl::flat_hash_map<int64_t, uint32_t> ids;
+  groups.clear();
+  group_of.resize(table.cells.size());
+  for (size_t i = 0; i < table.cells.size(); ++i) {
+    auto [it, fresh] = ids.try_emplace(table.cells[i] & grouped, static_cast<uint32_t>(groups.size()));
+    if (fresh) groups.push_back(it->first);
+    group_of[i] = it->second;
+  }
+  grouped_at_merge = table.merges;
 }
 
 void RollupCube::Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) {
@@ -181,6 +215,7 @@ void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) 
     for (const auto& [cell, d] : changes) projected[view->layout.Project(cell)] += d;
     absl::MutexLock lock(&view->mu);
     for (const auto& [cell, d] : projected) view->table.Add(cell, d);
+    if (view->grouped_at_merge != view->table.merges) view->Regroup();
   }
 }
 
@@ -188,7 +223,7 @@ RollupCube::ViewName RollupCube::NameOf(const CubeQuery& query) {
   int64_t filtered = 0, grouped = 0;
   for (const CellFilter& f : query.where) filtered |= f.field.mask << f.field.shift;
   for (const CellField& f : query.group_by) grouped |= f.mask << f.shift;
-  return {filtered, grouped & ~filtered};
+  return {filtered, grouped};
 }
 
 std::shared_ptr<RollupCube::View> RollupCube::FindView(const ViewName& name) const {
@@ -204,6 +239,10 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
   std::vector<CellField> filtered;
   for (const CellFilter& f : query.where) filtered.push_back(f.field);
   view->layout = ViewLayout(filtered, query.group_by);
+  for (const CellField& g : query.group_by) {
+    const CellField placed = view->layout.Place(g);
+    view->grouped |= placed.mask << placed.shift;
+  }
   const int64_t fields = view->layout.fields();
   // From the smallest table that keeps these fields.
   std::shared_ptr<View> source;
@@ -233,6 +272,7 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
   {
     absl::MutexLock lock(&view->mu);
     view->table = SortedTable({merged.begin(), merged.end()});
+    view->Regroup();
   }
   view->last_used = ++clock_;
   absl::MutexLock lock(&views_mu_);
@@ -255,7 +295,8 @@ void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
   }
   view->last_used = ++clock_;
   absl::ReaderMutexLock lock(&view->mu);
-  ScanTable(view->table, view->layout, query, out);
+  ScanTable(view->table, view->layout, view->group_of, view->groups,
+            view->grouped_at_merge == view->table.merges, query, out);
 }
 
 size_t RollupCube::views() const {

@@ -74,6 +74,7 @@ class RollupCube {
     std::vector<uint32_t> counts;
     absl::flat_hash_map<int64_t, int64_t> fresh;
     size_t empty_slots = 0;
+    uint64_t merges = 0;  // changes whenever `cells` does
     void Add(int64_t cell, int64_t delta);
     void Merge();
     template <typename F>
@@ -88,12 +89,21 @@ class RollupCube {
  private:
   struct View {
     ViewLayout layout;
+    int64_t grouped = 0;  // the bits of its grouped fields in its cells
     mutable absl::Mutex mu;
     Table table ABSL_GUARDED_BY(mu);
+    // The group (distinct values of the grouped fields) of each cell of
+    // table.cells, and each group's grouped bits: a query sums counts per
+    // group in a plain array, with no hashing per cell. Rebuilt whenever
+    // table.cells changes (a merge).
+    std::vector<uint32_t> group_of ABSL_GUARDED_BY(mu);
+    std::vector<int64_t> groups ABSL_GUARDED_BY(mu);
+    uint64_t grouped_at_merge ABSL_GUARDED_BY(mu) = ~uint64_t{0};
+    void Regroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     std::atomic<uint64_t> last_used{0};
   };
   // A view is named by the rollup bits of its filtered fields and of the
-  // other fields it groups by.
+  // fields it groups by.
   using ViewName = std::pair<int64_t, int64_t>;
   static ViewName NameOf(const CubeQuery& query);
   // The view `name` of `query`'s fields, built if missing.

@@ -253,11 +253,12 @@ absl::Status SyncClient::Push(Store& store, SyncReport& report) {
   context.set_deadline(Deadline(options_.rpc_deadline +
                                 std::chrono::seconds(backlog / 1000)));
   ProgressWatchdog watchdog(&context, absl::FromChrono(options_.rpc_deadline));
-  // A small backlog still fills the window, so reading, sending and the
-  // national commit overlap.
+  // A small backlog goes in two batches, so reading and sending the second
+  // overlaps the national commit of the first; not in more, because every
+  // commit rewrites each rollup and digest page its batch touches, and the
+  // changes of an incremental sync are spread over all of them.
   const uint32_t batch_size = static_cast<uint32_t>(std::clamp<uint64_t>(
-      backlog / (2 * std::max(options_.window, 1u)), std::min(500u, options_.batch_size),
-      options_.batch_size));
+      (backlog + 1) / 2, std::min(500u, options_.batch_size), options_.batch_size));
   auto stream = stub_->Push(&context);
 
   uint64_t read_up_to = report.cursor_before;

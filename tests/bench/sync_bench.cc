@@ -7,6 +7,7 @@
 // and the national node's peak RSS during 1.+2. and during 3.
 //
 //   ntmis_sync_bench --national PATH/ntmis-national [--teachers N] [--provinces P]
+// (--provinces 0 skips the concurrent run.)
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -98,9 +99,10 @@ uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
 
 int Run(const std::string& national, uint64_t teachers, int provinces) {
   std::cout << "teachers: " << teachers << "; " << provinces << " provinces for the concurrent run\n";
-  double full, incremental, concurrent;
+  double full, incremental, concurrent = 0;
+  uint64_t concurrent_teachers = 0;
   uint64_t changed;
-  long rss_single, rss_concurrent, anon_single, anon_concurrent;
+  long rss_single, rss_concurrent = 0, anon_single, anon_concurrent = 0;
   {
     Federation f(national);
     AnonPeak anon(f.national_pid());
@@ -125,7 +127,7 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
     rss_single = StatusMiB(f.national_pid(), "VmHWM:");
     anon_single = anon.Stop();
   }
-  {
+  if (provinces > 0) {
     Federation f(national);
     AnonPeak anon(f.national_pid());
     const uint64_t each = teachers / provinces;
@@ -142,23 +144,28 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
       if (a != each) throw std::runtime_error("concurrent sync incomplete");
     rss_concurrent = StatusMiB(f.national_pid(), "VmHWM:");
     anon_concurrent = anon.Stop();
-    teachers = each * provinces;
+    concurrent_teachers = each * provinces;
   }
   const double single_rate = teachers / full;
   std::cout << absl::StrFormat(
       "%-44s %9s %12s %10s\n"
       "%-44s %9.2f %12.0f %10s\n"
-      "%-44s %9.3f %12.0f %9.2f%%\n"
-      "%-44s %9.2f %12.0f %9.2fx\n",
+      "%-44s %9.3f %12.0f %9.2f%%\n",
       "step", "seconds", "changes/s", "ratio",
       "full sync, 1 province (baseline)", full, single_rate, "1.00",
       absl::StrCat("incremental sync after 1% changed (", changed, ")"), incremental,
-      changed / incremental, 100.0 * incremental / full,
-      absl::StrCat(provinces, " provinces syncing at once (total)"), concurrent,
-      teachers / concurrent, (teachers / concurrent) / single_rate);
-  std::cout << "national node peak anonymous memory: " << anon_single << " MiB (1 province), "
-            << anon_concurrent << " MiB (" << provinces << " at once); peak RSS with mapped "
-            << "file pages: " << rss_single << " / " << rss_concurrent << " MiB\n";
+      changed / incremental, 100.0 * incremental / full);
+  std::cout << "national node peak anonymous memory: " << anon_single << " MiB (1 province); "
+            << "peak RSS with mapped file pages: " << rss_single << " MiB\n";
+  if (provinces > 0) {
+    const double rate = concurrent_teachers / concurrent;
+    std::cout << absl::StrFormat("%-44s %9.2f %12.0f %9.2fx\n",
+                                 absl::StrCat(provinces, " provinces syncing at once (total)"),
+                                 concurrent, rate, rate / single_rate);
+    std::cout << "national node peak anonymous memory: " << anon_concurrent << " MiB ("
+              << provinces << " at once); peak RSS with mapped file pages: " << rss_concurrent
+              << " MiB\n";
+  }
   return 0;
 }
 
@@ -175,9 +182,9 @@ int main(int argc, char** argv) {
     if (flag == "--provinces") provinces = std::atoi(argv[i + 1]);
     if (flag == "--national") national = argv[i + 1];
   }
-  if (national.empty() || provinces < 1 || provinces > 32) {
+  if (national.empty() || provinces < 0 || provinces > 32) {
     std::cerr << "usage: ntmis_sync_bench --national PATH/ntmis-national [--teachers N] "
-                 "[--provinces 1..32]\n";
+                 "[--provinces 0..32]\n";
     return 2;
   }
   return ntmis::testing::Run(national, teachers, provinces);
