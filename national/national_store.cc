@@ -130,7 +130,7 @@ absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, boo
   std::string path = absl::StrCat(dir_, "/province-", code, ".db");
   if (!create && !std::filesystem::exists(path))
     return absl::NotFoundError(absl::StrCat("province ", code, " has never synced"));
-  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_, *identities_));
+  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_, *identities_, &checkpointer_));
   ProvinceDb* raw = db.get();
   provinces_.emplace(code, std::move(db));
   return raw;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/audit_log.h"
+#include "common/wal_checkpointer.h"
 #include "national/identity_registry.h"
 #include "national/owner_registry.h"
 #include "national/province_db.h"
@@ -74,6 +75,9 @@ class NationalStore {
   std::unique_ptr<OwnerRegistry> owners_;
   std::unique_ptr<IdentityRegistry> identities_;
   std::unique_ptr<SchoolRegistry> schools_;
+  // Checkpoints the province files off their batches' commit path; outlives
+  // them (declared first).
+  sql::WalCheckpointer checkpointer_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
 };

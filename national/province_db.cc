@@ -103,7 +103,8 @@ std::string JoinProblems(const std::vector<FieldProblem>& problems) {
 absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& path,
                                                              const std::string& province,
                                                              const OwnerRegistry& owners,
-                                                             IdentityRegistry& identities) {
+                                                             IdentityRegistry& identities,
+                                                             sql::WalCheckpointer* checkpointer) {
   sql::OpenOptions options;
   options.cache_size = -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
   options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
@@ -147,6 +148,7 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& 
         absl::StrCat(path, " holds province ", row ? check.ColumnText(0) : "?",
                      ", not ", province));
   }
+  if (checkpointer != nullptr) checkpointer->Watch(writer, options.wal_autocheckpoint_pages);
   options.cache_size = -16384;
   ASSIGN_OR_RETURN(sql::Database reader, sql::Database::Open(path, options));
   std::unique_ptr<ProvinceDb> db(

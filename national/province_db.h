@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/sqlite.h"
+#include "common/wal_checkpointer.h"
 #include "common/record_digest.h"
 #include "national/dimensions.h"
 #include "national/identity_registry.h"
@@ -78,12 +79,12 @@ struct PreparedBatch {
 
 class ProvinceDb {
  public:
-  // Opens or creates the file for `province` (two-digit code); `owners`
-  // and `identities` must outlive it.
-  static absl::StatusOr<std::unique_ptr<ProvinceDb>> Open(const std::string& path,
-                                                         const std::string& province,
-                                                         const OwnerRegistry& owners,
-                                                         IdentityRegistry& identities);
+  // Opens or creates the file for `province` (two-digit code); `owners`,
+  // `identities` and `checkpointer` (if any: else SQLite checkpoints in the
+  // commit path) must outlive it.
+  static absl::StatusOr<std::unique_ptr<ProvinceDb>> Open(
+      const std::string& path, const std::string& province, const OwnerRegistry& owners,
+      IdentityRegistry& identities, sql::WalCheckpointer* checkpointer = nullptr);
 
   const std::string& province() const { return province_; }
 

@@ -1,7 +1,12 @@
 // The SQLite RAII layer: statements, transactions, migrations, error codes.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "common/sqlite.h"
+#include "common/wal_checkpointer.h"
 #include "tests/test_support.h"
 
 namespace ntmis::sql {
@@ -74,6 +79,27 @@ TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]"
   }
   Database db = ValueOrDie(Database::Open(dir.File("m.db")));
   CHECK(absl::IsFailedPrecondition(Migrate(db, v1)));
+}
+
+TEST_CASE("A watched WAL is checkpointed off the writer's commits", "[sqlite]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  WalCheckpointer checkpointer;
+  Database db = ValueOrDie(Database::Open(path));
+  REQUIRE(db.Exec("CREATE TABLE t (v BLOB)").ok());
+  const auto before = std::filesystem::file_size(path);
+  checkpointer.Watch(db, 10);
+  auto insert = ValueOrDie(db.Prepare("INSERT INTO t VALUES (zeroblob(2000))"));
+  for (int i = 0; i < 100; ++i) REQUIRE(insert.Run().ok());  // a commit each
+  // The commits went on without waiting; the checkpointer copied the WAL
+  // into the database file meanwhile.
+  for (int i = 0; i < 500 && checkpointer.checkpoints() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(checkpointer.checkpoints() > 0);
+  for (int i = 0; i < 500 && std::filesystem::file_size(path) <= before + 100000; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(std::filesystem::file_size(path) > before + 100000);
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 100);
 }
 
 }  // namespace
