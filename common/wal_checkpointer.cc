@@ -3,6 +3,9 @@
 #include <cstdio>
 
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace ntmis::sql {
 
@@ -47,6 +50,9 @@ int WalCheckpointer::checkpoints() const {
 }
 
 void WalCheckpointer::Run() {
+  // Background work: below the threads applying batches and answering
+  // queries (a thread's own nice value on Linux).
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   // One connection per file, opened on its first checkpoint.
   std::map<std::string, Database> connections;
   auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

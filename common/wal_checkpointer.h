@@ -3,7 +3,9 @@
 // database and the two syncs around it, a large part of a small sync's time
 // when it lands in the commit path).
 //
-// Thread-safe. It must outlive every connection it watches.
+// Its thread runs at nice 10: it yields to the threads applying batches
+// and answering queries. Thread-safe. It must outlive every connection it
+// watches.
 #ifndef NTMIS_COMMON_WAL_CHECKPOINTER_H_
 #define NTMIS_COMMON_WAL_CHECKPOINTER_H_
 

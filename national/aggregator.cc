@@ -163,6 +163,15 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   }
   if (merge) take_merged();
   SortByKey(rows, keys.bits());
+  if (!unit_filters.empty()) {
+    // The same panel is asked of other cities and counties next.
+    CubeQuery shape = common;
+    for (const auto& by_p : unit_filters) shape.where.push_back(by_p.begin()->second);
+    std::vector<std::string> others;
+    for (int code : province_table.values())
+      if (provinces.count(province_table.Code(code)) == 0) others.push_back(province_table.Code(code));
+    store.view_warmer().Warm(shape, others);
+  }
 
   v1::AggregateResponse response;
   for (const Dimension* d : group_by) response.add_group_by(d->name);

@@ -19,6 +19,7 @@
 #include "national/owner_registry.h"
 #include "national/province_db.h"
 #include "national/school_registry.h"
+#include "national/view_warmer.h"
 #include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {
@@ -58,6 +59,7 @@ class NationalStore {
   absl::StatusOr<v1::IdentityConflicts> IdentityConflictsOf(const std::string& province);
 
   AuditLog& audit() { return *audit_; }
+  ViewWarmer& view_warmer() { return warmer_; }
   const OwnerRegistry& owners() const { return *owners_; }
   IdentityRegistry& identities() { return *identities_; }
   SchoolRegistry& schools() { return *schools_; }
@@ -80,6 +82,11 @@ class NationalStore {
   sql::WalCheckpointer checkpointer_;
   absl::Mutex mu_;
   std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
+  // Reaches the province files: declared after them, so stopped first.
+  ViewWarmer warmer_{[this](const std::string& code) -> ProvinceDb* {
+    auto db = Province(code, /*create=*/false);
+    return db.ok() ? *db : nullptr;
+  }};
 };
 
 }  // namespace ntmis::national

@@ -151,6 +151,10 @@ class ProvinceDb {
   // Adds this province's teacher counts for `query` to `out`, from the
   // in-memory rollup (committed batches only).
   void Count(const CubeQuery& query, CubeCounts& out) { cube_.Count(query, out); }
+  // Builds the in-memory view `query` would read (see ViewWarmer).
+  void PrepareView(const CubeQuery& query) { cube_.Prepare(query); }
+  // In-memory views kept (tests and benchmarks).
+  size_t views() const { return cube_.views(); }
 
  private:
   ProvinceDb(std::string province, const OwnerRegistry& owners, IdentityRegistry& identities,

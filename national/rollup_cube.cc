@@ -286,6 +286,13 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
   return view;
 }
 
+void RollupCube::Prepare(const CubeQuery& query) {
+  const ViewName name = NameOf(query);
+  if (FindView(name)) return;
+  absl::MutexLock write(&write_mu_);
+  ViewFor(name, query);
+}
+
 void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
   const ViewName name = NameOf(query);
   std::shared_ptr<View> view = FindView(name);

@@ -54,6 +54,9 @@ class RollupCube {
   // Adds this province's counts for `query` to `out`.
   void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(write_mu_);
 
+  // Builds the view `query` would read, if it is not kept.
+  void Prepare(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_);
+
   // Non-empty cells, for checks against the rollup table.
   std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(write_mu_);
 
