@@ -1,11 +1,11 @@
 #include "common/wal_checkpointer.h"
 
 #include <cstdio>
+#include <map>
 
 #include <sqlite3.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+
+#include "common/thread_priority.h"
 
 namespace ntmis::sql {
 
@@ -41,7 +41,7 @@ int WalCheckpointer::OnCommit(void* context, sqlite3* db, const char* name, int 
 
 void WalCheckpointer::Request(const std::string& path) {
   absl::MutexLock lock(&mu_);
-  pending_[path] = true;
+  pending_.insert(path);
 }
 
 int WalCheckpointer::checkpoints() const {
@@ -50,29 +50,18 @@ int WalCheckpointer::checkpoints() const {
 }
 
 void WalCheckpointer::Run() {
-  // Background work: below the threads applying batches and answering
-  // queries (a thread's own nice value on Linux).
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  LowerThisThreadPriority();  // below the threads applying batches and answering queries
   // One connection per file, opened on its first checkpoint.
   std::map<std::string, Database> connections;
-  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (stop_) return true;
-    for (const auto& [path, requested] : pending_)
-      if (requested) return true;
-    return false;
-  };
+  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !pending_.empty(); };
   while (true) {
     std::string path;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(&work));
       if (stop_) return;
-      for (auto& [p, requested] : pending_) {
-        if (!requested) continue;
-        requested = false;
-        path = p;
-        break;
-      }
+      path = *pending_.begin();
+      pending_.erase(pending_.begin());
     }
     auto it = connections.find(path);
     if (it == connections.end()) {

@@ -10,7 +10,7 @@
 #define NTMIS_COMMON_WAL_CHECKPOINTER_H_
 
 #include <list>
-#include <map>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -48,7 +48,7 @@ class WalCheckpointer {
 
   mutable absl::Mutex mu_;
   std::list<Watched> watched_ ABSL_GUARDED_BY(mu_);  // stable addresses for the hooks
-  std::map<std::string, bool> pending_ ABSL_GUARDED_BY(mu_);  // path -> requested
+  std::set<std::string> pending_ ABSL_GUARDED_BY(mu_);  // paths asked for
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   int checkpoints_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;

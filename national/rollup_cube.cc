@@ -7,6 +7,15 @@ namespace {
 
 constexpr int kKeyBits = 16;
 
+// The group key of a cell: the `n` fields of `g` packed kKeyBits each, the
+// first highest (see CubeCounts).
+inline uint64_t GroupKey(int64_t cell, const CellField* g, int n) {
+  uint64_t key = 0;
+  for (int k = 0; k < n; ++k)
+    key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
+  return key;
+}
+
 // Positions [first, second) of a table's sorted cells.
 using Slice = std::pair<size_t, size_t>;
 
@@ -34,9 +43,7 @@ void Scan(const RollupCube::Table& t, const CubeQuery& q, const std::vector<Slic
       pass &= filter.allowed[(cell >> filter.field.shift) & filter.field.mask] != 0;
     }
     if (!pass) return;
-    uint64_t key = 0;
-    for (int k = 0; k < kGroups; ++k)
-      key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
+    const uint64_t key = GroupKey(cell, g, kGroups);
     if (key != run_key) {
       if (run_count) out[run_key] += run_count;
       run_key = key;
@@ -98,7 +105,7 @@ void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
     slices.emplace_back(0, t.cells.size());
     exact = q.where.empty();
   }
-  if (!exact || !groups_current || group_of.size() != t.cells.size()) return scan(slices);
+  if (!exact || !groups_current) return scan(slices);
   std::vector<uint64_t> sums(groups.size());
   const uint32_t* group = group_of.data();
   const uint32_t* counts = t.counts.data();
@@ -106,10 +113,8 @@ void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
     for (size_t i = slice.first; i < slice.second; ++i) sums[group[i]] += counts[i];
   for (size_t g = 0; g < groups.size(); ++g) {
     if (sums[g] == 0) continue;
-    uint64_t key = 0;
-    for (const CellField& f : placed.group_by)
-      key = key << kKeyBits | static_cast<uint64_t>((groups[g] >> f.shift) & f.mask);
-    out[key] += sums[g];
+    out[GroupKey(groups[g], placed.group_by.data(), static_cast<int>(placed.group_by.size()))] +=
+        sums[g];
   }
   scan({});  // the cells added since the last merge
 }
@@ -286,20 +291,15 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
   return view;
 }
 
-void RollupCube::Prepare(const CubeQuery& query) {
+std::shared_ptr<RollupCube::View> RollupCube::ViewOf(const CubeQuery& query) {
   const ViewName name = NameOf(query);
-  if (FindView(name)) return;
+  if (auto view = FindView(name)) return view;
   absl::MutexLock write(&write_mu_);
-  ViewFor(name, query);
+  return ViewFor(name, query);
 }
 
 void RollupCube::Count(const CubeQuery& query, CubeCounts& out) {
-  const ViewName name = NameOf(query);
-  std::shared_ptr<View> view = FindView(name);
-  if (!view) {
-    absl::MutexLock write(&write_mu_);
-    view = ViewFor(name, query);
-  }
+  std::shared_ptr<View> view = ViewOf(query);
   view->last_used = ++clock_;
   absl::ReaderMutexLock lock(&view->mu);
   ScanTable(view->table, view->layout, view->group_of, view->groups,

@@ -55,7 +55,12 @@ class RollupCube {
   void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Builds the view `query` would read, if it is not kept.
-  void Prepare(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_);
+  void Prepare(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_) { (void)ViewOf(query); }
+
+  // A view is named by the rollup bits of its filtered fields and of the
+  // fields it groups by: queries of one name read one view.
+  using ViewName = std::pair<int64_t, int64_t>;
+  static ViewName NameOf(const CubeQuery& query);
 
   // Non-empty cells, for checks against the rollup table.
   std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -105,10 +110,8 @@ class RollupCube {
     void Regroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
     std::atomic<uint64_t> last_used{0};
   };
-  // A view is named by the rollup bits of its filtered fields and of the
-  // fields it groups by.
-  using ViewName = std::pair<int64_t, int64_t>;
-  static ViewName NameOf(const CubeQuery& query);
+  // The view `query` reads, built if missing.
+  std::shared_ptr<View> ViewOf(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_);
   // The view `name` of `query`'s fields, built if missing.
   std::shared_ptr<View> ViewFor(const ViewName& name, const CubeQuery& query)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(views_mu_);

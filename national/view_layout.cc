@@ -85,9 +85,10 @@ std::optional<std::vector<std::pair<int64_t, int64_t>>> ViewLayout::Ranges(
   // consecutive admitted values of the last one.
   std::vector<int64_t> prefixes = {0};
   for (size_t i = 0; i + 1 < filtered_; ++i) {
+    const int width = Width(parts_[i]);
     std::vector<int64_t> longer;
     for (int64_t p : prefixes)
-      for (int64_t v : admitted[i]) longer.push_back((p << Width(parts_[i])) | v);
+      for (int64_t v : admitted[i]) longer.push_back((p << width) | v);
     if (longer.size() > kMaxRanges) return std::nullopt;
     prefixes.swap(longer);
   }

@@ -46,9 +46,11 @@ class ViewLayout {
   // Every field the view keeps, as a mask of rollup cell bits.
   int64_t fields() const { return fields_; }
 
-  // Closed ranges of view cells outside which no cell passes `where`
-  // (filters on rollup fields; every filtered field of the layout must be
-  // named). nullopt: the filters admit too many ranges, read the view whole.
+  // Closed ranges, ascending, holding exactly the view cells that pass
+  // `where` (filters on rollup fields; every filtered field of the layout
+  // must be named), so a reader of the ranges need not check the filters.
+  // nullopt: no filtered fields, or the filters admit too many ranges; read
+  // the view whole and check.
   std::optional<std::vector<std::pair<int64_t, int64_t>>> Ranges(
       const std::vector<CellFilter>& where) const;
 

@@ -1,10 +1,6 @@
 #include "national/view_warmer.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
-#include "absl/strings/str_cat.h"
+#include "common/thread_priority.h"
 #include "national/province_db.h"
 
 namespace ntmis::national {
@@ -22,10 +18,7 @@ ViewWarmer::~ViewWarmer() {
 
 void ViewWarmer::Warm(const CubeQuery& shape, const std::vector<std::string>& provinces) {
   if (provinces.empty()) return;
-  std::string name;
-  for (const CellField& g : shape.group_by) absl::StrAppend(&name, "g", g.shift, ":", g.mask, ",");
-  for (const CellFilter& f : shape.where)
-    absl::StrAppend(&name, "f", f.field.shift, ":", f.field.mask, ",");
+  const RollupCube::ViewName name = RollupCube::NameOf(shape);
   absl::MutexLock lock(&mu_);
   if (stop_ || queue_.size() >= kMaxWaiting || !waiting_.insert(name).second) return;
   queue_.push_back({name, shape, provinces});
@@ -41,7 +34,7 @@ void ViewWarmer::Drain() {
 }
 
 void ViewWarmer::Run() {
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  LowerThisThreadPriority();
   while (true) {
     Task task;
     {
