@@ -1,5 +1,9 @@
 #include "common/cli.h"
 
+#include <optional>
+
+#include "common/exit_code.h"
+
 #include <signal.h>
 
 #include <iostream>
@@ -84,7 +88,8 @@ std::string Usage(const std::string& program, const Command& command) {
 
 int Fail(const std::string& program, const absl::Status& status) {
   std::cerr << program << ": " << status.message() << "\n";
-  return absl::IsInvalidArgument(status) ? 2 : 1;
+  if (std::optional<ExitCode> code = ExitCodeOf(status)) return static_cast<int>(*code);
+  return static_cast<int>(absl::IsInvalidArgument(status) ? ExitCode::kUsage : ExitCode::kError);
 }
 
 int Dispatch(const std::string& program, const std::vector<Command>& commands, int argc,

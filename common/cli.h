@@ -49,8 +49,9 @@ class Args {
 
 std::string Usage(const std::string& program, const Command& command);
 
-// Prints "program: error" to stderr and returns the exit code for it
-// (2 for usage errors, 1 otherwise).
+// Prints "program: error" to stderr and returns the exit code for it: the
+// one marked with WithExitCode (common/exit_code.h), else 2 for usage
+// errors and 1 otherwise.
 int Fail(const std::string& program, const absl::Status& status);
 
 // Finds the command named by argv's leading words (the longest match),

@@ -18,7 +18,14 @@ struct RunningServer {
   int port = 0;  // the bound port (useful with "host:0")
 };
 
-// UNAVAILABLE naming the address if it cannot listen.
+// OK if `listen` (HOST:PORT) resolves and one of its addresses can be bound
+// now; otherwise UNAVAILABLE (exit code kCannotListen) saying why and what
+// to do: address in use, a host that does not resolve, a port the user may
+// not bind, an address this machine lacks. It binds nothing lasting.
+absl::Status CheckCanListen(const std::string& listen);
+
+// CheckCanListen, then the server; UNAVAILABLE naming the address if it
+// cannot listen. Never returns a server that is not listening.
 absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
     const std::vector<grpc::Service*>& services);

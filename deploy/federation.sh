@@ -2,11 +2,21 @@
 # deploy/quickstart.sh and the fault-injection scripts in tests/fault/.
 # Source it after setting: national, provincial (binaries) and state (dir).
 
-# Waits until FILE is non-empty while PID lives.
-fed_wait_for_file() {  # FILE PID
+# Waits until FILE is non-empty while PID lives; if it dies, prints the
+# last line of its LOG (a node that cannot start says why there).
+fed_wait_for_file() {  # FILE PID [LOG]
   for _ in $(seq 1 400); do
     [ -s "$1" ] && return 0
-    kill -0 "$2" 2>/dev/null || { echo "process $2 died; see $state/logs" >&2; return 1; }
+    if ! kill -0 "$2" 2>/dev/null; then
+      local code=0
+      wait "$2" 2>/dev/null || code=$?
+      if [ -n "${3:-}" ] && [ -s "$3" ]; then
+        echo "$(tail -n 1 "$3") (exit $code; log: $3)" >&2
+      else
+        echo "process $2 died (exit $code); see $state/logs" >&2
+      fi
+      return 1
+    fi
     sleep 0.05
   done
   echo "timed out waiting for $1" >&2
@@ -41,7 +51,7 @@ fed_start_national() {  # [ADDRESS]
   "$national" serve --config "$state/national/national.textproto" "${listen[@]}" \
     --address-file "$state/national/address" 2>>"$state/logs/national.log" &
   national_pid=$!
-  fed_wait_for_file "$state/national/address" "$national_pid"
+  fed_wait_for_file "$state/national/address" "$national_pid" "$state/logs/national.log"
   national_address=$(cat "$state/national/address")
 }
 
@@ -80,7 +90,7 @@ fed_start_province() {  # CODE
   "$provincial" serve --config "$dir/province.textproto" --address-file "$dir/address" \
     2>>"$state/logs/province-$1.log" &
   province_pid=$!
-  fed_wait_for_file "$dir/address" "$province_pid"
+  fed_wait_for_file "$dir/address" "$province_pid" "$state/logs/province-$1.log"
   fed_login=(--config "$dir/province.textproto" --server "$(cat "$dir/address")"
              --user "admin$1" --password-file "$dir/admin.password")
 }

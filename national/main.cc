@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
+#include "common/writable_path.h"
 #include "common/code_tables.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
@@ -87,10 +88,12 @@ absl::Status Serve(const Args& args) {
   v1::NationalConfig config;
   RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
   if (args.Has("listen")) config.set_listen(args.Get("listen"));
+  if (args.Has("address-file"))
+    RETURN_IF_ERROR(CheckWritableFile(args.Get("address-file"), "--address-file"));
   ASSIGN_OR_RETURN(auto server, NationalServer::Start(config));
   std::string host = config.listen().substr(0, config.listen().rfind(':'));
   std::string address = absl::StrCat(host, ":", server->port());
-  if (args.Has("address-file")) std::ofstream(args.Get("address-file")) << address << "\n";
+  if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   std::cerr << kProgram << ": national node serving on " << address << "\n";
   int sig = cli::WaitForShutdownSignal();
   std::cerr << kProgram << ": signal " << sig << ", shutting down\n";

@@ -1,7 +1,13 @@
 #include "national/server.h"
 
+#include <ctime>
+
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/exit_code.h"
+#include "common/file_lock.h"
+#include "common/node_certificate.h"
+#include "common/writable_path.h"
 #include "common/grpc_server.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
@@ -10,9 +16,24 @@ namespace ntmis::national {
 
 absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
     const v1::NationalConfig& config) {
-  if (config.data_dir().empty()) return absl::InvalidArgumentError("data_dir is not set");
+  if (config.data_dir().empty())
+    return WithExitCode(absl::InvalidArgumentError("data_dir is not set"), ExitCode::kUsage);
+  if (absl::Status cert =
+          CheckNodeCertificate(config.tls(), PeerIdentity::National(), std::time(nullptr));
+      !cert.ok()) {
+    return WithExitCode(cert, ExitCode::kCertificate);
+  }
+  RETURN_IF_ERROR(CheckCanListen(config.listen()));
+  RETURN_IF_ERROR(CheckWritableDirectory(config.data_dir(), "the data directory (data_dir)",
+                                         /*create=*/true));
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(
+      config.data_dir() + "/national.serve.lock",
+      absl::StrCat("another ntmis-national serve is running on ", config.data_dir(),
+                   " — stop it first, or give this node its own data_dir"));
+  if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire));
   std::unique_ptr<NationalServer> s(new NationalServer());
+  s->serve_lock_.emplace(std::move(*lock));
   ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
   SyncService::Limits limits;
   if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
@@ -35,7 +56,8 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
 void NationalServer::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
-  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  // A server whose start failed half-way has nothing to shut down.
+  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 
 NationalServer::~NationalServer() { Shutdown(std::chrono::milliseconds(0)); }

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "common/file_lock.h"
 #include "national/national_store.h"
 #include "national/query_service.h"
 #include "national/sync_service.h"
@@ -18,8 +20,12 @@ namespace ntmis::national {
 
 class NationalServer {
  public:
-  // Opens the data directory and starts listening on config.listen (port 0
-  // picks a free port; see port()).
+  // Checks what it needs before writing anything — its certificate (key,
+  // CA, validity, the national identity), the listen address, a writable
+  // data directory that no other serve holds — then opens the data
+  // directory and starts listening on config.listen (port 0 picks a free
+  // port; see port()). Each failure says what to do and carries its exit
+  // code (common/exit_code.h).
   static absl::StatusOr<std::unique_ptr<NationalServer>> Start(const v1::NationalConfig& config);
   ~NationalServer();
 
@@ -31,6 +37,7 @@ class NationalServer {
 
  private:
   NationalServer() = default;
+  std::optional<FileLock> serve_lock_;  // one serve per data_dir; released last
   std::unique_ptr<NationalStore> store_;
   std::unique_ptr<SyncService> sync_;
   std::unique_ptr<QueryService> query_;

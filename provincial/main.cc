@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/cli.h"
+#include "common/writable_path.h"
 #include "common/code_tables.h"
 #include "common/config.h"
 #include "common/crypto.h"
@@ -129,12 +130,12 @@ absl::Status Init(const Args& args) {
 absl::Status Serve(const Args& args) {
   ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
   if (args.Has("listen")) config.set_listen(args.Get("listen"));
+  if (args.Has("address-file"))
+    RETURN_IF_ERROR(CheckWritableFile(args.Get("address-file"), "--address-file"));
   ASSIGN_OR_RETURN(auto node, ProvincialNode::Start(config));
   std::string host = config.listen().substr(0, config.listen().rfind(':'));
   std::string address = absl::StrCat(host, ":", node->port());
-  if (args.Has("address-file")) {
-    std::ofstream(args.Get("address-file")) << address << "\n";
-  }
+  if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   std::cerr << kProgram << ": province " << config.province() << " serving on " << address
             << "\n";
   int sig = cli::WaitForShutdownSignal();

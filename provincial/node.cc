@@ -1,10 +1,15 @@
 #include "provincial/node.h"
 
+#include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/exit_code.h"
+#include "common/node_certificate.h"
+#include "common/writable_path.h"
 #include "common/grpc_server.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
@@ -39,7 +44,7 @@ absl::StatusOr<std::unique_ptr<SyncClient>> MakeSyncClient(
 
 absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
                                     SyncOptions options) {
-  ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Acquire(SyncLockPath(config.database())));
+  ASSIGN_OR_RETURN(FileLock lock, AcquireSyncLock(SyncLockPath(config.database())));
   ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
   ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, std::move(options)));
   return client->RunOnce(store);
@@ -47,17 +52,72 @@ absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
 
 absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
                                         SyncOptions options) {
-  ASSIGN_OR_RETURN(SyncLock lock, SyncLock::Acquire(SyncLockPath(config.database())));
+  ASSIGN_OR_RETURN(FileLock lock, AcquireSyncLock(SyncLockPath(config.database())));
   ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
   ASSIGN_OR_RETURN(auto client, MakeSyncClient(config, std::move(options)));
   return VerifyAndRepair(*client, store);
 }
 
+absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config) {
+  if (config.province().empty())
+    return WithExitCode(absl::InvalidArgumentError("province is not set"), ExitCode::kUsage);
+  if (absl::Status cert = CheckNodeCertificate(config.tls(), PeerIdentity::Province(config.province()),
+                                              std::time(nullptr));
+      !cert.ok()) {
+    return WithExitCode(cert, ExitCode::kCertificate);
+  }
+  RETURN_IF_ERROR(CheckCanListen(config.listen()));
+  if (config.database().empty())
+    return WithExitCode(absl::InvalidArgumentError("database is not set"), ExitCode::kUsage);
+  std::string dir = std::filesystem::path(config.database()).parent_path().string();
+  RETURN_IF_ERROR(CheckWritableDirectory(dir.empty() ? "." : dir, "the database directory",
+                                         /*create=*/false));
+  if (!std::filesystem::exists(config.database())) {
+    return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
+                            "the database ", config.database(),
+                            " does not exist — run `ntmis-provincial init` first")),
+                        ExitCode::kDataUnusable);
+  }
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(
+      config.database() + ".serve.lock",
+      absl::StrCat("another ntmis-provincial serve is running on ", config.database(),
+                   " — stop it first, or give this node its own database"));
+  if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
+  // Read-only, so a database of another province is left as it is.
+  sql::OpenOptions read_only;
+  read_only.read_only = true;
+  absl::StatusOr<sql::Database> db = sql::Database::Open(config.database(), read_only);
+  absl::StatusOr<sql::Statement> meta =
+      db.ok() ? db->Prepare("SELECT value FROM meta WHERE key = 'province'")
+              : absl::StatusOr<sql::Statement>(db.status());
+  absl::StatusOr<bool> row = meta.ok() ? meta->Step() : absl::StatusOr<bool>(meta.status());
+  if (!row.ok()) {
+    return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
+                            "the database ", config.database(), " cannot be read (",
+                            row.status().message(),
+                            ") — is it a province database made by `ntmis-provincial init`?")),
+                        ExitCode::kDataUnusable);
+  }
+  const std::string owner = *row ? meta->ColumnText(0) : "";
+  if (owner != config.province()) {
+    return WithExitCode(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the database ", config.database(),
+            owner.empty() ? " is not initialised" : absl::StrCat(" belongs to province ", owner),
+            ", but the configuration says province ", config.province(),
+            " — point `database` at this province's database")),
+        ExitCode::kDataUnusable);
+  }
+  return lock;
+}
+
 absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     const v1::ProvincialConfig& config) {
+  ASSIGN_OR_RETURN(FileLock serve_lock, CheckCanServe(config));
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
   ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
   std::unique_ptr<ProvincialNode> node(new ProvincialNode());
+  node->serve_lock_.emplace(std::move(serve_lock));
   SyncSchedule schedule;
   if (config.sync_interval_seconds() > 0)
     schedule.interval = std::chrono::seconds(config.sync_interval_seconds());
@@ -93,8 +153,9 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
 void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
-  scheduler_->Stop();
-  server_->Shutdown(std::chrono::system_clock::now() + grace);
+  // A node whose start failed half-way has no server, and maybe no scheduler.
+  if (scheduler_ != nullptr) scheduler_->Stop();
+  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + grace);
 }
 
 ProvincialNode::~ProvincialNode() { Shutdown(std::chrono::milliseconds(0)); }

@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "common/file_lock.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/api_service.h"
 #include "provincial/sync_client.h"
@@ -37,8 +39,16 @@ absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
 absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
                                         SyncOptions options);
 
+// The checks `serve` makes before it opens anything for writing: the node
+// certificate (its key, the CA, validity, this province's identity), the
+// listen address, the database and its directory, and that no other serve
+// holds the database. Each failure says what is wrong and what to do, marked
+// with its exit code (common/exit_code.h). Returns the held serve lock.
+absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config);
+
 class ProvincialNode {
  public:
+  // CheckCanServe, then the API, the scheduler and the listener.
   static absl::StatusOr<std::unique_ptr<ProvincialNode>> Start(
       const v1::ProvincialConfig& config);
   ~ProvincialNode();
@@ -51,6 +61,7 @@ class ProvincialNode {
 
  private:
   ProvincialNode() = default;
+  std::optional<FileLock> serve_lock_;  // one serve per database; released last
   std::unique_ptr<SyncScheduler> scheduler_;  // outlives api_, which uses it
   std::unique_ptr<IdentityResolver> resolver_;  // outlives api_, which uses it
   std::unique_ptr<ApiService> api_;

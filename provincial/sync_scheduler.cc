@@ -1,9 +1,5 @@
 #include "provincial/sync_scheduler.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 
@@ -21,20 +17,11 @@ int64_t ToUnix(std::chrono::system_clock::time_point t) {
 
 std::string SyncLockPath(const std::string& db_path) { return db_path + ".sync.lock"; }
 
-absl::StatusOr<SyncLock> SyncLock::Acquire(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return absl::InternalError(absl::StrCat("cannot open ", path));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return absl::AbortedError(
-        "another sync of this province is running (a serve process or sync --once); "
-        "try again when it ends");
-  }
-  return SyncLock(fd);
-}
-
-SyncLock::~SyncLock() {
-  if (fd_ >= 0) ::close(fd_);  // releases the lock
+absl::StatusOr<FileLock> AcquireSyncLock(const std::string& path) {
+  return FileLock::Acquire(
+      path,
+      "another sync of this province is running (a serve process or sync --once); "
+      "try again when it ends");
 }
 
 SyncScheduler::SyncScheduler(RunFn run, SyncSchedule schedule, uint64_t seed)

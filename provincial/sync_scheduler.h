@@ -17,23 +17,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/file_lock.h"
 #include "provincial/sync_client.h"
 
 namespace ntmis::provincial {
 
-// An exclusive advisory lock on `path` (created if missing), released on
-// destruction or process death. ABORTED if another holder has it.
-class SyncLock {
- public:
-  static absl::StatusOr<SyncLock> Acquire(const std::string& path);
-  SyncLock(SyncLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  SyncLock& operator=(SyncLock&&) = delete;
-  ~SyncLock();
-
- private:
-  explicit SyncLock(int fd) : fd_(fd) {}
-  int fd_;
-};
+// The province's sync lock at `path` (common/file_lock.h): ABORTED if
+// another sync of the province (a serve process or sync --once) holds it.
+absl::StatusOr<FileLock> AcquireSyncLock(const std::string& path);
 
 // The lock file of the province database at `db_path`.
 std::string SyncLockPath(const std::string& db_path);

@@ -16,13 +16,13 @@ TEST_CASE("Only one sync of a province holds the lock", "[schedule]") {
   TempDir dir;
   std::string path = SyncLockPath(dir.File("province.db"));
   {
-    auto first = SyncLock::Acquire(path);
+    auto first = AcquireSyncLock(path);
     REQUIRE(first.ok());
-    auto second = SyncLock::Acquire(path);
+    auto second = AcquireSyncLock(path);
     CHECK(absl::IsAborted(second.status()));
     CHECK_THAT(std::string(second.status().message()), Catch::Contains("another sync"));
   }
-  CHECK(SyncLock::Acquire(path).ok());  // released with its holder
+  CHECK(AcquireSyncLock(path).ok());  // released with its holder
 }
 
 TEST_CASE("Scheduled syncs run on the interval and back off after failures", "[schedule]") {
