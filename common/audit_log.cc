@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include <algorithm>
+#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -54,29 +55,122 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   options.create = false;
   options.cache_size = -2048;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
-  return std::unique_ptr<AuditLog>(new AuditLog(std::move(db)));
+  std::unique_ptr<AuditLog> log(new AuditLog(std::move(db)));
+  log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
+  return log;
+}
+
+AuditLog::~AuditLog() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (writer_.joinable()) writer_.join();
 }
 
 absl::Status AuditLog::Append(const AuditEntry& entry) {
+  Pending pending{static_cast<int64_t>(std::time(nullptr)), entry};
   absl::MutexLock lock(&mu_);
+  auto has_room = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return queue_.size() < kMaxQueued || stopping_;
+  };
+  mu_.Await(absl::Condition(&has_room));
+  queue_.push_back(std::move(pending));
+  ++queued_total_;
+  return absl::OkStatus();
+}
+
+absl::Status AuditLog::Flush(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t target = queued_total_;
+  auto written = [this, target]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return written_total_ >= target;
+  };
+  if (!mu_.AwaitWithTimeout(absl::Condition(&written), timeout)) {
+    return absl::UnavailableError(absl::StrCat(
+        "the audit log could not be written for ", absl::FormatDuration(timeout),
+        (last_error_.ok() ? "" : absl::StrCat(": ", last_error_.message())),
+        "; entries stay queued and are retried"));
+  }
+  return absl::OkStatus();
+}
+
+void AuditLog::WriterLoop() {
+  absl::Duration backoff = absl::Milliseconds(10);
+  int64_t last_report = 0;
+  while (true) {
+    std::vector<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || stopping_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping, everything written
+      batch.swap(queue_);
+    }
+    while (true) {
+      absl::Status written;
+      {
+        absl::MutexLock db_lock(&db_mu_);
+        written = WriteBatch(batch);
+      }
+      bool give_up = false;
+      {
+        absl::MutexLock lock(&mu_);
+        if (written.ok()) {
+          written_total_ += batch.size();
+          last_error_ = absl::OkStatus();
+          break;
+        }
+        // Never drop an entry: retry with back-off, reporting at most once
+        // a minute. A log being destroyed gives up after some seconds.
+        last_error_ = written;
+        const int64_t now = std::time(nullptr);
+        give_up = stopping_ && backoff > absl::Seconds(1);
+        if (give_up || now - last_report >= 60) {
+          std::cerr << "audit log: cannot write " << batch.size() << " entries"
+                    << (give_up ? ", giving up at shutdown: " : ", retrying: ")
+                    << written.message() << "\n";
+          last_report = now;
+        }
+      }
+      if (give_up) return;
+      absl::SleepFor(backoff);
+      backoff = std::min(backoff * 2, absl::Seconds(2));
+    }
+    backoff = absl::Milliseconds(10);
+  }
+}
+
+absl::Status AuditLog::WriteBatch(const std::vector<Pending>& batch) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(sql::Statement last,
-                   db_.Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"));
-  ASSIGN_OR_RETURN(bool has_last, last.Step());
-  int64_t id = has_last ? last.ColumnInt(0) + 1 : 1;
-  std::string prev = has_last ? std::string(last.ColumnBlob(1)) : std::string();
-  int64_t at = std::time(nullptr);
+  int64_t id = 0;
+  std::string prev;
+  {
+    ASSIGN_OR_RETURN(sql::Statement last,
+                     db_.Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"));
+    ASSIGN_OR_RETURN(bool has_last, last.Step());
+    id = has_last ? last.ColumnInt(0) : 0;
+    if (has_last) prev = std::string(last.ColumnBlob(1));
+  }
   ASSIGN_OR_RETURN(sql::Statement insert,
                    db_.Prepare("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)"));
-  insert.BindAll(id, at, entry.actor, entry.action, entry.target, entry.result,
-                 entry.detail);
-  insert.BindBlob(8, ChainHash(prev, id, at, entry));
-  RETURN_IF_ERROR(insert.Run());
+  for (const Pending& p : batch) {
+    ++id;
+    std::string hash = ChainHash(prev, id, p.at_unix, p.entry);
+    insert.BindAll(id, p.at_unix, p.entry.actor, p.entry.action, p.entry.target,
+                   p.entry.result, p.entry.detail);
+    insert.BindBlob(8, hash);
+    RETURN_IF_ERROR(insert.Run());
+    prev = std::move(hash);
+  }
   return txn.Commit();
 }
 
 absl::StatusOr<uint64_t> AuditLog::Verify() {
-  absl::MutexLock lock(&mu_);
+  RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&db_mu_);
   ASSIGN_OR_RETURN(sql::Statement rows,
                    db_.Prepare("SELECT id, at_unix, actor, action, target, result, "
                                "detail, hash FROM audit ORDER BY id"));
@@ -119,7 +213,8 @@ absl::StatusOr<std::vector<StoredAuditEntry>> AuditLog::Query(const AuditFilter&
   if (f.actors) sql += " AND actor IN (SELECT value FROM json_each(?6))";
   sql += " ORDER BY id DESC LIMIT ?7";
   const std::string actors = f.actors ? sql::JsonArray(*f.actors) : "";
-  absl::MutexLock lock(&mu_);
+  RETURN_IF_ERROR(Flush());
+  absl::MutexLock lock(&db_mu_);
   ASSIGN_OR_RETURN(sql::Statement q, db_.Prepare(sql));
   if (!f.actor.empty()) q.Bind(1, f.actor);
   if (!f.action.empty()) q.Bind(2, f.action);

@@ -77,9 +77,11 @@ std::string GeneratePassword() {
 
 namespace {
 
+// locked_until_unix: the latest lock of the account from any source.
 constexpr char kUserColumns[] =
     "SELECT id, username, unit_code, role, must_change_password, COALESCE(teacher_number, ''), "
-    "disabled, locked_until_unix, created_unix FROM users ";
+    "disabled, (SELECT COALESCE(MAX(f.locked_until_unix), 0) FROM login_failures f "
+    "WHERE f.user_id = users.id), created_unix FROM users ";
 
 User UserFrom(const sql::Statement& row) {
   User user;
@@ -122,7 +124,7 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
   if (username.empty() || username.size() > 64)
     return absl::InvalidArgumentError("username: 1 to 64 characters");
   RETURN_IF_ERROR(CheckPasswordRules(password));
-  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store_.db().Prepare(
                        "INSERT INTO users(username, unit_code, role, password_hash, "
@@ -200,17 +202,30 @@ absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> Accounts::HashPassword(const std::string& password) {
+  if (hashing_ == nullptr) return crypto::HashPassword(password);
+  return hashing_->Run([&] { return crypto::HashPassword(password); });
+}
+
+bool Accounts::VerifyPassword(const std::string& password, const std::string& hash) {
+  if (hashing_ == nullptr) return crypto::VerifyPassword(password, hash);
+  return hashing_->Run([&] { return crypto::VerifyPassword(password, hash); });
+}
+
 absl::Status Accounts::SetPassword(int64_t id, const std::string& password, bool must_change) {
-  ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(password));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(sql::Statement update,
                    store_.db().Prepare("UPDATE users SET password_hash = ?, "
                                        "must_change_password = ?, failed_logins = 0, "
                                        "locked_until_unix = 0 WHERE id = ?"));
   RETURN_IF_ERROR(update.BindAll(hash, must_change ? 1 : 0, id).Run());
-  // Sessions opened with the old password end.
+  // Sessions opened with the old password end, and so do its lockouts.
   ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
   RETURN_IF_ERROR(end.BindAll(id).Run());
+  ASSIGN_OR_RETURN(sql::Statement unlock,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  RETURN_IF_ERROR(unlock.BindAll(id).Run());
   return txn.Commit();
 }
 
@@ -243,10 +258,10 @@ absl::StatusOr<NewAccount> Accounts::ResetPassword(const User& actor,
 absl::StatusOr<User> Accounts::Unlock(const User& actor, const std::string& username) {
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store_.db().Prepare("UPDATE users SET failed_logins = 0, "
-                                       "locked_until_unix = 0 WHERE id = ?"));
-  RETURN_IF_ERROR(update.BindAll(target.id).Run());
+  // Every source's lock and count of failures.
+  ASSIGN_OR_RETURN(sql::Statement unlock,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  RETURN_IF_ERROR(unlock.BindAll(target.id).Run());
   return Find(username);
 }
 
@@ -332,7 +347,9 @@ absl::Status Accounts::ChangePassword(const User& user, const std::string& old_p
   ASSIGN_OR_RETURN(sql::Statement find,
                    store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
   ASSIGN_OR_RETURN(bool found, find.BindAll(user.id).Step());
-  if (!found || !crypto::VerifyPassword(old_password, find.ColumnText(0)))
+  const std::string hash = found ? find.ColumnText(0) : "";
+  find.Reset();
+  if (!found || !VerifyPassword(old_password, hash))
     return absl::UnauthenticatedError("the old password is wrong");
   if (new_password == old_password)
     return absl::InvalidArgumentError("the new password must differ from the old one");
@@ -340,58 +357,66 @@ absl::Status Accounts::ChangePassword(const User& user, const std::string& old_p
   return SetPassword(user.id, new_password, false);
 }
 
-absl::StatusOr<Session> Accounts::Login(const std::string& username,
-                                        const std::string& password, int64_t now) {
+absl::StatusOr<LoginRecord> Accounts::ReadForLogin(const std::string& username,
+                                                   const std::string& source) {
   ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare("SELECT id, password_hash, failed_logins, "
-                                       "locked_until_unix, disabled FROM users "
-                                       "WHERE username = ?"));
-  find.BindAll(username);
-  ASSIGN_OR_RETURN(bool found, find.Step());
-  const absl::Status wrong = absl::UnauthenticatedError("wrong user name or password");
-  if (!found) {
-    // Spend the same time as a real check, so names cannot be probed.
-    (void)crypto::VerifyPassword(password, "scrypt$16384$8$1$00$00");
-    return wrong;
+                   store_.db().Prepare(
+                       "SELECT u.id, u.password_hash, u.disabled, COALESCE(f.failures, 0), "
+                       "COALESCE(f.locked_until_unix, 0) FROM users u LEFT JOIN login_failures f "
+                       "ON f.user_id = u.id AND f.source = ? WHERE u.username = ?"));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(source, username).Step());
+  LoginRecord record;
+  if (!found) return record;
+  record.found = true;
+  record.user_id = find.ColumnInt(0);
+  record.password_hash = find.ColumnText(1);
+  record.disabled = find.ColumnInt(2) != 0;
+  record.failures = find.ColumnInt(3);
+  record.locked_until_unix = find.ColumnInt(4);
+  return record;
+}
+
+absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id, const std::string& source,
+                                                     int64_t now, int max_failures,
+                                                     int64_t lockout_seconds) {
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  int64_t failures = 1;
+  {
+    ASSIGN_OR_RETURN(sql::Statement count,
+                     store_.db().Prepare("SELECT failures, locked_until_unix FROM login_failures "
+                                         "WHERE user_id = ? AND source = ?"));
+    ASSIGN_OR_RETURN(bool row, count.BindAll(user_id, source).Step());
+    // A lock that has run out starts the count again.
+    if (row && !(count.ColumnInt(1) != 0 && count.ColumnInt(1) <= now))
+      failures = count.ColumnInt(0) + 1;
   }
-  int64_t id = find.ColumnInt(0);
-  std::string hash = find.ColumnText(1);
-  int64_t failed = find.ColumnInt(2);
-  int64_t locked_until = find.ColumnInt(3);
-  if (find.ColumnInt(4) != 0) {
-    (void)crypto::VerifyPassword(password, hash);
-    return absl::PermissionDeniedError("account disabled: ask its administrator");
-  }
-  if (locked_until > now) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "account locked after ", policy_.max_failed_logins,
-        " failed logins; try again in ", (locked_until - now + 59) / 60,
-        " minutes or ask an administrator to unlock it"));
-  }
-  if (!crypto::VerifyPassword(password, hash)) {
-    ++failed;
-    bool lock = failed >= policy_.max_failed_logins;
-    ASSIGN_OR_RETURN(sql::Statement update,
-                     store_.db().Prepare("UPDATE users SET failed_logins = ?, "
-                                         "locked_until_unix = ? WHERE id = ?"));
-    RETURN_IF_ERROR(update
-                        .BindAll(lock ? int64_t{0} : failed,
-                                 lock ? now + policy_.lockout_seconds : int64_t{0}, id)
-                        .Run());
-    return wrong;
-  }
+  const bool lock = failures >= max_failures;
+  ASSIGN_OR_RETURN(sql::Statement upsert,
+                   store_.db().Prepare(
+                       "INSERT INTO login_failures(user_id, source, failures, locked_until_unix, "
+                       "last_failure_unix) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, source) "
+                       "DO UPDATE SET failures = excluded.failures, locked_until_unix = "
+                       "excluded.locked_until_unix, last_failure_unix = excluded.last_failure_unix"));
+  RETURN_IF_ERROR(
+      upsert.BindAll(user_id, source, failures, lock ? now + lockout_seconds : int64_t{0}, now)
+          .Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return failures;
+}
+
+absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id, const std::string& source,
+                                              int64_t now) {
   Session session{crypto::HexEncode(crypto::RandomBytes(32)),
                   now + policy_.session_max_seconds};
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(sql::Statement reset,
-                   store_.db().Prepare("UPDATE users SET failed_logins = 0, "
-                                       "locked_until_unix = 0 WHERE id = ?"));
-  RETURN_IF_ERROR(reset.BindAll(id).Run());
+  ASSIGN_OR_RETURN(sql::Statement clear,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ? AND source = ?"));
+  RETURN_IF_ERROR(clear.BindAll(user_id, source).Run());
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store_.db().Prepare("INSERT INTO sessions(token_hash, user_id, "
                                        "expires_unix, last_used_unix) VALUES (?, ?, ?, ?)"));
   insert.BindBlob(1, crypto::Sha256(session.token));
-  insert.Bind(2, id).Bind(3, session.expires_unix).Bind(4, now);
+  insert.Bind(2, user_id).Bind(3, session.expires_unix).Bind(4, now);
   RETURN_IF_ERROR(insert.Run());
   RETURN_IF_ERROR(txn.Commit());
   return session;
@@ -402,24 +427,30 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t no
                    store_.db().Prepare(
                        "SELECT u.id, u.username, u.unit_code, u.role, "
                        "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
-                       "u.locked_until_unix, u.created_unix, s.expires_unix, s.last_used_unix "
+                       "0, u.created_unix, s.expires_unix, s.last_used_unix "
                        "FROM sessions s JOIN users u ON u.id = s.user_id "
                        "WHERE s.token_hash = ?"));
   std::string token_hash = crypto::Sha256(token);
   find.BindBlob(1, token_hash);
   ASSIGN_OR_RETURN(bool found, find.Step());
   if (!found) return absl::UnauthenticatedError("unknown session: log in again");
-  if (find.ColumnInt(9) <= now ||
-      find.ColumnInt(10) + policy_.idle_timeout_seconds <= now) {
+  const int64_t expires = find.ColumnInt(9);
+  const int64_t last_used = find.ColumnInt(10);
+  User user = UserFrom(find);
+  // Ends the read before any write: a write on a connection that still
+  // reads an older snapshot cannot take the write lock.
+  find.Reset();
+  if (expires <= now || last_used + policy_.idle_timeout_seconds <= now) {
     return absl::UnauthenticatedError("session expired: log in again");
   }
-  User user = UserFrom(find);
   if (user.disabled) return absl::UnauthenticatedError("account disabled");
-  ASSIGN_OR_RETURN(sql::Statement touch,
-                   store_.db().Prepare(
-                       "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
-  touch.Bind(1, now).BindBlob(2, token_hash);
-  RETURN_IF_ERROR(touch.Run());
+  if (now - last_used >= policy_.touch_interval_seconds) {
+    ASSIGN_OR_RETURN(sql::Statement touch,
+                     store_.db().Prepare(
+                         "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
+    touch.Bind(1, now).BindBlob(2, token_hash);
+    RETURN_IF_ERROR(touch.Run());
+  }
   return user;
 }
 

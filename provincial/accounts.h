@@ -1,8 +1,10 @@
-// Accounts of the provincial node: creation with password rules, login with
-// lockout, bearer-token sessions with idle expiry. Passwords are stored as
-// scrypt hashes and tokens as SHA-256 hashes; neither is ever logged.
+// Accounts of the provincial node: creation with password rules, the data
+// of logins (their rules: provincial/logins.h), bearer-token sessions with
+// idle expiry. Passwords are stored as scrypt hashes and tokens as SHA-256
+// hashes; neither is ever logged.
 //
-// Not thread-safe: use one Accounts per Store.
+// Not thread-safe: one Accounts per Store (a lane of provincial/store_pool.h),
+// used by the thread that holds it.
 #ifndef NTMIS_PROVINCIAL_ACCOUNTS_H_
 #define NTMIS_PROVINCIAL_ACCOUNTS_H_
 
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/concurrency_limit.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/store.h"
 
@@ -63,10 +66,21 @@ struct Session {
 };
 
 struct AccountPolicy {
-  int max_failed_logins = 5;
-  int64_t lockout_seconds = 15 * 60;
   int64_t idle_timeout_seconds = 30 * 60;
   int64_t session_max_seconds = 12 * 3600;
+  // A session's last use is written at most this often, so that calls do
+  // not each need the write lock; idle expiry is exact to this much.
+  int64_t touch_interval_seconds = 60;
+};
+
+// What a login needs to know of an account, read without the write lock.
+struct LoginRecord {
+  bool found = false;
+  int64_t user_id = 0;
+  std::string password_hash;
+  bool disabled = false;
+  int64_t failures = 0;            // from this source, since the last success
+  int64_t locked_until_unix = 0;   // for this source
 };
 
 // INVALID_ARGUMENT unless >= 8 characters from >= 3 of: lower, upper,
@@ -75,8 +89,11 @@ absl::Status CheckPasswordRules(const std::string& password);
 
 class Accounts {
  public:
-  explicit Accounts(Store& store, AccountPolicy policy = {})
-      : store_(store), policy_(policy) {}
+  // `hashing` (may be null: unbounded) bounds how many password hashes run
+  // at once across the node.
+  explicit Accounts(Store& store, AccountPolicy policy = {},
+                    ConcurrencyLimit* hashing = nullptr)
+      : store_(store), policy_(policy), hashing_(hashing) {}
 
   // An account without checking who asks (init and tests).
   absl::StatusOr<User> Create(const std::string& username, const std::string& unit_code,
@@ -111,14 +128,27 @@ class Accounts {
 
   absl::StatusOr<User> Find(const std::string& username);
 
-  // UNAUTHENTICATED for a wrong name or password (the same message for
-  // both), PERMISSION_DENIED while locked out. `now` is unix seconds.
-  absl::StatusOr<Session> Login(const std::string& username,
-                                const std::string& password, int64_t now);
+  // The steps of a login, whose rules are in provincial/logins.h. The
+  // account and its failures from `source`; found = false for an unknown name.
+  absl::StatusOr<LoginRecord> ReadForLogin(const std::string& username,
+                                           const std::string& source);
+  // Counts a wrong password from `source`; at `max_failures` the account is
+  // locked for that source until now + lockout_seconds. Returns the count.
+  absl::StatusOr<int64_t> RecordLoginFailure(int64_t user_id, const std::string& source,
+                                             int64_t now, int max_failures,
+                                             int64_t lockout_seconds);
+  // A new session, in one transaction with clearing `source`'s failures.
+  absl::StatusOr<Session> OpenSession(int64_t user_id, const std::string& source, int64_t now);
 
   // The user behind a bearer token; UNAUTHENTICATED if unknown or expired
-  // or the account is disabled.
+  // or the account is disabled. Writes the session's last use at most every
+  // touch_interval_seconds.
   absl::StatusOr<User> Authenticate(const std::string& token, int64_t now);
+
+  // A password hash, or whether `password` matches `hash`, within the
+  // node's hashing limit.
+  absl::StatusOr<std::string> HashPassword(const std::string& password);
+  bool VerifyPassword(const std::string& password, const std::string& hash);
 
  private:
   // OK if `actor` may manage an account of `role` at `unit_code`.
@@ -128,6 +158,7 @@ class Accounts {
 
   Store& store_;
   AccountPolicy policy_;
+  ConcurrencyLimit* const hashing_;
   AccountQuota quota_;
 };
 

@@ -35,29 +35,25 @@ std::string StatusResult(const absl::Status& status) {
 absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string& db_path,
                                                                IdKeys keys,
                                                                SyncScheduler* scheduler,
-                                                               IdentityResolver* resolver) {
-  ASSIGN_OR_RETURN(Store store, Store::Open(db_path));
-  RETURN_IF_ERROR(store.Province().status());
-  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db_path));
-  std::unique_ptr<ApiService> service(new ApiService(db_path, std::move(keys), std::move(store),
-                                                     std::move(audit), scheduler, resolver));
-  absl::MutexLock lock(&service->mu_);
-  ASSIGN_OR_RETURN(service->workflow_,
-                   Workflow::Create(service->store_, service->keys_, resolver));
+                                                               IdentityResolver* resolver,
+                                                               Options options) {
+  std::unique_ptr<ApiService> service(
+      new ApiService(db_path, std::move(keys), scheduler, resolver));
+  ASSIGN_OR_RETURN(service->audit_, AuditLog::Open(db_path));
+  service->hashing_ = std::make_unique<ConcurrencyLimit>(options.hashing_slots);
+  ASSIGN_OR_RETURN(service->pool_, StorePool::Open(db_path, options.lanes, service->keys_,
+                                                   resolver, service->hashing_.get()));
+  service->logins_ = std::make_unique<Logins>(*service->pool_, *service->audit_,
+                                              *service->hashing_, options.login);
   return service;
 }
 
 grpc::Status ApiService::Login(grpc::ServerContext* context,
                                const v1::LoginRequest* request,
                                v1::LoginResponse* response) {
-  absl::StatusOr<Session> session;
-  {
-    absl::MutexLock lock(&mu_);
-    session = accounts_.Login(request->username(), request->password(), std::time(nullptr));
-  }
-  (void)audit_->Append({request->username(), "user.login", context->peer(),
-                        StatusResult(session.status()),
-                        session.ok() ? "" : std::string(session.status().message())});
+  absl::StatusOr<Session> session = logins_->Login(
+      {request->username(), request->password(), PeerAddress(context->peer())},
+      std::time(nullptr));
   if (!session.ok()) return ToGrpcStatus(session.status());
   response->set_token(session->token);
   response->set_expires_unix(session->expires_unix);
@@ -65,7 +61,7 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
 }
 
 absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
-                                              const std::string& action) {
+                                              const std::string& action, Lane& lane) {
   auto it = context->client_metadata().find("authorization");
   std::string header = it == context->client_metadata().end()
                            ? ""
@@ -73,11 +69,7 @@ absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
   absl::string_view token = header;
   if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty())
     return absl::UnauthenticatedError("missing 'authorization: Bearer <token>': log in first");
-  absl::StatusOr<User> user;
-  {
-    absl::MutexLock lock(&mu_);
-    user = accounts_.Authenticate(std::string(token), std::time(nullptr));
-  }
+  absl::StatusOr<User> user = lane.accounts.Authenticate(std::string(token), std::time(nullptr));
   if (user.ok() && user->must_change_password && action != "user.change_password") {
     return absl::FailedPreconditionError(absl::StrCat(
         user->username, " still has a generated password: change it first "
@@ -86,14 +78,21 @@ absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
   return user;
 }
 
+absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
+                                              const std::string& action) {
+  StorePool::Lease lane = pool_->Acquire();
+  return Authenticate(context, action, *lane);
+}
+
 grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string& action,
                                 const std::string& target,
-                                const std::function<absl::Status(const User&)>& fn) {
-  absl::StatusOr<User> user = Authenticate(context, action);
-  absl::Status status = user.status();
-  if (user.ok()) {
-    absl::MutexLock lock(&mu_);
-    status = fn(*user);
+                                const std::function<absl::Status(const User&, Lane&)>& fn) {
+  absl::StatusOr<User> user;
+  absl::Status status;
+  {
+    StorePool::Lease lane = pool_->Acquire();
+    user = Authenticate(context, action, *lane);
+    status = user.ok() ? fn(*user, *lane) : user.status();
   }
   if (user.ok() || absl::IsFailedPrecondition(user.status())) {
     (void)audit_->Append({user.ok() ? user->username : "", action, target,
@@ -105,11 +104,7 @@ grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string&
 absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* context,
                                                  const std::string& action) {
   absl::StatusOr<User> user = Authenticate(context, action);
-  std::string province;
-  {
-    absl::MutexLock lock(&mu_);
-    province = store_.Province().value_or("");
-  }
+  const std::string& province = pool_->province();
   if (!user.ok()) return user.status();
   if ((user->role != Role::kSysAdmin && user->role != Role::kManager) ||
       user->unit_code != province) {
@@ -189,11 +184,12 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
   health.set_scheduled(scheduler_->running());
   health.set_next_run_unix(health.scheduled() ? h.next_run_unix : 0);
   health.set_consecutive_failures(h.consecutive_failures);
-  absl::MutexLock lock(&mu_);
+  StorePool::Lease lease = pool_->Acquire();
+  Lane& lane = *lease;
   // Every run, scheduled or `sync --once` from another process, is in
   // sync_runs.
   ASSIGN_OR_RETURN(sql::Statement runs,
-                   store_.db().Prepare(
+                   lane.store.db().Prepare(
                        "SELECT (SELECT MAX(started_unix) FROM sync_runs), "
                        "(SELECT MAX(finished_unix) FROM sync_runs WHERE result = 'ok'), "
                        "(SELECT result FROM sync_runs ORDER BY id DESC LIMIT 1)"));
@@ -204,24 +200,24 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
     std::string last = runs.ColumnText(2);
     if (last != "ok") health.set_last_error(last);
   }
-  ASSIGN_OR_RETURN(uint64_t outbox, store_.OutboxEnd());
-  ASSIGN_OR_RETURN(int64_t acked_meta, store_.GetMetaInt("sync.acked_seq", 0));
+  ASSIGN_OR_RETURN(uint64_t outbox, lane.store.OutboxEnd());
+  ASSIGN_OR_RETURN(int64_t acked_meta, lane.store.GetMetaInt("sync.acked_seq", 0));
   const uint64_t acked = static_cast<uint64_t>(acked_meta);
   health.set_outbox_seq(outbox);
   health.set_acked_seq(acked);
   health.set_backlog(outbox > acked ? outbox - acked : 0);
-  ASSIGN_OR_RETURN(int64_t national_catalog, store_.GetMetaInt(kNationalCatalogMeta, 0));
+  ASSIGN_OR_RETURN(int64_t national_catalog, lane.store.GetMetaInt(kNationalCatalogMeta, 0));
   health.set_national_catalog_version(static_cast<uint32_t>(national_catalog));
   health.set_catalog_version(kCoreCatalogVersion);
-  ASSIGN_OR_RETURN(std::string missing, store_.GetMeta(kMissingCodesMeta, ""));
+  ASSIGN_OR_RETURN(std::string missing, lane.store.GetMeta(kMissingCodesMeta, ""));
   for (absl::string_view code : absl::StrSplit(missing, "; ", absl::SkipEmpty()))
     health.add_national_codes_missing(std::string(code));
-  ASSIGN_OR_RETURN(int64_t registry, store_.GetMetaInt(kRegistryVersionMeta, 0));
+  ASSIGN_OR_RETURN(int64_t registry, lane.store.GetMetaInt(kRegistryVersionMeta, 0));
   health.set_school_registry_version(static_cast<uint64_t>(registry));
-  ASSIGN_OR_RETURN(int64_t schools, store_.db().QueryInt("SELECT COUNT(*) FROM school_registry"));
+  ASSIGN_OR_RETURN(int64_t schools, lane.store.db().QueryInt("SELECT COUNT(*) FROM school_registry"));
   health.set_registry_schools(static_cast<uint64_t>(schools));
   ASSIGN_OR_RETURN(sql::Statement conflicts,
-                   store_.db().Prepare("SELECT kind, teacher_number, province, existing_number, "
+                   lane.store.db().Prepare("SELECT kind, teacher_number, province, existing_number, "
                                        "existing_province, detected_unix FROM identity_conflicts "
                                        "ORDER BY teacher_number"));
   while (true) {
@@ -237,10 +233,10 @@ absl::StatusOr<v1::SyncHealth> ApiService::Health() {
     c->set_existing_province(conflicts.ColumnText(4));
     c->set_detected_unix(conflicts.ColumnInt(5));
   }
-  ASSIGN_OR_RETURN(int64_t open, store_.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
+  ASSIGN_OR_RETURN(int64_t open, lane.store.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
   health.set_open_rejections(open);
   ASSIGN_OR_RETURN(sql::Statement newest,
-                   store_.db().Prepare("SELECT seq, teacher_number, field, reason FROM "
+                   lane.store.db().Prepare("SELECT seq, teacher_number, field, reason FROM "
                                        "sync_rejections ORDER BY seq DESC LIMIT 20"));
   while (true) {
     ASSIGN_OR_RETURN(bool has, newest.Step());
@@ -263,12 +259,13 @@ grpc::Status ApiService::WithdrawTeacher(grpc::ServerContext* context,
   if (absl::StripAsciiWhitespace(request->reason()).empty()) {
     status = absl::InvalidArgumentError("a reason is required to withdraw a teacher");
   } else {
-    absl::MutexLock lock(&mu_);
+    StorePool::Lease lease = pool_->Acquire();
+    Lane& lane = *lease;
     status = provincial::WithdrawTeacher(
-        store_, request->teacher_number(),
+        lane.store, request->teacher_number(),
         ChangeMeta{user->username, "teacher.withdraw", request->reason(), ""});
     if (status.ok()) {
-      auto seq = store_.OutboxEnd();
+      auto seq = lane.store.OutboxEnd();
       if (seq.ok()) response->set_outbox_seq(*seq);
     }
   }
@@ -349,17 +346,17 @@ absl::Status Fill(absl::StatusOr<T> result, Out* out) {
 grpc::Status ApiService::ChangePassword(grpc::ServerContext* context,
                                         const v1::ChangePasswordRequest* request,
                                         v1::ChangePasswordResponse*) {
-  return Handle(context, "user.change_password", "", [&](const User& user) {
-    return accounts_.ChangePassword(user, request->old_password(), request->new_password());
+  return Handle(context, "user.change_password", "", [&](const User& user, Lane& lane) {
+    return lane.accounts.ChangePassword(user, request->old_password(), request->new_password());
   });
 }
 
 grpc::Status ApiService::CreateUser(grpc::ServerContext* context,
                                     const v1::CreateUserRequest* request,
                                     v1::CreateUserResponse* response) {
-  return Handle(context, "user.create", request->username(), [&](const User& user) {
+  return Handle(context, "user.create", request->username(), [&](const User& user, Lane& lane) {
     ASSIGN_OR_RETURN(Role role, RoleFromProto(request->role()));
-    ASSIGN_OR_RETURN(NewAccount account, accounts_.CreateFor(user, request->username(),
+    ASSIGN_OR_RETURN(NewAccount account, lane.accounts.CreateFor(user, request->username(),
                                                              request->unit_code(), role));
     ToProto(account, response);
     return absl::OkStatus();
@@ -369,9 +366,9 @@ grpc::Status ApiService::CreateUser(grpc::ServerContext* context,
 grpc::Status ApiService::ListUsers(grpc::ServerContext* context,
                                    const v1::ListUsersRequest* request,
                                    v1::ListUsersResponse* response) {
-  return Handle(context, "user.list", request->unit_code(), [&](const User& user) {
+  return Handle(context, "user.list", request->unit_code(), [&](const User& user, Lane& lane) {
     ASSIGN_OR_RETURN(std::vector<User> users,
-                     accounts_.List(user, request->unit_code().empty() ? user.unit_code
+                     lane.accounts.List(user, request->unit_code().empty() ? user.unit_code
                                                                        : request->unit_code(),
                                     request->include_below()));
     for (const User& u : users) ToProto(u, response->add_users());
@@ -382,8 +379,8 @@ grpc::Status ApiService::ListUsers(grpc::ServerContext* context,
 grpc::Status ApiService::ResetPassword(grpc::ServerContext* context,
                                        const v1::UserRequest* request,
                                        v1::CreateUserResponse* response) {
-  return Handle(context, "user.reset_password", request->username(), [&](const User& user) {
-    ASSIGN_OR_RETURN(NewAccount account, accounts_.ResetPassword(user, request->username()));
+  return Handle(context, "user.reset_password", request->username(), [&](const User& user, Lane& lane) {
+    ASSIGN_OR_RETURN(NewAccount account, lane.accounts.ResetPassword(user, request->username()));
     ToProto(account, response);
     return absl::OkStatus();
   });
@@ -391,8 +388,8 @@ grpc::Status ApiService::ResetPassword(grpc::ServerContext* context,
 
 grpc::Status ApiService::UnlockUser(grpc::ServerContext* context,
                                     const v1::UserRequest* request, v1::UserAccount* response) {
-  return Handle(context, "user.unlock", request->username(), [&](const User& user) {
-    ASSIGN_OR_RETURN(User target, accounts_.Unlock(user, request->username()));
+  return Handle(context, "user.unlock", request->username(), [&](const User& user, Lane& lane) {
+    ASSIGN_OR_RETURN(User target, lane.accounts.Unlock(user, request->username()));
     ToProto(target, response);
     return absl::OkStatus();
   });
@@ -402,8 +399,8 @@ grpc::Status ApiService::SetUserDisabled(grpc::ServerContext* context,
                                          const v1::SetUserDisabledRequest* request,
                                          v1::UserAccount* response) {
   return Handle(context, request->disabled() ? "user.disable" : "user.enable",
-                request->username(), [&](const User& user) {
-                  ASSIGN_OR_RETURN(User target, accounts_.SetDisabled(user, request->username(),
+                request->username(), [&](const User& user, Lane& lane) {
+                  ASSIGN_OR_RETURN(User target, lane.accounts.SetDisabled(user, request->username(),
                                                                       request->disabled()));
                   ToProto(target, response);
                   return absl::OkStatus();
@@ -414,9 +411,9 @@ grpc::Status ApiService::CreateTeacherAccounts(grpc::ServerContext* context,
                                                const v1::UnitRequest* request,
                                                v1::CreateTeacherAccountsResponse* response) {
   return Handle(context, "user.create_teacher_accounts", request->unit_code(),
-                [&](const User& user) {
+                [&](const User& user, Lane& lane) {
                   ASSIGN_OR_RETURN(std::vector<NewAccount> accounts,
-                                   accounts_.CreateTeacherAccounts(
+                                   lane.accounts.CreateTeacherAccounts(
                                        user, request->unit_code().empty() ? user.unit_code
                                                                           : request->unit_code()));
                   for (const NewAccount& a : accounts) ToProto(a, response->add_accounts());
@@ -439,9 +436,9 @@ absl::Status CheckUnitAdmin(Store& store, const User& user, const std::string& u
 
 grpc::Status ApiService::AddUnit(grpc::ServerContext* context, const v1::UnitInfo* request,
                                  v1::UnitInfo* response) {
-  return Handle(context, "unit.add", request->code(), [&](const User& user) {
+  return Handle(context, "unit.add", request->code(), [&](const User& user, Lane& lane) {
     RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "changing units"));
-    RETURN_IF_ERROR(CheckWithin(store_, user, request->parent_code()));
+    RETURN_IF_ERROR(CheckWithin(lane.store, user, request->parent_code()));
     if (request->level() < 2 || request->level() > 4)
       return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
     Unit unit;
@@ -450,7 +447,7 @@ grpc::Status ApiService::AddUnit(grpc::ServerContext* context, const v1::UnitInf
     unit.level = static_cast<UnitLevel>(request->level());
     unit.name = request->name();
     unit.school_category = static_cast<v1::SchoolCategory>(request->school_category());
-    ASSIGN_OR_RETURN(Unit added, provincial::AddUnit(store_, unit));
+    ASSIGN_OR_RETURN(Unit added, provincial::AddUnit(lane.store, unit));
     ToProto(added, response);
     return absl::OkStatus();
   });
@@ -459,9 +456,9 @@ grpc::Status ApiService::AddUnit(grpc::ServerContext* context, const v1::UnitInf
 grpc::Status ApiService::RenameUnit(grpc::ServerContext* context,
                                     const v1::RenameUnitRequest* request,
                                     v1::UnitInfo* response) {
-  return Handle(context, "unit.rename", request->code(), [&](const User& user) {
-    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
-    ASSIGN_OR_RETURN(Unit unit, provincial::RenameUnit(store_, request->code(), request->name()));
+  return Handle(context, "unit.rename", request->code(), [&](const User& user, Lane& lane) {
+    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
+    ASSIGN_OR_RETURN(Unit unit, provincial::RenameUnit(lane.store, request->code(), request->name()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -469,11 +466,11 @@ grpc::Status ApiService::RenameUnit(grpc::ServerContext* context,
 
 grpc::Status ApiService::MoveUnit(grpc::ServerContext* context,
                                   const v1::MoveUnitRequest* request, v1::UnitInfo* response) {
-  return Handle(context, "unit.move", request->code(), [&](const User& user) {
-    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
-    RETURN_IF_ERROR(CheckWithin(store_, user, request->new_parent_code()));
+  return Handle(context, "unit.move", request->code(), [&](const User& user, Lane& lane) {
+    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
+    RETURN_IF_ERROR(CheckWithin(lane.store, user, request->new_parent_code()));
     ASSIGN_OR_RETURN(Unit unit,
-                     provincial::MoveUnit(store_, request->code(), request->new_parent_code()));
+                     provincial::MoveUnit(lane.store, request->code(), request->new_parent_code()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -481,11 +478,11 @@ grpc::Status ApiService::MoveUnit(grpc::ServerContext* context,
 
 grpc::Status ApiService::CloseUnit(grpc::ServerContext* context,
                                    const v1::CloseUnitRequest* request, v1::UnitInfo* response) {
-  return Handle(context, "unit.close", request->code(), [&](const User& user) {
+  return Handle(context, "unit.close", request->code(), [&](const User& user, Lane& lane) {
     if (absl::StripAsciiWhitespace(request->reason()).empty())
       return absl::InvalidArgumentError("closing a unit needs a reason");
-    RETURN_IF_ERROR(CheckUnitAdmin(store_, user, request->code()));
-    ASSIGN_OR_RETURN(Unit unit, provincial::CloseUnit(store_, request->code()));
+    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
+    ASSIGN_OR_RETURN(Unit unit, provincial::CloseUnit(lane.store, request->code()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -494,11 +491,11 @@ grpc::Status ApiService::CloseUnit(grpc::ServerContext* context,
 grpc::Status ApiService::ListUnits(grpc::ServerContext* context,
                                    const v1::ListUnitsRequest* request,
                                    v1::ListUnitsResponse* response) {
-  return Handle(context, "unit.list", request->unit_code(), [&](const User& user) {
+  return Handle(context, "unit.list", request->unit_code(), [&](const User& user, Lane& lane) {
     const std::string code = request->unit_code().empty() ? user.unit_code : request->unit_code();
-    RETURN_IF_ERROR(CheckWithin(store_, user, code));
+    RETURN_IF_ERROR(CheckWithin(lane.store, user, code));
     ASSIGN_OR_RETURN(std::vector<Unit> units,
-                     ChildUnits(store_, code, request->include_closed()));
+                     ChildUnits(lane.store, code, request->include_closed()));
     for (const Unit& u : units) ToProto(u, response->add_units());
     return absl::OkStatus();
   });
@@ -507,16 +504,16 @@ grpc::Status ApiService::ListUnits(grpc::ServerContext* context,
 grpc::Status ApiService::CreateTeacher(grpc::ServerContext* context,
                                        const v1::CreateTeacherRequest* request,
                                        v1::TeacherView* response) {
-  return Handle(context, "teacher.create", request->school_code(), [&](const User& user) {
-    return Fill(workflow_->CreateTeacher(user, *request), response);
+  return Handle(context, "teacher.create", request->school_code(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->CreateTeacher(user, *request), response);
   });
 }
 
 grpc::Status ApiService::EditTeacher(grpc::ServerContext* context,
                                      const v1::EditTeacherRequest* request,
                                      v1::TeacherView* response) {
-  return Handle(context, "teacher.edit", request->teacher_number(), [&](const User& user) {
-    return Fill(workflow_->Edit(user, *request), response);
+  return Handle(context, "teacher.edit", request->teacher_number(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->Edit(user, *request), response);
   });
 }
 
@@ -524,10 +521,10 @@ grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
                                     const v1::TeacherRequest* request,
                                     v1::TeacherView* response) {
   return Handle(context, request->reveal_id_card() ? "teacher.read_id_card" : "teacher.read",
-                request->teacher_number(), [&](const User& user) {
-                  RETURN_IF_ERROR(Fill(workflow_->Get(user, request->teacher_number()), response));
+                request->teacher_number(), [&](const User& user, Lane& lane) {
+                  RETURN_IF_ERROR(Fill(lane.workflow->Get(user, request->teacher_number()), response));
                   if (!request->reveal_id_card()) return absl::OkStatus();
-                  return Fill(workflow_->RevealIdCard(user, request->teacher_number()),
+                  return Fill(lane.workflow->RevealIdCard(user, request->teacher_number()),
                               response->mutable_id_card_number());
                 });
 }
@@ -535,16 +532,16 @@ grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
 grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
                                       const v1::ListTeachersRequest* request,
                                       v1::ListTeachersResponse* response) {
-  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user) {
-    return Fill(workflow_->List(user, *request), response);
+  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->List(user, *request), response);
   });
 }
 
 grpc::Status ApiService::SubmitTeacher(grpc::ServerContext* context,
                                        const v1::TeacherRequest* request,
                                        v1::TeacherView* response) {
-  return Handle(context, "teacher.submit", request->teacher_number(), [&](const User& user) {
-    return Fill(workflow_->Submit(user, request->teacher_number()), response);
+  return Handle(context, "teacher.submit", request->teacher_number(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->Submit(user, request->teacher_number()), response);
   });
 }
 
@@ -554,16 +551,16 @@ grpc::Status ApiService::ReviewTeacher(grpc::ServerContext* context,
   return Handle(context,
                 request->decision() == v1::ReviewRequest::RETURN ? "review.return"
                                                                  : "review.approve",
-                request->teacher_number(), [&](const User& user) {
-                  return Fill(workflow_->Review(user, *request), response);
+                request->teacher_number(), [&](const User& user, Lane& lane) {
+                  return Fill(lane.workflow->Review(user, *request), response);
                 });
 }
 
 grpc::Status ApiService::RequestChange(grpc::ServerContext* context,
                                        const v1::EditTeacherRequest* request,
                                        v1::ChangeRequestView* response) {
-  return Handle(context, "change.request", request->teacher_number(), [&](const User& user) {
-    return Fill(workflow_->RequestChange(user, *request), response);
+  return Handle(context, "change.request", request->teacher_number(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->RequestChange(user, *request), response);
   });
 }
 
@@ -571,39 +568,39 @@ grpc::Status ApiService::DecideChange(grpc::ServerContext* context,
                                       const v1::DecideChangeRequest* request,
                                       v1::ChangeRequestView* response) {
   return Handle(context, request->approve() ? "change.approve" : "change.reject",
-                absl::StrCat(request->id()), [&](const User& user) {
-                  return Fill(workflow_->DecideChange(user, *request), response);
+                absl::StrCat(request->id()), [&](const User& user, Lane& lane) {
+                  return Fill(lane.workflow->DecideChange(user, *request), response);
                 });
 }
 
 grpc::Status ApiService::ReviewQueue(grpc::ServerContext* context,
                                      const v1::ReviewQueueRequest* request,
                                      v1::ReviewQueueResponse* response) {
-  return Handle(context, "review.queue", "", [&](const User& user) {
-    return Fill(workflow_->Queue(user, *request), response);
+  return Handle(context, "review.queue", "", [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->Queue(user, *request), response);
   });
 }
 
 grpc::Status ApiService::TeacherHistory(grpc::ServerContext* context,
                                         const v1::TeacherRequest* request,
                                         v1::TeacherHistoryResponse* response) {
-  return Handle(context, "teacher.history", request->teacher_number(), [&](const User& user) {
-    return Fill(workflow_->History(user, *request), response);
+  return Handle(context, "teacher.history", request->teacher_number(), [&](const User& user, Lane& lane) {
+    return Fill(lane.workflow->History(user, *request), response);
   });
 }
 
 grpc::Status ApiService::Progress(grpc::ServerContext* context, const v1::UnitRequest* request,
                                   v1::ProgressReport* response) {
-  return Handle(context, "report.progress", request->unit_code(), [&](const User& user) {
-    return Fill(ProgressOf(store_, user, request->unit_code()), response);
+  return Handle(context, "report.progress", request->unit_code(), [&](const User& user, Lane& lane) {
+    return Fill(ProgressOf(lane.store, user, request->unit_code()), response);
   });
 }
 
 grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
                                     const v1::AuditQuery* request, v1::AuditEntries* response) {
-  return Handle(context, "audit.query", request->unit_code(), [&](const User& user) {
+  return Handle(context, "audit.query", request->unit_code(), [&](const User& user, Lane& lane) {
     RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "reading the audit log"));
-    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
     AuditFilter filter;
     filter.actor = request->actor();
     filter.action = request->action();
@@ -615,7 +612,7 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
     std::string unit = request->unit_code();
     if (unit.empty() && user.unit_code != province) unit = user.unit_code;
     if (!unit.empty()) {
-      ASSIGN_OR_RETURN(std::vector<User> users, accounts_.List(user, unit, true));
+      ASSIGN_OR_RETURN(std::vector<User> users, lane.accounts.List(user, unit, true));
       filter.actors.emplace();
       for (const User& u : users) filter.actors->push_back(u.username);
     }
@@ -637,9 +634,9 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
 grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
                                      const v1::VerifyAuditRequest*,
                                      v1::VerifyAuditResponse* response) {
-  return Handle(context, "audit.verify", "", [&](const User& user) {
+  return Handle(context, "audit.verify", "", [&](const User& user, Lane& lane) {
     RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "verifying the audit log"));
-    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
     if (user.unit_code != province)
       return absl::PermissionDeniedError("the audit chain is verified by the province level");
     absl::StatusOr<uint64_t> checked = audit_->Verify();
@@ -664,8 +661,8 @@ void ApiService::AuditSensitive(const User& user, const std::string& teacher_num
 
 grpc::Status ApiService::GetCatalog(grpc::ServerContext* context, const v1::CatalogRequest*,
                                     v1::CategoryCatalog* response) {
-  return Handle(context, "catalog.read", "", [&](const User&) -> absl::Status {
-    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
+  return Handle(context, "catalog.read", "", [&](const User&, Lane& lane) -> absl::Status {
+    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(lane.store));
     *response = catalog.catalog();
     return absl::OkStatus();
   });
@@ -673,12 +670,12 @@ grpc::Status ApiService::GetCatalog(grpc::ServerContext* context, const v1::Cata
 
 grpc::Status ApiService::DefineIndicator(grpc::ServerContext* context,
                                          const v1::FieldDef* request, v1::FieldDef* response) {
-  return Handle(context, "indicator.define", request->name(), [&](const User& user) {
-    ASSIGN_OR_RETURN(std::string province, store_.Province());
+  return Handle(context, "indicator.define", request->name(), [&](const User& user, Lane& lane) {
+    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
     RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin, Role::kManager}, "defining indicators"));
     if (user.unit_code != province)
       return absl::PermissionDeniedError("custom indicators are defined at the province level");
-    RETURN_IF_ERROR(DefineCustomIndicator(store_, *request, user.username));
+    RETURN_IF_ERROR(DefineCustomIndicator(lane.store, *request, user.username));
     *response = *request;
     return absl::OkStatus();
   });
@@ -689,15 +686,15 @@ grpc::Status ApiService::PutEntry(grpc::ServerContext* context,
                                   v1::PutEntryResponse* response) {
   return Handle(context, request->delete_entry() ? "entry.delete" : "entry.put",
                 absl::StrCat(request->teacher_number(), "/", request->category()),
-                [&](const User& user) { return Fill(workflow_->PutEntry(user, *request), response); });
+                [&](const User& user, Lane& lane) { return Fill(lane.workflow->PutEntry(user, *request), response); });
 }
 
 grpc::Status ApiService::ListEntries(grpc::ServerContext* context,
                                      const v1::ListEntriesRequest* request,
                                      v1::ListEntriesResponse* response) {
-  return Handle(context, "entry.list", request->teacher_number(), [&](const User& user) {
+  return Handle(context, "entry.list", request->teacher_number(), [&](const User& user, Lane& lane) {
     std::vector<std::string> sensitive;
-    RETURN_IF_ERROR(Fill(workflow_->ListEntries(user, *request, &sensitive), response));
+    RETURN_IF_ERROR(Fill(lane.workflow->ListEntries(user, *request, &sensitive), response));
     AuditSensitive(user, request->teacher_number(), sensitive);
     return absl::OkStatus();
   });
@@ -706,10 +703,10 @@ grpc::Status ApiService::ListEntries(grpc::ServerContext* context,
 grpc::Status ApiService::GetReviewForm(grpc::ServerContext* context,
                                        const v1::TeacherRequest* request,
                                        v1::ReviewForm* response) {
-  return Handle(context, "teacher.review_form", request->teacher_number(), [&](const User& user) {
+  return Handle(context, "teacher.review_form", request->teacher_number(), [&](const User& user, Lane& lane) {
     std::vector<std::string> sensitive;
     RETURN_IF_ERROR(
-        Fill(workflow_->ReviewForm(user, request->teacher_number(), &sensitive), response));
+        Fill(lane.workflow->ReviewForm(user, request->teacher_number(), &sensitive), response));
     AuditSensitive(user, request->teacher_number(), sensitive);
     return absl::OkStatus();
   });

@@ -1,8 +1,12 @@
 // ProvincialApi over gRPC: a thin adapter that authenticates the bearer
-// token, checks the role, and hands the work to the importers and accounts.
+// token, checks the role, and hands the work to the node's core: logins
+// (provincial/logins.h), accounts, units, the workflow and the importers.
 //
-// Thread-safe: each import runs on a connection of its own; accounts share
-// one connection under a mutex.
+// Thread-safe: gRPC calls it from many threads at once. Each call works on a
+// lane of the store pool (provincial/store_pool.h) leased for the call, so
+// reads run in parallel and writes are serialized by SQLite; imports and
+// exports run on connections of their own; password hashes run on bounded
+// slots outside any lane; audit entries are queued (common/audit_log.h).
 #ifndef NTMIS_PROVINCIAL_API_SERVICE_H_
 #define NTMIS_PROVINCIAL_API_SERVICE_H_
 
@@ -10,10 +14,12 @@
 #include <memory>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "common/audit_log.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
+#include "common/concurrency_limit.h"
 #include "provincial/accounts.h"
+#include "provincial/logins.h"
+#include "provincial/store_pool.h"
 #include "provincial/identities.h"
 #include "provincial/sync_scheduler.h"
 #include "provincial/teacher_template.h"
@@ -23,13 +29,28 @@ namespace ntmis::provincial {
 
 class ApiService final : public v1::ProvincialApi::Service {
  public:
+  struct Options {
+    int lanes = 8;                  // connections of the store pool
+    int hashing_slots = ConcurrencyLimit::HalfTheCores();
+    LoginPolicy login;
+  };
   // `db_path` is province.db, already initialised; `scheduler` runs the
   // node's syncs and `resolver` (may be null) asks the national identity
   // registry; both must outlive the service.
   static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
                                                             IdKeys keys,
                                                             SyncScheduler* scheduler,
-                                                            IdentityResolver* resolver);
+                                                            IdentityResolver* resolver,
+                                                            Options options);
+  static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
+                                                            IdKeys keys,
+                                                            SyncScheduler* scheduler,
+                                                            IdentityResolver* resolver) {
+    return Create(db_path, std::move(keys), scheduler, resolver, Options());
+  }
+
+  // Waits until every audit entry of calls made so far is written.
+  absl::Status FlushAudit() { return audit_->Flush(); }
 
   grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
@@ -124,29 +145,30 @@ class ApiService final : public v1::ProvincialApi::Service {
                            v1::VerifyAuditResponse* response) override;
 
  private:
-  ApiService(std::string db_path, IdKeys keys, Store store,
-             std::unique_ptr<AuditLog> audit, SyncScheduler* scheduler,
+  ApiService(std::string db_path, IdKeys keys, SyncScheduler* scheduler,
              IdentityResolver* resolver)
-      : db_path_(std::move(db_path)), keys_(std::move(keys)),
-        store_(std::move(store)), accounts_(store_), audit_(std::move(audit)),
-        scheduler_(scheduler), resolver_(resolver) {}
+      : db_path_(std::move(db_path)), keys_(std::move(keys)), scheduler_(scheduler),
+        resolver_(resolver) {}
 
-  // The account behind the call's bearer token. Until a generated password
-  // is changed, every action but "user.change_password" is refused
-  // (FAILED_PRECONDITION).
+  // The account behind the call's bearer token, on `lane`. Until a
+  // generated password is changed, every action but "user.change_password"
+  // is refused (FAILED_PRECONDITION).
+  absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action,
+                                    Lane& lane);
+  // The same on a lane leased for the check only.
   absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action);
-  // Authenticates, runs `fn` under mu_, audits who did `action` on `target`
-  // with the outcome (PERMISSION_DENIED included), and converts the status.
+  // Leases a lane, authenticates, runs `fn` on it, audits who did `action`
+  // on `target` with the outcome (PERMISSION_DENIED included), and converts
+  // the status.
   grpc::Status Handle(grpc::ServerContext* context, const std::string& action,
                       const std::string& target,
-                      const std::function<absl::Status(const User&)>& fn);
+                      const std::function<absl::Status(const User&, Lane&)>& fn);
 
   // The caller's account, or UNAUTHENTICATED / PERMISSION_DENIED (audited)
   // unless it is a province-level system administrator or information manager.
   absl::StatusOr<User> AuthorizeProvinceStaff(grpc::ServerContext* context,
                                               const std::string& action);
-  // The scheduler's health plus the outbox position and open rejections,
-  // under mu_.
+  // The scheduler's health plus the outbox position and open rejections.
   absl::StatusOr<v1::SyncHealth> Health();
   // Audits that `user` read sensitive categories of a teacher.
   void AuditSensitive(const User& user, const std::string& teacher_number,
@@ -156,15 +178,15 @@ class ApiService final : public v1::ProvincialApi::Service {
                          grpc::ServerReader<v1::ImportChunk>* reader,
                          v1::ImportReport* report, ImportKind kind);
 
+  // Fixed after Create; the objects are thread-safe themselves.
   const std::string db_path_;
   const IdKeys keys_;
-  absl::Mutex mu_;
-  Store store_ ABSL_GUARDED_BY(mu_);
-  Accounts accounts_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<Workflow> workflow_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<AuditLog> audit_;
   SyncScheduler* const scheduler_;
   IdentityResolver* const resolver_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<ConcurrencyLimit> hashing_;
+  std::unique_ptr<StorePool> pool_;
+  std::unique_ptr<Logins> logins_;
 };
 
 }  // namespace ntmis::provincial

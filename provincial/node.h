@@ -57,6 +57,8 @@ class ProvincialNode {
   // Runs this node's syncs (on its schedule unless sync_disabled).
   SyncScheduler& scheduler() { return *scheduler_; }
   void Wait() { server_->Wait(); }
+  // Waits until the API's audit entries so far are written.
+  absl::Status FlushAudit() { return api_->FlushAudit(); }
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
  private:

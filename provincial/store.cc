@@ -231,19 +231,34 @@ ALTER TABLE change_requests ADD COLUMN category TEXT NOT NULL DEFAULT '';
 ALTER TABLE change_requests ADD COLUMN entry_no INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE change_requests ADD COLUMN delete_entry INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 7: failed logins per account and source address (provincial/logins.h):
+      // five from one address lock the account for that address only. The
+      // users table's failed_logins and locked_until_unix are no longer used.
+      R"sql(
+CREATE TABLE login_failures (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  source TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until_unix INTEGER NOT NULL,
+  last_failure_unix INTEGER NOT NULL,
+  PRIMARY KEY (user_id, source)
+) WITHOUT ROWID;
+UPDATE users SET failed_logins = 0, locked_until_unix = 0;
+)sql",
   };
 }
 
 }  // namespace
 
-absl::StatusOr<Store> Store::Open(const std::string& path, bool create) {
+absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
+                                  StoreOptions store_options) {
   if (!create && !std::filesystem::exists(path)) {
     return absl::NotFoundError(absl::StrCat(
         path, " does not exist: run `ntmis-provincial init` first"));
   }
   sql::OpenOptions options;
   options.create = create;
-  options.cache_size = -262144;  // 256 MiB: the ID-hash index stays in memory
+  options.cache_size = -1024 * store_options.cache_mib;
   options.page_size = 16384;
   options.wal_autocheckpoint_pages = 4096;  // 64 MiB of WAL between checkpoints
   options.mmap_size = int64_t{1} << 34;  // sync reads current records at random places

@@ -18,10 +18,17 @@ namespace ntmis::provincial {
 // Outbox operations.
 enum class OutboxOp : int { kUpsert = 1, kTombstone = 2 };
 
+struct StoreOptions {
+  // SQLite page cache of this connection. The default keeps the ID-hash
+  // index of a large province in memory (imports); API lanes take less.
+  int cache_mib = 256;
+};
+
 class Store {
  public:
   // Opens (creating if asked) and migrates the database at `path`.
-  static absl::StatusOr<Store> Open(const std::string& path, bool create = false);
+  static absl::StatusOr<Store> Open(const std::string& path, bool create = false,
+                                    StoreOptions store_options = {});
 
   // Records the province this database belongs to; FAILED_PRECONDITION if
   // it already belongs to another.

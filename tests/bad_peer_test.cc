@@ -22,6 +22,7 @@ std::chrono::system_clock::time_point Soon() {
 // Audit rows matching `where`, waiting up to 5 s for them: a cancelled
 // stream ends at the client before the handler has written its audit entry.
 int64_t AuditRows(Federation& f, const std::string& where) {
+  f.FlushAudits();
   sql::Database db = ValueOrDie(sql::Database::Open(f.dir().File("national/national.db")));
   const std::string sql = absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where);
   int64_t n = 0;

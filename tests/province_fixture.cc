@@ -65,6 +65,7 @@ std::unique_ptr<Client> Province::FirstLogin(const std::string& name, const std:
 }
 
 int64_t Province::Audited(const std::string& where) {
+  f_.FlushAudits();
   sql::Database db = ValueOrDie(sql::Database::Open(f_.province("44").database()));
   return ValueOrDie(db.QueryInt(absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where)));
 }

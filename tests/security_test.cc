@@ -24,6 +24,7 @@ grpc::Status GetCursor(const std::shared_ptr<grpc::Channel>& channel) {
 }
 
 int64_t AuditRows(Federation& f, const std::string& where) {
+  f.FlushAudits();
   sql::Database db = ValueOrDie(sql::Database::Open(f.dir().File("national/national.db")));
   return ValueOrDie(db.QueryInt(absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where)));
 }
@@ -187,6 +188,7 @@ TEST_CASE("The provincial API needs a login and a province-level role", "[securi
   NTMIS_ASSERT_OK(report.status());
   CHECK(report->problems_total() > 0);
 
+  f.FlushAudits();
   sql::Database db = ValueOrDie(sql::Database::Open(f.province("44").database()));
   CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE action = 'user.login' "
                                "AND result = 'UNAUTHENTICATED'")) == 2);

@@ -194,6 +194,14 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
   return provinces_[code];
 }
 
+void Federation::FlushAudits() {
+  auto check = [](const absl::Status& s) {
+    if (!s.ok()) throw std::runtime_error("audit flush: " + s.ToString());
+  };
+  if (national_ != nullptr) check(national_->store().audit().Flush());
+  for (auto& [code, node] : nodes_) check(node->FlushAudit());
+}
+
 std::string Federation::province_address(const std::string& code) const {
   return absl::StrCat("localhost:", nodes_.at(code)->port());
 }

@@ -114,6 +114,10 @@ class Federation {
   void StopProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
 
+  // Waits until the audit entries of every call made so far are written, at
+  // the national node (in-process mode) and every running province.
+  void FlushAudits();
+
   // Logs in to a province's API as its administrator.
   std::unique_ptr<provincial::ApiClient> Admin(const std::string& code);
 

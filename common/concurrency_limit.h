@@ -1,0 +1,51 @@
+// At most N callers at once in a section of code (a counting semaphore),
+// admitted first come, first served: e.g. password hashing, which costs
+// 50 ms of a core and 16 MiB each, so that a burst of logins occupies a
+// bounded share of the machine and delays only other logins.
+//
+// Thread-safe.
+#ifndef NTMIS_COMMON_CONCURRENCY_LIMIT_H_
+#define NTMIS_COMMON_CONCURRENCY_LIMIT_H_
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+
+namespace ntmis {
+
+class ConcurrencyLimit {
+ public:
+  explicit ConcurrencyLimit(int slots) : free_(slots < 1 ? 1 : slots) {}
+  ConcurrencyLimit(const ConcurrencyLimit&) = delete;
+  ConcurrencyLimit& operator=(const ConcurrencyLimit&) = delete;
+
+  // Runs fn() once a slot is free, in the order callers arrived.
+  template <typename Fn>
+  auto Run(Fn&& fn) ABSL_LOCKS_EXCLUDED(mu_) {
+    Enter();
+    struct Leave {
+      ConcurrencyLimit* limit;
+      ~Leave() { limit->Exit(); }
+    } leave{this};
+    return std::forward<Fn>(fn)();
+  }
+
+  // Waits for a slot (first come, first served) and takes it; every Enter
+  // is matched by one Exit.
+  void Enter() ABSL_LOCKS_EXCLUDED(mu_);
+  void Exit() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // One slot per two cores, at least one: what password hashing may take.
+  static int HalfTheCores();
+
+ private:
+  absl::Mutex mu_;
+  int free_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t serving_ ABSL_GUARDED_BY(mu_) = 0;  // the oldest ticket not yet admitted
+};
+
+}  // namespace ntmis
+
+#endif  // NTMIS_COMMON_CONCURRENCY_LIMIT_H_
