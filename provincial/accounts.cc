@@ -176,16 +176,16 @@ absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
   int limit = 0;
   switch (role) {
     case Role::kSysAdmin:
-      limit = quota_.sysadmins;
+      limit = policy_.quota.sysadmins;
       break;
     case Role::kManager:
       limit = unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_EDUCATION ||
                       unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_VOCATIONAL
-                  ? quota_.higher_education_managers
-                  : quota_.managers;
+                  ? policy_.quota.higher_education_managers
+                  : policy_.quota.managers;
       break;
     case Role::kQuerier:
-      limit = quota_.queriers;
+      limit = policy_.quota.queriers;
       break;
     case Role::kTeacher:
       return absl::OkStatus();

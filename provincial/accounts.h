@@ -71,6 +71,7 @@ struct AccountPolicy {
   // A session's last use is written at most this often, so that calls do
   // not each need the write lock; idle expiry is exact to this much.
   int64_t touch_interval_seconds = 60;
+  AccountQuota quota;
 };
 
 // What a login needs to know of an account, read without the write lock.
@@ -159,7 +160,6 @@ class Accounts {
   Store& store_;
   AccountPolicy policy_;
   ConcurrencyLimit* const hashing_;
-  AccountQuota quota_;
 };
 
 }  // namespace ntmis::provincial

@@ -42,7 +42,8 @@ absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string
   ASSIGN_OR_RETURN(service->audit_, AuditLog::Open(db_path));
   service->hashing_ = std::make_unique<ConcurrencyLimit>(options.hashing_slots);
   ASSIGN_OR_RETURN(service->pool_, StorePool::Open(db_path, options.lanes, service->keys_,
-                                                   resolver, service->hashing_.get()));
+                                                   resolver, service->hashing_.get(),
+                                                   options.accounts));
   service->logins_ = std::make_unique<Logins>(*service->pool_, *service->audit_,
                                               *service->hashing_, options.login);
   return service;

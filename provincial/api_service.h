@@ -33,6 +33,7 @@ class ApiService final : public v1::ProvincialApi::Service {
     int lanes = 8;                  // connections of the store pool
     int hashing_slots = ConcurrencyLimit::HalfTheCores();
     LoginPolicy login;
+    AccountPolicy accounts;
   };
   // `db_path` is province.db, already initialised; `scheduler` runs the
   // node's syncs and `resolver` (may be null) asks the national identity

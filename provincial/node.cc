@@ -58,6 +58,19 @@ absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
   return VerifyAndRepair(*client, store);
 }
 
+ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config) {
+  ApiService::Options options;
+  if (config.api_connections() > 0) options.lanes = static_cast<int>(config.api_connections());
+  const v1::AccountQuota& q = config.account_quota();
+  AccountQuota& quota = options.accounts.quota;
+  if (q.sysadmins() > 0) quota.sysadmins = static_cast<int>(q.sysadmins());
+  if (q.managers() > 0) quota.managers = static_cast<int>(q.managers());
+  if (q.higher_education_managers() > 0)
+    quota.higher_education_managers = static_cast<int>(q.higher_education_managers());
+  if (q.queriers() > 0) quota.queriers = static_cast<int>(q.queriers());
+  return options;
+}
+
 absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config) {
   if (config.province().empty())
     return WithExitCode(absl::InvalidArgumentError("province is not set"), ExitCode::kUsage);
@@ -141,7 +154,8 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     node->resolver_ = NationalResolver(std::move(client));
   }
   ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys),
-                                                  node->scheduler_.get(), node->resolver_.get()));
+                                                  node->scheduler_.get(), node->resolver_.get(),
+                                                  ApiOptionsFrom(config)));
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);

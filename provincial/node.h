@@ -39,6 +39,9 @@ absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
 absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
                                         SyncOptions options);
 
+// The API's options (connections, account quotas) from the config.
+ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config);
+
 // The checks `serve` makes before it opens anything for writing: the node
 // certificate (its key, the CA, validity, this province's identity), the
 // listen address, the database and its directory, and that no other serve

@@ -7,13 +7,14 @@ namespace ntmis::provincial {
 absl::StatusOr<std::unique_ptr<StorePool>> StorePool::Open(const std::string& path, int lanes,
                                                            const IdKeys& keys,
                                                            IdentityResolver* resolver,
-                                                           ConcurrencyLimit* hashing) {
+                                                           ConcurrencyLimit* hashing,
+                                                           const AccountPolicy& policy) {
   std::unique_ptr<StorePool> pool(new StorePool());
   for (int i = 0; i < std::max(1, lanes); ++i) {
     StoreOptions options;
     options.cache_mib = 64;  // lanes share the memory-mapped file; a cache each
     ASSIGN_OR_RETURN(Store store, Store::Open(path, false, options));
-    auto lane = std::make_unique<Lane>(std::move(store), hashing);
+    auto lane = std::make_unique<Lane>(std::move(store), policy, hashing);
     ASSIGN_OR_RETURN(lane->workflow, Workflow::Create(lane->store, keys, resolver));
     if (i == 0) {
       ASSIGN_OR_RETURN(pool->province_, lane->store.Province());

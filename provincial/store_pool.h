@@ -29,7 +29,8 @@ namespace ntmis::provincial {
 
 // One connection and the core objects that work on it.
 struct Lane {
-  explicit Lane(Store s, ConcurrencyLimit* hashing) : store(std::move(s)), accounts(store, {}, hashing) {}
+  Lane(Store s, const AccountPolicy& policy, ConcurrencyLimit* hashing)
+      : store(std::move(s)), accounts(store, policy, hashing) {}
   Lane(const Lane&) = delete;
   Lane& operator=(const Lane&) = delete;
 
@@ -46,7 +47,8 @@ class StorePool {
   static absl::StatusOr<std::unique_ptr<StorePool>> Open(const std::string& path, int lanes,
                                                          const IdKeys& keys,
                                                          IdentityResolver* resolver,
-                                                         ConcurrencyLimit* hashing);
+                                                         ConcurrencyLimit* hashing,
+                                                         const AccountPolicy& policy = {});
 
   // A lane until destruction. Move-only.
   class Lease {

@@ -288,6 +288,14 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
           "teacher ", teacher.teacher_number(), " waits for the approval of school ", school,
           "; ", actor.username, " is of unit ", actor.unit_code));
     }
+    if (approve && teacher.change_action() == "teacher.submit" &&
+        teacher.changed_by() == actor.username) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          actor.username, " submitted teacher ", teacher.teacher_number(),
+          " and cannot also approve it (谁填报谁负责、谁审核谁负责: the one who submits and the "
+          "one who approves are different people); another information manager of school ",
+          school, " approves it, or returns it"));
+    }
     write.state = approve ? kSchoolApproved : kReturned;
     write.meta = Meta(actor, approve ? "review.school_approve" : "review.return",
                       request.reason(), approve ? actor.username : "");
@@ -417,8 +425,11 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
         actor.username, " is of unit ", actor.unit_code));
   }
   if (change.requested_by() == actor.username) {
-    return absl::PermissionDeniedError("a change request is decided by someone other than "
-                                       "its requester");
+    return absl::PermissionDeniedError(absl::StrCat(
+        actor.username, " filed change request ", change.id(),
+        " and cannot also decide it (谁填报谁负责、谁审核谁负责: the one who files and the one "
+        "who decides are different people); another information manager of unit ",
+        change.reviewer_unit(), " decides it"));
   }
   if (request.approve() && !change.category().empty()) {
     RETURN_IF_ERROR(ApplyEntryChange(change, actor));

@@ -60,7 +60,9 @@ class Workflow {
   absl::StatusOr<v1::TeacherView> Edit(const User& actor, const v1::EditTeacherRequest& request);
   absl::StatusOr<v1::TeacherView> Submit(const User& actor, const std::string& teacher_number);
   // The school approval (submitted) or the county re-review (school
-  // approved), whichever is due; RETURN needs a reason.
+  // approved), whichever is due; RETURN needs a reason. The one who
+  // submitted a record cannot approve it (PERMISSION_DENIED saying so), nor
+  // decide their own change request.
   absl::StatusOr<v1::TeacherView> Review(const User& actor, const v1::ReviewRequest& request);
 
   absl::StatusOr<v1::ChangeRequestView> RequestChange(const User& actor,

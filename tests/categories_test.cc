@@ -128,7 +128,7 @@ TEST_CASE("Category entries follow the workflow with field rights and history", 
   // sync outbox.
   ValueOrDie(s.school_manager->Call(&Stub::EditTeacher, Complete(number, "2008-09-01")));
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(number)));
-  Review(*s.school_manager, number, true);
+  Review(*s.school_reviewer, number, true);
   Review(*s.county_manager, number, true);
   const uint64_t outbox = p.OutboxEnd();
   CHECK(absl::IsInvalidArgument(teacher->Call(&Stub::PutEntry, Entry(number, "domestic_training",
@@ -227,7 +227,7 @@ TEST_CASE("Custom indicators are defined at run time, required by school categor
   CHECK_THAT(std::string(wrong.status().message()), Catch::Contains("allowed: 1 是, 2 否"));
   ValueOrDie(s.school_manager->Call(&Stub::PutEntry, Entry(t.teacher_number(), "custom", {{"bilingual_teaching", "是"}})));
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(t.teacher_number())));
-  Review(*s.school_manager, t.teacher_number(), true);
+  Review(*s.school_reviewer, t.teacher_number(), true);
   Review(*s.county_manager, t.teacher_number(), true);
   REQUIRE(ValueOrDie(p.f().Sync("44")).applied == 1);
 

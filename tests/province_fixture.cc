@@ -81,6 +81,7 @@ Staff MakeStaff(Province& p) {
   s.county_admin = p.Account(*s.city_admin, "lw.admin", "440103", v1::USER_ROLE_SYSADMIN);
   s.school_admin = p.Account(*s.county_admin, "s1.admin", "4401030001", v1::USER_ROLE_SYSADMIN);
   s.school_manager = p.Account(*s.school_admin, "s1.manager", "4401030001", v1::USER_ROLE_MANAGER);
+  s.school_reviewer = p.Account(*s.school_admin, "s1.reviewer", "4401030001", v1::USER_ROLE_MANAGER);
   s.county_manager = p.Account(*s.county_admin, "lw.manager", "440103", v1::USER_ROLE_MANAGER);
   auto other_admin = p.Account(*s.city_admin, "yx.admin", "440104", v1::USER_ROLE_SYSADMIN);
   s.other_county_manager = p.Account(*other_admin, "yx.manager", "440104", v1::USER_ROLE_MANAGER);
@@ -167,7 +168,7 @@ std::string Effective(Staff& s, const std::string& name, const std::string& id,
   ValueOrDie(s.school_manager->Call(&Stub::EditTeacher, Complete(t.teacher_number(), "2010-09-01")));
   AddContact(*s.school_manager, t.teacher_number());
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(t.teacher_number())));
-  Review(*s.school_manager, t.teacher_number(), true);
+  Review(*s.school_reviewer, t.teacher_number(), true);
   REQUIRE(Review(*s.county_manager, t.teacher_number(), true).state() == "effective");
   return t.teacher_number();
 }

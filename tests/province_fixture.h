@@ -47,11 +47,12 @@ class Province {
 };
 
 // The accounts of school 4401030001's chain: the city, county and school
-// administrators, the school's and county's information managers, and the
-// manager of the neighbouring county 440104.
+// administrators, the school's two information managers (one enters and
+// submits, the other approves: the submitter may not), the county's
+// information manager, and the manager of the neighbouring county 440104.
 struct Staff {
   std::unique_ptr<provincial::ApiClient> city_admin, county_admin, school_admin,
-      school_manager, county_manager, other_county_manager;
+      school_manager, school_reviewer, county_manager, other_county_manager;
 };
 Staff MakeStaff(Province& p);
 
