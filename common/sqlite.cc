@@ -1,6 +1,8 @@
 #include "common/sqlite.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -146,6 +148,8 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
     return SqliteError(raw, rc, absl::StrCat("open ", path));
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  db.busy_timeout_ms_ = options.busy_timeout_ms;
+  if (!options.read_only) db.gate_ = WriteGate::For(path);
   sqlite3_extended_result_codes(raw, 1);
   // page_size only takes effect on a new, empty database.
   RETURN_IF_ERROR(db.Exec(absl::StrCat(
@@ -195,30 +199,81 @@ int64_t Database::LastInsertRowId() const {
 
 int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
+// ---- WriteGate ----
+
+std::shared_ptr<WriteGate> WriteGate::For(const std::string& path) {
+  static absl::Mutex registry_mu(absl::kConstInit);
+  static auto* registry = new std::map<std::string, std::weak_ptr<WriteGate>>();
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec || key.empty()) key = path;
+  absl::MutexLock lock(&registry_mu);
+  std::shared_ptr<WriteGate> gate = (*registry)[key].lock();
+  if (gate == nullptr) {
+    gate = std::make_shared<WriteGate>();
+    (*registry)[key] = gate;
+  }
+  return gate;
+}
+
+bool WriteGate::Enter(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto free = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !held_; };
+  if (!mu_.AwaitWithTimeout(absl::Condition(&free), timeout)) return false;
+  held_ = true;
+  return true;
+}
+
+void WriteGate::Exit() {
+  absl::MutexLock lock(&mu_);
+  held_ = false;
+}
+
 // ---- Transaction ----
 
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
-  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  return Transaction(&db);
+  WriteGate* gate = db.gate_.get();
+  if (gate != nullptr && !gate->Enter(absl::Milliseconds(db.busy_timeout_ms_))) {
+    return absl::UnavailableError(absl::StrCat(
+        "the database ", db.path(), " stayed busy with other writes for ",
+        db.busy_timeout_ms_ / 1000.0, " s (a long write such as an import batch is running): "
+        "retry the request"));
+  }
+  absl::Status begun = db.Exec("BEGIN IMMEDIATE");
+  if (!begun.ok()) {
+    if (gate != nullptr) gate->Exit();
+    return begun;
+  }
+  return Transaction(&db, gate);
 }
 
 absl::StatusOr<Transaction> Transaction::BeginRead(Database& db) {
   RETURN_IF_ERROR(db.Exec("BEGIN DEFERRED"));
-  return Transaction(&db);
+  return Transaction(&db, nullptr);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_) {
+Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), gate_(other.gate_) {
   other.db_ = nullptr;
+  other.gate_ = nullptr;
+}
+
+void Transaction::End() {
+  db_ = nullptr;
+  if (gate_ != nullptr) gate_->Exit();
+  gate_ = nullptr;
 }
 
 Transaction::~Transaction() {
-  if (db_ != nullptr) (void)db_->Exec("ROLLBACK");
+  if (db_ != nullptr) {
+    (void)db_->Exec("ROLLBACK");
+    End();
+  }
 }
 
 absl::Status Transaction::Commit() {
   if (db_ == nullptr) return absl::FailedPreconditionError("not active");
   absl::Status status = db_->Exec("COMMIT");
-  if (status.ok()) db_ = nullptr;
+  if (status.ok()) End();
   return status;
 }
 

@@ -18,6 +18,7 @@
 
 namespace ntmis::national {
 
+// Start and Shutdown from one thread; the services it serves are thread-safe.
 class NationalServer {
  public:
   // Checks what it needs before writing anything — its certificate (key,

@@ -24,6 +24,8 @@ struct ImportCall {
   bool all_or_nothing = false;  // apply nothing if any row has a problem
 };
 
+// One user's session on a provincial node. Thread-compatible: one thread
+// at a time (one client per thread for parallel calls).
 class ApiClient {
  public:
   // Verifies the node's certificate against `ca_cert` (PEM file).

@@ -23,6 +23,7 @@ inline constexpr char kCustomCategory[] = "custom";
 const v1::CategoryCatalog& NationalCatalog();
 
 // The catalog of one province: the national categories and "custom".
+// Immutable once loaded: any thread may read it.
 class Catalog {
  public:
   static absl::StatusOr<Catalog> Load(Store& store);

@@ -21,6 +21,7 @@
 
 namespace ntmis::provincial {
 
+// Thread-compatible: one import (one thread) at a time.
 class CategoryRowHandler final : public RowHandler {
  public:
   static absl::StatusOr<std::unique_ptr<CategoryRowHandler>> Create(Store& store,

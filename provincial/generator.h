@@ -17,6 +17,7 @@
 
 namespace ntmis::provincial {
 
+// Thread-compatible: one thread at a time.
 class SyntheticProvince {
  public:
   // `teachers` sizes the school network (about one school per 60 teachers).

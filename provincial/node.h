@@ -49,6 +49,7 @@ ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config);
 // with its exit code (common/exit_code.h). Returns the held serve lock.
 absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config);
 
+// Start and Shutdown from one thread; the servers it starts are thread-safe.
 class ProvincialNode {
  public:
   // CheckCanServe, then the API, the scheduler and the listener.

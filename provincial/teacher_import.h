@@ -20,6 +20,7 @@
 
 namespace ntmis::provincial {
 
+// Thread-compatible: one import (one thread) at a time.
 class TeacherRowHandler final : public RowHandler {
  public:
   // `resolver` (may be null: every teacher is then provisional) asks the

@@ -71,6 +71,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store&
 
 // Import of the unit template. Rows may come in any order as long as each
 // parent is already stored or appears earlier in the file.
+// Thread-compatible: one import (one thread) at a time.
 class UnitRowHandler final : public RowHandler {
  public:
   static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
