@@ -62,6 +62,12 @@ int Dispatch(const std::string& program, const std::vector<Command>& commands, i
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts later;
 // call first thing in main(), then WaitForShutdownSignal() to wait for one.
 void BlockShutdownSignals();
+
+// What a node's binary sets first thing in main(): BlockShutdownSignals(),
+// and Abseil's lock-order (deadlock) detection off — Debian's Abseil is
+// built with it on, and it took a few per cent of the provincial node's CPU
+// under load (docs/benchmarks.md). Tests keep it on.
+void PrepareNodeProcess();
 // Returns the signal number that arrived.
 int WaitForShutdownSignal();
 

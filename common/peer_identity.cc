@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/code_tables.h"
+#include "common/teacher/code_tables.h"
 
 namespace ntmis {
 namespace {

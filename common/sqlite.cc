@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status_macros.h"
 
 namespace ntmis::sql {
@@ -149,7 +150,7 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   db.busy_timeout_ms_ = options.busy_timeout_ms;
-  if (!options.read_only) db.gate_ = WriteGate::For(path);
+  if (!options.read_only) db.gate_ = WriteGateOf(path);
   sqlite3_extended_result_codes(raw, 1);
   // page_size only takes effect on a new, empty database.
   RETURN_IF_ERROR(db.Exec(absl::StrCat(
@@ -199,41 +200,28 @@ int64_t Database::LastInsertRowId() const {
 
 int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
-// ---- WriteGate ----
+// ---- Write gates ----
 
-std::shared_ptr<WriteGate> WriteGate::For(const std::string& path) {
+std::shared_ptr<ConcurrencyLimit> WriteGateOf(const std::string& path) {
   static absl::Mutex registry_mu(absl::kConstInit);
-  static auto* registry = new std::map<std::string, std::weak_ptr<WriteGate>>();
+  static auto* registry = new std::map<std::string, std::weak_ptr<ConcurrencyLimit>>();
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(path, ec).string();
   if (ec || key.empty()) key = path;
   absl::MutexLock lock(&registry_mu);
-  std::shared_ptr<WriteGate> gate = (*registry)[key].lock();
+  std::shared_ptr<ConcurrencyLimit> gate = (*registry)[key].lock();
   if (gate == nullptr) {
-    gate = std::make_shared<WriteGate>();
+    gate = std::make_shared<ConcurrencyLimit>(1);
     (*registry)[key] = gate;
   }
   return gate;
 }
 
-bool WriteGate::Enter(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  auto free = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !held_; };
-  if (!mu_.AwaitWithTimeout(absl::Condition(&free), timeout)) return false;
-  held_ = true;
-  return true;
-}
-
-void WriteGate::Exit() {
-  absl::MutexLock lock(&mu_);
-  held_ = false;
-}
-
 // ---- Transaction ----
 
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
-  WriteGate* gate = db.gate_.get();
-  if (gate != nullptr && !gate->Enter(absl::Milliseconds(db.busy_timeout_ms_))) {
+  ConcurrencyLimit* gate = db.gate_.get();
+  if (gate != nullptr && !gate->EnterWithin(absl::Milliseconds(db.busy_timeout_ms_))) {
     return absl::UnavailableError(absl::StrCat(
         "the database ", db.path(), " stayed busy with other writes for ",
         db.busy_timeout_ms_ / 1000.0, " s (a long write such as an import batch is running): "

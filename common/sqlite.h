@@ -5,7 +5,7 @@
 // time (the connection is opened in SQLite's multi-thread mode). Use one
 // Database per thread for concurrency; WAL lets readers run beside a writer,
 // and the connections of one process to one file queue their write
-// transactions on that file's WriteGate.
+// transactions on that file's write gate (WriteGateOf).
 #ifndef NTMIS_COMMON_SQLITE_H_
 #define NTMIS_COMMON_SQLITE_H_
 
@@ -19,8 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
+#include "common/concurrency_limit.h"
 
 namespace ntmis::sql {
 
@@ -108,26 +107,13 @@ struct OpenOptions {
   int64_t mmap_size = 0;
 };
 
-// Serializes the write transactions of this process on one database file.
-// SQLite serializes writers anyway, but a writer that finds the lock taken
-// polls it with growing sleeps (1, 2, 5, … 100 ms); writers of one process
-// instead queue here and start the moment the previous one ends. Writers of
-// other processes (a `sync --once`) still meet SQLite's busy timeout.
-//
-// Thread-safe.
-class WriteGate {
- public:
-  // The gate of the file at `path` (one per file per process).
-  static std::shared_ptr<WriteGate> For(const std::string& path);
-
-  // False if the gate stayed taken for `timeout`.
-  bool Enter(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
-  void Exit() ABSL_LOCKS_EXCLUDED(mu_);
-
- private:
-  absl::Mutex mu_;
-  bool held_ ABSL_GUARDED_BY(mu_) = false;
-};
+// The writers of this process to one database file queue on its gate (a
+// one-slot ConcurrencyLimit): SQLite serializes writers anyway, but a writer
+// that finds the lock taken polls it with growing sleeps (1, 2, 5, … 100
+// ms), whereas writers queued here start the moment the previous one ends,
+// in the order they came. Writers of other processes (a `sync --once`)
+// still meet SQLite's busy timeout.
+std::shared_ptr<ConcurrencyLimit> WriteGateOf(const std::string& path);
 
 // An open connection in WAL mode with a busy timeout. Move-only.
 class Database {
@@ -159,12 +145,12 @@ class Database {
 
   std::string path_;
   std::unique_ptr<sqlite3, Closer> db_;
-  std::shared_ptr<WriteGate> gate_;  // null for a read-only connection
+  std::shared_ptr<ConcurrencyLimit> gate_;  // null for a read-only connection
   int busy_timeout_ms_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction (via Begin), ROLLBACK on destruction unless
-// Commit() succeeded. A write transaction holds the file's WriteGate from
+// Commit() succeeded. A write transaction holds the file's write gate from
 // Begin to its end; UNAVAILABLE if it cannot start within the busy timeout.
 class Transaction {
  public:
@@ -178,10 +164,10 @@ class Transaction {
   absl::Status Commit();
 
  private:
-  Transaction(Database* db, WriteGate* gate) : db_(db), gate_(gate) {}
+  Transaction(Database* db, ConcurrencyLimit* gate) : db_(db), gate_(gate) {}
   void End();
   Database* db_;
-  WriteGate* gate_;  // held while db_ is set; null for a read transaction
+  ConcurrencyLimit* gate_;  // held while db_ is set; null for a read transaction
 };
 
 // Applies migrations[i] for every i >= PRAGMA user_version, each in its own

@@ -7,11 +7,11 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "common/code_tables.h"
-#include "national/age_bands.h"
-#include "national/aggregator.h"
-#include "national/national_store.h"
-#include "national/report_format.h"
+#include "common/teacher/code_tables.h"
+#include "national/rollup/age_bands.h"
+#include "national/query/aggregator.h"
+#include "national/ingest/national_store.h"
+#include "national/query/report_format.h"
 #include "tests/test_support.h"
 
 namespace ntmis::national {
@@ -23,7 +23,7 @@ using Key = std::vector<std::string>;
 const Date kToday{2026, 11, 23};
 
 // The code a record has for a dimension, computed from the record's fields
-// directly (not through national/dimensions.h).
+// directly (not through national/rollup/dimensions.h).
 std::string CodeOf(const v1::TeacherRecord& r, const std::string& dim, int reference_year) {
   auto code = [](auto value, const auto& table) { return table.Code(static_cast<int>(value)); };
   if (dim == "province") return code(r.province(), CodeTable::Of<v1::Province>());

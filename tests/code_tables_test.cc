@@ -1,7 +1,7 @@
 // Code tables read from codes.proto.
 #include <catch2/catch.hpp>
 
-#include "common/code_tables.h"
+#include "common/teacher/code_tables.h"
 
 namespace ntmis {
 namespace {

@@ -12,9 +12,9 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/grpc_status.h"
-#include "national/report_format.h"
-#include "provincial/accounts.h"
-#include "provincial/generator.h"
+#include "national/query/report_format.h"
+#include "provincial/core/accounts.h"
+#include "provincial/tools/generator.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -3,7 +3,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/csv.h"
-#include "common/id_card.h"
+#include "common/teacher/id_card.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {

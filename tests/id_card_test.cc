@@ -1,8 +1,8 @@
 // GB 11643 ID-card validation.
 #include <catch2/catch.hpp>
 
-#include "common/id_card.h"
-#include "common/teacher_number.h"
+#include "common/teacher/id_card.h"
+#include "common/teacher/teacher_number.h"
 
 namespace ntmis {
 namespace {

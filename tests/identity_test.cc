@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/sqlite.h"
-#include "national/national_store.h"
+#include "national/ingest/national_store.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/id_card.h"
+#include "common/teacher/id_card.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {

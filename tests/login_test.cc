@@ -1,4 +1,4 @@
-// Logging in under abuse (provincial/logins.h), in the node's core with a
+// Logging in under abuse (provincial/core/logins.h), in the node's core with a
 // real database: lockout per account and source, the same answer for every
 // refusal, source throttling, masked audit actors, unlock by the
 // administrator.
@@ -10,8 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
-#include "provincial/logins.h"
-#include "provincial/units.h"
+#include "provincial/core/logins.h"
+#include "provincial/core/units.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

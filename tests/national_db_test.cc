@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "national/national_store.h"
+#include "national/ingest/national_store.h"
 #include "tests/test_support.h"
 
 namespace ntmis::national {

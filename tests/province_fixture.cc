@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/id_card.h"
+#include "common/teacher/id_card.h"
 #include "common/sqlite.h"
-#include "provincial/store.h"
+#include "provincial/core/store.h"
 
 namespace ntmis::testing {
 namespace {

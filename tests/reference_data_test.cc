@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/code_tables.h"
+#include "common/teacher/code_tables.h"
 #include "common/sqlite.h"
-#include "national/query_service.h"
+#include "national/query/query_service.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_split.h"
-#include "national/report_format.h"
+#include "national/query/report_format.h"
 
 namespace ntmis::national {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "national/rollup_cube.h"
+#include "national/rollup/rollup_cube.h"
 
 namespace ntmis::national {
 namespace {

@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
-#include "common/record_digest.h"
-#include "common/sync_versions.h"
-#include "provincial/teacher_changes.h"
+#include "common/teacher/record_digest.h"
+#include "common/teacher/sync_versions.h"
+#include "provincial/core/teacher_changes.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

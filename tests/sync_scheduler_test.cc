@@ -4,7 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "provincial/sync_scheduler.h"
+#include "provincial/sync/sync_lock.h"
+#include "provincial/sync/sync_scheduler.h"
 #include "tests/test_support.h"
 
 namespace ntmis::provincial {

@@ -17,13 +17,15 @@
 #include "common/config.h"
 #include "common/csv.h"
 #include "common/crypto.h"
-#include "common/teacher_number.h"
+#include "common/teacher/teacher_number.h"
 #include "common/pki.h"
 #include "common/tls.h"
-#include "provincial/accounts.h"
-#include "provincial/generator.h"
-#include "provincial/teacher_template.h"
-#include "provincial/units.h"
+#include "provincial/core/accounts.h"
+#include "provincial/tools/generator.h"
+#include "provincial/core/teacher_fields.h"
+#include "provincial/import/teacher_import.h"
+#include "provincial/sync/hello.h"
+#include "provincial/core/units.h"
 
 namespace ntmis::testing {
 

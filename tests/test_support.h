@@ -11,12 +11,12 @@
 
 #include "absl/status/statusor.h"
 #include "common/peer_identity.h"
-#include "national/server.h"
+#include "national/server/server.h"
 #include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/query.grpc.pb.h"
 #include "ntmis/v1/sync.grpc.pb.h"
-#include "provincial/api_client.h"
-#include "provincial/node.h"
+#include "provincial/cli/api_client.h"
+#include "provincial/server/node.h"
 
 namespace ntmis::testing {
 

@@ -6,10 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/id_card.h"
+#include "common/teacher/id_card.h"
 #include "common/sqlite.h"
-#include "provincial/logins.h"
-#include "provincial/store.h"
+#include "provincial/core/logins.h"
+#include "provincial/core/store.h"
 #include "tests/province_fixture.h"
 
 namespace ntmis::testing {

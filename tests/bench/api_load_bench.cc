@@ -11,7 +11,15 @@
 // (p50 / p99 / max) and errors (which must be 0); 1 session is the baseline
 // of the run.
 //
-//   ntmis_api_load_bench [--teachers N] [--seconds S] [--sessions 1,2,8,500]
+// A level "S" runs S sessions back to back (each sends its next request the
+// moment the last one is answered: the node's saturation, where latency is
+// S / throughput by Little's law); "S@T" gives each session a think time
+// between requests, drawn from an exponential distribution with a mean of T
+// ms, as people at a console have (500@500: 500 users each sending about two
+// requests a second).
+//
+//   ntmis_api_load_bench [--teachers N] [--seconds S]
+//                        [--sessions 1,2,8,500,500@500]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -26,10 +34,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "common/id_card.h"
+#include "common/teacher/id_card.h"
 #include "common/tls.h"
-#include "provincial/api_client.h"
-#include "provincial/node.h"
+#include "provincial/cli/api_client.h"
+#include "provincial/server/node.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {
@@ -180,7 +188,13 @@ struct LevelResult {
   std::string first_error;
 };
 
-LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, int count, int seconds) {
+struct Level {
+  int sessions = 1;
+  int think_ms = 0;  // mean think time between a session's requests
+};
+
+LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level level, int seconds) {
+  const int count = level.sessions;
   absl::Mutex mu;
   std::vector<double> reads, writes;
   LevelResult result;
@@ -193,6 +207,7 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, int count,
       Session& me = *sessions[i];
       Session* partner = (i ^ 1) < count ? sessions[i ^ 1].get() : nullptr;
       std::mt19937_64 rng(i + 1);
+      std::exponential_distribution<double> think(level.think_ms > 0 ? 1.0 / level.think_ms : 1.0);
       std::vector<double> my_reads, my_writes;
       uint64_t errors = 0;
       std::string first_error;
@@ -203,6 +218,11 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, int count,
         (write ? my_writes : my_reads).push_back(Ms(t));
         if (!s.ok()) {
           if (errors++ == 0) first_error = s.ToString();
+        }
+        if (level.think_ms > 0) {
+          const auto wake = Clock::now() + std::chrono::microseconds(
+                                               static_cast<int64_t>(think(rng) * 1000));
+          std::this_thread::sleep_until(std::min(wake, end));
         }
       }
       absl::MutexLock lock(&mu);
@@ -221,19 +241,24 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, int count,
 }
 
 int Main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the binaries do
   uint64_t n = 1000000;
   int seconds = 60;
-  std::vector<int> levels = {1, 2, 8, 500};
+  std::vector<Level> levels = {{1, 0}, {2, 0}, {8, 0}, {500, 0}, {500, 500}};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--teachers") n = std::stoull(argv[i + 1]);
     if (flag == "--seconds") seconds = std::stoi(argv[i + 1]);
     if (flag == "--sessions") {
       levels.clear();
-      for (absl::string_view v : absl::StrSplit(argv[i + 1], ',')) levels.push_back(std::stoi(std::string(v)));
+      for (absl::string_view v : absl::StrSplit(argv[i + 1], ',')) {
+        std::pair<std::string, std::string> st = absl::StrSplit(v, absl::MaxSplits('@', 1));
+        levels.push_back({std::stoi(st.first), st.second.empty() ? 0 : std::stoi(st.second)});
+      }
     }
   }
-  const int most = *std::max_element(levels.begin(), levels.end());
+  int most = 0;
+  for (const Level& level : levels) most = std::max(most, level.sessions);
   TempDir dir;
   TestPki pki(dir.File("ca"));
   const std::string db = dir.File("province.db");
@@ -303,17 +328,17 @@ int Main(int argc, char** argv) {
                                most, Ms(t0) / 1000, ConcurrencyLimit::HalfTheCores());
 
   std::cout << absl::StrFormat(
-      "%8s %9s %9s %8s | %-26s | %-26s | %s\n", "sessions", "requests", "req/s", "x 1", 
+      "%8s %8s %9s %9s %8s | %-26s | %-26s | %s\n", "sessions", "think ms", "requests", "req/s", "x 1",
       "reads p50 / p99 / max ms", "writes p50 / p99 / max ms", "errors");
   double baseline = 0;
   int failed = 0;
-  for (int level : levels) {
+  for (const Level& level : levels) {
     LevelResult r = RunLevel(sessions, level, seconds);
     const double rate = r.requests / r.seconds;
     if (baseline == 0) baseline = rate;
     std::cout << absl::StrFormat(
-        "%8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / %7.2f / %7.1f | %d%s\n",
-        r.sessions, static_cast<int>(r.requests), rate, rate / baseline, r.reads.p50,
+        "%8d %8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / %7.2f / %7.1f | %d%s\n",
+        r.sessions, level.think_ms, static_cast<int>(r.requests), rate, rate / baseline, r.reads.p50,
         r.reads.p99, r.reads.max, r.writes.p50, r.writes.p99, r.writes.max,
         static_cast<int>(r.errors), r.errors ? absl::StrCat(" (first: ", r.first_error, ")") : "");
     failed += r.errors != 0;

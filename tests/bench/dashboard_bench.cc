@@ -27,13 +27,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/code_tables.h"
+#include "common/teacher/code_tables.h"
 #include "common/sqlite.h"
-#include "national/age_bands.h"
-#include "national/aggregator.h"
-#include "national/dimensions.h"
-#include "national/national_store.h"
-#include "national/report_format.h"
+#include "national/rollup/age_bands.h"
+#include "national/query/aggregator.h"
+#include "national/rollup/dimensions.h"
+#include "national/ingest/national_store.h"
+#include "national/query/report_format.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -229,7 +229,7 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     }
   });
   // A dashboard of `panels` panels, each asked in turn with new values; the
-  // first query of a panel builds its views (see national/rollup_cube.h).
+  // first query of a panel builds its views (see national/rollup/rollup_cube.h).
   std::vector<Panel> dashboard;
   for (int i = 0; i < panels; ++i) dashboard.push_back(RandomPanel(rng));
   std::vector<double> first, later, small;  // small: answers of at most 1,000 rows

@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "provincial/generator.h"
+#include "provincial/tools/generator.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "national/national_store.h"
+#include "national/ingest/national_store.h"
 #include "tests/test_support.h"
 
 namespace ntmis {

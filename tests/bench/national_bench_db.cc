@@ -21,10 +21,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "common/code_tables.h"
+#include "common/teacher/code_tables.h"
 #include "common/sqlite.h"
-#include "national/dimensions.h"
-#include "national/national_store.h"
+#include "national/rollup/dimensions.h"
+#include "national/ingest/national_store.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -1,5 +1,5 @@
 // The provincial node's working queries at a province's size, through the
-// node's core (provincial/workflow.h) on a real province store:
+// node's core (provincial/core/workflow.h) on a real province store:
 //   - a unit's teachers, a page of 50 at a time, at every level (first and
 //     later pages), and the review queues of schools and counties:
 //     p50 / p95 / max over random units (the target is p95 <= 50 ms);
@@ -14,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "provincial/category_import.h"
-#include "provincial/workflow.h"
+#include "provincial/import/category_import.h"
+#include "provincial/core/workflow.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {

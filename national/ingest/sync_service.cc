@@ -1,0 +1,346 @@
+#include "national/ingest/sync_service.h"
+
+#include <deque>
+#include <optional>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/teacher/code_tables.h"
+#include "common/grpc_status.h"
+#include "common/peer_identity.h"
+#include "common/teacher/record_digest.h"
+#include "common/teacher/sync_versions.h"
+#include "common/tls.h"
+
+namespace ntmis::national {
+
+absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(grpc::ServerContext* context,
+                                                        const char* action) {
+  auto caller = CallerIdentity(*context);
+  if (!caller.ok()) {
+    (void)store_.audit().Append({context->peer(), action, "", "UNAUTHENTICATED",
+                                 std::string(caller.status().message())});
+    return caller.status();
+  }
+  if (caller->kind != PeerIdentity::Kind::kProvince) {
+    absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
+        action, " needs a province node certificate (spiffe://ntmis/province/NN); caller is ",
+        caller->Uri()));
+    (void)store_.audit().Append(
+        {caller->Uri(), action, "", "PERMISSION_DENIED", std::string(denied.message())});
+    return denied;
+  }
+  return store_.Province(caller->name, /*create=*/true);
+}
+
+grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
+                                    const v1::GetCursorRequest* request,
+                                    v1::Cursor* response) {
+  auto db = CallerProvince(context, "sync.cursor");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  const SyncVersions own = OwnSyncVersions();
+  absl::Status versions = CheckSyncVersions(
+      {request->protocol_version(), 0, request->catalog_version()}, own);
+  if (!versions.ok()) {
+    (void)store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
+                                 "sync.cursor", "", "FAILED_PRECONDITION",
+                                 std::string(versions.message())});
+    (void)(*db)->RecordFailure(std::string(versions.message()));
+    return ToGrpcStatus(versions);
+  }
+  absl::Status noted = (*db)->NoteHello(*request);
+  if (!noted.ok()) return ToGrpcStatus(noted);
+  auto state = (*db)->State();
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  response->set_applied_seq(state->applied_seq);
+  response->set_records_held(state->records);
+  response->set_protocol_version(own.protocol);
+  response->set_min_protocol_version(own.min_protocol);
+  response->set_catalog_version(own.catalog);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::ResolveIdentities(grpc::ServerContext* context,
+                                            const v1::ResolveIdentitiesRequest* request,
+                                            v1::ResolveIdentitiesResponse* response) {
+  auto db = CallerProvince(context, "sync.resolve");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto result = store_.ResolveIdentities(*request);
+  int known = 0;
+  if (result.ok())
+    for (const auto& k : result->identities()) known += k.known();
+  (void)store_.audit().Append(
+      {PeerIdentity::Province((*db)->province()).Uri(), "sync.resolve", "",
+       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
+       result.ok() ? absl::StrCat(request->id_hashes_size(), " asked, ", known, " known")
+                   : std::string(result.status().message())});
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetIdentityConflicts(grpc::ServerContext* context,
+                                               const v1::IdentityConflictsRequest*,
+                                               v1::IdentityConflicts* response) {
+  auto db = CallerProvince(context, "sync.conflicts");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto result = store_.IdentityConflictsOf((*db)->province());
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::PullReference(grpc::ServerContext* context,
+                                        const v1::PullReferenceRequest* request,
+                                        v1::ReferenceData* response) {
+  auto db = CallerProvince(context, "sync.reference");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  constexpr size_t kPage = 5000;
+  auto changes = store_.schools().ChangedSince((*db)->province(),
+                                               request->school_registry_version(),
+                                               request->resume_version(),
+                                               request->resume_after_code(), kPage);
+  if (!changes.ok()) return ToGrpcStatus(changes.status());
+  response->set_catalog_version(kCoreCatalogVersion);
+  static const std::string kFingerprint = CodeTablesFingerprint();
+  response->set_code_tables_fingerprint(kFingerprint);
+  if (request->code_tables_fingerprint() != kFingerprint && request->resume_version() == 0) {
+    for (const CodeTable* t : AllCodeTables()) {
+      for (int v : t->values()) {
+        v1::CodeTableEntry* e = response->add_code_tables();
+        e->set_table(t->name());
+        e->set_code(v);
+        e->set_label(t->Label(v));
+      }
+    }
+  }
+  for (auto& s : changes->schools) *response->add_schools() = std::move(s);
+  response->set_school_registry_version(changes->complete_to);
+  response->set_more(changes->more);
+  response->set_latest_registry_version(changes->latest);
+  response->set_resume_version(changes->resume_version);
+  response->set_resume_after_code(changes->resume_after_code);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
+                                     const v1::GetDigestsRequest* request,
+                                     v1::Digests* response) {
+  auto db = CallerProvince(context, "sync.digests");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto digests = (*db)->Digests();
+  if (!digests.ok()) return ToGrpcStatus(digests.status());
+  *response = std::move(*digests);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::Realign(grpc::ServerContext* context,
+                                  const v1::RealignRequest* request, v1::Cursor* response) {
+  auto db = CallerProvince(context, "sync.realign");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  const std::string actor = PeerIdentity::Province((*db)->province()).Uri();
+  auto before = (*db)->State();
+  if (!before.ok()) return ToGrpcStatus(before.status());
+  absl::Status rewound = (*db)->Rewind(request->outbox_end());
+  (void)store_.audit().Append(
+      {actor, "sync.realign", "", rewound.ok() ? "ok" : absl::StatusCodeToString(rewound.code()),
+       absl::StrCat("cursor ", before->applied_seq, " -> ", request->outbox_end(),
+                    rewound.ok() ? "" : absl::StrCat(": ", rewound.message()))});
+  if (!rewound.ok()) return ToGrpcStatus(rewound);
+  response->set_applied_seq(request->outbox_end());
+  response->set_records_held(before->records);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetBucketEntries(grpc::ServerContext* context,
+                                           const v1::BucketEntriesRequest* request,
+                                           v1::BucketEntries* response) {
+  auto db = CallerProvince(context, "sync.bucket_entries");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  if (request->buckets_size() > kMaxBucketsPerRequest) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        request->buckets_size(), " buckets asked; at most ", kMaxBucketsPerRequest,
+        " per request")));
+  }
+  std::vector<std::string> buckets;
+  for (const std::string& b : request->buckets()) {
+    if (b.size() != kDigestBucketChars ||
+        b.find_first_not_of("0123456789") != std::string::npos) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "bucket '", b, "' is not ", kDigestBucketChars, " digits")));
+    }
+    buckets.push_back(b);
+  }
+  auto entries = (*db)->BucketEntries(buckets);
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  *response = std::move(*entries);
+  return grpc::Status::OK;
+}
+
+namespace {
+
+// Reads and prepares batches on a thread of its own, so that the next batch
+// is parsed and checked while the previous one commits. At most one
+// prepared batch waits (memory per stream: the batch being applied, one
+// prepared, and what HTTP/2 flow control lets the client send ahead).
+class BatchReader {
+ public:
+  using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
+
+  BatchReader(grpc::ServerContext* context, Stream* stream, const ProvinceDb& db,
+              size_t max_changes, std::chrono::milliseconds idle)
+      : context_(context), stream_(stream), db_(db), max_changes_(max_changes), idle_(idle),
+        thread_([this] { Run(); }) {}
+
+  ~BatchReader() {
+    Stop();
+    thread_.join();
+  }
+
+  // The next prepared batch, or nullopt at the end of the stream;
+  // DEADLINE_EXCEEDED when the client sends nothing for the idle limit.
+  std::optional<absl::StatusOr<PreparedBatch>> Next() {
+    absl::MutexLock lock(&mu_);
+    bool ready = mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+              return !r->queue_.empty() || r->done_;
+            },
+            this),
+        absl::FromChrono(idle_));
+    if (!ready) {
+      return absl::StatusOr<PreparedBatch>(absl::DeadlineExceededError(absl::StrCat(
+          "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
+          ": the push stream was closed")));
+    }
+    if (queue_.empty()) return std::nullopt;
+    auto next = std::move(queue_.front());
+    queue_.pop_front();
+    return next;
+  }
+
+  // Stops reading. A read already waiting for the client is cancelled, so
+  // the client then sees CANCELLED rather than the handler's status.
+  void Stop() {
+    bool cancel;
+    {
+      absl::MutexLock lock(&mu_);
+      stop_ = true;
+      cancel = in_read_;
+    }
+    if (cancel) context_->TryCancel();
+  }
+
+ private:
+  void Run() {
+    v1::PushBatch batch;
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+              return r->queue_.empty() || r->stop_;
+            },
+            this));
+        if (stop_) break;
+        in_read_ = true;
+      }
+      bool got = stream_->Read(&batch);
+      const bool end = got && batch.end_of_stream() && batch.changes_size() == 0;
+      absl::StatusOr<PreparedBatch> prepared;
+      if (end) {
+        // Nothing to queue.
+      } else if (got) {
+        prepared = db_.Prepare(std::move(batch), max_changes_);
+      } else if (context_->IsCancelled()) {
+        prepared = absl::CancelledError(absl::StrCat(
+            "the push was cancelled: by the province, or by gRPC for a message over the "
+            "limit of ", kMaxMessageBytes, " bytes"));
+      } else {
+        prepared = absl::InvalidArgumentError(
+            "the push stream ended without its end marker: a message was not a "
+            "ntmis.v1.PushBatch, or the province node speaks sync protocol 1");
+      }
+      absl::MutexLock lock(&mu_);
+      in_read_ = false;
+      if (stop_ || end) break;
+      bool failed = !prepared.ok();
+      queue_.push_back(std::move(prepared));
+      if (failed) break;
+      batch.Clear();
+    }
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+  }
+
+  grpc::ServerContext* context_;
+  Stream* stream_;
+  const ProvinceDb& db_;
+  const size_t max_changes_;
+  const std::chrono::milliseconds idle_;
+  absl::Mutex mu_;
+  std::deque<absl::StatusOr<PreparedBatch>> queue_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool in_read_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+grpc::Status SyncService::Push(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) {
+  auto db = CallerProvince(context, "sync.push");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  const std::string actor = PeerIdentity::Province((*db)->province()).Uri();
+  uint64_t applied = 0, rejected = 0;
+  absl::Status failure;
+  {
+    BatchReader reader(context, stream, **db, limits_.max_batch_changes, limits_.push_idle);
+    while (auto prepared = reader.Next()) {
+      absl::StatusOr<v1::PushAck> ack =
+          prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();
+      if (!ack.ok()) {
+        failure = ack.status();
+        // The handler cannot return its status while the reader waits for
+        // the client; say it in a last message, then cancel the read.
+        v1::PushAck refusal;
+        refusal.set_error_code(static_cast<uint32_t>(failure.code()));
+        refusal.set_error_message(std::string(failure.message()));
+        stream->Write(refusal);
+        reader.Stop();
+        break;
+      }
+      absl::Status moves = store_.CompleteMoves(**db);
+      if (!moves.ok()) {
+        failure = moves;
+        reader.Stop();
+        break;
+      }
+      applied += ack->applied();
+      rejected += ack->rejections_size();
+      if (!stream->Write(*ack)) {
+        reader.Stop();
+        break;
+      }
+    }
+  }
+  if (!failure.ok()) {
+    std::string result = absl::StatusCodeToString(failure.code());
+    (void)store_.audit().Append(
+        {actor, "sync.push", "", result,
+         absl::StrCat("applied ", applied, " rejected ", rejected, ", then: ",
+                      failure.message())});
+    (void)(*db)->RecordFailure(absl::StrCat(result, ": ", failure.message()));
+    return ToGrpcStatus(failure);
+  }
+  if (applied > 0 || rejected > 0) {
+    (void)store_.audit().Append({actor, "sync.push", "", "ok",
+                                 absl::StrCat("applied ", applied, " rejected ", rejected)});
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace ntmis::national

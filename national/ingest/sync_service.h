@@ -1,0 +1,60 @@
+// NationalSync over gRPC. The calling province comes from its verified
+// client certificate; an operator or unknown identity is refused
+// (PERMISSION_DENIED, audited), as is a record of another province.
+//
+// Thread-safe.
+#ifndef NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_
+#define NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_
+
+#include <chrono>
+
+#include "national/ingest/national_store.h"
+#include "ntmis/v1/sync.grpc.pb.h"
+
+namespace ntmis::national {
+
+class SyncService final : public v1::NationalSync::Service {
+ public:
+  struct Limits {
+    size_t max_batch_changes = 20000;
+    std::chrono::milliseconds push_idle = std::chrono::seconds(120);
+  };
+
+  SyncService(NationalStore& store, Limits limits) : store_(store), limits_(limits) {}
+
+  grpc::Status GetCursor(grpc::ServerContext* context, const v1::GetCursorRequest* request,
+                         v1::Cursor* response) override;
+  grpc::Status Push(grpc::ServerContext* context,
+                    grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
+  grpc::Status GetDigests(grpc::ServerContext* context, const v1::GetDigestsRequest* request,
+                          v1::Digests* response) override;
+  grpc::Status GetBucketEntries(grpc::ServerContext* context,
+                                const v1::BucketEntriesRequest* request,
+                                v1::BucketEntries* response) override;
+
+  grpc::Status ResolveIdentities(grpc::ServerContext* context,
+                                 const v1::ResolveIdentitiesRequest* request,
+                                 v1::ResolveIdentitiesResponse* response) override;
+  grpc::Status GetIdentityConflicts(grpc::ServerContext* context,
+                                    const v1::IdentityConflictsRequest* request,
+                                    v1::IdentityConflicts* response) override;
+  grpc::Status PullReference(grpc::ServerContext* context,
+                             const v1::PullReferenceRequest* request,
+                             v1::ReferenceData* response) override;
+  grpc::Status Realign(grpc::ServerContext* context, const v1::RealignRequest* request,
+                       v1::Cursor* response) override;
+
+  static constexpr int kMaxBucketsPerRequest = 64;
+
+ private:
+  // The caller's province database, or an audited refusal.
+  absl::StatusOr<ProvinceDb*> CallerProvince(grpc::ServerContext* context,
+                                             const char* action);
+
+  NationalStore& store_;
+  const Limits limits_;
+};
+
+}  // namespace ntmis::national
+
+#endif  // NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_

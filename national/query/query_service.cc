@@ -1,0 +1,126 @@
+#include "national/query/query_service.h"
+
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/grpc_status.h"
+#include "common/peer_identity.h"
+#include "common/status_macros.h"
+#include "common/teacher/sync_versions.h"
+#include "national/query/aggregator.h"
+#include "national/query/lookup.h"
+
+namespace ntmis::national {
+
+absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64_t now_unix,
+                                                     int64_t overdue_after) {
+  v1::ProvincesResponse response;
+  response.set_catalog_version(kCoreCatalogVersion);
+  response.set_overdue_after_seconds(overdue_after);
+  ASSIGN_OR_RETURN(uint64_t registry, store.schools().Version());
+  response.set_school_registry_version(registry);
+  const CodeTable& provinces = CodeTable::Of<v1::Province>();
+  for (int code : provinces.values()) {
+    v1::ProvinceHealth* h = response.add_provinces();
+    h->set_province(provinces.Code(code));
+    h->set_label(provinces.Label(code));
+    auto db = store.Province(provinces.Code(code), /*create=*/false);
+    if (absl::IsNotFound(db.status())) {
+      h->set_last_result("never synced");
+      h->set_overdue(true);
+      continue;
+    }
+    if (!db.ok()) return db.status();
+    auto state = (*db)->State();
+    if (!state.ok()) return state.status();
+    h->set_records_held(state->records);
+    h->set_applied_seq(state->applied_seq);
+    h->set_last_sync_unix(state->last_sync_unix);
+    h->set_last_result(state->last_result);
+    h->set_rejected(state->rejected);
+    h->set_held(state->held);
+    h->set_behind(state->outbox_end > state->applied_seq ? state->outbox_end - state->applied_seq
+                                                         : 0);
+    h->set_catalog_version(state->catalog_version);
+    h->set_verified_unix(state->verified_unix);
+    h->set_verify_differing(state->verify_differing);
+    h->set_last_success_unix(state->last_success_unix);
+    h->set_school_registry_version(state->registry_version);
+    h->set_overdue(state->last_success_unix == 0 ||
+                   now_unix - state->last_success_unix > overdue_after);
+  }
+  return response;
+}
+
+absl::StatusOr<std::string> QueryService::AuthorizeOperator(grpc::ServerContext* context,
+                                                            const char* action,
+                                                            OperatorRole needs) {
+  auto caller = CallerIdentity(*context);
+  std::string who = caller.ok() ? caller->Uri() : context->peer();
+  const bool is_operator = caller.ok() && caller->kind == PeerIdentity::Kind::kOperator;
+  if (is_operator && caller->role >= needs) return who;
+  std::string roles = OperatorRoleName(needs);
+  if (needs == OperatorRole::kQuerier) roles = "querier, manager or admin";
+  if (needs == OperatorRole::kManager) roles = "manager or admin";
+  absl::Status denied =
+      !caller.ok()   ? caller.status()
+      : is_operator ? absl::PermissionDeniedError(absl::StrCat(
+                          action, " needs the operator role ", roles, "; ", who, " is a ",
+                          OperatorRoleName(caller->role)))
+                    : absl::PermissionDeniedError(absl::StrCat(
+                          action, " needs an operator certificate "
+                                  "(spiffe://ntmis/operator/ROLE/NAME) with the role ",
+                          roles, "; caller is ", who));
+  (void)store_.audit().Append({who, action, "", absl::StatusCodeToString(denied.code()),
+                               std::string(denied.message())});
+  return denied;
+}
+
+grpc::Status QueryService::Aggregate(grpc::ServerContext* context,
+                                     const v1::AggregateRequest* request,
+                                     v1::AggregateResponse* response) {
+  auto who = AuthorizeOperator(context, "query.aggregate", OperatorRole::kQuerier);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto result = national::Aggregate(store_, *request, Today());
+  (void)store_.audit().Append(
+      {*who, "query.aggregate", absl::StrJoin(request->group_by(), ","),
+       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
+       result.ok() ? "" : std::string(result.status().message())});
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryService::Provinces(grpc::ServerContext* context,
+                                     const v1::ProvincesRequest* request,
+                                     v1::ProvincesResponse* response) {
+  auto who = AuthorizeOperator(context, "query.provinces", OperatorRole::kQuerier);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto result = ProvinceHealth(store_, std::time(nullptr), options_.overdue_after);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryService::Lookup(grpc::ServerContext* context,
+                                  const v1::LookupRequest* request,
+                                  v1::LookupResponse* response) {
+  auto who = AuthorizeOperator(context, "query.lookup", OperatorRole::kManager);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto result = national::Lookup(store_, options_.id_hash_key, *request);
+  std::string detail = absl::StrCat("reason: ", request->reason());
+  if (result.ok() && result->matches_size() > 1)
+    absl::StrAppend(&detail, "; held by ", result->matches_size(), " provinces");
+  if (!result.ok()) absl::StrAppend(&detail, "; ", result.status().message());
+  absl::Status audited = store_.audit().Append(
+      {*who, "query.lookup", LookupTarget(*request),
+       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()), detail});
+  // An individual's record is only shown once the look-up is on record.
+  if (!audited.ok()) return ToGrpcStatus(audited);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace ntmis::national

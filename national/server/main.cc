@@ -1,0 +1,313 @@
+// ntmis-national: the federation CA, the national node, and operator queries.
+#include <ctime>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/cli.h"
+#include "common/writable_path.h"
+#include "common/teacher/code_tables.h"
+#include "common/config.h"
+#include "common/grpc_status.h"
+#include "common/pki.h"
+#include "common/status_macros.h"
+#include "common/tls.h"
+#include "national/ingest/national_store.h"
+#include "national/query/report_format.h"
+#include "national/server/server.h"
+#include "ntmis/v1/query.grpc.pb.h"
+
+namespace ntmis::national {
+namespace {
+
+constexpr char kProgram[] = "ntmis-national";
+using cli::Args;
+using cli::Command;
+
+absl::Status PkiInit(const Args& args) {
+  if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
+  RETURN_IF_ERROR(pki::InitCa(args.Get("dir"), args.Get("org", "NTMIS")));
+  pki::CaPaths paths(args.Get("dir"));
+  std::cout << "federation CA created: " << paths.cert() << "\nID-hash key for provinces: "
+            << paths.id_hash_key() << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status PkiIssue(const Args& args) {
+  if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
+  int kinds = args.Has("province") + args.Has("national") + args.Has("operator");
+  if (kinds != 1)
+    return absl::InvalidArgumentError("give exactly one of --province CODE, --national, --operator NAME");
+  pki::IssueRequest request{PeerIdentity::National(), "", {}, {}};
+  std::string stem;
+  if (args.Has("province")) {
+    int code = 0;
+    if (args.Get("province").size() != 2 || !absl::SimpleAtoi(args.Get("province"), &code) ||
+        !IsProvinceCode(code)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--province ", args.Get("province"), " is not a province code; allowed: ",
+          CodeTable::Of<v1::Province>().AllowedValues()));
+    }
+    ASSIGN_OR_RETURN(PeerIdentity id,
+                     ParsePeerIdentity("spiffe://ntmis/province/" + args.Get("province")));
+    request.identity = id;
+    stem = "province-" + id.name;
+  } else if (args.Has("operator")) {
+    if (!args.Has("role")) {
+      return absl::InvalidArgumentError(
+          "--operator needs --role admin|manager|querier (ministry administrator, information "
+          "manager, querier)");
+    }
+    ASSIGN_OR_RETURN(OperatorRole role, ParseOperatorRole(args.Get("role")));
+    ASSIGN_OR_RETURN(PeerIdentity id, ParsePeerIdentity(PeerIdentity::Operator(
+                                          args.Get("operator"), role).Uri()));
+    request.identity = id;
+    stem = "operator-" + id.name;
+  } else {
+    stem = "national";
+  }
+  for (const std::string& host : args.GetAll("host")) {
+    bool ip = !host.empty() && (std::isdigit(static_cast<unsigned char>(host[0])) ||
+                                host.find(':') != std::string::npos);
+    (ip ? request.ip_addresses : request.dns_names).push_back(host);
+  }
+  ASSIGN_OR_RETURN(int64_t days, args.GetInt("days", 825));
+  request.days = static_cast<int>(days);
+  std::string out = args.Get("out", args.Get("dir") + "/" + stem);
+  RETURN_IF_ERROR(pki::Issue(args.Get("dir"), request, out));
+  std::cout << "issued " << request.identity.Uri() << ": " << out << ".crt, " << out
+            << ".key\n";
+  return absl::OkStatus();
+}
+
+absl::Status Serve(const Args& args) {
+  if (!args.Has("config")) return absl::InvalidArgumentError("--config FILE is required");
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  if (args.Has("listen")) config.set_listen(args.Get("listen"));
+  if (args.Has("address-file"))
+    RETURN_IF_ERROR(CheckWritableFile(args.Get("address-file"), "--address-file"));
+  ASSIGN_OR_RETURN(auto server, NationalServer::Start(config));
+  std::string host = config.listen().substr(0, config.listen().rfind(':'));
+  std::string address = absl::StrCat(host, ":", server->port());
+  if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
+  std::cerr << kProgram << ": national node serving on " << address << "\n";
+  int sig = cli::WaitForShutdownSignal();
+  std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
+  server->Shutdown();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<v1::NationalQuery::Stub>> QueryStub(const Args& args) {
+  for (const char* flag : {"server", "ca", "cert", "key"})
+    if (!args.Has(flag))
+      return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
+  v1::TlsFiles tls;
+  tls.set_ca_cert(args.Get("ca"));
+  tls.set_cert(args.Get("cert"));
+  tls.set_key(args.Get("key"));
+  ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(tls));
+  return v1::NationalQuery::NewStub(MakeChannel(args.Get("server"), creds));
+}
+
+std::chrono::system_clock::time_point Deadline() {
+  return std::chrono::system_clock::now() + std::chrono::seconds(30);
+}
+
+absl::Status QueryAggregate(const Args& args) {
+  ASSIGN_OR_RETURN(Format format, ParseFormat(args.Get("format", "table")));
+  v1::AggregateRequest request;
+  for (absl::string_view dim : absl::StrSplit(args.Get("by"), ',', absl::SkipEmpty()))
+    request.add_group_by(std::string(dim));
+  for (const std::string& where : args.GetAll("where")) {
+    std::vector<std::string> parts = absl::StrSplit(where, absl::MaxSplits('=', 1));
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty())
+      return absl::InvalidArgumentError(
+          absl::StrCat("--where '", where, "': expected DIM=VALUE[,VALUE...]"));
+    v1::Filter* f = request.add_where();
+    f->set_dimension(parts[0]);
+    for (absl::string_view v : absl::StrSplit(parts[1], ',', absl::SkipEmpty()))
+      f->add_values(std::string(v));
+  }
+  request.set_age_reference(args.Get("age-at"));
+  ASSIGN_OR_RETURN(auto stub, QueryStub(args));
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  v1::AggregateResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub->Aggregate(&context, request, &response)));
+  std::cout << FormatAggregate(response, format);
+  return absl::OkStatus();
+}
+
+absl::Status QueryLookup(const Args& args) {
+  ASSIGN_OR_RETURN(Format format, ParseFormat(args.Get("format", "table")));
+  v1::LookupRequest request;
+  if (args.Has("teacher") == args.Has("id-card"))
+    return absl::InvalidArgumentError("give exactly one of --teacher NUMBER, --id-card NUMBER");
+  if (args.Has("teacher")) request.set_teacher_number(args.Get("teacher"));
+  if (args.Has("id-card")) request.set_id_card_number(args.Get("id-card"));
+  request.set_reason(args.Get("reason"));
+  ASSIGN_OR_RETURN(auto stub, QueryStub(args));
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  v1::LookupResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub->Lookup(&context, request, &response)));
+  if (response.matches_size() > 1) {
+    std::cout << "identity conflict: " << response.matches_size()
+              << " provinces hold this person\n";
+  }
+  std::cout << FormatLookup(response, format);
+  return absl::OkStatus();
+}
+
+absl::Status QueryProvinces(const Args& args) {
+  ASSIGN_OR_RETURN(Format format, ParseFormat(args.Get("format", "table")));
+  ASSIGN_OR_RETURN(auto stub, QueryStub(args));
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  v1::ProvincesResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub->Provinces(&context, {}, &response)));
+  std::cout << FormatProvinces(response, format, std::time(nullptr));
+  return absl::OkStatus();
+}
+
+const std::vector<cli::Flag>& QueryFlags() {
+  static const auto* flags = new std::vector<cli::Flag>{
+      {"server", "HOST:PORT", "national node address"},
+      {"ca", "FILE", "federation CA certificate"},
+      {"cert", "FILE", "operator certificate"},
+      {"key", "FILE", "operator private key"},
+      {"format", "table|csv|json", "output format (default table)"}};
+  return *flags;
+}
+
+std::vector<cli::Flag> With(std::vector<cli::Flag> flags, const std::vector<cli::Flag>& more) {
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
+absl::Status Check(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  ASSIGN_OR_RETURN(auto store, NationalStore::Open(config.data_dir()));
+  std::vector<std::string> codes = store->KnownProvinces();
+  if (args.Has("province")) codes = {args.Get("province")};
+  uint64_t broken = 0;
+  for (const std::string& code : codes) {
+    ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
+    ASSIGN_OR_RETURN(CheckReport report, db->Check());
+    std::cout << "province " << code << ": " << report.teachers << " records, ";
+    if (report.problems.empty()) {
+      std::cout << "rollup, digests and count equal a recount\n";
+      continue;
+    }
+    std::cout << report.problems.size() << " problems\n";
+    for (const std::string& p : report.problems) std::cout << "  " << p << "\n";
+    if (args.Has("repair")) {
+      RETURN_IF_ERROR(db->Rebuild());
+      std::cout << "  rebuilt from the stored records; run `ntmis-provincial sync --verify` "
+                   "in the province to re-send what the records lack\n";
+    } else {
+      ++broken;
+    }
+  }
+  if (broken > 0)
+    return absl::DataLossError(absl::StrCat(broken, " provinces need --repair"));
+  return absl::OkStatus();
+}
+
+absl::Status RegistryTemplate(const Args&) {
+  std::cout << absl::StrJoin(SchoolRegistry::Columns(), ",") << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status RegistryImport(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  if (!args.Has("file")) return absl::InvalidArgumentError("--file CSV is required");
+  ASSIGN_OR_RETURN(std::string csv, ReadFile(args.Get("file")));
+  ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
+  ASSIGN_OR_RETURN(auto registry, SchoolRegistry::Open(path));
+  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
+  ASSIGN_OR_RETURN(SchoolRegistry::ImportResult result, registry->Import(csv));
+  const bool ok = result.problems.empty();
+  (void)audit->Append({"local operator (ntmis-national registry import)", "registry.import",
+                       args.Get("file"), ok ? "ok" : "INVALID_ARGUMENT",
+                       ok ? absl::StrCat(result.rows, " rows, ", result.changed,
+                                         " changed, version ", result.version)
+                          : absl::StrCat(result.problems.size(), " problems; nothing stored")});
+  if (!ok) {
+    for (const auto& p : result.problems) {
+      std::cerr << "row " << p.row() << ", column " << p.column() << ", value '" << p.value()
+                << "': " << p.rule() << "\n";
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        result.problems.size(), " problems in ", args.Get("file"),
+        "; the registry is unchanged"));
+  }
+  std::cout << "school registry: " << result.rows << " rows, " << result.changed
+            << " new or changed; version " << result.version
+            << " (provinces pull it on their next sync)\n";
+  return absl::OkStatus();
+}
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"pki init", "create the federation CA and the ID-hash key", "",
+       {{"dir", "DIR", "CA directory (created)"}, {"org", "NAME", "organisation name (default NTMIS)"}},
+       PkiInit},
+      {"pki issue", "issue a national, province or operator certificate", "",
+       {{"dir", "DIR", "CA directory"},
+        {"province", "CODE", "a province node certificate (spiffe://ntmis/province/CODE)"},
+        {"national", "", "the national node's certificate"},
+        {"operator", "NAME", "an operator certificate (spiffe://ntmis/operator/ROLE/NAME)"},
+        {"role", "ROLE", "the operator's role: admin, manager or querier"},
+        {"host", "NAME|IP", "server name or address to include (repeatable)"},
+        {"days", "N", "validity (default 825)"},
+        {"out", "PREFIX", "write PREFIX.crt and PREFIX.key (default DIR/<kind>)"}},
+       PkiIssue},
+      {"serve", "run the national node until SIGINT or SIGTERM", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"listen", "HOST:PORT", "override config.listen"},
+        {"address-file", "FILE", "write the bound host:port here once listening"}},
+       Serve},
+      {"query aggregate", "teacher counts grouped by up to four dimensions", "",
+       With(QueryFlags(),
+            {{"by", "DIM[,DIM...]", "province, city, county, school_category, gender, age_band, "
+                                    "ethnicity, education, degree, title, post_type, status, "
+                                    "employment_type"},
+             {"where", "DIM=V[,V...]", "filter (repeatable); age_band values: 0-24, 25-29, "
+                                       "..., 55-59, 60+"},
+             {"age-at", "YEAR", "count ages on 31 August of YEAR (default: the latest)"}}),
+       QueryAggregate},
+      {"query provinces", "every province's sync health", "", QueryFlags(), QueryProvinces},
+      {"query lookup", "one teacher's national record (role manager or admin; audited)", "",
+       With(QueryFlags(), {{"teacher", "NUMBER", "by teacher number"},
+                           {"id-card", "NUMBER", "by ID-card number (hashed, never stored)"},
+                           {"reason", "TEXT", "why (required; kept in the audit log)"}}),
+       QueryLookup},
+      {"registry template", "print the school-registry CSV header", "", {}, RegistryTemplate},
+      {"registry import", "publish the national school registry (all or nothing)", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"file", "CSV", "columns: code,name,county_code,school_category[,closed]"}},
+       RegistryImport},
+      {"check", "recount every province's rollup, digests and record count from its records", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"province", "CODE", "only this province"},
+        {"repair", "", "rebuild what differs from the stored records"}},
+       Check},
+  };
+  return *commands;
+}
+
+}  // namespace
+}  // namespace ntmis::national
+
+int main(int argc, char** argv) {
+  ntmis::cli::PrepareNodeProcess();
+  return ntmis::cli::Dispatch(ntmis::national::kProgram, ntmis::national::Commands(), argc,
+                              argv);
+}

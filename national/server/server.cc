@@ -1,0 +1,65 @@
+#include "national/server/server.h"
+
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "common/crypto.h"
+#include "common/exit_code.h"
+#include "common/file_lock.h"
+#include "common/node_certificate.h"
+#include "common/writable_path.h"
+#include "common/grpc_server.h"
+#include "common/status_macros.h"
+#include "common/tls.h"
+
+namespace ntmis::national {
+
+absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
+    const v1::NationalConfig& config) {
+  if (config.data_dir().empty())
+    return WithExitCode(absl::InvalidArgumentError("data_dir is not set"), ExitCode::kUsage);
+  if (absl::Status cert =
+          CheckNodeCertificate(config.tls(), PeerIdentity::National(), std::time(nullptr));
+      !cert.ok()) {
+    return WithExitCode(cert, ExitCode::kCertificate);
+  }
+  RETURN_IF_ERROR(CheckCanListen(config.listen()));
+  RETURN_IF_ERROR(CheckWritableDirectory(config.data_dir(), "the data directory (data_dir)",
+                                         /*create=*/true));
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(
+      config.data_dir() + "/national.serve.lock",
+      absl::StrCat("another ntmis-national serve is running on ", config.data_dir(),
+                   " — stop it first, or give this node its own data_dir"));
+  if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
+  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire));
+  std::unique_ptr<NationalServer> s(new NationalServer());
+  s->serve_lock_.emplace(std::move(*lock));
+  ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
+  SyncService::Limits limits;
+  if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
+  if (config.push_idle_seconds() > 0)
+    limits.push_idle = std::chrono::seconds(config.push_idle_seconds());
+  s->sync_ = std::make_unique<SyncService>(*s->store_, limits);
+  QueryService::Options query;
+  if (!config.id_hash_key().empty()) {
+    ASSIGN_OR_RETURN(query.id_hash_key, crypto::ReadKeyFile(config.id_hash_key()));
+  }
+  if (config.sync_overdue_seconds() > 0) query.overdue_after = config.sync_overdue_seconds();
+  s->query_ = std::make_unique<QueryService>(*s->store_, std::move(query));
+  ASSIGN_OR_RETURN(RunningServer running,
+                   StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()}));
+  s->server_ = std::move(running.server);
+  s->port_ = running.port;
+  return s;
+}
+
+void NationalServer::Shutdown(std::chrono::milliseconds grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  // A server whose start failed half-way has nothing to shut down.
+  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + grace);
+}
+
+NationalServer::~NationalServer() { Shutdown(std::chrono::milliseconds(0)); }
+
+}  // namespace ntmis::national

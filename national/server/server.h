@@ -1,0 +1,52 @@
+// The national node as a running gRPC server: NationalSync and
+// NationalQuery over mutual TLS, built from a NationalConfig.
+#ifndef NTMIS_NATIONAL_SERVER_SERVER_H_
+#define NTMIS_NATIONAL_SERVER_SERVER_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "common/file_lock.h"
+#include "national/ingest/national_store.h"
+#include "national/query/query_service.h"
+#include "national/ingest/sync_service.h"
+#include "ntmis/v1/config.pb.h"
+
+namespace ntmis::national {
+
+// Start and Shutdown from one thread; the services it serves are thread-safe.
+class NationalServer {
+ public:
+  // Checks what it needs before writing anything — its certificate (key,
+  // CA, validity, the national identity), the listen address, a writable
+  // data directory that no other serve holds — then opens the data
+  // directory and starts listening on config.listen (port 0 picks a free
+  // port; see port()). Each failure says what to do and carries its exit
+  // code (common/exit_code.h).
+  static absl::StatusOr<std::unique_ptr<NationalServer>> Start(const v1::NationalConfig& config);
+  ~NationalServer();
+
+  int port() const { return port_; }
+  NationalStore& store() { return *store_; }
+  void Wait() { server_->Wait(); }
+  // Stops accepting calls and cancels those still running after `grace`.
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  NationalServer() = default;
+  std::optional<FileLock> serve_lock_;  // one serve per data_dir; released last
+  std::unique_ptr<NationalStore> store_;
+  std::unique_ptr<SyncService> sync_;
+  std::unique_ptr<QueryService> query_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace ntmis::national
+
+#endif  // NTMIS_NATIONAL_SERVER_SERVER_H_

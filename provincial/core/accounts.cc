@@ -1,0 +1,406 @@
+#include "provincial/core/accounts.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/crypto.h"
+#include "common/status_macros.h"
+#include "provincial/core/access.h"
+#include "provincial/core/units.h"
+
+namespace ntmis::provincial {
+
+std::string GeneratePassword() {
+  // 12 characters from a set without look-alikes, then one of each class,
+  // so the rules hold whatever the random part is.
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string random = crypto::RandomBytes(12);
+  std::string password;
+  for (unsigned char c : random) password.push_back(kAlphabet[c % (sizeof(kAlphabet) - 1)]);
+  std::string tail = crypto::RandomBytes(2);
+  password.push_back('-');
+  password.push_back(kAlphabet[24 + static_cast<unsigned char>(tail[0]) % 24]);  // upper
+  password.push_back(kAlphabet[48 + static_cast<unsigned char>(tail[1]) % 8]);   // digit
+  password.push_back('k');
+  return password;
+}
+
+namespace {
+
+// locked_until_unix: the latest lock of the account from any source.
+constexpr char kUserColumns[] =
+    "SELECT id, username, unit_code, role, must_change_password, COALESCE(teacher_number, ''), "
+    "disabled, (SELECT COALESCE(MAX(f.locked_until_unix), 0) FROM login_failures f "
+    "WHERE f.user_id = users.id), created_unix FROM users ";
+
+User UserFrom(const sql::Statement& row) {
+  User user;
+  user.id = row.ColumnInt(0);
+  user.username = row.ColumnText(1);
+  user.unit_code = row.ColumnText(2);
+  user.role = ParseRole(row.ColumnText(3)).value_or(Role::kQuerier);
+  user.must_change_password = row.ColumnInt(4) != 0;
+  user.teacher_number = row.ColumnText(5);
+  user.disabled = row.ColumnInt(6) != 0;
+  user.locked_until_unix = row.ColumnInt(7);
+  user.created_unix = row.ColumnInt(8);
+  return user;
+}
+
+}  // namespace
+
+absl::Status CheckPasswordRules(const std::string& password) {
+  bool lower = false, upper = false, digit = false, other = false;
+  for (char c : password) {
+    if (absl::ascii_islower(c)) lower = true;
+    else if (absl::ascii_isupper(c)) upper = true;
+    else if (absl::ascii_isdigit(c)) digit = true;
+    else other = true;
+  }
+  int classes = lower + upper + digit + other;
+  if (password.size() < 8 || classes < 3) {
+    return absl::InvalidArgumentError(
+        "password needs at least 8 characters from at least 3 classes "
+        "(lower case, upper case, digits, other)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<User> Accounts::Create(const std::string& username,
+                                      const std::string& unit_code, Role role,
+                                      const std::string& password,
+                                      bool must_change_password,
+                                      const std::string& teacher_number) {
+  if (username.empty() || username.size() > 64)
+    return absl::InvalidArgumentError("username: 1 to 64 characters");
+  RETURN_IF_ERROR(CheckPasswordRules(password));
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store_.db().Prepare(
+                       "INSERT INTO users(username, unit_code, role, password_hash, "
+                       "must_change_password, created_unix, teacher_number) VALUES (?, ?, ?, "
+                       "?, ?, strftime('%s','now'), ?)"));
+  insert.BindAll(username, unit_code, RoleName(role), hash, must_change_password ? 1 : 0);
+  if (teacher_number.empty()) {
+    insert.BindNull(6);
+  } else {
+    insert.Bind(6, teacher_number);
+  }
+  absl::Status inserted = insert.Run();
+  if (absl::IsAlreadyExists(inserted)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("user ", username, " exists, or unit ", unit_code, " is unknown"));
+  }
+  RETURN_IF_ERROR(inserted);
+  return Find(username);
+}
+
+absl::StatusOr<User> Accounts::Find(const std::string& username) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare(absl::StrCat(kUserColumns, "WHERE username = ?")));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(username).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("no user ", username));
+  return UserFrom(find);
+}
+
+absl::Status Accounts::CheckManages(const User& actor, const std::string& unit_code,
+                                    Role role) {
+  if (actor.role != Role::kSysAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "managing accounts needs a system administrator; ", actor.username, " is ",
+        RoleName(actor.role), " of unit ", actor.unit_code));
+  }
+  if (unit_code == actor.unit_code) return absl::OkStatus();
+  absl::StatusOr<Unit> unit = LoadUnit(store_, unit_code);
+  if (unit.ok() && unit->parent_code == actor.unit_code && role == Role::kSysAdmin)
+    return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "the system administrator of unit ", actor.unit_code,
+      " manages the accounts of that unit and the system administrators of the units "
+      "directly below it, not a ", RoleName(role), " of unit ", unit_code));
+}
+
+absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
+  if (unit.closed) return absl::FailedPreconditionError(absl::StrCat("unit ", unit_code, " is closed"));
+  int limit = 0;
+  switch (role) {
+    case Role::kSysAdmin:
+      limit = policy_.quota.sysadmins;
+      break;
+    case Role::kManager:
+      limit = unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_EDUCATION ||
+                      unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_VOCATIONAL
+                  ? policy_.quota.higher_education_managers
+                  : policy_.quota.managers;
+      break;
+    case Role::kQuerier:
+      limit = policy_.quota.queriers;
+      break;
+    case Role::kTeacher:
+      return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(sql::Statement count,
+                   store_.db().Prepare("SELECT COUNT(*) FROM users WHERE unit_code = ? AND "
+                                       "role = ? AND disabled = 0"));
+  ASSIGN_OR_RETURN(bool row, count.BindAll(unit_code, RoleName(role)).Step());
+  if (row && count.ColumnInt(0) >= limit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "unit ", unit_code, " already has ", count.ColumnInt(0), " active ", RoleName(role),
+        " account(s), the most allowed (", limit, "); disable one first"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Accounts::HashPassword(const std::string& password) {
+  if (hashing_ == nullptr) return crypto::HashPassword(password);
+  return hashing_->Run([&] { return crypto::HashPassword(password); });
+}
+
+bool Accounts::VerifyPassword(const std::string& password, const std::string& hash) {
+  if (hashing_ == nullptr) return crypto::VerifyPassword(password, hash);
+  return hashing_->Run([&] { return crypto::VerifyPassword(password, hash); });
+}
+
+absl::Status Accounts::SetPassword(int64_t id, const std::string& password, bool must_change) {
+  ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store_.db().Prepare("UPDATE users SET password_hash = ?, "
+                                       "must_change_password = ?, failed_logins = 0, "
+                                       "locked_until_unix = 0 WHERE id = ?"));
+  RETURN_IF_ERROR(update.BindAll(hash, must_change ? 1 : 0, id).Run());
+  // Sessions opened with the old password end, and so do its lockouts.
+  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  RETURN_IF_ERROR(end.BindAll(id).Run());
+  ASSIGN_OR_RETURN(sql::Statement unlock,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  RETURN_IF_ERROR(unlock.BindAll(id).Run());
+  return txn.Commit();
+}
+
+absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor, const std::string& username,
+                                               const std::string& unit_code, Role role) {
+  if (role == Role::kTeacher) {
+    return absl::InvalidArgumentError(
+        "teacher accounts are generated from teacher records (CreateTeacherAccounts)");
+  }
+  RETURN_IF_ERROR(CheckManages(actor, unit_code, role));
+  RETURN_IF_ERROR(CheckQuota(unit_code, role));
+  NewAccount account;
+  account.initial_password = GeneratePassword();
+  ASSIGN_OR_RETURN(account.user,
+                   Create(username, unit_code, role, account.initial_password, true));
+  return account;
+}
+
+absl::StatusOr<NewAccount> Accounts::ResetPassword(const User& actor,
+                                                   const std::string& username) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  NewAccount account;
+  account.initial_password = GeneratePassword();
+  RETURN_IF_ERROR(SetPassword(target.id, account.initial_password, true));
+  ASSIGN_OR_RETURN(account.user, Find(username));
+  return account;
+}
+
+absl::StatusOr<User> Accounts::Unlock(const User& actor, const std::string& username) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  // Every source's lock and count of failures.
+  ASSIGN_OR_RETURN(sql::Statement unlock,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  RETURN_IF_ERROR(unlock.BindAll(target.id).Run());
+  return Find(username);
+}
+
+absl::StatusOr<User> Accounts::SetDisabled(const User& actor, const std::string& username,
+                                           bool disabled) {
+  ASSIGN_OR_RETURN(User target, Find(username));
+  RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
+  if (target.id == actor.id)
+    return absl::InvalidArgumentError("an administrator cannot disable its own account");
+  if (!disabled) RETURN_IF_ERROR(CheckQuota(target.unit_code, target.role));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store_.db().Prepare("UPDATE users SET disabled = ? WHERE id = ?"));
+  RETURN_IF_ERROR(update.BindAll(disabled ? 1 : 0, target.id).Run());
+  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  if (disabled) RETURN_IF_ERROR(end.BindAll(target.id).Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return Find(username);
+}
+
+absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
+                                                 const std::string& unit_code,
+                                                 bool include_below) {
+  if (actor.role != Role::kSysAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "listing accounts needs a system administrator; ", actor.username, " is ",
+        RoleName(actor.role)));
+  }
+  RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
+  std::vector<std::string> units{unit_code};
+  for (size_t i = 0; include_below && i < units.size(); ++i) {
+    ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store_, units[i], true));
+    for (Unit& c : children) units.push_back(std::move(c.code));
+  }
+  ASSIGN_OR_RETURN(sql::Statement list,
+                   store_.db().Prepare(absl::StrCat(kUserColumns,
+                                                    "WHERE unit_code = ? ORDER BY role, username")));
+  std::vector<User> users;
+  for (const std::string& unit : units) {
+    list.BindAll(unit);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, list.Step());
+      if (!row) break;
+      users.push_back(UserFrom(list));
+    }
+    list.Reset();
+  }
+  return users;
+}
+
+absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
+    const User& actor, const std::string& school) {
+  RETURN_IF_ERROR(CheckManages(actor, school, Role::kTeacher));
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
+  if (unit.level != UnitLevel::kSchool)
+    return absl::InvalidArgumentError(absl::StrCat("unit ", school, " is not a school"));
+  ASSIGN_OR_RETURN(sql::Statement missing,
+                   store_.db().Prepare(
+                       "SELECT t.teacher_number FROM teachers t WHERE t.school_code = ? AND "
+                       "t.state NOT IN ('withdrawn', 'transferred_out') AND NOT EXISTS "
+                       "(SELECT 1 FROM users u WHERE u.teacher_number = t.teacher_number) "
+                       "ORDER BY t.teacher_number"));
+  missing.BindAll(school);
+  std::vector<std::string> numbers;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, missing.Step());
+    if (!row) break;
+    numbers.push_back(missing.ColumnText(0));
+  }
+  std::vector<NewAccount> accounts;
+  for (const std::string& number : numbers) {
+    NewAccount account;
+    account.initial_password = GeneratePassword();
+    ASSIGN_OR_RETURN(account.user, Create(number, school, Role::kTeacher,
+                                          account.initial_password, true, number));
+    accounts.push_back(std::move(account));
+  }
+  return accounts;
+}
+
+absl::Status Accounts::ChangePassword(const User& user, const std::string& old_password,
+                                      const std::string& new_password) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(user.id).Step());
+  const std::string hash = found ? find.ColumnText(0) : "";
+  find.Reset();
+  if (!found || !VerifyPassword(old_password, hash))
+    return absl::UnauthenticatedError("the old password is wrong");
+  if (new_password == old_password)
+    return absl::InvalidArgumentError("the new password must differ from the old one");
+  RETURN_IF_ERROR(CheckPasswordRules(new_password));
+  return SetPassword(user.id, new_password, false);
+}
+
+absl::StatusOr<LoginRecord> Accounts::ReadForLogin(const std::string& username,
+                                                   const std::string& source) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare(
+                       "SELECT u.id, u.password_hash, u.disabled, COALESCE(f.failures, 0), "
+                       "COALESCE(f.locked_until_unix, 0) FROM users u LEFT JOIN login_failures f "
+                       "ON f.user_id = u.id AND f.source = ? WHERE u.username = ?"));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(source, username).Step());
+  LoginRecord record;
+  if (!found) return record;
+  record.found = true;
+  record.user_id = find.ColumnInt(0);
+  record.password_hash = find.ColumnText(1);
+  record.disabled = find.ColumnInt(2) != 0;
+  record.failures = find.ColumnInt(3);
+  record.locked_until_unix = find.ColumnInt(4);
+  return record;
+}
+
+absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id, const std::string& source,
+                                                     int64_t now, int max_failures,
+                                                     int64_t lockout_seconds) {
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  int64_t failures = 1;
+  {
+    ASSIGN_OR_RETURN(sql::Statement count,
+                     store_.db().Prepare("SELECT failures, locked_until_unix FROM login_failures "
+                                         "WHERE user_id = ? AND source = ?"));
+    ASSIGN_OR_RETURN(bool row, count.BindAll(user_id, source).Step());
+    // A lock that has run out starts the count again.
+    if (row && !(count.ColumnInt(1) != 0 && count.ColumnInt(1) <= now))
+      failures = count.ColumnInt(0) + 1;
+  }
+  const bool lock = failures >= max_failures;
+  ASSIGN_OR_RETURN(sql::Statement upsert,
+                   store_.db().Prepare(
+                       "INSERT INTO login_failures(user_id, source, failures, locked_until_unix, "
+                       "last_failure_unix) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, source) "
+                       "DO UPDATE SET failures = excluded.failures, locked_until_unix = "
+                       "excluded.locked_until_unix, last_failure_unix = excluded.last_failure_unix"));
+  RETURN_IF_ERROR(
+      upsert.BindAll(user_id, source, failures, lock ? now + lockout_seconds : int64_t{0}, now)
+          .Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return failures;
+}
+
+absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id, const std::string& source,
+                                              int64_t now) {
+  Session session{crypto::HexEncode(crypto::RandomBytes(32)),
+                  now + policy_.session_max_seconds};
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(sql::Statement clear,
+                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ? AND source = ?"));
+  RETURN_IF_ERROR(clear.BindAll(user_id, source).Run());
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store_.db().Prepare("INSERT INTO sessions(token_hash, user_id, "
+                                       "expires_unix, last_used_unix) VALUES (?, ?, ?, ?)"));
+  insert.BindBlob(1, crypto::Sha256(session.token));
+  insert.Bind(2, user_id).Bind(3, session.expires_unix).Bind(4, now);
+  RETURN_IF_ERROR(insert.Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return session;
+}
+
+absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t now) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare(
+                       "SELECT u.id, u.username, u.unit_code, u.role, "
+                       "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
+                       "0, u.created_unix, s.expires_unix, s.last_used_unix "
+                       "FROM sessions s JOIN users u ON u.id = s.user_id "
+                       "WHERE s.token_hash = ?"));
+  std::string token_hash = crypto::Sha256(token);
+  find.BindBlob(1, token_hash);
+  ASSIGN_OR_RETURN(bool found, find.Step());
+  if (!found) return absl::UnauthenticatedError("unknown session: log in again");
+  const int64_t expires = find.ColumnInt(9);
+  const int64_t last_used = find.ColumnInt(10);
+  User user = UserFrom(find);
+  // Ends the read before any write: a write on a connection that still
+  // reads an older snapshot cannot take the write lock.
+  find.Reset();
+  if (expires <= now || last_used + policy_.idle_timeout_seconds <= now) {
+    return absl::UnauthenticatedError("session expired: log in again");
+  }
+  if (user.disabled) return absl::UnauthenticatedError("account disabled");
+  if (now - last_used >= policy_.touch_interval_seconds) {
+    ASSIGN_OR_RETURN(sql::Statement touch,
+                     store_.db().Prepare(
+                         "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
+    touch.Bind(1, now).BindBlob(2, token_hash);
+    RETURN_IF_ERROR(touch.Run());
+  }
+  return user;
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,286 @@
+#include "provincial/core/categories.h"
+
+#include <cstdlib>
+#include <ctime>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/teacher/code_tables.h"
+#include "common/dates.h"
+#include "common/status_macros.h"
+#include "common/text_encoding.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/text_format.h"
+
+namespace ntmis::provincial {
+
+extern const char kCategoryCatalogText[];  // data/category_catalog.cc.in
+
+namespace {
+
+const CodeTable* TableOf(const v1::FieldDef& field) {
+  if (field.code_table().empty()) return nullptr;
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(field.code_table());
+  return descriptor == nullptr ? nullptr : &CodeTable::For(descriptor);
+}
+
+// The code and label of "code=label".
+std::pair<std::string, std::string> SplitCode(const std::string& entry) {
+  std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+  return parts;
+}
+
+std::string AllowedCodes(const v1::FieldDef& field) {
+  if (const CodeTable* table = TableOf(field)) return table->AllowedValues();
+  std::vector<std::string> allowed;
+  for (const std::string& c : field.codes()) {
+    auto [code, label] = SplitCode(c);
+    allowed.push_back(absl::StrCat(code, " ", label));
+  }
+  return absl::StrJoin(allowed, ", ");
+}
+
+absl::Status Bad(const v1::FieldDef& field, const std::string& value, absl::string_view rule) {
+  return absl::InvalidArgumentError(absl::StrCat(field.name(), "='", value, "': ", rule));
+}
+
+bool ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 40 || !absl::ascii_islower(name[0])) return false;
+  for (char c : name)
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') return false;
+  return true;
+}
+
+std::string Range(const v1::FieldDef& field) {
+  return absl::StrCat("a number from ", field.min(), " to ", field.max());
+}
+
+}  // namespace
+
+const v1::CategoryCatalog& NationalCatalog() {
+  static const v1::CategoryCatalog* catalog = [] {
+    auto* c = new v1::CategoryCatalog;
+    if (!google::protobuf::TextFormat::ParseFromString(kCategoryCatalogText, c)) {
+      std::fprintf(stderr, "the shipped category catalog does not parse\n");
+      std::abort();
+    }
+    return c;
+  }();
+  return *catalog;
+}
+
+absl::StatusOr<Catalog> Catalog::Load(Store& store) {
+  Catalog c;
+  c.catalog_ = NationalCatalog();
+  v1::CategoryDef* custom = c.catalog_.add_categories();
+  custom->set_code(kCustomCategory);
+  custom->set_label("本省自定义指标");
+  custom->set_writer(v1::WRITER_STAFF);
+  ASSIGN_OR_RETURN(sql::Statement defs,
+                   store.db().Prepare("SELECT definition FROM custom_indicators ORDER BY rowid"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, defs.Step());
+    if (!row) break;
+    if (!custom->add_fields()->ParseFromString(std::string(defs.ColumnBlob(0))))
+      return absl::DataLossError("a stored custom indicator definition is unreadable");
+  }
+  return c;
+}
+
+absl::StatusOr<const v1::CategoryDef*> Catalog::Get(const std::string& code) const {
+  for (const v1::CategoryDef& c : catalog_.categories()) {
+    if (c.code() == code) return &c;
+  }
+  std::vector<std::string> codes;
+  for (const v1::CategoryDef& c : catalog_.categories()) codes.push_back(c.code());
+  return absl::InvalidArgumentError(absl::StrCat("category '", code, "' is unknown; categories: ",
+                                                 absl::StrJoin(codes, ", ")));
+}
+
+v1::Writer WriterOfField(const v1::CategoryDef& category, const v1::FieldDef& field) {
+  if (category.administration_only()) return v1::WRITER_STAFF;
+  return field.writer() != v1::WRITER_UNSPECIFIED ? field.writer() : category.writer();
+}
+
+absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std::string& raw,
+                                            const std::string& birth_date) {
+  const std::string value(absl::StripAsciiWhitespace(raw));
+  if (value.empty()) return value;
+  switch (field.type()) {
+    case v1::FieldDef::TEXT: {
+      uint32_t max = field.max_length() == 0 ? 200 : field.max_length();
+      if (!IsValidUtf8(value) || value.size() > max)
+        return Bad(field, value, absl::StrCat("text of at most ", max, " bytes"));
+      return value;
+    }
+    case v1::FieldDef::DATE: {
+      std::optional<Date> date = ParseDate(value);
+      if (!date) return Bad(field, value, "a real date YYYY-MM-DD");
+      if (field.not_future() && Today() < *date) return Bad(field, value, "must not be in the future");
+      std::optional<Date> birth = ParseDate(birth_date);
+      if (field.after_birth() && birth && *date < *birth)
+        return Bad(field, value, absl::StrCat("must not be before the birth date ", birth_date));
+      return date->ToString();
+    }
+    case v1::FieldDef::CODE: {
+      if (const CodeTable* table = TableOf(field)) {
+        absl::StatusOr<int> code = table->Parse(value);
+        if (!code.ok()) return Bad(field, value, code.status().message());
+        return table->Code(*code);
+      }
+      for (const std::string& c : field.codes()) {
+        auto [code, label] = SplitCode(c);
+        if (value == code || value == label) return code;
+      }
+      return Bad(field, value, absl::StrCat("unknown code; allowed: ", AllowedCodes(field)));
+    }
+    case v1::FieldDef::INTEGER: {
+      int64_t n;
+      if (!absl::SimpleAtoi(value, &n)) return Bad(field, value, "a whole number");
+      if (field.min() < field.max() && (n < field.min() || n > field.max()))
+        return Bad(field, value, Range(field));
+      return absl::StrCat(n);
+    }
+    case v1::FieldDef::DECIMAL: {
+      double d;
+      if (!absl::SimpleAtod(value, &d) || value.find_first_not_of("0123456789.-") != std::string::npos)
+        return Bad(field, value, "a decimal number such as 12.5");
+      if (field.min() < field.max() && (d < field.min() || d > field.max()))
+        return Bad(field, value, Range(field));
+      return value;
+    }
+    case v1::FieldDef::BOOLEAN: {
+      std::string v = absl::AsciiStrToLower(value);
+      if (v == "1" || v == "是" || v == "true" || v == "y") return std::string("1");
+      if (v == "0" || v == "否" || v == "false" || v == "n") return std::string("0");
+      return Bad(field, value, "1 (是) or 0 (否)");
+    }
+    default:
+      return Bad(field, value, "the field has no type");
+  }
+}
+
+std::string EntryValue(const v1::EntryValues& values, const std::string& field) {
+  for (const v1::FieldValue& v : values.values()) {
+    if (v.field() == field) return v.value();
+  }
+  return "";
+}
+
+absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
+                                           const v1::EntryValues& base,
+                                           const std::vector<v1::FieldValue>& given,
+                                           bool by_teacher, const std::string& birth_date) {
+  std::vector<std::string> problems;
+  absl::flat_hash_map<std::string, std::string> values;
+  for (const v1::FieldValue& v : base.values()) values[v.field()] = v.value();
+  for (const v1::FieldValue& g : given) {
+    const v1::FieldDef* field = nullptr;
+    for (const v1::FieldDef& f : category.fields())
+      if (f.name() == g.field()) field = &f;
+    if (field == nullptr) {
+      std::vector<std::string> names;
+      for (const v1::FieldDef& f : category.fields()) names.push_back(f.name());
+      return absl::InvalidArgumentError(absl::StrCat("field '", g.field(), "' is not in ",
+                                                     category.code(), "; fields: ",
+                                                     absl::StrJoin(names, ", ")));
+    }
+    if (by_teacher && WriterOfField(category, *field) == v1::WRITER_STAFF) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          category.code(), ".", field->name(),
+          category.administration_only() ? " is an administration-only record"
+                                         : " is written by the school or the administration",
+          "; a teacher reads it but may not write it"));
+    }
+    absl::StatusOr<std::string> checked = CheckFieldValue(*field, g.value(), birth_date);
+    if (!checked.ok()) {
+      problems.push_back(std::string(checked.status().message()));
+    } else {
+      values[field->name()] = *checked;
+    }
+  }
+  v1::EntryValues out;
+  for (const v1::FieldDef& f : category.fields()) {
+    auto it = values.find(f.name());
+    bool set = it != values.end() && !it->second.empty();
+    if (!set && f.required() && f.required_for().empty() && category.code() != kCustomCategory)
+      problems.push_back(absl::StrCat(f.name(), "='': required (", f.label(), ")"));
+    if (!set) continue;
+    v1::FieldValue* v = out.add_values();
+    v->set_field(f.name());
+    v->set_value(it->second);
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  return out;
+}
+
+std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category) {
+  std::vector<std::string> columns{"teacher_number", "entry_no"};
+  for (const v1::FieldDef& f : category.fields()) columns.push_back(f.name());
+  return columns;
+}
+
+absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
+  std::vector<std::string> problems;
+  if (!ValidName(field.name()))
+    problems.push_back(absl::StrCat("name='", field.name(), "': lower-case letters, digits and "
+                                    "'_', starting with a letter, at most 40"));
+  for (const char* reserved : {"teacher_number", "entry_no"})
+    if (field.name() == reserved) problems.push_back(absl::StrCat("name='", reserved, "': reserved"));
+  if (field.label().empty() || field.label().size() > 100 || !IsValidUtf8(field.label()))
+    problems.push_back(absl::StrCat("label='", field.label(), "': required, at most 100 bytes"));
+  switch (field.type()) {
+    case v1::FieldDef::CODE:
+      if (field.codes().empty() && TableOf(field) == nullptr)
+        problems.push_back("codes: a CODE indicator needs its code list (code=label, ...) or a "
+                           "national code table");
+      for (const std::string& c : field.codes()) {
+        auto [code, label] = SplitCode(c);
+        if (code.empty() || label.empty())
+          problems.push_back(absl::StrCat("codes='", c, "': write code=label"));
+      }
+      break;
+    case v1::FieldDef::INTEGER:
+    case v1::FieldDef::DECIMAL:
+      if (field.min() > field.max())
+        problems.push_back(absl::StrCat("range ", field.min(), "..", field.max(),
+                                        ": min must not exceed max"));
+      break;
+    case v1::FieldDef::TEXT:
+    case v1::FieldDef::DATE:
+    case v1::FieldDef::BOOLEAN:
+      break;
+    default:
+      problems.push_back("type: text, date, code, integer, decimal or boolean");
+  }
+  for (int category : field.required_for()) {
+    if (!CodeTable::Of<v1::SchoolCategory>().Contains(category))
+      problems.push_back(absl::StrCat("required_for='", category, "': school categories are ",
+                                      CodeTable::Of<v1::SchoolCategory>().AllowedValues()));
+  }
+  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  return absl::OkStatus();
+}
+
+absl::Status DefineCustomIndicator(Store& store, const v1::FieldDef& field,
+                                   const std::string& actor) {
+  RETURN_IF_ERROR(CheckCustomIndicator(field));
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store.db().Prepare("INSERT INTO custom_indicators(name, definition, "
+                                      "defined_by, defined_unix) VALUES (?, ?, ?, ?)"));
+  insert.Bind(1, field.name()).BindBlob(2, field.SerializeAsString()).Bind(3, actor);
+  insert.Bind(4, static_cast<int64_t>(std::time(nullptr)));
+  absl::Status inserted = insert.Run();
+  if (absl::IsAlreadyExists(inserted)) {
+    return absl::AlreadyExistsError(absl::StrCat("custom indicator ", field.name(),
+                                                 " is already defined"));
+  }
+  return inserted;
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,325 @@
+#include "provincial/core/store.h"
+
+#include <filesystem>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/audit_log.h"
+#include "common/status_macros.h"
+#include "provincial/core/meta_keys.h"
+
+namespace ntmis::provincial {
+namespace {
+
+std::vector<std::string> Migrations() {
+  return {
+      // 1: units, accounts, teachers, outbox, sync state, audit.
+      absl::StrCat(R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- Province (level 1) > city (2) > county (3) > school (4).
+CREATE TABLE units (
+  code TEXT PRIMARY KEY,
+  parent_code TEXT REFERENCES units(code),
+  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+  name TEXT NOT NULL,
+  school_category INTEGER,          -- schools only
+  closed INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  role TEXT NOT NULL CHECK (role IN ('sysadmin', 'manager', 'querier')),
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_unix INTEGER NOT NULL DEFAULT 0,
+  created_unix INTEGER NOT NULL
+);
+
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  expires_unix INTEGER NOT NULL,
+  last_used_unix INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- One row per person; `record` is the current ntmis.v1.TeacherRecord.
+-- The ID-card number is stored only sealed (AES-256-GCM, node key) and as a
+-- keyed hash (federation key) for uniqueness and national look-ups.
+CREATE TABLE teachers (
+  teacher_number TEXT PRIMARY KEY,
+  id_hash BLOB NOT NULL UNIQUE,
+  id_sealed BLOB NOT NULL,
+  school_code TEXT NOT NULL REFERENCES units(code),
+  state TEXT NOT NULL,
+  record BLOB NOT NULL,
+  version INTEGER NOT NULL,
+  updated_unix INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Filled in the same transaction that makes a change effective. seq is the
+-- rowid: max + 1, dense and increasing. Pruning acknowledged entries must
+-- keep the newest row, so that a number is never handed out twice.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,
+  teacher_number TEXT NOT NULL,
+  op INTEGER NOT NULL
+);
+
+CREATE TABLE sync_rejections (
+  seq INTEGER PRIMARY KEY,
+  teacher_number TEXT NOT NULL,
+  field TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at_unix INTEGER NOT NULL
+);
+
+CREATE TABLE sync_runs (
+  id INTEGER PRIMARY KEY,
+  started_unix INTEGER NOT NULL,
+  finished_unix INTEGER NOT NULL,
+  sent INTEGER NOT NULL,
+  applied INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  acked_seq INTEGER NOT NULL,
+  result TEXT NOT NULL
+);
+)sql",
+                   AuditLog::kSchema),
+      // 2: tombstones that complete a transfer name the receiving province.
+      "ALTER TABLE outbox ADD COLUMN moved_to INTEGER NOT NULL DEFAULT 0;",
+      // 3: one person, one number across provinces (provincial/sync/identities.h):
+      // teachers created while the national registry could not answer, and
+      // the conflicts the national node reports.
+      R"sql(
+ALTER TABLE teachers ADD COLUMN provisional INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX teachers_provisional ON teachers(teacher_number) WHERE provisional = 1;
+CREATE TABLE identity_conflicts (
+  kind TEXT NOT NULL,
+  teacher_number TEXT NOT NULL,
+  province TEXT NOT NULL,
+  existing_number TEXT NOT NULL,
+  existing_province TEXT NOT NULL,
+  detected_unix INTEGER NOT NULL
+);
+)sql",
+      // 4: this province's part of the national school registry
+      // (provincial/sync/reference_data.h).
+      R"sql(
+CREATE TABLE school_registry (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  county_code TEXT NOT NULL,
+  school_category INTEGER NOT NULL,
+  closed INTEGER NOT NULL,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+      // 5: accounts of every role including teachers' self-service; the
+      // review workflow; every superseded version of a teacher record kept
+      // (the current one is the teachers row with who made it and why).
+      // Sessions end: the users table is rebuilt for its new role check.
+      R"sql(
+CREATE TABLE users_v5 (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  unit_code TEXT NOT NULL REFERENCES units(code),
+  role TEXT NOT NULL CHECK (role IN ('sysadmin', 'manager', 'querier', 'teacher')),
+  teacher_number TEXT UNIQUE,
+  password_hash TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_unix INTEGER NOT NULL DEFAULT 0,
+  created_unix INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO users_v5(id, username, unit_code, role, password_hash, must_change_password,
+                     failed_logins, locked_until_unix, created_unix)
+  SELECT id, username, unit_code, role, password_hash, must_change_password,
+         failed_logins, locked_until_unix, created_unix FROM users;
+DELETE FROM sessions;
+DROP TABLE users;
+ALTER TABLE users_v5 RENAME TO users;
+CREATE INDEX users_unit ON users(unit_code, role);
+
+ALTER TABLE teachers ADD COLUMN changed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE teachers ADD COLUMN change_action TEXT NOT NULL DEFAULT 'import';
+ALTER TABLE teachers ADD COLUMN change_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE teachers ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX teachers_school ON teachers(school_code, state);
+CREATE INDEX teachers_pending ON teachers(school_code, state, updated_unix)
+  WHERE state IN ('submitted', 'school_approved', 'returned');
+
+-- A version is copied here, with who made it, when it is superseded.
+CREATE TABLE teacher_versions (
+  teacher_number TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  school_code TEXT NOT NULL,
+  record BLOB NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  at_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, version)
+) WITHOUT ROWID;
+
+-- Changes to effective records waiting for a decision.
+CREATE TABLE change_requests (
+  id INTEGER PRIMARY KEY,
+  teacher_number TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('addition', 'change')),
+  fields BLOB NOT NULL,
+  base_version INTEGER NOT NULL,
+  reviewer_unit TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),
+  requested_by TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  requested_unix INTEGER NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decision_reason TEXT NOT NULL DEFAULT '',
+  decided_unix INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX change_requests_pending ON change_requests(reviewer_unit, requested_unix)
+  WHERE state = 'pending';
+CREATE INDEX change_requests_teacher ON change_requests(teacher_number);
+CREATE INDEX audit_actor ON audit(actor, id);
+)sql",
+      // 6: the information categories (provincial/core/categories.h): entries
+      // with every superseded version kept, the province's custom
+      // indicators, and change requests about entries.
+      R"sql(
+CREATE TABLE custom_indicators (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  definition BLOB NOT NULL,          -- ntmis.v1.FieldDef
+  defined_by TEXT NOT NULL,
+  defined_unix INTEGER NOT NULL
+);
+CREATE TABLE teacher_entries (
+  teacher_number TEXT NOT NULL,
+  category TEXT NOT NULL,
+  entry_no INTEGER NOT NULL,
+  entry_values BLOB NOT NULL,        -- ntmis.v1.EntryValues
+  deleted INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  updated_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, category, entry_no)
+) WITHOUT ROWID;
+CREATE TABLE entry_versions (
+  teacher_number TEXT NOT NULL,
+  category TEXT NOT NULL,
+  entry_no INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  entry_values BLOB NOT NULL,
+  deleted INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  change_action TEXT NOT NULL,
+  change_reason TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  at_unix INTEGER NOT NULL,
+  PRIMARY KEY (teacher_number, category, entry_no, version)
+) WITHOUT ROWID;
+ALTER TABLE change_requests ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE change_requests ADD COLUMN entry_no INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE change_requests ADD COLUMN delete_entry INTEGER NOT NULL DEFAULT 0;
+)sql",
+      // 7: failed logins per account and source address (provincial/core/logins.h):
+      // five from one address lock the account for that address only. The
+      // users table's failed_logins and locked_until_unix are no longer used.
+      R"sql(
+CREATE TABLE login_failures (
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  source TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  locked_until_unix INTEGER NOT NULL,
+  last_failure_unix INTEGER NOT NULL,
+  PRIMARY KEY (user_id, source)
+) WITHOUT ROWID;
+UPDATE users SET failed_logins = 0, locked_until_unix = 0;
+)sql",
+  };
+}
+
+}  // namespace
+
+absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
+                                  StoreOptions store_options) {
+  if (!create && !std::filesystem::exists(path)) {
+    return absl::NotFoundError(absl::StrCat(
+        path, " does not exist: run `ntmis-provincial init` first"));
+  }
+  sql::OpenOptions options;
+  options.create = create;
+  options.cache_size = -1024 * store_options.cache_mib;
+  options.page_size = 16384;
+  options.wal_autocheckpoint_pages = 4096;  // 64 MiB of WAL between checkpoints
+  options.mmap_size = int64_t{1} << 34;  // sync reads current records at random places
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
+  RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
+  return Store(std::move(db));
+}
+
+absl::StatusOr<std::string> Store::GetMeta(const std::string& key,
+                                           const std::string& fallback) {
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   db_.Prepare("SELECT value FROM meta WHERE key = ?"));
+  stmt.BindAll(key);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnText(0) : fallback;
+}
+
+absl::Status Store::SetMeta(const std::string& key, const std::string& value) {
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   db_.Prepare("INSERT INTO meta(key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  return stmt.BindAll(key, value).Run();
+}
+
+absl::StatusOr<int64_t> Store::GetMetaInt(const std::string& key, int64_t fallback) {
+  ASSIGN_OR_RETURN(std::string text, GetMeta(key, absl::StrCat(fallback)));
+  int64_t value;
+  if (!absl::SimpleAtoi(text, &value))
+    return absl::DataLossError(absl::StrCat("meta ", key, " is not a number"));
+  return value;
+}
+
+absl::Status Store::SetProvince(const std::string& province) {
+  ASSIGN_OR_RETURN(std::string current, GetMeta(meta::kProvince, ""));
+  if (!current.empty() && current != province) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db_.path(), " belongs to province ", current, ", not ", province));
+  }
+  return SetMeta(meta::kProvince, province);
+}
+
+absl::StatusOr<std::string> Store::Province() {
+  ASSIGN_OR_RETURN(std::string province, GetMeta(meta::kProvince, ""));
+  if (province.empty())
+    return absl::NotFoundError("database not initialised: run `ntmis-provincial init`");
+  return province;
+}
+
+absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op,
+                                 int moved_to) {
+  if (!outbox_insert_) {
+    ASSIGN_OR_RETURN(outbox_insert_, db_.Prepare("INSERT INTO outbox(teacher_number, op, "
+                                                 "moved_to) VALUES (?, ?, ?)"));
+  }
+  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op), moved_to).Run();
+}
+
+absl::StatusOr<uint64_t> Store::OutboxEnd() {
+  ASSIGN_OR_RETURN(int64_t end, db_.QueryInt("SELECT MAX(seq) FROM outbox"));
+  return static_cast<uint64_t>(end);
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,208 @@
+#include "provincial/core/teacher_changes.h"
+
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/teacher/code_tables.h"
+#include "common/teacher/record_validation.h"
+#include "common/status_macros.h"
+
+namespace ntmis::provincial {
+namespace {
+
+absl::Status CheckValid(const v1::TeacherRecord& record) {
+  std::vector<FieldProblem> problems = ValidateTeacherRecord(record);
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrJoin(
+      problems, "; ", [](std::string* out, const FieldProblem& p) {
+        absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
+      }));
+}
+
+absl::Status Write(Store& store, const std::string& teacher_number, const char* state,
+                   const v1::TeacherRecord* record, OutboxOp op, int moved_to,
+                   ChangeMeta meta) {
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+  RETURN_IF_ERROR(WriteVersion(store, teacher_number,
+                               {state, record, op, moved_to, std::move(meta)}));
+  return txn.Commit();
+}
+
+}  // namespace
+
+absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   store.db().Prepare("SELECT state, version, record FROM teachers "
+                                      "WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  StoredTeacher t;
+  t.state = s.ColumnText(0);
+  t.version = s.ColumnInt(1);
+  if (!t.record.ParseFromString(std::string(s.ColumnBlob(2))))
+    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
+  return t;
+}
+
+// Copies a teacher's current row into the history.
+constexpr char kKeepVersion[] =
+    "INSERT INTO teacher_versions(teacher_number, version, state, school_code, record, "
+    "changed_by, change_action, change_reason, approved_by, at_unix) SELECT teacher_number, "
+    "version, state, school_code, record, changed_by, change_action, change_reason, "
+    "approved_by, updated_unix FROM teachers WHERE teacher_number = ?";
+
+absl::Status WriteVersion(Store& store, const std::string& teacher_number,
+                          const VersionWrite& write) {
+  ASSIGN_OR_RETURN(sql::Statement keep,
+                   store.db().Prepare(kKeepVersion));
+  RETURN_IF_ERROR(keep.BindAll(teacher_number).Run());
+  if (store.db().Changes() == 0)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   store.db().Prepare("UPDATE teachers SET state = ?, "
+                                      "record = COALESCE(?, record), school_code = "
+                                      "COALESCE(?, school_code), version = version + 1, "
+                                      "updated_unix = ?, changed_by = ?, change_action = ?, "
+                                      "change_reason = ?, approved_by = ? "
+                                      "WHERE teacher_number = ?"));
+  update.Bind(1, write.state);
+  if (write.record) {
+    update.BindBlob(2, write.record->SerializeAsString()).Bind(3, write.record->school_code());
+  }
+  update.Bind(4, static_cast<int64_t>(std::time(nullptr)));
+  update.Bind(5, write.meta.actor).Bind(6, write.meta.action).Bind(7, write.meta.reason);
+  update.Bind(8, write.meta.approved_by).Bind(9, teacher_number);
+  RETURN_IF_ERROR(update.Run());
+  if (write.outbox) {
+    RETURN_IF_ERROR(store.AppendOutbox(teacher_number, *write.outbox, write.moved_to));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code,
+                                    const std::string& city_code,
+                                    const std::string& county_code) {
+  std::vector<std::string> numbers;
+  {
+    ASSIGN_OR_RETURN(sql::Statement list,
+                     store.db().Prepare("SELECT teacher_number FROM teachers "
+                                        "WHERE school_code = ?"));
+    list.BindAll(school_code);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, list.Step());
+      if (!row) break;
+      numbers.push_back(list.ColumnText(0));
+    }
+  }
+  for (const std::string& number : numbers) {
+    ASSIGN_OR_RETURN(StoredTeacher t, LoadTeacher(store, number));
+    t.record.set_city_code(city_code);
+    t.record.set_county_code(county_code);
+    std::optional<OutboxOp> outbox;
+    if (t.state == kEffective) outbox = OutboxOp::kUpsert;
+    ChangeMeta meta;
+    meta.action = "unit.move";
+    meta.reason = absl::StrCat("school ", school_code, " moved to county ", county_code);
+    RETURN_IF_ERROR(WriteVersion(store, number,
+                                 {t.state.c_str(), &t.record, outbox, 0, std::move(meta)}));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
+                                   const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, record.teacher_number()));
+  if (current.state != kEffective) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "teacher ", record.teacher_number(), " is ", current.state, ", not effective"));
+  }
+  if (record.province() != current.record.province() ||
+      record.id_hash() != current.record.id_hash()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "teacher ", record.teacher_number(),
+        ": the province and the ID-card number of a record cannot be changed here"));
+  }
+  RETURN_IF_ERROR(CheckValid(record));
+  return Write(store, record.teacher_number(), kEffective, &record, OutboxOp::kUpsert, 0,
+               meta);
+}
+
+absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
+                             const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
+  if (current.state != kEffective) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "teacher ", teacher_number, " is ", current.state, "; only an effective teacher "
+        "can be withdrawn"));
+  }
+  ChangeMeta withdraw = meta;
+  if (withdraw.action.empty()) withdraw.action = "teacher.withdraw";
+  return Write(store, teacher_number, kWithdrawn, nullptr, OutboxOp::kTombstone, 0, withdraw);
+}
+
+absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
+  if (!IsProvinceCode(to_province) || to_province == current.record.province()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a transfer needs another province's code (GB/T 2260, 11-66), not ", to_province));
+  }
+  if (current.state != kEffective) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "teacher ", teacher_number, " is ", current.state,
+        "; only an effective teacher can transfer out"));
+  }
+  ChangeMeta meta;
+  meta.action = "teacher.transfer_out";
+  meta.reason = absl::StrCat("to province ", to_province);
+  return Write(store, teacher_number, kTransferredOut, nullptr, OutboxOp::kTombstone,
+               to_province, meta);
+}
+
+absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
+                                     const std::string& id_sealed) {
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  if (absl::StrCat(static_cast<int>(record.province())) != province) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a teacher transferring in must carry this province (", province, "), not ",
+        static_cast<int>(record.province())));
+  }
+  RETURN_IF_ERROR(CheckValid(record));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+  // A teacher who left this province earlier comes back under the same row;
+  // the row as it was stays in the history.
+  ASSIGN_OR_RETURN(sql::Statement keep,
+                   store.db().Prepare(kKeepVersion));
+  RETURN_IF_ERROR(keep.BindAll(record.teacher_number()).Run());
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store.db().Prepare(
+                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
+                       "state, record, version, updated_unix) VALUES (?, ?, ?, ?, ?, ?, 1, ?) "
+                       "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
+                       "record = excluded.record, school_code = excluded.school_code, "
+                       "version = version + 1, updated_unix = excluded.updated_unix, "
+                       "changed_by = 'system', change_action = 'teacher.transfer_in', "
+                       "change_reason = '', approved_by = ''"));
+  insert.BindAll(record.teacher_number()).BindBlob(2, record.id_hash()).BindBlob(3, id_sealed);
+  insert.Bind(4, record.school_code()).Bind(5, kEffective).BindBlob(6, record.SerializeAsString());
+  insert.Bind(7, static_cast<int64_t>(std::time(nullptr)));
+  absl::Status inserted = insert.Run();
+  if (absl::IsAlreadyExists(inserted)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "the ID-card number of teacher ", record.teacher_number(),
+        " is already registered here under another teacher number"));
+  }
+  RETURN_IF_ERROR(inserted);
+  RETURN_IF_ERROR(store.AppendOutbox(record.teacher_number(), OutboxOp::kUpsert, 0));
+  return txn.Commit();
+}
+
+absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teacher_numbers) {
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+  for (const std::string& number : teacher_numbers) {
+    RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert, 0));
+  }
+  return txn.Commit();
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,199 @@
+#include "provincial/core/teacher_fields.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
+#include "common/crypto.h"
+#include "common/dates.h"
+#include "common/teacher/id_card.h"
+#include "common/teacher/record_validation.h"
+#include "common/teacher/teacher_number.h"
+
+namespace ntmis::provincial {
+
+const std::vector<std::string>& TeacherTemplateColumns() {
+  static const auto* columns = new std::vector<std::string>{
+      "name",           "gender",           "birth_date",      "id_card_number",
+      "ethnicity",      "nationality",      "political_status", "hire_date",
+      "employment_type", "status",          "school_code",     "post_type",
+      "education",      "degree",           "title",           "qualification"};
+  return *columns;
+}
+
+FieldWriter WriterOf(TeacherColumn column) {
+  switch (column) {
+    case kGender:
+    case kBirthDate:
+    case kIdCardNumber:
+    case kSchoolCode:
+      return FieldWriter::kFixed;
+    case kEthnicity:
+    case kNationality:
+    case kPoliticalStatus:
+    case kEducation:
+    case kDegree:
+      return FieldWriter::kTeacher;
+    default:
+      return FieldWriter::kStaff;
+  }
+}
+
+absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name) {
+  const auto& columns = TeacherTemplateColumns();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == name) return static_cast<TeacherColumn>(i);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "field '", name, "' is unknown; fields: ", absl::StrJoin(columns, ", ")));
+}
+
+namespace {
+
+template <typename Enum>
+absl::StatusOr<Enum> CodeValue(TeacherColumn column, const std::string& value) {
+  auto parsed = CodeTable::Of<Enum>().Parse(value);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
+                                                   value, "': ", parsed.status().message()));
+  }
+  return static_cast<Enum>(*parsed);
+}
+
+absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& value) {
+  std::optional<Date> date = ParseDate(value);
+  if (!date) {
+    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
+                                                   value, "': a real date YYYY-MM-DD"));
+  }
+  return date->ToString();
+}
+
+}  // namespace
+
+namespace {
+
+// The code table and value of a code field; nullptr for other fields.
+const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column, int* value) {
+  switch (column) {
+    case kGender: *value = r.gender(); return &CodeTable::Of<v1::Gender>();
+    case kEthnicity: *value = r.ethnicity(); return &CodeTable::Of<v1::Ethnicity>();
+    case kPoliticalStatus: *value = r.political_status(); return &CodeTable::Of<v1::PoliticalStatus>();
+    case kEmploymentType: *value = r.employment_type(); return &CodeTable::Of<v1::EmploymentType>();
+    case kStatus: *value = r.status(); return &CodeTable::Of<v1::InServiceStatus>();
+    case kPostType: *value = r.post_type(); return &CodeTable::Of<v1::PostType>();
+    case kEducation: *value = r.education(); return &CodeTable::Of<v1::Education>();
+    case kDegree: *value = r.degree(); return &CodeTable::Of<v1::Degree>();
+    case kTitle: *value = r.title(); return &CodeTable::Of<v1::TitleLevel>();
+    case kQualification: *value = r.qualification(); return &CodeTable::Of<v1::QualificationType>();
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string TeacherFieldText(const v1::TeacherRecord& r, TeacherColumn column) {
+  int value = 0;
+  if (const CodeTable* table = CodeOf(r, column, &value)) {
+    return value == 0 ? "" : table->Code(value);
+  }
+  switch (column) {
+    case kName: return r.name();
+    case kBirthDate: return r.birth_date();
+    case kNationality: return r.nationality();
+    case kHireDate: return r.hire_date();
+    case kSchoolCode: return r.school_code();
+    default: return "";
+  }
+}
+
+std::string TeacherFieldLabel(const v1::TeacherRecord& r, TeacherColumn column) {
+  int value = 0;
+  const CodeTable* table = CodeOf(r, column, &value);
+  return table == nullptr || value == 0 ? "" : table->Label(value);
+}
+
+absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
+                             const std::string& raw) {
+  const std::string value(absl::StripAsciiWhitespace(raw));
+  switch (column) {
+    case kName:
+      if (value.empty() || value.size() > 120)
+        return absl::InvalidArgumentError(absl::StrCat("name='", value,
+                                                       "': required, at most 120 bytes"));
+      r.set_name(value);
+      return absl::OkStatus();
+    case kGender: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Gender>(column, value));
+      r.set_gender(v);
+      return absl::OkStatus();
+    }
+    case kBirthDate: {
+      ASSIGN_OR_RETURN(std::string v, DateValue(column, value));
+      r.set_birth_date(v);
+      return absl::OkStatus();
+    }
+    case kHireDate: {
+      ASSIGN_OR_RETURN(std::string v, DateValue(column, value));
+      r.set_hire_date(v);
+      return absl::OkStatus();
+    }
+    case kNationality:
+      r.set_nationality(absl::AsciiStrToUpper(value));
+      return absl::OkStatus();
+    case kEthnicity: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Ethnicity>(column, value));
+      r.set_ethnicity(v);
+      return absl::OkStatus();
+    }
+    case kPoliticalStatus: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::PoliticalStatus>(column, value));
+      r.set_political_status(v);
+      return absl::OkStatus();
+    }
+    case kEmploymentType: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::EmploymentType>(column, value));
+      r.set_employment_type(v);
+      return absl::OkStatus();
+    }
+    case kStatus: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::InServiceStatus>(column, value));
+      r.set_status(v);
+      return absl::OkStatus();
+    }
+    case kPostType: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::PostType>(column, value));
+      r.set_post_type(v);
+      return absl::OkStatus();
+    }
+    case kEducation: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Education>(column, value));
+      r.set_education(v);
+      return absl::OkStatus();
+    }
+    case kDegree: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::Degree>(column, value));
+      r.set_degree(v);
+      return absl::OkStatus();
+    }
+    case kTitle: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::TitleLevel>(column, value));
+      r.set_title(v);
+      return absl::OkStatus();
+    }
+    case kQualification: {
+      ASSIGN_OR_RETURN(auto v, CodeValue<v1::QualificationType>(column, value));
+      r.set_qualification(v);
+      return absl::OkStatus();
+    }
+    case kIdCardNumber:
+    case kSchoolCode:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      TeacherTemplateColumns()[column],
+      " is set when the record is created (a school change is a transfer)"));
+}
+
+}  // namespace ntmis::provincial

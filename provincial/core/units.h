@@ -1,0 +1,89 @@
+// The unit tree (province > city > county > school): its rules, changes
+// after the import, and the school look-up the teacher import uses. The
+// unit-template import is provincial/import/unit_import.h.
+#ifndef NTMIS_PROVINCIAL_CORE_UNITS_H_
+#define NTMIS_PROVINCIAL_CORE_UNITS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "ntmis/v1/codes.pb.h"
+#include "provincial/core/problems.h"
+#include "provincial/core/store.h"
+
+namespace ntmis::provincial {
+
+enum class UnitLevel : int { kProvince = 1, kCity = 2, kCounty = 3, kSchool = 4 };
+
+struct Unit {
+  std::string code;
+  std::string parent_code;
+  UnitLevel level;
+  std::string name;
+  v1::SchoolCategory school_category = v1::SCHOOL_CATEGORY_UNSPECIFIED;
+  bool closed = false;
+};
+
+const char* UnitLevelName(UnitLevel level);
+
+// One unit; NOT_FOUND names the code.
+absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code);
+
+// The unit and its ancestors, the unit first and the province last.
+absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& code);
+
+// The unit's children (open ones unless `include_closed`), by code.
+absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& code,
+                                             bool include_closed);
+
+// Changes to the tree after the import. Each checks the rules of the
+// template (code lengths and prefixes, parent levels, categories); a moved
+// unit keeps its code and history, and a moved school's effective teachers
+// are re-sent with their new city and county. A unit can be closed only
+// when no open unit and no active teacher is left under it; closed units
+// and their teachers' history stay.
+absl::StatusOr<Unit> AddUnit(Store& store, const Unit& unit);
+absl::StatusOr<Unit> RenameUnit(Store& store, const std::string& code, const std::string& name);
+absl::StatusOr<Unit> MoveUnit(Store& store, const std::string& code,
+                              const std::string& new_parent_code);
+absl::StatusOr<Unit> CloseUnit(Store& store, const std::string& code);
+
+// Where a school sits, as a teacher record needs it.
+struct SchoolPlace {
+  std::string city_code;
+  std::string county_code;
+  v1::SchoolCategory category;
+};
+
+// Unit-template columns: code,parent_code,level,name,school_category.
+// level is city|county|school (or 2|3|4); school_category is a code or label
+// for schools and empty otherwise. Codes: city 4 digits starting with the
+// province, county 6 starting with its city, school any 10 digits.
+const std::vector<std::string>& UnitTemplateColumns();
+
+// Creates the province's root unit (code = the two-digit province code).
+absl::Status EnsureProvinceUnit(Store& store, const std::string& province);
+
+// Open schools with their city and county.
+absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store);
+
+// The rules for a new unit, shared by the unit template and AddUnit:
+// code length and prefix, the parent's level (`parent_level`: the open
+// parent's, none if it is missing or closed), a free code, name and school
+// category (`category` as given: code or label). Adds one problem per rule
+// broken.
+void CheckNewUnit(const Unit& unit, const std::string& level_text,
+                  std::optional<UnitLevel> parent_level, bool code_taken,
+                  const std::string& category, RowProblems& problems);
+
+// Inserts a unit whose rules were checked (CheckNewUnit), inside the
+// caller's transaction.
+absl::Status InsertUnit(Store& store, const Unit& unit);
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_CORE_UNITS_H_

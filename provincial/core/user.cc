@@ -1,0 +1,58 @@
+#include "provincial/core/user.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace ntmis::provincial {
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kSysAdmin:
+      return "sysadmin";
+    case Role::kManager:
+      return "manager";
+    case Role::kQuerier:
+      return "querier";
+    case Role::kTeacher:
+      return "teacher";
+  }
+  return "";
+}
+
+absl::StatusOr<Role> ParseRole(const std::string& name) {
+  for (Role role : {Role::kSysAdmin, Role::kManager, Role::kQuerier, Role::kTeacher}) {
+    if (name == RoleName(role)) return role;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "role '", name, "' is unknown; allowed: sysadmin, manager, querier, teacher"));
+}
+
+v1::UserRole RoleToProto(Role role) {
+  switch (role) {
+    case Role::kSysAdmin:
+      return v1::USER_ROLE_SYSADMIN;
+    case Role::kManager:
+      return v1::USER_ROLE_MANAGER;
+    case Role::kQuerier:
+      return v1::USER_ROLE_QUERIER;
+    case Role::kTeacher:
+      return v1::USER_ROLE_TEACHER;
+  }
+  return v1::USER_ROLE_UNSPECIFIED;
+}
+
+absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
+  switch (role) {
+    case v1::USER_ROLE_SYSADMIN:
+      return Role::kSysAdmin;
+    case v1::USER_ROLE_MANAGER:
+      return Role::kManager;
+    case v1::USER_ROLE_QUERIER:
+      return Role::kQuerier;
+    case v1::USER_ROLE_TEACHER:
+      return Role::kTeacher;
+    default:
+      return absl::InvalidArgumentError("role: sysadmin, manager, querier or teacher");
+  }
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,172 @@
+#include "provincial/import/category_import.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/status_macros.h"
+#include "common/teacher/teacher_number.h"
+#include "ntmis/v1/teacher.pb.h"
+#include "provincial/core/access.h"
+#include "provincial/core/entries.h"
+#include "provincial/core/teacher_changes.h"
+
+namespace ntmis::provincial {
+
+namespace {
+
+// The rule of a CheckFieldValue error without its "field='value': " prefix:
+// the report has its own columns for those.
+std::string RuleOf(const absl::Status& status, const std::string& field,
+                   const std::string& value) {
+  absl::string_view message = status.message();
+  absl::ConsumePrefix(&message, absl::StrCat(field, "='", value, "': "));
+  return std::string(message);
+}
+
+}  // namespace
+
+struct CategoryRowHandler::Rows final : PreparedRows {
+  std::vector<Row> rows;
+  size_t size() const override { return rows.size(); }
+};
+
+absl::StatusOr<std::unique_ptr<CategoryRowHandler>> CategoryRowHandler::Create(
+    Store& store, const User& user, const std::string& category) {
+  std::unique_ptr<CategoryRowHandler> h(new CategoryRowHandler());
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  const bool province_staff = user.unit_code == province &&
+                              (user.role == Role::kSysAdmin || user.role == Role::kManager);
+  if (!province_staff) RETURN_IF_ERROR(CheckRole(user, {Role::kManager}, "importing entries"));
+  h->actor_ = user.username;
+  ASSIGN_OR_RETURN(h->catalog_, Catalog::Load(store));
+  ASSIGN_OR_RETURN(h->category_, h->catalog_.Get(category));
+  h->columns_ = CategoryTemplateColumns(*h->category_);
+  h->whole_province_ = user.unit_code == province;
+  if (!h->whole_province_) {
+    ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, user.unit_code));
+    h->schools_.insert(schools.begin(), schools.end());
+  }
+  return h;
+}
+
+bool CategoryRowHandler::Prepare(const std::vector<std::string>& fields,
+                                 const ColumnIndex& index, RowProblems& problems) {
+  Row row{problems.row(), std::string(absl::StripAsciiWhitespace(fields[index[0]])), 0, {}};
+  if (!IsValidTeacherNumber(row.teacher_number))
+    problems.Add("teacher_number", row.teacher_number,
+                 "a 12-digit teacher number with its check digit");
+  std::string entry = std::string(absl::StripAsciiWhitespace(fields[index[1]]));
+  if (!entry.empty() && (!absl::SimpleAtoi(entry, &row.entry_no) || row.entry_no < 1)) {
+    problems.Add("entry_no", entry, "empty for a new entry, or the number of the entry to replace");
+  } else if (!category_->repeated() && row.entry_no > 1) {
+    problems.Add("entry_no", entry, absl::StrCat(category_->code(), " has one entry: empty or 1"));
+  }
+  std::vector<v1::FieldValue> given;
+  for (int f = 0; f < category_->fields_size(); ++f) {
+    v1::FieldValue v;
+    v.set_field(category_->fields(f).name());
+    v.set_value(fields[index[2 + f]]);
+    given.push_back(std::move(v));
+  }
+  // Dates after birth are checked by the writer, which reads the record.
+  absl::StatusOr<v1::EntryValues> values =
+      CheckEntry(*category_, v1::EntryValues(), given, false, "");
+  if (!values.ok()) {
+    // One problem per field: check them one at a time for the report.
+    for (int f = 0; f < category_->fields_size(); ++f) {
+      const v1::FieldDef& def = category_->fields(f);
+      const std::string value(absl::StripAsciiWhitespace(fields[index[2 + f]]));
+      absl::StatusOr<std::string> checked = CheckFieldValue(def, value, "");
+      if (!checked.ok()) {
+        problems.Add(def.name(), value, RuleOf(checked.status(), def.name(), value));
+      } else if (checked->empty() && def.required() && category_->code() != kCustomCategory) {
+        problems.Add(def.name(), "", absl::StrCat("required (", def.label(), ")"));
+      }
+    }
+    if (problems.empty()) problems.Add("", "", std::string(values.status().message()));
+  }
+  if (!problems.empty()) return false;
+  row.values = std::move(*values);
+  prepared_.push_back(std::move(row));
+  return true;
+}
+
+std::unique_ptr<PreparedRows> CategoryRowHandler::TakePrepared() {
+  auto rows = std::make_unique<Rows>();
+  rows->rows.swap(prepared_);
+  return rows;
+}
+
+absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& prepared,
+                                                   std::vector<v1::ImportProblem>* problems) {
+  if (!teacher_) {
+    ASSIGN_OR_RETURN(teacher_, store.db().Prepare("SELECT school_code, state, record FROM "
+                                                  "teachers WHERE teacher_number = ?"));
+    writer_.emplace(store);
+  }
+  auto refuse = [problems](const Row& row, const std::string& column, const std::string& value,
+                           std::string rule) {
+    v1::ImportProblem p;
+    p.set_row(row.row);
+    p.set_column(column);
+    p.set_value(value);
+    p.set_rule(std::move(rule));
+    problems->push_back(std::move(p));
+  };
+  const ChangeMeta meta{actor_, absl::StrCat("import.", category_->code()), "", ""};
+  uint64_t written = 0;
+  for (Row& row : static_cast<Rows&>(prepared).rows) {
+    teacher_->Reset();
+    teacher_->Bind(1, row.teacher_number);
+    ASSIGN_OR_RETURN(bool found, teacher_->Step());
+    if (!found) {
+      refuse(row, "teacher_number", row.teacher_number, "no such teacher in this province");
+      continue;
+    }
+    const std::string school = teacher_->ColumnText(0);
+    const std::string state = teacher_->ColumnText(1);
+    if (!whole_province_ && !schools_.contains(school)) {
+      refuse(row, "teacher_number", row.teacher_number,
+             absl::StrCat("teacher of school ", school, ", outside the importing account's unit"));
+      continue;
+    }
+    if (state == kWithdrawn || state == kTransferredOut) {
+      refuse(row, "teacher_number", row.teacher_number,
+             absl::StrCat("the teacher is ", state, "; entries of active teachers only"));
+      continue;
+    }
+    v1::TeacherRecord record;
+    record.ParseFromString(std::string(teacher_->ColumnBlob(2)));
+    teacher_->Reset();
+    bool dates_ok = true;
+    for (const v1::FieldValue& v : row.values.values()) {
+      for (const v1::FieldDef& def : category_->fields()) {
+        if (def.name() != v.field() || !def.after_birth()) continue;
+        absl::StatusOr<std::string> checked = CheckFieldValue(def, v.value(), record.birth_date());
+        if (!checked.ok()) {
+          refuse(row, def.name(), v.value(), RuleOf(checked.status(), def.name(), v.value()));
+          dates_ok = false;
+        }
+      }
+    }
+    if (!dates_ok) continue;
+    int64_t entry_no = row.entry_no;
+    if (!category_->repeated()) {
+      ASSIGN_OR_RETURN(std::optional<v1::EntryView> existing,
+                       LoadEntry(store, row.teacher_number, category_->code(), 1));
+      entry_no = existing ? 1 : 0;
+    }
+    absl::StatusOr<int64_t> done =
+        writer_->Write(row.teacher_number, category_->code(), entry_no, row.values, false, meta);
+    if (absl::IsNotFound(done.status())) {
+      refuse(row, "entry_no", absl::StrCat(row.entry_no), std::string(done.status().message()));
+      continue;
+    }
+    RETURN_IF_ERROR(done.status());
+    ++written;
+  }
+  return written;
+}
+
+}  // namespace ntmis::provincial

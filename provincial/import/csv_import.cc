@@ -1,0 +1,241 @@
+#include "provincial/import/csv_import.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+
+namespace ntmis::provincial {
+namespace {
+constexpr size_t kDetectBytes = 64 << 10;
+constexpr size_t kQueueChunks = 8;
+}  // namespace
+
+CsvImport::CsvImport(Store& store, RowHandler& handler, ImportOptions options)
+    : store_(store), handler_(handler), options_(options),
+      writer_([this] { WriterLoop(); }) {}
+
+CsvImport::~CsvImport() {
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+    abort_ = true;  // no-op after Finish(); otherwise nothing more is committed
+    queue_.clear();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+void CsvImport::Report(v1::ImportProblem problem) {
+  report_.set_problems_total(report_.problems_total() + 1);
+  if (static_cast<size_t>(report_.problems_size()) < options_.max_reported_problems)
+    *report_.add_problems() = std::move(problem);
+}
+
+absl::Status CsvImport::Feed(absl::string_view data) { return Decode(data, false); }
+
+absl::Status CsvImport::Decode(absl::string_view data, bool last) {
+  if (fatal_) return absl::OkStatus();
+  if (decoder_ == nullptr) {
+    undetected_.append(data.data(), data.size());
+    if (undetected_.size() < kDetectBytes && !last) return absl::OkStatus();
+    if (absl::Status text = CheckTextFile(undetected_); !text.ok()) {
+      RowProblems p(1);
+      p.Add("", "", absl::StrCat("file encoding: ", text.message()));
+      for (auto& problem : p.problems()) Report(std::move(problem));
+      fatal_ = true;
+      undetected_.clear();
+      return absl::OkStatus();
+    }
+    Encoding encoding = DetectEncoding(undetected_, last);
+    decoder_ = std::make_unique<Utf8Decoder>(encoding);
+    report_.set_encoding(EncodingName(encoding));
+    std::string held = std::move(undetected_);
+    return Decode(held, last);
+  }
+  std::string text;
+  absl::Status decoded = decoder_->Decode(data, last, &text);
+  reader_.Feed(text);
+  if (last) reader_.Finish();
+  RETURN_IF_ERROR(Drain());
+  if (!decoded.ok()) {
+    RowProblems p(report_.rows_read() + 2);
+    p.Add("", "", absl::StrCat("file encoding: ", decoded.message()));
+    for (auto& problem : p.problems()) Report(std::move(problem));
+    fatal_ = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CsvImport::Drain() {
+  CsvRecord record;
+  while (!fatal_ && reader_.Next(&record) == CsvReader::Result::kRecord) {
+    RETURN_IF_ERROR(ProcessRecord(record));
+  }
+  return HandOff(/*force=*/false);
+}
+
+absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
+  RowProblems problems(record.row);
+  const auto& expected = handler_.columns();
+  if (!header_seen_) {
+    header_seen_ = true;
+    index_.assign(expected.size(), SIZE_MAX);
+    for (size_t i = 0; i < record.fields.size(); ++i) {
+      std::string name(absl::StripAsciiWhitespace(record.fields[i]));
+      auto it = std::find(expected.begin(), expected.end(), name);
+      if (it == expected.end()) {
+        problems.Add(name, name, absl::StrCat("unknown column; the template has: ",
+                                              absl::StrJoin(expected, ",")));
+      } else if (size_t& pos = index_[it - expected.begin()]; pos != SIZE_MAX) {
+        problems.Add(name, name, "column appears twice");
+      } else {
+        pos = i;
+      }
+    }
+    for (size_t c = 0; c < expected.size(); ++c) {
+      if (index_[c] == SIZE_MAX)
+        problems.Add(expected[c], "", "required column is missing from the header");
+    }
+    if (!problems.empty()) fatal_ = true;
+  } else {
+    report_.set_rows_read(report_.rows_read() + 1);
+    bool utf8 = true;
+    for (const auto& f : record.fields) utf8 = utf8 && IsValidUtf8(f);
+    if (!record.error.empty()) {
+      problems.Add("", "", absl::StrCat("CSV quoting: ", record.error));
+    } else if (!utf8) {
+      problems.Add("", "", absl::StrCat("row is not valid ", report_.encoding(), " text"));
+    } else if (record.fields.size() != expected.size()) {
+      problems.Add("", absl::StrCat(record.fields.size(), " fields"),
+                   absl::StrCat("every row has ", expected.size(),
+                                " fields, like the header"));
+    } else if (handler_.Prepare(record.fields, index_, problems)) {
+      report_.set_rows_valid(report_.rows_valid() + 1);
+      if (++prepared_ >= HandoffRows()) RETURN_IF_ERROR(HandOff(/*force=*/true));
+    }
+  }
+  for (auto& p : problems.problems()) Report(std::move(p));
+  return absl::OkStatus();
+}
+
+absl::Status CsvImport::HandOff(bool force) {
+  if (prepared_ == 0 || (!force && prepared_ < HandoffRows())) {
+    absl::MutexLock lock(&mu_);
+    return writer_status_;
+  }
+  std::unique_ptr<PreparedRows> rows = handler_.TakePrepared();
+  prepared_ = 0;
+  absl::MutexLock lock(&mu_);
+  auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.size() < kQueueChunks || !writer_status_.ok();
+  };
+  mu_.Await(absl::Condition(&room));
+  if (!writer_status_.ok()) return writer_status_;
+  queue_.push_back(std::move(rows));
+  return absl::OkStatus();
+}
+
+void CsvImport::WriterLoop() {
+  while (true) {
+    std::unique_ptr<PreparedRows> rows;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || closed_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) break;  // closed and drained
+      rows = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    absl::Status status = WriteChunk(*rows);
+    if (!status.ok()) {
+      batch_txn_.reset();
+      absl::MutexLock lock(&mu_);
+      writer_status_ = status;
+      queue_.clear();
+      return;
+    }
+  }
+  bool abort;
+  {
+    absl::MutexLock lock(&mu_);
+    abort = abort_;
+  }
+  if (abort || (options_.all_or_nothing && !writer_problems_.empty())) {
+    batch_txn_.reset();
+    return;
+  }
+  absl::Status status = EndBatch();
+  if (!status.ok()) {
+    absl::MutexLock lock(&mu_);
+    writer_status_ = status;
+  }
+}
+
+absl::Status CsvImport::WriteChunk(PreparedRows& rows) {
+  if (!batch_txn_) {
+    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+    batch_txn_.emplace(std::move(txn));
+    batch_size_ = 0;
+    RETURN_IF_ERROR(handler_.BeginBatch(store_));
+  }
+  ASSIGN_OR_RETURN(uint64_t written, handler_.Write(store_, rows, &writer_problems_));
+  batch_size_ += written;
+  if (batch_size_ >= BatchRows()) return EndBatch();
+  return absl::OkStatus();
+}
+
+absl::Status CsvImport::EndBatch() {
+  if (!batch_txn_) return absl::OkStatus();
+  RETURN_IF_ERROR(handler_.EndBatch(store_));
+  if (!options_.dry_run) {
+    RETURN_IF_ERROR(batch_txn_->Commit());
+    written_ += batch_size_;
+  }
+  batch_txn_.reset();  // a dry run rolls back here
+  batch_size_ = 0;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
+  absl::Status status = Decode("", true);
+  if (status.ok() && !header_seen_ && !fatal_) {
+    RowProblems p(1);
+    p.Add("", "", "the file is empty; the first line must be the template header");
+    for (auto& problem : p.problems()) Report(std::move(problem));
+    fatal_ = true;
+  }
+  if (status.ok() && !fatal_) status = HandOff(/*force=*/true);
+  {
+    absl::MutexLock lock(&mu_);
+    if (fatal_) {  // a broken file: nothing more is written
+      queue_.clear();
+      abort_ = true;
+    }
+    if (options_.all_or_nothing && report_.problems_total() > 0) abort_ = true;
+    closed_ = true;
+  }
+  writer_.join();
+  RETURN_IF_ERROR(status);
+  {
+    absl::MutexLock lock(&mu_);
+    RETURN_IF_ERROR(writer_status_);
+  }
+  // After a fatal problem (bad header, undecodable bytes), batches committed
+  // before it stay, whole; the open one was rolled back.
+  uint64_t refused = writer_problems_.size();
+  for (auto& p : writer_problems_) Report(std::move(p));
+  std::sort(report_.mutable_problems()->begin(), report_.mutable_problems()->end(),
+            [](const v1::ImportProblem& a, const v1::ImportProblem& b) {
+              return a.row() < b.row();
+            });
+  report_.set_rows_valid(report_.rows_valid() - std::min(report_.rows_valid(), refused));
+  report_.set_rows_applied(written_);
+  handler_.Describe(&report_);
+  return report_;
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,283 @@
+#include "provincial/import/teacher_import.h"
+
+#include <ctime>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/dates.h"
+#include "common/teacher/code_tables.h"
+#include "common/teacher/record_validation.h"
+#include "common/teacher/id_card.h"
+#include "common/status_macros.h"
+#include "common/teacher/teacher_number.h"
+#include "provincial/core/meta_keys.h"
+
+namespace ntmis::provincial {
+
+namespace {
+
+class RowReader {
+ public:
+  RowReader(const std::vector<std::string>& fields, const ColumnIndex& index,
+            RowProblems& problems)
+      : fields_(fields), index_(index), problems_(problems) {}
+
+  std::string Text(TeacherColumn column) const {
+    return std::string(absl::StripAsciiWhitespace(fields_[index_[column]]));
+  }
+
+  template <typename Enum>
+  Enum Code(TeacherColumn column) {
+    std::string value = Text(column);
+    auto parsed = CodeTable::Of<Enum>().Parse(value);
+    if (!parsed.ok()) {
+      problems_.Add(Name(column), value,
+                    value.empty() ? absl::StrCat("required; allowed: ",
+                                                 CodeTable::Of<Enum>().AllowedValues())
+                                  : std::string(parsed.status().message()));
+      return static_cast<Enum>(0);
+    }
+    return static_cast<Enum>(*parsed);
+  }
+
+  std::optional<Date> DateField(TeacherColumn column) {
+    std::string value = Text(column);
+    std::optional<Date> date = ParseDate(value);
+    if (!date) problems_.Add(Name(column), value, "required real date YYYY-MM-DD");
+    return date;
+  }
+
+  static const std::string& Name(TeacherColumn column) {
+    return TeacherTemplateColumns()[column];
+  }
+
+ private:
+  const std::vector<std::string>& fields_;
+  const ColumnIndex& index_;
+  RowProblems& problems_;
+};
+
+}  // namespace
+
+bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
+                     int province,
+                     const absl::flat_hash_map<std::string, SchoolPlace>& schools,
+                     crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems) {
+  RowReader row(fields, index, problems);
+  v1::TeacherRecord& r = out->record;
+  r.Clear();
+  r.set_teacher_number(MintTeacherNumber(province, 0));  // placeholder
+  r.set_province(static_cast<v1::Province>(province));
+  r.set_name(row.Text(kName));
+  r.set_gender(row.Code<v1::Gender>(kGender));
+  std::optional<Date> birth = row.DateField(kBirthDate);
+  if (birth) r.set_birth_date(birth->ToString());
+
+  out->id_card = absl::AsciiStrToUpper(row.Text(kIdCardNumber));
+  auto id = ParseIdCard(out->id_card);
+  if (!id.ok()) {
+    problems.Add("id_card_number", MaskIdCard(out->id_card),
+                 std::string(id.status().message()));
+  } else {
+    if (birth && !(id->birth_date == *birth))
+      problems.Add("birth_date", birth->ToString(),
+                   "must equal the birth date in ID-card digits 7-14");
+    if (r.gender() != 0 && id->gender != r.gender())
+      problems.Add("gender", row.Text(kGender),
+                   "must agree with ID-card digit 17 (odd male, even female)");
+  }
+  r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
+  r.set_id_hash(id_hasher.Sign(out->id_card));
+
+  r.set_ethnicity(row.Code<v1::Ethnicity>(kEthnicity));
+  std::string nationality = absl::AsciiStrToUpper(row.Text(kNationality));
+  r.set_nationality(nationality.empty() ? "CHN" : nationality);
+  r.set_political_status(row.Code<v1::PoliticalStatus>(kPoliticalStatus));
+  std::optional<Date> hire = row.DateField(kHireDate);
+  if (hire) r.set_hire_date(hire->ToString());
+  r.set_employment_type(row.Code<v1::EmploymentType>(kEmploymentType));
+  r.set_status(row.Code<v1::InServiceStatus>(kStatus));
+
+  std::string school = row.Text(kSchoolCode);
+  auto place = schools.find(school);
+  if (place == schools.end()) {
+    problems.Add("school_code", school, "must be an open school of this province's unit tree");
+  } else {
+    r.set_school_code(school);
+    r.set_city_code(place->second.city_code);
+    r.set_county_code(place->second.county_code);
+    r.set_school_category(place->second.category);
+  }
+  r.set_post_type(row.Code<v1::PostType>(kPostType));
+  r.set_education(row.Code<v1::Education>(kEducation));
+  r.set_degree(row.Code<v1::Degree>(kDegree));
+  r.set_title(row.Code<v1::TitleLevel>(kTitle));
+  r.set_qualification(row.Code<v1::QualificationType>(kQualification));
+  if (!problems.empty()) return false;
+
+  // The national rules on the assembled record (ranges, date order, ...).
+  for (const FieldProblem& p : ValidateTeacherRecord(r)) {
+    problems.Add(p.field, p.value, p.rule);
+  }
+  return problems.empty();
+}
+
+namespace {
+
+// Field 1 (teacher_number, length-delimited) of a TeacherRecord: protobuf
+// parsers accept fields in any order, so tag + length + number prepended to
+// the rest of the serialized record is the whole record.
+std::string WithTeacherNumber(const std::string& number, const std::string& rest) {
+  std::string bytes;
+  bytes.reserve(2 + number.size() + rest.size());
+  bytes.push_back(static_cast<char>((1 << 3) | 2));
+  bytes.push_back(static_cast<char>(number.size()));
+  bytes += number;
+  bytes += rest;
+  return bytes;
+}
+
+}  // namespace
+
+struct TeacherRowHandler::Rows final : PreparedRows {
+  std::vector<Row> rows;
+  size_t size() const override { return rows.size(); }
+};
+
+absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
+    Store& store, const IdKeys& keys, IdentityResolver* resolver) {
+  ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer,
+                   crypto::Sealer::Create(keys.seal_key));
+  std::unique_ptr<TeacherRowHandler> h(
+      new TeacherRowHandler(keys, std::move(sealer), resolver));
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  (void)absl::SimpleAtoi(province, &h->province_);
+  ASSIGN_OR_RETURN(h->schools_, LoadSchools(store));
+  return h;
+}
+
+const std::vector<std::string>& TeacherRowHandler::columns() const {
+  return TeacherTemplateColumns();
+}
+
+bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
+                                const ColumnIndex& index, RowProblems& problems) {
+  if (!ParseTeacherRow(fields, index, province_, schools_, id_hasher_, &parsed_, problems))
+    return false;
+  v1::TeacherRecord& record = parsed_.record;
+  std::string masked = MaskIdCard(parsed_.id_card);
+  auto [it, inserted] = rows_by_id_hash_.emplace(record.id_hash(), problems.row());
+  if (!inserted) {
+    problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
+                 absl::StrCat("duplicate: the same ID-card number is on row ", it->second,
+                              " of this file"));
+    return false;
+  }
+  auto sealed = sealer_->Seal(parsed_.id_card);
+  if (!sealed.ok()) {
+    problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
+                 std::string(sealed.status().message()));
+    return false;
+  }
+  Row row{problems.row(), record.id_hash(), std::move(*sealed), std::move(masked),
+          record.school_code(), {}, std::nullopt, false};
+  record.clear_teacher_number();  // minted by the writer
+  record.SerializeToString(&row.record_rest);
+  prepared_.push_back(std::move(row));
+  return true;
+}
+
+std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
+  auto rows = std::make_unique<Rows>();
+  rows->rows.swap(prepared_);
+  // Asked here, on the parsing side, so no write transaction waits on the
+  // network. If the registry cannot answer, the rows are provisional.
+  std::vector<std::string> hashes;
+  for (const Row& r : rows->rows) hashes.push_back(r.id_hash);
+  absl::StatusOr<std::vector<std::optional<KnownIdentity>>> known =
+      resolver_ == nullptr ? absl::UnavailableError("no national node configured")
+                           : resolver_->Resolve(hashes);
+  for (size_t i = 0; i < rows->rows.size(); ++i) {
+    if (known.ok()) {
+      rows->rows[i].known = (*known)[i];
+    } else {
+      rows->rows[i].provisional = true;
+    }
+  }
+  return rows;
+}
+
+void TeacherRowHandler::Describe(v1::ImportReport* report) const {
+  report->set_numbers_reused(reused_.size());
+  for (size_t i = 0; i < reused_.size() && i < 1000; ++i) *report->add_reused() = reused_[i];
+  report->set_provisional(provisional_);
+}
+
+absl::Status TeacherRowHandler::BeginBatch(Store& store) {
+  ASSIGN_OR_RETURN(next_sequence_, store.GetMetaInt(meta::kNextTeacherSeq, 1));
+  if (!insert_) {
+    ASSIGN_OR_RETURN(insert_, store.db().Prepare(
+                                  "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
+                                  "school_code, state, record, version, updated_unix, "
+                                  "provisional) VALUES (?, ?, ?, ?, 'effective', ?, 1, ?, ?) "
+                                  "ON CONFLICT DO NOTHING"));
+    ASSIGN_OR_RETURN(find_, store.db().Prepare(
+                                "SELECT teacher_number FROM teachers WHERE id_hash = ?"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& prepared,
+                                                  std::vector<v1::ImportProblem>* problems) {
+  const int64_t now = std::time(nullptr);
+  uint64_t written = 0;
+  for (const Row& row : static_cast<Rows&>(prepared).rows) {
+    const bool minted = !row.known;
+    std::string number =
+        minted ? MintTeacherNumber(province_, next_sequence_) : row.known->teacher_number;
+    std::string record = WithTeacherNumber(number, row.record_rest);
+    insert_->BindView(1, number).BindBlobView(2, row.id_hash).BindBlobView(3, row.id_sealed);
+    insert_->BindView(4, row.school_code).BindBlobView(5, record);
+    insert_->Bind(6, now).Bind(7, row.provisional ? 1 : 0);
+    RETURN_IF_ERROR(insert_->Run());
+    if (store.db().Changes() == 0) {
+      // The ID-card number is already registered here, or (a reused
+      // national number) another teacher here has that number.
+      find_->BindBlob(1, row.id_hash);
+      ASSIGN_OR_RETURN(bool found, find_->Step());
+      std::string existing = found ? find_->ColumnText(0) : "";
+      find_->Reset();
+      v1::ImportProblem p;
+      p.set_row(row.row);
+      p.set_column(TeacherTemplateColumns()[kIdCardNumber]);
+      p.set_value(row.id_masked);
+      p.set_rule(found ? absl::StrCat("already registered as teacher ", existing,
+                                      " (one person, one number)")
+                       : absl::StrCat("the national registry names this person teacher ",
+                                      number, ", a number another teacher of this province "
+                                      "has; resolve by hand"));
+      problems->push_back(std::move(p));
+      continue;
+    }
+    RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert));
+    if (minted) ++next_sequence_;
+    if (row.provisional) ++provisional_;
+    if (!minted) {
+      v1::ReusedNumber reused;
+      reused.set_row(row.row);
+      reused.set_teacher_number(number);
+      reused.set_owner_province(row.known->owner_province);
+      reused_.push_back(std::move(reused));
+    }
+    ++written;
+  }
+  return written;
+}
+
+absl::Status TeacherRowHandler::EndBatch(Store& store) {
+  return store.SetMeta(meta::kNextTeacherSeq, absl::StrCat(next_sequence_));
+}
+
+}  // namespace ntmis::provincial

@@ -1,0 +1,83 @@
+#include "provincial/import/unit_import.h"
+
+#include "absl/strings/ascii.h"
+#include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
+
+namespace ntmis::provincial {
+namespace {
+
+enum UnitColumn { kCode, kParentCode, kLevel, kName, kSchoolCategory };
+
+struct PreparedUnits final : PreparedRows {
+  std::vector<Unit> units;
+  size_t size() const override { return units.size(); }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(Store& store) {
+  std::unique_ptr<UnitRowHandler> handler(new UnitRowHandler());
+  ASSIGN_OR_RETURN(handler->province_, store.Province());
+  ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare("SELECT code, level FROM units"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    handler->known_[stmt.ColumnText(0)] = static_cast<UnitLevel>(stmt.ColumnInt(1));
+  }
+  return handler;
+}
+
+const std::vector<std::string>& UnitRowHandler::columns() const {
+  return UnitTemplateColumns();
+}
+
+bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
+                             const ColumnIndex& index, RowProblems& problems) {
+  auto field = [&](UnitColumn c) {
+    return std::string(absl::StripAsciiWhitespace(fields[index[c]]));
+  };
+  Unit unit;
+  unit.code = field(kCode);
+  unit.parent_code = field(kParentCode);
+  unit.name = field(kName);
+  std::string level = absl::AsciiStrToLower(field(kLevel));
+  if (level == "city" || level == "2") {
+    unit.level = UnitLevel::kCity;
+  } else if (level == "county" || level == "3") {
+    unit.level = UnitLevel::kCounty;
+  } else if (level == "school" || level == "4") {
+    unit.level = UnitLevel::kSchool;
+  } else {
+    problems.Add("level", level, "one of city, county, school");
+    return false;
+  }
+
+  auto parent = known_.find(unit.parent_code);
+  std::optional<UnitLevel> parent_level;
+  if (parent != known_.end()) parent_level = parent->second;
+  CheckNewUnit(unit, level, parent_level, known_.contains(unit.code),
+               field(kSchoolCategory), problems);
+  if (unit.level == UnitLevel::kSchool && problems.empty()) {
+    unit.school_category = static_cast<v1::SchoolCategory>(
+        *CodeTable::Of<v1::SchoolCategory>().Parse(field(kSchoolCategory)));
+  }
+  if (!problems.empty()) return false;
+  known_[unit.code] = unit.level;
+  prepared_.push_back(std::move(unit));
+  return true;
+}
+
+std::unique_ptr<PreparedRows> UnitRowHandler::TakePrepared() {
+  auto rows = std::make_unique<PreparedUnits>();
+  rows->units.swap(prepared_);
+  return rows;
+}
+
+absl::StatusOr<uint64_t> UnitRowHandler::Write(Store& store, PreparedRows& rows,
+                                               std::vector<v1::ImportProblem>* problems) {
+  const auto& units = static_cast<PreparedUnits&>(rows).units;
+  for (const Unit& u : units) RETURN_IF_ERROR(InsertUnit(store, u));
+  return units.size();
+}
+}  // namespace ntmis::provincial

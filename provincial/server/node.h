@@ -1,0 +1,66 @@
+// The provincial node as a running server (ProvincialApi over TLS), and the
+// pieces built from a ProvincialConfig that the CLI also uses: ID keys and
+// the sync client.
+#ifndef NTMIS_PROVINCIAL_SERVER_NODE_H_
+#define NTMIS_PROVINCIAL_SERVER_NODE_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "common/file_lock.h"
+#include "ntmis/v1/config.pb.h"
+#include "provincial/server/api_service.h"
+#include "provincial/sync/national_channel.h"
+#include "provincial/sync/sync_run.h"
+#include "provincial/sync/sync_scheduler.h"
+#include "provincial/sync/sync_verify.h"
+
+namespace ntmis::provincial {
+
+// Reads the federation hash key and the node's sealing key named in config.
+absl::StatusOr<IdKeys> LoadIdKeys(const v1::ProvincialConfig& config);
+
+// The API's options (connections, account quotas) from the config.
+ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config);
+
+// The checks `serve` makes before it opens anything for writing: the node
+// certificate (its key, the CA, validity, this province's identity), the
+// listen address, the database and its directory, and that no other serve
+// holds the database. Each failure says what is wrong and what to do, marked
+// with its exit code (common/exit_code.h). Returns the held serve lock.
+absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config);
+
+// Start and Shutdown from one thread; the servers it starts are thread-safe.
+class ProvincialNode {
+ public:
+  // CheckCanServe, then the API, the scheduler and the listener.
+  static absl::StatusOr<std::unique_ptr<ProvincialNode>> Start(
+      const v1::ProvincialConfig& config);
+  ~ProvincialNode();
+
+  int port() const { return port_; }
+  // Runs this node's syncs (on its schedule unless sync_disabled).
+  SyncScheduler& scheduler() { return *scheduler_; }
+  void Wait() { server_->Wait(); }
+  // Waits until the API's audit entries so far are written.
+  absl::Status FlushAudit() { return api_->FlushAudit(); }
+  void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
+
+ private:
+  ProvincialNode() = default;
+  std::optional<FileLock> serve_lock_;  // one serve per database; released last
+  std::unique_ptr<SyncScheduler> scheduler_;  // outlives api_, which uses it
+  std::unique_ptr<IdentityResolver> resolver_;  // outlives api_, which uses it
+  std::unique_ptr<ApiService> api_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_SERVER_NODE_H_

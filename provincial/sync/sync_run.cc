@@ -1,0 +1,43 @@
+#include "provincial/sync/sync_run.h"
+
+#include <ctime>
+
+#include "common/status_macros.h"
+#include "provincial/sync/identities.h"
+#include "provincial/sync/reference_data.h"
+#include "provincial/sync/sync_lock.h"
+
+namespace ntmis::provincial {
+
+absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store) {
+  SyncReport report;
+  int64_t started = std::time(nullptr);
+  // Provisional teachers are settled before anything is pushed; identity
+  // conflicts and reference data are pulled after.
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(report.renumbered, ReconcileProvisional(store, *NationalResolver(channel)));
+    RETURN_IF_ERROR(PushOutbox(channel, store, report));
+    RETURN_IF_ERROR(PullIdentityConflicts(channel, store));
+    return PullReference(channel, store).status();
+  }();
+  ASSIGN_OR_RETURN(sql::Statement run,
+                   store.db().Prepare(
+                       "INSERT INTO sync_runs(started_unix, finished_unix, sent, applied, "
+                       "rejected, acked_seq, result) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  run.BindAll(started, static_cast<int64_t>(std::time(nullptr)), report.sent,
+              report.applied, static_cast<uint64_t>(report.rejections.size()),
+              report.cursor_after,
+              status.ok() ? std::string("ok") : std::string(status.ToString()));
+  RETURN_IF_ERROR(run.Run());
+  if (!status.ok()) return status;
+  return report;
+}
+
+absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config, SyncOptions options) {
+  ASSIGN_OR_RETURN(FileLock lock, AcquireSyncLock(SyncLockPath(config.database())));
+  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
+  ASSIGN_OR_RETURN(auto channel, OpenNationalChannel(config, std::move(options)));
+  return RunSync(*channel, store);
+}
+
+}  // namespace ntmis::provincial
