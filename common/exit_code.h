@@ -1,7 +1,7 @@
 // The process exit code an error should end a command with, carried inside
 // the absl::Status as a payload so that the code deciding it (a start-up
 // check deep in a node) need not know about the CLI. cli::Fail reads it.
-// The codes are documented in docs/operations.md.
+// The codes are documented in docs/operators.md.
 #ifndef NTMIS_COMMON_EXIT_CODE_H_
 #define NTMIS_COMMON_EXIT_CODE_H_
 

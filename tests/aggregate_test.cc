@@ -8,10 +8,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/teacher/code_tables.h"
-#include "national/rollup/age_bands.h"
-#include "national/query/aggregator.h"
 #include "national/ingest/national_store.h"
+#include "national/query/aggregator.h"
 #include "national/query/report_format.h"
+#include "national/rollup/age_bands.h"
 #include "tests/test_support.h"
 
 namespace ntmis::national {

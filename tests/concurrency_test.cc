@@ -18,8 +18,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "provincial/tools/generator.h"
 #include "provincial/core/store.h"
+#include "provincial/tools/generator.h"
 #include "tests/province_fixture.h"
 
 namespace ntmis::testing {

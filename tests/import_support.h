@@ -5,11 +5,11 @@
 #include <string>
 
 #include "common/crypto.h"
+#include "provincial/core/units.h"
 #include "provincial/import/csv_import.h"
+#include "provincial/import/teacher_import.h"
 #include "provincial/import/unit_import.h"
 #include "provincial/tools/generator.h"
-#include "provincial/import/teacher_import.h"
-#include "provincial/core/units.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/teacher/id_card.h"
 #include "common/sqlite.h"
+#include "common/teacher/id_card.h"
 #include "provincial/core/store.h"
 
 namespace ntmis::testing {

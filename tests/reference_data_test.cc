@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/teacher/code_tables.h"
 #include "common/sqlite.h"
+#include "common/teacher/code_tables.h"
 #include "national/query/query_service.h"
 #include "tests/test_support.h"
 

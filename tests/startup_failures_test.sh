@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every way a node can fail to start ends with one line saying what is wrong
-# and what to do, the documented exit code (docs/operations.md), no core
+# and what to do, the documented exit code (docs/operators.md), no core
 # dump, and nothing written to the stores. Runs the real binaries.
 set -uo pipefail
 build=${NTMIS_BUILD_DIR:?}

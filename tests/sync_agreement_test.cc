@@ -11,7 +11,7 @@
 #include "common/crypto.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

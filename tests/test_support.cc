@@ -15,17 +15,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/config.h"
-#include "common/csv.h"
 #include "common/crypto.h"
-#include "common/teacher/teacher_number.h"
+#include "common/csv.h"
 #include "common/pki.h"
+#include "common/teacher/teacher_number.h"
 #include "common/tls.h"
 #include "provincial/core/accounts.h"
-#include "provincial/tools/generator.h"
 #include "provincial/core/teacher_fields.h"
+#include "provincial/core/units.h"
 #include "provincial/import/teacher_import.h"
 #include "provincial/sync/hello.h"
-#include "provincial/core/units.h"
+#include "provincial/tools/generator.h"
 
 namespace ntmis::testing {
 

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/teacher/id_card.h"
 #include "common/sqlite.h"
+#include "common/teacher/id_card.h"
 #include "provincial/core/logins.h"
 #include "provincial/core/store.h"
 #include "tests/province_fixture.h"

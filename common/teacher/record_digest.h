@@ -1,4 +1,4 @@
-// Anti-entropy digests (DESIGN.md §6), computed identically by a province
+// Anti-entropy digests (docs/architecture.md, the sync protocol), computed identically by a province
 // over its effective records and by the national node over what it holds:
 // teachers fall into buckets by the first 8 characters of their number, a
 // record hashes to 64 bits, and a bucket's digest is its count and the XOR

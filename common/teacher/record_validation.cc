@@ -2,8 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/teacher/code_tables.h"
 #include "common/dates.h"
+#include "common/teacher/code_tables.h"
 #include "common/teacher/teacher_number.h"
 #include "common/text_encoding.h"
 

@@ -1,5 +1,5 @@
 // The versions a province and the national node exchange at the start of
-// every sync (DESIGN.md §6), and the one rule both sides use to decide
+// every sync (docs/architecture.md, the sync protocol), and the one rule both sides use to decide
 // whether a difference can be bridged.
 #ifndef NTMIS_COMMON_TEACHER_SYNC_VERSIONS_H_
 #define NTMIS_COMMON_TEACHER_SYNC_VERSIONS_H_

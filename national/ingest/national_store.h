@@ -15,11 +15,11 @@
 #include "absl/synchronization/mutex.h"
 #include "common/audit_log.h"
 #include "common/wal_checkpointer.h"
+#include "national/ingest/province_db.h"
+#include "national/ingest/view_warmer.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
-#include "national/ingest/province_db.h"
 #include "national/registry/school_registry.h"
-#include "national/ingest/view_warmer.h"
 #include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {

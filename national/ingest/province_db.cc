@@ -8,11 +8,11 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_validation.h"
 #include "common/teacher/sync_versions.h"
 #include "common/teacher/teacher_number.h"
-#include "common/status_macros.h"
 
 namespace ntmis::national {
 namespace {

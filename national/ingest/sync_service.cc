@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/teacher/code_tables.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
+#include "common/teacher/code_tables.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
 #include "common/tls.h"

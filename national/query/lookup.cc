@@ -3,8 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
-#include "common/teacher/id_card.h"
 #include "common/status_macros.h"
+#include "common/teacher/id_card.h"
 #include "common/teacher/teacher_number.h"
 
 namespace ntmis::national {

@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/teacher/code_tables.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
 
 namespace ntmis::national {

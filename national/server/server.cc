@@ -6,11 +6,11 @@
 #include "common/crypto.h"
 #include "common/exit_code.h"
 #include "common/file_lock.h"
-#include "common/node_certificate.h"
-#include "common/writable_path.h"
 #include "common/grpc_server.h"
+#include "common/node_certificate.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
+#include "common/writable_path.h"
 
 namespace ntmis::national {
 

@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "common/file_lock.h"
 #include "national/ingest/national_store.h"
-#include "national/query/query_service.h"
 #include "national/ingest/sync_service.h"
+#include "national/query/query_service.h"
 #include "ntmis/v1/config.pb.h"
 
 namespace ntmis::national {

@@ -6,13 +6,13 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/teacher/code_tables.h"
 #include "common/config.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
-#include "provincial/core/accounts.h"
+#include "common/teacher/code_tables.h"
 #include "provincial/cli/cli_support.h"
 #include "provincial/cli/commands.h"
+#include "provincial/core/accounts.h"
 
 namespace ntmis::provincial {
 namespace {

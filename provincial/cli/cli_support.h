@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/cli.h"
-#include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/categories.pb.h"
+#include "ntmis/v1/config.pb.h"
 #include "provincial/cli/api_client.h"
 
 namespace ntmis::provincial {

@@ -33,6 +33,18 @@ absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
                                                   user.username, " is ", RoleName(user.role)));
 }
 
+absl::Status CheckProvinceLevel(const User& user, const std::string& province,
+                                std::initializer_list<Role> roles, const std::string& action) {
+  bool has_role = false;
+  for (Role role : roles) has_role |= user.role == role;
+  if (has_role && user.unit_code == province) return absl::OkStatus();
+  std::vector<std::string> names;
+  for (Role role : roles) names.push_back(RoleName(role));
+  return absl::PermissionDeniedError(absl::StrCat(
+      action, " needs a province-level ", absl::StrJoin(names, " or "), "; ", user.username,
+      " is ", RoleName(user.role), " of unit ", user.unit_code));
+}
+
 absl::Status CheckReadTeacher(Store& store, const User& user, const std::string& school_code,
                               const std::string& teacher_number) {
   if (user.role == Role::kTeacher) {

@@ -25,6 +25,12 @@ absl::Status CheckWithin(Store& store, const User& user, const std::string& unit
 absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
                        const std::string& action);
 
+// OK when the user works at the province's own unit (`province`, the node's
+// two-digit code) with one of `roles`; PERMISSION_DENIED naming `action`,
+// the roles and the user's unit otherwise.
+absl::Status CheckProvinceLevel(const User& user, const std::string& province,
+                                std::initializer_list<Role> roles, const std::string& action);
+
 // Reading a teacher of `school_code`: staff within scope, or the teacher's
 // own account.
 absl::Status CheckReadTeacher(Store& store, const User& user, const std::string& school_code,

@@ -9,12 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/teacher/code_tables.h"
 #include "common/dates.h"
 #include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
+#include "provincial/core/access.h"
 
 namespace ntmis::provincial {
 
@@ -267,13 +268,15 @@ absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
   return absl::OkStatus();
 }
 
-absl::Status DefineCustomIndicator(Store& store, const v1::FieldDef& field,
-                                   const std::string& actor) {
+absl::Status DefineCustomIndicator(Store& store, const User& actor, const v1::FieldDef& field) {
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  RETURN_IF_ERROR(CheckProvinceLevel(actor, province, {Role::kSysAdmin, Role::kManager},
+                                     "defining custom indicators"));
   RETURN_IF_ERROR(CheckCustomIndicator(field));
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store.db().Prepare("INSERT INTO custom_indicators(name, definition, "
                                       "defined_by, defined_unix) VALUES (?, ?, ?, ?)"));
-  insert.Bind(1, field.name()).BindBlob(2, field.SerializeAsString()).Bind(3, actor);
+  insert.Bind(1, field.name()).BindBlob(2, field.SerializeAsString()).Bind(3, actor.username);
   insert.Bind(4, static_cast<int64_t>(std::time(nullptr)));
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {

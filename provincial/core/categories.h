@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "ntmis/v1/categories.pb.h"
 #include "provincial/core/store.h"
+#include "provincial/core/user.h"
 
 namespace ntmis::provincial {
 
@@ -65,8 +66,9 @@ std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category
 // '_'), a label, a type with its code list or range, and valid school
 // categories in required_for; INVALID_ARGUMENT says what is wrong.
 absl::Status CheckCustomIndicator(const v1::FieldDef& field);
-absl::Status DefineCustomIndicator(Store& store, const v1::FieldDef& field,
-                                   const std::string& actor);
+// Defined at the province level by its system administrator or
+// information manager.
+absl::Status DefineCustomIndicator(Store& store, const User& actor, const v1::FieldDef& field);
 
 }  // namespace ntmis::provincial
 

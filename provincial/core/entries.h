@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/store.h"
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 

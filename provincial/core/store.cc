@@ -301,6 +301,15 @@ absl::Status Store::SetProvince(const std::string& province) {
   return SetMeta(meta::kProvince, province);
 }
 
+absl::StatusOr<std::string> Store::PeekProvince(const std::string& path) {
+  sql::OpenOptions read_only;
+  read_only.read_only = true;
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, read_only));
+  ASSIGN_OR_RETURN(sql::Statement meta, db.Prepare("SELECT value FROM meta WHERE key = ?"));
+  ASSIGN_OR_RETURN(bool row, meta.BindAll(meta::kProvince).Step());
+  return row ? meta.ColumnText(0) : std::string();
+}
+
 absl::StatusOr<std::string> Store::Province() {
   ASSIGN_OR_RETURN(std::string province, GetMeta(meta::kProvince, ""));
   if (province.empty())

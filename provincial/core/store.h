@@ -29,6 +29,10 @@ class Store {
   // Opens (creating if asked) and migrates the database at `path`.
   static absl::StatusOr<Store> Open(const std::string& path, bool create = false,
                                     StoreOptions store_options = {});
+  // The province of the database at `path`, read without opening it for
+  // writing or migrating it (empty if it was never initialised); an error if
+  // it cannot be read as a province database.
+  static absl::StatusOr<std::string> PeekProvince(const std::string& path);
 
   // Records the province this database belongs to; FAILED_PRECONDITION if
   // it already belongs to another.

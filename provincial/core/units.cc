@@ -4,10 +4,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/teacher/code_tables.h"
 #include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/access.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -162,7 +163,26 @@ absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& co
   return units;
 }
 
-absl::StatusOr<Unit> AddUnit(Store& store, const Unit& unit) {
+namespace {
+
+// A system administrator changes the units below its own.
+absl::Status CheckUnitAdmin(Store& store, const User& actor, const std::string& unit_code) {
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "changing units"));
+  RETURN_IF_ERROR(CheckWithin(store, actor, unit_code));
+  if (unit_code == actor.unit_code) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unit ", unit_code, " is changed by the administrator of the unit above it"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) {
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "changing units"));
+  RETURN_IF_ERROR(CheckWithin(store, actor, unit.parent_code));
+  if (static_cast<int>(unit.level) < 2 || static_cast<int>(unit.level) > 4)
+    return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   std::optional<UnitLevel> parent_level;
   absl::StatusOr<Unit> parent = LoadUnit(store, unit.parent_code);
@@ -191,7 +211,9 @@ absl::Status InsertUnit(Store& store, const Unit& unit) {
   return insert.Run();
 }
 
-absl::StatusOr<Unit> RenameUnit(Store& store, const std::string& code, const std::string& name) {
+absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor, const std::string& code,
+                                const std::string& name) {
+  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (name.empty() || name.size() > 200 || !IsValidUtf8(name))
     return absl::InvalidArgumentError(
@@ -203,8 +225,10 @@ absl::StatusOr<Unit> RenameUnit(Store& store, const std::string& code, const std
   return unit;
 }
 
-absl::StatusOr<Unit> MoveUnit(Store& store, const std::string& code,
+absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor, const std::string& code,
                               const std::string& new_parent_code) {
+  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
+  RETURN_IF_ERROR(CheckWithin(store, actor, new_parent_code));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (unit.level != UnitLevel::kSchool) {
@@ -232,7 +256,11 @@ absl::StatusOr<Unit> MoveUnit(Store& store, const std::string& code,
   return unit;
 }
 
-absl::StatusOr<Unit> CloseUnit(Store& store, const std::string& code) {
+absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::string& code,
+                               const std::string& reason) {
+  if (absl::StripAsciiWhitespace(reason).empty())
+    return absl::InvalidArgumentError("closing a unit needs a reason");
+  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (unit.level == UnitLevel::kProvince)

@@ -14,6 +14,7 @@
 #include "ntmis/v1/codes.pb.h"
 #include "provincial/core/problems.h"
 #include "provincial/core/store.h"
+#include "provincial/core/user.h"
 
 namespace ntmis::provincial {
 
@@ -40,17 +41,21 @@ absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& cod
 absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& code,
                                              bool include_closed);
 
-// Changes to the tree after the import. Each checks the rules of the
-// template (code lengths and prefixes, parent levels, categories); a moved
-// unit keeps its code and history, and a moved school's effective teachers
-// are re-sent with their new city and county. A unit can be closed only
-// when no open unit and no active teacher is left under it; closed units
-// and their teachers' history stay.
-absl::StatusOr<Unit> AddUnit(Store& store, const Unit& unit);
-absl::StatusOr<Unit> RenameUnit(Store& store, const std::string& code, const std::string& name);
-absl::StatusOr<Unit> MoveUnit(Store& store, const std::string& code,
+// Changes to the tree after the import, by `actor`: a system administrator
+// changes the units below its own unit (never its own), and adds units under
+// its unit or below. Each checks the rules of the template (code lengths and
+// prefixes, parent levels, categories); a moved unit keeps its code and
+// history, and a moved school's effective teachers are re-sent with their new
+// city and county. A unit can be closed only with a reason and when no open
+// unit and no active teacher is left under it; closed units and their
+// teachers' history stay.
+absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit);
+absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor, const std::string& code,
+                                const std::string& name);
+absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor, const std::string& code,
                               const std::string& new_parent_code);
-absl::StatusOr<Unit> CloseUnit(Store& store, const std::string& code);
+absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::string& code,
+                               const std::string& reason);
 
 // Where a school sits, as a teacher record needs it.
 struct SchoolPlace {

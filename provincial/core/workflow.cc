@@ -10,15 +10,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/id_card.h"
 #include "common/teacher/record_validation.h"
-#include "common/status_macros.h"
 #include "common/teacher/teacher_number.h"
 #include "provincial/core/access.h"
-#include "provincial/core/teacher_changes.h"
-#include "provincial/core/units.h"
 #include "provincial/core/meta_keys.h"
+#include "provincial/core/teachers.h"
+#include "provincial/core/units.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -186,42 +186,33 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(const User& actor,
     }
   }
 
+  record.clear_teacher_number();  // the creator mints or reuses it
+  const std::string rest = record.SerializeAsString();
+  NewTeacher teacher;
+  teacher.id_hash = record.id_hash();
+  teacher.id_sealed = sealed;
+  teacher.school_code = school.code;
+  teacher.record_without_number = rest;
+  teacher.state = kDraft;
+  teacher.provisional = provisional;
+  teacher.known = known ? &*known : nullptr;
+  teacher.actor = actor.username;
+  teacher.action = "teacher.create";
+  if (known) {
+    teacher.reason = absl::StrCat("national number of a person owned by province ",
+                                  known->owner_province);
+  }
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(sql::Statement existing,
-                   store_.db().Prepare("SELECT teacher_number FROM teachers WHERE id_hash = ?"));
-  existing.BindBlob(1, record.id_hash());
-  ASSIGN_OR_RETURN(bool exists, existing.Step());
-  if (exists) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "id_card_number='", MaskIdCard(id_card), "': already registered as teacher ",
-        existing.ColumnText(0), " (one person, one number)"));
+  ASSIGN_OR_RETURN(TeacherCreator creator, TeacherCreator::Begin(store_));
+  absl::StatusOr<std::string> number = creator.Create(teacher, std::time(nullptr));
+  if (absl::IsAlreadyExists(number.status())) {
+    return absl::AlreadyExistsError(absl::StrCat("id_card_number='", MaskIdCard(id_card),
+                                                 "': ", number.status().message()));
   }
-  ASSIGN_OR_RETURN(int64_t next, store_.GetMetaInt(meta::kNextTeacherSeq, 1));
-  std::string number = known ? known->teacher_number : MintTeacherNumber(province, next);
-  record.set_teacher_number(number);
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare(
-                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
-                       "state, record, version, updated_unix, provisional, changed_by, "
-                       "change_action, change_reason) VALUES (?, ?, ?, ?, 'draft', ?, 1, ?, ?, "
-                       "?, 'teacher.create', ?)"));
-  insert.Bind(1, number).BindBlob(2, record.id_hash()).BindBlob(3, sealed);
-  insert.Bind(4, school.code).BindBlob(5, record.SerializeAsString());
-  insert.Bind(6, static_cast<int64_t>(std::time(nullptr))).Bind(7, provisional ? 1 : 0);
-  insert.Bind(8, actor.username);
-  insert.Bind(9, known ? absl::StrCat("national number of a person owned by province ",
-                                      known->owner_province)
-                       : std::string());
-  absl::Status inserted = insert.Run();
-  if (absl::IsAlreadyExists(inserted)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "the national registry names this person teacher ", number,
-        ", a number another teacher of this province has; resolve by hand"));
-  }
-  RETURN_IF_ERROR(inserted);
-  if (!known) RETURN_IF_ERROR(store_.SetMeta(meta::kNextTeacherSeq, absl::StrCat(next + 1)));
+  RETURN_IF_ERROR(number.status());
+  RETURN_IF_ERROR(creator.Finish());
   RETURN_IF_ERROR(txn.Commit());
-  return Load(number);
+  return Load(*number);
 }
 
 absl::StatusOr<v1::TeacherView> Workflow::Edit(const User& actor,
@@ -656,6 +647,17 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(const User& actor,
     ASSIGN_OR_RETURN(*response.add_change_requests(), LoadChange(id));
   }
   return response;
+}
+
+absl::Status Workflow::Withdraw(const User& actor, const std::string& teacher_number,
+                              const std::string& reason) {
+  ASSIGN_OR_RETURN(std::string province, store_.Province());
+  RETURN_IF_ERROR(CheckProvinceLevel(actor, province, {Role::kSysAdmin, Role::kManager},
+                                     "teacher.withdraw"));
+  if (absl::StripAsciiWhitespace(reason).empty())
+    return absl::InvalidArgumentError("a reason is required to withdraw a teacher");
+  return WithdrawTeacher(store_, teacher_number,
+                         ChangeMeta{actor.username, "teacher.withdraw", reason, ""});
 }
 
 }  // namespace ntmis::provincial

@@ -1,4 +1,4 @@
-// The review workflow of teacher records (DESIGN.md §5):
+// The review workflow of teacher records (docs/architecture.md, the review workflow):
 //
 //   draft --submit--> submitted --school approves--> school_approved
 //         --county re-reviews--> effective
@@ -35,13 +35,9 @@
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_fields.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
-
-inline constexpr const char* kDraft = "draft";
-inline constexpr const char* kSubmitted = "submitted";
-inline constexpr const char* kSchoolApproved = "school_approved";
-inline constexpr const char* kReturned = "returned";
 
 class Workflow {
  public:
@@ -82,6 +78,12 @@ class Workflow {
   // number, that version with its record.
   absl::StatusOr<v1::TeacherHistoryResponse> History(const User& actor,
                                                      const v1::TeacherRequest& request);
+
+  // Takes an effective teacher out of the national scope (a tombstone in the
+  // outbox): the province's system administrator or information manager,
+  // with a reason.
+  absl::Status Withdraw(const User& actor, const std::string& teacher_number,
+                        const std::string& reason);
 
   // Category entries (workflow_entries.cc). A draft's or returned record's
   // entries are written directly by those who may write the category; an

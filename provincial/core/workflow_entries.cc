@@ -5,12 +5,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/teacher/record_validation.h"
 #include "common/status_macros.h"
+#include "common/teacher/record_validation.h"
 #include "provincial/core/access.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/entries.h"
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 #include "provincial/core/workflow.h"
 
 namespace ntmis::provincial {

@@ -9,7 +9,7 @@
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/access.h"
 #include "provincial/core/entries.h"
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 

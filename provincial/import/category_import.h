@@ -16,8 +16,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/categories.h"
-#include "provincial/import/csv_import.h"
 #include "provincial/core/entries.h"
+#include "provincial/import/csv_import.h"
 
 namespace ntmis::provincial {
 

@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/dates.h"
-#include "common/teacher/code_tables.h"
-#include "common/teacher/record_validation.h"
-#include "common/teacher/id_card.h"
 #include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
+#include "common/teacher/id_card.h"
+#include "common/teacher/record_validation.h"
 #include "common/teacher/teacher_number.h"
 #include "provincial/core/meta_keys.h"
 
@@ -129,16 +129,6 @@ namespace {
 // Field 1 (teacher_number, length-delimited) of a TeacherRecord: protobuf
 // parsers accept fields in any order, so tag + length + number prepended to
 // the rest of the serialized record is the whole record.
-std::string WithTeacherNumber(const std::string& number, const std::string& rest) {
-  std::string bytes;
-  bytes.reserve(2 + number.size() + rest.size());
-  bytes.push_back(static_cast<char>((1 << 3) | 2));
-  bytes.push_back(static_cast<char>(number.size()));
-  bytes += number;
-  bytes += rest;
-  return bytes;
-}
-
 }  // namespace
 
 struct TeacherRowHandler::Rows final : PreparedRows {
@@ -216,16 +206,8 @@ void TeacherRowHandler::Describe(v1::ImportReport* report) const {
 }
 
 absl::Status TeacherRowHandler::BeginBatch(Store& store) {
-  ASSIGN_OR_RETURN(next_sequence_, store.GetMetaInt(meta::kNextTeacherSeq, 1));
-  if (!insert_) {
-    ASSIGN_OR_RETURN(insert_, store.db().Prepare(
-                                  "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
-                                  "school_code, state, record, version, updated_unix, "
-                                  "provisional) VALUES (?, ?, ?, ?, 'effective', ?, 1, ?, ?) "
-                                  "ON CONFLICT DO NOTHING"));
-    ASSIGN_OR_RETURN(find_, store.db().Prepare(
-                                "SELECT teacher_number FROM teachers WHERE id_hash = ?"));
-  }
+  ASSIGN_OR_RETURN(TeacherCreator creator, TeacherCreator::Begin(store));
+  creator_.emplace(std::move(creator));
   return absl::OkStatus();
 }
 
@@ -234,40 +216,30 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& pr
   const int64_t now = std::time(nullptr);
   uint64_t written = 0;
   for (const Row& row : static_cast<Rows&>(prepared).rows) {
-    const bool minted = !row.known;
-    std::string number =
-        minted ? MintTeacherNumber(province_, next_sequence_) : row.known->teacher_number;
-    std::string record = WithTeacherNumber(number, row.record_rest);
-    insert_->BindView(1, number).BindBlobView(2, row.id_hash).BindBlobView(3, row.id_sealed);
-    insert_->BindView(4, row.school_code).BindBlobView(5, record);
-    insert_->Bind(6, now).Bind(7, row.provisional ? 1 : 0);
-    RETURN_IF_ERROR(insert_->Run());
-    if (store.db().Changes() == 0) {
-      // The ID-card number is already registered here, or (a reused
-      // national number) another teacher here has that number.
-      find_->BindBlob(1, row.id_hash);
-      ASSIGN_OR_RETURN(bool found, find_->Step());
-      std::string existing = found ? find_->ColumnText(0) : "";
-      find_->Reset();
+    NewTeacher teacher;
+    teacher.id_hash = row.id_hash;
+    teacher.id_sealed = row.id_sealed;
+    teacher.school_code = row.school_code;
+    teacher.record_without_number = row.record_rest;
+    teacher.state = kEffective;
+    teacher.provisional = row.provisional;
+    teacher.known = row.known ? &*row.known : nullptr;
+    absl::StatusOr<std::string> number = creator_->Create(teacher, now);
+    if (absl::IsAlreadyExists(number.status())) {
       v1::ImportProblem p;
       p.set_row(row.row);
       p.set_column(TeacherTemplateColumns()[kIdCardNumber]);
       p.set_value(row.id_masked);
-      p.set_rule(found ? absl::StrCat("already registered as teacher ", existing,
-                                      " (one person, one number)")
-                       : absl::StrCat("the national registry names this person teacher ",
-                                      number, ", a number another teacher of this province "
-                                      "has; resolve by hand"));
+      p.set_rule(std::string(number.status().message()));
       problems->push_back(std::move(p));
       continue;
     }
-    RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert));
-    if (minted) ++next_sequence_;
+    RETURN_IF_ERROR(number.status());
     if (row.provisional) ++provisional_;
-    if (!minted) {
+    if (row.known) {
       v1::ReusedNumber reused;
       reused.set_row(row.row);
-      reused.set_teacher_number(number);
+      reused.set_teacher_number(*number);
       reused.set_owner_province(row.known->owner_province);
       reused_.push_back(std::move(reused));
     }
@@ -277,7 +249,9 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& pr
 }
 
 absl::Status TeacherRowHandler::EndBatch(Store& store) {
-  return store.SetMeta(meta::kNextTeacherSeq, absl::StrCat(next_sequence_));
+  absl::Status finished = creator_->Finish();
+  creator_.reset();
+  return finished;
 }
 
 }  // namespace ntmis::provincial

@@ -14,9 +14,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/crypto.h"
-#include "provincial/import/csv_import.h"
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/teacher_fields.h"
+#include "provincial/core/teachers.h"
+#include "provincial/import/csv_import.h"
 
 namespace ntmis::provincial {
 
@@ -79,9 +80,7 @@ class TeacherRowHandler final : public RowHandler {
   IdentityResolver* resolver_;
 
   // Writer stage.
-  int64_t next_sequence_ = 0;
-  std::optional<sql::Statement> insert_;
-  std::optional<sql::Statement> find_;
+  std::optional<TeacherCreator> creator_;  // during a batch
   uint64_t provisional_ = 0;
   std::vector<v1::ReusedNumber> reused_;
 };

@@ -1,29 +1,31 @@
 #include "provincial/server/api_service.h"
 
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 
 #include <ctime>
 
-#include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/teacher/sync_versions.h"
+#include "provincial/core/access.h"
+#include "provincial/core/audit_queries.h"
+#include "provincial/core/categories.h"
+#include "provincial/core/meta_keys.h"
+#include "provincial/core/progress.h"
+#include "provincial/core/units.h"
+#include "provincial/import/category_import.h"
 #include "provincial/import/csv_import.h"
+#include "provincial/import/export.h"
+#include "provincial/import/teacher_import.h"
 #include "provincial/import/unit_import.h"
 #include "provincial/sync/reference_data.h"
-#include "provincial/import/teacher_import.h"
-#include "provincial/core/units.h"
-#include "provincial/core/access.h"
-#include "provincial/core/progress.h"
-#include "provincial/core/categories.h"
-#include "provincial/import/category_import.h"
-#include "provincial/import/export.h"
-#include "absl/strings/str_join.h"
-#include "provincial/core/meta_keys.h"
+#include "provincial/sync/sync_health.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -89,7 +91,8 @@ absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
 
 grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string& action,
                                 const std::string& target,
-                                const std::function<absl::Status(const User&, Lane&)>& fn) {
+                                const std::function<absl::Status(const User&, Lane&)>& fn,
+                                const std::string& detail) {
   absl::StatusOr<User> user;
   absl::Status status;
   {
@@ -99,22 +102,18 @@ grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string&
   }
   if (user.ok() || absl::IsFailedPrecondition(user.status())) {
     (void)audit_->Append({user.ok() ? user->username : "", action, target,
-                          StatusResult(status), status.ok() ? "" : std::string(status.message())});
+                          StatusResult(status), status.ok() ? detail : std::string(status.message())});
   }
   return ToGrpcStatus(status);
 }
 
 absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* context,
-                                                 const std::string& action) {
+                                                        const std::string& action) {
   absl::StatusOr<User> user = Authenticate(context, action);
-  const std::string& province = pool_->province();
   if (!user.ok()) return user.status();
-  if ((user->role != Role::kSysAdmin && user->role != Role::kManager) ||
-      user->unit_code != province) {
-    absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
-        action, " needs a province-level system administrator or information "
-                "manager; ", user->username, " is ", RoleName(user->role), " of unit ",
-        user->unit_code));
+  absl::Status denied = CheckProvinceLevel(*user, pool_->province(),
+                                           {Role::kSysAdmin, Role::kManager}, action);
+  if (!denied.ok()) {
     (void)audit_->Append({user->username, action, "", StatusResult(denied),
                           std::string(denied.message())});
     return denied;
@@ -181,101 +180,18 @@ grpc::Status ApiService::ImportTeachers(grpc::ServerContext* context,
   return RunImport(context, reader, report, ImportKind::kTeachers);
 }
 
-absl::StatusOr<v1::SyncHealth> ApiService::Health() {
-  SyncHealth h = scheduler_->Health();
-  v1::SyncHealth health;
-  health.set_scheduled(scheduler_->running());
-  health.set_next_run_unix(health.scheduled() ? h.next_run_unix : 0);
-  health.set_consecutive_failures(h.consecutive_failures);
-  StorePool::Lease lease = pool_->Acquire();
-  Lane& lane = *lease;
-  // Every run, scheduled or `sync --once` from another process, is in
-  // sync_runs.
-  ASSIGN_OR_RETURN(sql::Statement runs,
-                   lane.store.db().Prepare(
-                       "SELECT (SELECT MAX(started_unix) FROM sync_runs), "
-                       "(SELECT MAX(finished_unix) FROM sync_runs WHERE result = 'ok'), "
-                       "(SELECT result FROM sync_runs ORDER BY id DESC LIMIT 1)"));
-  ASSIGN_OR_RETURN(bool row, runs.Step());
-  if (row) {
-    health.set_last_attempt_unix(runs.ColumnInt(0));
-    health.set_last_success_unix(runs.ColumnInt(1));
-    std::string last = runs.ColumnText(2);
-    if (last != "ok") health.set_last_error(last);
-  }
-  ASSIGN_OR_RETURN(uint64_t outbox, lane.store.OutboxEnd());
-  ASSIGN_OR_RETURN(int64_t acked_meta, lane.store.GetMetaInt(meta::kSyncAckedSeq, 0));
-  const uint64_t acked = static_cast<uint64_t>(acked_meta);
-  health.set_outbox_seq(outbox);
-  health.set_acked_seq(acked);
-  health.set_backlog(outbox > acked ? outbox - acked : 0);
-  ASSIGN_OR_RETURN(int64_t national_catalog, lane.store.GetMetaInt(meta::kNationalCatalogVersion, 0));
-  health.set_national_catalog_version(static_cast<uint32_t>(national_catalog));
-  health.set_catalog_version(kCoreCatalogVersion);
-  ASSIGN_OR_RETURN(std::string missing, lane.store.GetMeta(meta::kMissingCodes, ""));
-  for (absl::string_view code : absl::StrSplit(missing, "; ", absl::SkipEmpty()))
-    health.add_national_codes_missing(std::string(code));
-  ASSIGN_OR_RETURN(int64_t registry, lane.store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
-  health.set_school_registry_version(static_cast<uint64_t>(registry));
-  ASSIGN_OR_RETURN(int64_t schools, lane.store.db().QueryInt("SELECT COUNT(*) FROM school_registry"));
-  health.set_registry_schools(static_cast<uint64_t>(schools));
-  ASSIGN_OR_RETURN(sql::Statement conflicts,
-                   lane.store.db().Prepare("SELECT kind, teacher_number, province, existing_number, "
-                                       "existing_province, detected_unix FROM identity_conflicts "
-                                       "ORDER BY teacher_number"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, conflicts.Step());
-    if (!has) break;
-    v1::IdentityConflict* c = health.add_identity_conflicts();
-    v1::IdentityConflict::Kind kind = v1::IdentityConflict::KIND_UNSPECIFIED;
-    v1::IdentityConflict::Kind_Parse(conflicts.ColumnText(0), &kind);
-    c->set_kind(kind);
-    c->set_teacher_number(conflicts.ColumnText(1));
-    c->set_province(conflicts.ColumnText(2));
-    c->set_existing_number(conflicts.ColumnText(3));
-    c->set_existing_province(conflicts.ColumnText(4));
-    c->set_detected_unix(conflicts.ColumnInt(5));
-  }
-  ASSIGN_OR_RETURN(int64_t open, lane.store.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
-  health.set_open_rejections(open);
-  ASSIGN_OR_RETURN(sql::Statement newest,
-                   lane.store.db().Prepare("SELECT seq, teacher_number, field, reason FROM "
-                                       "sync_rejections ORDER BY seq DESC LIMIT 20"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, newest.Step());
-    if (!has) break;
-    v1::Rejection* r = health.add_newest_rejections();
-    r->set_seq(newest.ColumnInt(0));
-    r->set_teacher_number(newest.ColumnText(1));
-    r->set_field(newest.ColumnText(2));
-    r->set_reason(newest.ColumnText(3));
-  }
-  return health;
-}
-
 grpc::Status ApiService::WithdrawTeacher(grpc::ServerContext* context,
                                          const v1::WithdrawTeacherRequest* request,
                                          v1::WithdrawTeacherResponse* response) {
-  auto user = AuthorizeProvinceStaff(context, "teacher.withdraw");
-  if (!user.ok()) return ToGrpcStatus(user.status());
-  absl::Status status;
-  if (absl::StripAsciiWhitespace(request->reason()).empty()) {
-    status = absl::InvalidArgumentError("a reason is required to withdraw a teacher");
-  } else {
-    StorePool::Lease lease = pool_->Acquire();
-    Lane& lane = *lease;
-    status = provincial::WithdrawTeacher(
-        lane.store, request->teacher_number(),
-        ChangeMeta{user->username, "teacher.withdraw", request->reason(), ""});
-    if (status.ok()) {
-      auto seq = lane.store.OutboxEnd();
-      if (seq.ok()) response->set_outbox_seq(*seq);
-    }
-  }
-  (void)audit_->Append({user->username, "teacher.withdraw", request->teacher_number(),
-                        StatusResult(status),
-                        status.ok() ? request->reason() : std::string(status.message())});
-  return ToGrpcStatus(status);
+  return Handle(context, "teacher.withdraw", request->teacher_number(),
+                [&](const User& user, Lane& lane) -> absl::Status {
+                  RETURN_IF_ERROR(lane.workflow->Withdraw(user, request->teacher_number(),
+                                                          request->reason()));
+                  ASSIGN_OR_RETURN(uint64_t seq, lane.store.OutboxEnd());
+                  response->set_outbox_seq(seq);
+                  return absl::OkStatus();
+                },
+                request->reason());
 }
 
 grpc::Status ApiService::GetSyncHealth(grpc::ServerContext* context,
@@ -283,7 +199,8 @@ grpc::Status ApiService::GetSyncHealth(grpc::ServerContext* context,
                                        v1::SyncHealth* response) {
   auto user = AuthorizeProvinceStaff(context, "sync.health");
   if (!user.ok()) return ToGrpcStatus(user.status());
-  auto health = Health();
+  StorePool::Lease lease = pool_->Acquire();
+  auto health = BuildSyncHealth(lease->store, *scheduler_);
   if (!health.ok()) return ToGrpcStatus(health.status());
   *response = std::move(*health);
   return grpc::Status::OK;
@@ -303,7 +220,8 @@ grpc::Status ApiService::SyncNow(grpc::ServerContext* context,
   response->set_applied(report->applied);
   response->set_rejected(report->rejections.size());
   response->set_cursor_after(report->cursor_after);
-  auto health = Health();
+  StorePool::Lease lease = pool_->Acquire();
+  auto health = BuildSyncHealth(lease->store, *scheduler_);
   if (health.ok()) *response->mutable_health() = std::move(*health);
   return grpc::Status::OK;
 }
@@ -424,33 +342,17 @@ grpc::Status ApiService::CreateTeacherAccounts(grpc::ServerContext* context,
                 });
 }
 
-// Units: a system administrator changes the units below its own.
-namespace {
-absl::Status CheckUnitAdmin(Store& store, const User& user, const std::string& unit_code) {
-  RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "changing units"));
-  RETURN_IF_ERROR(CheckWithin(store, user, unit_code));
-  if (unit_code == user.unit_code) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "unit ", unit_code, " is changed by the administrator of the unit above it"));
-  }
-  return absl::OkStatus();
-}
-}  // namespace
 
 grpc::Status ApiService::AddUnit(grpc::ServerContext* context, const v1::UnitInfo* request,
                                  v1::UnitInfo* response) {
   return Handle(context, "unit.add", request->code(), [&](const User& user, Lane& lane) {
-    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "changing units"));
-    RETURN_IF_ERROR(CheckWithin(lane.store, user, request->parent_code()));
-    if (request->level() < 2 || request->level() > 4)
-      return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
     Unit unit;
     unit.code = request->code();
     unit.parent_code = request->parent_code();
     unit.level = static_cast<UnitLevel>(request->level());
     unit.name = request->name();
     unit.school_category = static_cast<v1::SchoolCategory>(request->school_category());
-    ASSIGN_OR_RETURN(Unit added, provincial::AddUnit(lane.store, unit));
+    ASSIGN_OR_RETURN(Unit added, provincial::AddUnit(lane.store, user, unit));
     ToProto(added, response);
     return absl::OkStatus();
   });
@@ -460,8 +362,8 @@ grpc::Status ApiService::RenameUnit(grpc::ServerContext* context,
                                     const v1::RenameUnitRequest* request,
                                     v1::UnitInfo* response) {
   return Handle(context, "unit.rename", request->code(), [&](const User& user, Lane& lane) {
-    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
-    ASSIGN_OR_RETURN(Unit unit, provincial::RenameUnit(lane.store, request->code(), request->name()));
+    ASSIGN_OR_RETURN(Unit unit,
+                     provincial::RenameUnit(lane.store, user, request->code(), request->name()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -470,10 +372,8 @@ grpc::Status ApiService::RenameUnit(grpc::ServerContext* context,
 grpc::Status ApiService::MoveUnit(grpc::ServerContext* context,
                                   const v1::MoveUnitRequest* request, v1::UnitInfo* response) {
   return Handle(context, "unit.move", request->code(), [&](const User& user, Lane& lane) {
-    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
-    RETURN_IF_ERROR(CheckWithin(lane.store, user, request->new_parent_code()));
-    ASSIGN_OR_RETURN(Unit unit,
-                     provincial::MoveUnit(lane.store, request->code(), request->new_parent_code()));
+    ASSIGN_OR_RETURN(Unit unit, provincial::MoveUnit(lane.store, user, request->code(),
+                                                     request->new_parent_code()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -482,10 +382,8 @@ grpc::Status ApiService::MoveUnit(grpc::ServerContext* context,
 grpc::Status ApiService::CloseUnit(grpc::ServerContext* context,
                                    const v1::CloseUnitRequest* request, v1::UnitInfo* response) {
   return Handle(context, "unit.close", request->code(), [&](const User& user, Lane& lane) {
-    if (absl::StripAsciiWhitespace(request->reason()).empty())
-      return absl::InvalidArgumentError("closing a unit needs a reason");
-    RETURN_IF_ERROR(CheckUnitAdmin(lane.store, user, request->code()));
-    ASSIGN_OR_RETURN(Unit unit, provincial::CloseUnit(lane.store, request->code()));
+    ASSIGN_OR_RETURN(Unit unit,
+                     provincial::CloseUnit(lane.store, user, request->code(), request->reason()));
     ToProto(unit, response);
     return absl::OkStatus();
   });
@@ -602,8 +500,6 @@ grpc::Status ApiService::Progress(grpc::ServerContext* context, const v1::UnitRe
 grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
                                     const v1::AuditQuery* request, v1::AuditEntries* response) {
   return Handle(context, "audit.query", request->unit_code(), [&](const User& user, Lane& lane) {
-    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "reading the audit log"));
-    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
     AuditFilter filter;
     filter.actor = request->actor();
     filter.action = request->action();
@@ -611,15 +507,9 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
     filter.since_unix = request->since_unix();
     filter.until_unix = request->until_unix();
     filter.limit = request->limit();
-    // Below the province, an administrator sees what its unit's accounts did.
-    std::string unit = request->unit_code();
-    if (unit.empty() && user.unit_code != province) unit = user.unit_code;
-    if (!unit.empty()) {
-      ASSIGN_OR_RETURN(std::vector<User> users, lane.accounts.List(user, unit, true));
-      filter.actors.emplace();
-      for (const User& u : users) filter.actors->push_back(u.username);
-    }
-    ASSIGN_OR_RETURN(std::vector<StoredAuditEntry> entries, audit_->Query(filter));
+    ASSIGN_OR_RETURN(std::vector<StoredAuditEntry> entries,
+                     provincial::QueryAudit(lane.store, lane.accounts, *audit_, user,
+                                            std::move(filter), request->unit_code()));
     for (const StoredAuditEntry& e : entries) {
       v1::AuditRecord* r = response->add_entries();
       r->set_id(e.id);
@@ -638,11 +528,8 @@ grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
                                      const v1::VerifyAuditRequest*,
                                      v1::VerifyAuditResponse* response) {
   return Handle(context, "audit.verify", "", [&](const User& user, Lane& lane) {
-    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin}, "verifying the audit log"));
-    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
-    if (user.unit_code != province)
-      return absl::PermissionDeniedError("the audit chain is verified by the province level");
-    absl::StatusOr<uint64_t> checked = audit_->Verify();
+    absl::StatusOr<uint64_t> checked = provincial::VerifyAudit(lane.store, *audit_, user);
+    if (absl::IsPermissionDenied(checked.status())) return checked.status();
     response->set_intact(checked.ok());
     if (checked.ok()) {
       response->set_entries_checked(*checked);
@@ -674,11 +561,7 @@ grpc::Status ApiService::GetCatalog(grpc::ServerContext* context, const v1::Cata
 grpc::Status ApiService::DefineIndicator(grpc::ServerContext* context,
                                          const v1::FieldDef* request, v1::FieldDef* response) {
   return Handle(context, "indicator.define", request->name(), [&](const User& user, Lane& lane) {
-    ASSIGN_OR_RETURN(std::string province, lane.store.Province());
-    RETURN_IF_ERROR(CheckRole(user, {Role::kSysAdmin, Role::kManager}, "defining indicators"));
-    if (user.unit_code != province)
-      return absl::PermissionDeniedError("custom indicators are defined at the province level");
-    RETURN_IF_ERROR(DefineCustomIndicator(lane.store, *request, user.username));
+    RETURN_IF_ERROR(DefineCustomIndicator(lane.store, user, *request));
     *response = *request;
     return absl::OkStatus();
   });

@@ -15,15 +15,15 @@
 #include <string>
 
 #include "common/audit_log.h"
-#include "ntmis/v1/provincial.grpc.pb.h"
 #include "common/concurrency_limit.h"
+#include "ntmis/v1/provincial.grpc.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/logins.h"
 #include "provincial/core/store_pool.h"
-#include "provincial/sync/identities.h"
-#include "provincial/sync/sync_scheduler.h"
 #include "provincial/core/teacher_fields.h"
 #include "provincial/core/workflow.h"
+#include "provincial/sync/identities.h"
+#include "provincial/sync/sync_scheduler.h"
 
 namespace ntmis::provincial {
 
@@ -159,18 +159,18 @@ class ApiService final : public v1::ProvincialApi::Service {
   // The same on a lane leased for the check only.
   absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action);
   // Leases a lane, authenticates, runs `fn` on it, audits who did `action`
-  // on `target` with the outcome (PERMISSION_DENIED included), and converts
-  // the status.
+  // on `target` with the outcome (PERMISSION_DENIED included; the error's
+  // message, or `detail` on success), and converts the status.
   grpc::Status Handle(grpc::ServerContext* context, const std::string& action,
                       const std::string& target,
-                      const std::function<absl::Status(const User&, Lane&)>& fn);
+                      const std::function<absl::Status(const User&, Lane&)>& fn,
+                      const std::string& detail = "");
 
   // The caller's account, or UNAUTHENTICATED / PERMISSION_DENIED (audited)
   // unless it is a province-level system administrator or information manager.
   absl::StatusOr<User> AuthorizeProvinceStaff(grpc::ServerContext* context,
                                               const std::string& action);
   // The scheduler's health plus the outbox position and open rejections.
-  absl::StatusOr<v1::SyncHealth> Health();
   // Audits that `user` read sensitive categories of a teacher.
   void AuditSensitive(const User& user, const std::string& teacher_number,
                       const std::vector<std::string>& categories);

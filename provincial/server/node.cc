@@ -8,11 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/exit_code.h"
-#include "common/node_certificate.h"
-#include "common/writable_path.h"
 #include "common/grpc_server.h"
+#include "common/node_certificate.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
+#include "common/writable_path.h"
 
 namespace ntmis::provincial {
 
@@ -62,21 +62,15 @@ absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config) {
                    " — stop it first, or give this node its own database"));
   if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
   // Read-only, so a database of another province is left as it is.
-  sql::OpenOptions read_only;
-  read_only.read_only = true;
-  absl::StatusOr<sql::Database> db = sql::Database::Open(config.database(), read_only);
-  absl::StatusOr<sql::Statement> meta =
-      db.ok() ? db->Prepare("SELECT value FROM meta WHERE key = 'province'")
-              : absl::StatusOr<sql::Statement>(db.status());
-  absl::StatusOr<bool> row = meta.ok() ? meta->Step() : absl::StatusOr<bool>(meta.status());
-  if (!row.ok()) {
+  absl::StatusOr<std::string> province = Store::PeekProvince(config.database());
+  if (!province.ok()) {
     return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
                             "the database ", config.database(), " cannot be read (",
-                            row.status().message(),
+                            province.status().message(),
                             ") — is it a province database made by `ntmis-provincial init`?")),
                         ExitCode::kDataUnusable);
   }
-  const std::string owner = *row ? meta->ColumnText(0) : "";
+  const std::string& owner = *province;
   if (owner != config.province()) {
     return WithExitCode(
         absl::FailedPreconditionError(absl::StrCat(

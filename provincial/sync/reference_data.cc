@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/teacher/code_tables.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "common/teacher/code_tables.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {

@@ -8,10 +8,10 @@
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "provincial/core/meta_keys.h"
+#include "provincial/core/teachers.h"
 #include "provincial/sync/hello.h"
 #include "provincial/sync/sync_lock.h"
 #include "provincial/sync/sync_run.h"
-#include "provincial/core/teacher_changes.h"
 
 namespace ntmis::provincial {
 namespace {

@@ -1,5 +1,5 @@
 // `ntmis-provincial sync --verify`: anti-entropy with the national node
-// (DESIGN.md §6). Compares per-bucket digests of the province's effective
+// (docs/architecture.md, the sync protocol). Compares per-bucket digests of the province's effective
 // records with the national node's, fetches per-teacher hashes only for the
 // buckets that differ, re-queues exactly the teachers that differ, syncs,
 // and compares again. Work is proportional to the difference, plus one
@@ -11,8 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/teacher/record_digest.h"
-#include "provincial/core/store.h"
 #include "ntmis/v1/config.pb.h"
+#include "provincial/core/store.h"
 #include "provincial/sync/national_channel.h"
 #include "provincial/sync/push.h"
 

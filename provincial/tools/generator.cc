@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/teacher/code_tables.h"
 #include "common/csv.h"
 #include "common/dates.h"
+#include "common/teacher/code_tables.h"
 #include "common/teacher/id_card.h"
 #include "provincial/core/teacher_fields.h"
 

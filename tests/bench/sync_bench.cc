@@ -18,8 +18,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "provincial/core/teachers.h"
 #include "provincial/tools/generator.h"
-#include "provincial/core/teacher_changes.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

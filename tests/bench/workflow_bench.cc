@@ -14,8 +14,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "provincial/import/category_import.h"
 #include "provincial/core/workflow.h"
+#include "provincial/import/category_import.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {

@@ -1,12 +1,16 @@
-#include "provincial/core/teacher_changes.h"
+#include "provincial/core/teachers.h"
 
 #include <ctime>
+#include <string_view>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_validation.h"
-#include "common/status_macros.h"
+#include "common/teacher/teacher_number.h"
+#include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -30,6 +34,62 @@ absl::Status Write(Store& store, const std::string& teacher_number, const char* 
 }
 
 }  // namespace
+
+absl::StatusOr<TeacherCreator> TeacherCreator::Begin(Store& store) {
+  ASSIGN_OR_RETURN(std::string code, store.Province());
+  int province = 0;
+  if (!absl::SimpleAtoi(code, &province))
+    return absl::DataLossError(absl::StrCat("the store's province '", code, "' is not a code"));
+  ASSIGN_OR_RETURN(int64_t next, store.GetMetaInt(meta::kNextTeacherSeq, 1));
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store.db().Prepare(
+                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
+                       "state, record, version, updated_unix, provisional, changed_by, "
+                       "change_action, change_reason) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT DO NOTHING"));
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store.db().Prepare("SELECT teacher_number FROM teachers WHERE id_hash = ?"));
+  return TeacherCreator(store, province, next, std::move(insert), std::move(find));
+}
+
+absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t now_unix) {
+  const bool minted = t.known == nullptr;
+  std::string number = minted ? MintTeacherNumber(province_, next_) : t.known->teacher_number;
+  // Field 1 (teacher_number, length-delimited) first, then the rest.
+  std::string record;
+  record.reserve(2 + number.size() + t.record_without_number.size());
+  record.push_back(static_cast<char>((1 << 3) | 2));
+  record.push_back(static_cast<char>(number.size()));
+  record += number;
+  record.append(t.record_without_number.data(), t.record_without_number.size());
+  insert_.BindView(1, number).BindBlobView(2, t.id_hash).BindBlobView(3, t.id_sealed);
+  insert_.BindView(4, t.school_code).Bind(5, t.state).BindBlobView(6, record);
+  insert_.Bind(7, now_unix).Bind(8, t.provisional ? 1 : 0);
+  insert_.BindView(9, t.actor).BindView(10, t.action).BindView(11, t.reason);
+  RETURN_IF_ERROR(insert_.Run());
+  if (store_->db().Changes() == 0) {
+    // The ID-card number is already registered here, or (a reused national
+    // number) another teacher here has that number.
+    find_.BindBlobView(1, t.id_hash);
+    ASSIGN_OR_RETURN(bool found, find_.Step());
+    std::string existing = found ? find_.ColumnText(0) : "";
+    find_.Reset();
+    return absl::AlreadyExistsError(
+        found ? absl::StrCat("already registered as teacher ", existing,
+                             " (one person, one number)")
+              : absl::StrCat("the national registry names this person teacher ", number,
+                             ", a number another teacher of this province has; resolve by "
+                             "hand"));
+  }
+  if (std::string_view(t.state) == kEffective)
+    RETURN_IF_ERROR(store_->AppendOutbox(number, OutboxOp::kUpsert));
+  if (minted) ++next_;
+  return number;
+}
+
+absl::Status TeacherCreator::Finish() {
+  return store_->SetMeta(meta::kNextTeacherSeq, absl::StrCat(next_));
+}
 
 absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number) {
   ASSIGN_OR_RETURN(sql::Statement s,

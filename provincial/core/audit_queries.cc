@@ -1,0 +1,33 @@
+#include "provincial/core/audit_queries.h"
+
+#include "common/status_macros.h"
+#include "provincial/core/access.h"
+
+namespace ntmis::provincial {
+
+absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts& accounts,
+                                                         AuditLog& audit, const User& actor,
+                                                         AuditFilter filter,
+                                                         const std::string& unit_code) {
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "reading the audit log"));
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  // Below the province, an administrator sees what its unit's accounts did.
+  std::string unit = unit_code;
+  if (unit.empty() && actor.unit_code != province) unit = actor.unit_code;
+  if (!unit.empty()) {
+    ASSIGN_OR_RETURN(std::vector<User> users, accounts.List(actor, unit, true));
+    filter.actors.emplace();
+    for (const User& u : users) filter.actors->push_back(u.username);
+  }
+  return audit.Query(filter);
+}
+
+absl::StatusOr<uint64_t> VerifyAudit(Store& store, AuditLog& audit, const User& actor) {
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "verifying the audit log"));
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  if (actor.unit_code != province)
+    return absl::PermissionDeniedError("the audit chain is verified by the province level");
+  return audit.Verify();
+}
+
+}  // namespace ntmis::provincial
