@@ -224,13 +224,11 @@ absl::StatusOr<std::vector<StoredAuditEntry>> AuditLog::Query(const AuditFilter&
   if (f.actors) q.Bind(6, actors);
   q.Bind(7, int64_t{f.limit == 0 ? 100 : std::min<uint32_t>(f.limit, 10000)});
   std::vector<StoredAuditEntry> entries;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(q.ForEachRow([&] {
     entries.push_back({static_cast<uint64_t>(q.ColumnInt(0)), q.ColumnInt(1),
                        {q.ColumnText(2), q.ColumnText(3), q.ColumnText(4), q.ColumnText(5),
                         q.ColumnText(6)}});
-  }
+  }));
   return entries;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include "absl/strings/string_view.h"
 #include <vector>
 
@@ -62,6 +63,23 @@ class Statement {
 
   // Advances: true when a row is available, false when done.
   absl::StatusOr<bool> Step();
+  // Steps through every row, calling fn() with the statement positioned on
+  // it; the first error of a step or of fn (when it returns absl::Status)
+  // ends it:  RETURN_IF_ERROR(stmt.ForEachRow([&] { use(stmt.ColumnText(0)); }));
+  template <typename Fn>
+  absl::Status ForEachRow(Fn&& fn) {
+    while (true) {
+      absl::StatusOr<bool> row = Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return absl::OkStatus();
+      if constexpr (std::is_void_v<decltype(fn())>) {
+        fn();
+      } else {
+        absl::Status status = fn();
+        if (!status.ok()) return status;
+      }
+    }
+  }
   // Runs to completion, expecting no rows back; resets the statement, also
   // when it fails.
   absl::Status Run();

@@ -165,11 +165,9 @@ absl::Status ProvinceDb::LoadCube() {
   if (layout != kDerivedLayout) return RebuildLocked(/*claim=*/layout < 4);
   ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT cell, teachers FROM rollup"));
   std::vector<std::pair<int64_t, int64_t>> cells;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1));
-  }
+  }));
   cube_.Reset(cells);
   return absl::OkStatus();
 }
@@ -520,9 +518,7 @@ template <typename Row, typename Unreadable>
 absl::Status ScanRecords(sql::Database& db, Row&& row, Unreadable&& unreadable) {
   ASSIGN_OR_RETURN(sql::Statement s, db.Prepare("SELECT teacher_number, record FROM teachers"));
   v1::TeacherRecord record;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, s.Step());
-    if (!has) break;
+  RETURN_IF_ERROR(s.ForEachRow([&]() -> absl::Status {
     const std::string number = s.ColumnText(0);
     absl::string_view bytes = s.ColumnBlob(1);
     if (record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -530,7 +526,8 @@ absl::Status ScanRecords(sql::Database& db, Row&& row, Unreadable&& unreadable) 
     } else {
       RETURN_IF_ERROR(unreadable(number));
     }
-  }
+    return absl::OkStatus();
+  }));
   return absl::OkStatus();
 }
 
@@ -667,11 +664,9 @@ absl::StatusOr<std::vector<Departure>> ProvinceDb::PendingDepartures() {
                    writer_.Prepare("SELECT teacher_number, to_province FROM departures "
                                    "WHERE done = 0 ORDER BY seq"));
   std::vector<Departure> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     out.push_back({s.ColumnText(0), s.ColumnText(1)});
-  }
+  }));
   return out;
 }
 
@@ -711,11 +706,9 @@ absl::StatusOr<std::vector<std::string>> ProvinceDb::Held() {
   ASSIGN_OR_RETURN(sql::Statement s,
                    reader_.Prepare("SELECT teacher_number FROM arrivals ORDER BY teacher_number"));
   std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     out.push_back(s.ColumnText(0));
-  }
+  }));
   return out;
 }
 
@@ -739,14 +732,12 @@ absl::StatusOr<v1::Digests> ProvinceDb::Digests() {
   ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT bucket, teachers, hash FROM "
                                                      "digests ORDER BY bucket"));
   v1::Digests out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     v1::BucketDigest* d = out.add_buckets();
     d->set_bucket(s.ColumnText(0));
     d->set_teachers(s.ColumnInt(1));
     d->set_hash(static_cast<uint64_t>(s.ColumnInt(2)));
-  }
+  }));
   return out;
 }
 
@@ -797,11 +788,9 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
   {
     ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT cell, teachers FROM rollup"));
     std::map<int64_t, int64_t> stored;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(s.ForEachRow([&] {
       stored[s.ColumnInt(0)] = s.ColumnInt(1);
-    }
+    }));
     auto differing = [&cells](std::map<int64_t, int64_t> other) {
       uint64_t n = 0;
       for (const auto& [cell, count] : cells) n += other[cell] != count;
@@ -821,12 +810,10 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
     ASSIGN_OR_RETURN(sql::Statement s,
                      reader_.Prepare("SELECT bucket, teachers, hash FROM digests"));
     DigestMap stored;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(s.ForEachRow([&] {
       stored[s.ColumnText(0)] = {static_cast<uint64_t>(s.ColumnInt(1)),
                                  static_cast<uint64_t>(s.ColumnInt(2))};
-    }
+    }));
     if (stored != buckets) {
       uint64_t differing = 0;
       for (const auto& [b, d] : buckets) differing += !stored.count(b) || stored[b] != d;

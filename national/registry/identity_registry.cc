@@ -25,21 +25,19 @@ absl::StatusOr<std::unique_ptr<IdentityRegistry>> IdentityRegistry::Open(
   absl::MutexLock lock(&registry->mu_);
   ASSIGN_OR_RETURN(sql::Statement all,
                    registry->db_.Prepare("SELECT teacher_number FROM identity_conflicts"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, all.Step());
-    if (!row) break;
-    registry->conflicted_.insert(all.ColumnText(0));
-  }
+  // Filled in locals: the analysis does not see the lock inside a lambda.
+  decltype(registry->conflicted_) conflicted;
+  RETURN_IF_ERROR(all.ForEachRow([&] { conflicted.insert(all.ColumnText(0)); }));
+  registry->conflicted_ = std::move(conflicted);
   ASSIGN_OR_RETURN(sql::Statement log,
                    registry->db_.Prepare("SELECT id_key, id_hash, teacher_number, province "
                                          "FROM identity_log"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, log.Step());
-    if (!row) break;
-    registry->log_.emplace(log.ColumnInt(0),
-                           Logged{std::string(log.ColumnBlob(1)),
-                                  {log.ColumnText(2), log.ColumnText(3)}});
-  }
+  decltype(registry->log_) logged;
+  RETURN_IF_ERROR(log.ForEachRow([&] {
+    logged.emplace(log.ColumnInt(0),
+                   Logged{std::string(log.ColumnBlob(1)), {log.ColumnText(2), log.ColumnText(3)}});
+  }));
+  registry->log_ = std::move(logged);
   return registry;
 }
 
@@ -154,11 +152,9 @@ absl::StatusOr<std::vector<std::string>> IdentityRegistry::SecondNumbers(
                                "WHERE existing_number = ? ORDER BY teacher_number"));
   s.BindAll(teacher_number);
   std::vector<std::string> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     out.push_back(s.ColumnText(0));
-  }
+  }));
   return out;
 }
 
@@ -187,12 +183,10 @@ absl::StatusOr<std::vector<IdentityConflict>> IdentityRegistry::Conflicts(
                                "ORDER BY detected_unix, teacher_number"));
   s.BindAll(province);
   std::vector<IdentityConflict> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
                    s.ColumnInt(4)});
-  }
+  }));
   return out;
 }
 

@@ -12,11 +12,9 @@ absl::StatusOr<std::unique_ptr<OwnerRegistry>> OwnerRegistry::Open(const std::st
   absl::MutexLock lock(&registry->mu_);
   ASSIGN_OR_RETURN(sql::Statement all,
                    registry->db_.Prepare("SELECT teacher_number, province FROM owners"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, all.Step());
-    if (!row) break;
-    registry->moved_[all.ColumnText(0)] = all.ColumnText(1);
-  }
+  decltype(registry->moved_) moved;  // filled outside the lock's analysis (a lambda)
+  RETURN_IF_ERROR(all.ForEachRow([&] { moved[all.ColumnText(0)] = all.ColumnText(1); }));
+  registry->moved_ = std::move(moved);
   return registry;
 }
 

@@ -168,9 +168,7 @@ absl::StatusOr<SchoolRegistry::Changes> SchoolRegistry::ChangedSince(
                                "ORDER BY version, code LIMIT ?"));
   s.BindAll(province, since, resume_version, resume_after_code, static_cast<int64_t>(limit + 1));
   Changes out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(s.ForEachRow([&] {
     v1::RegistrySchool school;
     school.set_code(s.ColumnText(0));
     school.set_name(s.ColumnText(1));
@@ -179,7 +177,7 @@ absl::StatusOr<SchoolRegistry::Changes> SchoolRegistry::ChangedSince(
     school.set_closed(s.ColumnInt(4) != 0);
     school.set_version(static_cast<uint64_t>(s.ColumnInt(5)));
     out.schools.push_back(std::move(school));
-  }
+  }));
   out.latest = static_cast<uint64_t>(latest);
   out.more = out.schools.size() > limit;
   if (!out.more) {

@@ -251,11 +251,9 @@ absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
   std::vector<User> users;
   for (const std::string& unit : units) {
     list.BindAll(unit);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, list.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(list.ForEachRow([&] {
       users.push_back(UserFrom(list));
-    }
+    }));
     list.Reset();
   }
   return users;
@@ -275,11 +273,9 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
                        "ORDER BY t.teacher_number"));
   missing.BindAll(school);
   std::vector<std::string> numbers;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, missing.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(missing.ForEachRow([&] {
     numbers.push_back(missing.ColumnText(0));
-  }
+  }));
   std::vector<NewAccount> accounts;
   for (const std::string& number : numbers) {
     NewAccount account;

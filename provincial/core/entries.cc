@@ -31,11 +31,9 @@ v1::EntryView EntryFrom(const sql::Statement& row) {
 
 absl::StatusOr<std::vector<v1::EntryView>> Collect(sql::Statement& q) {
   std::vector<v1::EntryView> entries;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(q.ForEachRow([&] {
     entries.push_back(EntryFrom(q));
-  }
+  }));
   return entries;
 }
 

@@ -61,15 +61,13 @@ absl::StatusOr<v1::ProgressReport> ProgressOf(Store& store, const User& user,
                        "SELECT school_code, state, COUNT(*) FROM teachers WHERE school_code IN "
                        "(SELECT value FROM json_each(?)) GROUP BY school_code, state"));
   counts.BindAll(json);
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, counts.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(counts.ForEachRow([&] {
     std::string state = counts.ColumnText(1);
     uint64_t n = counts.ColumnInt(2);
     Count(*report.mutable_total(), state, n);
     int index = row_of_school[counts.ColumnText(0)];
     if (index >= 0) Count(*report.mutable_children(index), state, n);
-  }
+  }));
   ASSIGN_OR_RETURN(sql::Statement incomplete,
                    store.db().Prepare(
                        "SELECT teacher_number, school_code, state, version, updated_unix, "

@@ -149,11 +149,9 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
                      store.db().Prepare("SELECT teacher_number FROM teachers "
                                         "WHERE school_code = ?"));
     list.BindAll(school_code);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, list.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(list.ForEachRow([&] {
       numbers.push_back(list.ColumnText(0));
-    }
+    }));
   }
   for (const std::string& number : numbers) {
     ASSIGN_OR_RETURN(StoredTeacher t, LoadTeacher(store, number));

@@ -47,12 +47,10 @@ absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store&
                        "FROM units s JOIN units c ON c.code = s.parent_code "
                        "WHERE s.level = 4 AND s.closed = 0"));
   absl::flat_hash_map<std::string, SchoolPlace> schools;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt.ForEachRow([&] {
     schools[stmt.ColumnText(0)] = {stmt.ColumnText(1), stmt.ColumnText(2),
                                    static_cast<v1::SchoolCategory>(stmt.ColumnInt(3))};
-  }
+  }));
   return schools;
 }
 
@@ -155,11 +153,9 @@ absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& co
                        include_closed ? "" : " AND closed = 0", " ORDER BY code")));
   stmt.BindAll(code);
   std::vector<Unit> units;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt.ForEachRow([&] {
     units.push_back(UnitFrom(stmt));
-  }
+  }));
   return units;
 }
 

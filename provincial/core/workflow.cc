@@ -475,9 +475,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
       -> absl::Status {
     ASSIGN_OR_RETURN(sql::Statement q, store_.db().Prepare(sql));
     q.Bind(1, unit.code).Bind(2, after_time).Bind(3, after_key).Bind(4, int64_t{limit});
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(q.ForEachRow([&] {
       Item it{q.ColumnInt(2), q.ColumnText(0), {}};
       v1::TeacherRecord record;
       record.ParseFromString(std::string(q.ColumnBlob(3)));
@@ -487,7 +485,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
       it.item.set_step(step);
       it.item.set_waiting_since_unix(it.since);
       items.push_back(std::move(it));
-    }
+    }));
     return absl::OkStatus();
   };
   constexpr char kAfter[] = " AND (updated_unix, teacher_number) > (?2, ?3) "
@@ -519,9 +517,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
                          "AND c.state = 'pending' AND (c.requested_unix, printf('%020d', c.id)) "
                          "> (?2, ?3) ORDER BY c.requested_unix, c.id LIMIT ?4"));
     q.Bind(1, unit.code).Bind(2, after_time).Bind(3, after_key).Bind(4, int64_t{limit});
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(q.ForEachRow([&] {
       Item it{q.ColumnInt(2), absl::StrFormat("%020d", q.ColumnInt(0)), {}};
       v1::TeacherRecord record;
       record.ParseFromString(std::string(q.ColumnBlob(3)));
@@ -532,7 +528,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
       it.item.set_change_request_id(q.ColumnInt(0));
       it.item.set_waiting_since_unix(it.since);
       items.push_back(std::move(it));
-    }
+    }));
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.since, a.key) < std::tie(b.since, b.key);
@@ -613,11 +609,9 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(const User& actor,
                        "change_action, change_reason, approved_by, at_unix, 0 "
                        "FROM teacher_versions WHERE teacher_number = ? ORDER BY version"));
   versions.BindAll(request.teacher_number());
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, versions.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(versions.ForEachRow([&] {
     *response.add_versions() = ViewFrom(versions);
-  }
+  }));
   *response.add_versions() = current;
   if (request.version() != 0) {
     for (const v1::TeacherView& v : response.versions()) {
@@ -638,11 +632,9 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(const User& actor,
                                        "ORDER BY id"));
   changes.BindAll(request.teacher_number());
   std::vector<uint64_t> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, changes.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(changes.ForEachRow([&] {
     ids.push_back(changes.ColumnInt(0));
-  }
+  }));
   for (uint64_t id : ids) {
     ASSIGN_OR_RETURN(*response.add_change_requests(), LoadChange(id));
   }

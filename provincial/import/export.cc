@@ -54,9 +54,7 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
     for (const std::string& school : schools) {
       q.Reset();
       q.Bind(1, school).Bind(2, request.state());
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, q.Step());
-        if (!row) break;
+      RETURN_IF_ERROR(q.ForEachRow([&]() -> absl::Status {
         v1::TeacherRecord record;
         record.ParseFromString(std::string(q.ColumnBlob(2)));
         line.assign({q.ColumnText(0), q.ColumnText(1)});
@@ -69,7 +67,8 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
         AppendCsvLine(&out, line);
         ++*rows;
         RETURN_IF_ERROR(flush(false));
-      }
+        return absl::OkStatus();
+      }));
     }
     return flush(true);
   }
@@ -84,9 +83,7 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
   for (const std::string& school : schools) {
     q.Reset();
     q.Bind(1, school).Bind(2, category->code());
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(q.ForEachRow([&]() -> absl::Status {
       v1::EntryValues values;
       values.ParseFromString(std::string(q.ColumnBlob(2)));
       line.assign({q.ColumnText(0), absl::StrCat(q.ColumnInt(1))});
@@ -94,7 +91,8 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
       AppendCsvLine(&out, line);
       ++*rows;
       RETURN_IF_ERROR(flush(false));
-    }
+      return absl::OkStatus();
+    }));
   }
   return flush(true);
 }

@@ -20,11 +20,9 @@ absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(Store& st
   std::unique_ptr<UnitRowHandler> handler(new UnitRowHandler());
   ASSIGN_OR_RETURN(handler->province_, store.Province());
   ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare("SELECT code, level FROM units"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
+  RETURN_IF_ERROR(stmt.ForEachRow([&] {
     handler->known_[stmt.ColumnText(0)] = static_cast<UnitLevel>(stmt.ColumnInt(1));
-  }
+  }));
   return handler;
 }
 

@@ -105,12 +105,10 @@ absl::StatusOr<uint64_t> ReconcileProvisional(Store& store, IdentityResolver& re
   while (true) {
     std::vector<std::string> numbers, hashes;
     pending.BindAll(static_cast<int64_t>(kResolveChunk));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, pending.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(pending.ForEachRow([&] {
       numbers.push_back(pending.ColumnText(0));
       hashes.emplace_back(pending.ColumnBlob(1));
-    }
+    }));
     pending.Reset();
     if (numbers.empty()) return renumbered;
     ASSIGN_OR_RETURN(auto known, resolver.Resolve(hashes));

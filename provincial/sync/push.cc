@@ -126,11 +126,9 @@ class RejectionLedger {
     ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(
                                            "SELECT teacher_number, MAX(seq) FROM "
                                            "sync_rejections GROUP BY teacher_number"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
+    RETURN_IF_ERROR(s.ForEachRow([&] {
       ledger.open_[s.ColumnText(0)] = s.ColumnInt(1);
-    }
+    }));
     return ledger;
   }
 

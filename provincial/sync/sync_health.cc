@@ -47,9 +47,7 @@ absl::StatusOr<v1::SyncHealth> BuildSyncHealth(Store& store, SyncScheduler& sche
                    store.db().Prepare("SELECT kind, teacher_number, province, existing_number, "
                                        "existing_province, detected_unix FROM identity_conflicts "
                                        "ORDER BY teacher_number"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, conflicts.Step());
-    if (!has) break;
+  RETURN_IF_ERROR(conflicts.ForEachRow([&] {
     v1::IdentityConflict* c = health.add_identity_conflicts();
     v1::IdentityConflict::Kind kind = v1::IdentityConflict::KIND_UNSPECIFIED;
     v1::IdentityConflict::Kind_Parse(conflicts.ColumnText(0), &kind);
@@ -59,21 +57,19 @@ absl::StatusOr<v1::SyncHealth> BuildSyncHealth(Store& store, SyncScheduler& sche
     c->set_existing_number(conflicts.ColumnText(3));
     c->set_existing_province(conflicts.ColumnText(4));
     c->set_detected_unix(conflicts.ColumnInt(5));
-  }
+  }));
   ASSIGN_OR_RETURN(int64_t open, store.db().QueryInt("SELECT COUNT(*) FROM sync_rejections"));
   health.set_open_rejections(open);
   ASSIGN_OR_RETURN(sql::Statement newest,
                    store.db().Prepare("SELECT seq, teacher_number, field, reason FROM "
                                        "sync_rejections ORDER BY seq DESC LIMIT 20"));
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, newest.Step());
-    if (!has) break;
+  RETURN_IF_ERROR(newest.ForEachRow([&] {
     v1::Rejection* r = health.add_newest_rejections();
     r->set_seq(newest.ColumnInt(0));
     r->set_teacher_number(newest.ColumnText(1));
     r->set_field(newest.ColumnText(2));
     r->set_reason(newest.ColumnText(3));
-  }
+  }));
   return health;
 }
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The rooms' layering (docs/architecture.md, "Folders"): every project
+# include of a file in common/, provincial/ or national/ names a room its
+# own room may use, and no files include each other in a loop (tsort finds
+# any cycle in the include graph).
+#
+#   tests/layering_test.sh SOURCE_DIR
+set -euo pipefail
+src=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$src"
+
+# The rooms each room may include (besides itself).
+allowed() {
+  case "$1" in
+    common | common/teacher) echo "common common/teacher" ;;
+    provincial/core) echo "common common/teacher" ;;
+    provincial/import | provincial/sync | provincial/tools)
+      echo "common common/teacher provincial/core" ;;
+    provincial/server)
+      echo "common common/teacher provincial/core provincial/import provincial/sync" ;;
+    provincial/cli)
+      echo "common common/teacher provincial/core provincial/import provincial/sync provincial/server provincial/tools" ;;
+    national/registry | national/rollup) echo "common common/teacher" ;;
+    national/ingest) echo "common common/teacher national/registry national/rollup" ;;
+    national/query) echo "common common/teacher national/registry national/rollup national/ingest" ;;
+    national/server)
+      echo "common common/teacher national/registry national/rollup national/ingest national/query" ;;
+    *) echo "?" ;;
+  esac
+}
+
+bad=0
+edges=$(mktemp)
+trap 'rm -f "$edges"' EXIT
+while IFS= read -r file; do
+  room=$(dirname "$file")
+  rules=$(allowed "$room")
+  if [ "$rules" = "?" ]; then
+    echo "$file: its folder $room is not a known room (add it to tests/layering_test.sh and docs/architecture.md)"
+    bad=1
+    continue
+  fi
+  while IFS= read -r inc; do
+    [ -f "$inc" ] || continue  # generated (ntmis/v1/…) or a library header
+    echo "$file $inc" >>"$edges"
+    target=$(dirname "$inc")
+    [ "$target" = "$room" ] && continue
+    case " $rules " in
+      *" $target "*) ;;
+      *)
+        echo "$file includes $inc: $room may not use $target"
+        bad=1
+        ;;
+    esac
+  done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$file")
+done < <(find common provincial national \( -name '*.h' -o -name '*.cc' \) | sort)
+
+if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
+  echo "include loop:"
+  cat "$edges.err"
+  bad=1
+fi
+rm -f "$edges.err"
+[ "$bad" = 0 ] && echo "layering holds: $(wc -l <"$edges") includes checked, no loop"
+exit "$bad"
