@@ -6,6 +6,12 @@
 // cursor move, its rollup and digest changes commit in one transaction, so
 // after any crash they agree and a re-sent batch is recognised by the cursor.
 //
+// The implementation is one file per concern: province_db.cc (schema, open,
+// state, look-up, health facts), province_apply.cc (a batch checked and
+// applied), province_moves.cc (held records and departures),
+// province_digests.cc (anti-entropy), province_check.cc (check, rewind and
+// rebuild); province_db_internal.h holds what they share.
+//
 // Thread-safe: writes are serialized on a writer connection; aggregate reads
 // use a second connection and run beside a write (WAL).
 #ifndef NTMIS_NATIONAL_INGEST_PROVINCE_DB_H_
