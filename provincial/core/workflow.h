@@ -20,6 +20,10 @@
 // keeps the superseded version in the history, and a step that makes data
 // effective appends to the sync outbox in the same transaction.
 //
+// Implemented in workflow.cc (records through review), workflow_changes.cc
+// (change requests), workflow_entries.cc (category entries) and
+// workflow_queries.cc (queues, lists, history).
+//
 // Not thread-safe: one Workflow per Store.
 #ifndef NTMIS_PROVINCIAL_CORE_WORKFLOW_H_
 #define NTMIS_PROVINCIAL_CORE_WORKFLOW_H_

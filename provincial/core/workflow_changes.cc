@@ -1,0 +1,159 @@
+#include "provincial/core/workflow.h"
+#include "provincial/core/workflow_internal.h"
+
+namespace ntmis::provincial {
+
+using workflow_internal::Blank;
+using workflow_internal::IsFilled;
+using workflow_internal::kTeacherColumns;
+using workflow_internal::Meta;
+using workflow_internal::PageSize;
+using workflow_internal::ProblemsError;
+using workflow_internal::TokenParts;
+using workflow_internal::ViewFrom;
+
+absl::StatusOr<std::string> Workflow::ChangeReviewer(const User& actor,
+                                                     const std::string& school_code,
+                                                     bool addition) {
+  // Additions and a teacher's own changes: the school decides.
+  if (addition || actor.role == Role::kTeacher) return school_code;
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, actor.unit_code));
+  return unit.level == UnitLevel::kProvince ? unit.code : unit.parent_code;
+}
+
+absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
+  ASSIGN_OR_RETURN(sql::Statement find,
+                   store_.db().Prepare(
+                       "SELECT id, teacher_number, kind, state, fields, reviewer_unit, "
+                       "requested_by, reason, requested_unix, decided_by, decision_reason, "
+                       "decided_unix, category, entry_no, delete_entry FROM change_requests "
+                       "WHERE id = ?"));
+  ASSIGN_OR_RETURN(bool row, find.BindAll(id).Step());
+  if (!row) return absl::NotFoundError(absl::StrCat("no change request ", id));
+  v1::ChangeRequestView view;
+  view.set_id(find.ColumnInt(0));
+  view.set_teacher_number(find.ColumnText(1));
+  view.set_kind(find.ColumnText(2));
+  view.set_state(find.ColumnText(3));
+  v1::EditTeacherRequest fields;
+  fields.ParseFromString(std::string(find.ColumnBlob(4)));
+  *view.mutable_fields() = fields.fields();
+  view.set_reviewer_unit(find.ColumnText(5));
+  view.set_requested_by(find.ColumnText(6));
+  view.set_reason(find.ColumnText(7));
+  view.set_requested_unix(find.ColumnInt(8));
+  view.set_decided_by(find.ColumnText(9));
+  view.set_decision_reason(find.ColumnText(10));
+  view.set_decided_unix(find.ColumnInt(11));
+  view.set_category(find.ColumnText(12));
+  view.set_entry_no(find.ColumnInt(13));
+  view.set_delete_entry(find.ColumnInt(14) != 0);
+  return view;
+}
+
+absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
+    const User& actor, const v1::EditTeacherRequest& request) {
+  if (Blank(request.reason())) return absl::InvalidArgumentError("a change request needs a reason");
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
+  RETURN_IF_ERROR(CheckEnters(actor, teacher));
+  if (teacher.state() != kEffective) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "teacher ", teacher.teacher_number(), " is ", teacher.state(),
+        ": change requests are for effective records; edit the record instead"));
+  }
+  v1::TeacherRecord record = teacher.record();
+  RETURN_IF_ERROR(ApplyFields(actor, request, record));
+  std::vector<FieldProblem> invalid = ValidateTeacherRecord(record);
+  if (!invalid.empty()) return ProblemsError(invalid, "");
+  bool addition = true;
+  for (const v1::FieldValue& f : request.fields()) {
+    addition = addition && !IsFilled(teacher.record(), *ColumnByName(f.field()));
+  }
+  ASSIGN_OR_RETURN(std::string reviewer,
+                   ChangeReviewer(actor, teacher.record().school_code(), addition));
+  ChangeTarget target;
+  target.kind = addition ? "addition" : "change";
+  ASSIGN_OR_RETURN(uint64_t id, InsertChange(actor, teacher, reviewer, request.fields(),
+                                             request.reason(), target));
+  RETURN_IF_ERROR(txn.Commit());
+  return LoadChange(id);
+}
+
+absl::StatusOr<uint64_t> Workflow::InsertChange(
+    const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
+    const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields, const std::string& reason,
+    const ChangeTarget& target) {
+  v1::EditTeacherRequest stored;
+  *stored.mutable_fields() = fields;
+  ASSIGN_OR_RETURN(sql::Statement insert,
+                   store_.db().Prepare(
+                       "INSERT INTO change_requests(teacher_number, kind, fields, base_version, "
+                       "reviewer_unit, state, requested_by, reason, requested_unix, category, "
+                       "entry_no, delete_entry) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, "
+                       "?)"));
+  insert.Bind(1, teacher.teacher_number()).Bind(2, target.kind);
+  insert.BindBlob(3, stored.SerializeAsString()).Bind(4, int64_t{teacher.version()});
+  insert.Bind(5, reviewer).Bind(6, actor.username).Bind(7, reason);
+  insert.Bind(8, static_cast<int64_t>(std::time(nullptr)));
+  insert.Bind(9, target.category).Bind(10, target.entry_no).Bind(11, target.delete_entry ? 1 : 0);
+  RETURN_IF_ERROR(insert.Run());
+  return static_cast<uint64_t>(store_.db().LastInsertRowId());
+}
+
+absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
+    const User& actor, const v1::DecideChangeRequest& request) {
+  if (!request.approve() && Blank(request.reason()))
+    return absl::InvalidArgumentError("rejecting a change request needs a reason");
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "deciding a change request"));
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+  ASSIGN_OR_RETURN(v1::ChangeRequestView change, LoadChange(request.id()));
+  if (change.state() != "pending") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "change request ", change.id(), " is already ", change.state()));
+  }
+  if (actor.unit_code != change.reviewer_unit()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "change request ", change.id(), " is decided by unit ", change.reviewer_unit(), "; ",
+        actor.username, " is of unit ", actor.unit_code));
+  }
+  if (change.requested_by() == actor.username) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        actor.username, " filed change request ", change.id(),
+        " and cannot also decide it (谁填报谁负责、谁审核谁负责: the one who files and the one "
+        "who decides are different people); another information manager of unit ",
+        change.reviewer_unit(), " decides it"));
+  }
+  if (request.approve() && !change.category().empty()) {
+    RETURN_IF_ERROR(ApplyEntryChange(change, actor));
+  } else if (request.approve()) {
+    ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
+    if (teacher.state() != kEffective) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "teacher ", teacher.teacher_number(), " is no longer effective (", teacher.state(),
+          ")"));
+    }
+    v1::TeacherRecord record = teacher.record();
+    for (const v1::FieldValue& f : change.fields()) {
+      ASSIGN_OR_RETURN(TeacherColumn column, ColumnByName(f.field()));
+      RETURN_IF_ERROR(SetTeacherField(record, column, f.value()));
+    }
+    std::vector<FieldProblem> invalid = ValidateTeacherRecord(record);
+    if (!invalid.empty()) return ProblemsError(invalid, "");
+    RETURN_IF_ERROR(WriteVersion(
+        store_, teacher.teacher_number(),
+        {kEffective, &record, OutboxOp::kUpsert, 0,
+         ChangeMeta{change.requested_by(), absl::StrCat("change.", change.kind()),
+                    change.reason(), actor.username}}));
+  }
+  ASSIGN_OR_RETURN(sql::Statement decide,
+                   store_.db().Prepare("UPDATE change_requests SET state = ?, decided_by = ?, "
+                                       "decision_reason = ?, decided_unix = ? WHERE id = ?"));
+  decide.BindAll(request.approve() ? "approved" : "rejected", actor.username, request.reason(),
+                 static_cast<int64_t>(std::time(nullptr)), change.id());
+  RETURN_IF_ERROR(decide.Run());
+  RETURN_IF_ERROR(txn.Commit());
+  return LoadChange(change.id());
+}
+
+}  // namespace ntmis::provincial
