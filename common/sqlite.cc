@@ -211,6 +211,10 @@ std::shared_ptr<ConcurrencyLimit> WriteGateOf(const std::string& path) {
   absl::MutexLock lock(&registry_mu);
   std::shared_ptr<ConcurrencyLimit> gate = (*registry)[key].lock();
   if (gate == nullptr) {
+    // Files whose connections all closed (a test's temporary stores) leave.
+    for (auto it = registry->begin(); it != registry->end();) {
+      it = it->second.expired() ? registry->erase(it) : std::next(it);
+    }
     gate = std::make_shared<ConcurrencyLimit>(1);
     (*registry)[key] = gate;
   }

@@ -1,10 +1,25 @@
 #include "provincial/core/access.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 
 namespace ntmis::provincial {
+namespace {
+
+bool HasRole(const User& user, std::initializer_list<Role> roles) {
+  return std::find(roles.begin(), roles.end(), user.role) != roles.end();
+}
+
+// "sysadmin or manager"
+std::string RoleList(std::initializer_list<Role> roles) {
+  return absl::StrJoin(roles, " or ",
+                       [](std::string* out, Role role) { out->append(RoleName(role)); });
+}
+
+}  // namespace
 
 absl::Status CheckWithin(Store& store, const User& user, const std::string& unit_code) {
   if (user.role != Role::kTeacher) {
@@ -23,26 +38,18 @@ absl::Status CheckWithin(Store& store, const User& user, const std::string& unit
 
 absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
                        const std::string& action) {
-  for (Role role : roles) {
-    if (user.role == role) return absl::OkStatus();
-  }
-  std::vector<std::string> names;
-  for (Role role : roles) names.push_back(RoleName(role));
-  return absl::PermissionDeniedError(absl::StrCat(action, " needs the role ",
-                                                  absl::StrJoin(names, " or "), "; ",
-                                                  user.username, " is ", RoleName(user.role)));
+  if (HasRole(user, roles)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(action, " needs the role ", RoleList(roles),
+                                                  "; ", user.username, " is ",
+                                                  RoleName(user.role)));
 }
 
 absl::Status CheckProvinceLevel(const User& user, const std::string& province,
                                 std::initializer_list<Role> roles, const std::string& action) {
-  bool has_role = false;
-  for (Role role : roles) has_role |= user.role == role;
-  if (has_role && user.unit_code == province) return absl::OkStatus();
-  std::vector<std::string> names;
-  for (Role role : roles) names.push_back(RoleName(role));
+  if (HasRole(user, roles) && user.unit_code == province) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      action, " needs a province-level ", absl::StrJoin(names, " or "), "; ", user.username,
-      " is ", RoleName(user.role), " of unit ", user.unit_code));
+      action, " needs a province-level ", RoleList(roles), "; ", user.username, " is ",
+      RoleName(user.role), " of unit ", user.unit_code));
 }
 
 absl::Status CheckReadTeacher(Store& store, const User& user, const std::string& school_code,

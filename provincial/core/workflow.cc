@@ -22,15 +22,6 @@
 #include "provincial/core/units.h"
 
 namespace ntmis::provincial {
-using workflow_internal::Blank;
-using workflow_internal::IsFilled;
-using workflow_internal::kTeacherColumns;
-using workflow_internal::Meta;
-using workflow_internal::PageSize;
-using workflow_internal::ProblemsError;
-using workflow_internal::TokenParts;
-using workflow_internal::ViewFrom;
-
 absl::StatusOr<std::unique_ptr<Workflow>> Workflow::Create(Store& store, const IdKeys& keys,
                                                            IdentityResolver* resolver) {
   ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer, crypto::Sealer::Create(keys.seal_key));

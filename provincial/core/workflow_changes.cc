@@ -3,15 +3,6 @@
 
 namespace ntmis::provincial {
 
-using workflow_internal::Blank;
-using workflow_internal::IsFilled;
-using workflow_internal::kTeacherColumns;
-using workflow_internal::Meta;
-using workflow_internal::PageSize;
-using workflow_internal::ProblemsError;
-using workflow_internal::TokenParts;
-using workflow_internal::ViewFrom;
-
 absl::StatusOr<std::string> Workflow::ChangeReviewer(const User& actor,
                                                      const std::string& school_code,
                                                      bool addition) {

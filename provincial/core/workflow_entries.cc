@@ -12,11 +12,10 @@
 #include "provincial/core/entries.h"
 #include "provincial/core/teachers.h"
 #include "provincial/core/workflow.h"
+#include "provincial/core/workflow_internal.h"
 
 namespace ntmis::provincial {
 namespace {
-
-bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }
 
 bool RequiredFor(const google::protobuf::RepeatedField<int32_t>& categories, int school_category) {
   return std::find(categories.begin(), categories.end(), school_category) != categories.end();

@@ -1,6 +1,7 @@
 // What the implementation files of Workflow share (workflow.cc: records
-// through review; workflow_changes.cc: change requests; workflow_queries.cc:
-// queues, lists, history). Not for other users of Workflow.
+// through review; workflow_changes.cc: change requests; workflow_entries.cc:
+// category entries; workflow_queries.cc: queues, lists, history). Included
+// by those files only.
 #ifndef NTMIS_PROVINCIAL_CORE_WORKFLOW_INTERNAL_H_
 #define NTMIS_PROVINCIAL_CORE_WORKFLOW_INTERNAL_H_
 
@@ -25,7 +26,7 @@
 #include "provincial/core/units.h"
 #include "provincial/core/workflow.h"
 
-namespace ntmis::provincial::workflow_internal {
+namespace ntmis::provincial {
 
 inline absl::Status ProblemsError(const std::vector<FieldProblem>& problems, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(
@@ -76,6 +77,6 @@ inline std::vector<std::string> TokenParts(const std::string& token, size_t n) {
   return parts;
 }
 
-}  // namespace ntmis::provincial::workflow_internal
+}  // namespace ntmis::provincial
 
 #endif  // NTMIS_PROVINCIAL_CORE_WORKFLOW_INTERNAL_H_

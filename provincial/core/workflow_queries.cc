@@ -3,15 +3,6 @@
 
 namespace ntmis::provincial {
 
-using workflow_internal::Blank;
-using workflow_internal::IsFilled;
-using workflow_internal::kTeacherColumns;
-using workflow_internal::Meta;
-using workflow_internal::PageSize;
-using workflow_internal::ProblemsError;
-using workflow_internal::TokenParts;
-using workflow_internal::ViewFrom;
-
 absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
                                                         const v1::ReviewQueueRequest& request) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "a review queue"));

@@ -5,7 +5,6 @@
 #include "common/status_macros.h"
 #include "provincial/sync/identities.h"
 #include "provincial/sync/reference_data.h"
-#include "provincial/sync/sync_lock.h"
 
 namespace ntmis::provincial {
 
@@ -34,10 +33,7 @@ absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store) {
 }
 
 absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config, SyncOptions options) {
-  ASSIGN_OR_RETURN(FileLock lock, AcquireSyncLock(SyncLockPath(config.database())));
-  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
-  ASSIGN_OR_RETURN(auto channel, OpenNationalChannel(config, std::move(options)));
-  return RunSync(*channel, store);
+  return UnderSyncLock(config, std::move(options), RunSync);
 }
 
 }  // namespace ntmis::provincial

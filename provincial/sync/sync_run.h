@@ -8,18 +8,35 @@
 #ifndef NTMIS_PROVINCIAL_SYNC_SYNC_RUN_H_
 #define NTMIS_PROVINCIAL_SYNC_SYNC_RUN_H_
 
+#include <utility>
+
 #include "absl/status/statusor.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/sync/national_channel.h"
 #include "provincial/sync/push.h"
+#include "provincial/sync/sync_lock.h"
 
 namespace ntmis::provincial {
 
 absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store);
 
-// One sync of the province now, holding the province's sync lock: ABORTED
-// if another sync (in `serve` or another `sync --once`) is running.
+// Runs `step(channel, store)` now, holding the province's sync lock (ABORTED
+// if another sync, in `serve` or another process, is running), on the
+// configured store and a fresh channel to the national node.
+template <typename Step>
+auto UnderSyncLock(const v1::ProvincialConfig& config, SyncOptions options, Step&& step)
+    -> decltype(step(std::declval<NationalChannel&>(), std::declval<Store&>())) {
+  absl::StatusOr<FileLock> lock = AcquireSyncLock(SyncLockPath(config.database()));
+  if (!lock.ok()) return lock.status();
+  absl::StatusOr<Store> store = Store::Open(config.database());
+  if (!store.ok()) return store.status();
+  auto channel = OpenNationalChannel(config, std::move(options));
+  if (!channel.ok()) return channel.status();
+  return step(**channel, *store);
+}
+
+// One sync of the province now, under the sync lock.
 absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config, SyncOptions options);
 
 }  // namespace ntmis::provincial

@@ -10,7 +10,6 @@
 #include "provincial/core/meta_keys.h"
 #include "provincial/core/teachers.h"
 #include "provincial/sync/hello.h"
-#include "provincial/sync/sync_lock.h"
 #include "provincial/sync/sync_run.h"
 
 namespace ntmis::provincial {
@@ -178,10 +177,7 @@ absl::StatusOr<VerifyReport> VerifyAndRepair(NationalChannel& client, Store& sto
 }
 
 absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config, SyncOptions options) {
-  ASSIGN_OR_RETURN(FileLock lock, AcquireSyncLock(SyncLockPath(config.database())));
-  ASSIGN_OR_RETURN(Store store, Store::Open(config.database()));
-  ASSIGN_OR_RETURN(auto channel, OpenNationalChannel(config, std::move(options)));
-  return VerifyAndRepair(*channel, store);
+  return UnderSyncLock(config, std::move(options), VerifyAndRepair);
 }
 
 }  // namespace ntmis::provincial
