@@ -86,7 +86,10 @@ absl::Status AuditLog::Flush(absl::Duration timeout) {
   auto written = [this, target]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return written_total_ >= target;
   };
-  if (!mu_.AwaitWithTimeout(absl::Condition(&written), timeout)) {
+  ++flushing_;
+  const bool done = mu_.AwaitWithTimeout(absl::Condition(&written), timeout);
+  --flushing_;
+  if (!done) {
     return absl::UnavailableError(absl::StrCat(
         "the audit log could not be written for ", absl::FormatDuration(timeout),
         (last_error_.ok() ? "" : absl::StrCat(": ", last_error_.message())),
@@ -107,6 +110,10 @@ void AuditLog::WriterLoop() {
       };
       mu_.Await(absl::Condition(&ready));
       if (queue_.empty()) return;  // stopping, everything written
+      auto full = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return queue_.size() >= kBatch || flushing_ > 0 || stopping_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&full), kLinger);
       batch.swap(queue_);
     }
     while (true) {

@@ -61,8 +61,12 @@ class AuditLog {
   // waiting for the disk: the writer thread appends everything queued in one
   // transaction (group commit), so a request's audit entry never waits for
   // another request's write, nor for a long write such as an import batch.
-  // Entries are written within milliseconds unless the database is busy; a
-  // write that fails is retried, never dropped. When kMaxQueued entries wait,
+  // The writer gathers entries for up to kLinger after the first one (or
+  // until kBatch wait, or someone flushes), so a busy node commits its
+  // audit a few dozen times a second, not once per request: each commit
+  // takes the database's write gate from the API's own writes. Entries are
+  // written within kLinger unless the database is busy; a write that fails
+  // is retried, never dropped. When kMaxQueued entries wait,
   // Append waits for room. Returns OK (the status is kept for callers that
   // predate the queue).
   absl::Status Append(const AuditEntry& entry) ABSL_LOCKS_EXCLUDED(mu_);
@@ -82,6 +86,9 @@ class AuditLog {
 
   // Entries waiting to be written.
   static constexpr size_t kMaxQueued = 100000;
+  // How long the writer gathers a batch, and the batch that ends it sooner.
+  static constexpr absl::Duration kLinger = absl::Milliseconds(20);
+  static constexpr size_t kBatch = 512;
 
  private:
   struct Pending {
@@ -98,6 +105,7 @@ class AuditLog {
   uint64_t queued_total_ ABSL_GUARDED_BY(mu_) = 0;   // entries ever queued
   uint64_t written_total_ ABSL_GUARDED_BY(mu_) = 0;  // entries ever written
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  int flushing_ ABSL_GUARDED_BY(mu_) = 0;  // callers waiting in Flush
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
 
   // The connection: the writer thread's, and Verify's and Query's reads.

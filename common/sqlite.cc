@@ -83,6 +83,54 @@ Statement& Statement::BindNull(int index) {
   return NoteBind(rc);
 }
 
+// ---- StatementCache ----
+
+StatementCache::~StatementCache() {
+  for (auto& [sql, stmts] : idle_) {
+    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  }
+}
+
+sqlite3_stmt* StatementCache::Take(absl::string_view sql) {
+  auto it = idle_.find(sql);
+  if (it == idle_.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  return stmt;
+}
+
+void StatementCache::Give(sqlite3_stmt* stmt) {
+  absl::string_view sql = sqlite3_sql(stmt);
+  auto it = idle_.find(sql);
+  if (it == idle_.end()) {
+    if (idle_.size() >= kMaxTexts) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    it = idle_.emplace(std::string(sql), std::vector<sqlite3_stmt*>()).first;
+  }
+  if (it->second.size() >= kMaxPerText) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  it->second.push_back(stmt);
+}
+
+// ---- Statement ----
+
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const {
+  std::shared_ptr<StatementCache> to = cache.lock();
+  if (to == nullptr) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  // A statement left mid-way (an early return out of a row loop) ends its
+  // read here, and bound views do not outlive their callers.
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  to->Give(stmt);
+}
+
 absl::StatusOr<bool> Statement::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(stmt_.get());
@@ -179,13 +227,21 @@ absl::Status Database::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
+  if (sqlite3_stmt* cached = cache_->Take(sql)) return Statement(db_.get(), cached, cache_);
   sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
   int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+                              SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   if (rc != SQLITE_OK) {
     return SqliteError(db_.get(), rc, absl::StrCat("prepare: ", sql));
   }
-  return Statement(db_.get(), raw);
+  if (raw == nullptr) {  // only whitespace or a comment
+    return absl::InvalidArgumentError(absl::StrCat("prepare: no statement in '", sql, "'"));
+  }
+  // Kept for reuse only when the text is this one statement and nothing
+  // more, so that the next Prepare of the same text finds it.
+  const bool whole = tail == sql.data() + sql.size() && sqlite3_sql(raw) == sql;
+  return Statement(db_.get(), raw, whole ? cache_ : std::weak_ptr<StatementCache>());
 }
 
 absl::StatusOr<int64_t> Database::QueryInt(absl::string_view sql) {
@@ -223,6 +279,17 @@ std::shared_ptr<ConcurrencyLimit> WriteGateOf(const std::string& path) {
 
 // ---- Transaction ----
 
+namespace {
+
+// BEGIN, COMMIT and ROLLBACK run on every request: prepared once per
+// connection, not parsed each time.
+absl::Status RunCached(Database& db, absl::string_view sql) {
+  ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  return stmt.Run();
+}
+
+}  // namespace
+
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
   ConcurrencyLimit* gate = db.gate_.get();
   if (gate != nullptr && !gate->EnterWithin(absl::Milliseconds(db.busy_timeout_ms_))) {
@@ -231,7 +298,7 @@ absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
         db.busy_timeout_ms_ / 1000.0, " s (a long write such as an import batch is running): "
         "retry the request"));
   }
-  absl::Status begun = db.Exec("BEGIN IMMEDIATE");
+  absl::Status begun = RunCached(db, "BEGIN IMMEDIATE");
   if (!begun.ok()) {
     if (gate != nullptr) gate->Exit();
     return begun;
@@ -240,7 +307,7 @@ absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
 }
 
 absl::StatusOr<Transaction> Transaction::BeginRead(Database& db) {
-  RETURN_IF_ERROR(db.Exec("BEGIN DEFERRED"));
+  RETURN_IF_ERROR(RunCached(db, "BEGIN DEFERRED"));
   return Transaction(&db, nullptr);
 }
 
@@ -257,14 +324,14 @@ void Transaction::End() {
 
 Transaction::~Transaction() {
   if (db_ != nullptr) {
-    (void)db_->Exec("ROLLBACK");
+    (void)RunCached(*db_, "ROLLBACK");
     End();
   }
 }
 
 absl::Status Transaction::Commit() {
   if (db_ == nullptr) return absl::FailedPreconditionError("not active");
-  absl::Status status = db_->Exec("COMMIT");
+  absl::Status status = RunCached(*db_, "COMMIT");
   if (status.ok()) End();
   return status;
 }

@@ -15,19 +15,46 @@
 #include <memory>
 #include <string>
 #include <type_traits>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/concurrency_limit.h"
 
 namespace ntmis::sql {
 
 class Database;
 
-// A prepared statement, finalized on destruction. Bind indexes are 1-based;
-// column indexes are 0-based. Move-only.
+// The prepared statements of one connection that are not in use, by SQL
+// text. A request prepares the same dozen statements every time; compiling
+// them again (parsing, planning) cost more than running them. Belongs to
+// its connection's thread, like the connection.
+class StatementCache {
+ public:
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache();
+
+  // A statement for exactly this text, reset and unbound; null if none.
+  sqlite3_stmt* Take(absl::string_view sql);
+  // Keeps `stmt` (reset and unbound by the caller) for the next Take, or
+  // finalizes it when kMaxTexts texts, or kMaxPerText copies of its text
+  // (the same query open in nested loops), are kept already.
+  void Give(sqlite3_stmt* stmt);
+
+  static constexpr size_t kMaxTexts = 512;
+  static constexpr size_t kMaxPerText = 4;
+
+ private:
+  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+};
+
+// A prepared statement, handed back to its connection's cache (or
+// finalized) on destruction. Bind indexes are 1-based; column indexes are
+// 0-based. Move-only.
 class Statement {
  public:
   Statement() = default;
@@ -94,10 +121,14 @@ class Statement {
 
  private:
   friend class Database;
+  // Returns the statement to the cache it came from, or finalizes it when
+  // that cache (its connection) is gone.
   struct Finalizer {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+    std::weak_ptr<StatementCache> cache;
+    void operator()(sqlite3_stmt* s) const;
   };
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<StatementCache> cache)
+      : db_(db), stmt_(stmt, Finalizer{std::move(cache)}) {}
   // Keeps the first bind error for Step() to return.
   Statement& NoteBind(int rc);
 
@@ -144,6 +175,8 @@ class Database {
 
   // Runs one or more statements that return no rows.
   absl::Status Exec(absl::string_view sql);
+  // One statement; the same text prepared again on this connection reuses
+  // the compiled statement once the earlier one is destroyed.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
 
   // Runs a query whose first row's first column is an integer (0 if no row).
@@ -163,6 +196,8 @@ class Database {
 
   std::string path_;
   std::unique_ptr<sqlite3, Closer> db_;
+  // After db_: finalizes the idle statements before the connection closes.
+  std::shared_ptr<StatementCache> cache_ = std::make_shared<StatementCache>();
   std::shared_ptr<ConcurrencyLimit> gate_;  // null for a read-only connection
   int busy_timeout_ms_ = 0;
 };

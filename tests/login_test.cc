@@ -101,17 +101,23 @@ TEST_CASE("Unknown user wrong password and locked account answer alike in simila
     std::sort(ms.begin(), ms.end());
     return std::make_pair(message, ms[1]);
   };
-  auto [unknown, unknown_ms] = timed("nobody", kPassword, kT0 + 1);
-  auto [wrong, wrong_ms] = timed("clerk", "Wrong-pass1", kT0 + 1);
-  auto [locked, locked_ms] = timed("admin", kPassword, kT0 + 1);
-  CHECK(unknown == wrong);
-  CHECK(locked == wrong);
-  CHECK(wrong == provincial::kLoginRefused);
-  INFO("median ms: unknown " << unknown_ms << ", wrong " << wrong_ms << ", locked " << locked_ms);
   // Each does one password hash; none is a fast path that tells it apart.
-  CHECK(unknown_ms > 0.5 * wrong_ms);
-  CHECK(locked_ms > 0.5 * wrong_ms);
-  CHECK(wrong_ms > 0.5 * std::min(unknown_ms, locked_ms));
+  // A busy machine (tests run in parallel) can slow one sample set, so a
+  // round that misses is tried again later, up to three rounds.
+  bool alike = false;
+  for (int round = 0; round < 3 && !alike; ++round) {
+    const int64_t now = kT0 + 1 + 60 * round;  // the address's delay has passed
+    auto [unknown, unknown_ms] = timed("nobody", kPassword, now);
+    auto [wrong, wrong_ms] = timed("clerk", "Wrong-pass1", now);
+    auto [locked, locked_ms] = timed("admin", kPassword, now);
+    CHECK(unknown == wrong);
+    CHECK(locked == wrong);
+    CHECK(wrong == provincial::kLoginRefused);
+    INFO("median ms: unknown " << unknown_ms << ", wrong " << wrong_ms << ", locked " << locked_ms);
+    alike = unknown_ms > 0.5 * wrong_ms && locked_ms > 0.5 * wrong_ms &&
+            wrong_ms > 0.5 * std::min(unknown_ms, locked_ms);
+  }
+  CHECK(alike);
 }
 
 TEST_CASE("A source that keeps failing is slowed before any password is checked", "[login]") {

@@ -211,6 +211,14 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level leve
       std::vector<double> my_reads, my_writes;
       uint64_t errors = 0;
       std::string first_error;
+      // People do not all click at the same moment: a paced session starts
+      // after a think time of its own, as if it had been working already
+      // (the exponential distribution has no memory), instead of all S
+      // sending their first request together at the start.
+      if (level.think_ms > 0) {
+        std::this_thread::sleep_until(std::min(
+            start + std::chrono::microseconds(static_cast<int64_t>(think(rng) * 1000)), end));
+      }
       while (Clock::now() < end) {
         const bool write = rng() % 5 == 0;
         auto t = Clock::now();
