@@ -15,11 +15,19 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
     const size_t n = buffer_.size();
     size_t i = pos_;
     if (i >= n) return finished_ ? Result::kEnd : Result::kNeedMore;
-    // Skip blank lines.
-    if (buffer_[i] == '\n' || buffer_[i] == '\r') {
+    // Skip blank lines, counting them: rows are numbered by their line.
+    if (buffer_[i] == '\n') {
+      ++lines_;
       pos_ = i + 1;
       continue;
     }
+    if (buffer_[i] == '\r') {
+      if (i + 1 >= n && !finished_) return Result::kNeedMore;  // \r\n is one line end
+      if (i + 1 >= n || buffer_[i + 1] != '\n') ++lines_;
+      pos_ = i + 1;
+      continue;
+    }
+    const size_t start = i;
     out->fields.clear();
     out->error.clear();
     std::string field;
@@ -85,7 +93,11 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
     }
     if (!complete) return Result::kNeedMore;
     pos_ = i;
-    out->row = ++rows_;
+    out->row = lines_ + 1;
+    for (size_t k = start; k < i; ++k) {
+      if (buffer_[k] == '\n' || (buffer_[k] == '\r' && (k + 1 >= n || buffer_[k + 1] != '\n')))
+        ++lines_;
+    }
     return Result::kRecord;
   }
 }

@@ -11,7 +11,10 @@
 namespace ntmis {
 
 struct CsvRecord {
-  uint64_t row = 0;  // 1-based record number; the header is row 1
+  // The line the record starts on (1-based), blank lines counted, as an
+  // editor or spreadsheet numbers it; a quoted line break makes a record
+  // span lines.
+  uint64_t row = 0;
   std::vector<std::string> fields;
   std::string error;  // broken quoting; fields are best-effort when set
 };
@@ -26,13 +29,13 @@ class CsvReader {
   // No more bytes will come; a last record without a newline is complete.
   void Finish() { finished_ = true; }
   // The next complete record, kNeedMore until more is fed, kEnd at the end.
-  // Blank lines are skipped.
+  // Blank lines are skipped (and counted).
   Result Next(CsvRecord* out);
 
  private:
   std::string buffer_;
   size_t pos_ = 0;
-  uint64_t rows_ = 0;
+  uint64_t lines_ = 0;  // line ends before pos_
   bool finished_ = false;
 };
 

@@ -50,6 +50,12 @@ const char* EncodingName(Encoding encoding) {
 
 bool IsValidUtf8(absl::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
 
+size_t Utf8Length(absl::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 Encoding DetectEncoding(absl::string_view sample, bool complete) {
   if (absl::StartsWith(sample, kUtf8Bom)) return Encoding::kUtf8;
   // Count well-formed multi-byte UTF-8 characters and bytes that cannot be
@@ -69,27 +75,6 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
     ++i;
   }
   return bad == 0 || good >= 10 * bad ? Encoding::kUtf8 : Encoding::kGb18030;
-}
-
-absl::Status CheckTextFile(absl::string_view sample) {
-  constexpr char kSaveAs[] = "; save it as CSV in UTF-8 or GB18030";
-  if (absl::StartsWith(sample, "\xFF\xFE") || absl::StartsWith(sample, "\xFE\xFF")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the file is UTF-16 text (Excel's \"Unicode text\")", kSaveAs));
-  }
-  if (absl::StartsWith(sample, "PK\x03\x04")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the file is an Excel workbook or another ZIP archive, not CSV", kSaveAs));
-  }
-  const size_t nul = sample.find('\0');
-  if (nul != absl::string_view::npos) {
-    const bool utf16 = nul + 1 < sample.size() && (nul % 2 == 1 || sample[nul + 1] != '\0');
-    return absl::InvalidArgumentError(absl::StrCat(
-        utf16 ? "the file looks like UTF-16 text (NUL bytes between characters)"
-              : "the file holds binary data (NUL bytes), not text",
-        kSaveAs));
-  }
-  return absl::OkStatus();
 }
 
 Utf8Decoder::Utf8Decoder(Encoding encoding) : encoding_(encoding) {

@@ -16,16 +16,13 @@ enum class Encoding { kUtf8, kGb18030 };
 const char* EncodingName(Encoding encoding);
 
 bool IsValidUtf8(absl::string_view text);
+// Characters (code points) of valid UTF-8 `text`: what people count.
+size_t Utf8Length(absl::string_view text);
 
 // UTF-8 if `sample` (the start of a file) is UTF-8 but for a few stray bytes
 // (a multi-byte sequence cut at its end is fine unless `complete`); GB18030
 // otherwise.
 Encoding DetectEncoding(absl::string_view sample, bool complete);
-
-// INVALID_ARGUMENT naming what the file is when it is plainly not UTF-8 or
-// GB18030 text: UTF-16 (a byte-order mark, or NUL bytes between ASCII
-// characters), an Excel workbook or another ZIP file, or binary data.
-absl::Status CheckTextFile(absl::string_view sample);
 
 // Streams a file's bytes to UTF-8: strips a UTF-8 BOM, converts GB18030 with
 // iconv, carries sequences split across chunks. Not thread-safe.

@@ -300,8 +300,8 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   CHECK(missing.rows_applied() == 0);
   std::string rules;
   for (const auto& pr : missing.problems()) absl::StrAppend(&rules, pr.column(), ": ", pr.rule(), "\n");
-  CHECK_THAT(rules, Catch::Contains("colour: unknown column"));
-  CHECK_THAT(rules, Catch::Contains("organiser: required column is missing"));
+  CHECK_THAT(rules, Catch::Contains("colour: 表头中有模板没有的列"));
+  CHECK_THAT(rules, Catch::Contains("organiser: 表头缺少这一必需的列"));
 
   // GB18030, and UTF-8 with a byte-order mark.
   std::string contact = absl::StrCat("teacher_number,entry_no,mobile,email,address\n", a,
@@ -319,7 +319,7 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   REQUIRE(wide.problems_size() == 1);
   CHECK_THAT(wide.problems(0).rule(), Catch::Contains("UTF-16"));
   v1::ImportReport workbook = ValueOrDie(s.school_manager->ImportData(call, std::string("PK\x03\x04\x14\0\x06\0", 8)));
-  CHECK_THAT(workbook.problems(0).rule(), Catch::Contains("Excel workbook"));
+  CHECK_THAT(workbook.problems(0).rule(), Catch::Contains("Excel 工作簿"));
   v1::ImportReport bom = ValueOrDie(s.school_manager->ImportData(call, "\xEF\xBB\xBF" + contact));
   CHECK(bom.rows_applied() == 1);
   CHECK(Entries(*s.school_manager, a, "contact").size() == 1);  // one entry, replaced

@@ -266,7 +266,7 @@ void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
         for (size_t i = 0; i < row.fields.size(); ++i) index.push_back(i);
         continue;
       }
-      provincial::RowProblems problems(row.row);
+      RowProblems problems(row.row);
       if (!provincial::ParseTeacherRow(row.fields, index, province, schools, hasher, &parsed,
                                        problems)) {
         std::abort();

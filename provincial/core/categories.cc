@@ -115,8 +115,8 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
   switch (field.type()) {
     case v1::FieldDef::TEXT: {
       uint32_t max = field.max_length() == 0 ? 200 : field.max_length();
-      if (!IsValidUtf8(value) || value.size() > max)
-        return Bad(field, value, absl::StrCat("text of at most ", max, " bytes"));
+      if (!IsValidUtf8(value) || Utf8Length(value) > max)
+        return Bad(field, value, absl::StrCat("text of at most ", max, " characters"));
       return value;
     }
     case v1::FieldDef::DATE: {
@@ -223,6 +223,22 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
 std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category) {
   std::vector<std::string> columns{"teacher_number", "entry_no"};
   for (const v1::FieldDef& f : category.fields()) columns.push_back(f.name());
+  return columns;
+}
+
+std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category) {
+  std::vector<TableColumn> columns(2);
+  columns[0].name = "teacher_number";
+  columns[0].label = "教师编号";
+  columns[1].name = "entry_no";
+  columns[1].label = "条目序号";
+  for (const v1::FieldDef& f : category.fields()) {
+    TableColumn c;
+    c.name = f.name();
+    c.label = f.label();
+    if (f.type() == v1::FieldDef::TEXT) c.max_chars = f.max_length() == 0 ? 200 : f.max_length();
+    columns.push_back(std::move(c));
+  }
   return columns;
 }
 

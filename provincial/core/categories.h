@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/table_reader.h"
 #include "ntmis/v1/categories.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/core/user.h"
@@ -61,6 +62,8 @@ std::string EntryValue(const v1::EntryValues& values, const std::string& field);
 
 // Import template header: teacher_number, entry_no, then the fields.
 std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category);
+// The same columns with their labels and limits, as imports read them.
+std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category);
 
 // Custom indicators. A definition needs a new name (lower case, digits,
 // '_'), a label, a type with its code list or range, and valid school

@@ -22,6 +22,25 @@ const std::vector<std::string>& TeacherTemplateColumns() {
   return *columns;
 }
 
+const std::vector<TableColumn>& TeacherTemplate() {
+  static const auto* columns = [] {
+    static const char* const kLabels[] = {
+        "姓名",     "性别",     "出生日期", "身份证件号码", "民族",     "国籍/地区",
+        "政治面貌", "参加工作年月", "用人形式", "任职状态",   "学校标识码", "岗位类别",
+        "最高学历", "最高学位", "专业技术职务", "教师资格"};
+    auto* out = new std::vector<TableColumn>();
+    for (size_t i = 0; i < TeacherTemplateColumns().size(); ++i) {
+      TableColumn c;
+      c.name = TeacherTemplateColumns()[i];
+      c.label = kLabels[i];
+      c.max_chars = i == kName ? 50 : 40;
+      out->push_back(std::move(c));
+    }
+    return out;
+  }();
+  return *columns;
+}
+
 FieldWriter WriterOf(TeacherColumn column) {
   switch (column) {
     case kGender:

@@ -18,6 +18,9 @@ namespace ntmis::provincial {
 // Header of the teacher template, in order.
 const std::vector<std::string>& TeacherTemplateColumns();
 
+// The same columns with their labels and limits, as imports read them.
+const std::vector<TableColumn>& TeacherTemplate();
+
 // Positions in TeacherTemplateColumns().
 enum TeacherColumn {
   kName, kGender, kBirthDate, kIdCardNumber, kEthnicity, kNationality,

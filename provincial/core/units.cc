@@ -28,6 +28,23 @@ const std::vector<std::string>& UnitTemplateColumns() {
   return *columns;
 }
 
+const std::vector<TableColumn>& UnitTemplate() {
+  static const auto* columns = [] {
+    static const char* const kLabels[] = {"单位代码", "上级单位代码", "层级", "单位名称",
+                                          "学校类别"};
+    auto* out = new std::vector<TableColumn>();
+    for (size_t i = 0; i < UnitTemplateColumns().size(); ++i) {
+      TableColumn c;
+      c.name = UnitTemplateColumns()[i];
+      c.label = kLabels[i];
+      c.max_chars = c.name == "name" ? 100 : 40;
+      out->push_back(std::move(c));
+    }
+    return out;
+  }();
+  return *columns;
+}
+
 absl::Status EnsureProvinceUnit(Store& store, const std::string& province) {
   int code = 0;
   if (!absl::SimpleAtoi(province, &code) || !IsProvinceCode(code) || province.size() != 2)

@@ -69,6 +69,8 @@ struct SchoolPlace {
 // for schools and empty otherwise. Codes: city 4 digits starting with the
 // province, county 6 starting with its city, school any 10 digits.
 const std::vector<std::string>& UnitTemplateColumns();
+// The same columns with their labels and limits, as imports read them.
+const std::vector<TableColumn>& UnitTemplate();
 
 // Creates the province's root unit (code = the two-digit province code).
 absl::Status EnsureProvinceUnit(Store& store, const std::string& province);

@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<CategoryRowHandler>> CategoryRowHandler::Create(
   h->actor_ = user.username;
   ASSIGN_OR_RETURN(h->catalog_, Catalog::Load(store));
   ASSIGN_OR_RETURN(h->category_, h->catalog_.Get(category));
-  h->columns_ = CategoryTemplateColumns(*h->category_);
+  h->columns_ = CategoryTemplate(*h->category_);
   h->whole_province_ = user.unit_code == province;
   if (!h->whole_province_) {
     ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, user.unit_code));

@@ -28,7 +28,7 @@ class CategoryRowHandler final : public RowHandler {
                                                                     const User& user,
                                                                     const std::string& category);
 
-  const std::vector<std::string>& columns() const override { return columns_; }
+  const std::vector<TableColumn>& columns() const override { return columns_; }
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;
@@ -48,7 +48,7 @@ class CategoryRowHandler final : public RowHandler {
   std::string actor_;
   Catalog catalog_;
   const v1::CategoryDef* category_ = nullptr;
-  std::vector<std::string> columns_;
+  std::vector<TableColumn> columns_;
   bool whole_province_ = false;
   absl::flat_hash_set<std::string> schools_;  // the actor's, unless whole_province_
   std::vector<Row> prepared_;

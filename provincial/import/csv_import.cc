@@ -9,13 +9,14 @@
 
 namespace ntmis::provincial {
 namespace {
-constexpr size_t kDetectBytes = 64 << 10;
 constexpr size_t kQueueChunks = 8;
 }  // namespace
 
 CsvImport::CsvImport(Store& store, RowHandler& handler, ImportOptions options)
-    : store_(store), handler_(handler), options_(options),
-      writer_([this] { WriterLoop(); }) {}
+    : store_(store), handler_(handler), options_(options), reader_(handler.columns()),
+      writer_([this] { WriterLoop(); }) {
+  for (size_t c = 0; c < handler.columns().size(); ++c) index_.push_back(c);
+}
 
 CsvImport::~CsvImport() {
   {
@@ -29,95 +30,37 @@ CsvImport::~CsvImport() {
 
 void CsvImport::Report(v1::ImportProblem problem) {
   report_.set_problems_total(report_.problems_total() + 1);
-  if (static_cast<size_t>(report_.problems_size()) < options_.max_reported_problems)
+  if (static_cast<size_t>(report_.problems_size()) < options_.max_reported_problems) {
+    LabelProblem(handler_.columns(), &problem);
     *report_.add_problems() = std::move(problem);
+  }
 }
 
-absl::Status CsvImport::Feed(absl::string_view data) { return Decode(data, false); }
-
-absl::Status CsvImport::Decode(absl::string_view data, bool last) {
+absl::Status CsvImport::Feed(absl::string_view data) {
   if (fatal_) return absl::OkStatus();
-  if (decoder_ == nullptr) {
-    undetected_.append(data.data(), data.size());
-    if (undetected_.size() < kDetectBytes && !last) return absl::OkStatus();
-    if (absl::Status text = CheckTextFile(undetected_); !text.ok()) {
-      RowProblems p(1);
-      p.Add("", "", absl::StrCat("file encoding: ", text.message()));
-      for (auto& problem : p.problems()) Report(std::move(problem));
-      fatal_ = true;
-      undetected_.clear();
-      return absl::OkStatus();
-    }
-    Encoding encoding = DetectEncoding(undetected_, last);
-    decoder_ = std::make_unique<Utf8Decoder>(encoding);
-    report_.set_encoding(EncodingName(encoding));
-    std::string held = std::move(undetected_);
-    return Decode(held, last);
-  }
-  std::string text;
-  absl::Status decoded = decoder_->Decode(data, last, &text);
-  reader_.Feed(text);
-  if (last) reader_.Finish();
-  RETURN_IF_ERROR(Drain());
-  if (!decoded.ok()) {
-    RowProblems p(report_.rows_read() + 2);
-    p.Add("", "", absl::StrCat("file encoding: ", decoded.message()));
-    for (auto& problem : p.problems()) Report(std::move(problem));
-    fatal_ = true;
-  }
-  return absl::OkStatus();
+  reader_.Feed(data);
+  return Drain();
 }
 
 absl::Status CsvImport::Drain() {
-  CsvRecord record;
-  while (!fatal_ && reader_.Next(&record) == CsvReader::Result::kRecord) {
-    RETURN_IF_ERROR(ProcessRecord(record));
-  }
-  return HandOff(/*force=*/false);
-}
-
-absl::Status CsvImport::ProcessRecord(const CsvRecord& record) {
-  RowProblems problems(record.row);
-  const auto& expected = handler_.columns();
-  if (!header_seen_) {
-    header_seen_ = true;
-    index_.assign(expected.size(), SIZE_MAX);
-    for (size_t i = 0; i < record.fields.size(); ++i) {
-      std::string name(absl::StripAsciiWhitespace(record.fields[i]));
-      auto it = std::find(expected.begin(), expected.end(), name);
-      if (it == expected.end()) {
-        problems.Add(name, name, absl::StrCat("unknown column; the template has: ",
-                                              absl::StrJoin(expected, ",")));
-      } else if (size_t& pos = index_[it - expected.begin()]; pos != SIZE_MAX) {
-        problems.Add(name, name, "column appears twice");
-      } else {
-        pos = i;
+  TableRow row;
+  RowProblems problems(0);
+  while (!fatal_) {
+    const TableReader::Result got = reader_.Next(&row, &problems);
+    if (got == TableReader::Result::kNeedMore || got == TableReader::Result::kEnd) break;
+    if (got == TableReader::Result::kRefused) fatal_ = true;
+    if (got == TableReader::Result::kRow) {
+      problems = RowProblems(row.row);
+      if (handler_.Prepare(row.fields, index_, problems)) {
+        report_.set_rows_valid(report_.rows_valid() + 1);
+        if (++prepared_ >= HandoffRows()) RETURN_IF_ERROR(HandOff(/*force=*/true));
       }
     }
-    for (size_t c = 0; c < expected.size(); ++c) {
-      if (index_[c] == SIZE_MAX)
-        problems.Add(expected[c], "", "required column is missing from the header");
-    }
-    if (!problems.empty()) fatal_ = true;
-  } else {
-    report_.set_rows_read(report_.rows_read() + 1);
-    bool utf8 = true;
-    for (const auto& f : record.fields) utf8 = utf8 && IsValidUtf8(f);
-    if (!record.error.empty()) {
-      problems.Add("", "", absl::StrCat("CSV quoting: ", record.error));
-    } else if (!utf8) {
-      problems.Add("", "", absl::StrCat("row is not valid ", report_.encoding(), " text"));
-    } else if (record.fields.size() != expected.size()) {
-      problems.Add("", absl::StrCat(record.fields.size(), " fields"),
-                   absl::StrCat("every row has ", expected.size(),
-                                " fields, like the header"));
-    } else if (handler_.Prepare(record.fields, index_, problems)) {
-      report_.set_rows_valid(report_.rows_valid() + 1);
-      if (++prepared_ >= HandoffRows()) RETURN_IF_ERROR(HandOff(/*force=*/true));
-    }
+    for (auto& p : problems.problems()) Report(std::move(p));
   }
-  for (auto& p : problems.problems()) Report(std::move(p));
-  return absl::OkStatus();
+  report_.set_rows_read(reader_.rows_read());
+  report_.set_encoding(reader_.encoding());
+  return HandOff(/*force=*/false);
 }
 
 absl::Status CsvImport::HandOff(bool force) {
@@ -201,13 +144,8 @@ absl::Status CsvImport::EndBatch() {
 }
 
 absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
-  absl::Status status = Decode("", true);
-  if (status.ok() && !header_seen_ && !fatal_) {
-    RowProblems p(1);
-    p.Add("", "", "the file is empty; the first line must be the template header");
-    for (auto& problem : p.problems()) Report(std::move(problem));
-    fatal_ = true;
-  }
+  reader_.Finish();
+  absl::Status status = fatal_ ? absl::OkStatus() : Drain();
   if (status.ok() && !fatal_) status = HandOff(/*force=*/true);
   {
     absl::MutexLock lock(&mu_);

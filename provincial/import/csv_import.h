@@ -1,7 +1,10 @@
-// The driver every CSV import shares: encoding detection (UTF-8 with or
-// without BOM, GB18030), header checks, per-row problems (row, column, value,
-// rule), and commits in batches so that a killed process leaves the database
-// as it was before or after a committed batch, never half a row.
+// The driver every provincial CSV import shares: the file is read by the
+// one table reader (common/table_reader.h: encodings, header, quoting,
+// control characters, limits), each row is checked by the template's
+// handler, every problem is reported the one way (row, column and its
+// label, value, rule), and rows are committed in batches so that a killed
+// process leaves the database as it was before or after a committed batch,
+// never half a row.
 //
 // Two stages run at once: the caller's thread decodes, parses and checks rows
 // (RowHandler::Prepare, no database); a writer thread writes prepared rows in
@@ -19,8 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/csv.h"
-#include "common/text_encoding.h"
+#include "common/table_reader.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/problems.h"
 #include "provincial/core/store.h"
@@ -38,10 +40,12 @@ class PreparedRows {
 class RowHandler {
  public:
   virtual ~RowHandler() = default;
-  virtual const std::vector<std::string>& columns() const = 0;
+  // The template's columns, in order.
+  virtual const std::vector<TableColumn>& columns() const = 0;
 
-  // Parsing stage. Checks one row's fields (UTF-8, positions in `index`)
-  // without the database; keeps it and returns true, or adds problems.
+  // Parsing stage. Checks one row's fields (read and checked by the table
+  // reader, in columns() order; positions in `index`) without the database;
+  // keeps it and returns true, or adds every problem of the row.
   virtual bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                        RowProblems& problems) = 0;
   // Parsing stage. Hands over the rows kept since the last call.
@@ -86,9 +90,7 @@ class CsvImport {
   absl::StatusOr<v1::ImportReport> Finish();
 
  private:
-  absl::Status Decode(absl::string_view data, bool last);
   absl::Status Drain();
-  absl::Status ProcessRecord(const CsvRecord& record);
   absl::Status HandOff(bool force);
   void Report(v1::ImportProblem problem);
   // Hand-offs never straddle a batch: a batch is whole hand-offs.
@@ -108,11 +110,8 @@ class CsvImport {
   const ImportOptions options_;
 
   // Parsing stage (caller's thread).
-  std::unique_ptr<Utf8Decoder> decoder_;
-  std::string undetected_;  // bytes held until the encoding is known
-  CsvReader reader_;
-  ColumnIndex index_;
-  bool header_seen_ = false;
+  TableReader reader_;
+  ColumnIndex index_;  // the reader hands fields over in template order
   bool fatal_ = false;
   size_t prepared_ = 0;
   v1::ImportReport report_;

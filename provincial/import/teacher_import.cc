@@ -148,8 +148,8 @@ absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
   return h;
 }
 
-const std::vector<std::string>& TeacherRowHandler::columns() const {
-  return TeacherTemplateColumns();
+const std::vector<TableColumn>& TeacherRowHandler::columns() const {
+  return TeacherTemplate();
 }
 
 bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,

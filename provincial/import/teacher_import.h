@@ -42,7 +42,7 @@ class TeacherRowHandler final : public RowHandler {
   static absl::StatusOr<std::unique_ptr<TeacherRowHandler>> Create(
       Store& store, const IdKeys& keys, IdentityResolver* resolver);
 
-  const std::vector<std::string>& columns() const override;
+  const std::vector<TableColumn>& columns() const override;
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;

@@ -26,8 +26,8 @@ absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(Store& st
   return handler;
 }
 
-const std::vector<std::string>& UnitRowHandler::columns() const {
-  return UnitTemplateColumns();
+const std::vector<TableColumn>& UnitRowHandler::columns() const {
+  return UnitTemplate();
 }
 
 bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,

@@ -22,7 +22,7 @@ class UnitRowHandler final : public RowHandler {
  public:
   static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
 
-  const std::vector<std::string>& columns() const override;
+  const std::vector<TableColumn>& columns() const override;
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;

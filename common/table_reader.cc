@@ -1,0 +1,403 @@
+#include "common/table_reader.h"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+
+namespace ntmis {
+namespace {
+
+constexpr size_t kDetectBytes = 64 << 10;
+constexpr absl::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr char kSaveAsCsv[] =
+    "请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）(*.csv)”后再导入";
+
+const iconv_t kNoIconv = reinterpret_cast<iconv_t>(-1);
+
+// The code point at text[*i] (advancing *i), or -1 for a byte that does not
+// start a well-formed UTF-8 sequence (advancing one byte).
+int32_t NextCodePoint(absl::string_view text, size_t* i) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  const unsigned char c = s[*i];
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
+  size_t len = 0;
+  int32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    ++*i;
+    return -1;
+  }
+  if (*i + len > n) {
+    ++*i;
+    return -1;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if ((s[*i + k] & 0xC0) != 0x80) {
+      ++*i;
+      return -1;
+    }
+    cp = (cp << 6) | (s[*i + k] & 0x3F);
+  }
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    ++*i;
+    return -1;
+  }
+  *i += len;
+  return cp;
+}
+
+void AppendUtf8(int32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool IsBidiControl(int32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C ||
+         cp == 0x200E || cp == 0x200F;
+}
+
+bool AllAscii(absl::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The rule for CsvReader's quoting errors, in the clerk's words.
+std::string QuotingRule(const std::string& error) {
+  if (error == "unterminated quoted field")
+    return "引号没有闭合：以引号开始的值要以引号结束";
+  if (error == "characters after a closing quote")
+    return "闭合引号之后还有字符（如 \"某\"学校）：值中含有引号时，整个值要加引号，"
+           "其中的引号写两遍（\"\"\"某\"\"学校\"）";
+  if (error == "quote inside an unquoted field")
+    return "未加引号的值中含有引号：值中含有引号时，整个值要加引号，其中的引号写两遍";
+  return absl::StrCat("引号或分隔符有误：", error);
+}
+
+std::string ColumnList(const std::vector<TableColumn>& columns) {
+  std::vector<std::string> names;
+  for (const TableColumn& c : columns)
+    names.push_back(c.label.empty() ? c.name : absl::StrCat(c.name, "（", c.label, "）"));
+  return absl::StrJoin(names, "，");
+}
+
+}  // namespace
+
+std::string ReportedValue(absl::string_view value) {
+  std::string out;
+  size_t chars = 0, i = 0;
+  bool cut = false;
+  while (i < value.size()) {
+    const size_t at = i;
+    const int32_t cp = NextCodePoint(value, &i);
+    ++chars;
+    if (chars > kReportedValueChars) {
+      cut = true;
+      continue;  // keep counting
+    }
+    if (cp < 0) {
+      absl::StrAppendFormat(&out, "\\x%02X", static_cast<unsigned char>(value[at]));
+    } else if (cp < 0x20 || cp == 0x7F || IsBidiControl(cp)) {
+      absl::StrAppendFormat(&out, "<U+%04X>", cp);  // shown, not obeyed
+    } else {
+      AppendUtf8(cp, &out);
+    }
+  }
+  if (cut) absl::StrAppend(&out, "…（共 ", chars, " 字）");
+  return out;
+}
+
+void RowProblems::Add(std::string column, std::string value, std::string rule) {
+  v1::ImportProblem p;
+  p.set_row(row_);
+  p.set_column(std::move(column));
+  p.set_value(std::move(value));
+  p.set_rule(std::move(rule));
+  problems_.push_back(std::move(p));
+}
+
+void LabelProblem(const std::vector<TableColumn>& columns, v1::ImportProblem* problem) {
+  if (problem->column_label().empty()) {
+    for (const TableColumn& c : columns) {
+      if (c.name == problem->column()) {
+        problem->set_column_label(c.label);
+        break;
+      }
+    }
+  }
+  problem->set_value(ReportedValue(problem->value()));
+  if (!IsValidUtf8(problem->rule())) problem->set_rule(ReportedValue(problem->rule()));
+}
+
+TableReader::TableReader(std::vector<TableColumn> columns) : columns_(std::move(columns)) {}
+
+TableReader::~TableReader() {
+  if (iconv_ != nullptr) iconv_close(static_cast<iconv_t>(iconv_));
+}
+
+const char* TableReader::encoding() const {
+  return encoding_ ? EncodingName(*encoding_) : "";
+}
+
+void TableReader::Feed(absl::string_view bytes) {
+  if (encoding_) {
+    csv_.Feed(bytes);
+  } else {
+    undetected_.append(bytes.data(), bytes.size());
+  }
+}
+
+void TableReader::Finish() {
+  finished_ = true;
+  if (encoding_) csv_.Finish();
+}
+
+bool TableReader::Sniff(bool complete, RowProblems* problems) {
+  absl::string_view sample = undetected_;
+  std::string refusal;
+  if (absl::StartsWith(sample, "\xFF\xFE") || absl::StartsWith(sample, "\xFE\xFF")) {
+    refusal = absl::StrCat("文件是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不是 CSV：",
+                           kSaveAsCsv);
+  } else if (absl::StartsWith(sample, "PK\x03\x04")) {
+    refusal = absl::StrCat("文件是 Excel 工作簿（.xlsx）或其他 ZIP 压缩文件，不是 CSV：",
+                           kSaveAsCsv);
+  } else if (absl::StartsWith(sample, "\xD0\xCF\x11\xE0")) {
+    refusal = absl::StrCat("文件是旧版 Excel 工作簿（.xls），不是 CSV：", kSaveAsCsv);
+  } else {
+    // Text with a stray NUL is read (that row is refused); a file of many
+    // NULs is UTF-16 without a byte-order mark, or not text at all.
+    const absl::string_view head = sample.substr(0, 4096);
+    const size_t nuls = std::count(head.begin(), head.end(), '\0');
+    if (!head.empty() && nuls * 8 >= head.size()) {
+      size_t odd = 0;
+      for (size_t i = 1; i < head.size(); i += 2) odd += head[i] == '\0';
+      size_t even = nuls - odd;
+      refusal = std::max(odd, even) * 10 >= nuls * 9
+                    ? absl::StrCat("文件像是没有字节顺序标记的 UTF-16 文本（字符之间夹着 NUL "
+                                   "字节），不是 CSV：", kSaveAsCsv)
+                    : "文件含有大量 NUL 字节，是二进制数据而不是文本：请导出为 CSV（UTF-8 "
+                      "或 GB18030 编码）";
+    }
+  }
+  if (!refusal.empty()) {
+    problems->Add("", "", std::move(refusal));
+    refused_ = true;
+    undetected_.clear();
+    return false;
+  }
+  encoding_ = DetectEncoding(sample, complete);
+  absl::string_view rest = undetected_;
+  absl::ConsumePrefix(&rest, kUtf8Bom);
+  csv_.Feed(rest);
+  if (finished_) csv_.Finish();
+  undetected_.clear();
+  return true;
+}
+
+bool TableReader::Decode(absl::string_view raw, std::string* out, std::string* why) {
+  if (AllAscii(raw)) {
+    out->assign(raw.data(), raw.size());
+    return true;
+  }
+  if (*encoding_ == Encoding::kUtf8) {
+    if (IsValidUtf8(raw)) {
+      out->assign(raw.data(), raw.size());
+      return true;
+    }
+  } else {
+    if (iconv_ == nullptr) iconv_ = iconv_open("UTF-8", "GB18030");
+    if (static_cast<iconv_t>(iconv_) != kNoIconv) {
+      iconv(static_cast<iconv_t>(iconv_), nullptr, nullptr, nullptr, nullptr);  // reset
+      out->assign(raw.size() * 2 + 8, '\0');
+      char* in = const_cast<char*>(raw.data());
+      size_t in_left = raw.size();
+      char* o = out->data();
+      size_t out_left = out->size();
+      const size_t rc = iconv(static_cast<iconv_t>(iconv_), &in, &in_left, &o, &out_left);
+      if (rc != static_cast<size_t>(-1) && in_left == 0) {
+        out->resize(o - out->data());
+        return true;
+      }
+    }
+  }
+  // Say which encoding the bytes are in, when they are valid in the other.
+  if (*encoding_ == Encoding::kUtf8) {
+    *why = "不是有效的 UTF-8 文本（像是 GB18030 编码，而文件其余部分是 UTF-8）：请整个文件使用同一种编码";
+  } else if (IsValidUtf8(raw)) {
+    *why = "是 UTF-8 编码，而文件其余部分是 GB18030：请整个文件使用同一种编码";
+  } else {
+    *why = "含有既不是 GB18030 也不是 UTF-8 的字节：文件可能已损坏，或混入了其他编码的内容";
+  }
+  return false;
+}
+
+bool TableReader::CheckField(absl::string_view raw, size_t template_column, std::string* out,
+                             RowProblems* problems) {
+  const TableColumn* column = template_column < columns_.size() ? &columns_[template_column] : nullptr;
+  const std::string name = column ? column->name : "";
+  std::string text, why;
+  if (!Decode(raw, &text, &why)) {
+    problems->Add(name, std::string(raw), absl::StrCat("值", why));
+    return false;
+  }
+  out->clear();
+  out->reserve(text.size());
+  bool ok = true;
+  int32_t refused = -1;
+  size_t i = 0, chars = 0;
+  while (i < text.size()) {
+    int32_t cp = NextCodePoint(text, &i);
+    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
+    if (cp == 0x3000) cp = ' ';                     // ideographic space
+    const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
+    const bool control = (cp < 0x20 && !line_break) || (cp >= 0x7F && cp <= 0x9F);
+    if (control || IsBidiControl(cp) || (line_break && !(column && column->multiline))) {
+      if (refused < 0) refused = cp;
+    }
+    AppendUtf8(cp, out);
+    ++chars;
+  }
+  if (refused >= 0) {
+    ok = false;
+    std::string rule;
+    if (refused == 0) {
+      rule = "含有 NUL 字符（U+0000）：文件可能已损坏，或从其他系统导出时出错";
+    } else if (refused == '\n' || refused == '\r' || refused == '\t') {
+      rule = "含有换行符或制表符：本列只能是一行文字";
+    } else if (IsBidiControl(refused)) {
+      rule = absl::StrFormat(
+          "含有双向文字控制字符 U+%04X（会使显示出来的文字与实际内容不同）：请删除", refused);
+    } else {
+      rule = absl::StrFormat("含有控制字符 U+%04X：请删除", refused);
+    }
+    problems->Add(name, text, std::move(rule));
+  }
+  // Spaces around a value are not part of it.
+  absl::string_view trimmed = absl::StripAsciiWhitespace(*out);
+  if (trimmed.size() != out->size()) {
+    chars -= out->size() - trimmed.size();
+    *out = std::string(trimmed);
+  }
+  if (column != nullptr && chars > column->max_chars) {
+    ok = false;
+    problems->Add(name, *out,
+                  absl::StrCat("长度 ", chars, " 字，超过本列上限 ", column->max_chars, " 字"));
+  }
+  return ok;
+}
+
+bool TableReader::ReadHeader(const CsvRecord& record, RowProblems* problems) {
+  header_seen_ = true;
+  header_fields_ = record.fields.size();
+  position_.assign(columns_.size(), SIZE_MAX);
+  if (record.fields.size() == 1 && columns_.size() > 1) {
+    const std::string& only = record.fields[0];
+    const char* separator = only.find('\t') != std::string::npos ? "制表符（TAB）"
+                            : only.find(';') != std::string::npos ? "分号（;）"
+                                                                  : nullptr;
+    if (separator != nullptr) {
+      problems->Add("", "", absl::StrCat("文件的各列用", separator, "分隔，而不是逗号：", kSaveAsCsv));
+      return false;
+    }
+  }
+  if (!record.error.empty()) problems->Add("", "", absl::StrCat("表头", QuotingRule(record.error)));
+  for (size_t i = 0; i < record.fields.size(); ++i) {
+    std::string cell;
+    if (!CheckField(record.fields[i], SIZE_MAX, &cell, problems)) continue;
+    auto it = std::find_if(columns_.begin(), columns_.end(), [&](const TableColumn& c) {
+      return absl::EqualsIgnoreCase(c.name, cell) || (!c.label.empty() && c.label == cell);
+    });
+    if (it == columns_.end()) {
+      problems->Add(cell, cell, absl::StrCat("表头中有模板没有的列；模板的列是：", ColumnList(columns_)));
+    } else if (size_t& pos = position_[it - columns_.begin()]; pos != SIZE_MAX) {
+      problems->Add(it->name, cell, "这一列在表头中出现了两次");
+    } else {
+      pos = i;
+    }
+  }
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    if (position_[c] == SIZE_MAX && columns_[c].required)
+      problems->Add(columns_[c].name, "", "表头缺少这一必需的列");
+  }
+  return problems->empty();
+}
+
+TableReader::Result TableReader::Next(TableRow* row, RowProblems* problems) {
+  while (true) {
+    if (refused_) return Result::kEnd;
+    if (!encoding_) {
+      if (undetected_.size() < kDetectBytes && !finished_) return Result::kNeedMore;
+      *problems = RowProblems(1);
+      if (!Sniff(finished_, problems)) {
+        return Result::kRefused;
+      }
+    }
+    CsvRecord record;
+    const CsvReader::Result got = csv_.Next(&record);
+    if (got == CsvReader::Result::kNeedMore) return Result::kNeedMore;
+    if (got == CsvReader::Result::kEnd) {
+      if (header_seen_) return Result::kEnd;
+      *problems = RowProblems(1);
+      problems->Add("", "", absl::StrCat("文件是空的：第一行应是模板的表头：",
+                                         ColumnList(columns_)));
+      refused_ = true;
+      return Result::kRefused;
+    }
+    *problems = RowProblems(record.row);
+    if (!header_seen_) {
+      if (ReadHeader(record, problems)) continue;
+      refused_ = true;
+      return Result::kRefused;
+    }
+    ++rows_read_;
+    if (!record.error.empty()) {
+      problems->Add("", "", QuotingRule(record.error));
+    } else if (record.fields.size() != header_fields_) {
+      problems->Add("", absl::StrCat(record.fields.size(), " 个字段"),
+                    absl::StrCat("本行有 ", record.fields.size(), " 个字段，表头有 ",
+                                 header_fields_, " 个：检查是否多了或少了逗号"));
+    } else {
+      row->row = record.row;
+      row->fields.assign(columns_.size(), std::string());
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        if (position_[c] == SIZE_MAX) continue;
+        CheckField(record.fields[position_[c]], c, &row->fields[c], problems);
+      }
+    }
+    return problems->empty() ? Result::kRow : Result::kProblems;
+  }
+}
+
+}  // namespace ntmis
