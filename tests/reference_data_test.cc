@@ -45,11 +45,11 @@ TEST_CASE("The school registry is published whole and each sync pulls what chang
   CHECK(bad.problems[0].row() == 3);
   CHECK(bad.problems[0].column() == "code");
   CHECK(bad.problems[1].column() == "county_code");
-  CHECK_THAT(bad.problems[2].rule(), Catch::Contains("duplicate: also on row 2"));
+  CHECK_THAT(bad.problems[2].rule(), Catch::Contains("重复：第 2 行"));
   CHECK(bad.problems[3].column() == "school_category");
   auto missing = ValueOrDie(registry.Import("code,name\n4401010001,x\n"));
   REQUIRE_FALSE(missing.problems.empty());
-  CHECK(missing.problems[0].rule() == "required column is missing");
+  CHECK(missing.problems[0].rule() == "表头缺少这一必需的列");
   CHECK(ValueOrDie(registry.Version()) == 0);
 
   // Version 1 (GB18030 is read as well as UTF-8): two Guangdong schools, one Jiangsu.
@@ -84,7 +84,7 @@ TEST_CASE("The school registry is published whole and each sync pulls what chang
                     "4401010002,广州市第二小学,440101,2,1\n"
                     "3201010001,南京市第一小学,320101,2,0\n";
   for (int i = 0; i < 12000; ++i)
-    absl::StrAppend(&csv, absl::StrFormat("44010%05d,学校%d,440102,2\n", 20000 + i, i));
+    absl::StrAppend(&csv, absl::StrFormat("44010%05d,学校%d,440102,2,\n", 20000 + i, i));
   auto v2 = ValueOrDie(registry.Import(csv));
   REQUIRE(v2.problems.empty());
   CHECK(v2.version == 2);

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "common/grpc_status.h"
 #include "common/peer_identity.h"
+#include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
@@ -116,6 +117,18 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
     }
   }
   for (auto& s : changes->schools) *response->add_schools() = std::move(s);
+  if (!changes->skipped.empty()) {
+    std::string codes;
+    for (const v1::SkippedReference& skip : changes->skipped) {
+      absl::StrAppend(&codes, codes.empty() ? "" : "; ", skip.code(), ": ", skip.reason());
+      *response->add_skipped() = skip;
+    }
+    (void)store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
+                                 "sync.reference", "", "SKIPPED",
+                                 absl::StrCat(changes->skipped.size(),
+                                              " registry schools not sent, broken: ",
+                                              ReportedValue(codes))});
+  }
   response->set_school_registry_version(changes->complete_to);
   response->set_more(changes->more);
   response->set_latest_registry_version(changes->latest);

@@ -6,36 +6,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/csv.h"
 #include "common/status_macros.h"
+#include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
-#include "common/text_encoding.h"
+#include "common/teacher/registry_school.h"
 
 namespace ntmis::national {
-namespace {
-
-bool AllDigits(absl::string_view s, size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s)
-    if (!absl::ascii_isdigit(c)) return false;
-  return true;
-}
-
-v1::ImportProblem Problem(uint64_t row, std::string column, std::string value,
-                          std::string rule) {
-  v1::ImportProblem p;
-  p.set_row(row);
-  p.set_column(std::move(column));
-  p.set_value(std::move(value));
-  p.set_rule(std::move(rule));
-  return p;
-}
-
-}  // namespace
-
 const std::vector<std::string>& SchoolRegistry::Columns() {
-  static const auto* columns =
-      new std::vector<std::string>{"code", "name", "county_code", "school_category", "closed"};
+  static const auto* columns = [] {
+    auto* out = new std::vector<std::string>();
+    for (const TableColumn& c : RegistrySchoolColumns()) out->push_back(c.name);
+    return out;
+  }();
   return *columns;
 }
 
@@ -44,84 +26,70 @@ absl::StatusOr<std::unique_ptr<SchoolRegistry>> SchoolRegistry::Open(const std::
   return std::unique_ptr<SchoolRegistry>(new SchoolRegistry(std::move(db)));
 }
 
-absl::StatusOr<SchoolRegistry::ImportResult> SchoolRegistry::Import(absl::string_view bytes) {
+absl::StatusOr<SchoolRegistry::ImportResult> SchoolRegistry::Import(absl::string_view bytes,
+                                                                    bool dry_run) {
   ImportResult result;
-  std::string text;
-  {
-    Utf8Decoder decoder(DetectEncoding(bytes.substr(0, 65536), bytes.size() <= 65536));
-    absl::Status decoded = decoder.Decode(bytes, /*last=*/true, &text);
-    if (!decoded.ok()) {
-      result.problems.push_back(Problem(0, "", "", absl::StrCat(
-          "the file is neither UTF-8 nor GB18030: ", decoded.message())));
-      return result;
+  auto report = [&](RowProblems& problems) {
+    for (v1::ImportProblem& p : problems.problems()) {
+      LabelProblem(RegistrySchoolColumns(), &p);
+      result.problems.push_back(std::move(p));
     }
-  }
-  CsvReader reader;
-  reader.Feed(text);
+  };
+  TableReader reader(RegistrySchoolColumns());
+  reader.Feed(bytes);
   reader.Finish();
-  CsvRecord record;
-  if (reader.Next(&record) != CsvReader::Result::kRecord) {
-    result.problems.push_back(Problem(1, "", "", "the file is empty; expected the header " +
-                                                      absl::StrJoin(Columns(), ",")));
-    return result;
-  }
-  // The header: the first four columns required, `closed` optional, in any order.
-  std::map<std::string, size_t> at;
-  for (size_t i = 0; i < record.fields.size(); ++i) {
-    std::string name(absl::StripAsciiWhitespace(record.fields[i]));
-    if (std::find(Columns().begin(), Columns().end(), name) == Columns().end()) {
-      result.problems.push_back(Problem(1, name, name, absl::StrCat(
-          "unknown column; allowed: ", absl::StrJoin(Columns(), ", "))));
-    }
-    at[name] = i;
-  }
-  for (size_t k = 0; k + 1 < Columns().size(); ++k) {
-    if (!at.count(Columns()[k]))
-      result.problems.push_back(Problem(1, Columns()[k], "", "required column is missing"));
-  }
-  if (!result.problems.empty()) return result;
-
   std::vector<v1::RegistrySchool> rows;
   std::map<std::string, uint64_t> seen;  // code -> row
   const CodeTable& categories = CodeTable::Of<v1::SchoolCategory>();
-  while (reader.Next(&record) == CsvReader::Result::kRecord) {
-    const uint64_t row = record.row;
-    auto field = [&](const std::string& name) -> std::string {
-      auto it = at.find(name);
-      if (it == at.end() || it->second >= record.fields.size()) return "";
-      return std::string(absl::StripAsciiWhitespace(record.fields[it->second]));
-    };
-    v1::RegistrySchool s;
-    s.set_code(field("code"));
-    s.set_name(field("name"));
-    s.set_county_code(field("county_code"));
-    const size_t before = result.problems.size();
-    if (!AllDigits(s.code(), 10)) {
-      result.problems.push_back(
-          Problem(row, "code", s.code(), "a national institution code has 10 digits"));
-    } else if (auto [it, inserted] = seen.emplace(s.code(), row); !inserted) {
-      result.problems.push_back(Problem(row, "code", s.code(),
-                                        absl::StrCat("duplicate: also on row ", it->second)));
+  TableRow row;
+  RowProblems problems(0);
+  bool reading = true;
+  while (reading) {
+    switch (reader.Next(&row, &problems)) {
+      case TableReader::Result::kNeedMore:
+      case TableReader::Result::kEnd:
+        reading = false;
+        break;
+      case TableReader::Result::kRefused:
+        reading = false;
+        report(problems);
+        break;
+      case TableReader::Result::kProblems:
+        report(problems);
+        break;
+      case TableReader::Result::kRow: {
+        problems = RowProblems(row.row);
+        v1::RegistrySchool s;
+        s.set_code(row.fields[0]);
+        s.set_name(row.fields[1]);
+        s.set_county_code(row.fields[2]);
+        absl::StatusOr<int> category = categories.Parse(row.fields[3]);
+        if (category.ok()) s.set_school_category(static_cast<v1::SchoolCategory>(*category));
+        const std::string& closed = row.fields[4];
+        s.set_closed(closed == "1" || closed == "是");
+        for (const FieldProblem& f : CheckRegistrySchool(s)) {
+          if (f.field == "school_category" && !category.ok()) continue;  // said below
+          problems.Add(f.field, f.value, f.rule);
+        }
+        if (!category.ok()) {
+          problems.Add("school_category", row.fields[3],
+                       absl::StrCat("不是学校类别的代码或名称；可用：", categories.AllowedValues()));
+        }
+        if (!closed.empty() && closed != "0" && closed != "1" && closed != "是" && closed != "否")
+          problems.Add("closed", closed, "填 0 或“否”（在办），1 或“是”（已撤销），或留空");
+        if (auto [it, inserted] = seen.emplace(s.code(), row.row); !inserted)
+          problems.Add("code", s.code(), absl::StrCat("重复：第 ", it->second, " 行也是这个学校标识码"));
+        if (problems.empty()) {
+          rows.push_back(std::move(s));
+        } else {
+          report(problems);
+        }
+        break;
+      }
     }
-    if (s.name().empty()) result.problems.push_back(Problem(row, "name", "", "required"));
-    if (!AllDigits(s.county_code(), 6) || !IsProvinceCode(std::stoi(s.county_code().substr(0, 2)))) {
-      result.problems.push_back(Problem(row, "county_code", s.county_code(),
-                                        "a county code has 6 digits and starts with a province code"));
-    }
-    auto category = categories.Parse(field("school_category"));
-    if (!category.ok()) {
-      result.problems.push_back(Problem(row, "school_category", field("school_category"),
-                                        std::string(category.status().message())));
-    } else {
-      s.set_school_category(static_cast<v1::SchoolCategory>(*category));
-    }
-    const std::string closed = field("closed");
-    if (closed != "" && closed != "0" && closed != "1") {
-      result.problems.push_back(Problem(row, "closed", closed, "0 (open) or 1 (closed)"));
-    }
-    s.set_closed(closed == "1");
-    if (result.problems.size() == before) rows.push_back(std::move(s));
   }
+  result.rows_read = reader.rows_read();
+  result.rows = rows.size();
   if (!result.problems.empty()) return result;
 
   absl::MutexLock lock(&mu_);
@@ -143,9 +111,9 @@ absl::StatusOr<SchoolRegistry::ImportResult> SchoolRegistry::Import(absl::string
                         .Run());
     result.changed += db_.Changes();
   }
-  RETURN_IF_ERROR(txn.Commit());
-  result.rows = rows.size();
-  result.version = result.changed > 0 ? version : static_cast<uint64_t>(current);
+  // A dry run counts the same changes and rolls them back.
+  if (!dry_run) RETURN_IF_ERROR(txn.Commit());
+  result.version = result.changed > 0 && !dry_run ? version : static_cast<uint64_t>(current);
   return result;
 }
 
@@ -180,16 +148,31 @@ absl::StatusOr<SchoolRegistry::Changes> SchoolRegistry::ChangedSince(
   }));
   out.latest = static_cast<uint64_t>(latest);
   out.more = out.schools.size() > limit;
+  if (out.more) out.schools.pop_back();
+  // Paging follows every stored record; only good ones are sent.
+  const v1::RegistrySchool last = out.schools.empty() ? v1::RegistrySchool() : out.schools.back();
+  std::vector<v1::RegistrySchool> good;
+  for (v1::RegistrySchool& school : out.schools) {
+    std::vector<FieldProblem> problems = CheckRegistrySchool(school);
+    if (problems.empty()) {
+      good.push_back(std::move(school));
+      continue;
+    }
+    v1::SkippedReference skip;
+    skip.set_code(ReportedValue(school.code()));
+    skip.set_reason(ReportedValue(absl::StrCat(problems[0].field, "：", problems[0].rule)));
+    out.skipped.push_back(std::move(skip));
+  }
+  out.schools = std::move(good);
   if (!out.more) {
     out.complete_to = out.latest;
     return out;
   }
-  out.schools.pop_back();
   // The last version on the page may go on: only the ones before it are
   // complete. The next page resumes after the last school sent.
-  out.complete_to = std::max(since, out.schools.back().version() - 1);
-  out.resume_version = out.schools.back().version();
-  out.resume_after_code = out.schools.back().code();
+  out.complete_to = std::max(since, last.version() - 1);
+  out.resume_version = last.version();
+  out.resume_after_code = last.code();
   return out;
 }
 

@@ -43,15 +43,19 @@ CREATE INDEX schools_by_province ON schools(province, version);
   static absl::StatusOr<std::unique_ptr<SchoolRegistry>> Open(const std::string& path);
 
   struct ImportResult {
-    uint64_t rows = 0;
+    uint64_t rows_read = 0;  // data rows in the file
+    uint64_t rows = 0;       // rows without a problem
     uint64_t changed = 0;   // rows that were new or different
     uint64_t version = 0;   // the registry version after the import
     std::vector<v1::ImportProblem> problems;  // non-empty: nothing was stored
   };
-  // Imports a registry CSV (UTF-8 with or without BOM, or GB18030) all or
-  // nothing: any problem (row, column, value, rule) leaves the registry as
-  // it was. Changed rows get a new version.
-  absl::StatusOr<ImportResult> Import(absl::string_view csv) ABSL_LOCKS_EXCLUDED(mu_);
+  // Imports a registry CSV, read by the one table reader like every
+  // provincial template (common/table_reader.h), all or nothing: any
+  // problem (row, column, value, rule) leaves the registry as it was.
+  // Changed rows get a new version; a dry run reports the same problems and
+  // counts the same changes without storing them.
+  absl::StatusOr<ImportResult> Import(absl::string_view csv, bool dry_run = false)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The current version (0: empty).
   absl::StatusOr<uint64_t> Version() ABSL_LOCKS_EXCLUDED(mu_);
@@ -67,6 +71,9 @@ CREATE INDEX schools_by_province ON schools(province, version);
     bool more = false;
     uint64_t resume_version = 0;
     std::string resume_after_code;
+    // Stored records that break the registry's rules (an import before the
+    // rules were checked): left out of `schools`, reported to the province.
+    std::vector<v1::SkippedReference> skipped;
   };
   absl::StatusOr<Changes> ChangedSince(const std::string& province, uint64_t since,
                                        uint64_t resume_version,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/cli.h"
+#include "common/import_report.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
 #include "common/pki.h"
@@ -228,29 +229,35 @@ absl::Status RegistryImport(const Args& args) {
   v1::NationalConfig config;
   RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
   if (!args.Has("file")) return absl::InvalidArgumentError("--file CSV is required");
+  const bool dry_run = args.Has("dry-run");
   ASSIGN_OR_RETURN(std::string csv, ReadFile(args.Get("file")));
   ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
   ASSIGN_OR_RETURN(auto registry, SchoolRegistry::Open(path));
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
-  ASSIGN_OR_RETURN(SchoolRegistry::ImportResult result, registry->Import(csv));
+  ASSIGN_OR_RETURN(SchoolRegistry::ImportResult result, registry->Import(csv, dry_run));
   const bool ok = result.problems.empty();
-  (void)audit->Append({"local operator (ntmis-national registry import)", "registry.import",
-                       args.Get("file"), ok ? "ok" : "INVALID_ARGUMENT",
-                       ok ? absl::StrCat(result.rows, " rows, ", result.changed,
-                                         " changed, version ", result.version)
-                          : absl::StrCat(result.problems.size(), " problems; nothing stored")});
-  if (!ok) {
-    for (const auto& p : result.problems) {
-      std::cerr << "row " << p.row() << ", column " << p.column() << ", value '" << p.value()
-                << "': " << p.rule() << "\n";
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        result.problems.size(), " problems in ", args.Get("file"),
-        "; the registry is unchanged"));
+  if (!dry_run) {
+    (void)audit->Append({"local operator (ntmis-national registry import)", "registry.import",
+                         args.Get("file"), ok ? "ok" : "INVALID_ARGUMENT",
+                         ok ? absl::StrCat(result.rows, " rows, ", result.changed,
+                                           " changed, version ", result.version)
+                            : absl::StrCat(result.problems.size(), " problems; nothing stored")});
   }
-  std::cout << "school registry: " << result.rows << " rows, " << result.changed
-            << " new or changed; version " << result.version
-            << " (provinces pull it on their next sync)\n";
+  std::cout << (dry_run ? "dry run: " : "") << "school registry: rows " << result.rows_read
+            << ", valid " << result.rows << ", problems " << result.problems.size() << "\n";
+  if (args.Has("report")) {
+    std::ofstream(args.Get("report"), std::ios::binary) << ImportProblemsCsv(result.problems);
+    std::cout << "problems written to " << args.Get("report") << "\n";
+  } else {
+    PrintImportProblems(std::cout, result.problems, result.problems.size());
+  }
+  if (!ok) {
+    std::cout << "the registry is unchanged (all or nothing)\n";
+    return ImportOutcome(result.problems.size(), 0, dry_run);
+  }
+  std::cout << result.changed << (dry_run ? " would be" : "") << " new or changed; version "
+            << result.version << (dry_run ? " (nothing stored)" : " (provinces pull it on their next sync)")
+            << "\n";
   return absl::OkStatus();
 }
 
@@ -292,7 +299,9 @@ const std::vector<Command>& Commands() {
       {"registry template", "print the school-registry CSV header", "", {}, RegistryTemplate},
       {"registry import", "publish the national school registry (all or nothing)", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},
-        {"file", "CSV", "columns: code,name,county_code,school_category[,closed]"}},
+        {"file", "CSV", "columns: code,name,county_code,school_category[,closed] (or their Chinese labels)"},
+        {"dry-run", "", "check and count the changes; store nothing"},
+        {"report", "FILE", "write every problem to FILE (CSV that Excel opens)"}},
        RegistryImport},
       {"check", "recount every province's rollup, digests and record count from its records", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},

@@ -12,6 +12,7 @@
 #include "common/config.h"
 #include "common/crypto.h"
 #include "common/csv.h"
+#include "common/import_report.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/writable_path.h"
@@ -46,7 +47,7 @@ const std::vector<cli::Flag>& ImportFlags() {
     f->push_back({"dry-run", "", "validate and report only; change nothing"});
     f->push_back({"all-or-nothing", "", "apply nothing if any row has a problem (default: "
                                          "apply the valid rows, report the rest)"});
-    f->push_back({"report", "FILE", "write every problem as CSV (row,column,value,rule)"});
+    f->push_back({"report", "FILE", "write every problem as CSV that Excel opens (行,列,列名,值,规则)"});
     return f;
   }();
   return *flags;
@@ -197,31 +198,18 @@ absl::Status Import(const Args& args, ImportTarget target) {
               << " teachers created provisionally (the national registry did not answer); "
                  "the next sync settles their numbers\n";
   }
-  std::string csv;
-  AppendCsvLine(&csv, {"row", "column", "value", "rule"});
-  for (const auto& p : report.problems()) {
-    AppendCsvLine(&csv, {absl::StrCat(p.row()), p.column(), p.value(), p.rule()});
-  }
+  const std::vector<v1::ImportProblem> problems(report.problems().begin(), report.problems().end());
   if (args.Has("report")) {
-    std::ofstream(args.Get("report"), std::ios::binary) << csv;
+    std::ofstream(args.Get("report"), std::ios::binary) << ImportProblemsCsv(problems);
     std::cout << "problems written to " << args.Get("report") << "\n";
-  } else if (report.problems_size() > 0) {
-    int shown = 0;
-    for (const auto& p : report.problems()) {
-      if (++shown > 20) {
-        std::cout << "  ... " << report.problems_total() - 20
-                  << " more; use --report FILE for all\n";
-        break;
-      }
-      std::cout << "  row " << p.row() << " " << p.column() << " '" << p.value()
-                << "': " << p.rule() << "\n";
-    }
+  } else {
+    PrintImportProblems(std::cout, problems, report.problems_total());
   }
-  if (report.problems_total() > 0 && report.rows_valid() == 0)
-    return absl::InvalidArgumentError("no valid rows");
-  if (call.all_or_nothing && report.problems_total() > 0)
-    return absl::InvalidArgumentError("nothing applied (--all-or-nothing): fix the problems");
-  return absl::OkStatus();
+  const uint64_t applied =
+      call.all_or_nothing && report.problems_total() > 0 ? 0
+      : dry_run                                          ? report.rows_valid()
+                                                         : report.rows_applied();
+  return ImportOutcome(report.problems_total(), applied, dry_run);
 }
 
 void PrintSyncReport(const std::string& province, const SyncReport& report) {
@@ -292,7 +280,13 @@ void PrintHealth(const v1::SyncHealth& h) {
                     : "")
             << "\n"
             << "school registry:  version " << h.school_registry_version() << ", "
-            << h.registry_schools() << " schools of this province\n"
+            << h.registry_schools() << " schools of this province"
+            << (h.reference_skipped().empty()
+                    ? std::string()
+                    : absl::StrCat("; ", h.reference_skipped_size(),
+                                   " broken registry records skipped:\n  ",
+                                   absl::StrJoin(h.reference_skipped(), "\n  ")))
+            << "\n"
             << "code tables:      "
             << (h.national_codes_missing().empty()
                     ? std::string("this node knows every national code")

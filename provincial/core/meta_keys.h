@@ -20,6 +20,8 @@ inline constexpr char kSchoolRegistryVersion[] = "school_registry_version";
 // build lacks ("table code label; ..."), empty when none (reference data).
 inline constexpr char kNationalCatalogVersion[] = "national_catalog_version";
 inline constexpr char kMissingCodes[] = "national_codes_missing";
+// Registry schools the last reference pull skipped as broken, one per line.
+inline constexpr char kReferenceSkipped[] = "reference_skipped";
 
 }  // namespace ntmis::provincial::meta
 

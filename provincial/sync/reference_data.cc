@@ -4,13 +4,16 @@
 #include "absl/strings/str_join.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
+#include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
+#include "common/teacher/registry_school.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {
 
 absl::StatusOr<uint64_t> PullReference(NationalChannel& client, Store& store) {
   uint64_t received = 0;
+  std::vector<std::string> skipped;  // of this pull, every page
   ASSIGN_OR_RETURN(int64_t have, store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
   v1::PullReferenceRequest request;
   request.set_school_registry_version(static_cast<uint64_t>(have));
@@ -26,13 +29,25 @@ absl::StatusOr<uint64_t> PullReference(NationalChannel& client, Store& store) {
     ASSIGN_OR_RETURN(sql::Statement upsert,
                      store.db().Prepare("INSERT OR REPLACE INTO school_registry "
                                         "VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const v1::SkippedReference& skip : data.skipped())
+      skipped.push_back(absl::StrCat(ReportedValue(skip.code()), ": ", ReportedValue(skip.reason()),
+                                     "（全国节点未发送）"));
     for (const v1::RegistrySchool& s : data.schools()) {
+      // A national node older than the registry rules may still send a
+      // broken record: skip it and go on, never fail the whole pull.
+      if (std::vector<FieldProblem> problems = CheckRegistrySchool(s); !problems.empty()) {
+        skipped.push_back(absl::StrCat(ReportedValue(s.code()), ": ", problems[0].field, "：",
+                                       problems[0].rule, "（本省未保存）"));
+        continue;
+      }
       RETURN_IF_ERROR(upsert
                           .BindAll(s.code(), s.name(), s.county_code(),
                                    static_cast<int>(s.school_category()), s.closed() ? 1 : 0,
                                    s.version())
                           .Run());
     }
+    if (request.resume_version() == 0 || !skipped.empty())
+      RETURN_IF_ERROR(store.SetMeta(meta::kReferenceSkipped, absl::StrJoin(skipped, "\n")));
     RETURN_IF_ERROR(store.SetMeta(meta::kSchoolRegistryVersion,
                                   absl::StrCat(data.school_registry_version())));
     RETURN_IF_ERROR(store.SetMeta(meta::kNationalCatalogVersion, absl::StrCat(data.catalog_version())));

@@ -39,6 +39,9 @@ absl::StatusOr<v1::SyncHealth> BuildSyncHealth(Store& store, SyncScheduler& sche
   ASSIGN_OR_RETURN(std::string missing, store.GetMeta(meta::kMissingCodes, ""));
   for (absl::string_view code : absl::StrSplit(missing, "; ", absl::SkipEmpty()))
     health.add_national_codes_missing(std::string(code));
+  ASSIGN_OR_RETURN(std::string skipped, store.GetMeta(meta::kReferenceSkipped, ""));
+  for (absl::string_view line : absl::StrSplit(skipped, '\n', absl::SkipEmpty()))
+    health.add_reference_skipped(std::string(line));
   ASSIGN_OR_RETURN(int64_t registry, store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
   health.set_school_registry_version(static_cast<uint64_t>(registry));
   ASSIGN_OR_RETURN(int64_t schools, store.db().QueryInt("SELECT COUNT(*) FROM school_registry"));
