@@ -1,8 +1,11 @@
 #include "common/dates.h"
 
 #include <ctime>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace ntmis {
 
@@ -72,6 +75,50 @@ std::optional<Date> ParseDate(absl::string_view text) {
   }
   if (!ok || !IsValidDate(d.year, d.month, d.day)) return std::nullopt;
   return d;
+}
+
+std::optional<Date> ParseEnteredDate(absl::string_view text) {
+  if (std::optional<Date> plain = ParseDate(text)) return plain;
+  // A midnight time after the date, as Excel writes date cells.
+  for (absl::string_view midnight : {" 00:00:00", "T00:00:00", " 0:00:00", " 00:00", " 0:00"}) {
+    if (absl::ConsumeSuffix(&text, midnight)) break;
+  }
+  std::vector<int> parts;
+  int value = 0, digits = 0;
+  auto end_part = [&] {
+    if (digits == 0) return false;
+    parts.push_back(value);
+    value = digits = 0;
+    return true;
+  };
+  absl::string_view separator;  // all separators must be the same
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      value = value * 10 + (c - '0');
+      if (++digits > 4) return std::nullopt;
+      ++i;
+      continue;
+    }
+    absl::string_view sep;
+    for (absl::string_view s : {"-", "/", ".", "年", "月", "日"}) {
+      if (absl::StartsWith(text.substr(i), s)) sep = s;
+    }
+    if (sep.empty() || !end_part()) return std::nullopt;
+    const bool chinese = sep == "年" || sep == "月" || sep == "日";
+    if (chinese) {
+      static constexpr absl::string_view kOrder[] = {"年", "月", "日"};
+      if (parts.size() > 3 || sep != kOrder[parts.size() - 1]) return std::nullopt;
+    } else {
+      if (separator.empty()) separator = sep;
+      if (sep != separator || parts.size() > 2) return std::nullopt;
+    }
+    i += sep.size();
+  }
+  if (digits > 0) end_part();
+  if (parts.size() != 3 || parts[0] < 1000) return std::nullopt;
+  if (!IsValidDate(parts[0], parts[1], parts[2])) return std::nullopt;
+  return Date{parts[0], parts[1], parts[2]};
 }
 
 Date Today() {

@@ -27,6 +27,12 @@ bool IsValidDate(int year, int month, int day);
 // text is malformed or the day does not exist.
 std::optional<Date> ParseDate(absl::string_view text);
 
+// A date as people and spreadsheets write it, for what users enter
+// (imports, forms), always stored as Date::ToString(): everything ParseDate
+// takes, and 2010/9/1, 2010.09.01, 2010-9-1, 2010年9月1日, each optionally
+// followed by a midnight time (" 00:00:00", "T00:00:00", " 0:00").
+std::optional<Date> ParseEnteredDate(absl::string_view text);
+
 // Today's date in China Standard Time (UTC+8).
 Date Today();
 

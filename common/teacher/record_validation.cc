@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
 #include "common/teacher/code_tables.h"
+#include "common/teacher/country_codes.h"
 #include "common/teacher/teacher_number.h"
 #include "common/text_encoding.h"
 
@@ -55,8 +56,9 @@ class Checker {
       Add("id_hash", absl::StrCat(r_.id_hash().size(), " bytes"),
           "keyed hash of the ID-card number, 32 bytes");
     Code<v1::Ethnicity>("ethnicity", r_.ethnicity());
-    if (r_.nationality().size() != 3 && !(draft_ && r_.nationality().empty()))
-      Add("nationality", r_.nationality(), "ISO 3166-1 alpha-3 code such as CHN");
+    if (!IsCountryCode(r_.nationality()) && !(draft_ && r_.nationality().empty()))
+      Add("nationality", r_.nationality(),
+          "an ISO 3166-1 alpha-3 code such as CHN (HKG, MAC, TWN for the regions)");
     Code<v1::PoliticalStatus>("political_status", r_.political_status());
     std::optional<Date> hire = ParseDate(r_.hire_date());
     if (draft_ && r_.hire_date().empty()) {

@@ -120,8 +120,8 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
       return value;
     }
     case v1::FieldDef::DATE: {
-      std::optional<Date> date = ParseDate(value);
-      if (!date) return Bad(field, value, "a real date YYYY-MM-DD");
+      std::optional<Date> date = ParseEnteredDate(value);
+      if (!date) return Bad(field, value, "a real date such as 2010-09-01, 2010/9/1 or 2010年9月1日");
       if (field.not_future() && Today() < *date) return Bad(field, value, "must not be in the future");
       std::optional<Date> birth = ParseDate(birth_date);
       if (field.after_birth() && birth && *date < *birth)

@@ -81,10 +81,10 @@ absl::StatusOr<Enum> CodeValue(TeacherColumn column, const std::string& value) {
 }
 
 absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& value) {
-  std::optional<Date> date = ParseDate(value);
+  std::optional<Date> date = ParseEnteredDate(value);
   if (!date) {
     return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
-                                                   value, "': a real date YYYY-MM-DD"));
+                                                   value, "': a real date such as 2010-09-01, 2010/9/1 or 2010年9月1日"));
   }
   return date->ToString();
 }

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -44,8 +45,10 @@ class RowReader {
 
   std::optional<Date> DateField(TeacherColumn column) {
     std::string value = Text(column);
-    std::optional<Date> date = ParseDate(value);
-    if (!date) problems_.Add(Name(column), value, "required real date YYYY-MM-DD");
+    std::optional<Date> date = ParseEnteredDate(value);
+    if (!date)
+      problems_.Add(Name(column), value,
+                    "required real date such as 2010-09-01, 2010/9/1 or 2010年9月1日");
     return date;
   }
 
@@ -115,10 +118,17 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
   r.set_degree(row.Code<v1::Degree>(kDegree));
   r.set_title(row.Code<v1::TitleLevel>(kTitle));
   r.set_qualification(row.Code<v1::QualificationType>(kQualification));
-  if (!problems.empty()) return false;
-
-  // The national rules on the assembled record (ranges, date order, ...).
+  // The national rules on the assembled record (ranges, date order, ...),
+  // for the fields not already reported: every problem of a row at once.
+  absl::flat_hash_set<std::string> reported;
+  for (const v1::ImportProblem& p : problems.problems()) reported.insert(p.column());
   for (const FieldProblem& p : ValidateTeacherRecord(r)) {
+    if (reported.contains(p.field)) continue;
+    if (p.field == "school_code" || p.field == "city_code" || p.field == "county_code" ||
+        p.field == "school_category") {
+      if (reported.contains("school_code")) continue;
+    }
+    if (p.field == "id_hash" && reported.contains("id_card_number")) continue;
     problems.Add(p.field, p.value, p.rule);
   }
   return problems.empty();
