@@ -1,9 +1,11 @@
 #include "common/text_encoding.h"
 
+#include <algorithm>
 #include <cerrno>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace ntmis {
@@ -58,23 +60,27 @@ size_t Utf8Length(absl::string_view text) {
 
 Encoding DetectEncoding(absl::string_view sample, bool complete) {
   if (absl::StartsWith(sample, kUtf8Bom)) return Encoding::kUtf8;
-  // Count well-formed multi-byte UTF-8 characters and bytes that cannot be
-  // UTF-8. GB18030 text almost never forms the former; a UTF-8 file with a
-  // stray row from elsewhere has far more of them than of the latter (and
-  // that row is then reported on its own).
-  size_t good = 0, bad = 0, i = 0;
-  while (i < sample.size()) {
-    size_t valid = ValidUtf8Prefix(sample.substr(i));
-    for (size_t k = i; k < i + valid; ++k)
-      good += (static_cast<unsigned char>(sample[k]) & 0xC0) == 0xC0;
-    i += valid;
-    if (i >= sample.size()) break;
-    unsigned char c = static_cast<unsigned char>(sample[i]);
-    if (!complete && sample.size() - i < 4 && c >= 0xC2 && c <= 0xF4) break;  // cut off
-    ++bad;
-    ++i;
+  // Count lines, not bytes: lines of valid UTF-8 with non-ASCII text against
+  // lines that are not UTF-8. GB18030 text almost never forms valid UTF-8,
+  // so a UTF-8 file with a stray row from elsewhere stays UTF-8 (and that
+  // row is reported on its own) even when its one row is long.
+  if (!complete) {
+    const size_t last_line = sample.rfind('\n');
+    if (last_line != absl::string_view::npos) sample = sample.substr(0, last_line + 1);
   }
-  return bad == 0 || good >= 10 * bad ? Encoding::kUtf8 : Encoding::kGb18030;
+  size_t utf8_lines = 0, other_lines = 0;
+  for (absl::string_view line : absl::StrSplit(sample, '\n')) {
+    const bool ascii = std::all_of(line.begin(), line.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) continue;
+    const size_t valid = ValidUtf8Prefix(line);
+    // The end of an incomplete sample may cut a character.
+    const bool cut = !complete && line.end() == sample.end() && line.size() - valid < 4 &&
+                     static_cast<unsigned char>(line[valid]) >= 0xC2 &&
+                     static_cast<unsigned char>(line[valid]) <= 0xF4;
+    (valid == line.size() || cut ? utf8_lines : other_lines)++;
+  }
+  return other_lines == 0 || utf8_lines >= other_lines ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
 Utf8Decoder::Utf8Decoder(Encoding encoding) : encoding_(encoding) {
