@@ -90,10 +90,6 @@ bool IsBidiControl(int32_t cp) {
          cp == 0x200E || cp == 0x200F;
 }
 
-bool AllAscii(absl::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // The rule for CsvReader's quoting errors, in the clerk's words.
 std::string QuotingRule(const std::string& error) {
   if (error == "unterminated quoted field")
@@ -227,7 +223,7 @@ bool TableReader::Sniff(bool complete, RowProblems* problems) {
 }
 
 bool TableReader::Decode(absl::string_view raw, std::string* out, std::string* why) {
-  if (AllAscii(raw)) {
+  if (IsAscii(raw)) {
     out->assign(raw.data(), raw.size());
     return true;
   }

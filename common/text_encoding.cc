@@ -52,6 +52,11 @@ const char* EncodingName(Encoding encoding) {
 
 bool IsValidUtf8(absl::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
 
+bool IsAscii(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 size_t Utf8Length(absl::string_view text) {
   size_t n = 0;
   for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -70,9 +75,7 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
   }
   size_t utf8_lines = 0, other_lines = 0;
   for (absl::string_view line : absl::StrSplit(sample, '\n')) {
-    const bool ascii = std::all_of(line.begin(), line.end(),
-                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii) continue;
+    if (IsAscii(line)) continue;
     const size_t valid = ValidUtf8Prefix(line);
     // The end of an incomplete sample may cut a character.
     const bool cut = !complete && line.end() == sample.end() && line.size() - valid < 4 &&

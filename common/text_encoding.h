@@ -16,6 +16,8 @@ enum class Encoding { kUtf8, kGb18030 };
 const char* EncodingName(Encoding encoding);
 
 bool IsValidUtf8(absl::string_view text);
+// Only 7-bit ASCII: the same text in UTF-8 and GB18030.
+bool IsAscii(absl::string_view text);
 // Characters (code points) of valid UTF-8 `text`: what people count.
 size_t Utf8Length(absl::string_view text);
 
