@@ -5,6 +5,7 @@
 #include "common/crypto.h"
 #include "common/status_macros.h"
 #include "provincial/core/access.h"
+#include "provincial/core/teacher_queries.h"
 #include "provincial/core/units.h"
 
 namespace ntmis::provincial {
@@ -265,19 +266,16 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
   if (unit.level != UnitLevel::kSchool)
     return absl::InvalidArgumentError(absl::StrCat("unit ", school, " is not a school"));
-  ASSIGN_OR_RETURN(sql::Statement missing,
-                   store_.db().Prepare(
-                       "SELECT t.teacher_number FROM teachers t WHERE t.school_code = ? AND "
-                       "t.state NOT IN ('withdrawn', 'transferred_out') AND NOT EXISTS "
-                       "(SELECT 1 FROM users u WHERE u.teacher_number = t.teacher_number) "
-                       "ORDER BY t.teacher_number"));
-  missing.BindAll(school);
-  std::vector<std::string> numbers;
-  RETURN_IF_ERROR(missing.ForEachRow([&] {
-    numbers.push_back(missing.ColumnText(0));
-  }));
+  ASSIGN_OR_RETURN(std::vector<std::string> numbers, ActiveTeacherNumbers(store_, school));
+  ASSIGN_OR_RETURN(sql::Statement has_account,
+                   store_.db().Prepare("SELECT EXISTS (SELECT 1 FROM users "
+                                       "WHERE teacher_number = ?)"));
   std::vector<NewAccount> accounts;
   for (const std::string& number : numbers) {
+    ASSIGN_OR_RETURN(bool row, has_account.BindAll(number).Step());
+    const bool exists = row && has_account.ColumnInt(0) != 0;
+    has_account.Reset();
+    if (exists) continue;
     NewAccount account;
     account.initial_password = GeneratePassword();
     ASSIGN_OR_RETURN(account.user, Create(number, school, Role::kTeacher,

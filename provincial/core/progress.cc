@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "provincial/core/access.h"
+#include "provincial/core/teacher_queries.h"
 #include "provincial/core/units.h"
 
 namespace ntmis::provincial {
@@ -12,15 +13,16 @@ namespace {
 
 constexpr uint64_t kIncompleteListed = 200;
 
-void Count(v1::ProgressRow& row, const std::string& state, uint64_t n) {
-  if (state == "withdrawn" || state == "transferred_out") return;
+void Count(v1::ProgressRow& row, TeacherState state, uint64_t n) {
+  if (!IsActive(state)) return;
+  using S = TeacherState;
   row.set_entered(row.entered() + n);
-  if (state == "returned") row.set_returned(row.returned() + n);
-  if (state == "submitted" || state == "school_approved" || state == "effective")
+  if (state == S::kReturned) row.set_returned(row.returned() + n);
+  if (state == S::kSubmitted || state == S::kSchoolApproved || state == S::kEffective)
     row.set_submitted(row.submitted() + n);
-  if (state == "school_approved" || state == "effective")
+  if (state == S::kSchoolApproved || state == S::kEffective)
     row.set_school_approved(row.school_approved() + n);
-  if (state == "effective") row.set_effective(row.effective() + n);
+  if (state == S::kEffective) row.set_effective(row.effective() + n);
 }
 
 }  // namespace
@@ -54,42 +56,17 @@ absl::StatusOr<v1::ProgressReport> ProgressOf(Store& store, const User& user,
   }
   std::vector<std::string> schools;
   for (const auto& [school, row] : row_of_school) schools.push_back(school);
-  const std::string json = sql::JsonArray(schools);
-  // Counted from the (school_code, state) index alone.
-  ASSIGN_OR_RETURN(sql::Statement counts,
-                   store.db().Prepare(
-                       "SELECT school_code, state, COUNT(*) FROM teachers WHERE school_code IN "
-                       "(SELECT value FROM json_each(?)) GROUP BY school_code, state"));
-  counts.BindAll(json);
-  RETURN_IF_ERROR(counts.ForEachRow([&] {
-    std::string state = counts.ColumnText(1);
-    uint64_t n = counts.ColumnInt(2);
-    Count(*report.mutable_total(), state, n);
-    int index = row_of_school[counts.ColumnText(0)];
-    if (index >= 0) Count(*report.mutable_children(index), state, n);
-  }));
-  ASSIGN_OR_RETURN(sql::Statement incomplete,
-                   store.db().Prepare(
-                       "SELECT teacher_number, school_code, state, version, updated_unix, "
-                       "record FROM teachers WHERE school_code IN (SELECT value FROM "
-                       "json_each(?)) AND state IN ('draft', 'returned', 'submitted', "
-                       "'school_approved') ORDER BY school_code, state, teacher_number"));
-  incomplete.BindAll(json);
+  RETURN_IF_ERROR(CountByState(
+      store, schools, [&](const std::string& school, TeacherState state, uint64_t n) {
+        Count(*report.mutable_total(), state, n);
+        int index = row_of_school[school];
+        if (index >= 0) Count(*report.mutable_children(index), state, n);
+      }));
   uint64_t total = 0;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, incomplete.Step());
-    if (!row) break;
-    if (++total > kIncompleteListed) continue;
-    v1::TeacherSummary* t = report.add_incomplete();
-    t->set_teacher_number(incomplete.ColumnText(0));
-    t->set_school_code(incomplete.ColumnText(1));
-    t->set_state(incomplete.ColumnText(2));
-    t->set_version(incomplete.ColumnInt(3));
-    t->set_updated_unix(incomplete.ColumnInt(4));
-    v1::TeacherRecord record;
-    record.ParseFromString(std::string(incomplete.ColumnBlob(5)));
-    t->set_name(record.name());
-  }
+  RETURN_IF_ERROR(ForEachInProgress(store, schools, [&](const v1::TeacherSummary& t) {
+    if (++total <= kIncompleteListed) *report.add_incomplete() = t;
+    return true;
+  }));
   report.set_incomplete_total(total);
   return report;
 }

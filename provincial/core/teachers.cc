@@ -24,7 +24,7 @@ absl::Status CheckValid(const v1::TeacherRecord& record) {
       }));
 }
 
-absl::Status Write(Store& store, const std::string& teacher_number, const char* state,
+absl::Status Write(Store& store, const std::string& teacher_number, TeacherState state,
                    const v1::TeacherRecord* record, OutboxOp op, int moved_to,
                    ChangeMeta meta) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
@@ -63,7 +63,7 @@ absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t 
   record += number;
   record.append(t.record_without_number.data(), t.record_without_number.size());
   insert_.BindView(1, number).BindBlobView(2, t.id_hash).BindBlobView(3, t.id_sealed);
-  insert_.BindView(4, t.school_code).Bind(5, t.state).BindBlobView(6, record);
+  insert_.BindView(4, t.school_code).Bind(5, StateName(t.state)).BindBlobView(6, record);
   insert_.Bind(7, now_unix).Bind(8, t.provisional ? 1 : 0);
   insert_.BindView(9, t.actor).BindView(10, t.action).BindView(11, t.reason);
   RETURN_IF_ERROR(insert_.Run());
@@ -81,7 +81,7 @@ absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t 
                              ", a number another teacher of this province has; resolve by "
                              "hand"));
   }
-  if (std::string_view(t.state) == kEffective)
+  if (t.state == TeacherState::kEffective)
     RETURN_IF_ERROR(store_->AppendOutbox(number, OutboxOp::kUpsert));
   if (minted) ++next_;
   return number;
@@ -98,7 +98,11 @@ absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teach
   ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
   StoredTeacher t;
-  t.state = s.ColumnText(0);
+  std::optional<TeacherState> state = ParseTeacherState(s.ColumnText(0));
+  if (!state)
+    return absl::DataLossError(absl::StrCat("teacher ", teacher_number, " has an unknown state '",
+                                            s.ColumnText(0), "'"));
+  t.state = *state;
   t.version = s.ColumnInt(1);
   if (!t.record.ParseFromString(std::string(s.ColumnBlob(2))))
     return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
@@ -126,7 +130,7 @@ absl::Status WriteVersion(Store& store, const std::string& teacher_number,
                                       "updated_unix = ?, changed_by = ?, change_action = ?, "
                                       "change_reason = ?, approved_by = ? "
                                       "WHERE teacher_number = ?"));
-  update.Bind(1, write.state);
+  update.Bind(1, StateName(write.state));
   if (write.record) {
     update.BindBlob(2, write.record->SerializeAsString()).Bind(3, write.record->school_code());
   }
@@ -158,12 +162,12 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
     t.record.set_city_code(city_code);
     t.record.set_county_code(county_code);
     std::optional<OutboxOp> outbox;
-    if (t.state == kEffective) outbox = OutboxOp::kUpsert;
+    if (t.state == TeacherState::kEffective) outbox = OutboxOp::kUpsert;
     ChangeMeta meta;
     meta.action = "unit.move";
     meta.reason = absl::StrCat("school ", school_code, " moved to county ", county_code);
     RETURN_IF_ERROR(WriteVersion(store, number,
-                                 {t.state.c_str(), &t.record, outbox, 0, std::move(meta)}));
+                                 {t.state, &t.record, outbox, 0, std::move(meta)}));
   }
   return absl::OkStatus();
 }
@@ -171,9 +175,9 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
 absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
                                    const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, record.teacher_number()));
-  if (current.state != kEffective) {
+  if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", record.teacher_number(), " is ", current.state, ", not effective"));
+        "teacher ", record.teacher_number(), " is ", StateName(current.state), ", not effective"));
   }
   if (record.province() != current.record.province() ||
       record.id_hash() != current.record.id_hash()) {
@@ -182,21 +186,21 @@ absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record
         ": the province and the ID-card number of a record cannot be changed here"));
   }
   RETURN_IF_ERROR(CheckValid(record));
-  return Write(store, record.teacher_number(), kEffective, &record, OutboxOp::kUpsert, 0,
+  return Write(store, record.teacher_number(), TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
                meta);
 }
 
 absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
                              const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
-  if (current.state != kEffective) {
+  if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", current.state, "; only an effective teacher "
+        "teacher ", teacher_number, " is ", StateName(current.state), "; only an effective teacher "
         "can be withdrawn"));
   }
   ChangeMeta withdraw = meta;
   if (withdraw.action.empty()) withdraw.action = "teacher.withdraw";
-  return Write(store, teacher_number, kWithdrawn, nullptr, OutboxOp::kTombstone, 0, withdraw);
+  return Write(store, teacher_number, TeacherState::kWithdrawn, nullptr, OutboxOp::kTombstone, 0, withdraw);
 }
 
 absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province) {
@@ -205,15 +209,15 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
     return absl::InvalidArgumentError(absl::StrCat(
         "a transfer needs another province's code (GB/T 2260, 11-66), not ", to_province));
   }
-  if (current.state != kEffective) {
+  if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", current.state,
+        "teacher ", teacher_number, " is ", StateName(current.state),
         "; only an effective teacher can transfer out"));
   }
   ChangeMeta meta;
   meta.action = "teacher.transfer_out";
   meta.reason = absl::StrCat("to province ", to_province);
-  return Write(store, teacher_number, kTransferredOut, nullptr, OutboxOp::kTombstone,
+  return Write(store, teacher_number, TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone,
                to_province, meta);
 }
 
@@ -242,7 +246,7 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
                        "changed_by = 'system', change_action = 'teacher.transfer_in', "
                        "change_reason = '', approved_by = ''"));
   insert.BindAll(record.teacher_number()).BindBlob(2, record.id_hash()).BindBlob(3, id_sealed);
-  insert.Bind(4, record.school_code()).Bind(5, kEffective).BindBlob(6, record.SerializeAsString());
+  insert.Bind(4, record.school_code()).Bind(5, StateName(TeacherState::kEffective)).BindBlob(6, record.SerializeAsString());
   insert.Bind(7, static_cast<int64_t>(std::time(nullptr)));
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
@@ -261,6 +265,45 @@ absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teache
     RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert, 0));
   }
   return txn.Commit();
+}
+
+absl::Status SettleProvisional(Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement settle,
+                   store.db().Prepare("UPDATE teachers SET provisional = 0 "
+                                      "WHERE teacher_number = ?"));
+  return settle.BindAll(teacher_number).Run();
+}
+
+absl::Status RenumberTeacher(Store& store, const std::string& from, const std::string& to) {
+  sql::Database& db = store.db();
+  ASSIGN_OR_RETURN(sql::Statement taken,
+                   db.Prepare("SELECT EXISTS (SELECT 1 FROM teachers WHERE teacher_number = ?)"));
+  ASSIGN_OR_RETURN(bool row, taken.BindAll(to).Step());
+  if (row && taken.ColumnInt(0) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "teacher ", from, " is registered nationally as ", to,
+        ", a number another teacher of this province already has; resolve by hand"));
+  }
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, from));
+  current.record.set_teacher_number(to);
+  ASSIGN_OR_RETURN(sql::Statement update,
+                   db.Prepare("UPDATE teachers SET teacher_number = ?, record = ?, "
+                              "provisional = 0 WHERE teacher_number = ?"));
+  RETURN_IF_ERROR(
+      update.Bind(1, to).BindBlob(2, current.record.SerializeAsString()).Bind(3, from).Run());
+  // Its history, entries, change requests and self-service account follow
+  // (past versions keep the record as it was, provisional number included).
+  for (const char* table : {"outbox", "teacher_versions", "teacher_entries", "entry_versions",
+                            "change_requests", "users"}) {
+    ASSIGN_OR_RETURN(sql::Statement follow,
+                     db.Prepare(absl::StrCat("UPDATE ", table,
+                                             " SET teacher_number = ? WHERE teacher_number = ?")));
+    RETURN_IF_ERROR(follow.BindAll(to, from).Run());
+  }
+  ASSIGN_OR_RETURN(sql::Statement account,
+                   db.Prepare("UPDATE users SET username = ? WHERE username = ? AND "
+                              "role = 'teacher'"));
+  return account.BindAll(to, from).Run();
 }
 
 }  // namespace ntmis::provincial

@@ -20,19 +20,9 @@
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/store.h"
+#include "provincial/core/teacher_state.h"
 
 namespace ntmis::provincial {
-
-// Teacher row states, as stored. A record is entered as kDraft and goes
-// through review (provincial/core/workflow.h) to kEffective; only kEffective
-// records are national data; the last two leave the national scope.
-inline constexpr const char* kDraft = "draft";
-inline constexpr const char* kSubmitted = "submitted";
-inline constexpr const char* kSchoolApproved = "school_approved";
-inline constexpr const char* kReturned = "returned";
-inline constexpr const char* kEffective = "effective";
-inline constexpr const char* kWithdrawn = "withdrawn";          // left, or withdrawn
-inline constexpr const char* kTransferredOut = "transferred_out";  // now another province's
 
 // Who made a version and why; kept with it in the history.
 struct ChangeMeta {
@@ -50,7 +40,7 @@ struct NewTeacher {
   // The serialized TeacherRecord without its teacher_number (field 1),
   // which the creator puts first.
   absl::string_view record_without_number;
-  const char* state = kDraft;  // kDraft (a school's entry) or kEffective (the import)
+  TeacherState state = TeacherState::kDraft;  // kDraft (a school's entry) or kEffective (the import)
   bool provisional = false;    // the national registry could not be asked
   const KnownIdentity* known = nullptr;  // the number the registry holds for this person
   // Who created it; the import's rows keep the schema's defaults.
@@ -94,7 +84,7 @@ class TeacherCreator {
 // version number and `meta`; `outbox` (if set) is appended in the same
 // transaction. NOT_FOUND if there is no such teacher.
 struct VersionWrite {
-  const char* state = nullptr;
+  TeacherState state = TeacherState::kDraft;
   const v1::TeacherRecord* record = nullptr;
   std::optional<OutboxOp> outbox;
   int moved_to = 0;
@@ -105,7 +95,7 @@ absl::Status WriteVersion(Store& store, const std::string& teacher_number,
 
 // The current state and record of a teacher.
 struct StoredTeacher {
-  std::string state;
+  TeacherState state = TeacherState::kDraft;
   int64_t version = 0;
   v1::TeacherRecord record;
 };
@@ -136,6 +126,16 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
 // already hashed and sealed under this node's key.
 absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
                                      const std::string& id_sealed);
+
+// The national registry confirmed the teacher's number: no longer
+// provisional. Inside the caller's transaction.
+absl::Status SettleProvisional(Store& store, const std::string& teacher_number);
+
+// The national registry knows this person as `to`: the teacher's number
+// changes from `from` everywhere it is kept (record, history, entries,
+// change requests, outbox, self-service account). Inside the caller's
+// transaction; FAILED_PRECONDITION if another teacher here has `to`.
+absl::Status RenumberTeacher(Store& store, const std::string& from, const std::string& to);
 
 // Appends outbox entries that re-send these teachers' current state (a
 // tombstone for any not effective here).

@@ -8,6 +8,7 @@
 #include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
 #include "provincial/core/access.h"
+#include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
@@ -286,13 +287,10 @@ absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::strin
         " open units (first ", children[0].code, "): close or move them first"));
   }
   if (unit.level == UnitLevel::kSchool) {
-    ASSIGN_OR_RETURN(sql::Statement active,
-                     store.db().Prepare("SELECT COUNT(*) FROM teachers WHERE school_code = ? "
-                                        "AND state NOT IN ('withdrawn', 'transferred_out')"));
-    ASSIGN_OR_RETURN(bool row, active.BindAll(code).Step());
-    if (row && active.ColumnInt(0) > 0) {
+    ASSIGN_OR_RETURN(uint64_t active, CountActiveTeachers(store, code));
+    if (active > 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "school ", code, " still has ", active.ColumnInt(0),
+          "school ", code, " still has ", active,
           " active teachers: transfer or withdraw them first"));
     }
   }

@@ -29,11 +29,7 @@ absl::StatusOr<std::unique_ptr<Workflow>> Workflow::Create(Store& store, const I
 }
 
 absl::StatusOr<v1::TeacherView> Workflow::Load(const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare(absl::StrCat(kTeacherColumns, "WHERE teacher_number = ?")));
-  ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
-  return ViewFrom(find);
+  return LoadTeacherView(store_, teacher_number);
 }
 
 absl::Status Workflow::CheckEnters(const User& actor, const v1::TeacherView& teacher) {
@@ -141,7 +137,7 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(const User& actor,
   teacher.id_sealed = sealed;
   teacher.school_code = school.code;
   teacher.record_without_number = rest;
-  teacher.state = kDraft;
+  teacher.state = TeacherState::kDraft;
   teacher.provisional = provisional;
   teacher.known = known ? &*known : nullptr;
   teacher.actor = actor.username;
@@ -168,7 +164,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Edit(const User& actor,
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
-  if (teacher.state() != kDraft && teacher.state() != kReturned) {
+  if (!IsEditable(StateOf(teacher))) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher.teacher_number(), " is ", teacher.state(),
         ": only a draft or returned record is edited directly; an effective one changes "
@@ -179,7 +175,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Edit(const User& actor,
   std::vector<FieldProblem> invalid = ValidateDraftRecord(record);
   if (!invalid.empty()) return ProblemsError(invalid, "");
   RETURN_IF_ERROR(WriteVersion(store_, teacher.teacher_number(),
-                               {teacher.state().c_str(), &record, std::nullopt, 0,
+                               {StateOf(teacher), &record, std::nullopt, 0,
                                 Meta(actor, "teacher.edit", request.reason())}));
   RETURN_IF_ERROR(txn.Commit());
   return Load(teacher.teacher_number());
@@ -190,7 +186,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Submit(const User& actor,
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(teacher_number));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
-  if (teacher.state() != kDraft && teacher.state() != kReturned) {
+  if (!IsEditable(StateOf(teacher))) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher_number, " is ", teacher.state(),
         ": only a draft or returned record can be submitted"));
@@ -202,7 +198,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Submit(const User& actor,
         absl::StrCat("incomplete, fill in first: ", absl::StrJoin(missing, "; ")));
   }
   RETURN_IF_ERROR(WriteVersion(store_, teacher_number,
-                               {kSubmitted, nullptr, std::nullopt, 0,
+                               {TeacherState::kSubmitted, nullptr, std::nullopt, 0,
                                 Meta(actor, "teacher.submit", "")}));
   RETURN_IF_ERROR(txn.Commit());
   return Load(teacher_number);
@@ -222,7 +218,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
   RETURN_IF_ERROR(CheckWithin(store_, actor, school));
   ASSIGN_OR_RETURN(Unit school_unit, LoadUnit(store_, school));
   VersionWrite write;
-  if (teacher.state() == kSubmitted) {
+  if (StateOf(teacher) == TeacherState::kSubmitted) {
     if (actor.unit_code != school) {
       return absl::PermissionDeniedError(absl::StrCat(
           "teacher ", teacher.teacher_number(), " waits for the approval of school ", school,
@@ -236,16 +232,16 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
           "one who approves are different people); another information manager of school ",
           school, " approves it, or returns it"));
     }
-    write.state = approve ? kSchoolApproved : kReturned;
+    write.state = approve ? TeacherState::kSchoolApproved : TeacherState::kReturned;
     write.meta = Meta(actor, approve ? "review.school_approve" : "review.return",
                       request.reason(), approve ? actor.username : "");
-  } else if (teacher.state() == kSchoolApproved) {
+  } else if (StateOf(teacher) == TeacherState::kSchoolApproved) {
     if (actor.unit_code != school_unit.parent_code) {
       return absl::PermissionDeniedError(absl::StrCat(
           "teacher ", teacher.teacher_number(), " waits for the re-review of county ",
           school_unit.parent_code, "; ", actor.username, " is of unit ", actor.unit_code));
     }
-    write.state = approve ? kEffective : kReturned;
+    write.state = approve ? TeacherState::kEffective : TeacherState::kReturned;
     if (approve) write.outbox = OutboxOp::kUpsert;
     write.meta = Meta(actor, approve ? "review.county_approve" : "review.return",
                       request.reason(), approve ? actor.username : "");

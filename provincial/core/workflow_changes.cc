@@ -48,7 +48,7 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
-  if (teacher.state() != kEffective) {
+  if (StateOf(teacher) != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher.teacher_number(), " is ", teacher.state(),
         ": change requests are for effective records; edit the record instead"));
@@ -119,7 +119,7 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     RETURN_IF_ERROR(ApplyEntryChange(change, actor));
   } else if (request.approve()) {
     ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
-    if (teacher.state() != kEffective) {
+    if (StateOf(teacher) != TeacherState::kEffective) {
       return absl::FailedPreconditionError(absl::StrCat(
           "teacher ", teacher.teacher_number(), " is no longer effective (", teacher.state(),
           ")"));
@@ -133,7 +133,7 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     if (!invalid.empty()) return ProblemsError(invalid, "");
     RETURN_IF_ERROR(WriteVersion(
         store_, teacher.teacher_number(),
-        {kEffective, &record, OutboxOp::kUpsert, 0,
+        {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
          ChangeMeta{change.requested_by(), absl::StrCat("change.", change.kind()),
                     change.reason(), actor.username}}));
   }

@@ -97,7 +97,7 @@ absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(const User& actor,
   }
 
   v1::PutEntryResponse response;
-  if (teacher.state() == kDraft || teacher.state() == kReturned) {
+  if (IsEditable(StateOf(teacher))) {
     ASSIGN_OR_RETURN(int64_t written,
                      WriteEntry(store_, teacher.teacher_number(), category->code(), entry_no,
                                 values, request.delete_entry(),
@@ -110,7 +110,7 @@ absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(const User& actor,
     *response.mutable_entry() = *entry;
     return response;
   }
-  if (teacher.state() != kEffective) {
+  if (StateOf(teacher) != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher.teacher_number(), " is ", teacher.state(),
         ": entries change while the record is a draft or returned, or by change request once "
@@ -216,11 +216,8 @@ absl::StatusOr<std::string> Workflow::RevealIdCard(const User& actor,
         "the ID-card number is shown to information managers, system administrators and the "
         "teacher; queriers see the record without it");
   }
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare("SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
-  ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
-  return crypto::Open(seal_key_, find.ColumnBlob(0));
+  ASSIGN_OR_RETURN(std::string sealed, SealedIdCard(store_, teacher_number));
+  return crypto::Open(seal_key_, sealed);
 }
 
 }  // namespace ntmis::provincial

@@ -22,6 +22,7 @@
 #include "common/teacher/teacher_number.h"
 #include "provincial/core/access.h"
 #include "provincial/core/meta_keys.h"
+#include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"
 #include "provincial/core/units.h"
 #include "provincial/core/workflow.h"
@@ -45,23 +46,10 @@ inline bool IsFilled(const v1::TeacherRecord& r, TeacherColumn column) {
   return column == kIdCardNumber || !TeacherFieldText(r, column).empty();
 }
 
-inline constexpr char kTeacherColumns[] =
-    "SELECT teacher_number, state, version, record, changed_by, change_action, change_reason, "
-    "approved_by, updated_unix, provisional, school_code FROM teachers ";
-
-inline v1::TeacherView ViewFrom(const sql::Statement& row, int first_column = 0) {
-  v1::TeacherView view;
-  view.set_teacher_number(row.ColumnText(first_column));
-  view.set_state(row.ColumnText(first_column + 1));
-  view.set_version(row.ColumnInt(first_column + 2));
-  view.mutable_record()->ParseFromString(std::string(row.ColumnBlob(first_column + 3)));
-  view.set_changed_by(row.ColumnText(first_column + 4));
-  view.set_change_action(row.ColumnText(first_column + 5));
-  view.set_change_reason(row.ColumnText(first_column + 6));
-  view.set_approved_by(row.ColumnText(first_column + 7));
-  view.set_updated_unix(row.ColumnInt(first_column + 8));
-  view.set_provisional(row.ColumnInt(first_column + 9) != 0);
-  return view;
+// The state of a record as the API shows it (TeacherView.state); a name
+// this build does not know counts as withdrawn, which nothing may change.
+inline TeacherState StateOf(const v1::TeacherView& teacher) {
+  return ParseTeacherState(teacher.state()).value_or(TeacherState::kWithdrawn);
 }
 
 inline ChangeMeta Meta(const User& actor, std::string action, std::string reason,

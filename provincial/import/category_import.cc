@@ -100,11 +100,7 @@ std::unique_ptr<PreparedRows> CategoryRowHandler::TakePrepared() {
 
 absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& prepared,
                                                    std::vector<v1::ImportProblem>* problems) {
-  if (!teacher_) {
-    ASSIGN_OR_RETURN(teacher_, store.db().Prepare("SELECT school_code, state, record FROM "
-                                                  "teachers WHERE teacher_number = ?"));
-    writer_.emplace(store);
-  }
+  if (!writer_) writer_.emplace(store);
   auto refuse = [problems](const Row& row, const std::string& column, const std::string& value,
                            std::string rule) {
     v1::ImportProblem p;
@@ -117,28 +113,25 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
   const ChangeMeta meta{actor_, absl::StrCat("import.", category_->code()), "", ""};
   uint64_t written = 0;
   for (Row& row : static_cast<Rows&>(prepared).rows) {
-    teacher_->Reset();
-    teacher_->Bind(1, row.teacher_number);
-    ASSIGN_OR_RETURN(bool found, teacher_->Step());
-    if (!found) {
+    absl::StatusOr<StoredTeacher> teacher = LoadTeacher(store, row.teacher_number);
+    if (absl::IsNotFound(teacher.status())) {
       refuse(row, "teacher_number", row.teacher_number, "no such teacher in this province");
       continue;
     }
-    const std::string school = teacher_->ColumnText(0);
-    const std::string state = teacher_->ColumnText(1);
+    RETURN_IF_ERROR(teacher.status());
+    const v1::TeacherRecord& record = teacher->record;
+    const std::string& school = record.school_code();
     if (!whole_province_ && !schools_.contains(school)) {
       refuse(row, "teacher_number", row.teacher_number,
              absl::StrCat("teacher of school ", school, ", outside the importing account's unit"));
       continue;
     }
-    if (state == kWithdrawn || state == kTransferredOut) {
+    if (!IsActive(teacher->state)) {
       refuse(row, "teacher_number", row.teacher_number,
-             absl::StrCat("the teacher is ", state, "; entries of active teachers only"));
+             absl::StrCat("the teacher is ", StateName(teacher->state),
+                          "; entries of active teachers only"));
       continue;
     }
-    v1::TeacherRecord record;
-    record.ParseFromString(std::string(teacher_->ColumnBlob(2)));
-    teacher_->Reset();
     bool dates_ok = true;
     for (const v1::FieldValue& v : row.values.values()) {
       for (const v1::FieldDef& def : category_->fields()) {

@@ -52,7 +52,6 @@ class CategoryRowHandler final : public RowHandler {
   bool whole_province_ = false;
   absl::flat_hash_set<std::string> schools_;  // the actor's, unless whole_province_
   std::vector<Row> prepared_;
-  std::optional<sql::Statement> teacher_;     // writer stage
   std::optional<EntryWriter> writer_;
 };
 

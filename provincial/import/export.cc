@@ -6,6 +6,7 @@
 #include "provincial/core/access.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/teacher_fields.h"
+#include "provincial/core/teacher_queries.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -46,53 +47,44 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
     header.push_back("city_code");
     header.push_back("county_code");
     AppendCsvLine(&out, header);
-    ASSIGN_OR_RETURN(sql::Statement q,
-                     store.db().Prepare("SELECT teacher_number, state, record FROM teachers "
-                                        "WHERE school_code = ?1 AND (?2 = '' OR state = ?2) "
-                                        "ORDER BY teacher_number"));
+    std::optional<TeacherState> state;
+    if (!request.state().empty()) {
+      state = ParseTeacherState(request.state());
+      if (!state)
+        return absl::InvalidArgumentError(absl::StrCat("unknown state '", request.state(), "'"));
+    }
     std::vector<std::string> line;
     for (const std::string& school : schools) {
-      q.Reset();
-      q.Bind(1, school).Bind(2, request.state());
-      RETURN_IF_ERROR(q.ForEachRow([&]() -> absl::Status {
-        v1::TeacherRecord record;
-        record.ParseFromString(std::string(q.ColumnBlob(2)));
-        line.assign({q.ColumnText(0), q.ColumnText(1)});
-        for (size_t c = 0; c < TeacherTemplateColumns().size(); ++c) {
-          if (c != kIdCardNumber)
-            line.push_back(TeacherFieldText(record, static_cast<TeacherColumn>(c)));
-        }
-        line.push_back(record.city_code());
-        line.push_back(record.county_code());
-        AppendCsvLine(&out, line);
-        ++*rows;
-        RETURN_IF_ERROR(flush(false));
-        return absl::OkStatus();
-      }));
+      RETURN_IF_ERROR(ForEachTeacherOfSchool(
+          store, school, state,
+          [&](const std::string& number, TeacherState s, const v1::TeacherRecord& record) {
+            line.assign({number, std::string(StateName(s))});
+            for (size_t c = 0; c < TeacherTemplateColumns().size(); ++c) {
+              if (c != kIdCardNumber)
+                line.push_back(TeacherFieldText(record, static_cast<TeacherColumn>(c)));
+            }
+            line.push_back(record.city_code());
+            line.push_back(record.county_code());
+            AppendCsvLine(&out, line);
+            ++*rows;
+            return flush(false);
+          }));
     }
     return flush(true);
   }
   AppendCsvLine(&out, CategoryTemplateColumns(*category));
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare(
-                       "SELECT e.teacher_number, e.entry_no, e.entry_values FROM teachers t "
-                       "JOIN teacher_entries e ON e.teacher_number = t.teacher_number "
-                       "WHERE t.school_code = ? AND e.category = ? AND e.deleted = 0 "
-                       "ORDER BY e.teacher_number, e.entry_no"));
   std::vector<std::string> line;
   for (const std::string& school : schools) {
-    q.Reset();
-    q.Bind(1, school).Bind(2, category->code());
-    RETURN_IF_ERROR(q.ForEachRow([&]() -> absl::Status {
-      v1::EntryValues values;
-      values.ParseFromString(std::string(q.ColumnBlob(2)));
-      line.assign({q.ColumnText(0), absl::StrCat(q.ColumnInt(1))});
-      for (const v1::FieldDef& f : category->fields()) line.push_back(EntryValue(values, f.name()));
-      AppendCsvLine(&out, line);
-      ++*rows;
-      RETURN_IF_ERROR(flush(false));
-      return absl::OkStatus();
-    }));
+    RETURN_IF_ERROR(ForEachEntryOfSchool(
+        store, school, category->code(),
+        [&](const std::string& number, int64_t entry_no, const v1::EntryValues& values) {
+          line.assign({number, absl::StrCat(entry_no)});
+          for (const v1::FieldDef& f : category->fields())
+            line.push_back(EntryValue(values, f.name()));
+          AppendCsvLine(&out, line);
+          ++*rows;
+          return flush(false);
+        }));
   }
   return flush(true);
 }

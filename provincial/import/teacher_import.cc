@@ -231,7 +231,7 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& pr
     teacher.id_sealed = row.id_sealed;
     teacher.school_code = row.school_code;
     teacher.record_without_number = row.record_rest;
-    teacher.state = kEffective;
+    teacher.state = TeacherState::kEffective;
     teacher.provisional = row.provisional;
     teacher.known = row.known ? &*row.known : nullptr;
     absl::StatusOr<std::string> number = creator_->Create(teacher, now);

@@ -6,6 +6,8 @@
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "ntmis/v1/teacher.pb.h"
+#include "provincial/core/teacher_queries.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -48,45 +50,6 @@ class ChannelResolver final : public IdentityResolver {
   NationalChannel* client_;
 };
 
-// The teacher's number changes from `from` to `to` everywhere it is kept.
-absl::Status Renumber(Store& store, const std::string& from, const std::string& to) {
-  sql::Database& db = store.db();
-  ASSIGN_OR_RETURN(sql::Statement taken,
-                   db.Prepare("SELECT EXISTS (SELECT 1 FROM teachers WHERE teacher_number = ?)"));
-  ASSIGN_OR_RETURN(bool row, taken.BindAll(to).Step());
-  if (row && taken.ColumnInt(0) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", from, " is registered nationally as ", to,
-        ", a number another teacher of this province already has; resolve by hand"));
-  }
-  ASSIGN_OR_RETURN(sql::Statement read,
-                   db.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
-  ASSIGN_OR_RETURN(row, read.BindAll(from).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("teacher ", from, " vanished"));
-  v1::TeacherRecord record;
-  if (!record.ParseFromString(std::string(read.ColumnBlob(0))))
-    return absl::DataLossError(absl::StrCat("stored record of ", from, " is unreadable"));
-  read.Reset();
-  record.set_teacher_number(to);
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   db.Prepare("UPDATE teachers SET teacher_number = ?, record = ?, "
-                              "provisional = 0 WHERE teacher_number = ?"));
-  RETURN_IF_ERROR(update.Bind(1, to).BindBlob(2, record.SerializeAsString()).Bind(3, from).Run());
-  // Its history, entries, change requests and self-service account follow
-  // (past versions keep the record as it was, provisional number included).
-  for (const char* table : {"outbox", "teacher_versions", "teacher_entries", "entry_versions",
-                            "change_requests", "users"}) {
-    ASSIGN_OR_RETURN(sql::Statement follow,
-                     db.Prepare(absl::StrCat("UPDATE ", table,
-                                             " SET teacher_number = ? WHERE teacher_number = ?")));
-    RETURN_IF_ERROR(follow.BindAll(to, from).Run());
-  }
-  ASSIGN_OR_RETURN(sql::Statement account,
-                   db.Prepare("UPDATE users SET username = ? WHERE username = ? AND "
-                              "role = 'teacher'"));
-  return account.BindAll(to, from).Run();
-}
-
 }  // namespace
 
 std::unique_ptr<IdentityResolver> NationalResolver(std::unique_ptr<NationalChannel> client) {
@@ -99,30 +62,21 @@ std::unique_ptr<IdentityResolver> NationalResolver(NationalChannel& client) {
 
 absl::StatusOr<uint64_t> ReconcileProvisional(Store& store, IdentityResolver& resolver) {
   uint64_t renumbered = 0;
-  ASSIGN_OR_RETURN(sql::Statement pending,
-                   store.db().Prepare("SELECT teacher_number, id_hash FROM teachers "
-                                      "WHERE provisional = 1 LIMIT ?"));
   while (true) {
-    std::vector<std::string> numbers, hashes;
-    pending.BindAll(static_cast<int64_t>(kResolveChunk));
-    RETURN_IF_ERROR(pending.ForEachRow([&] {
-      numbers.push_back(pending.ColumnText(0));
-      hashes.emplace_back(pending.ColumnBlob(1));
-    }));
-    pending.Reset();
-    if (numbers.empty()) return renumbered;
+    ASSIGN_OR_RETURN(auto pending, ProvisionalTeachers(store, kResolveChunk));
+    if (pending.empty()) return renumbered;
+    std::vector<std::string> hashes;
+    for (const auto& [number, hash] : pending) hashes.push_back(hash);
     ASSIGN_OR_RETURN(auto known, resolver.Resolve(hashes));
     ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-    ASSIGN_OR_RETURN(sql::Statement settle,
-                     store.db().Prepare("UPDATE teachers SET provisional = 0 "
-                                        "WHERE teacher_number = ?"));
-    for (size_t i = 0; i < numbers.size(); ++i) {
-      if (known[i] && known[i]->teacher_number != numbers[i]) {
-        RETURN_IF_ERROR(Renumber(store, numbers[i], known[i]->teacher_number));
+    for (size_t i = 0; i < pending.size(); ++i) {
+      const std::string& number = pending[i].first;
+      if (known[i] && known[i]->teacher_number != number) {
+        RETURN_IF_ERROR(RenumberTeacher(store, number, known[i]->teacher_number));
         ++renumbered;
       } else {
         // Unknown: this push registers the person under our number.
-        RETURN_IF_ERROR(settle.BindAll(numbers[i]).Run());
+        RETURN_IF_ERROR(SettleProvisional(store, number));
       }
     }
     RETURN_IF_ERROR(txn.Commit());

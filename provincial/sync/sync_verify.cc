@@ -8,6 +8,7 @@
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "provincial/core/meta_keys.h"
+#include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"
 #include "provincial/sync/hello.h"
 #include "provincial/sync/sync_run.h"
@@ -20,28 +21,19 @@ namespace {
 template <typename Fn>
 absl::Status ScanEffective(Store& store, const std::string& from, const std::string& to,
                            Fn&& row) {
-  std::string sql = "SELECT teacher_number, record FROM teachers WHERE state = ?";
-  if (!to.empty()) sql += " AND teacher_number >= ? AND teacher_number < ?";
-  sql += " ORDER BY teacher_number";
-  ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(sql));
-  s.Bind(1, kEffective);
-  if (!to.empty()) s.Bind(2, from).Bind(3, to);
   v1::TeacherRecord record;
   std::string bytes;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has, s.Step());
-    if (!has) break;
-    absl::string_view blob = s.ColumnBlob(1);
-    if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
-      return absl::DataLossError(absl::StrCat("stored record of ", s.ColumnText(0),
-                                              " is unreadable"));
-    // Hash what the national node stores: the record as it re-serializes it.
-    bytes.clear();
-    record.SerializeToString(&bytes);
-    const std::string number = s.ColumnText(0);
-    row(number, RecordHash(number, bytes));
-  }
-  return absl::OkStatus();
+  return ForEachEffectiveRecord(
+      store, from, to, [&](const std::string& number, absl::string_view blob) {
+        if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
+          return absl::DataLossError(absl::StrCat("stored record of ", number,
+                                                  " is unreadable"));
+        // Hash what the national node stores: the record as it re-serializes it.
+        bytes.clear();
+        record.SerializeToString(&bytes);
+        row(number, RecordHash(number, bytes));
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<DigestMap> NationalDigests(NationalChannel& client) {
