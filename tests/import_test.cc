@@ -96,7 +96,7 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import
     CHECK_THAT(ProblemAt(report, 7, "ethnicity").rule(), Catch::Contains("01 汉族"));
     CHECK_THAT(ProblemAt(report, 8, "id_card_number").rule(), Catch::Contains("row 2"));
     CHECK_THAT(ProblemAt(report, 9, "name").rule(), Catch::Contains("required"));
-    CHECK_THAT(ProblemAt(report, 10, "school_code").rule(), Catch::Contains("open school"));
+    CHECK_THAT(ProblemAt(report, 10, "school_code").rule(), Catch::Contains("没有这个学校代码"));
     CHECK_THAT(ProblemAt(report, 11, "").rule(), Catch::Contains("引号"));
   }
 
@@ -115,6 +115,56 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import
               "SELECT COUNT(*) FROM teachers WHERE instr(id_sealed, '", id,
               "') OR instr(record, '", id, "')"))) == 0);
   }
+}
+
+TEST_CASE("A closed school and a school under a closed county are named as such", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);
+  std::vector<std::string> lines = absl::StrSplit(SyntheticTeachers(44, 40, 1), '\n');
+  auto school_of = [&](int i) -> std::string {
+    std::vector<std::string> f = absl::StrSplit(lines[i], ',');
+    return f[10];
+  };
+  auto county_of = [&](const std::string& school) {
+    // County codes are 6 digits; as numbers they compare the same.
+    return ValueOrDie(store.db().QueryInt(
+        absl::StrCat("SELECT parent_code FROM units WHERE code = '", school, "'")));
+  };
+  const std::string closed_school = school_of(1);
+  int other = 2;
+  while (other < 40 && county_of(school_of(other)) == county_of(closed_school)) ++other;
+  REQUIRE(other < 40);
+  const std::string county = absl::StrCat(county_of(school_of(other)));
+  NTMIS_ASSERT_OK(store.db().Exec(
+      absl::StrCat("UPDATE units SET closed = 1 WHERE code IN ('", closed_school, "', '", county,
+                   "')")));
+  const std::string csv = absl::StrCat(lines[0], "\n", lines[1], "\n", lines[other], "\n");
+  v1::ImportReport report = ImportTeachers(store, csv, /*dry_run=*/false);
+  CHECK(report.rows_applied() == 0);
+  CHECK(ProblemAt(report, 2, "school_code").rule() == "该学校已撤销（关闭），不能再录入教师");
+  CHECK(ProblemAt(report, 3, "school_code").rule() ==
+        absl::StrCat("该学校所属单位 ", county, " 已撤销（关闭），不能再录入教师"));
+  CHECK(Count(store, "teachers") == 0);
+}
+
+TEST_CASE("The unit import names the earlier row of a duplicate code", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 20, 1);
+  auto handler = ValueOrDie(provincial::UnitRowHandler::Create(store));
+  provincial::CsvImport import(store, *handler, {});
+  NTMIS_ASSERT_OK(import.Feed(
+      "code,parent_code,level,name,school_category\n"
+      "4499,44,city,新市,\n"           // row 2
+      "\n"                              // line 3 is blank and still counts
+      "449901,4499,county,新区,\n"      // row 4
+      "4499,44,city,又一个新市,\n"))     // row 5: the code of row 2
+  ;
+  v1::ImportReport report = ValueOrDie(import.Finish());
+  CHECK(report.rows_applied() == 2);
+  REQUIRE(report.problems_size() == 1);
+  CHECK(report.problems(0).row() == 5);
+  CHECK(report.problems(0).column() == "code");
+  CHECK(report.problems(0).rule() == "重复：本文件第 2 行已有同一单位代码");
 }
 
 TEST_CASE("A wrong header stops the import before any row", "[import]") {

@@ -499,7 +499,9 @@ TEST_CASE("Units change after the import, lists page, progress counts, the audit
   at_closed.set_birth_date("1990-01-01");
   at_closed.set_id_card_number(IdCard("440103", "19900101", 91));
   at_closed.set_school_code("4401030003");
-  CHECK(absl::IsInvalidArgument(s.county_manager->Call(&Stub::CreateTeacher, at_closed).status()));
+  auto refused_closed = s.county_manager->Call(&Stub::CreateTeacher, at_closed);
+  CHECK(absl::IsInvalidArgument(refused_closed.status()));
+  CHECK_THAT(std::string(refused_closed.status().message()), Catch::Contains("该学校已撤销"));
 
   // The audit log: queried by actor and action, verified, and an edit made
   // directly in the file is found.

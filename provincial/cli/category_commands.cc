@@ -41,6 +41,7 @@ std::string FieldRule(const v1::CategoryDef& category, const v1::FieldDef& f) {
   if (f.min() < f.max()) parts.push_back(absl::StrCat(f.min(), "..", f.max()));
   if (f.not_future()) parts.push_back("not in the future");
   if (f.after_birth()) parts.push_back("not before birth");
+  if (!f.not_before().empty()) parts.push_back("not before " + f.not_before());
   if (WriterOfField(category, f) == v1::WRITER_STAFF) parts.push_back("school/administration only");
   return absl::StrJoin(parts, "; ");
 }

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -166,6 +167,13 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
   }
 }
 
+std::string FieldRule(const absl::Status& status, const std::string& field,
+                      const std::string& value) {
+  absl::string_view message = status.message();
+  absl::ConsumePrefix(&message, absl::StrCat(field, "='", value, "': "));
+  return std::string(message);
+}
+
 std::string EntryValue(const v1::EntryValues& values, const std::string& field) {
   for (const v1::FieldValue& v : values.values()) {
     if (v.field() == field) return v.value();
@@ -176,9 +184,11 @@ std::string EntryValue(const v1::EntryValues& values, const std::string& field) 
 absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
                                            const v1::EntryValues& base,
                                            const std::vector<v1::FieldValue>& given,
-                                           bool by_teacher, const std::string& birth_date) {
-  std::vector<std::string> problems;
+                                           bool by_teacher, const std::string& birth_date,
+                                           std::vector<FieldProblem>* problems_out) {
+  std::vector<FieldProblem> problems;
   absl::flat_hash_map<std::string, std::string> values;
+  absl::flat_hash_set<std::string> broken;  // reported once, not also as missing
   for (const v1::FieldValue& v : base.values()) values[v.field()] = v.value();
   for (const v1::FieldValue& g : given) {
     const v1::FieldDef* field = nullptr;
@@ -200,7 +210,9 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
     }
     absl::StatusOr<std::string> checked = CheckFieldValue(*field, g.value(), birth_date);
     if (!checked.ok()) {
-      problems.push_back(std::string(checked.status().message()));
+      const std::string value(absl::StripAsciiWhitespace(g.value()));
+      problems.push_back({field->name(), value, FieldRule(checked.status(), field->name(), value)});
+      broken.insert(field->name());
     } else {
       values[field->name()] = *checked;
     }
@@ -209,15 +221,38 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
   for (const v1::FieldDef& f : category.fields()) {
     auto it = values.find(f.name());
     bool set = it != values.end() && !it->second.empty();
-    if (!set && f.required() && f.required_for().empty() && category.code() != kCustomCategory)
-      problems.push_back(absl::StrCat(f.name(), "='': required (", f.label(), ")"));
+    if (!set && f.required() && f.required_for().empty() && category.code() != kCustomCategory &&
+        !broken.contains(f.name()))
+      problems.push_back({f.name(), "", absl::StrCat("required (", f.label(), ")")});
     if (!set) continue;
     v1::FieldValue* v = out.add_values();
     v->set_field(f.name());
     v->set_value(it->second);
   }
-  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
-  return out;
+  // Date order within the entry (an end not before its start).
+  for (const v1::FieldDef& f : category.fields()) {
+    if (f.not_before().empty()) continue;
+    const v1::FieldDef* first = nullptr;
+    for (const v1::FieldDef& g : category.fields())
+      if (g.name() == f.not_before()) first = &g;
+    auto end = values.find(f.name());
+    auto start = values.find(f.not_before());
+    if (first == nullptr || end == values.end() || start == values.end() ||
+        end->second.empty() || start->second.empty())
+      continue;
+    // Both are checked dates, YYYY-MM-DD, so they compare as text.
+    if (end->second < start->second) {
+      problems.push_back({f.name(), end->second,
+                          absl::StrCat("不能早于「", first->label(), "」（", first->name(), "）",
+                                       start->second)});
+    }
+  }
+  if (problems.empty()) return out;
+  std::string message = absl::StrJoin(problems, "; ", [](std::string* o, const FieldProblem& p) {
+    absl::StrAppend(o, p.field, "='", p.value, "': ", p.rule);
+  });
+  if (problems_out != nullptr) *problems_out = std::move(problems);
+  return absl::InvalidArgumentError(message);
 }
 
 std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category) {

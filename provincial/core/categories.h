@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/table_reader.h"
+#include "common/teacher/record_validation.h"
 #include "ntmis/v1/categories.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/core/user.h"
@@ -48,14 +49,20 @@ v1::Writer WriterOfField(const v1::CategoryDef& category, const v1::FieldDef& fi
 absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std::string& value,
                                             const std::string& birth_date);
 
+// The rule of a CheckFieldValue error, without its "field='value': ".
+std::string FieldRule(const absl::Status& status, const std::string& field,
+                      const std::string& value);
+
 // The values of one entry after applying `given` to `base` (the entry as it
 // is, empty for a new one): every field known, each written by someone
 // allowed (`by_teacher`), every required field set. Fields in definition
-// order, empty ones left out.
+// order, empty ones left out. Also, one per field broken, in `problems` if
+// given (an import reports them by column).
 absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
                                            const v1::EntryValues& base,
                                            const std::vector<v1::FieldValue>& given,
-                                           bool by_teacher, const std::string& birth_date);
+                                           bool by_teacher, const std::string& birth_date,
+                                           std::vector<FieldProblem>* problems = nullptr);
 
 // A field's value in an entry ("" when not set).
 std::string EntryValue(const v1::EntryValues& values, const std::string& field);

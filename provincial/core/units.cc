@@ -58,22 +58,45 @@ absl::Status EnsureProvinceUnit(Store& store, const std::string& province) {
   return stmt.BindAll(province, CodeTable::Of<v1::Province>().Label(code)).Run();
 }
 
+namespace {
+
+// A school, its city and county, its category and the closed unit on its
+// chain (the school, its county or its city; '' when all are open).
+constexpr char kSchoolPlaceSql[] =
+    "SELECT s.code, c.parent_code, s.parent_code, s.school_category, "
+    "CASE WHEN s.closed THEN s.code WHEN c.closed THEN c.code "
+    "WHEN y.closed THEN y.code ELSE '' END "
+    "FROM units s JOIN units c ON c.code = s.parent_code "
+    "LEFT JOIN units y ON y.code = c.parent_code WHERE s.level = 4";
+
+SchoolPlace PlaceOf(sql::Statement& stmt) {
+  return {stmt.ColumnText(1), stmt.ColumnText(2),
+          static_cast<v1::SchoolCategory>(stmt.ColumnInt(3)), stmt.ColumnText(4)};
+}
+
+}  // namespace
+
 absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store) {
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare(
-                       "SELECT s.code, c.parent_code, s.parent_code, s.school_category "
-                       "FROM units s JOIN units c ON c.code = s.parent_code "
-                       "WHERE s.level = 4 AND s.closed = 0"));
+  ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare(kSchoolPlaceSql));
   absl::flat_hash_map<std::string, SchoolPlace> schools;
-  RETURN_IF_ERROR(stmt.ForEachRow([&] {
-    schools[stmt.ColumnText(0)] = {stmt.ColumnText(1), stmt.ColumnText(2),
-                                   static_cast<v1::SchoolCategory>(stmt.ColumnInt(3))};
-  }));
+  RETURN_IF_ERROR(stmt.ForEachRow([&] { schools[stmt.ColumnText(0)] = PlaceOf(stmt); }));
   return schools;
 }
 
-namespace {
-}  // namespace
+absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store, const std::string& code) {
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   store.db().Prepare(absl::StrCat(kSchoolPlaceSql, " AND s.code = ?")));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(code).Step());
+  if (!row) return std::nullopt;
+  return PlaceOf(stmt);
+}
+
+std::string SchoolTakesTeachersRule(const std::string& school_code, const SchoolPlace* place) {
+  if (place == nullptr) return "本省单位树中没有这个学校代码（请核对代码，或先导入单位）";
+  if (place->closed_unit.empty()) return "";
+  if (place->closed_unit == school_code) return "该学校已撤销（关闭），不能再录入教师";
+  return absl::StrCat("该学校所属单位 ", place->closed_unit, " 已撤销（关闭），不能再录入教师");
+}
 
 void CheckNewUnit(const Unit& unit, const std::string& level_text,
                   std::optional<UnitLevel> parent_level, bool code_taken,

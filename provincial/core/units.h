@@ -62,6 +62,9 @@ struct SchoolPlace {
   std::string city_code;
   std::string county_code;
   v1::SchoolCategory category;
+  // The school itself, or the county or city above it, is closed: the code
+  // of the closed unit, empty for a school that takes teachers.
+  std::string closed_unit;
 };
 
 // Unit-template columns: code,parent_code,level,name,school_category.
@@ -75,8 +78,17 @@ const std::vector<TableColumn>& UnitTemplate();
 // Creates the province's root unit (code = the two-digit province code).
 absl::Status EnsureProvinceUnit(Store& store, const std::string& province);
 
-// Open schools with their city and county.
+// Every school with its city and county, and whether it or a unit above
+// it is closed.
 absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store);
+
+// The same for one school; nullopt when `code` is not a school.
+absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store, const std::string& code);
+
+// The rule a school breaks when it cannot take teachers (unknown, or it or
+// a unit above it closed), in Chinese; empty when it can. For the teacher
+// import and Workflow::CreateTeacher alike.
+std::string SchoolTakesTeachersRule(const std::string& school_code, const SchoolPlace* place);
 
 // The rules for a new unit, shared by the unit template and AddUnit:
 // code length and prefix, the parent's level (`parent_level`: the open

@@ -74,14 +74,15 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(const User& actor,
   RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "creating a teacher"));
   ASSIGN_OR_RETURN(Unit school, LoadUnit(store_, req.school_code()));
   RETURN_IF_ERROR(CheckWithin(store_, actor, school.code));
-  if (school.level != UnitLevel::kSchool || school.closed) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "school_code='", req.school_code(), "': must be an open school of this province"));
+  ASSIGN_OR_RETURN(std::optional<SchoolPlace> place, LoadSchool(store_, school.code));
+  if (std::string rule = SchoolTakesTeachersRule(school.code, place ? &*place : nullptr);
+      !rule.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("school_code='", req.school_code(), "': ", rule));
   }
   ASSIGN_OR_RETURN(std::string province_text, store_.Province());
   int province = 0;
   (void)absl::SimpleAtoi(province_text, &province);
-  ASSIGN_OR_RETURN(Unit county, LoadUnit(store_, school.parent_code));
 
   v1::TeacherRecord record;
   record.set_province(static_cast<v1::Province>(province));
@@ -110,9 +111,9 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(const User& actor,
   record.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
   record.set_id_hash(id_hasher_.Sign(id_card));
   record.set_school_code(school.code);
-  record.set_county_code(county.code);
-  record.set_city_code(county.parent_code);
-  record.set_school_category(school.school_category);
+  record.set_county_code(place->county_code);
+  record.set_city_code(place->city_code);
+  record.set_school_category(place->category);
   record.set_teacher_number(MintTeacherNumber(province, 0));  // checked with the rest
   std::vector<FieldProblem> invalid = ValidateDraftRecord(record);
   if (!invalid.empty()) return ProblemsError(invalid, "");

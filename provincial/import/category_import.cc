@@ -13,19 +13,6 @@
 
 namespace ntmis::provincial {
 
-namespace {
-
-// The rule of a CheckFieldValue error without its "field='value': " prefix:
-// the report has its own columns for those.
-std::string RuleOf(const absl::Status& status, const std::string& field,
-                   const std::string& value) {
-  absl::string_view message = status.message();
-  absl::ConsumePrefix(&message, absl::StrCat(field, "='", value, "': "));
-  return std::string(message);
-}
-
-}  // namespace
-
 struct CategoryRowHandler::Rows final : PreparedRows {
   std::vector<Row> rows;
   size_t size() const override { return rows.size(); }
@@ -70,20 +57,11 @@ bool CategoryRowHandler::Prepare(const std::vector<std::string>& fields,
     given.push_back(std::move(v));
   }
   // Dates after birth are checked by the writer, which reads the record.
+  std::vector<FieldProblem> broken;
   absl::StatusOr<v1::EntryValues> values =
-      CheckEntry(*category_, v1::EntryValues(), given, false, "");
+      CheckEntry(*category_, v1::EntryValues(), given, false, "", &broken);
   if (!values.ok()) {
-    // One problem per field: check them one at a time for the report.
-    for (int f = 0; f < category_->fields_size(); ++f) {
-      const v1::FieldDef& def = category_->fields(f);
-      const std::string value(absl::StripAsciiWhitespace(fields[index[2 + f]]));
-      absl::StatusOr<std::string> checked = CheckFieldValue(def, value, "");
-      if (!checked.ok()) {
-        problems.Add(def.name(), value, RuleOf(checked.status(), def.name(), value));
-      } else if (checked->empty() && def.required() && category_->code() != kCustomCategory) {
-        problems.Add(def.name(), "", absl::StrCat("required (", def.label(), ")"));
-      }
-    }
+    for (const FieldProblem& p : broken) problems.Add(p.field, p.value, p.rule);
     if (problems.empty()) problems.Add("", "", std::string(values.status().message()));
   }
   if (!problems.empty()) return false;
@@ -138,7 +116,7 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
         if (def.name() != v.field() || !def.after_birth()) continue;
         absl::StatusOr<std::string> checked = CheckFieldValue(def, v.value(), record.birth_date());
         if (!checked.ok()) {
-          refuse(row, def.name(), v.value(), RuleOf(checked.status(), def.name(), v.value()));
+          refuse(row, def.name(), v.value(), FieldRule(checked.status(), def.name(), v.value()));
           dates_ok = false;
         }
       }

@@ -105,8 +105,9 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
 
   std::string school = row.Text(kSchoolCode);
   auto place = schools.find(school);
-  if (place == schools.end()) {
-    problems.Add("school_code", school, "must be an open school of this province's unit tree");
+  const SchoolPlace* found = place == schools.end() ? nullptr : &place->second;
+  if (std::string rule = SchoolTakesTeachersRule(school, found); !rule.empty()) {
+    problems.Add("school_code", school, rule);
   } else {
     r.set_school_code(school);
     r.set_city_code(place->second.city_code);

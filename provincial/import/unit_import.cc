@@ -1,5 +1,7 @@
 #include "provincial/import/unit_import.h"
 
+#include "absl/strings/str_cat.h"
+
 #include "absl/strings/ascii.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
@@ -51,6 +53,11 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
     return false;
   }
 
+  if (auto earlier = row_of_code_.find(unit.code); earlier != row_of_code_.end()) {
+    problems.Add("code", unit.code,
+                 absl::StrCat("重复：本文件第 ", earlier->second, " 行已有同一单位代码"));
+    return false;
+  }
   auto parent = known_.find(unit.parent_code);
   std::optional<UnitLevel> parent_level;
   if (parent != known_.end()) parent_level = parent->second;
@@ -62,6 +69,7 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
   }
   if (!problems.empty()) return false;
   known_[unit.code] = unit.level;
+  row_of_code_[unit.code] = problems.row();
   prepared_.push_back(std::move(unit));
   return true;
 }

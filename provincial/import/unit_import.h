@@ -33,6 +33,7 @@ class UnitRowHandler final : public RowHandler {
   UnitRowHandler() = default;
   std::string province_;
   absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and prepared
+  absl::flat_hash_map<std::string, uint64_t> row_of_code_;  // file row of each prepared unit
   std::vector<Unit> prepared_;
 };
 
