@@ -109,7 +109,18 @@ std::string ColumnList(const std::vector<TableColumn>& columns) {
   return absl::StrJoin(names, "，");
 }
 
+bool IsControl(int32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
 }  // namespace
+
+bool IsSingleLineText(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const int32_t cp = NextCodePoint(text, &i);
+    if (cp < 0 || IsControl(cp) || IsBidiControl(cp)) return false;
+  }
+  return true;
+}
 
 std::string ReportedValue(absl::string_view value) {
   std::string out;
@@ -278,7 +289,7 @@ bool TableReader::CheckField(absl::string_view raw, size_t template_column, std:
     if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
     if (cp == 0x3000) cp = ' ';                     // ideographic space
     const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
-    const bool control = (cp < 0x20 && !line_break) || (cp >= 0x7F && cp <= 0x9F);
+    const bool control = IsControl(cp) && !line_break;
     if (control || IsBidiControl(cp) || (line_break && !(column && column->multiline))) {
       if (refused < 0) refused = cp;
     }

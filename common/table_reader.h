@@ -50,6 +50,11 @@ struct TableColumn {
   bool multiline = false;   // may hold line breaks and TABs
 };
 
+// Text the reader would take in a single-line column: valid UTF-8 without
+// control characters (C0, DEL, C1, line breaks, TAB) or bidirectional
+// controls. For values that reach a store without passing the reader.
+bool IsSingleLineText(absl::string_view text);
+
 // Values in reports are cut to this many characters.
 inline constexpr size_t kReportedValueChars = 60;
 // `value` cut for a report: at most kReportedValueChars characters, then

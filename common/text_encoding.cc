@@ -1,7 +1,6 @@
 #include "common/text_encoding.h"
 
 #include <algorithm>
-#include <cerrno>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -84,60 +83,6 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
     (valid == line.size() || cut ? utf8_lines : other_lines)++;
   }
   return other_lines == 0 || utf8_lines >= other_lines ? Encoding::kUtf8 : Encoding::kGb18030;
-}
-
-Utf8Decoder::Utf8Decoder(Encoding encoding) : encoding_(encoding) {
-  if (encoding_ == Encoding::kGb18030) iconv_ = iconv_open("UTF-8", "GB18030");
-}
-
-Utf8Decoder::~Utf8Decoder() {
-  if (iconv_ != reinterpret_cast<iconv_t>(-1)) iconv_close(iconv_);
-}
-
-absl::Status Utf8Decoder::Decode(absl::string_view chunk, bool last, std::string* out) {
-  if (at_start_ && encoding_ == Encoding::kUtf8) {
-    pending_.append(chunk.data(), chunk.size());
-    if (pending_.size() < kUtf8Bom.size() && !last) return absl::OkStatus();
-    absl::string_view rest = pending_;
-    absl::ConsumePrefix(&rest, kUtf8Bom);
-    out->append(rest.data(), rest.size());
-    pending_.clear();
-    at_start_ = false;
-    return absl::OkStatus();
-  }
-  at_start_ = false;
-  if (encoding_ == Encoding::kUtf8) {
-    out->append(chunk.data(), chunk.size());
-    return absl::OkStatus();
-  }
-  if (iconv_ == reinterpret_cast<iconv_t>(-1))
-    return absl::InternalError("iconv has no GB18030 converter");
-  pending_.append(chunk.data(), chunk.size());
-  char* in = pending_.data();
-  size_t in_left = pending_.size();
-  size_t start = out->size();
-  out->resize(start + in_left * 2 + 16);
-  char* o = out->data() + start;
-  size_t out_left = out->size() - start;
-  while (in_left > 0) {
-    size_t rc = iconv(iconv_, &in, &in_left, &o, &out_left);
-    if (rc != static_cast<size_t>(-1)) continue;
-    if (errno == E2BIG) {
-      size_t used = o - out->data();
-      out->resize(out->size() * 2);
-      o = out->data() + used;
-      out_left = out->size() - used;
-      continue;
-    }
-    if (errno == EINVAL && !last) break;  // sequence continues in next chunk
-    out->resize(o - out->data());
-    return absl::InvalidArgumentError(absl::StrCat(
-        "byte sequence is neither UTF-8 nor GB18030 near byte offset ",
-        in - pending_.data()));
-  }
-  out->resize(o - out->data());
-  pending_.erase(0, pending_.size() - in_left);
-  return absl::OkStatus();
 }
 
 }  // namespace ntmis

@@ -76,23 +76,23 @@ TEST_CASE("Category entries follow the workflow with field rights and history", 
   auto before_birth = s.school_manager->Call(
       &Stub::PutEntry, Entry(number, "work_history", {{"start_date", "1980-01-01"}, {"employer", "x"}}));
   CHECK(absl::IsInvalidArgument(before_birth.status()));
-  CHECK_THAT(std::string(before_birth.status().message()), Catch::Contains("before the birth date"));
+  CHECK_THAT(std::string(before_birth.status().message()), Catch::Contains("不能早于出生日期"));
   auto code = s.school_manager->Call(
       &Stub::PutEntry, Entry(number, "research", {{"kind", "8"}, {"title", "x"}, {"date", "2019-01-01"}}));
-  CHECK_THAT(std::string(code.status().message()), Catch::Contains("allowed: 1 论文"));
+  CHECK_THAT(std::string(code.status().message()), Catch::Contains("可选：1 论文"));
   auto range = s.school_manager->Call(
       &Stub::PutEntry, Entry(number, "domestic_training",
                              {{"programme", "x"}, {"start_date", "2019-01-01"}, {"hours", "5000"}}));
-  CHECK_THAT(std::string(range.status().message()), Catch::Contains("from 0 to 2000"));
+  CHECK_THAT(std::string(range.status().message()), Catch::Contains("0 至 2000"));
   auto missing = s.school_manager->Call(&Stub::PutEntry, Entry(number, "domestic_training", {{"programme", "x"}}));
-  CHECK_THAT(std::string(missing.status().message()), Catch::Contains("start_date='': required"));
+  CHECK_THAT(std::string(missing.status().message()), Catch::Contains("start_date='': 必填（开始日期）"));
   auto field = s.school_manager->Call(&Stub::PutEntry, Entry(number, "contact", {{"fax", "1"}}));
   CHECK_THAT(std::string(field.status().message()), Catch::Contains("fields: mobile, email, address"));
   auto category = s.school_manager->Call(&Stub::PutEntry, Entry(number, "hobbies", {{"x", "1"}}));
   CHECK_THAT(std::string(category.status().message()), Catch::Contains("categories: study_history"));
   auto future = s.school_manager->Call(
       &Stub::PutEntry, Entry(number, "title_appointment", {{"title", "2"}, {"appointed_date", "2999-01-01"}}));
-  CHECK_THAT(std::string(future.status().message()), Catch::Contains("not be in the future"));
+  CHECK_THAT(std::string(future.status().message()), Catch::Contains("不能晚于今天"));
   CHECK(Entries(*s.school_manager, number, "").size() == 2);
 
   // The teacher fills its own categories, reads the administration's, and
@@ -224,7 +224,7 @@ TEST_CASE("Custom indicators are defined at run time, required by school categor
   CHECK(absl::IsInvalidArgument(incomplete.status()));
   CHECK_THAT(std::string(incomplete.status().message()), Catch::Contains("custom.bilingual_teaching"));
   auto wrong = s.school_manager->Call(&Stub::PutEntry, Entry(t.teacher_number(), "custom", {{"bilingual_teaching", "3"}}));
-  CHECK_THAT(std::string(wrong.status().message()), Catch::Contains("allowed: 1 是, 2 否"));
+  CHECK_THAT(std::string(wrong.status().message()), Catch::Contains("可选：1 是, 2 否"));
   ValueOrDie(s.school_manager->Call(&Stub::PutEntry, Entry(t.teacher_number(), "custom", {{"bilingual_teaching", "是"}})));
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(t.teacher_number())));
   Review(*s.school_reviewer, t.teacher_number(), true);
@@ -284,13 +284,13 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   CHECK(some.problems(0).row() == 3);
   CHECK(some.problems(0).column() == "hours");
   CHECK(some.problems(0).value() == "abc");
-  CHECK(some.problems(0).rule() == "a decimal number such as 12.5");
+  CHECK(some.problems(0).rule() == "须为数字，如 12.5");
   CHECK(some.problems(1).row() == 4);
   CHECK(some.problems(1).column() == "teacher_number");
   CHECK(some.problems(2).row() == 5);
-  CHECK_THAT(some.problems(2).rule(), Catch::Contains("outside the importing account's unit"));
+  CHECK_THAT(some.problems(2).rule(), Catch::Contains("不在导入账号的管辖范围内"));
   CHECK(some.problems(3).row() == 6);
-  CHECK_THAT(some.problems(3).rule(), Catch::Contains("before the birth date"));
+  CHECK_THAT(some.problems(3).rule(), Catch::Contains("不能早于出生日期"));
   CHECK(Entries(*s.school_manager, b, "domestic_training").size() == 1);
 
   // A bad header changes nothing and says which columns.

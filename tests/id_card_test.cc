@@ -23,19 +23,19 @@ TEST_CASE("Check character follows GB 11643 MOD 11-2", "[id]") {
 
 TEST_CASE("Bad ID-card numbers name the rule they break", "[id]") {
   auto message = [](const char* id) { return std::string(ParseIdCard(id).status().message()); };
-  CHECK_THAT(message("110105194912310021"), Catch::Contains("check character"));
-  CHECK_THAT(message("1101051949123100"), Catch::Contains("18 characters"));
-  CHECK_THAT(message("11010519491231A02X"), Catch::Contains("digit"));
+  CHECK_THAT(message("110105194912310021"), Catch::Contains("校验位"));
+  CHECK_THAT(message("1101051949123100"), Catch::Contains("须为 18 位"));
+  CHECK_THAT(message("11010519491231A02X"), Catch::Contains("位须为数字"));
   // 1949-02-30 does not exist; fix the check character so only the date fails.
   std::string bad_date = "11010519490230002";
   bad_date += IdCardCheckChar(bad_date);
-  CHECK_THAT(message(bad_date.c_str()), Catch::Contains("birth date"));
+  CHECK_THAT(message(bad_date.c_str()), Catch::Contains("出生日期"));
   std::string future = "11010530000101002";
   future += IdCardCheckChar(future);
-  CHECK_THAT(message(future.c_str()), Catch::Contains("birth date"));
+  CHECK_THAT(message(future.c_str()), Catch::Contains("出生日期"));
   std::string region = "99010519491231002";
   region += IdCardCheckChar(region);
-  CHECK_THAT(message(region.c_str()), Catch::Contains("province code"));
+  CHECK_THAT(message(region.c_str()), Catch::Contains("省级代码"));
 }
 
 TEST_CASE("Masking keeps ID-card numbers out of reports", "[id]") {

@@ -87,15 +87,15 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import
     CHECK(Count(store, "teachers") == 0);
     CHECK(Count(store, "outbox") == 0);
 
-    CHECK_THAT(ProblemAt(report, 4, "id_card_number").rule(), Catch::Contains("check character"));
+    CHECK_THAT(ProblemAt(report, 4, "id_card_number").rule(), Catch::Contains("校验位"));
     CHECK(ProblemAt(report, 4, "id_card_number").value().find(bad_check[3].substr(3, 12)) ==
           std::string::npos);  // masked
-    CHECK_THAT(ProblemAt(report, 5, "birth_date").rule(), Catch::Contains("digits 7-14"));
-    CHECK_THAT(ProblemAt(report, 6, "gender").rule(), Catch::Contains("digit 17"));
+    CHECK_THAT(ProblemAt(report, 5, "birth_date").rule(), Catch::Contains("第 7–14 位"));
+    CHECK_THAT(ProblemAt(report, 6, "gender").rule(), Catch::Contains("第 17 位"));
     CHECK(ProblemAt(report, 7, "ethnicity").value() == "77");
     CHECK_THAT(ProblemAt(report, 7, "ethnicity").rule(), Catch::Contains("01 汉族"));
     CHECK_THAT(ProblemAt(report, 8, "id_card_number").rule(), Catch::Contains("row 2"));
-    CHECK_THAT(ProblemAt(report, 9, "name").rule(), Catch::Contains("required"));
+    CHECK_THAT(ProblemAt(report, 9, "name").rule(), Catch::Contains("必填"));
     CHECK_THAT(ProblemAt(report, 10, "school_code").rule(), Catch::Contains("没有这个学校代码"));
     CHECK_THAT(ProblemAt(report, 11, "").rule(), Catch::Contains("引号"));
   }
@@ -108,7 +108,7 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import
     v1::ImportReport again = ImportTeachers(store, lines[0] + "\n" + lines[1] + "\n", false);
     CHECK(again.rows_applied() == 0);
     CHECK_THAT(ProblemAt(again, 2, "id_card_number").rule(),
-               Catch::Contains("already registered as teacher 44"));
+               Catch::Contains("此人已登记为教师 44"));
     // The ID-card number is never stored in the clear.
     auto id = fields(1)[3];
     CHECK(ValueOrDie(store.db().QueryInt(absl::StrCat(

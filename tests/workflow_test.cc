@@ -221,12 +221,12 @@ TEST_CASE("A record goes from draft through both reviews to effective and only t
   // Bad values are refused and change nothing.
   auto future = s.school_manager->Call(&Stub::EditTeacher, Fields(number, {{"hire_date", "2999-01-01"}}));
   CHECK(absl::IsInvalidArgument(future.status()));
-  CHECK_THAT(std::string(future.status().message()), Catch::Contains("future"));
+  CHECK_THAT(std::string(future.status().message()), Catch::Contains("不能晚于今天"));
   auto before_birth = s.school_manager->Call(&Stub::EditTeacher, Fields(number, {{"hire_date", "1990-01-01"}}));
-  CHECK_THAT(std::string(before_birth.status().message()), Catch::Contains("16 years after birth"));
+  CHECK_THAT(std::string(before_birth.status().message()), Catch::Contains("满 16 周岁"));
   auto unknown = s.school_manager->Call(&Stub::EditTeacher, Fields(number, {{"ethnicity", "99"}}));
   CHECK(absl::IsInvalidArgument(unknown.status()));
-  CHECK_THAT(std::string(unknown.status().message()), Catch::Contains("allowed"));
+  CHECK_THAT(std::string(unknown.status().message()), Catch::Contains("可选："));
   CHECK(absl::IsInvalidArgument(
       s.school_manager->Call(&Stub::EditTeacher, Fields(number, {{"gender", "2"}})).status()));
   CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number))).version() == 1);
@@ -452,7 +452,7 @@ TEST_CASE("Units change after the import, lists page, progress counts, the audit
   NTMIS_ASSERT_OK(s.county_admin->Call(&Stub::AddUnit, add).status());
   auto duplicate = s.county_admin->Call(&Stub::AddUnit, add);
   CHECK(absl::IsInvalidArgument(duplicate.status()));
-  CHECK_THAT(std::string(duplicate.status().message()), Catch::Contains("already exists"));
+  CHECK_THAT(std::string(duplicate.status().message()), Catch::Contains("单位代码已存在"));
   add.set_code("4402010009");
   add.set_parent_code("440201");
   CHECK(absl::IsPermissionDenied(s.county_admin->Call(&Stub::AddUnit, add).status()));

@@ -66,7 +66,7 @@ absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
   auto it = by_label_.find(trimmed);
   if (it != by_label_.end()) return it->second;
   return absl::InvalidArgumentError(
-      absl::StrCat("not a valid ", name_, " code; allowed: ", AllowedValues()));
+      absl::StrCat("不是有效的代码或名称；可选：", AllowedValues()));
 }
 
 bool CodeTable::Contains(int value) const { return labels_.contains(value); }

@@ -17,19 +17,19 @@ char IdCardCheckChar(absl::string_view first17) {
 absl::StatusOr<IdCardInfo> ParseIdCard(absl::string_view number) {
   if (number.size() != 18) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "must be 18 characters (GB 11643), got ", number.size()));
+        "须为 18 位（GB 11643），实为 ", number.size(), " 位"));
   }
   for (int i = 0; i < 17; ++i) {
     if (number[i] < '0' || number[i] > '9') {
       return absl::InvalidArgumentError(
-          absl::StrCat("character ", i + 1, " must be a digit (GB 11643)"));
+          absl::StrCat("第 ", i + 1, " 位须为数字（GB 11643）"));
     }
   }
   char last = number[17] == 'x' ? 'X' : number[17];
   char expected = IdCardCheckChar(number.substr(0, 17));
   if (last != expected) {
     return absl::InvalidArgumentError(
-        "check character does not match the first 17 digits (GB 11643 MOD 11-2)");
+        "校验位与前 17 位不符（GB 11643 MOD 11-2），请核对号码");
   }
   IdCardInfo info;
   info.region = std::string(number.substr(0, 6));
@@ -38,15 +38,15 @@ absl::StatusOr<IdCardInfo> ParseIdCard(absl::string_view number) {
   if (!IsProvinceCode(province) && province != 71 && province != 81 &&
       province != 82 && province != 83) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "region code ", info.region, " does not start with a GB/T 2260 province code"));
+        "地区码 ", info.region, " 的前两位不是 GB/T 2260 省级代码"));
   }
   std::optional<Date> birth = ParseDate(number.substr(6, 8));
   if (!birth) {
     return absl::InvalidArgumentError(
-        "digits 7-14 are not a real birth date (YYYYMMDD)");
+        "第 7–14 位不是真实的出生日期（YYYYMMDD）");
   }
   if (Today() < *birth) {
-    return absl::InvalidArgumentError("birth date in digits 7-14 is in the future");
+    return absl::InvalidArgumentError("第 7–14 位的出生日期晚于今天");
   }
   info.birth_date = *birth;
   info.gender = (number[16] - '0') % 2 == 1 ? v1::GENDER_MALE : v1::GENDER_FEMALE;

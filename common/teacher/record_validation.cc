@@ -27,8 +27,7 @@ class Checker {
     const CodeTable& table = CodeTable::Of<Enum>();
     if (!table.Contains(value)) {
       Add(field, absl::StrCat(value),
-          absl::StrCat("required ", table.name(), " code; allowed: ",
-                       table.AllowedValues()));
+          absl::StrCat("必填，须为代码表中的代码；可选：", table.AllowedValues()));
     }
   }
 
@@ -39,47 +38,47 @@ class Checker {
   std::vector<FieldProblem> Run() {
     if (!IsValidTeacherNumber(r_.teacher_number()))
       Add("teacher_number", r_.teacher_number(),
-          "12 digits with a valid MOD 11-10 check digit");
+          "12 位数字，末位为 MOD 11-10 校验码");
     Code<v1::Province>("province", r_.province());
     if (r_.name().empty() || r_.name().size() > 120 || !IsValidUtf8(r_.name()))
-      Add("name", r_.name(), "required, UTF-8, at most 120 bytes");
+      Add("name", r_.name(), "必填，UTF-8 文本，不超过 120 字节（40 个汉字）");
     Code<v1::Gender>("gender", r_.gender());
     std::optional<Date> birth = ParseDate(r_.birth_date());
     Date today = Today();
     if (!birth) {
-      Add("birth_date", r_.birth_date(), "required date YYYY-MM-DD");
+      Add("birth_date", r_.birth_date(), "必填，日期格式为 YYYY-MM-DD");
     } else if (AgeOn(*birth, today) < 16 || AgeOn(*birth, today) > 80) {
-      Add("birth_date", r_.birth_date(), "a teacher is between 16 and 80 years old");
+      Add("birth_date", r_.birth_date(), "教师年龄须在 16 至 80 岁之间");
     }
     Code<v1::IdType>("id_type", r_.id_type());
     if (r_.id_hash().size() != 32)
       Add("id_hash", absl::StrCat(r_.id_hash().size(), " bytes"),
-          "keyed hash of the ID-card number, 32 bytes");
+          "身份证件号码的密钥散列，须为 32 字节");
     Code<v1::Ethnicity>("ethnicity", r_.ethnicity());
     if (!IsCountryCode(r_.nationality()) && !(draft_ && r_.nationality().empty()))
       Add("nationality", r_.nationality(),
-          "an ISO 3166-1 alpha-3 code such as CHN (HKG, MAC, TWN for the regions)");
+          "须为 ISO 3166-1 三字母国家（地区）代码，如 CHN（港澳台为 HKG、MAC、TWN）");
     Code<v1::PoliticalStatus>("political_status", r_.political_status());
     std::optional<Date> hire = ParseDate(r_.hire_date());
     if (draft_ && r_.hire_date().empty()) {
     } else if (!hire) {
-      Add("hire_date", r_.hire_date(), "required date YYYY-MM-DD");
+      Add("hire_date", r_.hire_date(), "必填，日期格式为 YYYY-MM-DD");
     } else if (today < *hire) {
-      Add("hire_date", r_.hire_date(), "must not be in the future");
+      Add("hire_date", r_.hire_date(), "不能晚于今天");
     } else if (birth && AgeOn(*birth, *hire) < 16) {
-      Add("hire_date", r_.hire_date(), "must be at least 16 years after birth_date");
+      Add("hire_date", r_.hire_date(), "须在出生日期满 16 周岁之后");
     }
     Code<v1::EmploymentType>("employment_type", r_.employment_type());
     Code<v1::InServiceStatus>("status", r_.status());
     std::string province = CodeTable::Of<v1::Province>().Code(r_.province());
     if (r_.city_code().size() != 4 || !AllDigits(r_.city_code()) ||
         !absl::StartsWith(r_.city_code(), province))
-      Add("city_code", r_.city_code(), "4 digits starting with the province code");
+      Add("city_code", r_.city_code(), "4 位数字，以省份代码开头");
     if (r_.county_code().size() != 6 || !AllDigits(r_.county_code()) ||
         !absl::StartsWith(r_.county_code(), r_.city_code()))
-      Add("county_code", r_.county_code(), "6 digits starting with city_code");
+      Add("county_code", r_.county_code(), "6 位数字，以所属地市代码开头");
     if (r_.school_code().empty() || r_.school_code().size() > 32)
-      Add("school_code", r_.school_code(), "required institution code, at most 32 characters");
+      Add("school_code", r_.school_code(), "必填，机构代码，不超过 32 个字符");
     Code<v1::SchoolCategory>("school_category", r_.school_category());
     Code<v1::PostType>("post_type", r_.post_type());
     Code<v1::Education>("education", r_.education());

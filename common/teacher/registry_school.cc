@@ -18,25 +18,6 @@ bool AllDigits(absl::string_view s, size_t n) {
   return true;
 }
 
-// Text a name may hold: valid UTF-8 without control or bidirectional
-// characters (the table reader refuses them in files; this also guards
-// records stored before it did).
-bool PlainText(absl::string_view text) {
-  if (!IsValidUtf8(text)) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) return false;
-    // U+202A-U+202E and U+2066-U+2069 are E2 80 AA-AE and E2 81 A6-A9.
-    if (c == 0xE2 && i + 2 < text.size()) {
-      const unsigned char b = static_cast<unsigned char>(text[i + 1]);
-      const unsigned char d = static_cast<unsigned char>(text[i + 2]);
-      if ((b == 0x80 && d >= 0xAA && d <= 0xAE) || (b == 0x81 && d >= 0xA6 && d <= 0xA9))
-        return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 const std::vector<TableColumn>& RegistrySchoolColumns() {
@@ -58,7 +39,7 @@ std::vector<FieldProblem> CheckRegistrySchool(const v1::RegistrySchool& school) 
     problems.push_back({"code", school.code(), "学校标识码是 10 位数字"});
   if (school.name().empty()) {
     problems.push_back({"name", "", "必填"});
-  } else if (!PlainText(school.name())) {
+  } else if (!IsSingleLineText(school.name())) {  // also guards records stored before the reader
     problems.push_back({"name", school.name(),
                         "只能是一行文字：不能含有无效字节、控制字符或双向文字控制字符"});
   } else if (Utf8Length(school.name()) > kMaxNameChars) {

@@ -59,7 +59,7 @@ bool ValidName(const std::string& name) {
 }
 
 std::string Range(const v1::FieldDef& field) {
-  return absl::StrCat("a number from ", field.min(), " to ", field.max());
+  return absl::StrCat("须为 ", field.min(), " 至 ", field.max(), " 之间的数");
 }
 
 }  // namespace
@@ -117,16 +117,16 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     case v1::FieldDef::TEXT: {
       uint32_t max = field.max_length() == 0 ? 200 : field.max_length();
       if (!IsValidUtf8(value) || Utf8Length(value) > max)
-        return Bad(field, value, absl::StrCat("text of at most ", max, " characters"));
+        return Bad(field, value, absl::StrCat("文本，不超过 ", max, " 个字符"));
       return value;
     }
     case v1::FieldDef::DATE: {
       std::optional<Date> date = ParseEnteredDate(value);
-      if (!date) return Bad(field, value, "a real date such as 2010-09-01, 2010/9/1 or 2010年9月1日");
-      if (field.not_future() && Today() < *date) return Bad(field, value, "must not be in the future");
+      if (!date) return Bad(field, value, "须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
+      if (field.not_future() && Today() < *date) return Bad(field, value, "不能晚于今天");
       std::optional<Date> birth = ParseDate(birth_date);
       if (field.after_birth() && birth && *date < *birth)
-        return Bad(field, value, absl::StrCat("must not be before the birth date ", birth_date));
+        return Bad(field, value, absl::StrCat("不能早于出生日期 ", birth_date));
       return date->ToString();
     }
     case v1::FieldDef::CODE: {
@@ -139,11 +139,11 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
         auto [code, label] = SplitCode(c);
         if (value == code || value == label) return code;
       }
-      return Bad(field, value, absl::StrCat("unknown code; allowed: ", AllowedCodes(field)));
+      return Bad(field, value, absl::StrCat("不是有效的代码或名称；可选：", AllowedCodes(field)));
     }
     case v1::FieldDef::INTEGER: {
       int64_t n;
-      if (!absl::SimpleAtoi(value, &n)) return Bad(field, value, "a whole number");
+      if (!absl::SimpleAtoi(value, &n)) return Bad(field, value, "须为整数");
       if (field.min() < field.max() && (n < field.min() || n > field.max()))
         return Bad(field, value, Range(field));
       return absl::StrCat(n);
@@ -151,7 +151,7 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     case v1::FieldDef::DECIMAL: {
       double d;
       if (!absl::SimpleAtod(value, &d) || value.find_first_not_of("0123456789.-") != std::string::npos)
-        return Bad(field, value, "a decimal number such as 12.5");
+        return Bad(field, value, "须为数字，如 12.5");
       if (field.min() < field.max() && (d < field.min() || d > field.max()))
         return Bad(field, value, Range(field));
       return value;
@@ -160,7 +160,7 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
       std::string v = absl::AsciiStrToLower(value);
       if (v == "1" || v == "是" || v == "true" || v == "y") return std::string("1");
       if (v == "0" || v == "否" || v == "false" || v == "n") return std::string("0");
-      return Bad(field, value, "1 (是) or 0 (否)");
+      return Bad(field, value, "填 1（是）或 0（否）");
     }
     default:
       return Bad(field, value, "the field has no type");
@@ -223,7 +223,7 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
     bool set = it != values.end() && !it->second.empty();
     if (!set && f.required() && f.required_for().empty() && category.code() != kCustomCategory &&
         !broken.contains(f.name()))
-      problems.push_back({f.name(), "", absl::StrCat("required (", f.label(), ")")});
+      problems.push_back({f.name(), "", absl::StrCat("必填（", f.label(), "）")});
     if (!set) continue;
     v1::FieldValue* v = out.add_values();
     v->set_field(f.name());

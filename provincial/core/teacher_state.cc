@@ -26,6 +26,19 @@ absl::string_view StateName(TeacherState state) {
   return "unknown";
 }
 
+absl::string_view StateLabel(TeacherState state) {
+  switch (state) {
+    case TeacherState::kDraft: return "草稿";
+    case TeacherState::kSubmitted: return "待学校审核";
+    case TeacherState::kSchoolApproved: return "待区县审核";
+    case TeacherState::kReturned: return "已退回";
+    case TeacherState::kEffective: return "已生效";
+    case TeacherState::kWithdrawn: return "已撤销";
+    case TeacherState::kTransferredOut: return "已调出本省";
+  }
+  return "未知";
+}
+
 std::optional<TeacherState> ParseTeacherState(absl::string_view name) {
   for (TeacherState state : kAll) {
     if (StateName(state) == name) return state;

@@ -27,6 +27,9 @@ enum class TeacherState {
 // The name as stored and sent ("draft", "school_approved", ...).
 absl::string_view StateName(TeacherState state);
 
+// The state as clerks read it ("草稿", "已生效", ...).
+absl::string_view StateLabel(TeacherState state);
+
 // The state of a stored or sent name; nullopt for anything else.
 std::optional<TeacherState> ParseTeacherState(absl::string_view name);
 

@@ -75,11 +75,9 @@ absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t 
     std::string existing = found ? find_.ColumnText(0) : "";
     find_.Reset();
     return absl::AlreadyExistsError(
-        found ? absl::StrCat("already registered as teacher ", existing,
-                             " (one person, one number)")
-              : absl::StrCat("the national registry names this person teacher ", number,
-                             ", a number another teacher of this province has; resolve by "
-                             "hand"));
+        found ? absl::StrCat("此人已登记为教师 ", existing, "（一人一号）")
+              : absl::StrCat("全国身份库中此人的教师编号为 ", number,
+                             "，而本省另一名教师已使用该编号；请人工核查处理"));
   }
   if (t.state == TeacherState::kEffective)
     RETURN_IF_ERROR(store_->AppendOutbox(number, OutboxOp::kUpsert));

@@ -98,32 +98,31 @@ std::string SchoolTakesTeachersRule(const std::string& school_code, const School
   return absl::StrCat("该学校所属单位 ", place->closed_unit, " 已撤销（关闭），不能再录入教师");
 }
 
-void CheckNewUnit(const Unit& unit, const std::string& level_text,
+void CheckNewUnit(const Unit& unit,
                   std::optional<UnitLevel> parent_level, bool code_taken,
                   const std::string& category, RowProblems& problems) {
   size_t code_len = unit.level == UnitLevel::kCity ? 4 : unit.level == UnitLevel::kCounty ? 6 : 10;
   if (!AllDigits(unit.code) || unit.code.size() != code_len) {
-    problems.Add("code", unit.code, absl::StrCat(level_text, " codes are ", code_len, " digits"));
+    problems.Add("code", unit.code, absl::StrCat(UnitLevelLabel(unit.level), "代码为 ", code_len, " 位数字"));
   } else if (code_taken) {
-    problems.Add("code", unit.code, "unit code already exists");
+    problems.Add("code", unit.code, "单位代码已存在");
   } else if (unit.level != UnitLevel::kSchool &&
              !absl::StartsWith(unit.code, unit.parent_code)) {
-    problems.Add("code", unit.code, "a city or county code starts with its parent's code");
+    problems.Add("code", unit.code, "地市、区县代码须以上级单位代码开头");
   }
   UnitLevel wanted = static_cast<UnitLevel>(static_cast<int>(unit.level) - 1);
   if (parent_level != wanted) {
     problems.Add("parent_code", unit.parent_code,
-                 absl::StrCat("must be an existing open ", UnitLevelName(wanted),
-                              " unit (stored or earlier in the file)"));
+                 absl::StrCat("须为已有且未撤销的", UnitLevelLabel(wanted), "单位代码（已导入，或在本文件前面的行中）"));
   }
   if (unit.name.empty() || unit.name.size() > 200 || !IsValidUtf8(unit.name))
-    problems.Add("name", unit.name, "required, UTF-8, at most 200 bytes");
+    problems.Add("name", unit.name, "必填，UTF-8 文本，不超过 200 字节");
   if (unit.level == UnitLevel::kSchool) {
     auto parsed = CodeTable::Of<v1::SchoolCategory>().Parse(category);
     if (!parsed.ok())
       problems.Add("school_category", category, std::string(parsed.status().message()));
   } else if (!category.empty()) {
-    problems.Add("school_category", category, "only schools have a school category");
+    problems.Add("school_category", category, "只有学校才填学校类别");
   }
 }
 
@@ -165,6 +164,20 @@ const char* UnitLevelName(UnitLevel level) {
       return "school";
   }
   return "unit";
+}
+
+const char* UnitLevelLabel(UnitLevel level) {
+  switch (level) {
+    case UnitLevel::kProvince:
+      return "省级";
+    case UnitLevel::kCity:
+      return "地市";
+    case UnitLevel::kCounty:
+      return "区县";
+    case UnitLevel::kSchool:
+      return "学校";
+  }
+  return "单位";
 }
 
 absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code) {
@@ -228,7 +241,7 @@ absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) 
   RowProblems problems(0);
   std::string category =
       unit.level == UnitLevel::kSchool ? absl::StrCat(static_cast<int>(unit.school_category)) : "";
-  CheckNewUnit(unit, UnitLevelName(unit.level), parent_level, taken, category, problems);
+  CheckNewUnit(unit, parent_level, taken, category, problems);
   if (!problems.empty()) return ProblemsStatus(problems);
   RETURN_IF_ERROR(InsertUnit(store, unit));
   RETURN_IF_ERROR(txn.Commit());

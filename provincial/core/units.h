@@ -29,7 +29,8 @@ struct Unit {
   bool closed = false;
 };
 
-const char* UnitLevelName(UnitLevel level);
+const char* UnitLevelName(UnitLevel level);   // "city", as in the unit template
+const char* UnitLevelLabel(UnitLevel level);  // "地市", as clerks read it
 
 // One unit; NOT_FOUND names the code.
 absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code);
@@ -95,7 +96,7 @@ std::string SchoolTakesTeachersRule(const std::string& school_code, const School
 // parent's, none if it is missing or closed), a free code, name and school
 // category (`category` as given: code or label). Adds one problem per rule
 // broken.
-void CheckNewUnit(const Unit& unit, const std::string& level_text,
+void CheckNewUnit(const Unit& unit,
                   std::optional<UnitLevel> parent_level, bool code_taken,
                   const std::string& category, RowProblems& problems);
 

@@ -42,12 +42,12 @@ bool CategoryRowHandler::Prepare(const std::vector<std::string>& fields,
   Row row{problems.row(), std::string(absl::StripAsciiWhitespace(fields[index[0]])), 0, {}};
   if (!IsValidTeacherNumber(row.teacher_number))
     problems.Add("teacher_number", row.teacher_number,
-                 "a 12-digit teacher number with its check digit");
+                 "须为 12 位教师编号（含校验位）");
   std::string entry = std::string(absl::StripAsciiWhitespace(fields[index[1]]));
   if (!entry.empty() && (!absl::SimpleAtoi(entry, &row.entry_no) || row.entry_no < 1)) {
-    problems.Add("entry_no", entry, "empty for a new entry, or the number of the entry to replace");
+    problems.Add("entry_no", entry, "新增一条时留空；替换已有的一条时填其序号");
   } else if (!category_->repeated() && row.entry_no > 1) {
-    problems.Add("entry_no", entry, absl::StrCat(category_->code(), " has one entry: empty or 1"));
+    problems.Add("entry_no", entry, absl::StrCat("「", category_->label(), "」只有一条：留空或填 1"));
   }
   std::vector<v1::FieldValue> given;
   for (int f = 0; f < category_->fields_size(); ++f) {
@@ -93,7 +93,7 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
   for (Row& row : static_cast<Rows&>(prepared).rows) {
     absl::StatusOr<StoredTeacher> teacher = LoadTeacher(store, row.teacher_number);
     if (absl::IsNotFound(teacher.status())) {
-      refuse(row, "teacher_number", row.teacher_number, "no such teacher in this province");
+      refuse(row, "teacher_number", row.teacher_number, "本省没有这个教师编号");
       continue;
     }
     RETURN_IF_ERROR(teacher.status());
@@ -101,13 +101,13 @@ absl::StatusOr<uint64_t> CategoryRowHandler::Write(Store& store, PreparedRows& p
     const std::string& school = record.school_code();
     if (!whole_province_ && !schools_.contains(school)) {
       refuse(row, "teacher_number", row.teacher_number,
-             absl::StrCat("teacher of school ", school, ", outside the importing account's unit"));
+             absl::StrCat("该教师属于学校 ", school, "，不在导入账号的管辖范围内"));
       continue;
     }
     if (!IsActive(teacher->state)) {
       refuse(row, "teacher_number", row.teacher_number,
-             absl::StrCat("the teacher is ", StateName(teacher->state),
-                          "; entries of active teachers only"));
+             absl::StrCat("该教师的状态为「", StateLabel(teacher->state),
+                          "」，只能为在本省的教师录入信息"));
       continue;
     }
     bool dates_ok = true;

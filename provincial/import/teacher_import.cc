@@ -35,7 +35,7 @@ class RowReader {
     auto parsed = CodeTable::Of<Enum>().Parse(value);
     if (!parsed.ok()) {
       problems_.Add(Name(column), value,
-                    value.empty() ? absl::StrCat("required; allowed: ",
+                    value.empty() ? absl::StrCat("必填；可选：",
                                                  CodeTable::Of<Enum>().AllowedValues())
                                   : std::string(parsed.status().message()));
       return static_cast<Enum>(0);
@@ -48,7 +48,7 @@ class RowReader {
     std::optional<Date> date = ParseEnteredDate(value);
     if (!date)
       problems_.Add(Name(column), value,
-                    "required real date such as 2010-09-01, 2010/9/1 or 2010年9月1日");
+                    "必填，须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
     return date;
   }
 
@@ -86,10 +86,10 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
   } else {
     if (birth && !(id->birth_date == *birth))
       problems.Add("birth_date", birth->ToString(),
-                   "must equal the birth date in ID-card digits 7-14");
+                   "须与身份证件号码第 7–14 位的出生日期一致");
     if (r.gender() != 0 && id->gender != r.gender())
       problems.Add("gender", row.Text(kGender),
-                   "must agree with ID-card digit 17 (odd male, even female)");
+                   "须与身份证件号码第 17 位一致（奇数为男，偶数为女）");
   }
   r.set_id_type(v1::ID_TYPE_RESIDENT_ID_CARD);
   r.set_id_hash(id_hasher.Sign(out->id_card));

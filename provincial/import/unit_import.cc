@@ -42,14 +42,14 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
   unit.parent_code = field(kParentCode);
   unit.name = field(kName);
   std::string level = absl::AsciiStrToLower(field(kLevel));
-  if (level == "city" || level == "2") {
+  if (level == "city" || level == "2" || level == "地市" || level == "市") {
     unit.level = UnitLevel::kCity;
-  } else if (level == "county" || level == "3") {
+  } else if (level == "county" || level == "3" || level == "区县" || level == "县") {
     unit.level = UnitLevel::kCounty;
-  } else if (level == "school" || level == "4") {
+  } else if (level == "school" || level == "4" || level == "学校") {
     unit.level = UnitLevel::kSchool;
   } else {
-    problems.Add("level", level, "one of city, county, school");
+    problems.Add("level", level, "须为 city（地市）、county（区县）或 school（学校）之一");
     return false;
   }
 
@@ -61,7 +61,7 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
   auto parent = known_.find(unit.parent_code);
   std::optional<UnitLevel> parent_level;
   if (parent != known_.end()) parent_level = parent->second;
-  CheckNewUnit(unit, level, parent_level, known_.contains(unit.code),
+  CheckNewUnit(unit, parent_level, known_.contains(unit.code),
                field(kSchoolCategory), problems);
   if (unit.level == UnitLevel::kSchool && problems.empty()) {
     unit.school_category = static_cast<v1::SchoolCategory>(
