@@ -117,6 +117,34 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load", "[import
   }
 }
 
+TEST_CASE("Every problem of a teacher row is reported at once and a dry run reports what the real run does", "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);
+  std::vector<std::string> lines = absl::StrSplit(SyntheticTeachers(44, 3, 1), '\n');
+  std::vector<std::string> f = absl::StrSplit(lines[2], ',');
+  f[provincial::kName] = "";                      // 1: required
+  f[provincial::kEthnicity] = "77";               // 2: not a code
+  f[provincial::kNationality] = "ZZZ";            // 3: not ISO 3166-1 alpha-3
+  f[provincial::kHireDate] = "2010-13-01";        // 4: not a date
+  f[provincial::kSchoolCode] = "9999999999";      // 5: not a school of the tree
+  const std::string csv =
+      absl::StrCat(lines[0], "\n", lines[1], "\n", absl::StrJoin(f, ","), "\n");
+  v1::ImportReport dry = ImportTeachers(store, csv, /*dry_run=*/true);
+  v1::ImportReport real = ImportTeachers(store, csv, /*dry_run=*/false);
+  for (const v1::ImportReport* report : {&dry, &real}) {
+    REQUIRE(report->problems_size() == 5);
+    CHECK_THAT(ProblemAt(*report, 3, "name").rule(), Catch::Contains("必填"));
+    CHECK_THAT(ProblemAt(*report, 3, "ethnicity").rule(), Catch::Contains("可选：01 汉族"));
+    CHECK_THAT(ProblemAt(*report, 3, "nationality").rule(), Catch::Contains("ISO 3166-1"));
+    CHECK(ProblemAt(*report, 3, "hire_date").value() == "2010-13-01");
+    CHECK_THAT(ProblemAt(*report, 3, "school_code").rule(), Catch::Contains("没有这个学校代码"));
+    for (const auto& p : report->problems()) CHECK_FALSE(p.column_label().empty());
+  }
+  CHECK(dry.rows_applied() == 0);
+  CHECK(real.rows_applied() == 1);
+  CHECK(Count(store, "teachers") == 1);
+}
+
 TEST_CASE("A closed school and a school under a closed county are named as such", "[import]") {
   TempDir dir;
   provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);

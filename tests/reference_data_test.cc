@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "common/sqlite.h"
 #include "common/teacher/code_tables.h"
+#include "common/text_encoding.h"
 #include "national/query/query_service.h"
 #include "tests/test_support.h"
 
@@ -125,6 +126,45 @@ TEST_CASE("The school registry is published whole and each sync pulls what chang
   auto again = ValueOrDie(registry.Import(csv));
   CHECK(again.changed == 0);
   CHECK(again.version == 2);
+}
+
+
+TEST_CASE("A broken registry record is skipped and reported on both sides and the sync goes on",
+          "[reference]") {
+  Federation f;
+  f.AddProvince("44");
+  national::SchoolRegistry& registry = f.national().store().schools();
+  REQUIRE(ValueOrDie(registry.Import("code,name,county_code,school_category,closed\n"
+                                     "4401010001,广州市第一小学,440101,2,0\n"))
+              .problems.empty());
+  f.LoadSynthetic("44", 20, 1);
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+
+  // Records stored before the rules existed: a GB18030 name and a name of
+  // 10 MB (each once broke every sync of the province), beside a good one.
+  {
+    sql::Database db = ValueOrDie(sql::Database::Open(f.national_data_dir() + "/national.db"));
+    NTMIS_ASSERT_OK(db.Exec(
+        "INSERT INTO schools VALUES ('4401010008', x'B9E3D6DD', '44', '440101', 2, 0, 2);"
+        "INSERT INTO schools VALUES ('4401010009', zeroblob(10485760), '44', '440101', 2, 0, 2);"
+        "INSERT INTO schools VALUES ('4401010010', '广州市第十小学', '44', '440101', 2, 0, 2);"));
+  }
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+  CHECK(Count(f, "44", "SELECT COUNT(*) FROM school_registry WHERE code = '4401010010'") == 1);
+  CHECK(Count(f, "44", "SELECT COUNT(*) FROM school_registry WHERE code IN "
+                       "('4401010008', '4401010009')") == 0);
+  v1::SyncHealth health = ValueOrDie(f.Admin("44")->GetSyncHealth());
+  REQUIRE(health.reference_skipped_size() == 2);
+  CHECK_THAT(health.reference_skipped(0), Catch::Contains("4401010008"));
+  CHECK_THAT(health.reference_skipped(1), Catch::Contains("4401010009"));
+  for (const std::string& line : health.reference_skipped()) {
+    CHECK(IsValidUtf8(line));
+    CHECK(line.size() < 1000);  // said, not echoed
+  }
+  f.FlushAudits();
+  sql::Database db = ValueOrDie(sql::Database::Open(f.national_data_dir() + "/national.db"));
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE action = 'sync.reference' "
+                               "AND result = 'SKIPPED' AND detail LIKE '%4401010009%'")) >= 1);
 }
 
 }  // namespace
