@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages NTMIS needs to build, test and run.
 # Runs `apt-get update` once and installs only what is missing.
+#   deploy/bootstrap.sh [--browser]   (--browser: also what the console's
+#                                      browser tests need)
 set -euo pipefail
 
 packages=(
   g++ clang cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libssl-dev catch2 procps
+  libcpp-httplib-dev
 )
+if [ "${1:-}" = "--browser" ]; then
+  # Headless Chromium driven by Selenium, and a Chinese font for screenshots.
+  packages+=(chromium chromium-driver python3-selenium fonts-wqy-microhei)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

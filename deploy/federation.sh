@@ -69,6 +69,7 @@ fed_add_province() {  # CODE NATIONAL_ADDRESS [EXTRA...]
   {
     echo "province: \"$p\""
     echo "listen: \"localhost:0\""
+    echo "web_listen: \"localhost:0\""
     echo "database: \"$dir/province.db\""
     echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$dir/node.crt\" key: \"$dir/node.key\" }"
     echo "national_address: \"$address\""
@@ -82,15 +83,18 @@ fed_add_province() {  # CODE NATIONAL_ADDRESS [EXTRA...]
     --password-file "$dir/admin.password" >/dev/null
 }
 
-# Starts a province's node in the background; sets province_pid and
-# fed_login (the flags that log in to its API as its administrator).
+# Starts a province's node in the background; sets province_pid,
+# province_console (its web console's address) and fed_login (the flags
+# that log in to its API as its administrator).
 fed_start_province() {  # CODE
   local dir="$state/province-$1"
-  rm -f "$dir/address"
+  rm -f "$dir/address" "$dir/web-address"
   "$provincial" serve --config "$dir/province.textproto" --address-file "$dir/address" \
-    2>>"$state/logs/province-$1.log" &
+    --web-address-file "$dir/web-address" 2>>"$state/logs/province-$1.log" &
   province_pid=$!
   fed_wait_for_file "$dir/address" "$province_pid" "$state/logs/province-$1.log"
+  fed_wait_for_file "$dir/web-address" "$province_pid" "$state/logs/province-$1.log"
+  province_console=$(cat "$dir/web-address")
   fed_login=(--config "$dir/province.textproto" --server "$(cat "$dir/address")"
              --user "admin$1" --password-file "$dir/admin.password")
 }

@@ -92,6 +92,17 @@ echo "== teachers by professional title"
 echo
 echo "== province sync health"
 "$national" query provinces "${query[@]}"
+echo
+echo "== provincial web consoles (the certificate is the federation CA's: $state/ca/ca.crt)"
+for ((i = 0; i < provinces; i++)); do
+  p=${codes[$i]}
+  if [ "$keep" -eq 1 ]; then
+    printf '%s  %s  user admin%s, password in %s\n' "$p" "$(cat "$state/province-$p/web-address")" \
+      "$p" "$state/province-$p/admin.password"
+  else
+    printf '%s  %s\n' "$p" "$(cat "$state/province-$p/web-address")"
+  fi
+done
 
 if [ "$keep" -eq 1 ]; then
   cat <<MSG

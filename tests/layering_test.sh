@@ -18,8 +18,10 @@ allowed() {
       echo "common common/teacher provincial/core" ;;
     provincial/server)
       echo "common common/teacher provincial/core provincial/import provincial/sync" ;;
+    provincial/web)
+      echo "common common/teacher provincial/core provincial/import provincial/sync provincial/server" ;;
     provincial/cli)
-      echo "common common/teacher provincial/core provincial/import provincial/sync provincial/server provincial/tools" ;;
+      echo "common common/teacher provincial/core provincial/import provincial/sync provincial/server provincial/web provincial/tools" ;;
     national/registry | national/rollup) echo "common common/teacher" ;;
     national/ingest) echo "common common/teacher national/registry national/rollup" ;;
     national/query) echo "common common/teacher national/registry national/rollup national/ingest" ;;

@@ -22,6 +22,7 @@
 #include "provincial/core/accounts.h"
 #include "provincial/core/units.h"
 #include "provincial/server/node.h"
+#include "provincial/web/web_server.h"
 #include "provincial/tools/generator.h"
 
 namespace ntmis::provincial {
@@ -64,7 +65,9 @@ const std::vector<Command>& Commands() {
       {"serve", "run the node's API until SIGINT or SIGTERM", "",
        {kConfigFlag,
         {"listen", "HOST:PORT", "override config.listen"},
-        {"address-file", "FILE", "write the bound host:port here once listening"}},
+        {"address-file", "FILE", "write the bound host:port here once listening"},
+        {"web-listen", "HOST:PORT", "override config.web_listen (the web console; port 0 picks one)"},
+        {"web-address-file", "FILE", "write the console's https://host:port/ here once listening"}},
        Serve},
       {"gen teachers", "write a deterministic synthetic teacher-template CSV (and its unit tree)", "",
        {{"province", "CODE", "two-digit province code"},
@@ -133,14 +136,38 @@ absl::Status Serve(const Args& args) {
   if (args.Has("listen")) config.set_listen(args.Get("listen"));
   if (args.Has("address-file"))
     RETURN_IF_ERROR(CheckWritableFile(args.Get("address-file"), "--address-file"));
+  if (args.Has("web-listen")) config.set_web_listen(args.Get("web-listen"));
+  if (args.Has("web-address-file")) {
+    if (config.web_listen().empty())
+      return absl::InvalidArgumentError("--web-address-file needs web_listen or --web-listen");
+    RETURN_IF_ERROR(CheckWritableFile(args.Get("web-address-file"), "--web-address-file"));
+  }
   ASSIGN_OR_RETURN(auto node, ProvincialNode::Start(config));
   std::string host = config.listen().substr(0, config.listen().rfind(':'));
   std::string address = absl::StrCat(host, ":", node->port());
+  std::unique_ptr<WebServer> web;
+  if (!config.web_listen().empty()) {
+    absl::StatusOr<std::unique_ptr<WebServer>> started =
+        WebServer::Start(WebOptionsFrom(config), node->InProcessChannel());
+    if (!started.ok()) {
+      node->Shutdown();
+      return started.status();
+    }
+    web = std::move(*started);
+  }
   if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   std::cerr << kProgram << ": province " << config.province() << " serving on " << address
             << "\n";
+  if (web != nullptr) {
+    const std::string web_host = config.web_listen().substr(0, config.web_listen().rfind(':'));
+    const std::string url = absl::StrCat("https://", web_host, ":", web->port(), "/");
+    if (args.Has("web-address-file"))
+      RETURN_IF_ERROR(WriteAddressFile(args.Get("web-address-file"), url));
+    std::cerr << kProgram << ": web console on " << url << "\n";
+  }
   int sig = cli::WaitForShutdownSignal();
   std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
+  if (web != nullptr) web->Stop();
   node->Shutdown();
   return absl::OkStatus();
 }

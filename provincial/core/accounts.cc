@@ -365,6 +365,13 @@ absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id, const std::string
   return session;
 }
 
+absl::Status Accounts::EndSession(const std::string& token) {
+  ASSIGN_OR_RETURN(sql::Statement end,
+                   store_.db().Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+  end.BindBlob(1, crypto::Sha256(token));
+  return end.Run();
+}
+
 absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t now) {
   ASSIGN_OR_RETURN(sql::Statement find,
                    store_.db().Prepare(

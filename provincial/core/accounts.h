@@ -120,6 +120,9 @@ class Accounts {
   // A new session, in one transaction with clearing `source`'s failures.
   absl::StatusOr<Session> OpenSession(int64_t user_id, const std::string& source, int64_t now);
 
+  // Ends the session of `token` (nothing happens for an unknown one).
+  absl::Status EndSession(const std::string& token);
+
   // The user behind a bearer token; UNAUTHENTICATED if unknown or expired
   // or the account is disabled. Writes the session's last use at most every
   // touch_interval_seconds.

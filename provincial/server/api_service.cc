@@ -34,6 +34,33 @@ std::string StatusResult(const absl::Status& status) {
   return status.ok() ? "ok" : absl::StatusCodeToString(status.code());
 }
 
+std::string Metadata(grpc::ServerContext* context, const char* key) {
+  auto it = context->client_metadata().find(key);
+  return it == context->client_metadata().end() ? ""
+                                                : std::string(it->second.data(), it->second.size());
+}
+
+// The token of "authorization: Bearer <token>", empty without one.
+std::string BearerToken(grpc::ServerContext* context) {
+  std::string header = Metadata(context, "authorization");
+  absl::string_view token = header;
+  if (!absl::ConsumePrefix(&token, "Bearer ")) return "";
+  return std::string(token);
+}
+
+// The address a login comes from: the peer's, or for a call the web
+// console's gateway makes in-process (provincial/web/connect_gateway.h) the
+// browser's, which the gateway names in kClientAddressKey. A network peer
+// cannot name an address: its own is taken.
+std::string SourceAddress(grpc::ServerContext* context) {
+  const std::string peer = context->peer();
+  if (absl::StartsWith(peer, "inproc")) {
+    std::string forwarded = Metadata(context, ApiService::kClientAddressKey);
+    if (!forwarded.empty()) return forwarded;
+  }
+  return PeerAddress(peer);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string& db_path,
@@ -57,7 +84,7 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
                                const v1::LoginRequest* request,
                                v1::LoginResponse* response) {
   absl::StatusOr<Session> session = logins_->Login(
-      {request->username(), request->password(), PeerAddress(context->peer())},
+      {request->username(), request->password(), SourceAddress(context)},
       std::time(nullptr));
   if (!session.ok()) return ToGrpcStatus(session.status());
   response->set_token(session->token);
@@ -67,15 +94,12 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
 
 absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
                                               const std::string& action, Lane& lane) {
-  auto it = context->client_metadata().find("authorization");
-  std::string header = it == context->client_metadata().end()
-                           ? ""
-                           : std::string(it->second.data(), it->second.size());
-  absl::string_view token = header;
-  if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty())
+  const std::string token = BearerToken(context);
+  if (token.empty())
     return absl::UnauthenticatedError("missing 'authorization: Bearer <token>': log in first");
-  absl::StatusOr<User> user = lane.accounts.Authenticate(std::string(token), std::time(nullptr));
-  if (user.ok() && user->must_change_password && action != "user.change_password") {
+  absl::StatusOr<User> user = lane.accounts.Authenticate(token, std::time(nullptr));
+  if (user.ok() && user->must_change_password && action != "user.change_password" &&
+      action != "user.logout" && action != "user.whoami") {
     return absl::FailedPreconditionError(absl::StrCat(
         user->username, " still has a generated password: change it first "
                         "(ntmis-provincial user passwd)"));
@@ -263,6 +287,25 @@ absl::Status Fill(absl::StatusOr<T> result, Out* out) {
 }
 
 }  // namespace
+
+grpc::Status ApiService::Logout(grpc::ServerContext* context, const v1::LogoutRequest*,
+                                v1::LogoutResponse*) {
+  return Handle(context, "user.logout", "", [&](const User&, Lane& lane) {
+    return lane.accounts.EndSession(BearerToken(context));
+  });
+}
+
+grpc::Status ApiService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*,
+                                v1::WhoAmIResponse* response) {
+  return Handle(context, "user.whoami", "", [&](const User& user, Lane& lane) -> absl::Status {
+    ToProto(user, response->mutable_user());
+    ASSIGN_OR_RETURN(Unit unit, LoadUnit(lane.store, user.unit_code));
+    response->set_unit_name(unit.name);
+    response->set_unit_level(static_cast<int>(unit.level));
+    response->set_province(pool_->province());
+    return absl::OkStatus();
+  });
+}
 
 grpc::Status ApiService::ChangePassword(grpc::ServerContext* context,
                                         const v1::ChangePasswordRequest* request,

@@ -53,8 +53,16 @@ class ApiService final : public v1::ProvincialApi::Service {
   // Waits until every audit entry of calls made so far is written.
   absl::Status FlushAudit() { return audit_->Flush(); }
 
+  // Metadata naming the browser's address on calls the web console's
+  // gateway makes in-process (honoured from in-process peers only).
+  static constexpr char kClientAddressKey[] = "ntmis-client-address";
+
   grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
+  grpc::Status Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
+                      v1::LogoutResponse* response) override;
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
+                      v1::WhoAmIResponse* response) override;
   grpc::Status ImportUnits(grpc::ServerContext* context,
                            grpc::ServerReader<v1::ImportChunk>* reader,
                            v1::ImportReport* report) override;

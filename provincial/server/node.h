@@ -46,6 +46,11 @@ class ProvincialNode {
   // Runs this node's syncs (on its schedule unless sync_disabled).
   SyncScheduler& scheduler() { return *scheduler_; }
   void Wait() { server_->Wait(); }
+  // A channel to this node's API that never leaves the process (the web
+  // console's gateway calls the API through it).
+  std::shared_ptr<grpc::Channel> InProcessChannel() {
+    return server_->InProcessChannel(grpc::ChannelArguments());
+  }
   // Waits until the API's audit entries so far are written.
   absl::Status FlushAudit() { return api_->FlushAudit(); }
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));

@@ -1,0 +1,312 @@
+// The provincial web console: one page, no external files. Every call goes
+// to the node's JSON API (POST /ntmis.v1.ProvincialApi/<Method>); the
+// session lives in an HttpOnly cookie this script never sees, and every
+// call carries the CSRF token of the ntmis_csrf cookie. Text from the
+// server is only ever set as textContent, never parsed as HTML.
+'use strict';
+
+const STATES = { draft: '草稿', submitted: '待学校审核', school_approved: '待区县审核', returned: '已退回',
+  effective: '已生效', withdrawn: '已撤销', transferred_out: '已调出本省' };
+const STEPS = { school_approval: '学校审核', county_review: '区县复核', change_request: '变更申请', correction: '退回修改' };
+const ROLES = { USER_ROLE_SYSADMIN: '系统管理员', USER_ROLE_MANAGER: '信息管理员', USER_ROLE_QUERIER: '信息查询员', USER_ROLE_TEACHER: '教师' };
+const LEVELS = { 1: '省级', 2: '地市', 3: '区县', 4: '学校' };
+const CODE_MESSAGES = { unauthenticated: '登录已失效，请重新登录', permission_denied: '没有权限', resource_exhausted: '操作过于频繁，请稍后再试', unavailable: '系统繁忙，请稍后重试' };
+
+let me = null;
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'onclick' || k === 'onsubmit' || k === 'onchange') e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function csrf() {
+  const m = document.cookie.match(/(?:^|;\s*)ntmis_csrf=([0-9a-f]+)/);
+  return m ? m[1] : '';
+}
+
+class ApiError extends Error {
+  constructor(code, message) { super(message); this.code = code; }
+}
+
+let busy = false;
+async function call(method, body) {
+  const res = await fetch('/ntmis.v1.ProvincialApi/' + method, {
+    method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf() },
+    body: JSON.stringify(body || {}),
+  });
+  let data = {};
+  try { data = await res.json(); } catch (e) { data = { code: 'unknown', message: '服务器没有给出可读的回答' }; }
+  if (!res.ok) {
+    if (data.code === 'unauthenticated' && method !== 'Login') { me = null; showLogin(CODE_MESSAGES.unauthenticated + '（' + data.message + '）'); }
+    throw new ApiError(data.code, data.message || CODE_MESSAGES[data.code] || data.code);
+  }
+  return data;
+}
+
+// Runs a step once however often it is clicked: the button stays disabled
+// until the answer is in.
+async function once(button, fn) {
+  if (button.disabled) return;
+  button.disabled = true;
+  try { await fn(); } finally { button.disabled = false; }
+}
+
+function errorBox(err) {
+  const text = err instanceof ApiError ? (CODE_MESSAGES[err.code] && err.code !== 'permission_denied' ? CODE_MESSAGES[err.code] + '：' : '') + err.message : String(err);
+  return el('div', { class: 'error', role: 'alert' }, text);
+}
+
+function setMain(...children) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...children.filter(c => c !== null && c !== undefined));
+}
+
+function stateBadge(state) { return el('span', { class: 'badge ' + state }, STATES[state] || state); }
+function when(unix) { return unix && unix !== '0' ? new Date(Number(unix) * 1000).toLocaleString('zh-CN', { hour12: false }) : ''; }
+
+// ---- login, password, logout ----
+
+function showLogin(message) {
+  document.getElementById('who').hidden = true;
+  document.getElementById('nav').hidden = true;
+  const user = el('input', { id: 'username', autocomplete: 'username', required: true });
+  const pass = el('input', { id: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const msg = el('div');
+  if (message) msg.append(el('div', { class: 'error', role: 'alert' }, message));
+  const submit = el('button', { id: 'login', type: 'submit' }, '登录');
+  const form = el('form', { class: 'card login', onsubmit: (ev) => {
+    ev.preventDefault();
+    once(submit, async () => {
+      msg.replaceChildren();
+      try {
+        await call('Login', { username: user.value.trim(), password: pass.value });
+        await start();
+      } catch (e) { msg.append(errorBox(e)); }
+    });
+  } },
+  el('h1', {}, '用户登录'),
+  el('label', { for: 'username' }, '用户名（教师请输入教师编号）'), user,
+  el('label', { for: 'password' }, '密码'), pass, msg,
+  el('div', { class: 'actions' }, submit),
+  el('p', { class: 'hint' }, '连续输错 5 次密码，账号将被暂时锁定 15 分钟；长时间不操作会自动退出登录。'));
+  setMain(el('div', { class: 'login-wrap' }, form));
+  user.focus();
+}
+
+function showChangePassword(forced) {
+  const old = el('input', { id: 'old-password', type: 'password', autocomplete: 'current-password' });
+  const pw1 = el('input', { id: 'new-password', type: 'password', autocomplete: 'new-password' });
+  const pw2 = el('input', { id: 'new-password2', type: 'password', autocomplete: 'new-password' });
+  const msg = el('div');
+  const submit = el('button', { id: 'change-password', type: 'submit' }, '修改密码');
+  setMain(el('div', { class: 'login-wrap' }, el('form', { class: 'card login', onsubmit: (ev) => {
+    ev.preventDefault();
+    once(submit, async () => {
+      msg.replaceChildren();
+      if (pw1.value !== pw2.value) { msg.append(el('div', { class: 'error' }, '两次输入的新密码不一致')); return; }
+      try {
+        await call('ChangePassword', { old_password: old.value, new_password: pw1.value });
+        showLogin();
+        document.querySelector('.login-wrap form').prepend(el('div', { class: 'ok' }, '密码已修改，请用新密码重新登录'));
+      } catch (e) { msg.append(errorBox(e)); }
+    });
+  } },
+  el('h1', {}, forced ? '首次登录请修改密码' : '修改密码'),
+  forced ? el('p', { class: 'hint' }, '您的密码由系统生成，修改后才能使用其他功能。') : null,
+  el('label', { for: 'old-password' }, '原密码'), old,
+  el('label', { for: 'new-password' }, '新密码'), pw1,
+  el('label', { for: 'new-password2' }, '再次输入新密码'), pw2, msg,
+  el('div', { class: 'actions' }, submit))));
+}
+
+async function logout() {
+  try { await call('Logout', {}); } catch (e) { /* the session is gone either way */ }
+  me = null;
+  showLogin();
+}
+
+// ---- navigation ----
+
+function pages() {
+  const role = me.user.role, level = me.unit_level;
+  const list = [];
+  if (role === 'USER_ROLE_TEACHER') return [['mine', '我的信息', showMine]];
+  list.push(['teachers', '教师名单', showTeachers]);
+  if (role === 'USER_ROLE_MANAGER') list.push(['queue', '审核队列', showQueue]);
+  list.push(['progress', '填报进度', showProgress]);
+  list.push(['password', '修改密码', () => showChangePassword(false)]);
+  return list;
+}
+
+function nav(active) {
+  const n = document.getElementById('nav');
+  n.hidden = false;
+  n.replaceChildren(...pages().map(([id, label, fn]) =>
+    el('a', { id: 'nav-' + id, class: id === active ? 'active' : '', onclick: () => { nav(id); fn(); } }, label)));
+}
+
+async function start() {
+  try {
+    me = await call('WhoAmI', {});
+  } catch (e) {
+    if (e.code === 'unauthenticated') { showLogin(); return; }
+    setMain(errorBox(e));
+    return;
+  }
+  document.getElementById('who').hidden = false;
+  document.getElementById('who-name').textContent = me.user.username + ' · ' + me.unit_name;
+  document.getElementById('who-role').textContent = (LEVELS[me.unit_level] || '') + ROLES[me.user.role];
+  if (me.user.must_change_password) { document.getElementById('nav').hidden = true; showChangePassword(true); return; }
+  // Each user lands on what waits for them.
+  const first = me.user.role === 'USER_ROLE_TEACHER' ? 'mine'
+    : me.user.role === 'USER_ROLE_MANAGER' && me.unit_level !== 4 ? 'queue' : 'teachers';
+  nav(first);
+  pages().find(([id]) => id === first)[2]();
+}
+
+// ---- teachers ----
+
+async function showTeachers(token) {
+  const state = el('select', { id: 'state-filter' }, el('option', { value: '' }, '全部状态'),
+    ...Object.entries(STATES).map(([k, v]) => el('option', { value: k }, v)));
+  const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
+  const canCreate = me.user.role === 'USER_ROLE_MANAGER' && me.unit_level === 4;
+  const load = async (page) => {
+    try {
+      const r = await call('ListTeachers', { state: state.value, page_size: 50, page_token: page || '' });
+      const rows = (r.teachers || []).map(t => el('tr', {},
+        el('td', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); showTeacher(t.teacher_number); } }, t.teacher_number)),
+        el('td', {}, t.name), el('td', {}, t.school_code), el('td', {}, stateBadge(t.state)), el('td', {}, when(t.updated_unix))));
+      body.replaceChildren(
+        el('table', { id: 'teacher-table' }, el('thead', {}, el('tr', {}, el('th', {}, '教师编号'), el('th', {}, '姓名'), el('th', {}, '学校'), el('th', {}, '状态'), el('th', {}, '更新时间'))),
+          el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 5, class: 'hint' }, '没有符合条件的教师')))),
+        el('div', { class: 'pager' }, r.next_page_token ? el('button', { class: 'secondary', onclick: () => load(r.next_page_token) }, '下一页') : null));
+    } catch (e) { body.replaceChildren(errorBox(e)); }
+  };
+  state.addEventListener('change', () => load(''));
+  setMain(el('h1', {}, '教师名单'),
+    canCreate ? newTeacherCard(() => load('')) : null,
+    el('div', { class: 'card' }, el('div', { class: 'row' }, el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state)), body));
+  load(token);
+}
+
+function newTeacherCard(done) {
+  const name = el('input', { id: 'new-name' });
+  const gender = el('select', { id: 'new-gender' }, el('option', { value: '1' }, '男'), el('option', { value: '2' }, '女'));
+  const birth = el('input', { id: 'new-birth', placeholder: '如 1985-09-01' });
+  const idc = el('input', { id: 'new-id', autocomplete: 'off' });
+  const msg = el('div');
+  const submit = el('button', { id: 'create-teacher', type: 'submit' }, '新建教师');
+  return el('form', { class: 'card', onsubmit: (ev) => {
+    ev.preventDefault();
+    once(submit, async () => {
+      msg.replaceChildren();
+      try {
+        const t = await call('CreateTeacher', { name: name.value, gender: gender.value, birth_date: birth.value, id_card_number: idc.value, school_code: me.user.unit_code });
+        msg.append(el('div', { class: 'ok' }, '已新建教师 ' + t.teacher_number + '（' + t.record.name + '），状态：草稿'));
+        name.value = birth.value = idc.value = '';
+        done();
+      } catch (e) { msg.append(errorBox(e)); }
+    });
+  } }, el('h2', {}, '新建教师（四项身份信息）'),
+  el('div', { class: 'row' }, el('div', {}, el('label', { for: 'new-name' }, '姓名'), name), el('div', {}, el('label', { for: 'new-gender' }, '性别'), gender),
+    el('div', {}, el('label', { for: 'new-birth' }, '出生日期'), birth), el('div', {}, el('label', { for: 'new-id' }, '身份证件号码'), idc)),
+  msg, el('div', { class: 'actions' }, submit));
+}
+
+const RECORD_LABELS = [['name', '姓名'], ['gender', '性别'], ['birth_date', '出生日期'], ['ethnicity', '民族'], ['nationality', '国籍（地区）'],
+  ['political_status', '政治面貌'], ['hire_date', '参加工作年月'], ['employment_type', '用人形式'], ['status', '在职状态'], ['school_code', '学校'],
+  ['post_type', '岗位类别'], ['education', '学历'], ['degree', '学位'], ['title', '专业技术职务'], ['qualification', '教师资格']];
+
+async function showTeacher(number) {
+  setMain(el('div', { class: 'loading' }, '正在载入…'));
+  let form;
+  try { form = await call('GetReviewForm', { teacher_number: number }); } catch (e) { setMain(errorBox(e)); return; }
+  const t = form.teacher, r = t.record || {};
+  const msg = el('div');
+  const editable = me.user.role !== 'USER_ROLE_QUERIER' && (t.state === 'draft' || t.state === 'returned');
+  const submit = editable ? el('button', { id: 'submit-teacher', onclick: () => once(submit, async () => {
+    msg.replaceChildren();
+    try { await call('SubmitTeacher', { teacher_number: number }); await showTeacher(number); } catch (e) { msg.append(errorBox(e)); }
+  }) }, '提交审核') : null;
+  setMain(el('h1', {}, '教师信息：' + (r.name || number)),
+    el('div', { class: 'card' },
+      el('div', {}, '教师编号 ', el('b', {}, t.teacher_number), '　状态 ', stateBadge(t.state), '　版本 ', String(t.version)),
+      t.state === 'returned' && t.change_reason ? el('div', { class: 'error', id: 'return-reason' }, '退回原因：' + t.change_reason) : null,
+      el('div', { class: 'fields' }, RECORD_LABELS.map(([k, label]) => [el('div', {}, el('div', { class: 'k' }, label), el('div', { class: 'v' }, r[k] === undefined ? '' : String(r[k])))])),
+      (form.missing || []).length ? el('div', { class: 'hint' }, '尚未填写：' + form.missing.join('、')) : null,
+      msg, el('div', { class: 'actions' }, submit, el('button', { class: 'secondary', onclick: () => showTeachers() }, '返回名单'))));
+}
+
+async function showMine() {
+  if (me.user.teacher_number) await showTeacher(me.user.teacher_number);
+}
+
+// ---- review ----
+
+async function showQueue(token) {
+  const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
+  setMain(el('h1', {}, '审核队列（先到先审）'), el('div', { class: 'card' }, body));
+  try {
+    const q = await call('ReviewQueue', { page_size: 50, page_token: token || '' });
+    const rows = (q.items || []).map(it => {
+      const reason = el('input', { placeholder: '退回原因（退回时必填）', class: 'reason' });
+      const msg = el('td', {});
+      const approve = el('button', { class: 'approve' }, '通过');
+      const back = el('button', { class: 'danger' }, '退回');
+      const decide = (decision) => once(decision === 'APPROVE' ? approve : back, async () => {
+        msg.replaceChildren();
+        try {
+          if (it.step === 'change_request') await call('DecideChange', { id: it.change_request_id, approve: decision === 'APPROVE', reason: reason.value });
+          else await call('ReviewTeacher', { teacher_number: it.teacher_number, decision, reason: reason.value });
+          msg.replaceChildren(el('span', { class: 'badge effective' }, decision === 'APPROVE' ? '已通过' : '已退回'));
+          approve.disabled = back.disabled = true;
+        } catch (e) { msg.append(errorBox(e)); }
+      });
+      approve.addEventListener('click', () => decide('APPROVE'));
+      back.addEventListener('click', () => decide('RETURN'));
+      const actionable = it.step !== 'correction';
+      return el('tr', {}, el('td', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); showTeacher(it.teacher_number); } }, it.teacher_number)),
+        el('td', {}, it.name), el('td', {}, it.school_code), el('td', {}, STEPS[it.step] || it.step), el('td', {}, when(it.waiting_since_unix)),
+        el('td', {}, actionable ? reason : ''), el('td', {}, actionable ? [approve, ' ', back] : ''), msg);
+    });
+    body.replaceChildren(el('table', { id: 'queue-table' }, el('thead', {}, el('tr', {}, ['教师编号', '姓名', '学校', '环节', '等待自', '原因', '操作', ''].map(h => el('th', {}, h)))),
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 8, class: 'hint' }, '没有等待您审核的记录')))),
+      el('div', { class: 'pager' }, q.next_page_token ? el('button', { class: 'secondary', onclick: () => showQueue(q.next_page_token) }, '下一页') : null));
+  } catch (e) { body.replaceChildren(errorBox(e)); }
+}
+
+// ---- progress ----
+
+async function showProgress() {
+  setMain(el('div', { class: 'loading' }, '正在统计…'));
+  let p;
+  try { p = await call('Progress', {}); } catch (e) { setMain(errorBox(e)); return; }
+  const pct = (a, b) => b > 0 ? Math.round(1000 * a / b) / 10 : 0;
+  const row = (r) => el('tr', {}, el('td', {}, r.unit_name + '（' + r.unit_code + '）'), el('td', { class: 'num' }, r.entered), el('td', { class: 'num' }, r.submitted),
+    el('td', { class: 'num' }, r.school_approved), el('td', { class: 'num' }, r.effective), el('td', { class: 'num' }, r.returned),
+    el('td', {}, el('div', { class: 'bar', title: pct(Number(r.effective), Number(r.entered)) + '%' }, el('span', { style: false }))), el('td', { class: 'num' }, pct(Number(r.effective), Number(r.entered)) + '%'));
+  const table = el('table', { id: 'progress-table' }, el('thead', {}, el('tr', {}, ['单位', '已录入', '已提交', '学校已审', '已生效', '退回', '生效进度', ''].map(h => el('th', {}, h)))),
+    el('tbody', {}, row(p.total), (p.children || []).map(row)));
+  // Bar widths are set through the CSS object model (no inline style attributes under the CSP).
+  setMain(el('h1', {}, '填报进度'), el('div', { class: 'card' }, table),
+    el('div', { class: 'card' }, el('h2', {}, '尚未生效的教师（共 ' + p.incomplete_total + ' 人）'),
+      el('table', {}, el('tbody', {}, (p.incomplete || []).slice(0, 50).map(t => el('tr', {}, el('td', {}, t.teacher_number), el('td', {}, t.name), el('td', {}, stateBadge(t.state))))))));
+  const bars = table.querySelectorAll('.bar > span');
+  [p.total, ...(p.children || [])].forEach((r, i) => { bars[i].style.width = pct(Number(r.effective), Number(r.entered)) + '%'; });
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  document.getElementById('logout').addEventListener('click', logout);
+  start();
+});

@@ -1,0 +1,221 @@
+#include "provincial/web/web_server.h"
+
+#include <httplib.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/crypto.h"
+#include "common/grpc_server.h"
+#include "common/status_macros.h"
+#include "provincial/web/web_assets.h"
+
+namespace ntmis::provincial {
+namespace {
+
+constexpr char kSessionCookie[] = "ntmis_session";
+constexpr char kCsrfCookie[] = "ntmis_csrf";
+constexpr char kCsrfHeader[] = "X-CSRF-Token";
+
+constexpr char kContentSecurityPolicy[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
+
+// The value of cookie `name` in the request, empty without one.
+std::string Cookie(const httplib::Request& req, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
+    part = absl::StripLeadingAsciiWhitespace(part);
+    if (absl::ConsumePrefix(&part, name) && absl::ConsumePrefix(&part, "="))
+      return std::string(part);
+  }
+  return "";
+}
+
+// The browser's address, for the login throttle.
+std::string ClientAddress(const httplib::Request& req) { return req.remote_addr; }
+
+void SendJson(httplib::Response& res, int status, const std::string& json) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(json, "application/json; charset=utf-8");
+}
+
+void SendError(httplib::Response& res, grpc::StatusCode code, const std::string& message) {
+  SendJson(res, ConnectHttpStatus(code), ConnectErrorJson(code, message));
+}
+
+void SetSessionCookies(httplib::Response& res, const std::string& token, int64_t max_age) {
+  const std::string csrf = crypto::HexEncode(crypto::RandomBytes(16));
+  res.set_header("Set-Cookie", absl::StrCat(kSessionCookie, "=", token, "; Path=/; Max-Age=",
+                                            max_age, "; HttpOnly; Secure; SameSite=Strict"));
+  res.headers.emplace("Set-Cookie", absl::StrCat(kCsrfCookie, "=", csrf, "; Path=/; Max-Age=",
+                                                 max_age, "; Secure; SameSite=Strict"));
+}
+
+void ClearSessionCookies(httplib::Response& res) {
+  res.set_header("Set-Cookie", absl::StrCat(kSessionCookie,
+                                            "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict"));
+  res.headers.emplace("Set-Cookie",
+                      absl::StrCat(kCsrfCookie, "=; Path=/; Max-Age=0; Secure; SameSite=Strict"));
+}
+
+// A change from a page of this console: the CSRF header equals the cookie.
+bool CsrfOk(const httplib::Request& req) {
+  const std::string cookie = Cookie(req, kCsrfCookie);
+  return !cookie.empty() && req.get_header_value(kCsrfHeader) == cookie;
+}
+
+ConnectGateway::Caller CallerOf(const httplib::Request& req) {
+  return {Cookie(req, kSessionCookie), ClientAddress(req)};
+}
+
+}  // namespace
+
+WebOptions WebOptionsFrom(const v1::ProvincialConfig& config) {
+  WebOptions options;
+  options.listen = config.web_listen();
+  options.cert = config.web_tls().cert().empty() ? config.tls().cert() : config.web_tls().cert();
+  options.key = config.web_tls().key().empty() ? config.tls().key() : config.web_tls().key();
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
+    const WebOptions& options, std::shared_ptr<grpc::Channel> in_process) {
+  RETURN_IF_ERROR(CheckCanListen(options.listen));
+  std::unique_ptr<WebServer> web(new WebServer());
+  web->options_ = options;
+  web->gateway_ = std::make_unique<ConnectGateway>(std::move(in_process));
+  web->server_ = std::make_unique<httplib::SSLServer>(options.cert.c_str(), options.key.c_str());
+  if (!web->server_->is_valid()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the web console's certificate ", options.cert, " or key ", options.key,
+        " cannot be loaded — check web_tls (default: the node's tls)"));
+  }
+  web->Routes();
+  const size_t colon = options.listen.rfind(':');
+  const std::string host = options.listen.substr(0, colon);
+  const int wanted = std::atoi(options.listen.substr(colon + 1).c_str());
+  const std::string bind_host = host == "localhost" ? "127.0.0.1" : host;
+  if (wanted == 0) {
+    web->port_ = web->server_->bind_to_any_port(bind_host);
+  } else if (web->server_->bind_to_port(bind_host, wanted)) {
+    web->port_ = wanted;
+  } else {
+    web->port_ = -1;
+  }
+  if (web->port_ <= 0)
+    return absl::UnavailableError(absl::StrCat("the web console cannot listen on ", options.listen));
+  httplib::SSLServer* server = web->server_.get();
+  web->thread_ = std::thread([server] { server->listen_after_bind(); });
+  return web;
+}
+
+WebServer::~WebServer() { Stop(); }
+
+void WebServer::Stop() {
+  if (server_ != nullptr) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebServer::Routes() {
+  httplib::SSLServer& s = *server_;
+  s.set_payload_max_length(options_.max_upload_bytes);
+  s.set_default_headers({
+      {"Content-Security-Policy", kContentSecurityPolicy},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Strict-Transport-Security", "max-age=31536000"},
+  });
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, grpc::StatusCode::INTERNAL, "服务器内部错误");
+  });
+
+  // The JSON API: every unary method of ProvincialApi.
+  s.Post(R"(/ntmis\.v1\.ProvincialApi/([A-Za-z]+))", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    const std::string method = req.matches[1];
+    if (!absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
+      SendJson(res, 415, ConnectErrorJson(grpc::StatusCode::INVALID_ARGUMENT,
+                                          "Content-Type 须为 application/json"));
+      return;
+    }
+    if (req.body.size() > options_.max_json_bytes) {
+      SendJson(res, 413, ConnectErrorJson(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                          absl::StrCat("请求过大：最多 ", options_.max_json_bytes,
+                                                       " 字节")));
+      return;
+    }
+    const bool login = method == "Login";
+    // Without a session there is nothing to forge: the service answers
+    // unauthenticated. With one, a change must come from a console page.
+    if (!login && !Cookie(req, kSessionCookie).empty() && !CsrfOk(req)) {
+      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                "缺少或不符的 X-CSRF-Token：请从控制台页面操作（或重新登录）");
+      return;
+    }
+    ConnectGateway::Caller caller = CallerOf(req);
+    if (login) caller.token.clear();
+    ConnectGateway::Reply reply = gateway_->Unary(method, req.body, caller);
+    if (login && reply.code == grpc::StatusCode::OK) {
+      auto* answer = static_cast<v1::LoginResponse*>(reply.message.get());
+      const int64_t max_age = std::max<int64_t>(0, answer->expires_unix() - std::time(nullptr));
+      SetSessionCookies(res, answer->token(), max_age);
+      // The token stays in the HttpOnly cookie, out of the page's reach.
+      SendJson(res, 200, absl::StrCat("{\"expires_unix\":\"", answer->expires_unix(), "\"}"));
+      return;
+    }
+    if (method == "Logout" || reply.code == grpc::StatusCode::UNAUTHENTICATED)
+      ClearSessionCookies(res);
+    SendJson(res, reply.http_status, reply.json);
+  });
+
+  // Imports as an upload: the file is the body.
+  s.Post("/console/import", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!CsrfOk(req)) {
+      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                "缺少或不符的 X-CSRF-Token：请从控制台页面操作（或重新登录）");
+      return;
+    }
+    ConnectGateway::Reply reply = gateway_->Import(
+        req.get_param_value("kind"), req.get_param_value("category"),
+        req.get_param_value("dry_run") == "1", req.get_param_value("all_or_nothing") == "1",
+        req.body, CallerOf(req));
+    SendJson(res, reply.http_status, reply.json);
+  });
+
+  // Exports and templates as a download.
+  s.Get("/console/export", [this](const httplib::Request& req, httplib::Response& res) {
+    v1::ExportRequest request;
+    request.set_category(req.get_param_value("category"));
+    request.set_unit_code(req.get_param_value("unit"));
+    request.set_state(req.get_param_value("state"));
+    std::string csv;
+    ConnectGateway::Reply reply = gateway_->Export(request, CallerOf(req), &csv);
+    if (reply.code != grpc::StatusCode::OK) {
+      SendJson(res, reply.http_status, reply.json);
+      return;
+    }
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition",
+                   absl::StrCat("attachment; filename=\"",
+                                request.category().empty() ? "teachers" : request.category(),
+                                ".csv\""));
+    res.set_content(csv, "text/csv; charset=utf-8");
+  });
+
+  // The console's own files, and nothing else.
+  s.Get(R"(/.*)", [](const httplib::Request& req, httplib::Response& res) {
+    const WebAsset* asset = FindWebAsset(req.path == "/" ? "/index.html" : req.path);
+    if (asset == nullptr) {
+      res.status = 404;
+      res.set_content("未找到", "text/plain; charset=utf-8");
+      return;
+    }
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(std::string(asset->data, asset->size), asset->content_type);
+  });
+}
+
+}  // namespace ntmis::provincial
