@@ -198,6 +198,14 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
   return provinces_[code];
 }
 
+int Federation::StartConsole(const std::string& code) {
+  v1::ProvincialConfig config = provinces_.at(code);
+  config.set_web_listen("localhost:0");
+  consoles_[code] = ValueOrDie(provincial::WebServer::Start(provincial::WebOptionsFrom(config),
+                                                            nodes_.at(code)->InProcessChannel()));
+  return consoles_[code]->port();
+}
+
 void Federation::FlushAudits() {
   auto check = [](const absl::Status& s) {
     if (!s.ok()) throw std::runtime_error("audit flush: " + s.ToString());
@@ -238,6 +246,7 @@ absl::StatusOr<provincial::SyncReport> Federation::Sync(const std::string& code,
 }
 
 void Federation::StopProvince(const std::string& code) {
+  consoles_.erase(code);
   auto it = nodes_.find(code);
   if (it == nodes_.end()) return;
   it->second->Shutdown(std::chrono::milliseconds(0));

@@ -17,6 +17,7 @@
 #include "ntmis/v1/sync.grpc.pb.h"
 #include "provincial/cli/api_client.h"
 #include "provincial/server/node.h"
+#include "provincial/web/web_server.h"
 
 namespace ntmis::testing {
 
@@ -113,6 +114,8 @@ class Federation {
   // Stops a province's node (its database stays; Sync and Verify still work).
   void StopProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
+  // Starts the province's web console on localhost:0; returns its port.
+  int StartConsole(const std::string& code);
 
   // Waits until the audit entries of every call made so far are written, at
   // the national node (in-process mode) and every running province.
@@ -152,6 +155,8 @@ class Federation {
   int national_pid_ = 0;
   std::map<std::string, v1::ProvincialConfig> provinces_;
   std::map<std::string, std::unique_ptr<provincial::ProvincialNode>> nodes_;
+  // After nodes_: a console stops before the node whose channel it uses.
+  std::map<std::string, std::unique_ptr<provincial::WebServer>> consoles_;
 };
 
 }  // namespace ntmis::testing
