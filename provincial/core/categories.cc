@@ -1,3 +1,4 @@
+#include "provincial/core/teacher_fields.h"
 #include "provincial/core/categories.h"
 
 #include <cstdlib>
@@ -165,6 +166,21 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     default:
       return Bad(field, value, "the field has no type");
   }
+}
+
+v1::CategoryCatalog FormCatalog(const v1::CategoryCatalog& catalog) {
+  v1::CategoryCatalog form;
+  form.set_version(catalog.version());
+  *form.add_categories() = BasicInformationForm();
+  for (const v1::CategoryDef& c : catalog.categories()) *form.add_categories() = c;
+  for (v1::CategoryDef& c : *form.mutable_categories()) {
+    for (v1::FieldDef& f : *c.mutable_fields()) {
+      const CodeTable* table = TableOf(f);
+      if (table == nullptr) continue;
+      for (int v : table->values()) f.add_codes(absl::StrCat(table->Code(v), "=", table->Label(v)));
+    }
+  }
+  return form;
 }
 
 std::string FieldRule(const absl::Status& status, const std::string& field,

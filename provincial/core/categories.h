@@ -53,6 +53,10 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
 std::string FieldRule(const absl::Status& status, const std::string& field,
                       const std::string& value);
 
+// The catalog as forms show it: BasicInformationForm() first, then
+// `catalog`, every CODE field with its allowed codes as "code=label".
+v1::CategoryCatalog FormCatalog(const v1::CategoryCatalog& catalog);
+
 // The values of one entry after applying `given` to `base` (the entry as it
 // is, empty for a new one): every field known, each written by someone
 // allowed (`by_teacher`), every required field set. Fields in definition

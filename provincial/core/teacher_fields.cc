@@ -84,7 +84,7 @@ absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& v
   std::optional<Date> date = ParseEnteredDate(value);
   if (!date) {
     return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
-                                                   value, "': a real date such as 2010-09-01, 2010/9/1 or 2010年9月1日"));
+                                                   value, "': 须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日"));
   }
   return date->ToString();
 }
@@ -93,21 +93,40 @@ absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& v
 
 namespace {
 
-// The code table and value of a code field; nullptr for other fields.
-const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column, int* value) {
+// The code table of a code field; nullptr for other fields.
+const google::protobuf::EnumDescriptor* EnumOf(TeacherColumn column) {
   switch (column) {
-    case kGender: *value = r.gender(); return &CodeTable::Of<v1::Gender>();
-    case kEthnicity: *value = r.ethnicity(); return &CodeTable::Of<v1::Ethnicity>();
-    case kPoliticalStatus: *value = r.political_status(); return &CodeTable::Of<v1::PoliticalStatus>();
-    case kEmploymentType: *value = r.employment_type(); return &CodeTable::Of<v1::EmploymentType>();
-    case kStatus: *value = r.status(); return &CodeTable::Of<v1::InServiceStatus>();
-    case kPostType: *value = r.post_type(); return &CodeTable::Of<v1::PostType>();
-    case kEducation: *value = r.education(); return &CodeTable::Of<v1::Education>();
-    case kDegree: *value = r.degree(); return &CodeTable::Of<v1::Degree>();
-    case kTitle: *value = r.title(); return &CodeTable::Of<v1::TitleLevel>();
-    case kQualification: *value = r.qualification(); return &CodeTable::Of<v1::QualificationType>();
+    case kGender: return v1::Gender_descriptor();
+    case kEthnicity: return v1::Ethnicity_descriptor();
+    case kPoliticalStatus: return v1::PoliticalStatus_descriptor();
+    case kEmploymentType: return v1::EmploymentType_descriptor();
+    case kStatus: return v1::InServiceStatus_descriptor();
+    case kPostType: return v1::PostType_descriptor();
+    case kEducation: return v1::Education_descriptor();
+    case kDegree: return v1::Degree_descriptor();
+    case kTitle: return v1::TitleLevel_descriptor();
+    case kQualification: return v1::QualificationType_descriptor();
     default: return nullptr;
   }
+}
+
+// The code table and value of a code field; nullptr for other fields.
+const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column, int* value) {
+  const google::protobuf::EnumDescriptor* table = EnumOf(column);
+  if (table == nullptr) return nullptr;
+  switch (column) {
+    case kGender: *value = r.gender(); break;
+    case kEthnicity: *value = r.ethnicity(); break;
+    case kPoliticalStatus: *value = r.political_status(); break;
+    case kEmploymentType: *value = r.employment_type(); break;
+    case kStatus: *value = r.status(); break;
+    case kPostType: *value = r.post_type(); break;
+    case kEducation: *value = r.education(); break;
+    case kDegree: *value = r.degree(); break;
+    case kTitle: *value = r.title(); break;
+    default: *value = r.qualification(); break;
+  }
+  return &CodeTable::For(table);
 }
 
 }  // namespace
@@ -133,6 +152,49 @@ std::string TeacherFieldLabel(const v1::TeacherRecord& r, TeacherColumn column) 
   return table == nullptr || value == 0 ? "" : table->Label(value);
 }
 
+const v1::CategoryDef& BasicInformationForm() {
+  static const v1::CategoryDef* form = [] {
+    auto* c = new v1::CategoryDef;
+    c->set_code("basic");
+    c->set_label("基本信息");
+    c->set_writer(v1::WRITER_TEACHER);
+    for (size_t i = 0; i < TeacherTemplate().size(); ++i) {
+      const auto column = static_cast<TeacherColumn>(i);
+      v1::FieldDef* f = c->add_fields();
+      f->set_name(TeacherTemplate()[i].name);
+      f->set_label(TeacherTemplate()[i].label);
+      f->set_required(true);
+      if (const google::protobuf::EnumDescriptor* table = EnumOf(column)) {
+        f->set_type(v1::FieldDef::CODE);
+        f->set_code_table(table->full_name());
+      } else if (column == kBirthDate || column == kHireDate) {
+        f->set_type(v1::FieldDef::DATE);
+      } else {
+        f->set_type(v1::FieldDef::TEXT);
+        f->set_max_length(column == kNationality ? 3 : TeacherTemplate()[i].max_chars);
+      }
+      switch (WriterOf(column)) {
+        case FieldWriter::kFixed: f->set_writer(v1::WRITER_FIXED); break;
+        case FieldWriter::kStaff: f->set_writer(v1::WRITER_STAFF); break;
+        case FieldWriter::kTeacher: f->set_writer(v1::WRITER_TEACHER); break;
+      }
+    }
+    return c;
+  }();
+  return *form;
+}
+
+std::vector<v1::FieldValue> BasicInformationValues(const v1::TeacherRecord& record) {
+  std::vector<v1::FieldValue> values;
+  for (size_t i = 0; i < TeacherTemplateColumns().size(); ++i) {
+    v1::FieldValue v;
+    v.set_field(TeacherTemplateColumns()[i]);
+    v.set_value(TeacherFieldText(record, static_cast<TeacherColumn>(i)));
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
 absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
                              const std::string& raw) {
   const std::string value(absl::StripAsciiWhitespace(raw));
@@ -140,7 +202,7 @@ absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
     case kName:
       if (value.empty() || value.size() > 120)
         return absl::InvalidArgumentError(absl::StrCat("name='", value,
-                                                       "': required, at most 120 bytes"));
+                                                       "': 必填，不超过 120 字节（40 个汉字）"));
       r.set_name(value);
       return absl::OkStatus();
     case kGender: {

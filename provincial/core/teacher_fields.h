@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/crypto.h"
+#include "ntmis/v1/categories.pb.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/units.h"
 
@@ -53,6 +54,14 @@ absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name);
 std::string TeacherFieldText(const v1::TeacherRecord& record, TeacherColumn column);
 // The official label of a code field's value ("女"); empty for other fields.
 std::string TeacherFieldLabel(const v1::TeacherRecord& record, TeacherColumn column);
+
+// The core record described as a form's category ("basic", 基本信息): each
+// template column with its label, type, code table and writer (the ID
+// card, gender, birth date and school are WRITER_FIXED).
+const v1::CategoryDef& BasicInformationForm();
+
+// The core record's fields as template text, in template order.
+std::vector<v1::FieldValue> BasicInformationValues(const v1::TeacherRecord& record);
 
 // Sets one field of `record` from its template text (codes or labels,
 // YYYY-MM-DD dates). INVALID_ARGUMENT naming field, value and rule; the

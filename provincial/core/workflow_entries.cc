@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/teacher/record_validation.h"
+#include "provincial/core/teacher_fields.h"
 #include "provincial/core/access.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/entries.h"
@@ -203,6 +204,8 @@ absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(const User& actor,
   *form.mutable_entries() = std::move(*entries.mutable_entries());
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
   *form.mutable_catalog() = catalog.catalog();
+  for (v1::FieldValue& v : BasicInformationValues(form.teacher().record()))
+    *form.add_basic() = std::move(v);
   ASSIGN_OR_RETURN(std::vector<std::string> missing, Missing(form.teacher()));
   for (std::string& m : missing) form.add_missing(std::move(m));
   return form;

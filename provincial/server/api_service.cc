@@ -601,6 +601,15 @@ grpc::Status ApiService::GetCatalog(grpc::ServerContext* context, const v1::Cata
   });
 }
 
+grpc::Status ApiService::GetFormCatalog(grpc::ServerContext* context, const v1::CatalogRequest*,
+                                        v1::CategoryCatalog* response) {
+  return Handle(context, "catalog.read", "", [&](const User&, Lane& lane) -> absl::Status {
+    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(lane.store));
+    *response = FormCatalog(catalog.catalog());
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status ApiService::DefineIndicator(grpc::ServerContext* context,
                                          const v1::FieldDef* request, v1::FieldDef* response) {
   return Handle(context, "indicator.define", request->name(), [&](const User& user, Lane& lane) {

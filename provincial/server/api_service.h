@@ -133,6 +133,8 @@ class ApiService final : public v1::ProvincialApi::Service {
                               v1::TeacherHistoryResponse* response) override;
   grpc::Status GetCatalog(grpc::ServerContext* context, const v1::CatalogRequest* request,
                           v1::CategoryCatalog* response) override;
+  grpc::Status GetFormCatalog(grpc::ServerContext* context, const v1::CatalogRequest* request,
+                              v1::CategoryCatalog* response) override;
   grpc::Status DefineIndicator(grpc::ServerContext* context, const v1::FieldDef* request,
                                v1::FieldDef* response) override;
   grpc::Status PutEntry(grpc::ServerContext* context, const v1::PutEntryRequest* request,

@@ -224,28 +224,170 @@ function newTeacherCard(done) {
   msg, el('div', { class: 'actions' }, submit));
 }
 
-const RECORD_LABELS = [['name', '姓名'], ['gender', '性别'], ['birth_date', '出生日期'], ['ethnicity', '民族'], ['nationality', '国籍（地区）'],
-  ['political_status', '政治面貌'], ['hire_date', '参加工作年月'], ['employment_type', '用人形式'], ['status', '在职状态'], ['school_code', '学校'],
-  ['post_type', '岗位类别'], ['education', '学历'], ['degree', '学位'], ['title', '专业技术职务'], ['qualification', '教师资格']];
+let formCatalog = null;
+async function catalog() {
+  if (!formCatalog) formCatalog = await call('GetFormCatalog', {});
+  return formCatalog;
+}
+
+function codeOptions(def) {
+  return (def.codes || []).map(c => { const i = c.indexOf('='); return [c.slice(0, i), c.slice(i + 1)]; });
+}
+
+// The value as a clerk reads it: a code's label, 是/否.
+function shown(def, value) {
+  if (value === undefined || value === '') return '';
+  if (def.type === 'CODE') { const o = codeOptions(def).find(([c]) => c === value); return o ? o[1] : value; }
+  if (def.type === 'BOOLEAN') return value === '1' ? '是' : '否';
+  return value;
+}
+
+function writable(category, def) {
+  const role = me.user.role;
+  if (role === 'USER_ROLE_QUERIER') return false;
+  const w = def.writer && def.writer !== 'WRITER_UNSPECIFIED' ? def.writer : category.writer;
+  if (w === 'WRITER_FIXED') return false;
+  if (role === 'USER_ROLE_TEACHER' && (w === 'WRITER_STAFF' || category.administration_only)) return false;
+  return true;
+}
+
+function fieldInput(id, def, value, enabled) {
+  let input;
+  if (def.type === 'CODE' || def.type === 'BOOLEAN') {
+    const options = def.type === 'BOOLEAN' ? [['1', '是'], ['0', '否']] : codeOptions(def);
+    input = el('select', { id }, el('option', { value: '' }, '（请选择）'), options.map(([c, l]) => el('option', { value: c }, c + ' ' + l)));
+  } else {
+    input = el('input', { id, placeholder: def.type === 'DATE' ? '如 2010-09-01' : '' });
+  }
+  input.value = value || '';
+  input.disabled = !enabled;
+  if (!enabled) input.title = '只读';
+  return input;
+}
+
+// Puts each "field='value': rule" of an error next to its field; the rest
+// in `general`.
+function placeErrors(err, prefix, general) {
+  const text = err instanceof ApiError ? err.message : String(err);
+  const rest = [];
+  for (const part of text.split('; ')) {
+    const m = part.match(/^([a-z_0-9]+)='(.*)': ([\s\S]*)$/);
+    const slot = m && document.getElementById('err-' + prefix + '-' + m[1]);
+    if (slot) slot.textContent = m[3]; else rest.push(part);
+  }
+  if (rest.length) general.append(errorBox(err instanceof ApiError ? new ApiError(err.code, rest.join('；')) : err));
+}
+
+function clearErrors(root) { root.querySelectorAll('.field-error').forEach(e => { e.textContent = ''; }); }
+
+function fieldBlock(prefix, def, input) {
+  return el('div', { class: 'field' }, el('label', { for: input.id }, def.label, def.required ? el('span', { class: 'req' }, ' *') : null,
+    input.disabled ? el('span', { class: 'ro' }, '（只读）') : null), input, el('div', { class: 'field-error', id: 'err-' + prefix + '-' + def.name, role: 'alert' }));
+}
 
 async function showTeacher(number) {
   setMain(el('div', { class: 'loading' }, '正在载入…'));
-  let form;
-  try { form = await call('GetReviewForm', { teacher_number: number }); } catch (e) { setMain(errorBox(e)); return; }
+  let form, cat;
+  try { [form, cat] = await Promise.all([call('GetReviewForm', { teacher_number: number }), catalog()]); } catch (e) { setMain(errorBox(e)); return; }
   const t = form.teacher, r = t.record || {};
+  const editing = t.state === 'draft' || t.state === 'returned';
+  const proposing = t.state === 'effective';
+  const open = editing || proposing;
+  const basicValues = Object.fromEntries((form.basic || []).map(v => [v.field, v.value]));
+  const cards = [];
+  const reason = el('input', { id: 'change-reason', placeholder: '变更原因（对已生效记录提出变更时必填）' });
+
+  // Basic information.
+  const basicDef = cat.categories[0];
+  const basicInputs = basicDef.fields.map(def => fieldInput('f-basic-' + def.name, def, basicValues[def.name], open && writable(basicDef, def)));
+  const basicMsg = el('div');
+  const saveBasic = el('button', { id: 'save-basic' }, proposing ? '提出变更' : '保存');
+  saveBasic.addEventListener('click', () => once(saveBasic, async () => {
+    basicMsg.replaceChildren(); clearErrors(document.getElementById('card-basic'));
+    const fields = basicDef.fields.map((def, i) => ({ field: def.name, value: basicInputs[i].value }))
+      .filter((f, i) => !basicInputs[i].disabled && f.value !== (basicValues[f.field] || ''));
+    if (!fields.length) { basicMsg.append(el('div', { class: 'hint' }, '没有改动')); return; }
+    try {
+      if (proposing) {
+        await call('RequestChange', { teacher_number: number, fields, reason: reason.value });
+        basicMsg.append(el('div', { class: 'ok' }, '变更申请已提交，等待审核'));
+      } else {
+        await call('EditTeacher', { teacher_number: number, fields });
+        await showTeacher(number);
+      }
+    } catch (e) { placeErrors(e, 'basic', basicMsg); }
+  }));
+  cards.push(el('div', { class: 'card', id: 'card-basic' }, el('h2', {}, basicDef.label),
+    el('div', { class: 'form-grid' }, basicDef.fields.map((def, i) => fieldBlock('basic', def, basicInputs[i]))),
+    basicMsg, open && basicInputs.some(i => !i.disabled) ? el('div', { class: 'actions' }, saveBasic) : null));
+
+  // Every information category with its entries.
+  for (const category of cat.categories.slice(1)) {
+    const entries = (form.entries || []).filter(e => e.category === category.code && !e.deleted);
+    const canWrite = open && category.fields.some(d => writable(category, d));
+    const head = el('tr', {}, el('th', {}, '序号'), category.fields.map(d => el('th', {}, d.label)));
+    const rows = entries.map(e => {
+      const values = Object.fromEntries((e.values || []).map(v => [v.field, v.value]));
+      return el('tr', {}, el('td', {}, String(e.entry_no)), category.fields.map(d => el('td', {}, shown(d, values[d.name]))));
+    });
+    const prefix = category.code;
+    const single = !category.repeated;
+    const current = single && entries[0] ? Object.fromEntries((entries[0].values || []).map(v => [v.field, v.value])) : {};
+    const inputs = category.fields.map(d => fieldInput('f-' + prefix + '-' + d.name, d, current[d.name], canWrite && writable(category, d)));
+    const msg = el('div');
+    const save = el('button', { class: 'secondary', id: 'save-' + prefix }, single ? (proposing ? '提出变更' : '保存') : (proposing ? '申请新增一条' : '新增一条'));
+    save.addEventListener('click', () => once(save, async () => {
+      msg.replaceChildren(); clearErrors(document.getElementById('card-' + prefix));
+      const fields = category.fields.map((d, i) => ({ field: d.name, value: inputs[i].value })).filter((f, i) => !inputs[i].disabled && f.value !== '');
+      try {
+        const r = await call('PutEntry', { teacher_number: number, category: category.code, entry_no: single ? 1 : 0, fields, reason: reason.value });
+        if (r.change_request) msg.append(el('div', { class: 'ok' }, '已提交申请，等待审核'));
+        else await showTeacher(number);
+      } catch (e) { placeErrors(e, prefix, msg); }
+    }));
+    cards.push(el('details', { class: 'card category', id: 'card-' + prefix, open: entries.length > 0 || undefined },
+      el('summary', {}, category.label, el('span', { class: 'hint' }, '　' + (entries.length ? '共 ' + entries.length + ' 条' : '未填写') + (category.administration_only ? ' · 由学校或主管部门填写' : ''))),
+      entries.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, rows)) : null,
+      canWrite ? el('div', {}, el('div', { class: 'form-grid' }, category.fields.map((d, i) => fieldBlock(prefix, d, inputs[i]))), msg, el('div', { class: 'actions' }, save)) : null));
+  }
+
   const msg = el('div');
-  const editable = me.user.role !== 'USER_ROLE_QUERIER' && (t.state === 'draft' || t.state === 'returned');
-  const submit = editable ? el('button', { id: 'submit-teacher', onclick: () => once(submit, async () => {
+  const submit = editing && me.user.role !== 'USER_ROLE_QUERIER' ? el('button', { id: 'submit-teacher' }, '提交审核') : null;
+  if (submit) submit.addEventListener('click', () => once(submit, async () => {
     msg.replaceChildren();
     try { await call('SubmitTeacher', { teacher_number: number }); await showTeacher(number); } catch (e) { msg.append(errorBox(e)); }
-  }) }, '提交审核') : null;
+  }));
+  const history = el('button', { class: 'secondary', id: 'show-history', onclick: () => showHistory(number) }, '历史版本');
   setMain(el('h1', {}, '教师信息：' + (r.name || number)),
-    el('div', { class: 'card' },
-      el('div', {}, '教师编号 ', el('b', {}, t.teacher_number), '　状态 ', stateBadge(t.state), '　版本 ', String(t.version)),
+    el('div', { class: 'card summary' },
+      el('div', {}, '教师编号 ', el('b', { id: 'teacher-number' }, t.teacher_number), '　状态 ', stateBadge(t.state), '　版本 ', String(t.version), '　更新 ', when(t.updated_unix)),
       t.state === 'returned' && t.change_reason ? el('div', { class: 'error', id: 'return-reason' }, '退回原因：' + t.change_reason) : null,
-      el('div', { class: 'fields' }, RECORD_LABELS.map(([k, label]) => [el('div', {}, el('div', { class: 'k' }, label), el('div', { class: 'v' }, r[k] === undefined ? '' : String(r[k])))])),
-      (form.missing || []).length ? el('div', { class: 'hint' }, '尚未填写：' + form.missing.join('、')) : null,
-      msg, el('div', { class: 'actions' }, submit, el('button', { class: 'secondary', onclick: () => showTeachers() }, '返回名单'))));
+      (form.missing || []).length && editing ? el('div', { class: 'hint', id: 'missing' }, '提交前尚需填写：' + form.missing.join('、')) : null,
+      proposing && me.user.role !== 'USER_ROLE_QUERIER' ? el('div', {}, el('label', { for: 'change-reason' }, '已生效的记录只能提出变更申请，由上级审核后生效：'), reason) : null,
+      msg, el('div', { class: 'actions' }, submit, history, me.user.role !== 'USER_ROLE_TEACHER' ? el('button', { class: 'secondary', onclick: () => showTeachers() }, '返回名单') : null)),
+    ...cards);
+}
+
+async function showHistory(number, version) {
+  let h, cat;
+  try { [h, cat] = await Promise.all([call('TeacherHistory', { teacher_number: number, version: version || 0 }), catalog()]); } catch (e) { setMain(errorBox(e)); return; }
+  const back = el('button', { class: 'secondary', onclick: () => showTeacher(number) }, '返回教师信息');
+  if (version) {
+    const v = h.versions[0] || {}, r = v.record || {};
+    setMain(el('h1', {}, '第 ' + version + ' 版：' + (r.name || number)), el('div', { class: 'card' },
+      el('div', { class: 'hint' }, '修改人 ' + (v.changed_by || '') + ' · ' + (v.change_action || '') + ' · ' + when(v.updated_unix) + (v.change_reason ? ' · 原因：' + v.change_reason : '')),
+      el('table', { id: 'version-table' }, el('tbody', {}, cat.categories[0].fields.map(d => el('tr', {}, el('th', {}, d.label), el('td', {}, r[d.name] === undefined ? '' : String(r[d.name])))))),
+      el('div', { class: 'actions' }, el('button', { class: 'secondary', onclick: () => showHistory(number) }, '返回历史列表'), back)));
+    return;
+  }
+  setMain(el('h1', {}, '历史版本：' + number), el('div', { class: 'card' },
+    el('table', { id: 'history-table' }, el('thead', {}, el('tr', {}, ['版本', '状态', '操作', '修改人', '审核人', '原因', '时间'].map(x => el('th', {}, x)))),
+      el('tbody', {}, (h.versions || []).map(v => el('tr', {}, el('td', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); showHistory(number, v.version); } }, '第 ' + v.version + ' 版')),
+        el('td', {}, stateBadge(v.state)), el('td', {}, v.change_action), el('td', {}, v.changed_by), el('td', {}, v.approved_by), el('td', {}, v.change_reason), el('td', {}, when(v.updated_unix)))))),
+    (h.change_requests || []).length ? el('div', {}, el('h2', {}, '变更申请'), el('table', {}, el('tbody', {}, h.change_requests.map(c => el('tr', {},
+      el('td', {}, c.kind === 'change' ? '变更' : '补充'), el('td', {}, c.category || '基本信息'), el('td', {}, (c.fields || []).map(f => f.field + '=' + f.value).join('，')),
+      el('td', {}, c.state === 'pending' ? '待审核' : c.state === 'approved' ? '已同意' : '已驳回'), el('td', {}, c.reason), el('td', {}, c.decision_reason)))))) : null,
+    el('div', { class: 'actions' }, back)));
 }
 
 async function showMine() {

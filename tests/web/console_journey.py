@@ -1,0 +1,355 @@
+"""The provincial web console's journeys in headless Chromium (Selenium).
+
+Accounts down to a school are set up through the console's own JSON API
+(as an administrator's browser would); then the people who use the
+console every day walk their work in the browser: a school manager
+changes a generated password, creates a teacher, fills the form and
+contact details and submits; the school returns it with a reason the
+teacher reads on their self-service page; it is submitted again,
+approved by the school and re-reviewed by the county; after a sync the
+national node counts it. A querier sees no edit controls and the API
+refuses a forced write; a name like <script> stays text. Each screen is
+saved as a PNG.
+"""
+import argparse
+import http.cookiejar
+import json
+import shlex
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+args = None
+
+
+class Api:
+    """A plain client of the console's JSON API, with its own cookies."""
+
+    def __init__(self):
+        ctx = ssl.create_default_context(cafile=args.ca)
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=ctx), urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self):
+        return next((c.value for c in self.jar if c.name == 'ntmis_csrf'), '')
+
+    def call(self, method, body=None, expect=200):
+        req = urllib.request.Request(
+            args.url + 'ntmis.v1.ProvincialApi/' + method, data=json.dumps(body or {}).encode(),
+            headers={'Content-Type': 'application/json', 'X-CSRF-Token': self.csrf()}, method='POST')
+        try:
+            with self.opener.open(req) as res:
+                status, data = res.status, json.loads(res.read() or b'{}')
+        except urllib.error.HTTPError as e:
+            status, data = e.code, json.loads(e.read() or b'{}')
+        if status != expect:
+            raise AssertionError(f'{method}: HTTP {status} {data}, expected {expect}')
+        return data
+
+
+def login(username, password):
+    api = Api()
+    api.call('Login', {'username': username, 'password': password})
+    return api
+
+
+def account(parent, username, unit, role, password):
+    """Creates an account under `parent` and sets its password."""
+    made = parent.call('CreateUser', {'username': username, 'unit_code': unit, 'role': role})
+    api = login(username, made['initial_password'])
+    api.call('ChangePassword', {'old_password': made['initial_password'], 'new_password': password})
+    return login(username, password)
+
+
+class Browser:
+    def __init__(self, name):
+        options = webdriver.ChromeOptions()
+        options.binary_location = '/usr/bin/chromium'
+        for a in ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+                  '--disable-quic', '--ignore-certificate-errors', '--window-size=1366,900',
+                  f'--user-data-dir={args.profile}-{name}']:
+            options.add_argument(a)
+        self.d = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=options)
+        self.wait = WebDriverWait(self.d, 15)
+        self.name = name
+
+    def open(self):
+        self.d.get(args.url)
+        return self.find('username')
+
+    def find(self, id_):
+        return self.wait.until(EC.visibility_of_element_located((By.ID, id_)))
+
+    def text_appears(self, text, timeout=15):
+        WebDriverWait(self.d, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, 'main').text)
+
+    def type(self, id_, text):
+        e = self.find(id_)
+        e.clear()
+        e.send_keys(text)
+
+    def select(self, id_, value):
+        Select(self.find(id_)).select_by_value(value)
+
+    def click(self, id_):
+        self.find(id_).click()
+
+    def login(self, username, password):
+        self.open()
+        self.type('username', username)
+        self.type('password', password)
+        self.click('login')
+
+    def shot(self, name):
+        time.sleep(0.3)  # let the fonts settle
+        self.d.save_screenshot(f'{args.shots}/{name}.png')
+
+    def main_text(self):
+        return self.d.find_element(By.TAG_NAME, 'main').text
+
+    def quit(self):
+        self.d.quit()
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print('ok -', what)
+
+
+def id_card(region, birth, seq):
+    first17 = f'{region}{birth}{seq:03d}'
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return first17 + '10X98765432'[sum(int(c) * w for c, w in zip(first17, weights)) % 11]
+
+
+def national_total():
+    out = subprocess.run(shlex.split(args.national_count), check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)['total']
+
+
+def main():
+    global args
+    p = argparse.ArgumentParser()
+    for flag in ['url', 'ca', 'admin', 'password', 'shots', 'sync', 'national-count', 'profile']:
+        p.add_argument('--' + flag, required=True)
+    args = p.parse_args()
+    strong = 'Console-2026-pass'
+
+    # Accounts down to a school, through the JSON API.
+    admin = login(args.admin, args.password)
+    units = admin.call('ListUnits', {'unit_code': '44'})
+    city = units['units'][0]['code']
+    county = admin.call('ListUnits', {'unit_code': city})['units'][0]['code']
+    school = admin.call('ListUnits', {'unit_code': county})['units'][0]['code']
+    city_admin = account(admin, 'city-admin', city, 'USER_ROLE_SYSADMIN', strong)
+    county_admin = account(city_admin, 'county-admin', county, 'USER_ROLE_SYSADMIN', strong)
+    county_manager = account(county_admin, 'county-mgr', county, 'USER_ROLE_MANAGER', strong)
+    school_admin = account(county_admin, 'school-admin', school, 'USER_ROLE_SYSADMIN', strong)
+    approver = account(school_admin, 'school-approver', school, 'USER_ROLE_MANAGER', strong)
+    querier = account(school_admin, 'school-querier', school, 'USER_ROLE_QUERIER', strong)
+    entering = school_admin.call('CreateUser', {'username': 'school-clerk', 'unit_code': school,
+                                                'role': 'USER_ROLE_MANAGER'})
+    national_before = national_total()
+
+    b = Browser('clerk')
+    try:
+        # A generated password must be changed first.
+        b.login('school-clerk', entering['initial_password'])
+        b.find('old-password')
+        b.shot('01-change-password')
+        b.type('old-password', entering['initial_password'])
+        b.type('new-password', 'short')
+        b.type('new-password2', 'short')
+        b.click('change-password')
+        b.text_appears('密码')
+        b.type('old-password', entering['initial_password'])
+        b.type('new-password', strong)
+        b.type('new-password2', strong)
+        b.click('change-password')
+        b.text_appears('密码已修改')
+        b.shot('02-login')
+        b.type('username', 'school-clerk')
+        b.type('password', strong)
+        b.click('login')
+        b.find('teacher-table')
+        check('新建教师' in b.main_text(), 'a school manager lands on the teacher list with the new-teacher form')
+        b.shot('03-teacher-list')
+
+        # A bad ID-card number: the rule is shown, nothing is created.
+        b.type('new-name', '林晓雨')
+        b.select('new-gender', '2')
+        b.type('new-birth', '1990-05-06')
+        b.type('new-id', '44010119900506001')
+        b.click('create-teacher')
+        b.text_appears('须为 18 位')
+        b.shot('04-create-refused')
+        b.type('new-id', id_card('440101', '19900506', 24))
+        b.click('create-teacher')
+        b.text_appears('已新建教师')
+        number = b.main_text().split('已新建教师 ')[1][:12]
+        check(len(number) == 12, f'teacher {number} created in the browser')
+
+        # The form: fields, a wrong value next to its field, contact details, submit.
+        b.d.find_element(By.LINK_TEXT, number).click()
+        b.find('f-basic-ethnicity')
+        check(not b.find('f-basic-id_card_number').is_enabled(), 'the ID-card field is read-only')
+        b.click('submit-teacher')
+        b.text_appears('尚需填写')
+        for field, value in [('ethnicity', '01'), ('political_status', '13'), ('employment_type', '1'),
+                             ('status', '1'), ('post_type', '1'), ('education', '21'), ('degree', '4'),
+                             ('title', '3'), ('qualification', '4')]:
+            b.select('f-basic-' + field, value)
+        b.type('f-basic-nationality', 'CHN')
+        b.type('f-basic-hire_date', '2999-01-01')
+        b.click('save-basic')
+        WebDriverWait(b.d, 15).until(lambda d: d.find_element(By.ID, 'err-basic-hire_date').text != '')
+        check('不能晚于今天' in b.find('err-basic-hire_date').text, 'a wrong date is shown next to its field with the rule')
+        b.shot('05-field-error')
+        b.type('f-basic-hire_date', '2012-09-01')
+        b.click('save-basic')
+        b.find('card-contact')
+        b.d.execute_script("document.getElementById('card-contact').open = true")
+        b.type('f-contact-mobile', '13800138000')
+        b.type('f-contact-email', 'lin@example.cn')
+        b.click('save-contact')
+        b.text_appears('共 1 条')
+        b.shot('06-teacher-form')
+        b.click('submit-teacher')
+        b.text_appears('待学校审核')
+        check('待学校审核' in b.main_text(), 'the record is submitted')
+        b.click('logout')
+        b.find('username')
+        b.shot('07-logged-out')
+    finally:
+        b.quit()
+
+    # The teacher's own account; the school returns the record with a reason.
+    accounts = school_admin.call('CreateTeacherAccounts', {'unit_code': school})
+    teacher_password = next(a['initial_password'] for a in accounts.get('accounts', [])
+                            if a['user']['teacher_number'] == number)
+    r = Browser('approver')
+    try:
+        r.login('school-approver', strong)
+        r.find('teacher-table')
+        r.click('nav-queue')
+        r.find('queue-table')
+        row = r.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
+        row.find_element(By.CSS_SELECTOR, 'button.danger').click()
+        r.text_appears('退回')
+        WebDriverWait(r.d, 15).until(lambda d: '原因' in d.find_element(By.TAG_NAME, 'main').text)
+        check('原因' in r.main_text(), 'a return without a reason is refused')
+        r.shot('08-return-needs-reason')
+        row = r.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
+        row.find_element(By.CSS_SELECTOR, 'input.reason').send_keys('参加工作年月与档案不符，请核对')
+        row.find_element(By.CSS_SELECTOR, 'button.danger').click()
+        r.text_appears('已退回')
+        r.shot('09-returned')
+    finally:
+        r.quit()
+
+    t = Browser('teacher')
+    try:
+        t.login(number, teacher_password)
+        t.find('old-password')
+        t.type('old-password', teacher_password)
+        t.type('new-password', strong)
+        t.type('new-password2', strong)
+        t.click('change-password')
+        t.text_appears('密码已修改')
+        t.type('username', number)
+        t.type('password', strong)
+        t.click('login')
+        t.find('return-reason')
+        check('参加工作年月与档案不符' in t.find('return-reason').text, 'the teacher reads why the record was returned')
+        check(not t.find('f-basic-title').is_enabled(), 'a teacher cannot write a staff field')
+        t.shot('10-teacher-self-service')
+        t.click('submit-teacher')
+        t.text_appears('待学校审核')
+    finally:
+        t.quit()
+
+    # School approval, county re-review: effective; the sync counts it nationally.
+    approver.call('ReviewTeacher', {'teacher_number': number, 'decision': 'APPROVE'})
+    c = Browser('county')
+    try:
+        c.login('county-mgr', strong)
+        c.find('queue-table')
+        c.shot('11-county-queue')
+        row = c.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
+        row.find_element(By.CSS_SELECTOR, 'button.approve').click()
+        c.text_appears('已通过')
+        c.d.find_element(By.LINK_TEXT, number).click()
+        c.text_appears('已生效')
+        c.click('show-history')
+        c.find('history-table')
+        c.shot('12-history')
+        c.click('nav-progress')
+        c.find('progress-table')
+        c.shot('13-progress')
+    finally:
+        c.quit()
+    subprocess.run(shlex.split(args.sync), check=True, capture_output=True)
+    check(national_total() == national_before + 1, 'after a sync the national node counts the teacher')
+
+    # A querier: no edit controls, and a forced write is refused by the API.
+    school_admin_number = number
+    q = Browser('querier')
+    try:
+        q.login('school-querier', strong)
+        q.find('teacher-table')
+        check('新建教师' not in q.main_text(), 'a querier has no new-teacher form')
+        q.d.get(args.url)
+        q.find('teacher-table')
+        q.d.find_element(By.LINK_TEXT, school_admin_number).click()
+        q.find('card-basic')
+        check(not q.d.find_elements(By.ID, 'save-basic') and not q.d.find_elements(By.ID, 'submit-teacher'),
+              'a querier sees no edit or submit control')
+        status = q.d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const csrf = (document.cookie.match(/ntmis_csrf=([0-9a-f]+)/) || [])[1] || '';
+            fetch('/ntmis.v1.ProvincialApi/RequestChange', {method: 'POST',
+              headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+              body: JSON.stringify({teacher_number: arguments[0], fields: [{field: 'title', value: '1'}], reason: 'x'})})
+              .then(r => done(r.status));""", school_admin_number)
+        check(status == 403, 'the API refuses a querier\'s forced write (403)')
+        check(q.d.execute_script("return document.cookie.indexOf('ntmis_session') < 0"),
+              'the session token is not readable by page scripts')
+        q.shot('14-querier')
+    finally:
+        q.quit()
+
+    # A name that looks like markup stays text.
+    clerk = login('school-clerk', strong)
+    clerk.call('CreateTeacher', {'name': '<img src=x onerror=alert(1)>', 'gender': '1',
+                                        'birth_date': '1991-02-03',
+                                        'id_card_number': id_card('440101', '19910203', 31),
+                                        'school_code': school}, expect=200)
+    x = Browser('xss')
+    try:
+        x.login('school-clerk', strong)
+        x.find('teacher-table')
+        x.text_appears('<img src=x onerror=alert(1)>')
+        check(not x.d.find_elements(By.CSS_SELECTOR, 'main img'), 'a teacher named like markup stays text')
+    finally:
+        x.quit()
+    print('console journeys: ok')
+
+
+if __name__ == '__main__':
+    try:
+        main()
+    except (AssertionError, TimeoutException) as e:
+        print('FAIL:', type(e).__name__, e, file=sys.stderr)
+        sys.exit(1)
