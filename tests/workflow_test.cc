@@ -215,7 +215,7 @@ TEST_CASE("A record goes from draft through both reviews to effective and only t
   // Incomplete: the check names what is missing.
   auto early = s.school_manager->Call(&Stub::SubmitTeacher, Number(number));
   CHECK(absl::IsInvalidArgument(early.status()));
-  CHECK_THAT(std::string(early.status().message()), Catch::Contains("incomplete"));
+  CHECK_THAT(std::string(early.status().message()), Catch::Contains("信息不完整"));
   CHECK_THAT(std::string(early.status().message()), Catch::Contains("hire_date"));
   CHECK_THAT(std::string(early.status().message()), Catch::Contains("contact: at least one entry"));
   // Bad values are refused and change nothing.
@@ -255,8 +255,8 @@ TEST_CASE("A record goes from draft through both reviews to effective and only t
   // 谁填报谁负责、谁审核谁负责: the submitter may not approve, even with the role.
   absl::Status own = ReviewStatus(*s.school_manager, number, true);
   CHECK(absl::IsPermissionDenied(own));
-  CHECK_THAT(std::string(own.message()), Catch::Contains("s1.manager submitted teacher"));
-  CHECK_THAT(std::string(own.message()), Catch::Contains("cannot also approve it"));
+  CHECK_THAT(std::string(own.message()), Catch::Contains("s1.manager 提交了教师"));
+  CHECK_THAT(std::string(own.message()), Catch::Contains("不能再由本人审核通过"));
   CHECK(Review(*s.school_reviewer, number, true).state() == "school_approved");
   CHECK(absl::IsPermissionDenied(ReviewStatus(*s.school_manager, number, true)));
   CHECK(absl::IsPermissionDenied(ReviewStatus(*s.other_county_manager, number, true)));

@@ -13,10 +13,10 @@ bool HasRole(const User& user, std::initializer_list<Role> roles) {
   return std::find(roles.begin(), roles.end(), user.role) != roles.end();
 }
 
-// "sysadmin or manager"
+// "系统管理员或信息管理员"
 std::string RoleList(std::initializer_list<Role> roles) {
-  return absl::StrJoin(roles, " or ",
-                       [](std::string* out, Role role) { out->append(RoleName(role)); });
+  return absl::StrJoin(roles, "或",
+                       [](std::string* out, Role role) { out->append(RoleLabel(role)); });
 }
 
 }  // namespace
@@ -32,24 +32,23 @@ absl::Status CheckWithin(Store& store, const User& user, const std::string& unit
     }
   }
   return absl::PermissionDeniedError(absl::StrCat(
-      user.username, " (", RoleName(user.role), " of unit ", user.unit_code,
-      ") may act only on that unit and the units below it, not on unit ", unit_code));
+      user.username, "（单位 ", user.unit_code, " 的", RoleLabel(user.role),
+      "）只能操作本单位及下级单位，不能操作单位 ", unit_code));
 }
 
 absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
                        const std::string& action) {
   if (HasRole(user, roles)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(action, " needs the role ", RoleList(roles),
-                                                  "; ", user.username, " is ",
-                                                  RoleName(user.role)));
+  return absl::PermissionDeniedError(absl::StrCat(action, "须由", RoleList(roles), "操作；",
+                                                  user.username, " 是", RoleLabel(user.role)));
 }
 
 absl::Status CheckProvinceLevel(const User& user, const std::string& province,
                                 std::initializer_list<Role> roles, const std::string& action) {
   if (HasRole(user, roles) && user.unit_code == province) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      action, " needs a province-level ", RoleList(roles), "; ", user.username, " is ",
-      RoleName(user.role), " of unit ", user.unit_code));
+      action, "须由省级", RoleList(roles), "操作；", user.username, " 是单位 ", user.unit_code,
+      " 的", RoleLabel(user.role)));
 }
 
 absl::Status CheckReadTeacher(Store& store, const User& user, const std::string& school_code,
@@ -57,8 +56,7 @@ absl::Status CheckReadTeacher(Store& store, const User& user, const std::string&
   if (user.role == Role::kTeacher) {
     if (user.teacher_number == teacher_number) return absl::OkStatus();
     return absl::PermissionDeniedError(absl::StrCat(
-        "teacher account ", user.username, " may see only its own record, not ",
-        teacher_number));
+        "教师账号 ", user.username, " 只能查看本人的记录，不能查看 ", teacher_number));
   }
   return CheckWithin(store, user, school_code);
 }

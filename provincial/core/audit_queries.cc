@@ -9,7 +9,7 @@ absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts&
                                                          AuditLog& audit, const User& actor,
                                                          AuditFilter filter,
                                                          const std::string& unit_code) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "reading the audit log"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "查询审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   // Below the province, an administrator sees what its unit's accounts did.
   std::string unit = unit_code;
@@ -23,7 +23,7 @@ absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts&
 }
 
 absl::StatusOr<uint64_t> VerifyAudit(Store& store, AuditLog& audit, const User& actor) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "verifying the audit log"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "校验审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (actor.unit_code != province)
     return absl::PermissionDeniedError("the audit chain is verified by the province level");

@@ -217,7 +217,7 @@ namespace {
 
 // A system administrator changes the units below its own.
 absl::Status CheckUnitAdmin(Store& store, const User& actor, const std::string& unit_code) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "changing units"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
   RETURN_IF_ERROR(CheckWithin(store, actor, unit_code));
   if (unit_code == actor.unit_code) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -229,7 +229,7 @@ absl::Status CheckUnitAdmin(Store& store, const User& actor, const std::string& 
 }  // namespace
 
 absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "changing units"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
   RETURN_IF_ERROR(CheckWithin(store, actor, unit.parent_code));
   if (static_cast<int>(unit.level) < 2 || static_cast<int>(unit.level) > 4)
     return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");

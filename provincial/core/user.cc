@@ -4,6 +4,20 @@
 
 namespace ntmis::provincial {
 
+const char* RoleLabel(Role role) {
+  switch (role) {
+    case Role::kSysAdmin:
+      return "系统管理员";
+    case Role::kManager:
+      return "信息管理员";
+    case Role::kQuerier:
+      return "信息查询员";
+    case Role::kTeacher:
+      return "教师";
+  }
+  return "";
+}
+
 const char* RoleName(Role role) {
   switch (role) {
     case Role::kSysAdmin:

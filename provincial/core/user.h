@@ -14,7 +14,8 @@ namespace ntmis::provincial {
 // Three roles at each level (province, city, county, school), plus the
 // teachers' self-service accounts at their school.
 enum class Role { kSysAdmin, kManager, kQuerier, kTeacher };
-const char* RoleName(Role role);
+const char* RoleName(Role role);   // "sysadmin", as the CLI takes it
+const char* RoleLabel(Role role);  // "系统管理员", as clerks read it
 // INVALID_ARGUMENT listing the roles for an unknown name.
 absl::StatusOr<Role> ParseRole(const std::string& name);
 // The role on the wire, and back (INVALID_ARGUMENT for UNSPECIFIED).

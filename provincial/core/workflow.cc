@@ -37,13 +37,13 @@ absl::Status Workflow::CheckEnters(const User& actor, const v1::TeacherView& tea
     return CheckReadTeacher(store_, actor, teacher.record().school_code(),
                             teacher.teacher_number());
   }
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "entering teacher data"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "录入教师信息"));
   return CheckWithin(store_, actor, teacher.record().school_code());
 }
 
 absl::Status Workflow::ApplyFields(const User& actor, const v1::EditTeacherRequest& request,
                                    v1::TeacherRecord& record) {
-  if (request.fields().empty()) return absl::InvalidArgumentError("no fields given");
+  if (request.fields().empty()) return absl::InvalidArgumentError("没有给出要修改的字段");
   for (const v1::FieldValue& f : request.fields()) {
     ASSIGN_OR_RETURN(TeacherColumn column, ColumnByName(f.field()));
     FieldWriter writer = WriterOf(column);
@@ -71,7 +71,7 @@ absl::Status Workflow::ApplyFields(const User& actor, const v1::EditTeacherReque
 
 absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(const User& actor,
                                                         const v1::CreateTeacherRequest& req) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "creating a teacher"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "新建教师"));
   ASSIGN_OR_RETURN(Unit school, LoadUnit(store_, req.school_code()));
   RETURN_IF_ERROR(CheckWithin(store_, actor, school.code));
   ASSIGN_OR_RETURN(std::optional<SchoolPlace> place, LoadSchool(store_, school.code));
@@ -167,9 +167,8 @@ absl::StatusOr<v1::TeacherView> Workflow::Edit(const User& actor,
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
   if (!IsEditable(StateOf(teacher))) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        ": only a draft or returned record is edited directly; an effective one changes "
-        "through a change request"));
+        "教师 ", teacher.teacher_number(), " 的记录状态为「", StateLabel(StateOf(teacher)),
+        "」：只有草稿或已退回的记录可以直接修改；已生效的记录请提出变更申请"));
   }
   v1::TeacherRecord record = teacher.record();
   RETURN_IF_ERROR(ApplyFields(actor, request, record));
@@ -189,14 +188,14 @@ absl::StatusOr<v1::TeacherView> Workflow::Submit(const User& actor,
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
   if (!IsEditable(StateOf(teacher))) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", teacher.state(),
-        ": only a draft or returned record can be submitted"));
+        "教师 ", teacher_number, " 的记录状态为「", StateLabel(StateOf(teacher)),
+        "」：只有草稿或已退回的记录可以提交"));
   }
   // Completeness: every field and category of the record's indicator set.
   ASSIGN_OR_RETURN(std::vector<std::string> missing, Missing(teacher));
   if (!missing.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("incomplete, fill in first: ", absl::StrJoin(missing, "; ")));
+        absl::StrCat("信息不完整，请先填写：", absl::StrJoin(missing, "；")));
   }
   RETURN_IF_ERROR(WriteVersion(store_, teacher_number,
                                {TeacherState::kSubmitted, nullptr, std::nullopt, 0,
@@ -209,10 +208,10 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
                                                  const v1::ReviewRequest& request) {
   const bool approve = request.decision() == v1::ReviewRequest::APPROVE;
   if (!approve && request.decision() != v1::ReviewRequest::RETURN)
-    return absl::InvalidArgumentError("decision: APPROVE or RETURN");
+    return absl::InvalidArgumentError("审核结论须为 APPROVE（通过）或 RETURN（退回）");
   if (!approve && Blank(request.reason()))
-    return absl::InvalidArgumentError("returning a record needs a reason");
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "reviewing"));
+    return absl::InvalidArgumentError("退回须填写原因");
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "审核"));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   const std::string& school = teacher.record().school_code();
@@ -222,16 +221,15 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
   if (StateOf(teacher) == TeacherState::kSubmitted) {
     if (actor.unit_code != school) {
       return absl::PermissionDeniedError(absl::StrCat(
-          "teacher ", teacher.teacher_number(), " waits for the approval of school ", school,
-          "; ", actor.username, " is of unit ", actor.unit_code));
+          "教师 ", teacher.teacher_number(), " 等待学校 ", school, " 审核；",
+          actor.username, " 属于单位 ", actor.unit_code));
     }
     if (approve && teacher.change_action() == "teacher.submit" &&
         teacher.changed_by() == actor.username) {
       return absl::PermissionDeniedError(absl::StrCat(
-          actor.username, " submitted teacher ", teacher.teacher_number(),
-          " and cannot also approve it (谁填报谁负责、谁审核谁负责: the one who submits and the "
-          "one who approves are different people); another information manager of school ",
-          school, " approves it, or returns it"));
+          actor.username, " 提交了教师 ", teacher.teacher_number(),
+          " 的记录，不能再由本人审核通过（谁填报谁负责、谁审核谁负责：提交人与审核人须为不同的人）；"
+          "请由学校 ", school, " 的另一位信息管理员审核通过或退回"));
     }
     write.state = approve ? TeacherState::kSchoolApproved : TeacherState::kReturned;
     write.meta = Meta(actor, approve ? "review.school_approve" : "review.return",
@@ -239,8 +237,8 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
   } else if (StateOf(teacher) == TeacherState::kSchoolApproved) {
     if (actor.unit_code != school_unit.parent_code) {
       return absl::PermissionDeniedError(absl::StrCat(
-          "teacher ", teacher.teacher_number(), " waits for the re-review of county ",
-          school_unit.parent_code, "; ", actor.username, " is of unit ", actor.unit_code));
+          "教师 ", teacher.teacher_number(), " 等待区县 ", school_unit.parent_code, " 复核；",
+          actor.username, " 属于单位 ", actor.unit_code));
     }
     write.state = approve ? TeacherState::kEffective : TeacherState::kReturned;
     if (approve) write.outbox = OutboxOp::kUpsert;
@@ -248,8 +246,8 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(const User& actor,
                       request.reason(), approve ? actor.username : "");
   } else {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        "; only a submitted or school-approved record is reviewed"));
+        "教师 ", teacher.teacher_number(), " 的记录状态为「", StateLabel(StateOf(teacher)),
+        "」：只有已提交或学校已审核的记录可以审核"));
   }
   RETURN_IF_ERROR(WriteVersion(store_, teacher.teacher_number(), write));
   RETURN_IF_ERROR(txn.Commit());
@@ -262,7 +260,7 @@ absl::Status Workflow::Withdraw(const User& actor, const std::string& teacher_nu
   RETURN_IF_ERROR(CheckProvinceLevel(actor, province, {Role::kSysAdmin, Role::kManager},
                                      "teacher.withdraw"));
   if (absl::StripAsciiWhitespace(reason).empty())
-    return absl::InvalidArgumentError("a reason is required to withdraw a teacher");
+    return absl::InvalidArgumentError("撤销教师记录须填写原因");
   return WithdrawTeacher(store_, teacher_number,
                          ChangeMeta{actor.username, "teacher.withdraw", reason, ""});
 }

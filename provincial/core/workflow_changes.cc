@@ -44,7 +44,7 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
 
 absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
     const User& actor, const v1::EditTeacherRequest& request) {
-  if (Blank(request.reason())) return absl::InvalidArgumentError("a change request needs a reason");
+  if (Blank(request.reason())) return absl::InvalidArgumentError("变更申请须填写原因");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
@@ -95,8 +95,8 @@ absl::StatusOr<uint64_t> Workflow::InsertChange(
 absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     const User& actor, const v1::DecideChangeRequest& request) {
   if (!request.approve() && Blank(request.reason()))
-    return absl::InvalidArgumentError("rejecting a change request needs a reason");
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "deciding a change request"));
+    return absl::InvalidArgumentError("驳回变更申请须填写原因");
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "审核变更申请"));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::ChangeRequestView change, LoadChange(request.id()));
   if (change.state() != "pending") {

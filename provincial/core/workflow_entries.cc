@@ -118,7 +118,7 @@ absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(const User& actor,
         "it is effective"));
   }
   if (Blank(request.reason()))
-    return absl::InvalidArgumentError("a change of an effective record needs a reason");
+    return absl::InvalidArgumentError("修改已生效的记录须填写原因");
   const bool addition = entry_no == 0;
   ASSIGN_OR_RETURN(std::string reviewer,
                    ChangeReviewer(actor, teacher.record().school_code(), addition));

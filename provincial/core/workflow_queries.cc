@@ -5,7 +5,7 @@ namespace ntmis::provincial {
 
 absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
                                                         const v1::ReviewQueueRequest& request) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "a review queue"));
+  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "查看审核队列"));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, actor.unit_code));
   const uint32_t limit = PageSize(request.page_size());
   // Token: waiting-since time and the item's key.

@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<CategoryRowHandler>> CategoryRowHandler::Create(
   ASSIGN_OR_RETURN(std::string province, store.Province());
   const bool province_staff = user.unit_code == province &&
                               (user.role == Role::kSysAdmin || user.role == Role::kManager);
-  if (!province_staff) RETURN_IF_ERROR(CheckRole(user, {Role::kManager}, "importing entries"));
+  if (!province_staff) RETURN_IF_ERROR(CheckRole(user, {Role::kManager}, "导入信息"));
   h->actor_ = user.username;
   ASSIGN_OR_RETURN(h->catalog_, Catalog::Load(store));
   ASSIGN_OR_RETURN(h->category_, h->catalog_.Get(category));
