@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "common/crypto.h"
 #include "common/grpc_server.h"
+#include "common/import_report.h"
 #include "common/status_macros.h"
 #include "provincial/web/web_assets.h"
 
@@ -171,7 +172,9 @@ void WebServer::Routes() {
     SendJson(res, reply.http_status, reply.json);
   });
 
-  // Imports as an upload: the file is the body.
+  // Imports as an upload: the file is the body. The answer is the
+  // ImportReport, or with format=csv its problems as the report file the
+  // CLI writes (common/import_report.h).
   s.Post("/console/import", [this](const httplib::Request& req, httplib::Response& res) {
     if (!CsrfOk(req)) {
       SendError(res, grpc::StatusCode::PERMISSION_DENIED,
@@ -182,6 +185,14 @@ void WebServer::Routes() {
         req.get_param_value("kind"), req.get_param_value("category"),
         req.get_param_value("dry_run") == "1", req.get_param_value("all_or_nothing") == "1",
         req.body, CallerOf(req));
+    if (reply.code == grpc::StatusCode::OK && req.get_param_value("format") == "csv") {
+      const auto* report = static_cast<const v1::ImportReport*>(reply.message.get());
+      res.set_header("Cache-Control", "no-store");
+      res.set_header("Content-Disposition", "attachment; filename=\"import-report.csv\"");
+      res.set_content(ImportProblemsCsv({report->problems().begin(), report->problems().end()}),
+                      "text/csv; charset=utf-8");
+      return;
+    }
     SendJson(res, reply.http_status, reply.json);
   });
 

@@ -342,6 +342,28 @@ def main():
         x.find('teacher-table')
         x.text_appears('<img src=x onerror=alert(1)>')
         check(not x.d.find_elements(By.CSS_SELECTOR, 'main img'), 'a teacher named like markup stays text')
+
+        # An upload with bad rows: the report as a table, nothing changed.
+        upload = f'{args.profile}-upload.csv'
+        with open(upload, 'w', encoding='utf-8') as f:
+            f.write('teacher_number,entry_no,mobile,email,address\n'
+                    f'{number},,{"1" * 30},x@example.cn,\n'
+                    '440000000999,,13900139000,,\n')
+        x.click('nav-import')
+        x.select('import-kind', next(o.get_attribute('value') for o in
+                                     x.find('import-kind').find_elements(By.TAG_NAME, 'option')
+                                     if o.text == '联系方式'))
+        x.find('import-file').send_keys(upload)
+        x.click('import-check')
+        x.find('problem-table')
+        rows = x.find('problem-table').find_elements(By.CSS_SELECTOR, 'tbody tr')
+        check(len(rows) == 2 and '超过本列上限 20 字' in rows[0].text and rows[0].text.startswith('2'),
+              'a dry run shows each bad row with row, column, value and rule: ' + ' | '.join(r.text for r in rows))
+        check(not x.find('import-apply').is_enabled(), 'nothing to apply when no row is valid')
+        x.shot('15-import-report')
+        entries = clerk.call('ListEntries', {'teacher_number': number, 'category': 'contact'})
+        check(any(v['value'] == '13800138000' for e in entries['entries'] for v in e['values']),
+              'the stored contact details are unchanged')
     finally:
         x.quit()
     print('console journeys: ok')
