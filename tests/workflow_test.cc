@@ -33,7 +33,7 @@ TEST_CASE("Accounts are managed one level down and generated passwords must be c
   request.set_unit_code("440103");
   auto two_down = p.admin().Call(&Stub::CreateUser, request);
   CHECK(absl::IsPermissionDenied(two_down.status()));
-  CHECK_THAT(std::string(two_down.status().message()), Catch::Contains("directly below"));
+  CHECK_THAT(std::string(two_down.status().message()), Catch::Contains("直接下级"));
   request.set_unit_code("4401");
   request.set_username("gz.manager");
   request.set_role(v1::USER_ROLE_MANAGER);
@@ -67,7 +67,7 @@ TEST_CASE("Accounts are managed one level down and generated passwords must be c
   request.set_username("gz.viewer3");
   auto over = city->Call(&Stub::CreateUser, request);
   CHECK(over.status().code() == absl::StatusCode::kResourceExhausted);
-  CHECK_THAT(std::string(over.status().message()), Catch::Contains("most allowed (2)"));
+  CHECK_THAT(std::string(over.status().message()), Catch::Contains("已达上限（2 个）"));
   // Sideways: another city's accounts.
   v1::ListUsersRequest list;
   list.set_unit_code("4402");

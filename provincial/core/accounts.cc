@@ -60,8 +60,7 @@ absl::Status CheckPasswordRules(const std::string& password) {
   int classes = lower + upper + digit + other;
   if (password.size() < 8 || classes < 3) {
     return absl::InvalidArgumentError(
-        "password needs at least 8 characters from at least 3 classes "
-        "(lower case, upper case, digits, other)");
+        "密码至少 8 位，且须包含小写字母、大写字母、数字、其他符号中的至少 3 类");
   }
   return absl::OkStatus();
 }
@@ -72,7 +71,7 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
                                       bool must_change_password,
                                       const std::string& teacher_number) {
   if (username.empty() || username.size() > 64)
-    return absl::InvalidArgumentError("username: 1 to 64 characters");
+    return absl::InvalidArgumentError("用户名须为 1 至 64 个字符");
   RETURN_IF_ERROR(CheckPasswordRules(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(sql::Statement insert,
@@ -89,7 +88,7 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(
-        absl::StrCat("user ", username, " exists, or unit ", unit_code, " is unknown"));
+        absl::StrCat("用户名 ", username, " 已存在，或单位 ", unit_code, " 不存在"));
   }
   RETURN_IF_ERROR(inserted);
   return Find(username);
@@ -107,22 +106,21 @@ absl::Status Accounts::CheckManages(const User& actor, const std::string& unit_c
                                     Role role) {
   if (actor.role != Role::kSysAdmin) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "managing accounts needs a system administrator; ", actor.username, " is ",
-        RoleName(actor.role), " of unit ", actor.unit_code));
+        "管理账号须由系统管理员操作；", actor.username, " 是单位 ", actor.unit_code, " 的",
+        RoleLabel(actor.role)));
   }
   if (unit_code == actor.unit_code) return absl::OkStatus();
   absl::StatusOr<Unit> unit = LoadUnit(store_, unit_code);
   if (unit.ok() && unit->parent_code == actor.unit_code && role == Role::kSysAdmin)
     return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      "the system administrator of unit ", actor.unit_code,
-      " manages the accounts of that unit and the system administrators of the units "
-      "directly below it, not a ", RoleName(role), " of unit ", unit_code));
+      "单位 ", actor.unit_code, " 的系统管理员管理本单位的账号和直接下级单位的系统管理员账号，"
+      "不能管理单位 ", unit_code, " 的", RoleLabel(role), "账号"));
 }
 
 absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
-  if (unit.closed) return absl::FailedPreconditionError(absl::StrCat("unit ", unit_code, " is closed"));
+  if (unit.closed) return absl::FailedPreconditionError(absl::StrCat("单位 ", unit_code, " 已撤销"));
   int limit = 0;
   switch (role) {
     case Role::kSysAdmin:
@@ -146,8 +144,8 @@ absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
   ASSIGN_OR_RETURN(bool row, count.BindAll(unit_code, RoleName(role)).Step());
   if (row && count.ColumnInt(0) >= limit) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "unit ", unit_code, " already has ", count.ColumnInt(0), " active ", RoleName(role),
-        " account(s), the most allowed (", limit, "); disable one first"));
+        "单位 ", unit_code, " 已有 ", count.ColumnInt(0), " 个在用的", RoleLabel(role),
+        "账号，已达上限（", limit, " 个）；请先停用一个"));
   }
   return absl::OkStatus();
 }
@@ -183,7 +181,7 @@ absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor, const std::str
                                                const std::string& unit_code, Role role) {
   if (role == Role::kTeacher) {
     return absl::InvalidArgumentError(
-        "teacher accounts are generated from teacher records (CreateTeacherAccounts)");
+        "教师账号由教师记录生成（为学校批量生成教师账号）");
   }
   RETURN_IF_ERROR(CheckManages(actor, unit_code, role));
   RETURN_IF_ERROR(CheckQuota(unit_code, role));
@@ -220,7 +218,7 @@ absl::StatusOr<User> Accounts::SetDisabled(const User& actor, const std::string&
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
   if (target.id == actor.id)
-    return absl::InvalidArgumentError("an administrator cannot disable its own account");
+    return absl::InvalidArgumentError("管理员不能停用自己的账号");
   if (!disabled) RETURN_IF_ERROR(CheckQuota(target.unit_code, target.role));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(sql::Statement update,
@@ -237,8 +235,7 @@ absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
                                                  bool include_below) {
   if (actor.role != Role::kSysAdmin) {
     return absl::PermissionDeniedError(absl::StrCat(
-        "listing accounts needs a system administrator; ", actor.username, " is ",
-        RoleName(actor.role)));
+        "查看账号须由系统管理员操作；", actor.username, " 是", RoleLabel(actor.role)));
   }
   RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
   std::vector<std::string> units{unit_code};
@@ -265,7 +262,7 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
   RETURN_IF_ERROR(CheckManages(actor, school, Role::kTeacher));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
   if (unit.level != UnitLevel::kSchool)
-    return absl::InvalidArgumentError(absl::StrCat("unit ", school, " is not a school"));
+    return absl::InvalidArgumentError(absl::StrCat("单位 ", school, " 不是学校"));
   ASSIGN_OR_RETURN(std::vector<std::string> numbers, ActiveTeacherNumbers(store_, school));
   ASSIGN_OR_RETURN(sql::Statement has_account,
                    store_.db().Prepare("SELECT EXISTS (SELECT 1 FROM users "
@@ -293,9 +290,9 @@ absl::Status Accounts::ChangePassword(const User& user, const std::string& old_p
   const std::string hash = found ? find.ColumnText(0) : "";
   find.Reset();
   if (!found || !VerifyPassword(old_password, hash))
-    return absl::UnauthenticatedError("the old password is wrong");
+    return absl::UnauthenticatedError("原密码不正确");
   if (new_password == old_password)
-    return absl::InvalidArgumentError("the new password must differ from the old one");
+    return absl::InvalidArgumentError("新密码不能与原密码相同");
   RETURN_IF_ERROR(CheckPasswordRules(new_password));
   return SetPassword(user.id, new_password, false);
 }
@@ -383,7 +380,7 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t no
   std::string token_hash = crypto::Sha256(token);
   find.BindBlob(1, token_hash);
   ASSIGN_OR_RETURN(bool found, find.Step());
-  if (!found) return absl::UnauthenticatedError("unknown session: log in again");
+  if (!found) return absl::UnauthenticatedError("登录已失效，请重新登录");
   const int64_t expires = find.ColumnInt(9);
   const int64_t last_used = find.ColumnInt(10);
   User user = UserFrom(find);
@@ -391,9 +388,9 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t no
   // reads an older snapshot cannot take the write lock.
   find.Reset();
   if (expires <= now || last_used + policy_.idle_timeout_seconds <= now) {
-    return absl::UnauthenticatedError("session expired: log in again");
+    return absl::UnauthenticatedError("长时间未操作，登录已过期，请重新登录");
   }
-  if (user.disabled) return absl::UnauthenticatedError("account disabled");
+  if (user.disabled) return absl::UnauthenticatedError("账号已停用");
   if (now - last_used >= policy_.touch_interval_seconds) {
     ASSIGN_OR_RETURN(sql::Statement touch,
                      store_.db().Prepare(

@@ -366,6 +366,33 @@ def main():
               'the stored contact details are unchanged')
     finally:
         x.quit()
+    # The province's administrator: accounts, audit, sync health.
+    a = Browser('admin')
+    try:
+        a.login(args.admin, args.password)
+        a.find('teacher-table')
+        a.click('nav-accounts')
+        a.find('account-table')
+        check('city-admin' in a.main_text(), 'the administrator lists the accounts below')
+        a.type('account-name', 'city-admin')
+        a.type('account-unit', city)
+        a.select('account-role', 'USER_ROLE_SYSADMIN')
+        a.click('account-create')
+        a.text_appears('已达上限')
+        a.shot('16-accounts')
+        a.click('nav-audit')
+        a.find('audit-table')
+        a.type('audit-action', 'review.')
+        a.click('audit-search')
+        a.text_appears('review.return')
+        check(number in a.main_text(), 'the audit search finds who returned the record')
+        a.shot('17-audit')
+        a.click('nav-sync')
+        a.find('sync-health')
+        check('同步正常' in a.main_text(), 'province staff see the sync health')
+        a.shot('18-sync-health')
+    finally:
+        a.quit()
     print('console journeys: ok')
 
 

@@ -145,6 +145,9 @@ function pages() {
   if (role === 'USER_ROLE_MANAGER') list.push(['queue', '审核队列', showQueue]);
   if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_SYSADMIN') list.push(['import', '数据导入', showImport]);
   list.push(['progress', '填报进度', showProgress]);
+  if (role === 'USER_ROLE_SYSADMIN') list.push(['accounts', '账号管理', showAccounts]);
+  if (role === 'USER_ROLE_SYSADMIN') list.push(['audit', '审计日志', showAudit]);
+  if (level === 1 && role !== 'USER_ROLE_QUERIER') list.push(['sync', '同步状态', showSync]);
   list.push(['password', '修改密码', () => showChangePassword(false)]);
   return list;
 }
@@ -483,6 +486,99 @@ async function showImport() {
     el('div', { class: 'row' }, el('div', {}, el('label', { for: 'import-kind' }, '导入模板'), kind), el('div', {}, el('label', { for: 'import-file' }, '选择文件'), file)),
     el('label', { class: 'inline' }, strict, ' 全部正确才导入（有任何问题则一行都不导入）'),
     el('div', { class: 'actions' }, check, apply), out));
+}
+
+// ---- accounts ----
+
+async function showAccounts() {
+  const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
+  const msg = el('div', { id: 'account-message' });
+  const load = async () => {
+    try {
+      const r = await call('ListUsers', { include_below: true });
+      body.replaceChildren(el('table', { id: 'account-table' },
+        el('thead', {}, el('tr', {}, ['用户名', '单位', '角色', '状态', '创建时间', '操作'].map(h => el('th', {}, h)))),
+        el('tbody', {}, (r.users || []).map(u => {
+          const act = (label, method, body, cls) => {
+            const b = el('button', { class: cls || 'secondary' }, label);
+            b.addEventListener('click', () => once(b, async () => {
+              msg.replaceChildren();
+              try {
+                const res = await call(method, body);
+                if (res.initial_password) msg.append(el('div', { class: 'ok' }, u.username + ' 的新初始密码（仅显示一次，请当面交给本人）：', el('b', {}, res.initial_password)));
+                else msg.append(el('div', { class: 'ok' }, '已完成：' + label + ' ' + u.username));
+                load();
+              } catch (e) { msg.append(errorBox(e)); }
+            }));
+            return b;
+          };
+          const state = u.disabled ? '已停用' : u.locked ? '已锁定' : u.must_change_password ? '待改初始密码' : '正常';
+          return el('tr', {}, el('td', {}, u.username), el('td', {}, u.unit_code), el('td', {}, ROLES[u.role] || u.role), el('td', {}, state), el('td', {}, when(u.created_unix)),
+            el('td', {}, u.username === me.user.username ? '' : [act('重置密码', 'ResetPassword', { username: u.username }), ' ',
+              u.locked ? act('解锁', 'UnlockUser', { username: u.username }) : null, ' ',
+              act(u.disabled ? '启用' : '停用', 'SetUserDisabled', { username: u.username, disabled: !u.disabled }, u.disabled ? 'secondary' : 'danger')]));
+        }))));
+    } catch (e) { body.replaceChildren(errorBox(e)); }
+  };
+  const name = el('input', { id: 'account-name' });
+  const unit = el('input', { id: 'account-unit', value: me.user.unit_code });
+  const role = el('select', { id: 'account-role' }, Object.entries(ROLES).filter(([k]) => k !== 'USER_ROLE_TEACHER').map(([k, v]) => el('option', { value: k }, v)));
+  const create = el('button', { id: 'account-create', type: 'submit' }, '新建账号');
+  const form = el('form', { class: 'card', onsubmit: (ev) => {
+    ev.preventDefault();
+    once(create, async () => {
+      msg.replaceChildren();
+      try {
+        const r = await call('CreateUser', { username: name.value.trim(), unit_code: unit.value.trim(), role: role.value });
+        msg.append(el('div', { class: 'ok' }, '已新建 ' + r.user.username + '，初始密码（仅显示一次，首次登录须修改）：', el('b', {}, r.initial_password)));
+        name.value = '';
+        load();
+      } catch (e) { msg.append(errorBox(e)); }
+    });
+  } }, el('h2', {}, '新建账号'), el('p', { class: 'hint' }, '系统管理员管理本单位的账号和下一级单位的系统管理员账号。'),
+    el('div', { class: 'row' }, el('div', {}, el('label', { for: 'account-name' }, '用户名'), name), el('div', {}, el('label', { for: 'account-unit' }, '单位代码'), unit),
+      el('div', {}, el('label', { for: 'account-role' }, '角色'), role)), el('div', { class: 'actions' }, create));
+  setMain(el('h1', {}, '账号管理'), form, msg, el('div', { class: 'card' }, body));
+  load();
+}
+
+// ---- audit ----
+
+async function showAudit() {
+  const actor = el('input', { id: 'audit-actor', placeholder: '用户名' });
+  const action = el('input', { id: 'audit-action', placeholder: '如 teacher. 或 review.return' });
+  const target = el('input', { id: 'audit-target', placeholder: '教师编号、用户名等' });
+  const body = el('div');
+  const search = el('button', { id: 'audit-search', type: 'submit' }, '查询');
+  const run = async () => {
+    body.replaceChildren(el('div', { class: 'loading' }, '正在查询…'));
+    try {
+      const r = await call('QueryAudit', { actor: actor.value.trim(), action: action.value.trim(), target: target.value.trim(), limit: 200 });
+      body.replaceChildren(el('table', { id: 'audit-table' }, el('thead', {}, el('tr', {}, ['时间', '用户', '操作', '对象', '结果', '说明'].map(h => el('th', {}, h)))),
+        el('tbody', {}, (r.entries || []).map(e => el('tr', {}, el('td', {}, when(e.at_unix)), el('td', {}, e.actor), el('td', {}, e.action), el('td', {}, e.target),
+          el('td', {}, el('span', { class: 'badge ' + (e.result === 'ok' ? 'effective' : 'returned') }, e.result)), el('td', {}, e.detail))))));
+    } catch (e) { body.replaceChildren(errorBox(e)); }
+  };
+  setMain(el('h1', {}, '审计日志'), el('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); once(search, run); } },
+    el('div', { class: 'row' }, el('div', {}, el('label', { for: 'audit-actor' }, '用户'), actor), el('div', {}, el('label', { for: 'audit-action' }, '操作'), action),
+      el('div', {}, el('label', { for: 'audit-target' }, '对象'), target)), el('div', { class: 'actions' }, search)), el('div', { class: 'card' }, body));
+  run();
+}
+
+// ---- sync health ----
+
+async function showSync() {
+  setMain(el('div', { class: 'loading' }, '正在查询…'));
+  let h;
+  try { h = await call('GetSyncHealth', {}); } catch (e) { setMain(errorBox(e)); return; }
+  const kv = (k, v) => [el('div', { class: 'k' }, k), el('div', { class: 'v' }, v === undefined ? '' : String(v))];
+  setMain(el('h1', {}, '与全国节点的同步'), el('div', { class: 'card', id: 'sync-health' },
+    h.last_error ? el('div', { class: 'error' }, '最近一次同步失败：' + h.last_error) : el('div', { class: 'ok' }, '同步正常'),
+    el('div', { class: 'fields' }, kv('自动同步', h.scheduled ? '已开启' : '未开启'), kv('最近一次尝试', when(h.last_attempt_unix)), kv('最近一次成功', when(h.last_success_unix)),
+      kv('下次同步', when(h.next_run_unix)), kv('连续失败次数', h.consecutive_failures), kv('待同步的变更', h.backlog),
+      kv('全国节点退回的记录', h.open_rejections), kv('学校名录版本', h.school_registry_version), kv('本省名录学校数', h.registry_schools))),
+    (h.newest_rejections || []).length ? el('div', { class: 'card' }, el('h2', {}, '全国节点退回的记录'), el('table', {}, el('tbody', {}, h.newest_rejections.map(r =>
+      el('tr', {}, el('td', {}, r.teacher_number), el('td', {}, r.field), el('td', {}, r.reason)))))) : null);
 }
 
 // ---- progress ----
