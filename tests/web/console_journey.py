@@ -81,7 +81,7 @@ class Browser:
                   f'--user-data-dir={args.profile}-{name}']:
             options.add_argument(a)
         self.d = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=options)
-        self.wait = WebDriverWait(self.d, 15)
+        self.wait = WebDriverWait(self.d, 15, poll_frequency=0.02)
         self.name = name
 
     def open(self):
@@ -92,7 +92,7 @@ class Browser:
         return self.wait.until(EC.visibility_of_element_located((By.ID, id_)))
 
     def text_appears(self, text, timeout=15):
-        WebDriverWait(self.d, timeout).until(lambda d: text in d.find_element(By.TAG_NAME, 'main').text)
+        WebDriverWait(self.d, timeout, poll_frequency=0.02).until(lambda d: text in d.find_element(By.TAG_NAME, 'main').text)
 
     def type(self, id_, text):
         e = self.find(id_)
@@ -287,11 +287,28 @@ def main():
         c.login('county-mgr', strong)
         c.find('queue-table')
         c.shot('11-county-queue')
+        # Data on screen within 1 s of navigation; a page moves at most 300 KB.
+        started = time.monotonic()
+        c.d.get(args.url)
+        c.find('queue-table')
+        queue_seconds = time.monotonic() - started
+        moved = c.d.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0];"
+            "return n.transferSize + performance.getEntriesByType('resource')"
+            ".reduce((s, r) => s + r.transferSize, 0);")
+        print(f'review queue on screen {queue_seconds * 1000:.0f} ms after navigation, {moved / 1024:.1f} KB moved')
+        check(queue_seconds < 1.0, 'the review queue shows its data within 1 s of navigation')
+        check(moved <= 300 * 1024, 'the page transfers at most 300 KB')
         row = c.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
         row.find_element(By.CSS_SELECTOR, 'button.approve').click()
         c.text_appears('已通过')
+        started = time.monotonic()
         c.d.find_element(By.LINK_TEXT, number).click()
         c.text_appears('已生效')
+        c.find('card-contact')
+        form_seconds = time.monotonic() - started
+        print(f'teacher form on screen {form_seconds * 1000:.0f} ms after the click')
+        check(form_seconds < 1.0, 'a teacher\'s form shows its data within 1 s')
         c.click('show-history')
         c.find('history-table')
         c.shot('12-history')

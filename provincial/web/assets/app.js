@@ -198,9 +198,26 @@ async function showTeachers(token) {
     } catch (e) { body.replaceChildren(errorBox(e)); }
   };
   state.addEventListener('change', () => load(''));
+  const lookup = el('input', { id: 'teacher-lookup', placeholder: '12 位教师编号', maxlength: 12 });
+  const go = el('button', { id: 'teacher-lookup-go', class: 'secondary', type: 'submit' }, '打开');
+  const lookupMsg = el('div');
+  const find = el('form', { onsubmit: (ev) => {
+    ev.preventDefault();
+    once(go, async () => {
+      lookupMsg.replaceChildren();
+      try { await call('GetTeacher', { teacher_number: lookup.value.trim() }); showTeacher(lookup.value.trim()); } catch (e) { lookupMsg.append(errorBox(e)); }
+    });
+  } }, el('label', { for: 'teacher-lookup' }, '按教师编号查找'), el('div', { class: 'row' }, el('div', {}, lookup), go), lookupMsg);
+  const exportLink = el('a', { class: 'button-link', id: 'export-teachers', href: '#' }, '导出名单（CSV）');
+  exportLink.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const a = el('a', { href: '/console/export?' + new URLSearchParams({ state: state.value }).toString(), download: '教师名单.csv' });
+    document.body.append(a); a.click(); a.remove();
+  });
   setMain(el('h1', {}, '教师名单'),
     canCreate ? newTeacherCard(() => load('')) : null,
-    el('div', { class: 'card' }, el('div', { class: 'row' }, el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state)), body));
+    el('div', { class: 'card' }, el('div', { class: 'row' }, el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state), el('div', {}, find),
+      el('div', { class: 'right' }, exportLink)), body));
   load(token);
 }
 
