@@ -39,6 +39,10 @@ struct WebOptions {
   std::string key;     // PEM private key
   size_t max_json_bytes = 1 << 20;
   size_t max_upload_bytes = 64 << 20;
+  // httplib serves a connection on one thread for as long as it is kept
+  // alive, so there must be a thread for every browser working at once.
+  int threads = 256;
+  int keep_alive_seconds = 10;
 };
 
 // The console's settings from the node's config: web_listen, and web_tls's

@@ -11,6 +11,11 @@
 // (p50 / p99 / max) and errors (which must be 0); 1 session is the baseline
 // of the run.
 //
+// With --transport grpc,json every level runs twice: over gRPC (the CLI's
+// transport) and over the web console's JSON API (HTTPS, session cookie,
+// CSRF header, proto JSON), each with its own logged-in sessions, so the
+// two are compared in the same run.
+//
 // A level "S" runs S sessions back to back (each sends its next request the
 // moment the last one is answered: the node's saturation, where latency is
 // S / throughput by Little's law); "S@T" gives each session a think time
@@ -19,7 +24,7 @@
 // requests a second).
 //
 //   ntmis_api_load_bench [--teachers N] [--seconds S]
-//                        [--sessions 1,2,8,500,500@500]
+//                        [--sessions 1,2,8,500,500@500] [--transport grpc,json]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -32,12 +37,17 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include <google/protobuf/util/json_util.h>
+#include <httplib.h>
 #include "common/teacher/id_card.h"
 #include "common/tls.h"
 #include "provincial/cli/api_client.h"
 #include "provincial/server/node.h"
+#include "provincial/web/web_server.h"
 #include "tests/import_support.h"
 
 namespace ntmis::testing {
@@ -61,9 +71,19 @@ Percentiles Of(std::vector<double> ms) {
   return {at(0.5), at(0.99), ms.back()};
 }
 
-// One logged-in school manager on a connection of its own.
+// A browser's session with the console's JSON API: its HTTPS connection,
+// its cookies and CSRF token.
+struct WebSession {
+  std::unique_ptr<httplib::SSLClient> http;
+  std::string cookie;  // "ntmis_session=…; ntmis_csrf=…"
+  std::string csrf;
+};
+
+// One logged-in school manager on a connection of its own, over gRPC or
+// (with `web`) over the JSON API.
 struct Session {
   std::unique_ptr<provincial::ApiClient> client;
+  std::unique_ptr<WebSession> web;
   std::string school;
   std::vector<std::string> teachers;  // of its school, for reads
   // The record being entered, and the next step for it (0: create).
@@ -73,6 +93,56 @@ struct Session {
   absl::Mutex mu;
   std::vector<std::string> submitted ABSL_GUARDED_BY(mu);
 };
+
+// One call of ProvincialApi over the session's transport.
+template <typename Request, typename Response>
+absl::StatusOr<Response> Invoke(Session& me,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const char* name, const Request& request) {
+  if (me.web == nullptr) return me.client->Call(method, request);
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  std::string body;
+  (void)google::protobuf::util::MessageToJsonString(request, &body, print);
+  httplib::Headers headers{{"Cookie", me.web->cookie}, {"X-CSRF-Token", me.web->csrf}};
+  const std::string path = absl::StrCat("/ntmis.v1.ProvincialApi/", name);
+  httplib::Result r = me.web->http->Post(path.c_str(), headers, body, "application/json");
+  if (!r && r.error() == httplib::Error::Write)  // the server closed an idle connection: reconnect, as browsers do
+    r = me.web->http->Post(path.c_str(), headers, body, "application/json");
+  if (!r) return absl::UnavailableError(absl::StrCat(name, ": ", httplib::to_string(r.error())));
+  if (r->status != 200) return absl::UnknownError(absl::StrCat(name, ": HTTP ", r->status, " ", r->body));
+  Response response;
+  if (!google::protobuf::util::JsonStringToMessage(r->body, &response).ok())
+    return absl::DataLossError(absl::StrCat(name, ": unreadable answer"));
+  return response;
+}
+
+// A JSON session for user `name`: HTTPS to the console, logged in.
+absl::StatusOr<std::unique_ptr<WebSession>> WebLogin(int port, const std::string& ca,
+                                                     const std::string& name) {
+  auto web = std::make_unique<WebSession>();
+  web->http = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
+  web->http->set_ca_cert_path(ca.c_str());
+  web->http->enable_server_certificate_verification(true);
+  web->http->set_keep_alive(true);
+  web->http->set_tcp_nodelay(true);
+  web->http->set_read_timeout(60, 0);
+  httplib::Result r = web->http->Post(
+      "/ntmis.v1.ProvincialApi/Login",
+      absl::StrCat("{\"username\":\"", name, "\",\"password\":\"", kPassword, "\"}"),
+      "application/json");
+  if (!r || r->status != 200) return absl::UnauthenticatedError("console login failed for " + name);
+  std::vector<std::string> cookies;
+  auto range = r->headers.equal_range("Set-Cookie");
+  for (auto it = range.first; it != range.second; ++it) {
+    std::string c = it->second.substr(0, it->second.find(';'));
+    if (absl::StartsWith(c, "ntmis_csrf=")) web->csrf = c.substr(11);
+    cookies.push_back(std::move(c));
+  }
+  web->cookie = absl::StrJoin(cookies, "; ");
+  return web;
+}
 
 std::atomic<uint64_t> next_person{0};
 
@@ -117,7 +187,7 @@ absl::Status Write(Session& me, Session* partner) {
     v1::ReviewRequest review;
     review.set_teacher_number(to_approve);
     review.set_decision(v1::ReviewRequest::APPROVE);
-    return me.client->Call(&Stub::ReviewTeacher, review).status();
+    return Invoke(me, &Stub::ReviewTeacher, "ReviewTeacher", review).status();
   }
   switch (me.step) {
     case 0: {
@@ -128,7 +198,7 @@ absl::Status Write(Session& me, Session* partner) {
       create.set_birth_date(birth);
       create.set_id_card_number(id);
       create.set_school_code(me.school);
-      auto created = me.client->Call(&Stub::CreateTeacher, create);
+      auto created = Invoke(me, &Stub::CreateTeacher, "CreateTeacher", create);
       if (!created.ok()) return created.status();
       me.entering = created->teacher_number();
       me.step = 1;
@@ -136,7 +206,7 @@ absl::Status Write(Session& me, Session* partner) {
     }
     case 1:
       me.step = 2;
-      return me.client->Call(&Stub::EditTeacher, Complete(me.entering)).status();
+      return Invoke(me, &Stub::EditTeacher, "EditTeacher", Complete(me.entering)).status();
     case 2: {
       v1::PutEntryRequest contact;
       contact.set_teacher_number(me.entering);
@@ -145,13 +215,13 @@ absl::Status Write(Session& me, Session* partner) {
       mobile->set_field("mobile");
       mobile->set_value("13800138000");
       me.step = 3;
-      return me.client->Call(&Stub::PutEntry, contact).status();
+      return Invoke(me, &Stub::PutEntry, "PutEntry", contact).status();
     }
     default: {
       v1::TeacherRequest submit;
       submit.set_teacher_number(me.entering);
       me.step = 0;
-      absl::Status s = me.client->Call(&Stub::SubmitTeacher, submit).status();
+      absl::Status s = Invoke(me, &Stub::SubmitTeacher, "SubmitTeacher", submit).status();
       if (s.ok()) {
         absl::MutexLock lock(&me.mu);
         me.submitted.push_back(me.entering);
@@ -167,15 +237,15 @@ absl::Status Read(Session& me, std::mt19937_64& rng) {
       v1::ListTeachersRequest list;
       list.set_unit_code(me.school);
       list.set_page_size(50);
-      return me.client->Call(&Stub::ListTeachers, list).status();
+      return Invoke(me, &Stub::ListTeachers, "ListTeachers", list).status();
     }
     case 1: {
       v1::TeacherRequest form;
       form.set_teacher_number(me.teachers[rng() % me.teachers.size()]);
-      return me.client->Call(&Stub::GetReviewForm, form).status();
+      return Invoke(me, &Stub::GetReviewForm, "GetReviewForm", form).status();
     }
     default:
-      return me.client->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()).status();
+      return Invoke(me, &Stub::ReviewQueue, "ReviewQueue", v1::ReviewQueueRequest()).status();
   }
 }
 
@@ -253,10 +323,12 @@ int Main(int argc, char** argv) {
   uint64_t n = 1000000;
   int seconds = 60;
   std::vector<Level> levels = {{1, 0}, {2, 0}, {8, 0}, {500, 0}, {500, 500}};
+  std::vector<std::string> transports = {"grpc"};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--teachers") n = std::stoull(argv[i + 1]);
     if (flag == "--seconds") seconds = std::stoi(argv[i + 1]);
+    if (flag == "--transport") transports = absl::StrSplit(argv[i + 1], ',');
     if (flag == "--sessions") {
       levels.clear();
       for (absl::string_view v : absl::StrSplit(argv[i + 1], ',')) {
@@ -301,8 +373,11 @@ int Main(int argc, char** argv) {
   }
   config.set_id_hash_key(dir.File("hash.key"));
   config.set_pii_key(dir.File("pii.key"));
+  config.set_web_listen("127.0.0.1:0");
   auto node = ValueOrDie(provincial::ProvincialNode::Start(config));
   const std::string address = absl::StrCat("127.0.0.1:", node->port());
+  auto web = ValueOrDie(provincial::WebServer::Start(provincial::WebOptionsFrom(config),
+                                                     node->InProcessChannel()));
 
   // Every session on a connection of its own, as browsers and CLIs are.
   t0 = Clock::now();
@@ -311,7 +386,9 @@ int Main(int argc, char** argv) {
     tls.set_ca_cert(pki.ca_cert());
     return tls;
   }()));
-  std::vector<std::unique_ptr<Session>> sessions;
+  std::map<std::string, std::vector<std::unique_ptr<Session>>> by_transport;
+  for (const std::string& transport : transports) {
+  std::vector<std::unique_ptr<Session>>& sessions = by_transport[transport];
   for (int i = 0; i < most; ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -321,6 +398,11 @@ int Main(int argc, char** argv) {
         v1::ProvincialApi::NewStub(grpc::CreateCustomChannel(address, creds, args)));
     s->school = schools[(i / 2) % schools.size()];
     absl::Status login = s->client->Login(absl::StrCat("m", i), kPassword);
+    if (login.ok() && transport == "json") {
+      absl::StatusOr<std::unique_ptr<WebSession>> w =
+          WebLogin(web->port(), pki.ca_cert(), absl::StrCat("m", i));
+      if (w.ok()) s->web = std::move(*w); else login = w.status();
+    }
     if (!login.ok()) {
       std::cerr << "login m" << i << ": " << login << "\n";
       return 1;
@@ -328,29 +410,42 @@ int Main(int argc, char** argv) {
     v1::ListTeachersRequest list;
     list.set_unit_code(s->school);
     list.set_page_size(100);
-    const v1::ListTeachersResponse page = ValueOrDie(s->client->Call(&Stub::ListTeachers, list));
+    const v1::ListTeachersResponse page =
+        ValueOrDie(Invoke(*s, &Stub::ListTeachers, "ListTeachers", list));
     for (const auto& t : page.teachers()) s->teachers.push_back(t.teacher_number());
     sessions.push_back(std::move(s));
+  }
   }
   std::cout << absl::StrFormat("%d sessions logged in, in %.1f s (password hashes on %d slot(s))\n",
                                most, Ms(t0) / 1000, ConcurrencyLimit::HalfTheCores());
 
   std::cout << absl::StrFormat(
-      "%8s %8s %9s %9s %8s | %-26s | %-26s | %s\n", "sessions", "think ms", "requests", "req/s", "x 1",
+      "%-9s %8s %8s %9s %9s %8s | %-26s | %-26s | %s\n", "transport", "sessions", "think ms",
+      "requests", "req/s", "x 1",
       "reads p50 / p99 / max ms", "writes p50 / p99 / max ms", "errors");
-  double baseline = 0;
   int failed = 0;
+  // Levels alternate between the transports, so both see the same machine.
+  std::map<std::string, double> baseline;
+  std::map<std::string, double> rate_of;
   for (const Level& level : levels) {
-    LevelResult r = RunLevel(sessions, level, seconds);
-    const double rate = r.requests / r.seconds;
-    if (baseline == 0) baseline = rate;
-    std::cout << absl::StrFormat(
-        "%8d %8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / %7.2f / %7.1f | %d%s\n",
-        r.sessions, level.think_ms, static_cast<int>(r.requests), rate, rate / baseline, r.reads.p50,
-        r.reads.p99, r.reads.max, r.writes.p50, r.writes.p99, r.writes.max,
-        static_cast<int>(r.errors), r.errors ? absl::StrCat(" (first: ", r.first_error, ")") : "");
-    failed += r.errors != 0;
+    for (const std::string& transport : transports) {
+      LevelResult r = RunLevel(by_transport[transport], level, seconds);
+      const double rate = r.requests / r.seconds;
+      if (baseline[transport] == 0) baseline[transport] = rate;
+      rate_of[transport] = rate;
+      std::cout << absl::StrFormat(
+          "%-9s %8d %8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / %7.2f / %7.1f | %d%s\n",
+          transport, r.sessions, level.think_ms, static_cast<int>(r.requests), rate,
+          rate / baseline[transport], r.reads.p50, r.reads.p99, r.reads.max, r.writes.p50,
+          r.writes.p99, r.writes.max, static_cast<int>(r.errors),
+          r.errors ? absl::StrCat(" (first: ", r.first_error, ")") : "");
+      failed += r.errors != 0;
+    }
+    if (rate_of.count("json") && rate_of.count("grpc"))
+      std::cout << absl::StrFormat("%-9s %8d %8d   json / grpc throughput %.2f\n", "", level.sessions,
+                                   level.think_ms, rate_of["json"] / rate_of["grpc"]);
   }
+  web->Stop();
   node->Shutdown();
   return failed == 0 ? 0 : 1;
 }
