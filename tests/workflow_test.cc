@@ -441,6 +441,23 @@ TEST_CASE("Units change after the import, lists page, progress counts, the audit
   list.set_state("draft");
   CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, list)).teachers_size() == 1);
 
+  // Searching by part of a name, or by teacher number, within the scope.
+  list.clear_state();
+  list.set_page_size(50);
+  const v1::TeacherSummary first = page1.teachers(0);
+  list.set_search(first.name().substr(0, 3));  // the family name, one character
+  v1::ListTeachersResponse by_name = ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, list));
+  REQUIRE(by_name.teachers_size() >= 1);
+  for (const auto& t : by_name.teachers())
+    CHECK(t.name().find(first.name().substr(0, 3)) != std::string::npos);
+  list.set_search(first.teacher_number());
+  v1::ListTeachersResponse by_number = ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, list));
+  REQUIRE(by_number.teachers_size() == 1);
+  CHECK(by_number.teachers(0).teacher_number() == first.teacher_number());
+  list.set_search("不存在的名字");
+  CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, list)).teachers_size() == 0);
+  list.clear_search();
+
   // Add, rename, move a school (its effective record is re-sent with the
   // new county), close what is empty; closed units keep their history.
   v1::UnitInfo add;

@@ -2,10 +2,13 @@
 
 #include <filesystem>
 
+#include <sqlite3.h>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/audit_log.h"
 #include "common/status_macros.h"
+#include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {
@@ -265,6 +268,17 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
   options.mmap_size = int64_t{1} << 34;  // sync reads current records at random places
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
+  // teacher_name(record): the name in a stored record, for searching lists.
+  const int rc = sqlite3_create_function_v2(
+      db.handle(), "teacher_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      [](sqlite3_context* context, int, sqlite3_value** args) {
+        v1::TeacherRecord record;
+        record.ParseFromArray(sqlite3_value_blob(args[0]), sqlite3_value_bytes(args[0]));
+        sqlite3_result_text(context, record.name().data(), static_cast<int>(record.name().size()),
+                            SQLITE_TRANSIENT);
+      },
+      nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return absl::InternalError("cannot register teacher_name()");
   return Store(std::move(db));
 }
 

@@ -88,12 +88,15 @@ absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(Store& store,
       kSummaryColumns, "WHERE (school_code, state, teacher_number) > (?1, ?2, ?3)",
       query.schools == nullptr ? "" : " AND school_code IN (SELECT value FROM json_each(?4))",
       query.state ? " AND state = ?5" : "",
+      query.search.empty() ? ""
+                           : " AND (teacher_number = ?7 OR instr(teacher_name(record), ?7) > 0)",
       " ORDER BY school_code, state, teacher_number LIMIT ?6");
   ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(sql));
   q.Bind(1, query.after_school).Bind(2, query.after_state).Bind(3, query.after_number);
   if (query.schools != nullptr) q.Bind(4, sql::JsonArray(*query.schools));
   if (query.state) q.Bind(5, std::string(StateName(*query.state)));
   q.Bind(6, int64_t{query.limit});
+  if (!query.search.empty()) q.Bind(7, query.search);
   std::vector<v1::TeacherSummary> out;
   RETURN_IF_ERROR(q.ForEachRow([&] { out.push_back(SummaryFrom(q)); }));
   return out;

@@ -41,6 +41,7 @@ struct TeacherPageQuery {
   const std::vector<std::string>* schools = nullptr;  // nullptr: the whole province
   std::optional<TeacherState> state;                  // nullopt: every state
   std::string after_school, after_state, after_number;
+  std::string search;  // name contains it, or it is the teacher number; empty: all
   uint32_t limit = 50;
 };
 absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(Store& store,

@@ -111,6 +111,7 @@ absl::StatusOr<v1::ListTeachersResponse> Workflow::List(const User& actor,
     if (!query.state)
       return absl::InvalidArgumentError(absl::StrCat("unknown state '", request.state(), "'"));
   }
+  query.search = std::string(absl::StripAsciiWhitespace(request.search()));
   query.after_school = token[0];
   query.after_state = token[1];
   query.after_number = token[2];

@@ -202,6 +202,11 @@ def main():
         check(len(number) == 12, f'teacher {number} created in the browser')
 
         # The form: fields, a wrong value next to its field, contact details, submit.
+        b.type('teacher-search', '晓雨')
+        b.click('teacher-search-go')
+        WebDriverWait(b.d, 15, poll_frequency=0.02).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, '#teacher-table tbody tr')) == 1)
+        check(number in b.find('teacher-table').text, 'a search by part of the name finds the teacher')
         b.d.find_element(By.LINK_TEXT, number).click()
         b.find('f-basic-ethnicity')
         check(not b.find('f-basic-id_card_number').is_enabled(), 'the ID-card field is read-only')

@@ -187,7 +187,7 @@ async function showTeachers(token) {
   const canCreate = me.user.role === 'USER_ROLE_MANAGER' && me.unit_level === 4;
   const load = async (page) => {
     try {
-      const r = await call('ListTeachers', { state: state.value, page_size: 50, page_token: page || '' });
+      const r = await call('ListTeachers', { state: state.value, search: search.value.trim(), page_size: 50, page_token: page || '' });
       const rows = (r.teachers || []).map(t => el('tr', {},
         el('td', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); showTeacher(t.teacher_number); } }, t.teacher_number)),
         el('td', {}, t.name), el('td', {}, t.school_code), el('td', {}, stateBadge(t.state)), el('td', {}, when(t.updated_unix))));
@@ -198,16 +198,10 @@ async function showTeachers(token) {
     } catch (e) { body.replaceChildren(errorBox(e)); }
   };
   state.addEventListener('change', () => load(''));
-  const lookup = el('input', { id: 'teacher-lookup', placeholder: '12 位教师编号', maxlength: 12 });
-  const go = el('button', { id: 'teacher-lookup-go', class: 'secondary', type: 'submit' }, '打开');
-  const lookupMsg = el('div');
-  const find = el('form', { onsubmit: (ev) => {
-    ev.preventDefault();
-    once(go, async () => {
-      lookupMsg.replaceChildren();
-      try { await call('GetTeacher', { teacher_number: lookup.value.trim() }); showTeacher(lookup.value.trim()); } catch (e) { lookupMsg.append(errorBox(e)); }
-    });
-  } }, el('label', { for: 'teacher-lookup' }, '按教师编号查找'), el('div', { class: 'row' }, el('div', {}, lookup), go), lookupMsg);
+  const search = el('input', { id: 'teacher-search', placeholder: '姓名中的字，或 12 位教师编号' });
+  const go = el('button', { id: 'teacher-search-go', class: 'secondary', type: 'submit' }, '查找');
+  const find = el('form', { onsubmit: (ev) => { ev.preventDefault(); once(go, () => load('')); } },
+    el('label', { for: 'teacher-search' }, '按姓名或教师编号查找'), el('div', { class: 'row' }, el('div', {}, search), go));
   const exportLink = el('a', { class: 'button-link', id: 'export-teachers', href: '#' }, '导出名单（CSV）');
   exportLink.addEventListener('click', (ev) => {
     ev.preventDefault();
