@@ -93,10 +93,12 @@ TEST_CASE("A watched WAL is checkpointed off the writer's commits", "[sqlite]") 
   for (int i = 0; i < 100; ++i) REQUIRE(insert.Run().ok());  // a commit each
   // The commits went on without waiting; the checkpointer copied the WAL
   // into the database file meanwhile.
-  for (int i = 0; i < 500 && checkpointer.checkpoints() == 0; ++i)
+  // The checkpointer runs at nice 10: under a busy parallel test run it may
+  // wait seconds for a core, so the test waits up to 30 s (usually ms).
+  for (int i = 0; i < 3000 && checkpointer.checkpoints() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(checkpointer.checkpoints() > 0);
-  for (int i = 0; i < 500 && std::filesystem::file_size(path) <= before + 100000; ++i)
+  for (int i = 0; i < 3000 && std::filesystem::file_size(path) <= before + 100000; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(std::filesystem::file_size(path) > before + 100000);
   CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 100);

@@ -100,8 +100,11 @@ class Workflow {
   absl::StatusOr<v1::ListEntriesResponse> ListEntries(const User& actor,
                                                       const v1::ListEntriesRequest& request,
                                                       std::vector<std::string>* sensitive);
+  // The record, its entries, what is missing and (unless !with_catalog)
+  // the catalog to read them by.
   absl::StatusOr<v1::ReviewForm> ReviewForm(const User& actor, const std::string& teacher_number,
-                                            std::vector<std::string>* sensitive);
+                                            std::vector<std::string>* sensitive,
+                                            bool with_catalog = true);
   // The ID-card number in clear, for staff within scope and the teacher
   // itself; the caller audits the read.
   absl::StatusOr<std::string> RevealIdCard(const User& actor, const std::string& teacher_number);

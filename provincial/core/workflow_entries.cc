@@ -195,15 +195,18 @@ absl::StatusOr<v1::ListEntriesResponse> Workflow::ListEntries(
 
 absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(const User& actor,
                                                     const std::string& teacher_number,
-                                                    std::vector<std::string>* sensitive) {
+                                                    std::vector<std::string>* sensitive,
+                                                    bool with_catalog) {
   v1::ReviewForm form;
   ASSIGN_OR_RETURN(*form.mutable_teacher(), Get(actor, teacher_number));
   v1::ListEntriesRequest all;
   all.set_teacher_number(teacher_number);
   ASSIGN_OR_RETURN(v1::ListEntriesResponse entries, ListEntries(actor, all, sensitive));
   *form.mutable_entries() = std::move(*entries.mutable_entries());
-  ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
-  *form.mutable_catalog() = catalog.catalog();
+  if (with_catalog) {
+    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
+    *form.mutable_catalog() = catalog.catalog();
+  }
   for (v1::FieldValue& v : BasicInformationValues(form.teacher().record()))
     *form.add_basic() = std::move(v);
   ASSIGN_OR_RETURN(std::vector<std::string> missing, Missing(form.teacher()));

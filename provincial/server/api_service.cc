@@ -644,7 +644,9 @@ grpc::Status ApiService::GetReviewForm(grpc::ServerContext* context,
   return Handle(context, "teacher.review_form", request->teacher_number(), [&](const User& user, Lane& lane) {
     std::vector<std::string> sensitive;
     RETURN_IF_ERROR(
-        Fill(lane.workflow->ReviewForm(user, request->teacher_number(), &sensitive), response));
+        Fill(lane.workflow->ReviewForm(user, request->teacher_number(), &sensitive,
+                                      !request->without_catalog()),
+             response));
     AuditSensitive(user, request->teacher_number(), sensitive);
     return absl::OkStatus();
   });

@@ -242,6 +242,7 @@ absl::Status Read(Session& me, std::mt19937_64& rng) {
     case 1: {
       v1::TeacherRequest form;
       form.set_teacher_number(me.teachers[rng() % me.teachers.size()]);
+      form.set_without_catalog(true);  // as the console asks (it reads the catalog once)
       return Invoke(me, &Stub::GetReviewForm, "GetReviewForm", form).status();
     }
     default:

@@ -303,7 +303,7 @@ function fieldBlock(prefix, def, input) {
 async function showTeacher(number) {
   setMain(el('div', { class: 'loading' }, '正在载入…'));
   let form, cat;
-  try { [form, cat] = await Promise.all([call('GetReviewForm', { teacher_number: number }), catalog()]); } catch (e) { setMain(errorBox(e)); return; }
+  try { [form, cat] = await Promise.all([call('GetReviewForm', { teacher_number: number, without_catalog: true }), catalog()]); } catch (e) { setMain(errorBox(e)); return; }
   const t = form.teacher, r = t.record || {};
   const editing = t.state === 'draft' || t.state === 'returned';
   const proposing = t.state === 'effective';
