@@ -79,7 +79,9 @@ std::string ConnectErrorJson(grpc::StatusCode code, const std::string& message) 
 }
 
 ConnectGateway::ConnectGateway(std::shared_ptr<grpc::Channel> in_process)
-    : channel_(std::move(in_process)),
+    : service_(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::ProvincialApi::service_full_name())),
+      channel_(std::move(in_process)),
       generic_(std::make_unique<grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>>(
           channel_)),
       stub_(v1::ProvincialApi::NewStub(channel_)) {}
@@ -111,10 +113,7 @@ ConnectGateway::Reply ConnectGateway::Answer(std::unique_ptr<pb::Message> messag
 
 ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
                                             const std::string& json, const Caller& caller) {
-  const pb::ServiceDescriptor* service =
-      pb::DescriptorPool::generated_pool()->FindServiceByName("ntmis.v1.ProvincialApi");
-  const pb::MethodDescriptor* method =
-      service == nullptr ? nullptr : service->FindMethodByName(method_name);
+  const pb::MethodDescriptor* method = service_->FindMethodByName(method_name);
   if (method == nullptr)
     return Error(grpc::Status(grpc::StatusCode::NOT_FOUND,
                               absl::StrCat("no method ", method_name, " in ProvincialApi")));
@@ -139,7 +138,7 @@ ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
   grpc::ClientContext context;
   Prepare(context, caller);
   std::promise<grpc::Status> done;
-  generic_->UnaryCall(&context, absl::StrCat("/", service->full_name(), "/", method->name()),
+  generic_->UnaryCall(&context, absl::StrCat("/", service_->full_name(), "/", method->name()),
                       grpc::StubOptions(), &request_buffer, &response_buffer,
                       [&done](grpc::Status status) { done.set_value(std::move(status)); });
   grpc::Status status = done.get_future().get();

@@ -65,6 +65,7 @@ class ConnectGateway {
   static Reply Error(const grpc::Status& status);
   static Reply Answer(std::unique_ptr<google::protobuf::Message> message);
 
+  const google::protobuf::ServiceDescriptor* const service_;  // ProvincialApi's
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>> generic_;
   std::unique_ptr<v1::ProvincialApi::Stub> stub_;

@@ -62,9 +62,13 @@ void ClearSessionCookies(httplib::Response& res) {
 }
 
 // A change from a page of this console: the CSRF header equals the cookie.
-bool CsrfOk(const httplib::Request& req) {
+// Otherwise answers permission_denied and returns false.
+bool CsrfOk(const httplib::Request& req, httplib::Response& res) {
   const std::string cookie = Cookie(req, kCsrfCookie);
-  return !cookie.empty() && req.get_header_value(kCsrfHeader) == cookie;
+  if (!cookie.empty() && req.get_header_value(kCsrfHeader) == cookie) return true;
+  SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+            "缺少或不符的 X-CSRF-Token：请从控制台页面操作（或重新登录）");
+  return false;
 }
 
 ConnectGateway::Caller CallerOf(const httplib::Request& req) {
@@ -156,11 +160,7 @@ void WebServer::Routes() {
     const bool login = method == "Login";
     // Without a session there is nothing to forge: the service answers
     // unauthenticated. With one, a change must come from a console page.
-    if (!login && !Cookie(req, kSessionCookie).empty() && !CsrfOk(req)) {
-      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
-                "缺少或不符的 X-CSRF-Token：请从控制台页面操作（或重新登录）");
-      return;
-    }
+    if (!login && !Cookie(req, kSessionCookie).empty() && !CsrfOk(req, res)) return;
     ConnectGateway::Caller caller = CallerOf(req);
     if (login) caller.token.clear();
     ConnectGateway::Reply reply = gateway_->Unary(method, req.body, caller);
@@ -181,11 +181,7 @@ void WebServer::Routes() {
   // ImportReport, or with format=csv its problems as the report file the
   // CLI writes (common/import_report.h).
   s.Post("/console/import", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!CsrfOk(req)) {
-      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
-                "缺少或不符的 X-CSRF-Token：请从控制台页面操作（或重新登录）");
-      return;
-    }
+    if (!CsrfOk(req, res)) return;
     ConnectGateway::Reply reply = gateway_->Import(
         req.get_param_value("kind"), req.get_param_value("category"),
         req.get_param_value("dry_run") == "1", req.get_param_value("all_or_nothing") == "1",
