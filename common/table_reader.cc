@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/xlsx_reader.h"
 
 namespace ntmis {
 namespace {
@@ -21,6 +22,13 @@ constexpr char kSaveAsCsv[] =
     "请在 Excel 或 WPS 中“另存为”“CSV UTF-8（逗号分隔）(*.csv)”后再导入";
 
 const iconv_t kNoIconv = reinterpret_cast<iconv_t>(-1);
+
+// Full-width ASCII (as spreadsheets and Chinese input methods type it) as
+// ASCII, the ideographic space as a space.
+int32_t FoldWidth(int32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+  return cp == 0x3000 ? ' ' : cp;
+}
 
 // The code point at text[*i] (advancing *i), or -1 for a byte that does not
 // start a well-formed UTF-8 sequence (advancing one byte).
@@ -83,6 +91,14 @@ void AppendUtf8(int32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// `text` (valid UTF-8) with FoldWidth applied: a header cell is folded like
+// every field, so a label is compared folded too ("学校（单位）名称").
+std::string Folded(absl::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) AppendUtf8(FoldWidth(NextCodePoint(text, &i)), &out);
+  return out;
 }
 
 bool IsBidiControl(int32_t cp) {
@@ -175,6 +191,7 @@ TableReader::~TableReader() {
 }
 
 const char* TableReader::encoding() const {
+  if (workbook_ != nullptr) return "xlsx";
   return encoding_ ? EncodingName(*encoding_) : "";
 }
 
@@ -198,8 +215,16 @@ bool TableReader::Sniff(bool complete, RowProblems* problems) {
     refusal = absl::StrCat("文件是 UTF-16 编码的文本（Excel 的“Unicode 文本”），不是 CSV：",
                            kSaveAsCsv);
   } else if (absl::StartsWith(sample, "PK\x03\x04")) {
-    refusal = absl::StrCat("文件是 Excel 工作簿（.xlsx）或其他 ZIP 压缩文件，不是 CSV：",
-                           kSaveAsCsv);
+    // A workbook: read once whole (its directory is at the end).
+    absl::StatusOr<std::unique_ptr<XlsxReader>> workbook = XlsxReader::Open(std::move(undetected_));
+    undetected_.clear();
+    if (!workbook.ok()) {
+      refusal = std::string(workbook.status().message());
+    } else {
+      workbook_ = *std::move(workbook);
+      encoding_ = Encoding::kUtf8;  // XML text is UTF-8 once parsed
+      return true;
+    }
   } else if (absl::StartsWith(sample, "\xD0\xCF\x11\xE0")) {
     refusal = absl::StrCat("文件是旧版 Excel 工作簿（.xls），不是 CSV：", kSaveAsCsv);
   } else {
@@ -286,8 +311,7 @@ bool TableReader::CheckField(absl::string_view raw, size_t template_column, std:
   size_t i = 0, chars = 0;
   while (i < text.size()) {
     int32_t cp = NextCodePoint(text, &i);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // full-width ASCII
-    if (cp == 0x3000) cp = ' ';                     // ideographic space
+    cp = FoldWidth(cp);
     const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
     const bool control = IsControl(cp) && !line_break;
     if (control || IsBidiControl(cp) || (line_break && !(column && column->multiline))) {
@@ -344,7 +368,7 @@ bool TableReader::ReadHeader(const CsvRecord& record, RowProblems* problems) {
     std::string cell;
     if (!CheckField(record.fields[i], SIZE_MAX, &cell, problems)) continue;
     auto it = std::find_if(columns_.begin(), columns_.end(), [&](const TableColumn& c) {
-      return absl::EqualsIgnoreCase(c.name, cell) || (!c.label.empty() && c.label == cell);
+      return absl::EqualsIgnoreCase(c.name, cell) || (!c.label.empty() && Folded(c.label) == cell);
     });
     if (it == columns_.end()) {
       problems->Add(cell, cell, absl::StrCat("表头中有模板没有的列；模板的列是：", ColumnList(columns_)));
@@ -361,18 +385,40 @@ bool TableReader::ReadHeader(const CsvRecord& record, RowProblems* problems) {
   return problems->empty();
 }
 
+CsvReader::Result TableReader::NextSheetRow(CsvRecord* record, RowProblems* problems) {
+  SheetRow row;
+  absl::StatusOr<bool> got = workbook_->Next(&row);
+  if (!got.ok()) {
+    *problems = RowProblems(1);
+    problems->Add("", "", std::string(got.status().message()));
+    refused_ = true;
+    return CsvReader::Result::kEnd;
+  }
+  if (!*got) return CsvReader::Result::kEnd;
+  record->row = row.row;
+  record->fields = std::move(row.cells);
+  record->error.clear();
+  // A sheet leaves out empty cells at the end of a row; the header's width
+  // is what a row must fill.
+  if (header_seen_ && record->fields.size() < header_fields_) record->fields.resize(header_fields_);
+  return CsvReader::Result::kRecord;
+}
+
 TableReader::Result TableReader::Next(TableRow* row, RowProblems* problems) {
   while (true) {
     if (refused_) return Result::kEnd;
     if (!encoding_) {
       if (undetected_.size() < kDetectBytes && !finished_) return Result::kNeedMore;
+      if (absl::StartsWith(undetected_, "PK\x03\x04") && !finished_) return Result::kNeedMore;
       *problems = RowProblems(1);
       if (!Sniff(finished_, problems)) {
         return Result::kRefused;
       }
     }
     CsvRecord record;
-    const CsvReader::Result got = csv_.Next(&record);
+    const CsvReader::Result got = workbook_ != nullptr ? NextSheetRow(&record, problems)
+                                                       : csv_.Next(&record);
+    if (refused_) return Result::kRefused;
     if (got == CsvReader::Result::kNeedMore) return Result::kNeedMore;
     if (got == CsvReader::Result::kEnd) {
       if (header_seen_) return Result::kEnd;
@@ -391,6 +437,10 @@ TableReader::Result TableReader::Next(TableRow* row, RowProblems* problems) {
     ++rows_read_;
     if (!record.error.empty()) {
       problems->Add("", "", QuotingRule(record.error));
+    } else if (workbook_ != nullptr && record.fields.size() > header_fields_) {
+      problems->Add("", record.fields.back(),
+                    absl::StrCat("本行第 ", record.fields.size(), " 列有内容，但表头只有 ",
+                                 header_fields_, " 列：请删除表头以外的内容或补上表头"));
     } else if (record.fields.size() != header_fields_) {
       problems->Add("", absl::StrCat(record.fields.size(), " 个字段"),
                     absl::StrCat("本行有 ", record.fields.size(), " 个字段，表头有 ",

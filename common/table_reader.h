@@ -4,8 +4,11 @@
 // a template declares its columns and checks only its own rules.
 //
 // What it does, in order (docs/architecture.md, "Imports"):
-//  - refuses what is not a CSV text file, saying what it is and what to do
-//    (UTF-16 "Unicode text", an Excel workbook, binary data);
+//  - reads an Excel workbook (.xlsx) through XlsxReader: its first visible
+//    worksheet's cells become the fields, rows numbered as the sheet numbers
+//    them, and every check below applies to them as to a CSV file's;
+//  - refuses what is neither a workbook nor a CSV text file, saying what it
+//    is and what to do (UTF-16 "Unicode text", an old .xls, binary data);
 //  - detects the encoding (UTF-8 with or without BOM, or GB18030) from the
 //    start and decodes each row on its own, so a row in another encoding or
 //    with broken bytes is a problem of that row, never of its neighbours;
@@ -40,6 +43,8 @@
 #include "ntmis/v1/provincial.pb.h"
 
 namespace ntmis {
+
+class XlsxReader;
 
 // One column of a template.
 struct TableColumn {
@@ -111,7 +116,8 @@ class TableReader {
   // Rows after a kRefused are never read.
   Result Next(TableRow* row, RowProblems* problems);
 
-  // Known once the first bytes are in; empty until then.
+  // Known once the first bytes are in ("UTF-8", "GB18030" or "xlsx");
+  // empty until then.
   const char* encoding() const;
   const std::vector<TableColumn>& columns() const { return columns_; }
   // Data rows seen (every row after the header, refused or not).
@@ -124,12 +130,15 @@ class TableReader {
   bool CheckField(absl::string_view raw, size_t template_column, std::string* out,
                   RowProblems* problems);
   bool Decode(absl::string_view raw, std::string* out, std::string* why);
+  // The next row of a workbook as a record; a damaged sheet refuses the file.
+  CsvReader::Result NextSheetRow(CsvRecord* record, RowProblems* problems);
 
   std::vector<TableColumn> columns_;
   std::string undetected_;  // bytes held until the encoding is known
   std::optional<Encoding> encoding_;
   void* iconv_ = nullptr;  // GB18030 -> UTF-8 (iconv_t), opened on demand
   CsvReader csv_;
+  std::unique_ptr<XlsxReader> workbook_;  // set when the file is a workbook
   bool finished_ = false;
   bool refused_ = false;
   bool header_seen_ = false;
