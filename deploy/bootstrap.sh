@@ -13,7 +13,7 @@ packages=(
 )
 if [ "${1:-}" = "--browser" ]; then
   # Headless Chromium driven by Selenium, and a Chinese font for screenshots.
-  packages+=(chromium chromium-driver python3-selenium fonts-wqy-microhei)
+  packages+=(chromium chromium-driver python3-selenium python3-openpyxl fonts-wqy-microhei)
 fi
 
 missing=()

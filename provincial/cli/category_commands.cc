@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +15,8 @@
 #include "provincial/core/categories.h"
 #include "provincial/core/teacher_fields.h"
 #include "provincial/core/units.h"
+#include "provincial/import/export.h"
+#include "provincial/import/import_templates.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -21,59 +24,13 @@ namespace {
 using cli::Args;
 using Stub = v1::ProvincialApi::StubInterface;
 
-const char* TypeName(v1::FieldDef::Type type) {
-  switch (type) {
-    case v1::FieldDef::TEXT: return "text";
-    case v1::FieldDef::DATE: return "date YYYY-MM-DD";
-    case v1::FieldDef::CODE: return "code";
-    case v1::FieldDef::INTEGER: return "integer";
-    case v1::FieldDef::DECIMAL: return "decimal";
-    case v1::FieldDef::BOOLEAN: return "1/0";
-    default: return "?";
-  }
-}
-
-std::string FieldRule(const v1::CategoryDef& category, const v1::FieldDef& f) {
-  std::vector<std::string> parts{TypeName(f.type())};
-  if (f.required()) parts.push_back(f.required_for().empty() ? "required" : "required for some");
-  if (!f.code_table().empty()) parts.push_back(f.code_table());
-  if (!f.codes().empty()) parts.push_back(absl::StrJoin(f.codes(), " "));
-  if (f.min() < f.max()) parts.push_back(absl::StrCat(f.min(), "..", f.max()));
-  if (f.not_future()) parts.push_back("not in the future");
-  if (f.after_birth()) parts.push_back("not before birth");
-  if (!f.not_before().empty()) parts.push_back("not before " + f.not_before());
-  if (WriterOfField(category, f) == v1::WRITER_STAFF) parts.push_back("school/administration only");
-  return absl::StrJoin(parts, "; ");
-}
-
-// The template header of `name` from `catalog`, or a description of it.
-absl::Status PrintTemplate(const v1::CategoryCatalog& catalog, const std::string& name,
-                           bool describe) {
-  if (name == "teachers" || name == "units") {
-    const auto& columns = name == "teachers" ? TeacherTemplateColumns() : UnitTemplateColumns();
-    std::cout << absl::StrJoin(columns, ",") << "\n";
-    return absl::OkStatus();
-  }
-  for (const v1::CategoryDef& c : catalog.categories()) {
-    if (c.code() != name) continue;
-    if (!describe) {
-      std::cout << absl::StrJoin(CategoryTemplateColumns(c), ",") << "\n";
-      return absl::OkStatus();
-    }
-    std::cout << c.code() << " — " << c.label() << (c.repeated() ? " (a history: any number of entries)" : " (one entry)")
-              << (c.administration_only() ? ", administration only" : "")
-              << (c.sensitive() ? ", reads audited" : "") << "\n";
-    std::vector<std::vector<std::string>> rows{{"column", "label", "rule"}};
-    rows.push_back({"teacher_number", "教师编号", "required"});
-    rows.push_back({"entry_no", "条目号", c.repeated() ? "empty: a new entry; N: replace entry N" : "empty or 1"});
-    for (const v1::FieldDef& f : c.fields()) rows.push_back({f.name(), f.label(), FieldRule(c, f)});
-    PrintTable(rows, false);
-    return absl::OkStatus();
-  }
-  std::vector<std::string> names{"teachers", "units"};
-  for (const v1::CategoryDef& c : catalog.categories()) names.push_back(c.code());
-  return absl::InvalidArgumentError(absl::StrCat("no template '", name, "'; templates: ",
-                                                 absl::StrJoin(names, ", ")));
+// Writes `bytes` to `path`.
+absl::Status WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
 }
 
 absl::Status Template(const Args& args) {
@@ -85,7 +42,7 @@ absl::Status Template(const Args& args) {
   if (args.positional().empty()) {
     std::vector<std::vector<std::string>> rows{{"template", "label", "entries", "written by"}};
     rows.push_back({"units", "单位", "one per unit", "system administrators"});
-    rows.push_back({"teachers", "基本信息", "one per teacher", "information managers"});
+    rows.push_back({"teachers", "教师基本信息", "one per teacher", "information managers"});
     for (const v1::CategoryDef& c : catalog.categories()) {
       rows.push_back({c.code(), c.label(), c.repeated() ? "history" : "one",
                       c.administration_only() ? "administration only"
@@ -96,7 +53,26 @@ absl::Status Template(const Args& args) {
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(std::string name, OnePositional(args, "a template name"));
-  return PrintTemplate(catalog, name, args.Has("describe"));
+  ASSIGN_OR_RETURN(ImportTemplate form, FindImportTemplate(catalog, name));
+  if (args.Has("xlsx")) {
+    ASSIGN_OR_RETURN(std::string bytes, ImportTemplateWorkbook(form));
+    RETURN_IF_ERROR(WriteFile(args.Get("xlsx"), bytes));
+    std::cout << "wrote the " << name << " template (" << form.columns.size() << " columns) to "
+              << args.Get("xlsx") << "\n";
+    return absl::OkStatus();
+  }
+  if (!args.Has("describe")) {
+    std::vector<std::string> header;
+    for (const TemplateColumn& c : form.columns) header.push_back(c.column.name);
+    std::cout << absl::StrJoin(header, ",") << "\n";
+    return absl::OkStatus();
+  }
+  std::cout << form.name << " — " << form.label << "\n" << form.note << "\n";
+  std::vector<std::vector<std::string>> rows{{"column", "label", "required", "rule"}};
+  for (const TemplateColumn& c : form.columns)
+    rows.push_back({c.column.name, c.column.label, c.value_required ? "yes" : "", c.rule});
+  PrintTable(rows, false);
+  return absl::OkStatus();
 }
 
 absl::Status IndicatorDefine(const Args& args) {
@@ -237,20 +213,31 @@ absl::Status TeacherForm(const Args& args) {
 absl::Status ExportCommand(const Args& args) {
   if (!args.Has("out")) return absl::InvalidArgumentError("--out FILE is required");
   ASSIGN_OR_RETURN(std::string what, OnePositional(args, "teachers or a category"));
+  const std::string path = args.Get("out");
   v1::ExportRequest request;
   request.set_unit_code(args.Get("unit"));
   request.set_state(args.Get("state"));
   if (what != "teachers") request.set_category(what);
-  std::ofstream out(args.Get("out"), std::ios::binary);
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", args.Get("out")));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   uint64_t bytes = 0;
-  RETURN_IF_ERROR(client->Export(request, [&](const std::string& data) {
-    out.write(data.data(), data.size());
-    bytes += data.size();
-    return out ? absl::OkStatus() : absl::InternalError("write failed");
-  }));
-  std::cout << "wrote " << bytes << " bytes to " << args.Get("out") << "\n";
+  if (absl::EndsWithIgnoreCase(path, ".xlsx")) {
+    ASSIGN_OR_RETURN(v1::CategoryCatalog catalog,
+                     client->Call(&Stub::GetCatalog, v1::CatalogRequest()));
+    ASSIGN_OR_RETURN(auto book, ExportWorkbook::Create(catalog, request.category()));
+    RETURN_IF_ERROR(client->Export(request, [&](const std::string& data) { return book->Feed(data); }));
+    ASSIGN_OR_RETURN(std::string workbook, book->Finish());
+    RETURN_IF_ERROR(WriteFile(path, workbook));
+    bytes = workbook.size();
+  } else {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+    RETURN_IF_ERROR(client->Export(request, [&](const std::string& data) {
+      out.write(data.data(), data.size());
+      bytes += data.size();
+      return out ? absl::OkStatus() : absl::InternalError("write failed");
+    }));
+  }
+  std::cout << "wrote " << bytes << " bytes to " << path << "\n";
   return absl::OkStatus();
 }
 
@@ -258,9 +245,11 @@ absl::Status ExportCommand(const Args& args) {
 
 std::vector<cli::Command> CategoryCommands() {
   return {
-      {"template", "list the import templates, or print one's header (--describe: its rules)",
+      {"template", "list the import templates, or print one's header (--describe: its rules; "
+       "--xlsx: the Excel workbook with drop-downs and a guide sheet)",
        "[NAME]",
        {kConfigFlag, {"describe", "", "each column's label and rule"},
+        {"xlsx", "FILE", "write the template as an Excel workbook"},
         {"server", "HOST:PORT", "with --user: include the province's custom indicators"},
         {"user", "NAME", "log in to see the province's custom indicators"},
         {"password-file", "FILE", "file holding the password"}},
@@ -291,10 +280,11 @@ std::vector<cli::Command> CategoryCommands() {
        EntryList},
       {"teacher form", "a teacher's review form: every category, and what is still missing",
        "TEACHER_NUMBER", LoginFlags(), TeacherForm},
-      {"export", "a unit's teachers (teachers) or one category's entries as CSV", "WHAT",
+      {"export", "a unit's teachers (teachers) or one category's entries as CSV, or as an "
+       "Excel workbook when --out ends in .xlsx", "WHAT",
        LoginFlagsWith({{"unit", "CODE", "default: your unit"},
                        {"state", "STATE", "teachers: only this state"},
-                       {"out", "FILE", "the CSV file to write"}}),
+                       {"out", "FILE", "the file to write (.csv or .xlsx)"}}),
        ExportCommand},
   };
 }

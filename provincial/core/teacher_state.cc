@@ -46,6 +46,15 @@ std::optional<TeacherState> ParseTeacherState(absl::string_view name) {
   return std::nullopt;
 }
 
+std::string AllStateNames() {
+  std::string names;
+  for (TeacherState state : kAll) {
+    if (!names.empty()) names += "、";
+    names += absl::StrCat(StateName(state), "（", StateLabel(state), "）");
+  }
+  return names;
+}
+
 bool IsActive(TeacherState state) {
   return state != TeacherState::kWithdrawn && state != TeacherState::kTransferredOut;
 }

@@ -33,6 +33,9 @@ absl::string_view StateLabel(TeacherState state);
 // The state of a stored or sent name; nullopt for anything else.
 std::optional<TeacherState> ParseTeacherState(absl::string_view name);
 
+// Every state's name and label, for an error saying what is allowed.
+std::string AllStateNames();
+
 // Still this province's teacher (every state but the two that leave).
 bool IsActive(TeacherState state);
 

@@ -109,7 +109,8 @@ absl::StatusOr<v1::ListTeachersResponse> Workflow::List(const User& actor,
   if (!request.state().empty()) {
     query.state = ParseTeacherState(request.state());
     if (!query.state)
-      return absl::InvalidArgumentError(absl::StrCat("unknown state '", request.state(), "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("没有“", request.state(), "”这种状态；可选：", AllStateNames()));
   }
   query.search = std::string(absl::StripAsciiWhitespace(request.search()));
   query.after_school = token[0];

@@ -19,7 +19,7 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
                        const std::function<absl::Status(const std::string&)>& sink,
                        uint64_t* rows) {
   if (user.role == Role::kTeacher)
-    return absl::PermissionDeniedError("exports are for unit accounts");
+    return absl::PermissionDeniedError("导出只对单位账号开放，教师账号不能导出");
   const std::string unit = request.unit_code().empty() ? user.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store, user, unit));
   ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, unit));
@@ -51,7 +51,8 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
     if (!request.state().empty()) {
       state = ParseTeacherState(request.state());
       if (!state)
-        return absl::InvalidArgumentError(absl::StrCat("unknown state '", request.state(), "'"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("没有“", request.state(), "”这种状态；可选：", AllStateNames()));
     }
     std::vector<std::string> line;
     for (const std::string& school : schools) {
@@ -87,6 +88,54 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
         }));
   }
   return flush(true);
+}
+
+absl::StatusOr<std::unique_ptr<ExportWorkbook>> ExportWorkbook::Create(
+    const v1::CategoryCatalog& catalog, const std::string& category) {
+  auto book = std::unique_ptr<ExportWorkbook>(new ExportWorkbook());
+  std::string sheet = "教师名单";
+  if (category.empty()) {
+    for (const TableColumn& c : TeacherTemplate()) book->labels_.emplace_back(c.name, c.label);
+    book->labels_.insert(book->labels_.end(), {{"teacher_number", "教师编号"},
+                                               {"state", "状态"},
+                                               {"city_code", "地市代码"},
+                                               {"county_code", "区县代码"}});
+  } else {
+    for (const v1::CategoryDef& c : catalog.categories()) {
+      if (c.code() != category) continue;
+      sheet = c.label();
+      for (const TableColumn& column : CategoryTemplate(c))
+        book->labels_.emplace_back(column.name, column.label);
+    }
+  }
+  ASSIGN_OR_RETURN(book->table_, TableWorkbook::Create(sheet));
+  return book;
+}
+
+absl::Status ExportWorkbook::Feed(absl::string_view csv) {
+  csv_.Feed(csv);
+  return Drain();
+}
+
+absl::Status ExportWorkbook::Drain() {
+  CsvRecord record;
+  while (csv_.Next(&record) == CsvReader::Result::kRecord) {
+    if (!header_done_) {
+      header_done_ = true;
+      for (std::string& name : record.fields) {
+        for (const auto& [identifier, label] : labels_)
+          if (identifier == name) name = label;
+      }
+    }
+    RETURN_IF_ERROR(table_->AddRow(record.fields));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ExportWorkbook::Finish() {
+  csv_.Finish();
+  RETURN_IF_ERROR(Drain());
+  return table_->Finish();
 }
 
 }  // namespace ntmis::provincial

@@ -111,7 +111,7 @@ ImportTemplate CategoryImportTemplate(const v1::CategoryDef& category) {
   TemplateColumn number;
   number.column = columns[0];
   number.value_required = true;
-  number.rule = "教师的 16 位教师编号（建档时由系统分配）";
+  number.rule = "教师的 12 位教师编号（建档时由系统分配，可在教师名单中查到）";
   t.columns.push_back(std::move(number));
   TemplateColumn entry;
   entry.column = columns[1];
@@ -283,7 +283,7 @@ absl::StatusOr<std::string> ImportTemplateWorkbook(const ImportTemplate& form) {
   worksheet_write_string(
       guide, 2, 0,
       "在第一个工作表中填写：第一行是表头，请勿修改或删除；从第二行起每行一条。表头为红字的列必须填写。"
-      "导入时先“检查（不写入）”，按报告中的行号、列和规则改正后再正式导入。",
+      "导入时先试导入（控制台中点“检查文件”），按报告中的行号、列和规则改正后再正式导入。",
       nullptr);
   const char* const kHeader[] = {"列名", "列标识", "必填", "填写规则", "可选值"};
   for (int c = 0; c < 5; ++c) worksheet_write_string(guide, 4, c, kHeader[c], writer->header());

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -9,6 +10,8 @@
 #include "common/grpc_server.h"
 #include "common/import_report.h"
 #include "common/status_macros.h"
+#include "provincial/import/export.h"
+#include "provincial/import/import_templates.h"
 #include "provincial/web/web_assets.h"
 
 namespace ntmis::provincial {
@@ -32,6 +35,27 @@ std::string Cookie(const httplib::Request& req, absl::string_view name) {
   }
   return "";
 }
+
+// Sends `bytes` as a download named `filename` (UTF-8, RFC 6266: an ASCII
+// fallback and the real name percent-encoded).
+void SendDownload(httplib::Response& res, const std::string& bytes, const std::string& filename,
+                  const std::string& ascii_fallback, const char* content_type) {
+  std::string encoded;
+  for (unsigned char c : filename) {
+    if (absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&encoded, "%", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  res.set_header("Cache-Control", "no-store");
+  res.set_header("Content-Disposition",
+                 absl::StrCat("attachment; filename=\"", ascii_fallback,
+                              "\"; filename*=UTF-8''", encoded));
+  res.set_content(bytes, content_type);
+}
+
+constexpr char kXlsxType[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // The browser's address, for the login throttle.
 std::string ClientAddress(const httplib::Request& req) { return req.remote_addr; }
@@ -197,24 +221,60 @@ void WebServer::Routes() {
     SendJson(res, reply.http_status, reply.json);
   });
 
-  // Exports and templates as a download.
+  // Import templates as Excel workbooks, with the province's custom
+  // indicators (the catalog is read as the caller, so only a logged-in user
+  // gets one).
+  s.Get("/console/template", [this](const httplib::Request& req, httplib::Response& res) {
+    ConnectGateway::Reply catalog = gateway_->Unary("GetCatalog", "{}", CallerOf(req));
+    if (catalog.code != grpc::StatusCode::OK) {
+      SendJson(res, catalog.http_status, catalog.json);
+      return;
+    }
+    const std::string name = req.get_param_value("name");
+    absl::StatusOr<ImportTemplate> form =
+        FindImportTemplate(static_cast<const v1::CategoryCatalog&>(*catalog.message), name);
+    absl::StatusOr<std::string> book =
+        form.ok() ? ImportTemplateWorkbook(*form) : absl::StatusOr<std::string>(form.status());
+    if (!book.ok()) {
+      SendError(res, static_cast<grpc::StatusCode>(book.status().code()),
+                std::string(book.status().message()));
+      return;
+    }
+    SendDownload(res, *book, absl::StrCat(form->label, "导入模板.xlsx"),
+                 absl::StrCat(name, "-template.xlsx"), kXlsxType);
+  });
+
+  // Exports as a download: CSV, or with format=xlsx an Excel workbook.
   s.Get("/console/export", [this](const httplib::Request& req, httplib::Response& res) {
     v1::ExportRequest request;
     request.set_category(req.get_param_value("category"));
     request.set_unit_code(req.get_param_value("unit"));
     request.set_state(req.get_param_value("state"));
+    const std::string base = request.category().empty() ? "teachers" : request.category();
     std::string csv;
     ConnectGateway::Reply reply = gateway_->Export(request, CallerOf(req), &csv);
     if (reply.code != grpc::StatusCode::OK) {
       SendJson(res, reply.http_status, reply.json);
       return;
     }
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Disposition",
-                   absl::StrCat("attachment; filename=\"",
-                                request.category().empty() ? "teachers" : request.category(),
-                                ".csv\""));
-    res.set_content(csv, "text/csv; charset=utf-8");
+    if (req.get_param_value("format") != "xlsx") {
+      SendDownload(res, csv, base + ".csv", base + ".csv", "text/csv; charset=utf-8");
+      return;
+    }
+    ConnectGateway::Reply catalog = gateway_->Unary("GetCatalog", "{}", CallerOf(req));
+    absl::StatusOr<std::string> book = absl::UnknownError("no catalog");
+    if (catalog.code == grpc::StatusCode::OK) {
+      absl::StatusOr<std::unique_ptr<ExportWorkbook>> writer = ExportWorkbook::Create(
+          static_cast<const v1::CategoryCatalog&>(*catalog.message), request.category());
+      absl::Status fed = writer.ok() ? (*writer)->Feed(csv) : writer.status();
+      book = fed.ok() ? (*writer)->Finish() : absl::StatusOr<std::string>(fed);
+    }
+    if (!book.ok()) {
+      SendError(res, static_cast<grpc::StatusCode>(book.status().code()),
+                std::string(book.status().message()));
+      return;
+    }
+    SendDownload(res, *book, base + ".xlsx", base + ".xlsx", kXlsxType);
   });
 
   // The console's own files, and nothing else.

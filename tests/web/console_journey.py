@@ -21,6 +21,7 @@ import sys
 import time
 import urllib.request
 
+import openpyxl
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -75,14 +76,31 @@ class Browser:
     def __init__(self, name):
         options = webdriver.ChromeOptions()
         options.binary_location = '/usr/bin/chromium'
+        self.downloads = f'{args.profile}-{name}-downloads'
+        options.add_experimental_option('prefs', {'download.default_directory': self.downloads,
+                                                  'download.prompt_for_download': False})
         for a in ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
                   '--disable-background-networking', '--disable-component-update', '--disable-sync',
                   '--disable-quic', '--ignore-certificate-errors', '--window-size=1366,900',
                   f'--user-data-dir={args.profile}-{name}']:
             options.add_argument(a)
         self.d = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=options)
+        self.d.execute_cdp_cmd('Browser.setDownloadBehavior',
+                               {'behavior': 'allow', 'downloadPath': self.downloads})
         self.wait = WebDriverWait(self.d, 15, poll_frequency=0.02)
         self.name = name
+
+    def downloaded(self, suffix, timeout=15):
+        """The path of the first finished download ending in `suffix`."""
+        import glob
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            done = [f for f in glob.glob(f'{self.downloads}/*{suffix}')]
+            if done:
+                time.sleep(0.2)
+                return done[0]
+            time.sleep(0.1)
+        raise AssertionError(f'no {suffix} download in {self.downloads}')
 
     def open(self):
         self.d.get(args.url)
@@ -354,7 +372,7 @@ def main():
 
     # A name that looks like markup stays text.
     clerk = login('school-clerk', strong)
-    clerk.call('CreateTeacher', {'name': '<img src=x onerror=alert(1)>', 'gender': '1',
+    markup = clerk.call('CreateTeacher', {'name': '<img src=x onerror=alert(1)>', 'gender': '1',
                                         'birth_date': '1991-02-03',
                                         'id_card_number': id_card('440101', '19910203', 31),
                                         'school_code': school}, expect=200)
@@ -386,6 +404,37 @@ def main():
         entries = clerk.call('ListEntries', {'teacher_number': number, 'category': 'contact'})
         check(any(v['value'] == '13800138000' for e in entries['entries'] for v in e['values']),
               'the stored contact details are unchanged')
+
+        # The Excel template downloaded from the console, filled in as a
+        # clerk would (labels in the header, the guide naming each column),
+        # imports back.
+        x.click('import-template')
+        template = x.downloaded('.xlsx')
+        book = openpyxl.load_workbook(template)
+        check(book.sheetnames[:2] == ['联系方式', '填写说明'] and book['代码'].sheet_state == 'hidden',
+              f'the template has its data sheet, a guide and a hidden code sheet: {book.sheetnames}')
+        guide = book['填写说明']
+        label_of = {r[1]: r[0] for r in guide.iter_rows(min_row=6, values_only=True) if r[1]}
+        sheet = book.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        check(label_of.get('teacher_number') == '教师编号' and '教师编号' in header,
+              f'the header is in Chinese and the guide names each column: {header}')
+        sheet.cell(row=2, column=header.index(label_of['teacher_number']) + 1,
+                   value=markup['teacher_number'])
+        sheet.cell(row=2, column=header.index(label_of['mobile']) + 1, value='13700137000')
+        filled = f'{args.profile}-filled.xlsx'
+        book.save(filled)
+        x.find('import-file').send_keys(filled)
+        x.click('import-check')
+        x.text_appears('正确 1 行')
+        check('Excel 工作簿' in x.find('import-summary').text, 'the workbook is read as a workbook')
+        x.click('import-apply')
+        x.text_appears('已导入 1 行')
+        x.shot('15b-import-xlsx')
+        entries = clerk.call('ListEntries', {'teacher_number': markup['teacher_number'],
+                                             'category': 'contact'})
+        check(any(v['value'] == '13700137000' for e in entries['entries'] for v in e['values']),
+              'the filled template\'s row is stored')
     finally:
         x.quit()
     # The province's administrator: accounts, audit, sync health.

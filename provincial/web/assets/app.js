@@ -202,12 +202,16 @@ async function showTeachers(token) {
   const go = el('button', { id: 'teacher-search-go', class: 'secondary', type: 'submit' }, '查找');
   const find = el('form', { onsubmit: (ev) => { ev.preventDefault(); once(go, () => load('')); } },
     el('label', { for: 'teacher-search' }, '按姓名或教师编号查找'), el('div', { class: 'row' }, el('div', {}, search), go));
-  const exportLink = el('a', { class: 'button-link', id: 'export-teachers', href: '#' }, '导出名单（CSV）');
-  exportLink.addEventListener('click', (ev) => {
-    ev.preventDefault();
-    const a = el('a', { href: '/console/export?' + new URLSearchParams({ state: state.value }).toString(), download: '教师名单.csv' });
-    document.body.append(a); a.click(); a.remove();
-  });
+  const exportAs = (format, label, id) => {
+    const link = el('a', { class: 'button-link', id, href: '#' }, label);
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      const a = el('a', { href: '/console/export?' + new URLSearchParams({ state: state.value, format }).toString(), download: '教师名单.' + format });
+      document.body.append(a); a.click(); a.remove();
+    });
+    return link;
+  };
+  const exportLink = [exportAs('xlsx', '导出名单（Excel）', 'export-teachers-xlsx'), ' ', exportAs('csv', '导出 CSV', 'export-teachers')];
   setMain(el('h1', {}, '教师名单'),
     canCreate ? newTeacherCard(() => load('')) : null,
     el('div', { class: 'card' }, el('div', { class: 'row' }, el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state), el('div', {}, find),
@@ -458,7 +462,15 @@ async function showImport() {
   if (province) kinds.push(['units', '', '单位（地市、区县、学校）'], ['teachers', '', '教师基本信息']);
   for (const c of cat.categories.slice(1)) kinds.push(['category', c.code, c.label]);
   const kind = el('select', { id: 'import-kind' }, kinds.map(([k, c, l], i) => el('option', { value: String(i) }, l)));
-  const file = el('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv' });
+  const file = el('input', { id: 'import-file', type: 'file', accept: '.xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const templateName = () => { const [k, c] = kinds[Number(kind.value)]; return k === 'category' ? c : k; };
+  const templateLink = el('a', { class: 'button-link', id: 'import-template', href: '#' }, '下载此模板（Excel）');
+  templateLink.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    const a = el('a', { href: '/console/template?' + new URLSearchParams({ name: templateName() }).toString(),
+      download: kinds[Number(kind.value)][2] + '导入模板.xlsx' });
+    document.body.append(a); a.click(); a.remove();
+  });
   const strict = el('input', { id: 'import-strict', type: 'checkbox', class: 'check' });
   const out = el('div', { id: 'import-result' });
   const check = el('button', { id: 'import-check' }, '检查文件（试导入）');
@@ -474,7 +486,7 @@ async function showImport() {
     out.append(el('div', { class: problems.length ? 'error' : 'ok', id: 'import-summary' },
       (dry ? '试导入：' : '导入完成：') + '读取 ' + data.rows_read + ' 行，正确 ' + data.rows_valid + ' 行，' +
       (dry ? '可导入 ' + data.rows_valid : '已导入 ' + data.rows_applied) + ' 行，问题 ' + data.problems_total + ' 处' +
-      (data.encoding ? '（文件编码 ' + data.encoding + '）' : '')));
+      (data.encoding === 'xlsx' ? '（Excel 工作簿）' : data.encoding ? '（文件编码 ' + data.encoding + '）' : '')));
     if (problems.length) {
       const download = el('button', { class: 'secondary', id: 'import-report' }, '下载问题清单（Excel 可打开）');
       download.addEventListener('click', () => once(download, async () => {
@@ -493,8 +505,9 @@ async function showImport() {
   apply.addEventListener('click', () => once(apply, async () => { await run(false)(); apply.disabled = true; }));
   file.addEventListener('change', () => { apply.disabled = true; out.replaceChildren(); });
   setMain(el('h1', {}, '数据导入'), el('div', { class: 'card' },
-    el('p', { class: 'hint' }, '先“检查文件”：系统逐行检查并列出每个问题（行、列、值、规则），不保存任何数据；确认无误后再“正式导入”。文件为 CSV（UTF-8 或 GB18030 编码），第一行为表头（列名或中文列名均可）。'),
-    el('div', { class: 'row' }, el('div', {}, el('label', { for: 'import-kind' }, '导入模板'), kind), el('div', {}, el('label', { for: 'import-file' }, '选择文件'), file)),
+    el('p', { class: 'hint' }, '先下载模板，在 Excel 或 WPS 中填写（代码列可从下拉列表选择，“填写说明”工作表列出每列的规则），再“检查文件”：系统逐行检查并列出每个问题（行、列、值、规则），不保存任何数据；确认无误后再“正式导入”。也可上传 CSV（UTF-8 或 GB18030 编码），第一行为表头（列名或中文列名均可）。'),
+    el('div', { class: 'row' }, el('div', {}, el('label', { for: 'import-kind' }, '导入模板'), kind), el('div', { class: 'bottom' }, templateLink),
+      el('div', {}, el('label', { for: 'import-file' }, '选择文件（.xlsx 或 .csv）'), file)),
     el('label', { class: 'inline' }, strict, ' 全部正确才导入（有任何问题则一行都不导入）'),
     el('div', { class: 'actions' }, check, apply), out));
 }
