@@ -1,9 +1,9 @@
 // The console's JSON API through a plain HTTPS client (cpp-httplib) against
 // a real node: Connect's error codes and HTTP statuses, the session cookie,
 // CSRF, malformed and unknown input, size and type limits, static files
-// only from the console's own set, and concurrent sessions.
+// only from the console's own set, concurrent sessions, and the Excel
+// template and export downloads.
 #include <catch2/catch.hpp>
-
 #include <httplib.h>
 
 #include <atomic>
@@ -11,6 +11,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/xlsx_reader.h"
+#include "provincial/core/teacher_fields.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -35,7 +37,11 @@ class Browser {
     Keep(r);
     return r;
   }
-  httplib::Result Get(const std::string& path) { return client_.Get(path.c_str()); }
+  httplib::Result Get(const std::string& path) {
+    httplib::Headers headers;
+    if (!cookies_.empty()) headers.emplace("Cookie", CookieHeader());
+    return client_.Get(path.c_str(), headers);
+  }
 
   void Login(const std::string& user, const std::string& password) {
     httplib::Result r = Post("Login", absl::StrCat("{\"username\":\"", user,
@@ -190,6 +196,62 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
   replay.SetSession(token);
   auto after = replay.Post("ListTeachers", "{}");
   CHECK(after->status == 401);
+}
+
+// The rows of a downloaded workbook's first sheet.
+std::vector<SheetRow> SheetRows(const std::string& bytes) {
+  auto reader = ValueOrDie(XlsxReader::Open(bytes));
+  std::vector<SheetRow> rows;
+  SheetRow row;
+  while (ValueOrDie(reader->Next(&row))) rows.push_back(row);
+  return rows;
+}
+
+TEST_CASE("Templates and exports download as Excel workbooks with the caller's rights", "[web]") {
+  Federation f;
+  f.AddProvince("44");
+  f.LoadSynthetic("44", 30, 1);
+  const int port = f.StartConsole("44");
+  const std::string ca = f.province("44").tls().ca_cert();
+
+  Browser anonymous(ca, port);
+  CHECK(anonymous.Get("/console/template?name=teachers")->status == 401);
+  CHECK(anonymous.Get("/console/export?format=xlsx")->status == 401);
+
+  Browser admin(ca, port);
+  admin.Login("admin", kAdminPassword);
+  auto unknown = admin.Get("/console/template?name=nosuch");
+  CHECK(unknown->status == 400);
+  CHECK_THAT(unknown->body, Catch::Contains("没有名为"));
+
+  // Many at once: each download is whole and right.
+  std::vector<std::thread> threads;
+  std::atomic<int> good{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      Browser b(ca, port);
+      b.Login("admin", kAdminPassword);
+      if (t % 2 == 0) {
+        auto r = b.Get("/console/template?name=teachers");
+        if (!r || r->status != 200) return;
+        std::vector<SheetRow> rows = SheetRows(r->body);
+        if (r->get_header_value("Content-Type") ==
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" &&
+            absl::StrContains(r->get_header_value("Content-Disposition"), "filename*=UTF-8''") &&
+            rows.size() == 1 && rows[0].cells.size() == provincial::TeacherTemplate().size() &&
+            rows[0].cells[0] == "姓名")
+          ++good;
+      } else {
+        auto r = b.Get("/console/export?format=xlsx");
+        if (!r || r->status != 200) return;
+        std::vector<SheetRow> rows = SheetRows(r->body);
+        if (rows.size() == 31 && rows[0].cells[0] == "教师编号" && rows[1].cells[0].size() == 12)
+          ++good;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(good == 8);
 }
 
 TEST_CASE("Many console sessions at once get their own answers and no error", "[web]") {
