@@ -1,5 +1,6 @@
 #include "common/teacher/code_tables.h"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -40,9 +41,20 @@ CodeTable::CodeTable(const google::protobuf::EnumDescriptor* descriptor)
     std::string label = value->options().GetExtension(v1::label);
     labels_[value->number()] = label;
     if (!label.empty()) by_label_[label] = value->number();
+    const std::string& code = value->options().GetExtension(v1::code);
+    int numeric = 0;
+    if (!code.empty() && absl::SimpleAtoi(code, &numeric)) {
+      codes_[value->number()] = code;
+      by_code_[numeric] = value->number();
+    }
     max_value = std::max(max_value, value->number());
   }
   width_ = static_cast<int>(absl::StrCat(max_value).size());
+  // A table with official codes lists its values in their order.
+  if (!codes_.empty()) {
+    std::sort(values_.begin(), values_.end(),
+              [this](int a, int b) { return Code(a) < Code(b); });
+  }
 }
 
 const CodeTable& CodeTable::For(const google::protobuf::EnumDescriptor* descriptor) {
@@ -59,9 +71,10 @@ const CodeTable& CodeTable::For(const google::protobuf::EnumDescriptor* descript
 absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
   int value = 0;
-  if (!trimmed.empty() && absl::ascii_isdigit(trimmed[0]) &&
-      absl::SimpleAtoi(trimmed, &value) && Contains(value)) {
-    return value;
+  if (!trimmed.empty() && absl::ascii_isdigit(trimmed[0]) && absl::SimpleAtoi(trimmed, &value)) {
+    if (codes_.empty() && Contains(value)) return value;
+    auto official = by_code_.find(value);  // "1" and "01" are the same code
+    if (official != by_code_.end()) return official->second;
   }
   auto it = by_label_.find(trimmed);
   if (it != by_label_.end()) return it->second;
@@ -72,6 +85,8 @@ absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
 bool CodeTable::Contains(int value) const { return labels_.contains(value); }
 
 std::string CodeTable::Code(int value) const {
+  auto official = codes_.find(value);
+  if (official != codes_.end()) return official->second;
   std::string digits = absl::StrCat(value);
   return digits.size() >= static_cast<size_t>(width_)
              ? digits
@@ -104,7 +119,8 @@ std::vector<const CodeTable*> AllCodeTables() {
 std::string CodeTablesFingerprint() {
   std::string text;
   for (const CodeTable* t : AllCodeTables()) {
-    for (int v : t->values()) absl::StrAppend(&text, t->name(), "\t", v, "\t", t->Label(v), "\n");
+    for (int v : t->values())
+      absl::StrAppend(&text, t->name(), "\t", v, "\t", t->Code(v), "\t", t->Label(v), "\n");
   }
   return crypto::HexEncode(crypto::Sha256(text).substr(0, 8));
 }

@@ -27,7 +27,9 @@ class CodeTable {
     return table;
   }
 
-  // Accepts the numeric code (leading zeros allowed) or the official label.
+  // Accepts the code (leading zeros allowed) or the official label. The
+  // code is the enum number, or the value's (code) option where the table
+  // has them (InServiceStatus: JY/T 1001's codes).
   // INVALID_ARGUMENT lists the allowed values.
   absl::StatusOr<int> Parse(absl::string_view text) const;
 
@@ -48,6 +50,8 @@ class CodeTable {
   std::vector<int> values_;
   absl::flat_hash_map<int, std::string> labels_;
   absl::flat_hash_map<std::string, int> by_label_;
+  absl::flat_hash_map<int, std::string> codes_;  // official codes, where they differ
+  absl::flat_hash_map<int, int> by_code_;        // official code's number -> value
 };
 
 // True for the 32 node codes (GB/T 2260 provinces and 66 for the Corps).
