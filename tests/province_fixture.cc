@@ -83,8 +83,9 @@ Staff MakeStaff(Province& p) {
   s.school_manager = p.Account(*s.school_admin, "s1.manager", "4401030001", v1::USER_ROLE_MANAGER);
   s.school_reviewer = p.Account(*s.school_admin, "s1.reviewer", "4401030001", v1::USER_ROLE_MANAGER);
   s.county_manager = p.Account(*s.county_admin, "lw.manager", "440103", v1::USER_ROLE_MANAGER);
-  auto other_admin = p.Account(*s.city_admin, "yx.admin", "440104", v1::USER_ROLE_SYSADMIN);
-  s.other_county_manager = p.Account(*other_admin, "yx.manager", "440104", v1::USER_ROLE_MANAGER);
+  s.other_county_admin = p.Account(*s.city_admin, "yx.admin", "440104", v1::USER_ROLE_SYSADMIN);
+  s.other_county_manager =
+      p.Account(*s.other_county_admin, "yx.manager", "440104", v1::USER_ROLE_MANAGER);
   return s;
 }
 
@@ -122,7 +123,7 @@ v1::EditTeacherRequest Fields(const std::string& number,
 v1::EditTeacherRequest Complete(const std::string& number, const std::string& hire_date) {
   return Fields(number, {{"ethnicity", "01"}, {"nationality", "CHN"},
                          {"political_status", "13"}, {"hire_date", hire_date},
-                         {"employment_type", "1"}, {"status", "1"}, {"post_type", "1"},
+                         {"employment_type", "1"}, {"status", "11"}, {"post_type", "1"},
                          {"education", "21"}, {"degree", "3"}, {"title", "3"},
                          {"qualification", "2"}});
 }

@@ -52,7 +52,7 @@ class Province {
 // information manager, and the manager of the neighbouring county 440104.
 struct Staff {
   std::unique_ptr<provincial::ApiClient> city_admin, county_admin, school_admin,
-      school_manager, school_reviewer, county_manager, other_county_manager;
+      school_manager, school_reviewer, county_manager, other_county_admin, other_county_manager;
 };
 Staff MakeStaff(Province& p);
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -45,6 +46,7 @@ absl::StatusOr<int64_t> EntryWriter::Write(const std::string& teacher_number,
                                            const ChangeMeta& meta) {
   const int64_t now = std::time(nullptr);
   const std::string bytes = values.SerializeAsString();
+  RETURN_IF_ERROR(CheckNotLocked(store_, teacher_number));
   if (!last_) {
     ASSIGN_OR_RETURN(last_, store_.db().Prepare(
                                 "SELECT COALESCE(MAX(entry_no), 0) FROM teacher_entries "

@@ -249,6 +249,35 @@ CREATE TABLE login_failures (
 ) WITHOUT ROWID;
 UPDATE users SET failed_logins = 0, locked_until_unix = 0;
 )sql",
+      // 8: careers (provincial/core/careers.h): transfers, status changes
+      // and rotations as cases decided step by step; the case itself is the
+      // CareerCase in `record`, the columns are what lists and scope ask.
+      // An open transfer locks its teacher (teachers.locked_case).
+      R"sql(
+ALTER TABLE teachers ADD COLUMN locked_case INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE career_cases (
+  id INTEGER PRIMARY KEY,
+  kind INTEGER NOT NULL,
+  teacher_number TEXT NOT NULL,
+  state TEXT NOT NULL,
+  waiting_unit TEXT NOT NULL,
+  from_school TEXT NOT NULL,
+  to_school TEXT NOT NULL,
+  from_county TEXT NOT NULL,
+  to_county TEXT NOT NULL,
+  from_city TEXT NOT NULL,
+  to_city TEXT NOT NULL,
+  filed_unit TEXT NOT NULL,
+  filed_unix INTEGER NOT NULL,
+  start_date TEXT NOT NULL,
+  end_date TEXT NOT NULL,
+  record BLOB NOT NULL
+);
+CREATE UNIQUE INDEX career_one_open ON career_cases(teacher_number) WHERE state = 'open';
+CREATE INDEX career_waiting ON career_cases(waiting_unit, id) WHERE state = 'open';
+CREATE INDEX career_by_teacher ON career_cases(teacher_number, id);
+CREATE INDEX career_by_kind ON career_cases(kind, state, id);
+)sql",
   };
 }
 

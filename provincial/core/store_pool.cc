@@ -8,7 +8,8 @@ absl::StatusOr<std::unique_ptr<StorePool>> StorePool::Open(const std::string& pa
                                                            const IdKeys& keys,
                                                            IdentityResolver* resolver,
                                                            ConcurrencyLimit* hashing,
-                                                           const AccountPolicy& policy) {
+                                                           const AccountPolicy& policy,
+                                                           const CareerSettings& careers) {
   std::unique_ptr<StorePool> pool(new StorePool());
   for (int i = 0; i < std::max(1, lanes); ++i) {
     StoreOptions options;
@@ -16,6 +17,7 @@ absl::StatusOr<std::unique_ptr<StorePool>> StorePool::Open(const std::string& pa
     ASSIGN_OR_RETURN(Store store, Store::Open(path, false, options));
     auto lane = std::make_unique<Lane>(std::move(store), policy, hashing);
     ASSIGN_OR_RETURN(lane->workflow, Workflow::Create(lane->store, keys, resolver));
+    lane->careers = std::make_unique<Careers>(lane->store, keys, careers);
     if (i == 0) {
       ASSIGN_OR_RETURN(pool->province_, lane->store.Province());
     }

@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/concurrency_limit.h"
 #include "provincial/core/accounts.h"
+#include "provincial/core/careers.h"
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_fields.h"
@@ -37,6 +38,7 @@ struct Lane {
   Store store;
   Accounts accounts;
   std::unique_ptr<Workflow> workflow;
+  std::unique_ptr<Careers> careers;
 };
 
 class StorePool {
@@ -48,7 +50,8 @@ class StorePool {
                                                          const IdKeys& keys,
                                                          IdentityResolver* resolver,
                                                          ConcurrencyLimit* hashing,
-                                                         const AccountPolicy& policy = {});
+                                                         const AccountPolicy& policy = {},
+                                                         const CareerSettings& careers = {});
 
   // A lane until destruction. Move-only.
   class Lease {

@@ -11,6 +11,7 @@
 #include "common/teacher/record_validation.h"
 #include "common/teacher/teacher_number.h"
 #include "provincial/core/meta_keys.h"
+#include "provincial/core/units.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -26,10 +27,10 @@ absl::Status CheckValid(const v1::TeacherRecord& record) {
 
 absl::Status Write(Store& store, const std::string& teacher_number, TeacherState state,
                    const v1::TeacherRecord* record, OutboxOp op, int moved_to,
-                   ChangeMeta meta) {
+                   ChangeMeta meta, bool system = false) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   RETURN_IF_ERROR(WriteVersion(store, teacher_number,
-                               {state, record, op, moved_to, std::move(meta)}));
+                               {state, record, op, moved_to, std::move(meta), system}));
   return txn.Commit();
 }
 
@@ -114,8 +115,32 @@ constexpr char kKeepVersion[] =
     "version, state, school_code, record, changed_by, change_action, change_reason, "
     "approved_by, updated_unix FROM teachers WHERE teacher_number = ?";
 
+absl::Status LockForCase(Store& store, const std::string& teacher_number, int64_t case_id) {
+  ASSIGN_OR_RETURN(sql::Statement lock, store.db().Prepare(
+                                            "UPDATE teachers SET locked_case = ? "
+                                            "WHERE teacher_number = ?"));
+  RETURN_IF_ERROR(lock.BindAll(case_id, teacher_number).Run());
+  if (store.db().Changes() == 0)
+    return absl::NotFoundError(absl::StrCat("没有教师编号为 ", teacher_number, " 的教师"));
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotLocked(Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(
+                                         "SELECT locked_case FROM teachers "
+                                         "WHERE teacher_number = ?"));
+  q.BindAll(teacher_number);
+  int64_t locked = 0;
+  RETURN_IF_ERROR(q.ForEachRow([&] { locked = q.ColumnInt(0); }));
+  if (locked == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "教师 ", teacher_number, " 有进行中的调动（第 ", locked,
+      " 号）：调动办结、退回或撤回之前，不能修改其信息"));
+}
+
 absl::Status WriteVersion(Store& store, const std::string& teacher_number,
                           const VersionWrite& write) {
+  if (!write.system) RETURN_IF_ERROR(CheckNotLocked(store, teacher_number));
   ASSIGN_OR_RETURN(sql::Statement keep,
                    store.db().Prepare(kKeepVersion));
   RETURN_IF_ERROR(keep.BindAll(teacher_number).Run());
@@ -165,7 +190,7 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
     meta.action = "unit.move";
     meta.reason = absl::StrCat("school ", school_code, " moved to county ", county_code);
     RETURN_IF_ERROR(WriteVersion(store, number,
-                                 {t.state, &t.record, outbox, 0, std::move(meta)}));
+                                 {t.state, &t.record, outbox, 0, std::move(meta), true}));
   }
   return absl::OkStatus();
 }
@@ -186,6 +211,44 @@ absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record
   RETURN_IF_ERROR(CheckValid(record));
   return Write(store, record.teacher_number(), TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
                meta);
+}
+
+absl::Status MoveTeacherToSchool(Store& store, const std::string& teacher_number,
+                                 const std::string& school_code, const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
+  if (current.state != TeacherState::kEffective) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
+        "」：只有已生效的记录可以调动"));
+  }
+  ASSIGN_OR_RETURN(std::optional<SchoolPlace> place, LoadSchool(store, school_code));
+  const std::string refused = SchoolTakesTeachersRule(school_code, place ? &*place : nullptr);
+  if (!refused.empty()) return absl::FailedPreconditionError(refused);
+  v1::TeacherRecord record = current.record;
+  record.set_school_code(school_code);
+  record.set_city_code(place->city_code);
+  record.set_county_code(place->county_code);
+  record.set_school_category(place->category);
+  RETURN_IF_ERROR(CheckValid(record));
+  return WriteVersion(store, teacher_number,
+                      {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0, meta});
+}
+
+absl::Status ChangeServiceStatus(Store& store, const std::string& teacher_number,
+                                 v1::InServiceStatus status, bool in_service,
+                                 const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
+  if (current.state != TeacherState::kEffective && current.state != TeacherState::kWithdrawn) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
+        "」：在职情况变动只用于已生效（或已退出）的记录；草稿请直接修改任职状态"));
+  }
+  v1::TeacherRecord record = current.record;
+  record.set_status(status);
+  if (in_service) RETURN_IF_ERROR(CheckValid(record));
+  return WriteVersion(store, teacher_number,
+                      {in_service ? TeacherState::kEffective : TeacherState::kWithdrawn, &record,
+                       in_service ? OutboxOp::kUpsert : OutboxOp::kTombstone, 0, meta});
 }
 
 absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
@@ -216,7 +279,7 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
   meta.action = "teacher.transfer_out";
   meta.reason = absl::StrCat("to province ", to_province);
   return Write(store, teacher_number, TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone,
-               to_province, meta);
+               to_province, meta, /*system=*/true);
 }
 
 absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,

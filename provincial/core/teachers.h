@@ -83,15 +83,43 @@ class TeacherCreator {
 // ever lost), then the row gets `state`, `record` (if given), the next
 // version number and `meta`; `outbox` (if set) is appended in the same
 // transaction. NOT_FOUND if there is no such teacher.
+//
+// A teacher with an open transfer (LockForCase) takes no version but the
+// system's own (`system`: a school's relocation, the hand-over out):
+// FAILED_PRECONDITION naming the case.
 struct VersionWrite {
   TeacherState state = TeacherState::kDraft;
   const v1::TeacherRecord* record = nullptr;
   std::optional<OutboxOp> outbox;
   int moved_to = 0;
   ChangeMeta meta;
+  bool system = false;
 };
 absl::Status WriteVersion(Store& store, const std::string& teacher_number,
                           const VersionWrite& write);
+
+// An open transfer locks the teacher's record: no version, entry or change
+// request is written until the case closes (provincial/core/careers.h).
+// Inside the caller's transaction; `case_id` 0 releases the lock.
+absl::Status LockForCase(Store& store, const std::string& teacher_number, int64_t case_id);
+// FAILED_PRECONDITION naming the open case when the teacher is locked.
+absl::Status CheckNotLocked(Store& store, const std::string& teacher_number);
+
+// Moves an effective teacher to another school (a completed transfer),
+// inside the caller's transaction: a new version with the school, its
+// city, county and school category; the outbox carries it, so the national
+// counts move from one county to the other in one change.
+absl::Status MoveTeacherToSchool(Store& store, const std::string& teacher_number,
+                                 const std::string& school_code, const ChangeMeta& meta);
+
+// Sets the in-service status (a completed status change), inside the
+// caller's transaction. `in_service` false takes the teacher out of the
+// national scope (withdrawn, a tombstone), true keeps or brings it back
+// (effective, the record re-sent under the same number). The teacher must
+// be effective or withdrawn.
+absl::Status ChangeServiceStatus(Store& store, const std::string& teacher_number,
+                                 v1::InServiceStatus status, bool in_service,
+                                 const ChangeMeta& meta);
 
 // The current state and record of a teacher.
 struct StoredTeacher {

@@ -75,6 +75,7 @@ absl::StatusOr<uint64_t> Workflow::InsertChange(
     const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
     const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields, const std::string& reason,
     const ChangeTarget& target) {
+  RETURN_IF_ERROR(CheckNotLocked(store_, teacher.teacher_number()));
   v1::EditTeacherRequest stored;
   *stored.mutable_fields() = fields;
   ASSIGN_OR_RETURN(sql::Statement insert,

@@ -74,7 +74,7 @@ absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string
   service->hashing_ = std::make_unique<ConcurrencyLimit>(options.hashing_slots);
   ASSIGN_OR_RETURN(service->pool_, StorePool::Open(db_path, options.lanes, service->keys_,
                                                    resolver, service->hashing_.get(),
-                                                   options.accounts));
+                                                   options.accounts, options.careers));
   service->logins_ = std::make_unique<Logins>(*service->pool_, *service->audit_,
                                               *service->hashing_, options.login);
   return service;
@@ -476,8 +476,17 @@ grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
 grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
                                       const v1::ListTeachersRequest* request,
                                       v1::ListTeachersResponse* response) {
-  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user, Lane& lane) {
-    return Fill(lane.workflow->List(user, *request), response);
+  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user,
+                                                                    Lane& lane) -> absl::Status {
+    RETURN_IF_ERROR(Fill(lane.workflow->List(user, *request), response));
+    // A school's first page also shows who rotates in.
+    const std::string unit = request->unit_code().empty() ? user.unit_code : request->unit_code();
+    if (!request->page_token().empty() || user.role == Role::kTeacher) return absl::OkStatus();
+    absl::StatusOr<Unit> listed = LoadUnit(lane.store, unit);
+    if (!listed.ok() || listed->level != UnitLevel::kSchool) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<v1::CareerCase> in, lane.careers->RotatingIn(unit));
+    for (v1::CareerCase& c : in) *response->add_rotating_in() = std::move(c);
+    return absl::OkStatus();
   });
 }
 
@@ -677,6 +686,91 @@ grpc::Status ApiService::Export(grpc::ServerContext* context, const v1::ExportRe
   (void)audit_->Append({user->username, action, request->unit_code(), StatusResult(status),
                         status.ok() ? absl::StrCat(rows, " rows") : std::string(status.message())});
   return ToGrpcStatus(status);
+}
+
+// Careers: each RPC is one call of provincial/core/careers.h.
+
+grpc::Status ApiService::FileTransfer(grpc::ServerContext* context,
+                                      const v1::FileTransferRequest* request,
+                                      v1::CareerCase* response) {
+  return Handle(context, "career.transfer.file",
+                request->teacher_number().empty() ? "(by ID card)" : request->teacher_number(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->FileTransfer(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::FileStatusChange(grpc::ServerContext* context,
+                                          const v1::FileStatusChangeRequest* request,
+                                          v1::CareerCase* response) {
+  return Handle(context, "career.status.file", request->teacher_number(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->FileStatusChange(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::FileRotation(grpc::ServerContext* context,
+                                      const v1::FileRotationRequest* request,
+                                      v1::CareerCase* response) {
+  return Handle(context, "career.rotation.file", request->teacher_number(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->FileRotation(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::DecideCareerStep(grpc::ServerContext* context,
+                                          const v1::DecideCareerStepRequest* request,
+                                          v1::CareerCase* response) {
+  return Handle(context,
+                request->decision() == v1::DecideCareerStepRequest::RETURN ? "career.return"
+                                                                           : "career.approve",
+                absl::StrCat(request->case_id()), [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->Decide(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::WithdrawCareerCase(grpc::ServerContext* context,
+                                            const v1::CareerCaseRequest* request,
+                                            v1::CareerCase* response) {
+  return Handle(context, "career.withdraw", absl::StrCat(request->case_id()),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->Withdraw(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::EndRotation(grpc::ServerContext* context,
+                                     const v1::CareerCaseRequest* request,
+                                     v1::CareerCase* response) {
+  return Handle(context, "career.rotation.end", absl::StrCat(request->case_id()),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->EndRotation(user, *request), response);
+                });
+}
+
+grpc::Status ApiService::GetCareerCase(grpc::ServerContext* context,
+                                       const v1::CareerCaseRequest* request,
+                                       v1::CareerCase* response) {
+  return Handle(context, "career.read", absl::StrCat(request->case_id()),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->Get(user, request->case_id()), response);
+                });
+}
+
+grpc::Status ApiService::ListCareerCases(grpc::ServerContext* context,
+                                         const v1::ListCareerCasesRequest* request,
+                                         v1::ListCareerCasesResponse* response) {
+  return Handle(context, "career.list", request->view(), [&](const User& user, Lane& lane) {
+    return Fill(lane.careers->List(user, *request), response);
+  });
+}
+
+grpc::Status ApiService::GetRotationReport(grpc::ServerContext* context,
+                                           const v1::RotationReportRequest* request,
+                                           v1::RotationReport* response) {
+  return Handle(context, "report.rotation", request->unit_code(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->RotationReport(user, *request), response);
+                });
 }
 
 }  // namespace ntmis::provincial

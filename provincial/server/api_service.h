@@ -34,6 +34,7 @@ class ApiService final : public v1::ProvincialApi::Service {
     int hashing_slots = ConcurrencyLimit::HalfTheCores();
     LoginPolicy login;
     AccountPolicy accounts;
+    CareerSettings careers;
   };
   // `db_path` is province.db, already initialised; `scheduler` runs the
   // node's syncs and `resolver` (may be null) asks the national identity
@@ -154,6 +155,29 @@ class ApiService final : public v1::ProvincialApi::Service {
                           v1::AuditEntries* response) override;
   grpc::Status VerifyAudit(grpc::ServerContext* context, const v1::VerifyAuditRequest* request,
                            v1::VerifyAuditResponse* response) override;
+  grpc::Status FileTransfer(grpc::ServerContext* context, const v1::FileTransferRequest* request,
+                            v1::CareerCase* response) override;
+  grpc::Status FileStatusChange(grpc::ServerContext* context,
+                                const v1::FileStatusChangeRequest* request,
+                                v1::CareerCase* response) override;
+  grpc::Status FileRotation(grpc::ServerContext* context, const v1::FileRotationRequest* request,
+                            v1::CareerCase* response) override;
+  grpc::Status DecideCareerStep(grpc::ServerContext* context,
+                                const v1::DecideCareerStepRequest* request,
+                                v1::CareerCase* response) override;
+  grpc::Status WithdrawCareerCase(grpc::ServerContext* context,
+                                  const v1::CareerCaseRequest* request,
+                                  v1::CareerCase* response) override;
+  grpc::Status EndRotation(grpc::ServerContext* context, const v1::CareerCaseRequest* request,
+                           v1::CareerCase* response) override;
+  grpc::Status GetCareerCase(grpc::ServerContext* context, const v1::CareerCaseRequest* request,
+                             v1::CareerCase* response) override;
+  grpc::Status ListCareerCases(grpc::ServerContext* context,
+                               const v1::ListCareerCasesRequest* request,
+                               v1::ListCareerCasesResponse* response) override;
+  grpc::Status GetRotationReport(grpc::ServerContext* context,
+                                 const v1::RotationReportRequest* request,
+                                 v1::RotationReport* response) override;
 
  private:
   ApiService(std::string db_path, IdKeys keys, SyncScheduler* scheduler,

@@ -33,6 +33,7 @@ ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config) {
   if (q.higher_education_managers() > 0)
     quota.higher_education_managers = static_cast<int>(q.higher_education_managers());
   if (q.queriers() > 0) quota.queriers = static_cast<int>(q.queriers());
+  options.careers = CareerSettingsFrom(config.careers());
   return options;
 }
 

@@ -162,7 +162,7 @@ v1::EditTeacherRequest Complete(const std::string& number) {
   request.set_teacher_number(number);
   for (auto [k, v] : std::vector<std::pair<const char*, const char*>>{
            {"ethnicity", "01"}, {"nationality", "CHN"}, {"political_status", "13"},
-           {"hire_date", "2000-09-01"}, {"employment_type", "1"}, {"status", "1"},
+           {"hire_date", "2000-09-01"}, {"employment_type", "1"}, {"status", "11"},
            {"post_type", "1"}, {"education", "21"}, {"degree", "3"}, {"title", "3"},
            {"qualification", "2"}}) {
     v1::FieldValue* f = request.add_fields();

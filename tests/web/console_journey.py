@@ -231,7 +231,7 @@ def main():
         b.click('submit-teacher')
         b.text_appears('尚需填写')
         for field, value in [('ethnicity', '01'), ('political_status', '13'), ('employment_type', '1'),
-                             ('status', '1'), ('post_type', '1'), ('education', '21'), ('degree', '4'),
+                             ('status', '11'), ('post_type', '1'), ('education', '21'), ('degree', '4'),
                              ('title', '3'), ('qualification', '4')]:
             b.select('f-basic-' + field, value)
         b.type('f-basic-nationality', 'CHN')

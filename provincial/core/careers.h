@@ -1,0 +1,127 @@
+// Teachers' careers as workflows (docs/architecture.md, "Careers"): a
+// transfer (教师调动), an in-service status change (在职情况变动) and an
+// exchange rotation without a change of employer (交流轮岗) are cases, each
+// filed by a unit and decided step by step:
+//
+//   transfer        receiving school -> its county [-> its city] ->
+//                   sending school -> its county [-> its city]
+//                   (the cities when CareerSettings.transfer_city_review and
+//                   the schools are in different cities; a unit that would
+//                   decide twice decides once, at its later step)
+//   status change   the school's county
+//   rotation        the home school's county [-> the host school's county]
+//
+// A step is decided by an information manager of the step's unit, never by
+// the one who filed the case; it approves, or returns with a required
+// reason, which closes the case. The filer's unit may withdraw an open case.
+// Every step is one SQLite transaction and is kept in the case with who
+// decided, when and why; a killed process leaves each case at its old or its
+// new step.
+//
+// While a transfer is open the teacher's record is locked (no version, entry
+// or change request: provincial/core/teachers.h, LockForCase); a teacher has
+// at most one open case of any kind. Completion, in the last step's
+// transaction:
+//   transfer       the teacher belongs to the receiving school (a new
+//                  version, the outbox carries it: the national counts move
+//                  from one county to the other in one change);
+//   status change  the record's status; a status that ends service
+//                  (EndsService) withdraws the teacher from the national
+//                  scope (a tombstone), a later change back re-sends the
+//                  record under the same number;
+//   rotation       in effect from its start date to its end date: the
+//                  teacher stays the home school's and is listed by the
+//                  host school as rotating in; it ends by itself after its
+//                  end date, or early by EndRotation.
+//
+// Not thread-safe: one Careers per Store (a lane's).
+#ifndef NTMIS_PROVINCIAL_CORE_CAREERS_H_
+#define NTMIS_PROVINCIAL_CORE_CAREERS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/crypto.h"
+#include "ntmis/v1/careers.pb.h"
+#include "ntmis/v1/config.pb.h"
+#include "provincial/core/accounts.h"
+#include "provincial/core/store.h"
+#include "provincial/core/teacher_fields.h"
+
+namespace ntmis::provincial {
+
+struct CareerSettings {
+  bool transfer_city_review = false;
+  int backdate_days = 30;   // effective dates at most this far in the past
+  int rotation_years = 6;   // years at one school before a teacher is due to rotate
+};
+CareerSettings CareerSettingsFrom(const v1::CareerSettings& config);
+
+// Statuses after which a teacher no longer serves (retired, deceased,
+// resigned, left, dismissed, missing, …): out of the national scope.
+bool EndsService(v1::InServiceStatus status);
+
+class Careers {
+ public:
+  Careers(Store& store, const IdKeys& keys, CareerSettings settings);
+
+  // Filing. The transfer's receiving school is the filer's school (or a
+  // school within a filer's administration); the teacher is found by
+  // number or by ID-card number. A status change and a rotation are filed
+  // within the teacher's school's subtree.
+  absl::StatusOr<v1::CareerCase> FileTransfer(const User& actor,
+                                              const v1::FileTransferRequest& request);
+  absl::StatusOr<v1::CareerCase> FileStatusChange(const User& actor,
+                                                  const v1::FileStatusChangeRequest& request);
+  absl::StatusOr<v1::CareerCase> FileRotation(const User& actor,
+                                              const v1::FileRotationRequest& request);
+
+  // The step waiting for the actor's unit. `request.step` must be the step
+  // the actor saw: a repeated request decides nothing twice.
+  absl::StatusOr<v1::CareerCase> Decide(const User& actor,
+                                        const v1::DecideCareerStepRequest& request);
+  // By the filer's unit, while the case is open; a reason is required.
+  absl::StatusOr<v1::CareerCase> Withdraw(const User& actor, const v1::CareerCaseRequest& request);
+  // A rotation in effect ends today, by its home school or county.
+  absl::StatusOr<v1::CareerCase> EndRotation(const User& actor,
+                                             const v1::CareerCaseRequest& request);
+
+  absl::StatusOr<v1::CareerCase> Get(const User& actor, uint64_t case_id);
+  absl::StatusOr<v1::ListCareerCasesResponse> List(const User& actor,
+                                                   const v1::ListCareerCasesRequest& request);
+  // Rotations in effect today hosted by `school` (its list shows them as
+  // rotating in).
+  absl::StatusOr<std::vector<v1::CareerCase>> RotatingIn(const std::string& school);
+
+  absl::StatusOr<v1::RotationReport> RotationReport(const User& actor,
+                                                    const v1::RotationReportRequest& request);
+
+ private:
+  struct Parties;  // the schools, counties and cities a case joins
+
+  // Inserts a new open case (its steps from `parties`), in the caller's
+  // transaction; ALREADY_EXISTS naming the open case of the teacher.
+  absl::StatusOr<v1::CareerCase> Insert(const User& actor, v1::CareerCase c,
+                                        const Parties& parties);
+  absl::Status Save(const v1::CareerCase& c);
+  absl::StatusOr<v1::CareerCase> Load(uint64_t case_id);
+  // The decision of the last step: the case's effect on the teacher.
+  absl::Status Complete(v1::CareerCase& c, const std::string& approvers);
+  // The teacher of a filing by number (or ID-card number), checked to be
+  // this province's and in service as the kind needs.
+  absl::StatusOr<std::string> FindTeacher(const std::string& number, const std::string& id_card);
+  absl::Status CheckEffectiveDate(const std::string& date, std::string* normalized,
+                                  const char* field);
+  // Fills names and labels for display.
+  void Describe(v1::CareerCase& c);
+
+  Store& store_;
+  crypto::Hmac id_hasher_;  // the federation key: ID-card numbers to their hash
+  CareerSettings settings_;
+};
+
+}  // namespace ntmis::provincial
+
+#endif  // NTMIS_PROVINCIAL_CORE_CAREERS_H_
