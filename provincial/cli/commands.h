@@ -15,6 +15,8 @@ std::vector<cli::Command> AdminCommands();
 std::vector<cli::Command> TeacherCommands();
 // template …, indicator …, entry …, teacher form, export …
 std::vector<cli::Command> CategoryCommands();
+// transfer …, status …, rotation …
+std::vector<cli::Command> CareerCommands();
 
 }  // namespace ntmis::provincial
 

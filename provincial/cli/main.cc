@@ -370,7 +370,7 @@ absl::Status SyncNow(const Args& args) {
 int Main(int argc, char** argv) {
   cli::PrepareNodeProcess();
   std::vector<Command> commands = Commands();
-  for (auto group : {AdminCommands(), TeacherCommands(), CategoryCommands()})
+  for (auto group : {AdminCommands(), TeacherCommands(), CategoryCommands(), CareerCommands()})
     commands.insert(commands.end(), group.begin(), group.end());
   return cli::Dispatch(kProgram, commands, argc, argv);
 }

@@ -343,6 +343,48 @@ def main():
     subprocess.run(shlex.split(args.sync), check=True, capture_output=True)
     check(national_total() == national_before + 1, 'after a sync the national node counts the teacher')
 
+    # Careers: the school files a status change in the browser, the county
+    # approves it in the browser; a repeated decision is refused.
+    k = Browser('careers')
+    try:
+        k.login('school-clerk', strong)
+        k.find('teacher-table')
+        k.click('nav-careers')
+        k.select('career-kind', 'status')
+        k.type('career-teacher', number)
+        k.select('career-status', '13')
+        k.type('career-reason', '明年到龄退休')
+        k.click('career-file')
+        k.text_appears('已提交第')
+        k.find('career-filed')
+        check('待退休' in k.main_text() and '学校主管部门' in k.main_text(),
+              'the filed status change shows its subject and its step')
+        k.shot('19-careers-filed')
+    finally:
+        k.quit()
+    kc = Browser('careers-county')
+    try:
+        kc.login('county-mgr', strong)
+        kc.find('queue-table')
+        kc.click('nav-careers')
+        row = kc.find('career-waiting').find_element(By.XPATH, f".//tr[td[contains(., '{number}')]]")
+        kc.shot('20-careers-waiting')
+        row.find_element(By.CSS_SELECTOR, 'button.approve').click()
+        WebDriverWait(kc.d, 15).until(lambda d: number not in d.execute_script(
+            "const t = document.getElementById('career-waiting'); return t ? t.textContent : '" + number + "';"))
+        check('交流轮岗统计' in kc.main_text() and kc.find('rotation-report'),
+              'the county sees the rotation report')
+        kc.d.execute_script("document.getElementById('rotation-report').scrollIntoView()")
+        kc.shot('21-careers-decided')
+    finally:
+        kc.quit()
+    cases = county_manager.call('ListCareerCases', {'view': 'scope'})['cases']
+    check(cases[0]['state'] == 'completed' and cases[0]['to_status'] == '13',
+          'the status change is completed')
+    again = county_manager.call('DecideCareerStep', {'case_id': cases[0]['id'], 'step': 0,
+                                                     'decision': 'APPROVE'}, expect=400)
+    check(again['code'] == 'failed_precondition', 'a repeated decision is refused')
+
     # A querier: no edit controls, and a forced write is refused by the API.
     school_admin_number = number
     q = Browser('querier')

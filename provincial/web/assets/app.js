@@ -143,6 +143,7 @@ function pages() {
   if (role === 'USER_ROLE_TEACHER') return [['mine', '我的信息', showMine]];
   list.push(['teachers', '教师名单', showTeachers]);
   if (role === 'USER_ROLE_MANAGER') list.push(['queue', '审核队列', showQueue]);
+  if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_QUERIER') list.push(['careers', '调动与变动', showCareers]);
   if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_SYSADMIN') list.push(['import', '数据导入', showImport]);
   list.push(['progress', '填报进度', showProgress]);
   if (role === 'USER_ROLE_SYSADMIN') list.push(['accounts', '账号管理', showAccounts]);
@@ -191,7 +192,7 @@ async function showTeachers(token) {
       const rows = (r.teachers || []).map(t => el('tr', {},
         el('td', {}, el('a', { href: '#', onclick: (ev) => { ev.preventDefault(); showTeacher(t.teacher_number); } }, t.teacher_number)),
         el('td', {}, t.name), el('td', {}, t.school_code), el('td', {}, stateBadge(t.state)), el('td', {}, when(t.updated_unix))));
-      body.replaceChildren(
+      body.replaceChildren(rotatingInCard(r.rotating_in) || '',
         el('table', { id: 'teacher-table' }, el('thead', {}, el('tr', {}, el('th', {}, '教师编号'), el('th', {}, '姓名'), el('th', {}, '学校'), el('th', {}, '状态'), el('th', {}, '更新时间'))),
           el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 5, class: 'hint' }, '没有符合条件的教师')))),
         el('div', { class: 'pager' }, r.next_page_token ? el('button', { class: 'secondary', onclick: () => load(r.next_page_token) }, '下一页') : null));
