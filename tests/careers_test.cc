@@ -126,6 +126,10 @@ TEST_CASE("A transfer within the province passes four steps and moves the nation
   waiting.set_view("waiting");
   CHECK(ValueOrDie(s.other_county_manager->Call(&Stub::ListCareerCases, waiting)).cases_size() == 1);
   CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListCareerCases, waiting)).cases_size() == 0);
+  v1::ReviewQueueResponse queue =
+      ValueOrDie(s.other_county_manager->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()));
+  REQUIRE(queue.careers_size() == 1);
+  CHECK(queue.careers(0).id() == c.id());
   v1::CareerCase after1 = ValueOrDie(Decide(*s.other_county_manager, after0, true));
   v1::CareerCase after2 = ValueOrDie(Decide(*s.school_reviewer, after1, true));
   v1::CareerCase done = ValueOrDie(Decide(*s.county_manager, after2, true));

@@ -169,6 +169,16 @@ absl::Status ReviewQueueCommand(const Args& args) {
   PrintTable(rows, args.Get("format") == "csv");
   if (!queue.next_page_token().empty())
     std::cerr << "more: --page-token " << queue.next_page_token() << "\n";
+  if (queue.careers_size() > 0) {
+    std::cout << "\ncareers cases waiting for your unit (transfer|status|rotation approve CASE):\n";
+    std::vector<std::vector<std::string>> cases{{"case", "kind", "filed", "teacher", "name", "step"}};
+    for (const v1::CareerCase& c : queue.careers()) {
+      cases.push_back({absl::StrCat(c.id()), c.kind_label(), FormatTime(c.filed_unix()),
+                       c.teacher_number(), c.teacher_name(),
+                       c.steps(static_cast<int>(c.step())).role()});
+    }
+    PrintTable(cases, args.Get("format") == "csv");
+  }
   return absl::OkStatus();
 }
 

@@ -529,8 +529,14 @@ grpc::Status ApiService::DecideChange(grpc::ServerContext* context,
 grpc::Status ApiService::ReviewQueue(grpc::ServerContext* context,
                                      const v1::ReviewQueueRequest* request,
                                      v1::ReviewQueueResponse* response) {
-  return Handle(context, "review.queue", "", [&](const User& user, Lane& lane) {
-    return Fill(lane.workflow->Queue(user, *request), response);
+  return Handle(context, "review.queue", "", [&](const User& user, Lane& lane) -> absl::Status {
+    RETURN_IF_ERROR(Fill(lane.workflow->Queue(user, *request), response));
+    if (!request->page_token().empty() || user.role != Role::kManager) return absl::OkStatus();
+    v1::ListCareerCasesRequest waiting;
+    waiting.set_view("waiting");
+    ASSIGN_OR_RETURN(v1::ListCareerCasesResponse careers, lane.careers->List(user, waiting));
+    *response->mutable_careers() = std::move(*careers.mutable_cases());
+    return absl::OkStatus();
   });
 }
 

@@ -1,6 +1,7 @@
 #include "provincial/web/web_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -122,6 +123,15 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
         " cannot be loaded — check web_tls (default: the node's tls)"));
   }
   web->Routes();
+  // cpp-httplib listens with a backlog of 5 (compiled into Debian's
+  // library): two hundred browsers connecting at once would see SYNs
+  // dropped and retried after 1, 3, 7 s. The listening socket is kept here
+  // and given the system's backlog once bound (listen() again updates it).
+  int listening = -1;
+  web->server_->set_socket_options([&listening](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening = sock;
+  });
   const size_t colon = options.listen.rfind(':');
   const std::string host = options.listen.substr(0, colon);
   const int wanted = std::atoi(options.listen.substr(colon + 1).c_str());
@@ -135,6 +145,8 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   }
   if (web->port_ <= 0)
     return absl::UnavailableError(absl::StrCat("the web console cannot listen on ", options.listen));
+  if (listening < 0 || ::listen(listening, SOMAXCONN) != 0)
+    return absl::InternalError("the web console's listening socket could not take a full backlog");
   httplib::SSLServer* server = web->server_.get();
   web->thread_ = std::thread([server] { server->listen_after_bind(); });
   return web;

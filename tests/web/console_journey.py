@@ -366,7 +366,8 @@ def main():
     try:
         kc.login('county-mgr', strong)
         kc.find('queue-table')
-        kc.click('nav-careers')
+        check('调动与变动申请等待本单位审核' in kc.main_text(), 'the review queue names the careers case waiting')
+        kc.click('queue-careers')
         row = kc.find('career-waiting').find_element(By.XPATH, f".//tr[td[contains(., '{number}')]]")
         kc.shot('20-careers-waiting')
         row.find_element(By.CSS_SELECTOR, 'button.approve').click()

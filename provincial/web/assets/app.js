@@ -442,7 +442,7 @@ async function showQueue(token) {
         el('td', {}, it.name), el('td', {}, it.school_code), el('td', {}, STEPS[it.step] || it.step), el('td', {}, when(it.waiting_since_unix)),
         el('td', {}, actionable ? reason : ''), el('td', {}, actionable ? [approve, ' ', back] : ''), msg);
     });
-    body.replaceChildren(el('table', { id: 'queue-table' }, el('thead', {}, el('tr', {}, ['教师编号', '姓名', '学校', '环节', '等待自', '原因', '操作', ''].map(h => el('th', {}, h)))),
+    body.replaceChildren(careersWaitingNote(q.careers), el('table', { id: 'queue-table' }, el('thead', {}, el('tr', {}, ['教师编号', '姓名', '学校', '环节', '等待自', '原因', '操作', ''].map(h => el('th', {}, h)))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 8, class: 'hint' }, '没有等待您审核的记录')))),
       el('div', { class: 'pager' }, q.next_page_token ? el('button', { class: 'secondary', onclick: () => showQueue(q.next_page_token) }, '下一页') : null));
   } catch (e) { body.replaceChildren(errorBox(e)); }

@@ -157,3 +157,11 @@ function rotatingInCard(cases) {
       el('tbody', {}, cases.map(c => el('tr', {}, el('td', {}, c.teacher_number + ' ' + (c.teacher_name || '')),
         el('td', {}, c.from_school_name || c.from_school), el('td', {}, c.rotation_kind), el('td', {}, c.start_date + ' 至 ' + c.end_date), el('td', {}, c.state_label))))));
 }
+
+// The review queue's note of careers cases waiting for the unit.
+function careersWaitingNote(cases) {
+  if (!cases || !cases.length) return '';
+  const open = el('a', { href: '#', id: 'queue-careers', onclick: (ev) => { ev.preventDefault(); nav('careers'); showCareers(); } }, '去审核');
+  return el('div', { class: 'notice' }, '另有 ' + cases.length + ' 项调动与变动申请等待本单位审核（' +
+    cases.map(c => c.kind_label + ' ' + (c.teacher_name || c.teacher_number)).slice(0, 3).join('、') + (cases.length > 3 ? ' 等' : '') + '）：', open);
+}
