@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
+#include "provincial/core/careers.h"
+#include "provincial/core/store.h"
 #include "absl/time/civil_time.h"
 #include "national/query/report_format.h"
 #include "tests/province_fixture.h"
@@ -364,6 +366,37 @@ TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][
   v1::CareerCase now = ValueOrDie(r2->Call(&Stub::GetCareerCase, get));
   CHECK(now.step() == 1);
   CHECK(now.steps(0).decided_by() == "yx1.m2");
+}
+
+TEST_CASE("With city review a transfer between cities also passes both cities' bureaus", "[careers]") {
+  Province p;
+  Staff s = MakeStaff(p);
+  const std::string number =
+      Effective(s, "周老师", IdCard("440103", "19870303", 21), "1987-03-03", "1");
+  // The province's setting, on the core the node runs (the fixture's node
+  // keeps the default).
+  provincial::Store store = ValueOrDie(provincial::Store::Open(p.f().province("44").database()));
+  provincial::CareerSettings settings;
+  settings.transfer_city_review = true;
+  provincial::Careers careers(store, {std::string(32, 'k'), std::string(32, 's')}, settings);
+  provincial::User filer;
+  filer.username = "zs.m1";
+  filer.unit_code = "4402010001";
+  filer.role = provincial::Role::kManager;
+  v1::CareerCase c = ValueOrDie(careers.FileTransfer(filer, Transfer(number, "4402010001")));
+  std::vector<std::string> units;
+  for (const v1::CareerStep& step : c.steps()) units.push_back(step.unit_code());
+  CHECK(units == std::vector<std::string>{"4402010001", "440201", "4402", "4401030001", "440103",
+                                          "4401"});
+  CHECK(c.steps(2).role() == "调入地市");
+  // Within one city the setting adds nothing.
+  v1::CareerCaseRequest withdraw;
+  withdraw.set_case_id(c.id());
+  withdraw.set_reason("改为本市调动");
+  NTMIS_ASSERT_OK(careers.Withdraw(filer, withdraw).status());
+  filer.unit_code = "4401040001";
+  c = ValueOrDie(careers.FileTransfer(filer, Transfer(number, "4401040001")));
+  CHECK(c.steps_size() == 4);
 }
 
 }  // namespace
