@@ -125,6 +125,10 @@ absl::Status InitCa(const std::string& dir, const std::string& organization) {
   CaPaths paths(dir);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  // The CA key lives here: its user's only.
+  if (!ec)
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir));
   if (std::filesystem::exists(paths.key()) || std::filesystem::exists(paths.cert())) {
     return absl::AlreadyExistsError(absl::StrCat("a CA already exists in ", dir));
@@ -151,8 +155,19 @@ absl::Status InitCa(const std::string& dir, const std::string& organization) {
 absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
                    const std::string& out_prefix) {
   CaPaths paths(ca_dir);
+  if (request.days < 1)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--days ", request.days, ": a certificate must be valid for at least 1 day (one valid "
+        "for ", request.days, " days has expired when it is issued)"));
   ASSIGN_OR_RETURN(PKey ca_key, ReadKey(paths.key()));
   ASSIGN_OR_RETURN(Cert ca_cert, ReadCert(paths.cert()));
+  int ca_days = 0, ca_seconds = 0;
+  if (ASN1_TIME_diff(&ca_days, &ca_seconds, nullptr, X509_get0_notAfter(ca_cert.get())) == 1 &&
+      request.days > ca_days) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--days ", request.days, ": the CA itself expires in ", ca_days,
+        " days; a certificate cannot outlive the CA that signs it"));
+  }
   ASSIGN_OR_RETURN(PKey key, NewKey());
   std::string cn = request.common_name.empty() ? request.identity.Uri()
                                                : request.common_name;

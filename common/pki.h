@@ -38,7 +38,8 @@ struct IssueRequest {
 // Issues a key and certificate signed by the CA in `ca_dir`, written to
 // `out_prefix`.key (mode 0600) and `out_prefix`.crt. Server and client
 // usage both, so a province cert serves the provincial API and signs in to
-// the national node.
+// the national node. INVALID_ARGUMENT for a validity under 1 day or beyond
+// the CA's own expiry.
 absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
                    const std::string& out_prefix);
 

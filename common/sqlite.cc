@@ -1,5 +1,9 @@
 #include "common/sqlite.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -181,6 +185,33 @@ bool Statement::ColumnIsNull(int col) const {
 
 // ---- Database ----
 
+namespace {
+
+// Database files hold personal data: readable by the node's user only. A
+// new file is created 0600 before SQLite opens it (SQLite gives the -wal and
+// -shm files the database file's permissions); an existing database, WAL or
+// shared-memory file readable by others is tightened to 0600.
+absl::Status KeepPrivate(const std::string& path, bool create) {
+  if (path.empty() || path[0] == ':' || path.rfind("file:", 0) == 0) return absl::OkStatus();
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (!create) return absl::OkStatus();  // SQLite reports the missing file
+    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    return absl::OkStatus();
+  }
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
+        ::chmod(file.c_str(), st.st_mode & 0700) != 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          file, " is readable by other users and cannot be made private (chmod 600 it)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<Database> Database::Open(const std::string& path,
                                         const OpenOptions& options) {
   int flags = SQLITE_OPEN_NOMUTEX;
@@ -190,6 +221,7 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
     flags |= SQLITE_OPEN_READWRITE;
     if (options.create) flags |= SQLITE_OPEN_CREATE;
   }
+  if (!options.read_only) RETURN_IF_ERROR(KeepPrivate(path, options.create));
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db(path, raw);

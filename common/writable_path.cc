@@ -24,6 +24,8 @@ absl::Status CheckWritableDirectory(const std::string& dir, const std::string& w
   if (!fs::exists(dir, ec)) {
     if (!create) return unusable("does not exist — create it or fix the configuration");
     fs::create_directories(dir, ec);
+    // Created for the node's data: its user's only.
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (ec) {
       return unusable(absl::StrCat("does not exist and cannot be created (", ec.message(),
                                    ") — create it, writable by this node's user"));

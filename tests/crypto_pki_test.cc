@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "common/crypto.h"
 #include "common/pki.h"
 #include "tests/test_support.h"
@@ -77,6 +79,26 @@ TEST_CASE("The CA issues certificates with a SPIFFE URI SAN", "[pki]") {
   struct stat st;
   REQUIRE(stat(dir.File("p44.key").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("The CA refuses a validity that has ended or outlives it and keeps its key private", "[pki]") {
+  TempDir dir;
+  NTMIS_ASSERT_OK(pki::InitCa(dir.File("ca"), "Test"));
+  CHECK((std::filesystem::status(dir.File("ca")).permissions() &
+         (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+        std::filesystem::perms::none);
+  pki::IssueRequest request{PeerIdentity::Province("44"), "", {"localhost"}, {"127.0.0.1"}};
+  request.days = 0;
+  absl::Status expired = pki::Issue(dir.File("ca"), request, dir.File("p44"));
+  CHECK(absl::IsInvalidArgument(expired));
+  CHECK_THAT(std::string(expired.message()), Catch::Contains("at least 1 day"));
+  request.days = 5000;
+  absl::Status too_long = pki::Issue(dir.File("ca"), request, dir.File("p44"));
+  CHECK(absl::IsInvalidArgument(too_long));
+  CHECK_THAT(std::string(too_long.message()), Catch::Contains("cannot outlive the CA"));
+  CHECK(!std::filesystem::exists(dir.File("p44.crt")));
+  request.days = 30;
+  NTMIS_ASSERT_OK(pki::Issue(dir.File("ca"), request, dir.File("p44")));
 }
 
 TEST_CASE("Peer identities parse only federation URIs", "[pki]") {

@@ -2,6 +2,9 @@
 // from certificates, scope and role checks, all refusals audited.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/sqlite.h"
@@ -43,6 +46,26 @@ TEST_CASE("Only certificates from the federation CA can connect", "[security]") 
   CHECK(GetCursor(f.ChannelAs(foreign)).error_code() == grpc::StatusCode::UNAVAILABLE);
   // The real province certificate works.
   CHECK(GetCursor(f.ChannelAs(f.pki().For(PeerIdentity::Province("44")))).ok());
+}
+
+TEST_CASE("The files the nodes create are readable by their user only", "[security]") {
+  Federation f;
+  f.AddProvince("44");
+  f.LoadSynthetic("44", 50, 3);
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+  std::vector<std::string> files = {f.province("44").database()};
+  for (const auto& entry : std::filesystem::directory_iterator(f.national_data_dir()))
+    if (absl::EndsWith(entry.path().string(), ".db")) files.push_back(entry.path().string());
+  REQUIRE(files.size() >= 3);  // province.db, national.db, province-44.db
+  for (const std::string& db : files) {
+    for (const std::string& file : {db, db + "-wal", db + "-shm"}) {
+      if (!std::filesystem::exists(file)) continue;
+      INFO(file);
+      CHECK((std::filesystem::status(file).permissions() &
+             (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
+            std::filesystem::perms::none);
+    }
+  }
 }
 
 TEST_CASE("A province may not push another province's records", "[security]") {

@@ -81,6 +81,35 @@ TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]"
   CHECK(absl::IsFailedPrecondition(Migrate(db, v1)));
 }
 
+// Mode bits of `path` beyond the owner's.
+int OthersBits(const std::string& path) {
+  return static_cast<int>(std::filesystem::status(path).permissions() &
+                          (std::filesystem::perms::group_all | std::filesystem::perms::others_all));
+}
+
+TEST_CASE("Database files are private to their user and loose ones are tightened", "[sqlite]") {
+  testing::TempDir dir;
+  const std::string path = dir.File("private.db");
+  {
+    Database db = ValueOrDie(Database::Open(path));
+    REQUIRE(db.Exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)").ok());
+    for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+      INFO(file);
+      REQUIRE(std::filesystem::exists(file));
+      CHECK(OthersBits(file) == 0);
+    }
+  }
+  // A database left readable by others (copied in by hand, an old node).
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
+  REQUIRE(OthersBits(path) != 0);
+  Database db = ValueOrDie(Database::Open(path));
+  CHECK(OthersBits(path) == 0);
+  CHECK(ValueOrDie(db.QueryInt("SELECT v FROM t")) == 1);
+}
+
 TEST_CASE("A watched WAL is checkpointed off the writer's commits", "[sqlite]") {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");

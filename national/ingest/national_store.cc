@@ -12,7 +12,13 @@ namespace ntmis::national {
 
 absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& data_dir) {
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  if (!std::filesystem::exists(data_dir, ec)) {
+    std::filesystem::create_directories(data_dir, ec);
+    // The national data: the node's user's only.
+    if (!ec)
+      std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+  }
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", data_dir));
   std::string path = data_dir + "/national.db";
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
