@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   g++ clang cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libsqlite3-dev sqlite3 libssl-dev catch2 procps
+  libabsl-dev libsqlite3-dev sqlite3 libssl-dev openssl catch2 procps
   libcpp-httplib-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 )
 if [ "${1:-}" = "--browser" ]; then

@@ -42,9 +42,36 @@ ca="$state/ca"
 "$national" pki issue --dir "$ca" --province 11 --host localhost --out "$state/p11" >/dev/null
 "$national" pki init --dir "$state/other-ca" >/dev/null
 "$national" pki issue --dir "$state/other-ca" --national --host localhost >/dev/null
-# Valid until the moment it was issued: expired by the time a node reads it.
-"$national" pki issue --dir "$ca" --national --host localhost --days 0 \
-  --out "$state/expired" >/dev/null
+# An expired national certificate from the federation CA. `pki issue`
+# refuses validities that have ended, so it is signed with the openssl tool,
+# valid for one day in 2020.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+  -keyout "$state/expired.key" -subj "/CN=expired national" -out "$state/expired.csr" 2>/dev/null
+: > "$state/index.txt"
+echo 01 > "$state/serial"
+cat > "$state/expired.cnf" <<CNF
+[ca]
+default_ca = expired
+[expired]
+database = $state/index.txt
+new_certs_dir = $state
+serial = $state/serial
+default_md = sha256
+policy = anything
+x509_extensions = names
+[anything]
+commonName = supplied
+[names]
+subjectAltName = URI:spiffe://ntmis/national,DNS:localhost,IP:127.0.0.1
+CNF
+openssl ca -batch -notext -config "$state/expired.cnf" -cert "$ca/ca.crt" -keyfile "$ca/ca.key" \
+  -in "$state/expired.csr" -out "$state/expired.crt" \
+  -startdate 20200101000000Z -enddate 20200102000000Z 2>/dev/null
+if "$national" pki issue --dir "$ca" --national --host localhost --days 0 --out "$state/zero" \
+  >/dev/null 2>&1; then
+  echo "FAIL pki issue --days 0 issued a certificate"
+  exit 1
+fi
 
 # national_config FILE DATA_DIR LISTEN [CERT KEY [CA]]
 national_config() {
