@@ -24,7 +24,7 @@ absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& 
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
   RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema,
                                     IdentityRegistry::kSchema, SchoolRegistry::kSchema,
-                                    IdentityRegistry::kLogSchema}));
+                                    IdentityRegistry::kLogSchema, TransferRelay::kSchema}));
   return path;
 }
 
@@ -38,6 +38,7 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
   std::unique_ptr<NationalStore> store(new NationalStore(data_dir, std::move(audit),
                                                          std::move(owners), std::move(identities),
                                                          std::move(schools)));
+  ASSIGN_OR_RETURN(store->transfers_, TransferRelay::Open(path));
   for (const std::string& code : store->KnownProvinces()) {
     ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
     RETURN_IF_ERROR(store->CompleteMoves(*db));

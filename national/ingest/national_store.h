@@ -19,6 +19,7 @@
 #include "national/ingest/view_warmer.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
+#include "national/registry/transfer_relay.h"
 #include "national/registry/school_registry.h"
 #include "ntmis/v1/sync.pb.h"
 
@@ -63,6 +64,7 @@ class NationalStore {
   const OwnerRegistry& owners() const { return *owners_; }
   IdentityRegistry& identities() { return *identities_; }
   SchoolRegistry& schools() { return *schools_; }
+  TransferRelay& transfers() { return *transfers_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
@@ -75,6 +77,7 @@ class NationalStore {
   const std::string dir_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<OwnerRegistry> owners_;
+  std::unique_ptr<TransferRelay> transfers_;
   std::unique_ptr<IdentityRegistry> identities_;
   std::unique_ptr<SchoolRegistry> schools_;
   // Checkpoints the province files off their batches' commit path; outlives

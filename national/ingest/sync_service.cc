@@ -92,6 +92,33 @@ grpc::Status SyncService::GetIdentityConflicts(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status SyncService::ExchangeTransfers(grpc::ServerContext* context,
+                                            const v1::TransferMail* request,
+                                            v1::TransferMail* response) {
+  auto db = CallerProvince(context, "sync.transfers");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  // The caller's certificate, as the TLS handshake verified it: the sending
+  // province seals the teacher's file for it.
+  std::string certificate;
+  for (const grpc::string_ref& pem : context->auth_context()->FindPropertyValues("x509_pem_cert"))
+    certificate.assign(pem.data(), pem.size());
+  const std::string caller = (*db)->province();
+  auto result = store_.transfers().Exchange(
+      caller, certificate, *request,
+      [this](const std::string& number) { return store_.owners().Owner(number); });
+  if (request->messages_size() > 0 || !result.ok() || (result.ok() && result->messages_size() > 0)) {
+    (void)store_.audit().Append(
+        {PeerIdentity::Province(caller).Uri(), "sync.transfers", "",
+         result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
+         result.ok() ? absl::StrCat(request->messages_size(), " in, ", result->messages_size(),
+                                    " out")
+                     : std::string(result.status().message())});
+  }
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
 grpc::Status SyncService::PullReference(grpc::ServerContext* context,
                                         const v1::PullReferenceRequest* request,
                                         v1::ReferenceData* response) {

@@ -38,6 +38,8 @@ class SyncService final : public v1::NationalSync::Service {
   grpc::Status GetIdentityConflicts(grpc::ServerContext* context,
                                     const v1::IdentityConflictsRequest* request,
                                     v1::IdentityConflicts* response) override;
+  grpc::Status ExchangeTransfers(grpc::ServerContext* context, const v1::TransferMail* request,
+                                 v1::TransferMail* response) override;
   grpc::Status PullReference(grpc::ServerContext* context,
                              const v1::PullReferenceRequest* request,
                              v1::ReferenceData* response) override;

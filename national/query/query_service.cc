@@ -103,6 +103,32 @@ grpc::Status QueryService::Provinces(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status QueryService::Transfers(grpc::ServerContext* context,
+                                     const v1::TransfersRequest* request,
+                                     v1::TransfersResponse* response) {
+  auto who = AuthorizeOperator(context, "query.transfers", OperatorRole::kQuerier);
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto transfers = store_.transfers().List();
+  if (!transfers.ok()) return ToGrpcStatus(transfers.status());
+  const int64_t now = std::time(nullptr);
+  const int64_t stuck_after = int64_t{request->stuck_days() == 0 ? 30 : request->stuck_days()} * 86400;
+  for (const TransferRelay::Transfer& t : *transfers) {
+    if (request->open_only() && t.state != "open") continue;
+    v1::TransferSummary* out = response->add_transfers();
+    out->set_receiving_province(t.receiving_province);
+    out->set_receiving_case(t.receiving_case);
+    out->set_sending_province(t.sending_province);
+    out->set_teacher_number(t.teacher_number);
+    out->set_state(t.state);
+    out->set_filed_unix(t.filed_unix);
+    out->set_updated_unix(t.updated_unix);
+    out->set_stuck(t.state == "open" && now - t.filed_unix > stuck_after);
+    if (t.state == "open") response->set_open(response->open() + 1);
+    if (out->stuck()) response->set_stuck(response->stuck() + 1);
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status QueryService::Lookup(grpc::ServerContext* context,
                                   const v1::LookupRequest* request,
                                   v1::LookupResponse* response) {

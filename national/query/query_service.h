@@ -32,6 +32,8 @@ class QueryService final : public v1::NationalQuery::Service {
                          v1::AggregateResponse* response) override;
   grpc::Status Provinces(grpc::ServerContext* context, const v1::ProvincesRequest* request,
                          v1::ProvincesResponse* response) override;
+  grpc::Status Transfers(grpc::ServerContext* context, const v1::TransfersRequest* request,
+                         v1::TransfersResponse* response) override;
   grpc::Status Lookup(grpc::ServerContext* context, const v1::LookupRequest* request,
                       v1::LookupResponse* response) override;
 

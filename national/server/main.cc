@@ -12,7 +12,9 @@
 #include "common/config.h"
 #include "common/grpc_status.h"
 #include "common/pki.h"
+#include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "common/text_table.h"
 #include "common/teacher/code_tables.h"
 #include "common/tls.h"
 #include "common/writable_path.h"
@@ -175,6 +177,32 @@ absl::Status QueryProvinces(const Args& args) {
   return absl::OkStatus();
 }
 
+absl::Status QueryTransfers(const Args& args) {
+  v1::TransfersRequest request;
+  ASSIGN_OR_RETURN(int64_t days, args.GetInt("stuck-days", 30));
+  request.set_stuck_days(static_cast<uint32_t>(days));
+  request.set_open_only(args.Has("open"));
+  ASSIGN_OR_RETURN(auto stub, QueryStub(args));
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  v1::TransfersResponse response;
+  RETURN_IF_ERROR(FromGrpcStatus(stub->Transfers(&context, request, &response)));
+  std::cout << response.open() << " transfers between provinces in progress, " << response.stuck()
+            << " waiting more than " << days << " days\n";
+  std::vector<std::vector<std::string>> rows{
+      {"from", "to", "case", "teacher", "state", "filed", "updated", ""}};
+  auto day = [](int64_t seconds) {
+    return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
+  };
+  for (const v1::TransferSummary& t : response.transfers()) {
+    rows.push_back({t.sending_province(), t.receiving_province(), absl::StrCat(t.receiving_case()),
+                    t.teacher_number(), t.state(), day(t.filed_unix()), day(t.updated_unix()),
+                    t.stuck() ? "STUCK" : ""});
+  }
+  std::cout << RenderTable(rows, {}, args.Get("format") == "csv");
+  return absl::OkStatus();
+}
+
 const std::vector<cli::Flag>& QueryFlags() {
   static const auto* flags = new std::vector<cli::Flag>{
       {"server", "HOST:PORT", "national node address"},
@@ -291,6 +319,10 @@ const std::vector<Command>& Commands() {
              {"age-at", "YEAR", "count ages on 31 August of YEAR (default: the latest)"}}),
        QueryAggregate},
       {"query provinces", "every province's sync health", "", QueryFlags(), QueryProvinces},
+      {"query transfers", "transfers between provinces: in progress, stuck, decided", "",
+       With(QueryFlags(), {{"stuck-days", "N", "an open transfer older than N days is stuck (default 30)"},
+                           {"open", "", "only those in progress"}}),
+       QueryTransfers},
       {"query lookup", "one teacher's national record (role manager or admin; audited)", "",
        With(QueryFlags(), {{"teacher", "NUMBER", "by teacher number"},
                            {"id-card", "NUMBER", "by ID-card number (hashed, never stored)"},

@@ -33,6 +33,8 @@ std::string AddDays(const Date& date, int days) {
   return Date{static_cast<int>(day.year()), day.month(), day.day()}.ToString();
 }
 
+}  // namespace
+
 // A school that takes teachers, or FAILED_PRECONDITION saying why not.
 absl::StatusOr<SchoolPlace> OpenSchool(Store& store, const std::string& code) {
   ASSIGN_OR_RETURN(std::optional<SchoolPlace> place, LoadSchool(store, code));
@@ -40,8 +42,6 @@ absl::StatusOr<SchoolPlace> OpenSchool(Store& store, const std::string& code) {
   if (!refused.empty()) return absl::FailedPreconditionError(refused);
   return *place;
 }
-
-}  // namespace
 
 absl::StatusOr<std::string> Careers::FindTeacher(const std::string& number_given,
                                                  const std::string& id_card_given) {
@@ -109,6 +109,15 @@ absl::StatusOr<v1::CareerCase> Careers::FileTransfer(const User& actor,
   std::string date;
   RETURN_IF_ERROR(CheckEffectiveDate(request.effective_date(), &date, "effective_date"));
 
+  // A teacher another province owns: a transfer across provinces.
+  const std::string given(absl::StripAsciiWhitespace(request.teacher_number()));
+  if (!given.empty()) {
+    ASSIGN_OR_RETURN(std::string province, store_.Province());
+    absl::StatusOr<StoredTeacher> local = LoadTeacher(store_, given);
+    if ((!local.ok() && given.size() == 12 && !absl::StartsWith(given, province)) ||
+        (local.ok() && local->state == TeacherState::kTransferredOut))
+      return FileRemoteTransfer(actor, given, to_school, date, request.reason());
+  }
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   absl::StatusOr<SchoolPlace> to = OpenSchool(store_, to_school);
   if (!to.ok())

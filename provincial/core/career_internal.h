@@ -30,7 +30,23 @@ struct Careers::Parties {
   std::string to_school;
   SchoolPlace from;
   SchoolPlace to;
+  bool remote_sending = false;  // a transfer in: the sending side is another province's
+  bool incoming = false;        // a transfer out another province asked for
 };
+
+// A school that takes teachers, or FAILED_PRECONDITION saying why not.
+absl::StatusOr<SchoolPlace> OpenSchool(Store& store, const std::string& code);
+
+// The placeholder step of a transfer in that the other province decides.
+inline bool IsRemoteStep(const v1::CareerStep& step) { return step.unit_code().empty(); }
+
+// A transfer in of a teacher another province owns: no local record to lock.
+inline bool OfRemoteTeacher(const v1::CareerCase& c) {
+  if (c.kind() != v1::CAREER_TRANSFER || c.incoming()) return false;
+  for (const v1::CareerStep& s : c.steps())
+    if (IsRemoteStep(s)) return true;
+  return !c.remote_province().empty();
+}
 
 }  // namespace ntmis::provincial
 

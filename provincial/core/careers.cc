@@ -72,7 +72,7 @@ std::string CareerStateLabel(const v1::CareerCase& c) {
 }
 
 Careers::Careers(Store& store, const IdKeys& keys, CareerSettings settings)
-    : store_(store), id_hasher_(keys.hash_key), settings_(settings) {}
+    : store_(store), id_hasher_(keys.hash_key), seal_key_(keys.seal_key), settings_(settings) {}
 
 void Careers::Describe(v1::CareerCase& c) {
   c.set_kind_label(CareerKindLabel(c.kind()));
@@ -82,7 +82,8 @@ void Careers::Describe(v1::CareerCase& c) {
     return unit.ok() ? unit->name : code;
   };
   if (!c.from_school().empty()) c.set_from_school_name(name(c.from_school()));
-  if (!c.to_school().empty()) c.set_to_school_name(name(c.to_school()));
+  // Another province's receiving school keeps the name it came with.
+  if (!c.to_school().empty() && !c.incoming()) c.set_to_school_name(name(c.to_school()));
   if (absl::StatusOr<StoredTeacher> t = LoadTeacher(store_, c.teacher_number()); t.ok())
     c.set_teacher_name(t->record.name());
 }
@@ -115,12 +116,18 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
   const bool other_city = parties.from.city_code != parties.to.city_code;
   switch (c.kind()) {
     case v1::CAREER_TRANSFER:
-      add(parties.to_school, "调入学校");
-      add(parties.to.county_code, "调入学校主管部门");
-      if (settings_.transfer_city_review && other_city) add(parties.to.city_code, "调入地市");
-      add(parties.from_school, "调出学校");
-      add(parties.from.county_code, "调出学校主管部门");
-      if (settings_.transfer_city_review && other_city) add(parties.from.city_code, "调出地市");
+      if (!parties.incoming) {
+        add(parties.to_school, "调入学校");
+        add(parties.to.county_code, "调入学校主管部门");
+        if (settings_.transfer_city_review && (other_city || parties.remote_sending))
+          add(parties.to.city_code, "调入地市");
+      }
+      if (!parties.remote_sending) {
+        add(parties.from_school, "调出学校");
+        add(parties.from.county_code, "调出学校主管部门");
+        if (settings_.transfer_city_review && (other_city || parties.incoming))
+          add(parties.from.city_code, "调出地市");
+      }
       break;
     case v1::CAREER_STATUS_CHANGE:
       add(parties.from.county_code, "学校主管部门");
@@ -143,6 +150,11 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
     absl::StatusOr<Unit> unit = LoadUnit(store_, steps[i].first);
     step->set_unit_name(unit.ok() ? unit->name : steps[i].first);
   }
+  if (parties.remote_sending) {  // decided in the province that owns the teacher
+    v1::CareerStep* remote = c.add_steps();
+    remote->set_role("调出省份");
+    remote->set_unit_name("调出省份（经国家节点转递）");
+  }
   c.set_state(kCaseOpen);
   c.set_step(0);
   c.set_filed_by(actor.username);
@@ -155,14 +167,16 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
                    store_.db().Prepare(
                        "INSERT INTO career_cases(kind, teacher_number, state, waiting_unit, "
                        "from_school, to_school, from_county, to_county, from_city, to_city, "
-                       "filed_unit, filed_unix, start_date, end_date, record) "
-                       "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
+                       "filed_unit, filed_unix, start_date, end_date, remote_province, "
+                       "remote_case, record) "
+                       "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
   RETURN_IF_ERROR(insert
                       .BindAll(static_cast<int64_t>(c.kind()), c.teacher_number(),
                                c.steps(0).unit_code(), parties.from_school, parties.to_school,
                                parties.from.county_code, parties.to.county_code,
                                parties.from.city_code, parties.to.city_code, actor.unit_code,
-                               c.filed_unix(), c.start_date(), c.end_date())
+                               c.filed_unix(), c.start_date(), c.end_date(), c.remote_province(),
+                               static_cast<int64_t>(c.remote_case()))
                       .Run());
   c.set_id(static_cast<uint64_t>(store_.db().LastInsertRowId()));
   RETURN_IF_ERROR(Save(c));
@@ -179,8 +193,9 @@ absl::Status Careers::Save(const v1::CareerCase& c) {
   stored.clear_kind_label();
   stored.clear_state_label();
   stored.clear_teacher_name();
+  // Another province's school keeps the name it came with.
+  if (!c.incoming()) stored.clear_to_school_name();
   stored.clear_from_school_name();
-  stored.clear_to_school_name();
   return update
       .BindAll(c.state(), waiting, c.end_date(), stored.SerializeAsString(),
                static_cast<int64_t>(c.id()))
@@ -205,6 +220,7 @@ absl::Status Careers::Complete(v1::CareerCase& c, const std::string& approvers) 
   meta.approved_by = approvers;
   switch (c.kind()) {
     case v1::CAREER_TRANSFER: {
+      if (c.incoming()) return AnswerIncoming(c, true, "", approvers);
       RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
       meta.action = absl::StrCat("career.transfer #", c.id());
       RETURN_IF_ERROR(MoveTeacherToSchool(store_, c.teacher_number(), c.to_school(), meta));
@@ -243,6 +259,9 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
     return absl::FailedPreconditionError(absl::StrCat("第 ", c.id(), " 号", CareerKindLabel(c.kind()),
                                                       "申请", CareerStateLabel(c), "，不能再审核"));
   const v1::CareerStep& step = c.steps(static_cast<int>(c.step()));
+  if (IsRemoteStep(step))
+    return absl::FailedPreconditionError(absl::StrCat(
+        "第 ", c.id(), " 号调动正由调出省份审核（经国家节点转递），本省不能代为审核"));
   if (request.step() != c.step())
     return absl::FailedPreconditionError(absl::StrCat(
         "这一步已经审核过了：第 ", c.id(), " 号申请现在", CareerStateLabel(c), "，请刷新后再看"));
@@ -265,8 +284,13 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
     c.set_state(kCaseReturned);
     c.set_closing_reason(request.reason());
     c.set_closed_unix(std::time(nullptr));
-    if (c.kind() == v1::CAREER_TRANSFER)
+    if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
       RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+    if (c.incoming()) RETURN_IF_ERROR(AnswerIncoming(c, false, request.reason(), ""));
+  } else if (c.step() + 1 < static_cast<uint32_t>(c.steps_size()) &&
+             IsRemoteStep(c.steps(static_cast<int>(c.step()) + 1))) {
+    c.set_step(c.step() + 1);  // now the owning province's
+    RETURN_IF_ERROR(RequestRemote(c));
   } else if (c.step() + 1 == static_cast<uint32_t>(c.steps_size())) {
     std::vector<std::string> approvers;
     for (const v1::CareerStep& s : c.steps()) approvers.push_back(s.decided_by());
@@ -291,10 +315,14 @@ absl::StatusOr<v1::CareerCase> Careers::Withdraw(const User& actor,
   if (c.state() != kCaseOpen)
     return absl::FailedPreconditionError(absl::StrCat(
         "第 ", c.id(), " 号申请", CareerStateLabel(c), "：只有审核中的申请可以撤回"));
+  if (IsRemoteStep(c.steps(static_cast<int>(c.step()))))
+    return absl::FailedPreconditionError(absl::StrCat(
+        "第 ", c.id(), " 号调动已转调出省份审核，不能再撤回；可请对方退回"));
   c.set_state(kCaseWithdrawn);
   c.set_closing_reason(request.reason());
   c.set_closed_unix(std::time(nullptr));
-  if (c.kind() == v1::CAREER_TRANSFER) RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+  if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
+    RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
   RETURN_IF_ERROR(Save(c));
   RETURN_IF_ERROR(txn.Commit());
   Describe(c);

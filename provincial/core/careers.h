@@ -39,6 +39,7 @@
 #define NTMIS_PROVINCIAL_CORE_CAREERS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@
 #include "common/crypto.h"
 #include "ntmis/v1/careers.pb.h"
 #include "ntmis/v1/config.pb.h"
+#include "ntmis/v1/sync.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_fields.h"
@@ -98,6 +100,22 @@ class Careers {
   absl::StatusOr<v1::RotationReport> RotationReport(const User& actor,
                                                     const v1::RotationReportRequest& request);
 
+  // Transfers between provinces (career_remote.cc). A transfer of a teacher
+  // another province owns is filed here like any other; after the local
+  // steps its request goes, through the sync, to the national node's relay
+  // (NationalSync.ExchangeTransfers), which hands it to the owner. There it
+  // becomes an incoming case decided by the sending school and its county;
+  // the decision comes back the same way, an approval with the teacher's
+  // whole file (record, ID-card number, every category's entries with their
+  // history) sealed for this node's certificate (common/envelope.h).
+  //
+  // Applies one message the relay delivered, inside the caller's
+  // transaction; a message applied before changes nothing. `open_sealed`
+  // opens a file sealed for this node.
+  absl::Status ReceiveTransferMessage(
+      const v1::TransferMessage& message,
+      const std::function<absl::StatusOr<std::string>(const std::string&)>& open_sealed);
+
  private:
   struct Parties;  // the schools, counties and cities a case joins
 
@@ -116,9 +134,24 @@ class Careers {
                                   const char* field);
   // Fills names and labels for display.
   void Describe(v1::CareerCase& c);
+  // A transfer of a teacher owned by another province, from the receiving
+  // school (career_remote.cc).
+  absl::StatusOr<v1::CareerCase> FileRemoteTransfer(const User& actor, const std::string& number,
+                                                    const std::string& to_school,
+                                                    const std::string& date,
+                                                    const std::string& reason);
+  // Queues a message for the relay, in the caller's transaction.
+  absl::Status Send(const v1::TransferMessage& message);
+  // The decision of an incoming transfer for the receiving province; on
+  // approval the teacher is handed over and the file sealed for it.
+  absl::Status AnswerIncoming(v1::CareerCase& c, bool approved, const std::string& reason,
+                              const std::string& approvers);
+  // The request of a local case whose remaining step is the other province's.
+  absl::Status RequestRemote(const v1::CareerCase& c);
 
   Store& store_;
   crypto::Hmac id_hasher_;  // the federation key: ID-card numbers to their hash
+  std::string seal_key_;    // the node's key for ID-card numbers at rest
   CareerSettings settings_;
 };
 

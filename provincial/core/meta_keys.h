@@ -11,6 +11,8 @@ inline constexpr char kProvince[] = "province";
 inline constexpr char kNextTeacherSeq[] = "next_teacher_seq";
 // The last outbox sequence the national node acknowledged (the push).
 inline constexpr char kSyncAckedSeq[] = "sync.acked_seq";
+// The last transfer message from the national relay stored here.
+inline constexpr char kTransferMailStored[] = "sync.transfer_mail_stored";
 // When `sync --verify` last ran, and how many buckets still differed then.
 inline constexpr char kVerifiedUnix[] = "last_verify_unix";
 inline constexpr char kVerifyDiffering[] = "last_verify_differing";

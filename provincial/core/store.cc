@@ -278,6 +278,19 @@ CREATE INDEX career_waiting ON career_cases(waiting_unit, id) WHERE state = 'ope
 CREATE INDEX career_by_teacher ON career_cases(teacher_number, id);
 CREATE INDEX career_by_kind ON career_cases(kind, state, id);
 )sql",
+      // 9: transfers between provinces (provincial/core/careers.h): the
+      // other province's case, and the mail the sync hands to the national
+      // node's relay.
+      R"sql(
+ALTER TABLE career_cases ADD COLUMN remote_province TEXT NOT NULL DEFAULT '';
+ALTER TABLE career_cases ADD COLUMN remote_case INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX career_remote ON career_cases(remote_province, remote_case)
+  WHERE remote_province != '';
+CREATE TABLE transfer_mail_out (
+  id INTEGER PRIMARY KEY,
+  message BLOB NOT NULL
+);
+)sql",
   };
 }
 

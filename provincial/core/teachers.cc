@@ -265,6 +265,26 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
 }
 
 absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province) {
+  ChangeMeta meta;
+  meta.action = "teacher.transfer_out";
+  meta.reason = absl::StrCat("to province ", to_province);
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+  RETURN_IF_ERROR(HandOverTeacher(store, teacher_number, to_province, meta));
+  return txn.Commit();
+}
+
+absl::StatusOr<std::string> LoadSealedIdCard(Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(
+                                         "SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
+  q.BindAll(teacher_number);
+  std::optional<std::string> sealed;
+  RETURN_IF_ERROR(q.ForEachRow([&] { sealed = std::string(q.ColumnBlob(0)); }));
+  if (!sealed) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  return *sealed;
+}
+
+absl::Status HandOverTeacher(Store& store, const std::string& teacher_number, int to_province,
+                             const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (!IsProvinceCode(to_province) || to_province == current.record.province()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -275,11 +295,9 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
         "teacher ", teacher_number, " is ", StateName(current.state),
         "; only an effective teacher can transfer out"));
   }
-  ChangeMeta meta;
-  meta.action = "teacher.transfer_out";
-  meta.reason = absl::StrCat("to province ", to_province);
-  return Write(store, teacher_number, TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone,
-               to_province, meta, /*system=*/true);
+  return WriteVersion(store, teacher_number,
+                      {TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone, to_province,
+                       meta, /*system=*/true});
 }
 
 absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
@@ -292,6 +310,21 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
   }
   RETURN_IF_ERROR(CheckValid(record));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
+  ChangeMeta meta;
+  meta.action = "teacher.transfer_in";
+  RETURN_IF_ERROR(AdmitTeacher(store, record, id_sealed, meta));
+  return txn.Commit();
+}
+
+absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
+                          const std::string& id_sealed, const ChangeMeta& meta) {
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  if (absl::StrCat(static_cast<int>(record.province())) != province) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a teacher transferring in must carry this province (", province, "), not ",
+        static_cast<int>(record.province())));
+  }
+  RETURN_IF_ERROR(CheckValid(record));
   // A teacher who left this province earlier comes back under the same row;
   // the row as it was stays in the history.
   ASSIGN_OR_RETURN(sql::Statement keep,
@@ -300,15 +333,18 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
   ASSIGN_OR_RETURN(sql::Statement insert,
                    store.db().Prepare(
                        "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
-                       "state, record, version, updated_unix) VALUES (?, ?, ?, ?, ?, ?, 1, ?) "
+                       "state, record, version, updated_unix, changed_by, change_action, "
+                       "change_reason, approved_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
                        "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
                        "record = excluded.record, school_code = excluded.school_code, "
                        "version = version + 1, updated_unix = excluded.updated_unix, "
-                       "changed_by = 'system', change_action = 'teacher.transfer_in', "
-                       "change_reason = '', approved_by = ''"));
+                       "changed_by = excluded.changed_by, change_action = excluded.change_action, "
+                       "change_reason = excluded.change_reason, "
+                       "approved_by = excluded.approved_by, locked_case = 0"));
   insert.BindAll(record.teacher_number()).BindBlob(2, record.id_hash()).BindBlob(3, id_sealed);
   insert.Bind(4, record.school_code()).Bind(5, StateName(TeacherState::kEffective)).BindBlob(6, record.SerializeAsString());
   insert.Bind(7, static_cast<int64_t>(std::time(nullptr)));
+  insert.Bind(8, meta.actor).Bind(9, meta.action).Bind(10, meta.reason).Bind(11, meta.approved_by);
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -316,8 +352,7 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
         " is already registered here under another teacher number"));
   }
   RETURN_IF_ERROR(inserted);
-  RETURN_IF_ERROR(store.AppendOutbox(record.teacher_number(), OutboxOp::kUpsert, 0));
-  return txn.Commit();
+  return store.AppendOutbox(record.teacher_number(), OutboxOp::kUpsert, 0);
 }
 
 absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teacher_numbers) {

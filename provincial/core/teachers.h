@@ -148,12 +148,21 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
 // Completes a transfer out: the national node moves the teacher to
 // `to_province` when that province pushes the record.
 absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province);
+// The same inside the caller's transaction, with who approved it.
+absl::Status HandOverTeacher(Store& store, const std::string& teacher_number, int to_province,
+                             const ChangeMeta& meta);
+
+// The sealed ID-card number of a teacher (the node's key opens it).
+absl::StatusOr<std::string> LoadSealedIdCard(Store& store, const std::string& teacher_number);
 
 // Completes a transfer in: the teacher keeps the number minted elsewhere.
 // `record.province()` must be this province; the ID-card number arrives
 // already hashed and sealed under this node's key.
 absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
                                      const std::string& id_sealed);
+// The same inside the caller's transaction, with who approved it.
+absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
+                          const std::string& id_sealed, const ChangeMeta& meta);
 
 // The national registry confirmed the teacher's number: no longer
 // provisional. Inside the caller's transaction.

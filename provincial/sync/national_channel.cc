@@ -24,8 +24,10 @@ absl::StatusOr<std::unique_ptr<NationalChannel>> OpenNationalChannel(
     return absl::InvalidArgumentError("national_address is not set");
   ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(config.tls()));
   auto channel = MakeChannel(config.national_address(), creds);
-  return std::make_unique<NationalChannel>(v1::NationalSync::NewStub(channel),
-                                           std::move(options));
+  auto national = std::make_unique<NationalChannel>(v1::NationalSync::NewStub(channel),
+                                                    std::move(options));
+  national->set_config(config);
+  return national;
 }
 
 }  // namespace ntmis::provincial

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "ntmis/v1/config.pb.h"
@@ -39,10 +40,15 @@ class NationalChannel {
   // Sets the deadline of a unary call: rpc_deadline from now.
   void SetDeadline(grpc::ClientContext* context) const;
   const SyncOptions& options() const { return options_; }
+  // The node's configuration, when the channel was opened from one (keys,
+  // certificate and career settings for the transfer exchange).
+  const v1::ProvincialConfig* config() const { return config_ ? &*config_ : nullptr; }
+  void set_config(const v1::ProvincialConfig& config) { config_ = config; }
 
  private:
   std::unique_ptr<v1::NationalSync::StubInterface> stub_;
   SyncOptions options_;
+  std::optional<v1::ProvincialConfig> config_;
 };
 
 // The channel to config.national_address with the node certificate.

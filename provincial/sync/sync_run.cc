@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "provincial/sync/identities.h"
 #include "provincial/sync/reference_data.h"
+#include "provincial/sync/transfer_exchange.h"
 
 namespace ntmis::provincial {
 
@@ -17,7 +18,10 @@ absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store) {
     ASSIGN_OR_RETURN(report.renumbered, ReconcileProvisional(store, *NationalResolver(channel)));
     RETURN_IF_ERROR(PushOutbox(channel, store, report));
     RETURN_IF_ERROR(PullIdentityConflicts(channel, store));
-    return PullReference(channel, store).status();
+    RETURN_IF_ERROR(PullReference(channel, store).status());
+    // After the push: a teacher handed over in this sync has left the outbox
+    // before its decision reaches the receiving province.
+    return ExchangeTransfers(channel, store);
   }();
   ASSIGN_OR_RETURN(sql::Statement run,
                    store.db().Prepare(
