@@ -185,7 +185,19 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   CHECK(incoming.steps_size() == 2);
   CHECK(absl::IsFailedPrecondition(
       bj.m1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升")).status()));
+  CHECK(incoming.remote_steps_size() == 2);  // province 44's, decided
   incoming = ValueOrDie(Approve(*bj.m2, incoming));
+  // Each side sees the other's progress: 44 learns 11's school decided.
+  NTMIS_ASSERT_OK(f.Sync("11").status());
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+  {
+    v1::CareerCaseRequest get;
+    get.set_case_id(c.id());
+    v1::CareerCase seen = ValueOrDie(gd.m1->Call(&Stub::GetCareerCase, get));
+    REQUIRE(seen.remote_steps_size() == 2);
+    CHECK(seen.remote_steps(0).decision() == "approved");
+    CHECK(seen.state_label() == "待调出省份「东城区」审核");
+  }
   incoming = ValueOrDie(Approve(*bj.county, incoming));
   CHECK(incoming.state() == "completed");
   v1::TeacherView gone = ValueOrDie(bj.admin->Call(&Stub::GetTeacher, Number(number)));

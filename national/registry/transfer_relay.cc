@@ -53,6 +53,17 @@ absl::StatusOr<v1::TransferMail> TransferRelay::Exchange(
       m.set_sending_province(sending);
       m.set_receiving_certificate(caller_certificate);
       RETURN_IF_ERROR(Enqueue(sending, m));
+    } else if (m.kind() == v1::TransferMessage::PROGRESS) {
+      ASSIGN_OR_RETURN(sql::Statement open,
+                       db_.Prepare("UPDATE transfers SET updated_unix = ? WHERE "
+                                   "receiving_province = ? AND receiving_case = ? AND "
+                                   "sending_province = ? AND state = 'open'"));
+      RETURN_IF_ERROR(open.BindAll(now, m.receiving_province(),
+                                   static_cast<int64_t>(m.receiving_case()), caller)
+                          .Run());
+      if (db_.Changes() == 0) continue;
+      m.set_sending_province(caller);
+      RETURN_IF_ERROR(Enqueue(m.receiving_province(), m));
     } else if (m.kind() == v1::TransferMessage::DECISION) {
       ASSIGN_OR_RETURN(sql::Statement update,
                        db_.Prepare("UPDATE transfers SET state = ?, updated_unix = ? WHERE "

@@ -81,6 +81,17 @@ absl::Status Careers::RequestRemote(const v1::CareerCase& c) {
   m.set_effective_date(c.effective_date());
   m.set_reason(c.reason());
   m.set_filed_by(c.filed_by());
+  for (int i = 0; i < static_cast<int>(c.step()); ++i) *m.add_receiving_steps() = c.steps(i);
+  return Send(m);
+}
+
+absl::Status Careers::ReportProgress(const v1::CareerCase& c) {
+  v1::TransferMessage m;
+  m.set_kind(v1::TransferMessage::PROGRESS);
+  m.set_receiving_province(c.remote_province());
+  m.set_receiving_case(c.remote_case());
+  m.set_teacher_number(c.teacher_number());
+  *m.mutable_sending_steps() = c.steps();
   return Send(m);
 }
 
@@ -136,6 +147,7 @@ absl::Status Careers::ReceiveTransferMessage(
     c.set_effective_date(m.effective_date());
     c.set_reason(m.reason());
     c.set_to_school_name(m.to_school_name());
+    *c.mutable_remote_steps() = m.receiving_steps();
     auto refuse = [&](const std::string& why) {
       c.set_state(kCaseReturned);  // nothing stored: the answer says why
       return AnswerIncoming(c, false, why, "");
@@ -161,14 +173,20 @@ absl::Status Careers::ReceiveTransferMessage(
     RETURN_IF_ERROR(filed.status());
     return LockForCase(store_, m.teacher_number(), static_cast<int64_t>(filed->id()));
   }
-  if (m.kind() != v1::TransferMessage::DECISION) return absl::OkStatus();
-  // The owning province decided a transfer this province filed.
+  if (m.kind() != v1::TransferMessage::DECISION && m.kind() != v1::TransferMessage::PROGRESS)
+    return absl::OkStatus();
+  // The owning province decided a transfer this province filed, or a step of it.
   absl::StatusOr<v1::CareerCase> loaded = Load(m.receiving_case());
   if (!loaded.ok()) return absl::OkStatus();
   v1::CareerCase c = *std::move(loaded);
   if (c.kind() != v1::CAREER_TRANSFER || c.state() != kCaseOpen ||
       !IsRemoteStep(c.steps(static_cast<int>(c.step()))))
     return absl::OkStatus();  // applied before
+  if (m.kind() == v1::TransferMessage::PROGRESS) {
+    *c.mutable_remote_steps() = m.sending_steps();
+    c.set_remote_province(m.sending_province());
+    return Save(c);
+  }
   // The placeholder gives way to the owning province's own steps.
   v1::CareerCase decided = c;
   decided.clear_steps();

@@ -54,9 +54,16 @@ std::string TodayText() { return Today().ToString(); }
 
 std::string CareerStateLabel(const v1::CareerCase& c) {
   if (c.state() == kCaseOpen) {
-    return c.step() < static_cast<uint32_t>(c.steps_size())
-               ? absl::StrCat("待「", c.steps(c.step()).unit_name(), "」审核")
-               : "审核中";
+    if (c.step() >= static_cast<uint32_t>(c.steps_size())) return "审核中";
+    const v1::CareerStep& step = c.steps(static_cast<int>(c.step()));
+    if (IsRemoteStep(step)) {
+      // Where the other province has got to, as last relayed.
+      for (const v1::CareerStep& s : c.remote_steps())
+        if (s.decision().empty())
+          return absl::StrCat("待调出省份「", s.unit_name(), "」审核");
+      return "待调出省份审核（经国家节点转递）";
+    }
+    return absl::StrCat("待「", step.unit_name(), "」审核");
   }
   if (c.state() == kCaseCompleted) return "已办结";
   if (c.state() == kCaseReturned) return "已退回";
@@ -297,6 +304,7 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
     RETURN_IF_ERROR(Complete(c, absl::StrJoin(approvers, ",")));
   } else {
     c.set_step(c.step() + 1);
+    if (c.incoming()) RETURN_IF_ERROR(ReportProgress(c));
   }
   RETURN_IF_ERROR(Save(c));
   RETURN_IF_ERROR(txn.Commit());

@@ -148,6 +148,8 @@ class Careers {
                               const std::string& approvers);
   // The request of a local case whose remaining step is the other province's.
   absl::Status RequestRemote(const v1::CareerCase& c);
+  // An incoming case's decided steps, for the receiving province to see.
+  absl::Status ReportProgress(const v1::CareerCase& c);
 
   Store& store_;
   crypto::Hmac id_hasher_;  // the federation key: ID-card numbers to their hash

@@ -21,18 +21,23 @@ function caseSubject(c) {
 
 // The steps as a row of chips: decided, waiting, to come.
 function caseSteps(c) {
-  return el('div', { class: 'steps' }, (c.steps || []).map((s, i) => {
+  const remote = (c.remote_steps || []).length
+    ? el('div', { class: 'steps' }, el('span', { class: 'hint' }, (c.incoming ? '调入省份' : '调出省份') + '（' + (c.remote_province || '') + '）：'),
+      c.remote_steps.map(s => el('span', { class: 'step ' + (s.decision === 'approved' ? 'done' : s.decision === 'returned' ? 'returned' : 'todo'),
+        title: s.decided_by ? s.decided_by + ' ' + when(s.decided_unix) : '' }, s.role + ' · ' + s.unit_name)))
+    : null;
+  return [el('div', { class: 'steps' }, (c.steps || []).map((s, i) => {
     const state = s.decision === 'approved' ? 'done' : s.decision === 'returned' ? 'returned'
       : (c.state === 'open' && i === (c.step || 0)) ? 'waiting' : 'todo';
     const title = s.decided_by ? s.decided_by + ' ' + when(s.decided_unix) + (s.reason ? '：' + s.reason : '') : '';
     return el('span', { class: 'step ' + state, title }, s.role + ' · ' + s.unit_name);
-  }));
+  })), remote];
 }
 
 function caseTable(id, cases, actions) {
   const rows = cases.map(c => el('tr', {},
     el('td', { class: 'num' }, c.id), el('td', {}, CASE_KINDS[c.kind] || c.kind_label),
-    el('td', {}, c.teacher_number + ' ' + (c.teacher_name || '')), el('td', {}, caseSubject(c), caseSteps(c)),
+    el('td', {}, c.teacher_number + ' ' + (c.teacher_name || '')), el('td', {}, caseSubject(c), ...caseSteps(c)),
     el('td', {}, c.state_label, c.closing_reason ? el('div', { class: 'hint' }, '原因：' + c.closing_reason) : null),
     el('td', {}, actions ? actions(c) : '')));
   return el('table', { id }, el('thead', {}, el('tr', {}, ['编号', '类别', '教师', '内容与审核环节', '状态', '操作'].map(h => el('th', {}, h)))),
