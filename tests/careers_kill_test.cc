@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/dates.h"
+#include "common/sqlite.h"
 #include "provincial/core/access.h"
 #include "provincial/core/careers.h"
 #include "provincial/core/teachers.h"
@@ -78,7 +79,18 @@ TEST_CASE("Transfers killed at any moment leave each case at its old or new step
       TransferAll(path, numbers, schools);
       _exit(0);
     }
-    usleep(150000 + attempt * 37000);
+    // Wait until the child has filed a case in this attempt (however busy
+    // the machine is), then kill at a different moment each time.
+    {
+      sql::Database watcher = ValueOrDie(sql::Database::Open(path));
+      const int64_t before = ValueOrDie(watcher.QueryInt("SELECT COUNT(*) FROM career_cases"));
+      for (int i = 0; i < 20000; ++i) {
+        if (ValueOrDie(watcher.QueryInt("SELECT COUNT(*) FROM career_cases")) > before + 2) break;
+        if (waitpid(child, nullptr, WNOHANG) == child) break;
+        usleep(500);
+      }
+    }
+    usleep(static_cast<useconds_t>(attempt) * 2000 + 500);
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
 
