@@ -1,5 +1,10 @@
 #include "common/grpc_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <mutex>
+
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -96,6 +101,15 @@ absl::StatusOr<RunningServer> StartGrpcServer(
     return WithExitCode(absl::InvalidArgumentError("listen is not set"), ExitCode::kUsage);
   }
   if (absl::Status can = CheckCanListen(listen); !can.ok()) return can;
+  // The gRPC ecosystem's conventions: grpc.health.v1.Health (SERVING once
+  // the server is up; the nodes open their stores before, and DrainGrpcServer
+  // turns it to NOT_SERVING) and server reflection (v1alpha in Debian's 1.51),
+  // so health probes and grpcurl-style tools work. Process-wide switches.
+  static std::once_flag conventions;
+  std::call_once(conventions, [] {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  });
   RunningServer running;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, std::move(creds), &running.port);
@@ -116,6 +130,12 @@ absl::StatusOr<RunningServer> StartGrpcServer(
     return CannotListen(listen, "gRPC could not bind it (see its message above)");
   }
   return running;
+}
+
+void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline) {
+  if (grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService())
+    health->SetServingStatus(false);
+  server.Shutdown(deadline);
 }
 
 }  // namespace ntmis

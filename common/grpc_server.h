@@ -3,6 +3,7 @@
 #ifndef NTMIS_COMMON_GRPC_SERVER_H_
 #define NTMIS_COMMON_GRPC_SERVER_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +27,13 @@ absl::Status CheckCanListen(const std::string& listen);
 
 // CheckCanListen, then the server; UNAVAILABLE naming the address if it
 // cannot listen. Never returns a server that is not listening.
+// The server also answers grpc.health.v1.Health and server reflection.
 absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
     const std::vector<grpc::Service*>& services);
+
+// Health turns NOT_SERVING, then the server shuts down by `deadline`.
+void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline);
 
 }  // namespace ntmis
 

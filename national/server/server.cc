@@ -57,7 +57,7 @@ void NationalServer::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
   // A server whose start failed half-way has nothing to shut down.
-  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + grace);
+  if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }
 
 NationalServer::~NationalServer() { Shutdown(std::chrono::milliseconds(0)); }

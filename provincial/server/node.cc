@@ -129,7 +129,7 @@ void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   stopped_ = true;
   // A node whose start failed half-way has no server, and maybe no scheduler.
   if (scheduler_ != nullptr) scheduler_->Stop();
-  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + grace);
+  if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }
 
 ProvincialNode::~ProvincialNode() { Shutdown(std::chrono::milliseconds(0)); }
