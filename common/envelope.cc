@@ -10,19 +10,15 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/openssl_handles.h"
 
 namespace ntmis {
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const { Free(p); }
-};
-using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
-using Key = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using Cms = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo_free>>;
+using ossl::Bio;
+using ossl::Cert;
+using Key = ossl::PKey;
+using Cms = std::unique_ptr<CMS_ContentInfo, ossl::Deleter<CMS_ContentInfo_free>>;
 
 absl::Status OpenSslError(absl::string_view what) {
   const unsigned long code = ERR_get_error();

@@ -11,19 +11,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/openssl_handles.h"
 #include "common/status_macros.h"
 
 namespace ntmis {
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const { Free(p); }
-};
-using File = std::unique_ptr<FILE, Deleter<fclose>>;
-using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using ossl::Cert;
+using ossl::Deleter;
+using ossl::File;
+using ossl::PKey;
 using Store = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
 using StoreCtx = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
 

@@ -16,19 +16,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/crypto.h"
+#include "common/openssl_handles.h"
 #include "common/status_macros.h"
 
 namespace ntmis::pki {
 namespace {
 
-template <auto Fn>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const { Fn(p); }
-};
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
-using File = std::unique_ptr<FILE, Deleter<std::fclose>>;
+using ossl::Cert;
+using ossl::Deleter;
+using ossl::File;
+using ossl::PKey;
 
 absl::Status OpenSslError(absl::string_view what) {
   return absl::InternalError(absl::StrCat("OpenSSL: ", what));

@@ -24,6 +24,7 @@
 #include "provincial/import/export.h"
 #include "provincial/import/teacher_import.h"
 #include "provincial/import/unit_import.h"
+#include "provincial/server/fill.h"
 #include "provincial/sync/reference_data.h"
 #include "provincial/sync/sync_health.h"
 
@@ -276,14 +277,6 @@ void ToProto(const Unit& unit, v1::UnitInfo* out) {
   out->set_name(unit.name);
   out->set_school_category(unit.school_category);
   out->set_closed(unit.closed);
-}
-
-// Sets *out from a StatusOr, or returns its error.
-template <typename T, typename Out>
-absl::Status Fill(absl::StatusOr<T> result, Out* out) {
-  if (!result.ok()) return result.status();
-  *out = std::move(*result);
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -692,91 +685,6 @@ grpc::Status ApiService::Export(grpc::ServerContext* context, const v1::ExportRe
   (void)audit_->Append({user->username, action, request->unit_code(), StatusResult(status),
                         status.ok() ? absl::StrCat(rows, " rows") : std::string(status.message())});
   return ToGrpcStatus(status);
-}
-
-// Careers: each RPC is one call of provincial/core/careers.h.
-
-grpc::Status ApiService::FileTransfer(grpc::ServerContext* context,
-                                      const v1::FileTransferRequest* request,
-                                      v1::CareerCase* response) {
-  return Handle(context, "career.transfer.file",
-                request->teacher_number().empty() ? "(by ID card)" : request->teacher_number(),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileTransfer(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::FileStatusChange(grpc::ServerContext* context,
-                                          const v1::FileStatusChangeRequest* request,
-                                          v1::CareerCase* response) {
-  return Handle(context, "career.status.file", request->teacher_number(),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileStatusChange(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::FileRotation(grpc::ServerContext* context,
-                                      const v1::FileRotationRequest* request,
-                                      v1::CareerCase* response) {
-  return Handle(context, "career.rotation.file", request->teacher_number(),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileRotation(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::DecideCareerStep(grpc::ServerContext* context,
-                                          const v1::DecideCareerStepRequest* request,
-                                          v1::CareerCase* response) {
-  return Handle(context,
-                request->decision() == v1::DecideCareerStepRequest::RETURN ? "career.return"
-                                                                           : "career.approve",
-                absl::StrCat(request->case_id()), [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->Decide(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::WithdrawCareerCase(grpc::ServerContext* context,
-                                            const v1::CareerCaseRequest* request,
-                                            v1::CareerCase* response) {
-  return Handle(context, "career.withdraw", absl::StrCat(request->case_id()),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->Withdraw(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::EndRotation(grpc::ServerContext* context,
-                                     const v1::CareerCaseRequest* request,
-                                     v1::CareerCase* response) {
-  return Handle(context, "career.rotation.end", absl::StrCat(request->case_id()),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->EndRotation(user, *request), response);
-                });
-}
-
-grpc::Status ApiService::GetCareerCase(grpc::ServerContext* context,
-                                       const v1::CareerCaseRequest* request,
-                                       v1::CareerCase* response) {
-  return Handle(context, "career.read", absl::StrCat(request->case_id()),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->Get(user, request->case_id()), response);
-                });
-}
-
-grpc::Status ApiService::ListCareerCases(grpc::ServerContext* context,
-                                         const v1::ListCareerCasesRequest* request,
-                                         v1::ListCareerCasesResponse* response) {
-  return Handle(context, "career.list", request->view(), [&](const User& user, Lane& lane) {
-    return Fill(lane.careers->List(user, *request), response);
-  });
-}
-
-grpc::Status ApiService::GetRotationReport(grpc::ServerContext* context,
-                                           const v1::RotationReportRequest* request,
-                                           v1::RotationReport* response) {
-  return Handle(context, "report.rotation", request->unit_code(),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->RotationReport(user, *request), response);
-                });
 }
 
 }  // namespace ntmis::provincial

@@ -1,0 +1,29 @@
+// Owning handles for OpenSSL objects: each frees with its own *_free
+// function when it goes out of scope. Shared by the PKI, the node
+// certificate checks and the sealed envelopes.
+#ifndef NTMIS_COMMON_OPENSSL_HANDLES_H_
+#define NTMIS_COMMON_OPENSSL_HANDLES_H_
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <cstdio>
+#include <memory>
+
+namespace ntmis::ossl {
+
+template <auto Free>
+struct Deleter {
+  template <typename T>
+  void operator()(T* p) const { Free(p); }
+};
+
+using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
+using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using File = std::unique_ptr<FILE, Deleter<std::fclose>>;
+
+}  // namespace ntmis::ossl
+
+#endif  // NTMIS_COMMON_OPENSSL_HANDLES_H_
