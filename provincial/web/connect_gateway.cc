@@ -9,6 +9,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto_json.h"
 #include "provincial/server/api_service.h"
 
 namespace ntmis::provincial {
@@ -17,16 +18,6 @@ namespace {
 namespace pb = google::protobuf;
 
 constexpr auto kDeadline = std::chrono::minutes(10);  // an import of a large file
-
-std::string JsonString(const std::string& text) {
-  // Proto's own JSON writer quotes and escapes a string value.
-  pb::Value value;
-  value.set_string_value(text);
-  std::string out;
-  (void)pb::util::MessageToJsonString(value, &out);
-  return out;
-}
-
 
 }  // namespace
 
@@ -74,8 +65,10 @@ int ConnectHttpStatus(grpc::StatusCode code) {
 }
 
 std::string ConnectErrorJson(grpc::StatusCode code, const std::string& message) {
-  return absl::StrCat("{\"code\":\"", ConnectCodeName(code), "\",\"message\":",
-                      JsonString(message), "}");
+  std::string json = absl::StrCat("{\"code\":\"", ConnectCodeName(code), "\",\"message\":");
+  AppendJsonString(message, &json);
+  json.push_back('}');
+  return json;
 }
 
 ConnectGateway::ConnectGateway(std::shared_ptr<grpc::Channel> in_process)
@@ -102,11 +95,9 @@ ConnectGateway::Reply ConnectGateway::Error(const grpc::Status& status) {
 
 ConnectGateway::Reply ConnectGateway::Answer(std::unique_ptr<pb::Message> message) {
   Reply reply;
-  pb::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;  // a page sees 0 and false too
-  options.preserve_proto_field_names = true;      // the names of the proto, as in the CLI
-  if (!pb::util::MessageToJsonString(*message, &reply.json, options).ok())
-    return Error(grpc::Status(grpc::StatusCode::INTERNAL, "the answer cannot be written as JSON"));
+  // Every field, under the proto's own names (a page sees 0 and false too),
+  // as the CLI names them: common/proto_json.h.
+  AppendProtoJson(*message, &reply.json);
   reply.message = std::move(message);
   return reply;
 }

@@ -43,6 +43,8 @@
 #include "absl/synchronization/mutex.h"
 #include <google/protobuf/util/json_util.h>
 #include <httplib.h>
+
+#include "common/proto_json.h"
 #include "common/teacher/id_card.h"
 #include "common/tls.h"
 #include "provincial/cli/api_client.h"
@@ -101,10 +103,7 @@ absl::StatusOr<Response> Invoke(Session& me,
                                                              Response*),
                                 const char* name, const Request& request) {
   if (me.web == nullptr) return me.client->Call(method, request);
-  google::protobuf::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  std::string body;
-  (void)google::protobuf::util::MessageToJsonString(request, &body, print);
+  const std::string body = ProtoJson(request);  // as a page sends it: every field
   httplib::Headers headers{{"Cookie", me.web->cookie}, {"X-CSRF-Token", me.web->csrf}};
   const std::string path = absl::StrCat("/ntmis.v1.ProvincialApi/", name);
   httplib::Result r = me.web->http->Post(path.c_str(), headers, body, "application/json");
