@@ -8,13 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/teacher/id_card.h"
 #include "common/status_macros.h"
 
 namespace ntmis {
-namespace {
-
-std::string ChainHash(absl::string_view prev, int64_t id, int64_t at,
-                      const AuditEntry& e) {
+std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at,
+                           const AuditEntry& e) {
   // Length-prefixed fields, so no two entries serialize alike.
   std::string data;
   auto add = [&data](absl::string_view part) {
@@ -30,8 +29,6 @@ std::string ChainHash(absl::string_view prev, int64_t id, int64_t at,
   add(e.detail);
   return crypto::Sha256(data);
 }
-
-}  // namespace
 
 const char* const AuditLog::kSchema = R"sql(
 CREATE TABLE audit (
@@ -55,9 +52,105 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   options.create = false;
   options.cache_size = -2048;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
-  std::unique_ptr<AuditLog> log(new AuditLog(std::move(db)));
+  ASSIGN_OR_RETURN(AuditAnchor anchor, AuditAnchor::Open(path));
+  std::unique_ptr<AuditLog> log(new AuditLog(std::move(db), std::move(anchor)));
+  std::string problem;
+  {
+    absl::MutexLock db_lock(&log->db_mu_);
+    ASSIGN_OR_RETURN(log->head_, log->ReadHead());
+    absl::StatusOr<std::optional<AuditHead>> anchored = log->anchor_.Read();
+    if (!anchored.ok()) {
+      problem = std::string(anchored.status().message());
+    } else if (anchored->has_value()) {
+      ASSIGN_OR_RETURN(problem, log->Departure(**anchored, "the anchor"));
+    } else if (!log->anchor_.created_key()) {
+      problem = absl::StrCat("the audit anchor ", log->anchor_.path(),
+                             " is missing though its key exists (deleted?)");
+    }
+  }
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
+  if (!problem.empty()) log->Latch(problem);
+  log->Anchor(/*force=*/true);  // from here on, the anchor follows this database
   return log;
+}
+
+absl::StatusOr<AuditHead> ReadAuditHead(sql::Database& db) {
+  ASSIGN_OR_RETURN(sql::Statement last,
+                   db.Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool has_last, last.Step());
+  AuditHead head;
+  if (has_last) {
+    head.count = static_cast<uint64_t>(last.ColumnInt(0));
+    head.hash = std::string(last.ColumnBlob(1));
+  }
+  head.at_unix = std::time(nullptr);
+  return head;
+}
+
+absl::StatusOr<std::optional<std::string>> ReadAuditHash(sql::Database& db, uint64_t count) {
+  ASSIGN_OR_RETURN(sql::Statement at, db.Prepare("SELECT hash FROM audit WHERE id = ?"));
+  at.BindAll(static_cast<int64_t>(count));
+  ASSIGN_OR_RETURN(bool found, at.Step());
+  if (!found) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(at.ColumnBlob(0)));
+}
+
+absl::StatusOr<AuditHead> AuditLog::ReadHead() { return ReadAuditHead(db_); }
+
+absl::StatusOr<std::string> AuditLog::Departure(const AuditHead& head, absl::string_view whose) {
+  if (head.count == 0) return std::string();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, ReadAuditHash(db_, head.count));
+  const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                                            absl::FromUnixSeconds(head.at_unix), absl::UTCTimeZone());
+  if (!stored.has_value()) {
+    ASSIGN_OR_RETURN(AuditHead now, ReadHead());
+    return absl::StrCat("audit log cut short: ", whose, " of ", when, " holds ", head.count,
+                        " entries, the database has ", now.count, " (entries ", now.count + 1,
+                        " to ", head.count, " are gone, or an older copy was put back)");
+  }
+  if (*stored != head.hash) {
+    return absl::StrCat("audit log rewritten: entry ", head.count, " is not the one ", whose,
+                        " of ", when, " names (entries up to it were changed and their hashes "
+                        "recomputed, or another database was put in place)");
+  }
+  return std::string();
+}
+
+void AuditLog::Latch(const std::string& problem) {
+  std::cerr << "audit log: " << problem << "\n";
+  absl::MutexLock lock(&mu_);
+  if (problem_.empty()) problem_ = problem;
+  // Queued without waiting for room: the writer thread itself latches.
+  queue_.push_back({static_cast<int64_t>(std::time(nullptr)),
+                    {"ntmis", "audit.anchor", anchor_.path(), "DATA_LOSS", problem}});
+  ++queued_total_;
+}
+
+void AuditLog::Anchor(bool force) {
+  absl::MutexLock db_lock(&db_mu_);
+  const absl::Time now = absl::Now();
+  if (!force && (head_.count == anchored_count_ || now - anchored_at_ < kAnchorEvery)) return;
+  absl::Status written = anchor_.Write(head_);
+  if (!written.ok()) {
+    std::cerr << "audit log: " << written.message() << "\n";
+    return;
+  }
+  anchored_count_ = head_.count;
+  anchored_at_ = now;
+}
+
+absl::StatusOr<AuditHead> AuditLog::Head() {
+  RETURN_IF_ERROR(Flush());
+  absl::MutexLock db_lock(&db_mu_);
+  return ReadHead();
+}
+
+absl::StatusOr<std::string> AuditLog::HashAt(uint64_t count) {
+  RETURN_IF_ERROR(Flush());
+  absl::MutexLock db_lock(&db_mu_);
+  ASSIGN_OR_RETURN(std::optional<std::string> hash, ReadAuditHash(db_, count));
+  if (!hash.has_value()) return absl::NotFoundError(absl::StrCat("the audit log has no entry ", count));
+  return *std::move(hash);
 }
 
 AuditLog::~AuditLog() {
@@ -66,10 +159,13 @@ AuditLog::~AuditLog() {
     stopping_ = true;
   }
   if (writer_.joinable()) writer_.join();
+  Anchor(/*force=*/true);
 }
 
 absl::Status AuditLog::Append(const AuditEntry& entry) {
-  Pending pending{static_cast<int64_t>(std::time(nullptr)), entry};
+  Pending pending{static_cast<int64_t>(std::time(nullptr)),
+                  {MaskIdCardsIn(entry.actor), entry.action, MaskIdCardsIn(entry.target),
+                   entry.result, MaskIdCardsIn(entry.detail)}};
   absl::MutexLock lock(&mu_);
   auto has_room = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return queue_.size() < kMaxQueued || stopping_;
@@ -103,13 +199,21 @@ void AuditLog::WriterLoop() {
   int64_t last_report = 0;
   while (true) {
     std::vector<Pending> batch;
+    bool quiet = false;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
         return !queue_.empty() || stopping_;
       };
-      mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping, everything written
+      quiet = !mu_.AwaitWithTimeout(absl::Condition(&ready), kAnchorEvery);
+      if (!quiet && queue_.empty()) return;  // stopping, everything written
+    }
+    if (quiet) {  // a second without entries: bring the anchor up to the head
+      Anchor(/*force=*/false);
+      continue;
+    }
+    {
+      absl::MutexLock lock(&mu_);
       auto full = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
         return queue_.size() >= kBatch || flushing_ > 0 || stopping_;
       };
@@ -118,10 +222,14 @@ void AuditLog::WriterLoop() {
     }
     while (true) {
       absl::Status written;
+      std::string departed;
       {
         absl::MutexLock db_lock(&db_mu_);
         written = WriteBatch(batch);
+        departed.swap(departed_);
       }
+      if (!departed.empty()) Latch(departed);
+      if (written.ok()) Anchor(/*force=*/false);
       bool give_up = false;
       {
         absl::MutexLock lock(&mu_);
@@ -152,31 +260,35 @@ void AuditLog::WriterLoop() {
 
 absl::Status AuditLog::WriteBatch(const std::vector<Pending>& batch) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
-  int64_t id = 0;
-  std::string prev;
-  {
-    ASSIGN_OR_RETURN(sql::Statement last,
-                     db_.Prepare("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"));
-    ASSIGN_OR_RETURN(bool has_last, last.Step());
-    id = has_last ? last.ColumnInt(0) : 0;
-    if (has_last) prev = std::string(last.ColumnBlob(1));
-  }
+  // Another process may have appended since; nobody may have taken away.
+  ASSIGN_OR_RETURN(std::string departed, Departure(head_, "this node's last write"));
+  if (!departed.empty()) departed_ = departed;  // latched by the writer loop
+  ASSIGN_OR_RETURN(AuditHead last, ReadHead());
+  int64_t id = static_cast<int64_t>(last.count);
+  std::string prev = last.hash;
   ASSIGN_OR_RETURN(sql::Statement insert,
                    db_.Prepare("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?)"));
   for (const Pending& p : batch) {
     ++id;
-    std::string hash = ChainHash(prev, id, p.at_unix, p.entry);
+    std::string hash = AuditChainHash(prev, id, p.at_unix, p.entry);
     insert.BindAll(id, p.at_unix, p.entry.actor, p.entry.action, p.entry.target,
                    p.entry.result, p.entry.detail);
     insert.BindBlob(8, hash);
     RETURN_IF_ERROR(insert.Run());
     prev = std::move(hash);
   }
-  return txn.Commit();
+  RETURN_IF_ERROR(txn.Commit());
+  head_ = {static_cast<uint64_t>(id), std::move(prev), static_cast<int64_t>(std::time(nullptr))};
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> AuditLog::Verify() {
   RETURN_IF_ERROR(Flush());
+  std::string problem;
+  {
+    absl::MutexLock lock(&mu_);
+    problem = problem_;
+  }
   absl::MutexLock lock(&db_mu_);
   ASSIGN_OR_RETURN(sql::Statement rows,
                    db_.Prepare("SELECT id, at_unix, actor, action, target, result, "
@@ -194,7 +306,7 @@ absl::StatusOr<uint64_t> AuditLog::Verify() {
       return absl::DataLossError(
           absl::StrCat("audit chain broken: entry ", expected_id, " is missing"));
     }
-    std::string hash = ChainHash(prev, id, rows.ColumnInt(1), e);
+    std::string hash = AuditChainHash(prev, id, rows.ColumnInt(1), e);
     if (hash != rows.ColumnBlob(7)) {
       return absl::DataLossError(
           absl::StrCat("audit chain broken at entry ", id));
@@ -202,6 +314,22 @@ absl::StatusOr<uint64_t> AuditLog::Verify() {
     prev = std::move(hash);
     ++checked;
     ++expected_id;
+  }
+  // Every stored hash follows from the entries; now the chain must still
+  // reach the anchor, and the head this process last saw.
+  ASSIGN_OR_RETURN(std::optional<AuditHead> anchored, anchor_.Read());
+  if (anchored.has_value()) {
+    ASSIGN_OR_RETURN(std::string departed, Departure(*anchored, "the anchor"));
+    if (!departed.empty()) return absl::DataLossError(departed);
+  } else if (checked > 0) {
+    return absl::DataLossError(absl::StrCat("the audit anchor ", anchor_.path(), " is missing"));
+  }
+  ASSIGN_OR_RETURN(std::string departed, Departure(head_, "this node's last write"));
+  if (!departed.empty()) return absl::DataLossError(departed);
+  if (!problem.empty()) {
+    return absl::DataLossError(absl::StrCat(
+        problem, " (found since the node started; the chain as it is now holds ", checked,
+        " entries)"));
   }
   return checked;
 }

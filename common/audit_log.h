@@ -2,8 +2,16 @@
 // covers its fields and the previous entry's hash, so an edit or deletion
 // anywhere breaks the chain from there on.
 //
+// The chain's head is also kept outside the database (common/audit_anchor.h),
+// at most a second behind, so cutting entries off the end, rewriting them
+// with every later hash recomputed, or putting back an older database is
+// found at start-up, by the writer, and by Verify; each sync also hands the
+// head to the national node (docs/operators.md, "The audit trail"). Values
+// that look like ID-card numbers are masked before they are stored.
+//
 // Thread-safe: any thread may call any method. Appends are queued and
 // written by the log's own writer thread on a connection the log owns.
+// Several processes may append to one database (a CLI beside the server).
 #ifndef NTMIS_COMMON_AUDIT_LOG_H_
 #define NTMIS_COMMON_AUDIT_LOG_H_
 
@@ -16,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/audit_anchor.h"
 #include "common/sqlite.h"
 
 namespace ntmis {
@@ -46,6 +55,16 @@ struct StoredAuditEntry {
   AuditEntry entry;
 };
 
+// Entry `id`'s hash in the chain, after `prev` (empty before entry 1).
+std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at_unix,
+                           const AuditEntry& entry);
+
+// The chain's head in `db` (count 0 when empty), and the hash of entry
+// `count` (nullopt when the chain is shorter): for readers that hold the
+// database rather than the log, such as the sync.
+absl::StatusOr<AuditHead> ReadAuditHead(sql::Database& db);
+absl::StatusOr<std::optional<std::string>> ReadAuditHash(sql::Database& db, uint64_t count);
+
 class AuditLog {
  public:
   // The migration that creates the table; part of each node's schema.
@@ -75,9 +94,17 @@ class AuditLog {
   // UNAVAILABLE if the writer could not write them within `timeout`.
   absl::Status Flush(absl::Duration timeout = absl::Seconds(30)) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Walks the chain (after a Flush); returns the number of entries checked,
-  // or DATA_LOSS naming the first entry whose hash does not match.
+  // Walks the chain (after a Flush) and compares it with the anchor; returns
+  // the number of entries checked, or DATA_LOSS naming the first entry whose
+  // hash does not match, or the entries missing or rewritten against the
+  // anchor, or what this process found changed under it since it opened.
   absl::StatusOr<uint64_t> Verify() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+
+  // The chain's head now (after a Flush), and the hash of entry `count`
+  // (NOT_FOUND when the chain is shorter): what a sync hands the national
+  // node.
+  absl::StatusOr<AuditHead> Head() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  absl::StatusOr<std::string> HashAt(uint64_t count) ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
   // Matching entries (after a Flush), newest first, at most filter.limit
   // (capped at 10,000).
@@ -95,10 +122,24 @@ class AuditLog {
     int64_t at_unix;
     AuditEntry entry;
   };
-  explicit AuditLog(sql::Database db) : db_(std::move(db)) {}
+  AuditLog(sql::Database db, AuditAnchor anchor) : anchor_(std::move(anchor)), db_(std::move(db)) {}
   void WriterLoop() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   // Appends `batch` to the chain in one transaction.
   absl::Status WriteBatch(const std::vector<Pending>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  // Compares the chain in the database with `head`, a head it once had:
+  // empty when the database still starts with it, else what is wrong.
+  absl::StatusOr<std::string> Departure(const AuditHead& head, absl::string_view whose)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  absl::StatusOr<AuditHead> ReadHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  // Records a break found outside Verify: kept for Verify, reported, and
+  // appended to the log itself.
+  void Latch(const std::string& problem) ABSL_LOCKS_EXCLUDED(mu_);
+  // Writes the anchor for head_ when it moved and `force` or a second passed.
+  void Anchor(bool force) ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  // How far behind the database the anchor may be.
+  static constexpr absl::Duration kAnchorEvery = absl::Seconds(1);
+
+  const AuditAnchor anchor_;
 
   absl::Mutex mu_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
@@ -107,10 +148,15 @@ class AuditLog {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int flushing_ ABSL_GUARDED_BY(mu_) = 0;  // callers waiting in Flush
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
+  std::string problem_ ABSL_GUARDED_BY(mu_);  // a break found since Open
 
   // The connection: the writer thread's, and Verify's and Query's reads.
   absl::Mutex db_mu_ ABSL_ACQUIRED_AFTER(mu_);
   sql::Database db_ ABSL_GUARDED_BY(db_mu_);
+  AuditHead head_ ABSL_GUARDED_BY(db_mu_);  // the last head this process saw or wrote
+  std::string departed_ ABSL_GUARDED_BY(db_mu_);  // found by WriteBatch, for Latch
+  uint64_t anchored_count_ ABSL_GUARDED_BY(db_mu_) = 0;
+  absl::Time anchored_at_ ABSL_GUARDED_BY(db_mu_) = absl::InfinitePast();
   std::thread writer_;
 };
 

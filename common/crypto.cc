@@ -252,6 +252,10 @@ bool VerifyPassword(absl::string_view password, absl::string_view encoded) {
          CRYPTO_memcmp(actual->data(), expected->data(), actual->size()) == 0;
 }
 
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read key file ", path));

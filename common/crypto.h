@@ -16,6 +16,8 @@ std::string RandomBytes(size_t n);
 std::string Sha256(absl::string_view data);                         // 32 bytes
 std::string HmacSha256(absl::string_view key, absl::string_view data);  // 32 bytes
 std::string HexEncode(absl::string_view bytes);
+// Equal length and bytes, in time that does not depend on where they differ.
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
 absl::StatusOr<std::string> HexDecode(absl::string_view hex);
 
 // Authenticated encryption with a 32-byte key: nonce(12) | ciphertext | tag(16).

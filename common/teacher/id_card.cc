@@ -1,5 +1,8 @@
 #include "common/teacher/id_card.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/teacher/code_tables.h"
 
@@ -58,6 +61,27 @@ std::string MaskIdCard(absl::string_view number) {
   return absl::StrCat(number.substr(0, 3),
                       std::string(number.size() - 6, '*'),
                       number.substr(number.size() - 3));
+}
+
+std::string MaskIdCardsIn(absl::string_view text) {
+  auto alnum = [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); };
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!alnum(text[i])) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && alnum(text[end])) ++end;
+    const absl::string_view run = text.substr(i, end - i);
+    const bool digits17 = run.size() == 18 && std::all_of(run.begin(), run.end() - 1, absl::ascii_isdigit) &&
+                          (absl::ascii_isdigit(run.back()) || run.back() == 'X' || run.back() == 'x');
+    const bool digits15 = run.size() == 15 && std::all_of(run.begin(), run.end(), absl::ascii_isdigit);
+    absl::StrAppend(&out, digits17 || digits15 ? MaskIdCard(run) : run);
+    i = end;
+  }
+  return out;
 }
 
 }  // namespace ntmis

@@ -29,6 +29,12 @@ absl::StatusOr<IdCardInfo> ParseIdCard(absl::string_view number);
 // "440************23X": safe to print in reports and logs.
 std::string MaskIdCard(absl::string_view number);
 
+// `text` with every run that looks like an ID-card number (18 characters:
+// 17 digits then a digit or X; or the old 15 digits), not touching another
+// letter or digit, masked as MaskIdCard does. For text that reaches the
+// audit or a log from users' input (a bad filter value, a file's cell).
+std::string MaskIdCardsIn(absl::string_view text);
+
 }  // namespace ntmis
 
 #endif  // NTMIS_COMMON_TEACHER_ID_CARD_H_

@@ -24,7 +24,8 @@ absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& 
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
   RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema,
                                     IdentityRegistry::kSchema, SchoolRegistry::kSchema,
-                                    IdentityRegistry::kLogSchema, TransferRelay::kSchema}));
+                                    IdentityRegistry::kLogSchema, TransferRelay::kSchema,
+                                    AuditAnchors::kSchema}));
   return path;
 }
 
@@ -39,6 +40,7 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
                                                          std::move(owners), std::move(identities),
                                                          std::move(schools)));
   ASSIGN_OR_RETURN(store->transfers_, TransferRelay::Open(path));
+  ASSIGN_OR_RETURN(store->audit_anchors_, AuditAnchors::Open(path));
   for (const std::string& code : store->KnownProvinces()) {
     ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
     RETURN_IF_ERROR(store->CompleteMoves(*db));

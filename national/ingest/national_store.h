@@ -17,6 +17,7 @@
 #include "common/wal_checkpointer.h"
 #include "national/ingest/province_db.h"
 #include "national/ingest/view_warmer.h"
+#include "national/registry/audit_anchors.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
 #include "national/registry/transfer_relay.h"
@@ -65,6 +66,7 @@ class NationalStore {
   IdentityRegistry& identities() { return *identities_; }
   SchoolRegistry& schools() { return *schools_; }
   TransferRelay& transfers() { return *transfers_; }
+  AuditAnchors& audit_anchors() { return *audit_anchors_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
@@ -78,6 +80,7 @@ class NationalStore {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<OwnerRegistry> owners_;
   std::unique_ptr<TransferRelay> transfers_;
+  std::unique_ptr<AuditAnchors> audit_anchors_;
   std::unique_ptr<IdentityRegistry> identities_;
   std::unique_ptr<SchoolRegistry> schools_;
   // Checkpoints the province files off their batches' commit path; outlives

@@ -1,5 +1,6 @@
 #include "national/ingest/sync_service.h"
 
+#include <ctime>
 #include <deque>
 #include <optional>
 #include <thread>
@@ -116,6 +117,36 @@ grpc::Status SyncService::ExchangeTransfers(grpc::ServerContext* context,
   }
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::GetAuditAnchor(grpc::ServerContext* context,
+                                         const v1::GetAuditAnchorRequest*,
+                                         v1::AuditAnchorState* response) {
+  auto db = CallerProvince(context, "sync.audit");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  auto state = store_.audit_anchors().Get((*db)->province());
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  *response = std::move(*state);
+  return grpc::Status::OK;
+}
+
+grpc::Status SyncService::AnchorAudit(grpc::ServerContext* context,
+                                      const v1::AnchorAuditRequest* request,
+                                      v1::AuditAnchorState* response) {
+  auto db = CallerProvince(context, "sync.audit");
+  if (!db.ok()) return ToGrpcStatus(db.status());
+  const std::string province = (*db)->province();
+  auto state = store_.audit_anchors().Anchor(province, *request, std::time(nullptr));
+  // A finding is audited here each time a sync reports it; a quiet anchor is not.
+  if (!state.ok() || !state->problem().empty()) {
+    (void)store_.audit().Append(
+        {PeerIdentity::Province(province).Uri(), "sync.audit", absl::StrCat(request->count()),
+         state.ok() ? "DATA_LOSS" : absl::StatusCodeToString(state.status().code()),
+         state.ok() ? state->problem() : std::string(state.status().message())});
+  }
+  if (!state.ok()) return ToGrpcStatus(state.status());
+  *response = std::move(*state);
   return grpc::Status::OK;
 }
 

@@ -40,6 +40,11 @@ class SyncService final : public v1::NationalSync::Service {
                                     v1::IdentityConflicts* response) override;
   grpc::Status ExchangeTransfers(grpc::ServerContext* context, const v1::TransferMail* request,
                                  v1::TransferMail* response) override;
+  grpc::Status GetAuditAnchor(grpc::ServerContext* context,
+                              const v1::GetAuditAnchorRequest* request,
+                              v1::AuditAnchorState* response) override;
+  grpc::Status AnchorAudit(grpc::ServerContext* context, const v1::AnchorAuditRequest* request,
+                           v1::AuditAnchorState* response) override;
   grpc::Status PullReference(grpc::ServerContext* context,
                              const v1::PullReferenceRequest* request,
                              v1::ReferenceData* response) override;

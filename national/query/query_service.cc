@@ -47,6 +47,10 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64
     h->set_verify_differing(state->verify_differing);
     h->set_last_success_unix(state->last_success_unix);
     h->set_school_registry_version(state->registry_version);
+    ASSIGN_OR_RETURN(v1::AuditAnchorState audit, store.audit_anchors().Get(h->province()));
+    h->set_audit_entries(audit.count());
+    h->set_audit_problem(audit.problem());
+    h->set_audit_problem_unix(audit.problem_unix());
     h->set_overdue(state->last_success_unix == 0 ||
                    now_unix - state->last_success_unix > overdue_after);
   }

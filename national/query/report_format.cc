@@ -149,9 +149,10 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                             int64_t now_unix) {
   if (format == Format::kJson) return Json(response);
   Table table = {{"province", "name", "records", "cursor", "behind", "held", "rejected",
-                  "last_sync", "last_ok", "due", "digests", "catalog", "schools", "last_result"}};
+                  "last_sync", "last_ok", "due", "digests", "catalog", "schools", "audit",
+                  "last_result"}};
   std::vector<bool> right = {false, false, true, true, true, true, true,
-                             true,  true,  false, false, false, false, false};
+                             true,  true,  false, false, false, false, false, false};
   auto ago = [now_unix](int64_t when) -> std::string {
     if (when == 0) return "never";
     int64_t s = std::max<int64_t>(0, now_unix - when);
@@ -161,7 +162,13 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
     return absl::StrCat(s / 86400, "d ago");
   };
   std::vector<std::string> overdue;
+  std::vector<std::string> audit_problems;
   for (const auto& p : response.provinces()) {
+    std::string audit = p.audit_entries() == 0 ? "-" : absl::StrCat(p.audit_entries());
+    if (!p.audit_problem().empty()) {
+      audit = absl::StrCat("BROKEN (", ago(p.audit_problem_unix()), ")");
+      audit_problems.push_back(absl::StrCat(p.province(), ": ", p.audit_problem()));
+    }
     std::string digests =
         p.verified_unix() == 0
             ? "not verified"
@@ -183,7 +190,7 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                      absl::StrCat(p.applied_seq()), absl::StrCat(p.behind()),
                      absl::StrCat(p.held()), absl::StrCat(p.rejected()),
                      ago(p.last_sync_unix()), ago(p.last_success_unix()),
-                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools,
+                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools, audit,
                      p.last_result()});
   }
   std::string out = Render(table, right, format);
@@ -192,6 +199,7 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                     " provinces without a successful sync in the last ",
                     response.overdue_after_seconds(), " s",
                     overdue.empty() ? "" : ": ", absl::StrJoin(overdue, " "), "\n");
+    for (const std::string& problem : audit_problems) absl::StrAppend(&out, "audit ", problem, "\n");
   }
   return out;
 }

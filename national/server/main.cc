@@ -289,6 +289,41 @@ absl::Status RegistryImport(const Args& args) {
   return absl::OkStatus();
 }
 
+// The national node's own audit chain, against its anchor (run on the node's
+// host: it reads national.db and the anchor beside it).
+absl::Status AuditVerify(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
+  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
+  ASSIGN_OR_RETURN(uint64_t checked, audit->Verify());
+  std::cout << "audit chain intact: " << checked << " entries checked, anchored\n";
+  return absl::OkStatus();
+}
+
+// Accepts a province's audit chain as it is now, after its problem was
+// looked into (e.g. the province was restored from a backup).
+absl::Status AuditAccept(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  const std::string province = args.Get("province");
+  const std::string reason = args.Get("reason");
+  if (province.empty()) return absl::InvalidArgumentError("--province CODE is required");
+  if (reason.empty()) return absl::InvalidArgumentError("--reason TEXT is required (kept in the audit log)");
+  ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
+  ASSIGN_OR_RETURN(auto anchors, AuditAnchors::Open(path));
+  ASSIGN_OR_RETURN(v1::AuditAnchorState held, anchors->Get(province));
+  RETURN_IF_ERROR(anchors->Accept(province));
+  ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
+  (void)audit->Append({"local operator (ntmis-national audit accept)", "audit.accept", province,
+                       "ok", absl::StrCat("reason: ", reason, "; held ", held.count(),
+                                          " entries; problem: ",
+                                          held.problem().empty() ? "none" : held.problem())});
+  std::cout << "province " << province << ": the audit head held (" << held.count()
+            << " entries) is forgotten; its next sync anchors its chain as it is then\n";
+  return absl::OkStatus();
+}
+
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"pki init", "create the federation CA and the ID-hash key", "",
@@ -335,6 +370,14 @@ const std::vector<Command>& Commands() {
         {"dry-run", "", "check and count the changes; store nothing"},
         {"report", "FILE", "write every problem to FILE (CSV that Excel opens)"}},
        RegistryImport},
+      {"audit verify", "check the national node's own audit chain and its anchor", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"}}, AuditVerify},
+      {"audit accept", "accept a province's audit chain as it is now, after its break was "
+                       "looked into (the next sync anchors it afresh)", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"province", "CODE", "the province"},
+        {"reason", "TEXT", "why (required; kept in the audit log)"}},
+       AuditAccept},
       {"check", "recount every province's rollup, digests and record count from its records", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},
         {"province", "CODE", "only this province"},

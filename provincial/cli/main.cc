@@ -245,6 +245,9 @@ void PrintSyncReport(const std::string& province, const SyncReport& report) {
             << report.batches << " batches, acknowledged " << report.applied
             << " applied + " << report.skipped << " already applied, held " << report.held
             << ", rejected " << report.rejections.size() << "\n";
+  if (!report.audit_problem.empty())
+    std::cout << "WARNING: the national node says of this province's audit log: "
+              << report.audit_problem << "\n";
   for (const auto& r : report.rejections) {
     std::cout << "  rejected seq " << r.seq() << " teacher " << r.teacher_number() << ": "
               << r.reason() << "\n";

@@ -32,6 +32,9 @@ struct SyncReport {
   uint64_t held = 0;  // records the national node keeps until their owner releases them
   uint64_t renumbered = 0;  // provisional teachers given their existing national number
   std::vector<v1::Rejection> rejections;
+  // What the national node found wrong with the province's audit chain
+  // (provincial/sync/audit_handover.h); empty when nothing.
+  std::string audit_problem;
 };
 
 // Streams the outbox after the national cursor, adding to `report`

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/status_macros.h"
+#include "provincial/sync/audit_handover.h"
 #include "provincial/sync/identities.h"
 #include "provincial/sync/reference_data.h"
 #include "provincial/sync/transfer_exchange.h"
@@ -21,7 +22,9 @@ absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store) {
     RETURN_IF_ERROR(PullReference(channel, store).status());
     // After the push: a teacher handed over in this sync has left the outbox
     // before its decision reaches the receiving province.
-    return ExchangeTransfers(channel, store);
+    RETURN_IF_ERROR(ExchangeTransfers(channel, store));
+    ASSIGN_OR_RETURN(report.audit_problem, HandOverAuditHead(channel, store));
+    return absl::OkStatus();
   }();
   ASSIGN_OR_RETURN(sql::Statement run,
                    store.db().Prepare(

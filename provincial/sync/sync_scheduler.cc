@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -65,6 +66,9 @@ absl::StatusOr<SyncReport> SyncScheduler::RunNow() {
     health_.last_error.clear();
     health_.consecutive_failures = 0;
     health_.last_sent = report->sent;
+    if (!report->audit_problem.empty())
+      std::cerr << "sync: the national node says of this province's audit log: "
+                << report->audit_problem << "\n";
   } else {
     health_.last_error = report.status().ToString();
     ++health_.consecutive_failures;

@@ -1,0 +1,108 @@
+#include "common/audit_anchor.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/crypto.h"
+#include "common/status_macros.h"
+
+namespace ntmis {
+namespace {
+
+constexpr char kMagic[] = "ntmis audit anchor 1";
+
+}  // namespace
+
+absl::StatusOr<AuditAnchor> AuditAnchor::Open(const std::string& db_path) {
+  const std::string key_path = db_path + ".audit-key";
+  bool created = false;
+  absl::StatusOr<std::string> key = crypto::ReadKeyFile(key_path);
+  if (absl::IsNotFound(key.status())) {
+    absl::Status made = crypto::CreateKeyFile(key_path);
+    if (!made.ok() && !absl::IsAlreadyExists(made)) return made;  // another process won the race
+    created = made.ok();
+    key = crypto::ReadKeyFile(key_path);
+  }
+  if (!key.ok()) return key.status();
+  return AuditAnchor(db_path + ".audit-anchor", *std::move(key), created);
+}
+
+std::string AuditAnchor::Mac(const AuditHead& head) const {
+  return crypto::HexEncode(crypto::HmacSha256(
+      key_, absl::StrCat(kMagic, "|", head.count, "|", crypto::HexEncode(head.hash), "|",
+                         head.at_unix)));
+}
+
+absl::Status AuditAnchor::Write(const AuditHead& head) const {
+  static std::atomic<uint64_t> serial{0};
+  const std::string temporary =
+      absl::StrCat(path_, ".", ::getpid(), ".", serial.fetch_add(1), ".tmp");
+  const std::string text =
+      absl::StrCat(kMagic, "\ncount ", head.count, "\nhead ", crypto::HexEncode(head.hash),
+                   "\nat ", head.at_unix, "\nmac ", Mac(head), "\n");
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot write the audit anchor ", temporary, ": ", std::strerror(errno)));
+  }
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path_.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return absl::InternalError(
+        absl::StrCat("cannot write the audit anchor ", path_, ": ", std::strerror(error)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<AuditHead>> AuditAnchor::Read() const {
+  std::ifstream in(path_);
+  if (!in) {
+    if (errno == ENOENT) return std::optional<AuditHead>();
+    return absl::InternalError(absl::StrCat("cannot read the audit anchor ", path_));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::vector<std::string> lines =
+      absl::StrSplit(buffer.str(), '\n', absl::SkipEmpty());
+  auto not_an_anchor = [this](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat("the audit anchor ", path_, " ", why));
+  };
+  if (lines.size() != 5 || lines[0] != kMagic) return not_an_anchor("is not an anchor file");
+  AuditHead head;
+  std::string mac;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::pair<std::string, std::string> field = absl::StrSplit(lines[i], absl::MaxSplits(' ', 1));
+    bool ok = true;
+    if (field.first == "count") {
+      ok = absl::SimpleAtoi(field.second, &head.count);
+    } else if (field.first == "head") {
+      absl::StatusOr<std::string> hash = crypto::HexDecode(field.second);
+      ok = hash.ok();
+      if (ok) head.hash = *std::move(hash);
+    } else if (field.first == "at") {
+      ok = absl::SimpleAtoi(field.second, &head.at_unix);
+    } else if (field.first == "mac") {
+      mac = field.second;
+    } else {
+      ok = false;
+    }
+    if (!ok) return not_an_anchor(absl::StrCat("has a bad line ", i + 1));
+  }
+  if (mac.empty() || !crypto::ConstantTimeEquals(mac, Mac(head))) {
+    return not_an_anchor("does not match its key (edited, or written with another key)");
+  }
+  return std::optional<AuditHead>(std::move(head));
+}
+
+}  // namespace ntmis
