@@ -253,6 +253,10 @@ void Federation::StopProvince(const std::string& code) {
   nodes_.erase(it);
 }
 
+void Federation::StartProvince(const std::string& code) {
+  nodes_[code] = ValueOrDie(provincial::ProvincialNode::Start(provinces_.at(code)));
+}
+
 void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
                             const std::function<void(v1::TeacherRecord&)>& fn) {
   provincial::SyntheticProvince gen(province, count, seed);

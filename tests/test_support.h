@@ -113,6 +113,8 @@ class Federation {
   const v1::ProvincialConfig& province(const std::string& code) { return provinces_.at(code); }
   // Stops a province's node (its database stays; Sync and Verify still work).
   void StopProvince(const std::string& code);
+  // Starts a stopped province's node again on its database.
+  void StartProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
   // Starts the province's web console on localhost:0; returns its port.
   int StartConsole(const std::string& code);

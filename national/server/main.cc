@@ -20,6 +20,7 @@
 #include "common/writable_path.h"
 #include "national/ingest/national_store.h"
 #include "national/query/report_format.h"
+#include "national/server/backup.h"
 #include "national/server/server.h"
 #include "ntmis/v1/query.grpc.pb.h"
 
@@ -324,6 +325,27 @@ absl::Status AuditAccept(const Args& args) {
   return absl::OkStatus();
 }
 
+absl::Status Backup(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  ASSIGN_OR_RETURN(NationalBackupReport report, BackupNational(config, args.Get("to")));
+  std::cout << "backup written to " << args.Get("to") << ": " << report.files.size()
+            << " files (" << absl::StrJoin(report.files, ", ") << "), " << report.bytes
+            << " bytes\nnot in the backup - keep these files elsewhere, as safely as the backup:\n";
+  for (const std::string& key : report.keys_not_included) std::cout << "  " << key << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status Restore(const Args& args) {
+  v1::NationalConfig config;
+  RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+  ASSIGN_OR_RETURN(NationalBackupReport report, RestoreNational(config, args.Get("from")));
+  std::cout << "restored " << report.files.size() << " files from " << args.Get("from")
+            << "; the files replaced are in " << report.set_aside
+            << "\nnext: start the node; each province's next sync sends what the backup lacks\n";
+  return absl::OkStatus();
+}
+
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"pki init", "create the federation CA and the ID-hash key", "",
@@ -370,6 +392,16 @@ const std::vector<Command>& Commands() {
         {"dry-run", "", "check and count the changes; store nothing"},
         {"report", "FILE", "write every problem to FILE (CSV that Excel opens)"}},
        RegistryImport},
+      {"backup", "copy national.db and every province file into a new directory while the node "
+                 "runs (the keys are not in it)", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"to", "DIR", "the backup directory (must not exist)"}},
+       Backup},
+      {"restore", "bring the stopped node back from a backup directory (the replaced files are "
+                  "kept)", "",
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"from", "DIR", "a backup (ntmis-national backup)"}},
+       Restore},
       {"audit verify", "check the national node's own audit chain and its anchor", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"}}, AuditVerify},
       {"audit accept", "accept a province's audit chain as it is now, after its break was "

@@ -21,6 +21,7 @@
 #include "provincial/cli/commands.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/units.h"
+#include "provincial/server/backup.h"
 #include "provincial/server/node.h"
 #include "provincial/web/web_server.h"
 #include "provincial/tools/generator.h"
@@ -41,6 +42,8 @@ absl::Status Sync(const Args& args);
 absl::Status SyncStatus(const Args& args);
 absl::Status SyncNow(const Args& args);
 absl::Status TeacherWithdraw(const Args& args);
+absl::Status Backup(const Args& args);
+absl::Status Restore(const Args& args);
 
 const std::vector<cli::Flag>& ImportFlags() {
   static const auto* flags = [] {
@@ -99,12 +102,43 @@ const std::vector<Command>& Commands() {
          return flags;
        }(),
        TeacherWithdraw},
+      {"backup", "copy the node's database to a new file while it runs (the keys are not in it)", "",
+       {kConfigFlag, {"to", "FILE", "the backup (must not exist)"}}, Backup},
+      {"restore", "bring the stopped node back from a backup (the replaced database is kept)", "",
+       {kConfigFlag, {"from", "FILE", "a backup of this province (ntmis-provincial backup)"}},
+       Restore},
       {"sync status", "the node's sync health: last attempt and success, next run, backlog, last error", "",
        LoginFlags(), SyncStatus},
       {"sync now", "ask the running node to sync now, and wait for the result", "",
        LoginFlags(), SyncNow},
   };
   return *commands;
+}
+
+absl::Status Backup(const Args& args) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  ASSIGN_OR_RETURN(BackupReport report, BackupNode(config, args.Get("to")));
+  std::cout << "backup of province " << report.province << " written to " << args.Get("to")
+            << ": " << report.teachers << " teachers, " << report.audit_entries
+            << " audit entries, " << report.bytes << " bytes\n"
+            << "not in the backup - keep these files elsewhere, as safely as the backup:\n";
+  for (const std::string& key : report.keys_not_included) std::cout << "  " << key << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status Restore(const Args& args) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  ASSIGN_OR_RETURN(RestoreReport report, RestoreNode(config, args.Get("from")));
+  std::cout << "province " << config.province() << " restored from " << args.Get("from") << ": "
+            << report.backup.teachers << " teachers, " << report.backup.audit_entries
+            << " audit entries\n";
+  if (!report.set_aside.empty())
+    std::cout << "the database it replaced is kept as " << report.set_aside << "\n";
+  std::cout << "next: start the node, run `ntmis-provincial sync --verify` (the national node "
+               "is ahead of a backup: the sync realigns and re-sends what differs), and ask the "
+               "national operator to run `ntmis-national audit accept --province "
+            << config.province() << "` once they have seen the restore\n";
+  return absl::OkStatus();
 }
 
 absl::Status Init(const Args& args) {
