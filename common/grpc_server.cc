@@ -96,7 +96,7 @@ absl::Status CheckCanListen(const std::string& listen) {
 
 absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
-    const std::vector<grpc::Service*>& services) {
+    const std::vector<grpc::Service*>& services, ConnectionLimits limits) {
   if (listen.empty()) {
     return WithExitCode(absl::InvalidArgumentError("listen is not set"), ExitCode::kUsage);
   }
@@ -121,6 +121,11 @@ absl::StatusOr<RunningServer> StartGrpcServer(
   // cable, a killed VM): ping after a minute of silence, drop after 20 s.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  if (limits.max_age.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, static_cast<int>(limits.max_age.count()));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(limits.grace.count()));
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   running.server = builder.BuildAndStart();
   if (running.server == nullptr || running.port == 0) {

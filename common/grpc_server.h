@@ -28,9 +28,15 @@ absl::Status CheckCanListen(const std::string& listen);
 // CheckCanListen, then the server; UNAVAILABLE naming the address if it
 // cannot listen. Never returns a server that is not listening.
 // The server also answers grpc.health.v1.Health and server reflection.
+// `max_connection_age` (when positive) closes every connection after that
+// long, giving its calls `max_connection_grace` to finish.
+struct ConnectionLimits {
+  std::chrono::milliseconds max_age{0};
+  std::chrono::milliseconds grace{0};
+};
 absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
-    const std::vector<grpc::Service*>& services);
+    const std::vector<grpc::Service*>& services, ConnectionLimits limits = {});
 
 // Health turns NOT_SERVING, then the server shuts down by `deadline`.
 void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline);

@@ -4,7 +4,9 @@
 #ifndef NTMIS_COMMON_OPENSSL_HANDLES_H_
 #define NTMIS_COMMON_OPENSSL_HANDLES_H_
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -23,6 +25,10 @@ using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
 using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
 using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
 using File = std::unique_ptr<FILE, Deleter<std::fclose>>;
+using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
+using Bignum = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
+using Asn1Integer = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
+using Asn1Time = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
 
 }  // namespace ntmis::ossl
 

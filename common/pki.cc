@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 
@@ -17,19 +18,56 @@
 #include "absl/strings/str_join.h"
 #include "common/crypto.h"
 #include "common/openssl_handles.h"
+#include "common/pki_internal.h"
 #include "common/status_macros.h"
 
 namespace ntmis::pki {
-namespace {
+namespace internal {
 
 using ossl::Cert;
-using ossl::Deleter;
 using ossl::File;
 using ossl::PKey;
 
 absl::Status OpenSslError(absl::string_view what) {
   return absl::InternalError(absl::StrCat("OpenSSL: ", what));
 }
+
+absl::StatusOr<PKey> ReadKey(const std::string& path) {
+  File f(std::fopen(path.c_str(), "r"));
+  if (!f) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  PKey key(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
+  if (!key) return OpenSslError(absl::StrCat("parse ", path));
+  return key;
+}
+
+absl::StatusOr<Cert> ReadCert(const std::string& path) {
+  File f(std::fopen(path.c_str(), "r"));
+  if (!f) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  Cert cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
+  if (!cert) return OpenSslError(absl::StrCat("parse ", path));
+  return cert;
+}
+
+std::string SerialHex(const ASN1_INTEGER* serial) {
+  ossl::Bignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
+  std::string out = hex != nullptr ? hex : "";
+  OPENSSL_free(hex);
+  return out;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::OpenSslError;
+using internal::ReadCert;
+using internal::ReadKey;
+
+using ossl::Cert;
+using ossl::Deleter;
+using ossl::File;
+using ossl::PKey;
 
 absl::StatusOr<PKey> NewKey() {
   PKey key(EVP_EC_gen("P-256"));
@@ -53,22 +91,6 @@ absl::Status WriteCert(const std::string& path, X509* cert) {
   if (!f || PEM_write_X509(f.get(), cert) != 1)
     return OpenSslError(absl::StrCat("write ", path));
   return absl::OkStatus();
-}
-
-absl::StatusOr<PKey> ReadKey(const std::string& path) {
-  File f(std::fopen(path.c_str(), "r"));
-  if (!f) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  PKey key(PEM_read_PrivateKey(f.get(), nullptr, nullptr, nullptr));
-  if (!key) return OpenSslError(absl::StrCat("parse ", path));
-  return key;
-}
-
-absl::StatusOr<Cert> ReadCert(const std::string& path) {
-  File f(std::fopen(path.c_str(), "r"));
-  if (!f) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  Cert cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
-  if (!cert) return OpenSslError(absl::StrCat("parse ", path));
-  return cert;
 }
 
 absl::Status AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
@@ -146,7 +168,7 @@ absl::Status InitCa(const std::string& dir, const std::string& organization) {
   RETURN_IF_ERROR(WriteCert(paths.cert(), cert.get()));
   absl::Status key_status = crypto::CreateKeyFile(paths.id_hash_key());
   if (!key_status.ok() && !absl::IsAlreadyExists(key_status)) return key_status;
-  return absl::OkStatus();
+  return WriteCrl(dir, std::time(nullptr));  // empty: nothing revoked yet
 }
 
 absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
@@ -190,7 +212,8 @@ absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
   std::filesystem::path parent = std::filesystem::path(out_prefix).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   RETURN_IF_ERROR(WriteKey(out_prefix + ".key", key.get()));
-  return WriteCert(out_prefix + ".crt", c);
+  RETURN_IF_ERROR(WriteCert(out_prefix + ".crt", c));
+  return internal::RecordIssued(ca_dir, c, request.identity.Uri());
 }
 
 }  // namespace ntmis::pki

@@ -4,10 +4,12 @@
 #ifndef NTMIS_COMMON_PKI_H_
 #define NTMIS_COMMON_PKI_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/peer_identity.h"
 
 namespace ntmis::pki {
@@ -21,10 +23,14 @@ struct CaPaths {
   // The federation key for keyed hashes of ID-card numbers, handed to every
   // province with its certificate.
   std::string id_hash_key() const { return dir + "/id-hash.key"; }
+  // What the CA issued and revoked (common/pki_revocation.cc), and the
+  // revocation list every node checks its peers against.
+  std::string issued() const { return dir + "/issued.tsv"; }
+  std::string crl() const { return dir + "/revoked.crl"; }
 };
 
-// Creates ca.key, ca.crt (10 years) and id-hash.key in `dir` (created if
-// missing). ALREADY_EXISTS if a CA is already there.
+// Creates ca.key, ca.crt (10 years), id-hash.key and an empty revocation
+// list in `dir` (created if missing). ALREADY_EXISTS if a CA is already there.
 absl::Status InitCa(const std::string& dir, const std::string& organization);
 
 struct IssueRequest {
@@ -42,6 +48,39 @@ struct IssueRequest {
 // the CA's own expiry.
 absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
                    const std::string& out_prefix);
+
+// A certificate in the CA's register (CaPaths::issued()).
+struct IssuedCertificate {
+  std::string serial;    // hex, upper case
+  std::string identity;  // SPIFFE URI
+  int64_t issued_unix = 0;
+  int64_t not_after_unix = 0;
+  int64_t revoked_unix = 0;  // 0: not revoked
+  std::string reason;
+};
+absl::StatusOr<std::vector<IssuedCertificate>> ListIssued(const std::string& ca_dir);
+
+// Exactly one of serial, province or operator_name; reason required.
+struct RevokeRequest {
+  std::string serial;         // hex, as `pki list` shows it
+  std::string province;       // every certificate of spiffe://ntmis/province/CODE
+  std::string operator_name;  // every certificate of that operator, any role
+  std::string reason;
+};
+// Revokes the matching certificates not yet revoked and writes the CA's
+// revocation list anew; returns those revoked now. INVALID_ARGUMENT for a
+// request without a reason or with not exactly one selector; NOT_FOUND when
+// nothing in the register matches; FAILED_PRECONDITION when everything that
+// matches is already revoked. Nothing changes on an error.
+absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
+                                                      const RevokeRequest& request,
+                                                      int64_t now_unix);
+
+// Signs the revocation list afresh from the register (CRL number one more
+// than the last, valid kCrlValidityDays): `pki revoke` does it, and
+// `pki crl` renews a list before it expires.
+inline constexpr int kCrlValidityDays = 180;
+absl::Status WriteCrl(const std::string& ca_dir, int64_t now_unix);
 
 }  // namespace ntmis::pki
 

@@ -6,6 +6,7 @@
 #include <grpcpp/security/tls_credentials_options.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/revocation_check.h"
 
 namespace ntmis {
 namespace {
@@ -35,6 +36,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_identity_key_cert_pairs();
   if (policy == ClientCertPolicy::kRequire) {
+    if (tls.crl_file().empty()) {
+      return absl::FailedPreconditionError(
+          "tls.crl_file is not set: a node that admits peers by certificate must check them "
+          "against the federation's revocation list (ca/revoked.crl)");
+    }
+    options.set_certificate_verifier(
+        MakeRevocationVerifier(tls.crl_file(), tls.ca_cert(), /*check_host=*/false));
     options.watch_root_certs();
     options.set_cert_request_type(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -64,6 +72,10 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
   if (with_identity) options.watch_identity_key_cert_pairs();
   options.set_verify_server_certs(true);
   if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
+  if (!tls.crl_file().empty()) {
+    options.set_certificate_verifier(
+        MakeRevocationVerifier(tls.crl_file(), tls.ca_cert(), /*check_host=*/true));
+  }
   auto creds = grpc::experimental::TlsCredentials(options);
   if (creds == nullptr) return absl::InternalError("cannot build TLS credentials");
   return creds;

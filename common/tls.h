@@ -18,12 +18,14 @@ enum class ClientCertPolicy {
 };
 
 // Server credentials from tls.cert/tls.key, verifying clients against
-// tls.ca_cert (and tls.crl_dir, if set) under kRequire. NOT_FOUND names a
-// missing file.
+// tls.ca_cert and the revocation list tls.crl_file (required:
+// FAILED_PRECONDITION without it) under kRequire. NOT_FOUND names a missing
+// file.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const v1::TlsFiles& tls, ClientCertPolicy policy);
 
-// Channel credentials that verify the server against tls.ca_cert and, when
+// Channel credentials that verify the server against tls.ca_cert (and
+// tls.crl_file, when set: common/revocation_check.h) and, when
 // tls.cert/tls.key are set, present them as the client identity.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
     const v1::TlsFiles& tls);

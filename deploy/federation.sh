@@ -36,7 +36,7 @@ fed_national_config() {  # [EXTRA...]
   {
     echo "listen: \"localhost:0\""
     echo "data_dir: \"$state/national/data\""
-    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$state/ca/national.crt\" key: \"$state/ca/national.key\" }"
+    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$state/ca/national.crt\" key: \"$state/ca/national.key\" crl_file: \"$state/ca/revoked.crl\" }"
     echo "id_hash_key: \"$state/ca/id-hash.key\""
     for line in "$@"; do echo "$line"; done
   } > "$state/national/national.textproto"
@@ -71,7 +71,7 @@ fed_add_province() {  # CODE NATIONAL_ADDRESS [EXTRA...]
     echo "listen: \"localhost:0\""
     echo "web_listen: \"localhost:0\""
     echo "database: \"$dir/province.db\""
-    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$dir/node.crt\" key: \"$dir/node.key\" }"
+    echo "tls { ca_cert: \"$state/ca/ca.crt\" cert: \"$dir/node.crt\" key: \"$dir/node.key\" crl_file: \"$dir/node.crl\" }"
     echo "national_address: \"$address\""
     echo "id_hash_key: \"$state/ca/id-hash.key\""
     echo "pii_key: \"$dir/pii.key\""

@@ -78,7 +78,7 @@ national_config() {
   cat > "$1" <<EOF
 listen: "$3"
 data_dir: "$2"
-tls { ca_cert: "${6:-$ca/ca.crt}" cert: "${4:-$ca/national.crt}" key: "${5:-$ca/national.key}" }
+tls { ca_cert: "${6:-$ca/ca.crt}" cert: "${4:-$ca/national.crt}" key: "${5:-$ca/national.key}" crl_file: "${7:-$ca/revoked.crl}" }
 EOF
 }
 
@@ -109,9 +109,9 @@ expect "national: address not on this machine" 3 "cannot listen on 192.0.2.1:0: 
 priv=()
 low_dir="$state/low"
 mkdir -p "$low_dir"
-cp "$ca/ca.crt" "$ca/national.crt" "$ca/national.key" "$low_dir/"
+cp "$ca/ca.crt" "$ca/national.crt" "$ca/national.key" "$ca/revoked.crl" "$low_dir/"
 national_config "$low_dir/n.textproto" "$low_dir/data" "127.0.0.1:1" \
-  "$low_dir/national.crt" "$low_dir/national.key" "$low_dir/ca.crt"
+  "$low_dir/national.crt" "$low_dir/national.key" "$low_dir/ca.crt" "$low_dir/revoked.crl"
 if [ "$(id -u)" -eq 0 ]; then
   chown -R 65534:65534 "$low_dir"
   priv=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -163,7 +163,7 @@ province_config() {  # FILE PROVINCE DATABASE LISTEN [CERT KEY]
 province: "$2"
 listen: "$4"
 database: "$3"
-tls { ca_cert: "$ca/ca.crt" cert: "${5:-$state/p11.crt}" key: "${6:-$state/p11.key}" }
+tls { ca_cert: "$ca/ca.crt" cert: "${5:-$state/p11.crt}" key: "${6:-$state/p11.key}" crl_file: "$ca/revoked.crl" }
 national_address: "$taken"
 id_hash_key: "$ca/id-hash.key"
 pii_key: "$state/p11-pii.key"

@@ -57,6 +57,7 @@ v1::TlsFiles TestPki::For(const PeerIdentity& identity) {
   tls.set_ca_cert(ca_cert());
   tls.set_cert(prefix + ".crt");
   tls.set_key(prefix + ".key");
+  tls.set_crl_file(ca_dir_ + "/revoked.crl");
   issued_[identity.Uri()] = tls;
   return tls;
 }
@@ -171,6 +172,11 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
   config.set_listen("localhost:0");
   config.set_database(dir + "/province.db");
   *config.mutable_tls() = pki_.For(PeerIdentity::Province(code));
+  // The province's own copy of the revocation list, as handed out with its
+  // certificate; its syncs keep it current.
+  config.mutable_tls()->set_crl_file(dir + "/federation.crl");
+  std::filesystem::copy_file(pki_.ca_dir() + "/revoked.crl", dir + "/federation.crl",
+                             std::filesystem::copy_options::overwrite_existing);
   config.set_national_address(national_address());
   config.set_id_hash_key(pki_.id_hash_key());
   config.set_pii_key(dir + "/pii.key");

@@ -101,6 +101,9 @@ class Federation {
   national::NationalServer& national() { return *national_; }
   std::string national_address() const;
 
+  // The national node's configuration: changes take effect at the next
+  // StartNational.
+  v1::NationalConfig& national_config() { return national_config_; }
   // Starts the national node (again, after StopNational) on the same data.
   void StartNational();
   void StopNational();

@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/revocation_check.h"
 #include "common/peer_identity.h"
 #include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
@@ -175,6 +177,15 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
     }
   }
   for (auto& s : changes->schools) *response->add_schools() = std::move(s);
+  if (request->resume_version() == 0 && !limits_.revocation_list.empty()) {
+    // The list the national node itself checks its peers against, when
+    // newer than the province's.
+    absl::StatusOr<std::string> crl = ReadFile(limits_.revocation_list);
+    absl::StatusOr<RevocationListInfo> info =
+        crl.ok() ? CheckRevocationList(*crl, limits_.ca_cert) : crl.status();
+    if (info.ok() && info->number > request->revocation_list_number())
+      response->set_revocation_list(*crl);
+  }
   if (!changes->skipped.empty()) {
     std::string codes;
     for (const v1::SkippedReference& skip : changes->skipped) {

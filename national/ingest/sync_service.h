@@ -18,6 +18,10 @@ class SyncService final : public v1::NationalSync::Service {
   struct Limits {
     size_t max_batch_changes = 20000;
     std::chrono::milliseconds push_idle = std::chrono::seconds(120);
+    // The CA's revocation list, handed to provinces with the reference
+    // data, and the CA certificate that signed it.
+    std::string revocation_list;
+    std::string ca_cert;
   };
 
   SyncService(NationalStore& store, Limits limits) : store_(store), limits_(limits) {}

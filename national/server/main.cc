@@ -1,5 +1,6 @@
 // ntmis-national: the federation CA, the national node, and operator queries.
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "common/config.h"
 #include "common/grpc_status.h"
 #include "common/pki.h"
+#include "common/revocation_check.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "common/text_table.h"
@@ -82,8 +84,63 @@ absl::Status PkiIssue(const Args& args) {
   request.days = static_cast<int>(days);
   std::string out = args.Get("out", args.Get("dir") + "/" + stem);
   RETURN_IF_ERROR(pki::Issue(args.Get("dir"), request, out));
+  // The revocation list as it is now, handed out with the certificate: a
+  // province starts with it (tls.crl_file) and its syncs keep it current.
+  std::error_code ec;
+  std::filesystem::copy_file(pki::CaPaths(args.Get("dir")).crl(), out + ".crl",
+                             std::filesystem::copy_options::overwrite_existing, ec);
   std::cout << "issued " << request.identity.Uri() << ": " << out << ".crt, " << out
-            << ".key\n";
+            << ".key" << (ec ? "" : absl::StrCat(", ", out, ".crl (the revocation list)")) << "\n";
+  return absl::OkStatus();
+}
+
+std::string Day(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(unix_seconds), absl::UTCTimeZone());
+}
+
+absl::Status PkiRevoke(const Args& args) {
+  if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
+  pki::RevokeRequest request{args.Get("serial"), args.Get("province"), args.Get("operator"),
+                             args.Get("reason")};
+  ASSIGN_OR_RETURN(std::vector<pki::IssuedCertificate> revoked,
+                   pki::Revoke(args.Get("dir"), request, std::time(nullptr)));
+  for (const pki::IssuedCertificate& c : revoked)
+    std::cout << "revoked " << c.serial << " " << c.identity << "\n";
+  std::cout << "the revocation list " << pki::CaPaths(args.Get("dir")).crl()
+            << " is signed anew: the national node refuses these certificates at their next "
+               "connection (open ones end within its max_connection_age_seconds); provinces get "
+               "the list at their next sync\n";
+  return absl::OkStatus();
+}
+
+absl::Status PkiList(const Args& args) {
+  if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
+  ASSIGN_OR_RETURN(std::vector<pki::IssuedCertificate> certs, pki::ListIssued(args.Get("dir")));
+  TextTable table = {{"serial", "identity", "issued", "expires", "revoked", "reason"}};
+  for (const pki::IssuedCertificate& c : certs) {
+    table.push_back({c.serial, c.identity, Day(c.issued_unix), Day(c.not_after_unix),
+                     Day(c.revoked_unix), c.reason});
+  }
+  std::cout << RenderTable(table, {}, /*csv=*/false);
+  absl::StatusOr<std::string> crl = ReadFile(pki::CaPaths(args.Get("dir")).crl());
+  absl::StatusOr<RevocationListInfo> info =
+      crl.ok() ? CheckRevocationList(*crl, pki::CaPaths(args.Get("dir")).cert()) : crl.status();
+  if (info.ok()) {
+    std::cout << "revocation list number " << info->number << ", " << info->revoked
+              << " revoked, next update " << Day(info->next_update_unix)
+              << " (renew before then: pki crl)\n";
+  } else {
+    std::cout << "revocation list: " << info.status().message() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PkiCrl(const Args& args) {
+  if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
+  RETURN_IF_ERROR(pki::WriteCrl(args.Get("dir"), std::time(nullptr)));
+  std::cout << "revocation list " << pki::CaPaths(args.Get("dir")).crl() << " signed anew, valid "
+            << pki::kCrlValidityDays << " days\n";
   return absl::OkStatus();
 }
 
@@ -361,6 +418,17 @@ const std::vector<Command>& Commands() {
         {"days", "N", "validity (default 825)"},
         {"out", "PREFIX", "write PREFIX.crt and PREFIX.key (default DIR/<kind>)"}},
        PkiIssue},
+      {"pki revoke", "revoke certificates and sign the revocation list anew", "",
+       {{"dir", "DIR", "CA directory"},
+        {"serial", "HEX", "one certificate, by the serial `pki list` shows"},
+        {"province", "CODE", "every certificate of the province's node"},
+        {"operator", "NAME", "every certificate of the operator"},
+        {"reason", "TEXT", "why (required; kept in the register)"}},
+       PkiRevoke},
+      {"pki list", "what the CA issued and revoked, and its revocation list", "",
+       {{"dir", "DIR", "CA directory"}}, PkiList},
+      {"pki crl", "sign the revocation list anew (before its next update passes)", "",
+       {{"dir", "DIR", "CA directory"}}, PkiCrl},
       {"serve", "run the national node until SIGINT or SIGTERM", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},
         {"listen", "HOST:PORT", "override config.listen"},

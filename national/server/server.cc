@@ -39,6 +39,8 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
   if (config.push_idle_seconds() > 0)
     limits.push_idle = std::chrono::seconds(config.push_idle_seconds());
+  limits.revocation_list = config.tls().crl_file();
+  limits.ca_cert = config.tls().ca_cert();
   s->sync_ = std::make_unique<SyncService>(*s->store_, limits);
   QueryService::Options query;
   if (!config.id_hash_key().empty()) {
@@ -46,8 +48,14 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   }
   if (config.sync_overdue_seconds() > 0) query.overdue_after = config.sync_overdue_seconds();
   s->query_ = std::make_unique<QueryService>(*s->store_, std::move(query));
+  ConnectionLimits connections;
+  connections.max_age = std::chrono::seconds(
+      config.max_connection_age_seconds() > 0 ? config.max_connection_age_seconds() : 600);
+  connections.grace = std::chrono::seconds(
+      config.max_connection_grace_seconds() > 0 ? config.max_connection_grace_seconds() : 300);
   ASSIGN_OR_RETURN(RunningServer running,
-                   StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()}));
+                   StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()},
+                                   connections));
   s->server_ = std::move(running.server);
   s->port_ = running.port;
   return s;

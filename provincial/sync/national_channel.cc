@@ -22,6 +22,12 @@ absl::StatusOr<std::unique_ptr<NationalChannel>> OpenNationalChannel(
     const v1::ProvincialConfig& config, SyncOptions options) {
   if (config.national_address().empty())
     return absl::InvalidArgumentError("national_address is not set");
+  if (config.tls().crl_file().empty()) {
+    return absl::FailedPreconditionError(
+        "tls.crl_file is not set: the province checks the national node's certificate against "
+        "the federation's revocation list (start with the revoked.crl handed out with the "
+        "certificate; each sync keeps it current)");
+  }
   ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(config.tls()));
   auto channel = MakeChannel(config.national_address(), creds);
   auto national = std::make_unique<NationalChannel>(v1::NationalSync::NewStub(channel),

@@ -1,8 +1,13 @@
 #include "provincial/sync/reference_data.h"
 
+#include <filesystem>
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/revocation_check.h"
 #include "common/status_macros.h"
 #include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
@@ -11,6 +16,36 @@
 
 namespace ntmis::provincial {
 
+namespace {
+
+// Replaces the province's copy of the revocation list with `pem` when it is
+// the CA's and newer than the one held (`held`): the channel's verifier
+// reads the file again at its next handshake.
+absl::Status KeepRevocationList(const v1::ProvincialConfig* config, const std::string& pem,
+                                uint64_t held) {
+  if (config == nullptr || config->tls().crl_file().empty()) return absl::OkStatus();
+  absl::StatusOr<RevocationListInfo> info = CheckRevocationList(pem, config->tls().ca_cert());
+  if (!info.ok()) {
+    return absl::DataLossError(absl::StrCat("the national node sent a revocation list that is "
+                                            "not the federation CA's: ",
+                                            info.status().message()));
+  }
+  if (info->number <= held) return absl::OkStatus();
+  const std::string& path = config->tls().crl_file();
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << pem;
+    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot write ", path, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<uint64_t> PullReference(NationalChannel& client, Store& store) {
   uint64_t received = 0;
   std::vector<std::string> skipped;  // of this pull, every page
@@ -18,6 +53,13 @@ absl::StatusOr<uint64_t> PullReference(NationalChannel& client, Store& store) {
   v1::PullReferenceRequest request;
   request.set_school_registry_version(static_cast<uint64_t>(have));
   request.set_code_tables_fingerprint(CodeTablesFingerprint());
+  const v1::ProvincialConfig* config = client.config();
+  if (config != nullptr && !config->tls().crl_file().empty()) {
+    absl::StatusOr<std::string> held = ReadFile(config->tls().crl_file());
+    absl::StatusOr<RevocationListInfo> info =
+        held.ok() ? CheckRevocationList(*held, config->tls().ca_cert()) : held.status();
+    if (info.ok()) request.set_revocation_list_number(info->number);
+  }
   while (true) {
     v1::ReferenceData data;
     {
@@ -25,6 +67,9 @@ absl::StatusOr<uint64_t> PullReference(NationalChannel& client, Store& store) {
       client.SetDeadline(&context);
       RETURN_IF_ERROR(FromGrpcStatus(client.stub().PullReference(&context, request, &data)));
     }
+    if (!data.revocation_list().empty() && request.resume_version() == 0)
+      RETURN_IF_ERROR(KeepRevocationList(config, data.revocation_list(),
+                                         request.revocation_list_number()));
     ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
     ASSIGN_OR_RETURN(sql::Statement upsert,
                      store.db().Prepare("INSERT OR REPLACE INTO school_registry "

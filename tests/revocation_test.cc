@@ -1,0 +1,180 @@
+// Certificate revocation end to end (common/pki.h Revoke, common/revocation_
+// check.h): `pki revoke` refuses what it cannot do; a running national node
+// refuses a revoked province or operator at the next connection without a
+// restart, and ends connections opened before within its maximum connection
+// age; provinces receive the list with their sync and then refuse a revoked
+// national node; a list that cannot be found refuses everyone.
+#include <filesystem>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "common/config.h"
+#include "common/pki.h"
+#include "common/revocation_check.h"
+#include "ntmis/v1/query.grpc.pb.h"
+#include "ntmis/v1/sync.grpc.pb.h"
+#include "tests/test_support.h"
+
+namespace ntmis::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+grpc::Status Cursor(v1::NationalSync::Stub& stub) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::Cursor cursor;
+  return stub.GetCursor(&context, Hello(), &cursor);
+}
+
+grpc::Status Provinces(v1::NationalQuery::Stub& stub) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::ProvincesResponse response;
+  return stub.Provinces(&context, {}, &response);
+}
+
+std::string SerialOf(const std::string& ca_dir, const std::string& identity) {
+  for (const pki::IssuedCertificate& c : ValueOrDie(pki::ListIssued(ca_dir)))
+    if (c.identity == identity) return c.serial;
+  FAIL("no certificate of " << identity);
+  return "";
+}
+
+uint64_t CrlNumber(const std::string& crl_file, const std::string& ca_cert) {
+  return ValueOrDie(CheckRevocationList(ValueOrDie(ReadFile(crl_file)), ca_cert)).number;
+}
+
+TEST_CASE("pki revoke refuses what it cannot do and changes nothing", "[revocation]") {
+  TempDir dir;
+  TestPki pki(dir.path());
+  pki.For(PeerIdentity::Province("44"));
+  pki.For(PeerIdentity::Operator("alice"));
+  const std::string crl = pki.ca_dir() + "/revoked.crl";
+  const std::string before = ValueOrDie(ReadFile(crl));
+  const std::string register_before = ValueOrDie(ReadFile(pki.ca_dir() + "/issued.tsv"));
+
+  auto unknown = pki::Revoke(pki.ca_dir(), {"ABCDEF0123", "", "", "lost"}, 1000);
+  CHECK(absl::IsNotFound(unknown.status()));
+  CHECK_THAT(std::string(unknown.status().message()), Catch::Contains("serial ABCDEF0123"));
+  CHECK(absl::IsInvalidArgument(pki::Revoke(pki.ca_dir(), {"", "44", "", ""}, 1000).status()));
+  CHECK(absl::IsInvalidArgument(pki::Revoke(pki.ca_dir(), {"", "44", "alice", "x"}, 1000).status()));
+  CHECK(absl::IsNotFound(pki::Revoke(pki.ca_dir(), {"", "32", "", "x"}, 1000).status()));
+  CHECK(ValueOrDie(ReadFile(crl)) == before);
+  CHECK(ValueOrDie(ReadFile(pki.ca_dir() + "/issued.tsv")) == register_before);
+
+  const uint64_t number = CrlNumber(crl, pki.ca_cert());
+  auto revoked = ValueOrDie(pki::Revoke(pki.ca_dir(), {"", "44", "", "key lost"}, 2000000000));
+  REQUIRE(revoked.size() == 1);
+  CHECK(revoked[0].identity == "spiffe://ntmis/province/44");
+  CHECK(CrlNumber(crl, pki.ca_cert()) == number + 1);
+  auto again = pki::Revoke(pki.ca_dir(), {"", "44", "", "again"}, 2000000000);
+  CHECK(absl::IsFailedPrecondition(again.status()));
+  bool listed = false;
+  for (const pki::IssuedCertificate& c : ValueOrDie(pki::ListIssued(pki.ca_dir()))) {
+    if (c.identity == "spiffe://ntmis/province/44") {
+      listed = c.revoked_unix == 2000000000 && c.reason == "key lost";
+    } else {
+      CHECK(c.revoked_unix == 0);
+    }
+  }
+  CHECK(listed);
+}
+
+TEST_CASE("A running national node refuses revoked provinces and operators and their open connections end",
+          "[revocation]") {
+  Federation f;
+  f.national_config().set_max_connection_age_seconds(2);
+  f.national_config().set_max_connection_grace_seconds(1);
+  f.StopNational();
+  f.StartNational();
+  f.AddProvince("44");
+  f.AddProvince("11");
+  NTMIS_ASSERT_OK(f.Sync("44").status());
+
+  // A connection opened before the revocation.
+  auto open = f.SyncStub(PeerIdentity::Province("44"));
+  REQUIRE(Cursor(*open).ok());
+  auto alice = f.QueryStub(PeerIdentity::Operator("alice"));
+  REQUIRE(Provinces(*alice).ok());
+
+  NTMIS_ASSERT_OK(pki::Revoke(f.pki().ca_dir(), {"", "44", "", "node key copied"},
+                              std::time(nullptr)).status());
+  NTMIS_ASSERT_OK(pki::Revoke(f.pki().ca_dir(), {"", "", "alice", "left the ministry"},
+                              std::time(nullptr)).status());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the list is read at most once a second
+
+  // New connections: refused, no restart.
+  CHECK_FALSE(f.Sync("44").ok());
+  CHECK_FALSE(Cursor(*f.SyncStub(PeerIdentity::Province("44"))).ok());
+  CHECK_FALSE(Provinces(*f.QueryStub(PeerIdentity::Operator("alice"))).ok());
+  // Others are not.
+  NTMIS_ASSERT_OK(f.Sync("11").status());
+  CHECK(Provinces(*f.QueryStub(PeerIdentity::Operator("bob"))).ok());
+
+  // The connections opened before end within age + grace (3 s) and are
+  // refused when they reconnect.
+  const auto revoked_at = Clock::now();
+  bool province_cut = false, operator_cut = false;
+  while (Clock::now() - revoked_at < std::chrono::seconds(10) && !(province_cut && operator_cut)) {
+    province_cut = province_cut || !Cursor(*open).ok();
+    operator_cut = operator_cut || !Provinces(*alice).ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto took = Clock::now() - revoked_at;
+  CHECK(province_cut);
+  CHECK(operator_cut);
+  CHECK(took < std::chrono::seconds(6));
+}
+
+TEST_CASE("Provinces get the revocation list with their sync and refuse a revoked national node",
+          "[revocation]") {
+  Federation f;
+  const v1::ProvincialConfig& p11 = f.AddProvince("11");
+  NTMIS_ASSERT_OK(f.Sync("11").status());
+  const uint64_t before = CrlNumber(p11.tls().crl_file(), f.pki().ca_cert());
+
+  SECTION("a revoked national node") {
+    NTMIS_ASSERT_OK(pki::Revoke(f.pki().ca_dir(),
+                                {SerialOf(f.pki().ca_dir(), "spiffe://ntmis/national"), "", "",
+                                 "national key compromised"},
+                                std::time(nullptr)).status());
+    // The next sync brings the new list (the node's own certificate is not
+    // checked against its own list)...
+    NTMIS_ASSERT_OK(f.Sync("11").status());
+    CHECK(CrlNumber(p11.tls().crl_file(), f.pki().ca_cert()) == before + 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    // ...and from then on the province refuses the national node.
+    absl::Status refused = f.Sync("11").status();
+    CHECK_FALSE(refused.ok());
+  }
+  SECTION("a list that cannot be found refuses every peer") {
+    fs::rename(p11.tls().crl_file(), p11.tls().crl_file() + ".away");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK_FALSE(f.Sync("11").ok());
+    fs::rename(p11.tls().crl_file() + ".away", p11.tls().crl_file());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    NTMIS_ASSERT_OK(f.Sync("11").status());
+
+    const std::string national_crl = f.national_config().tls().crl_file();
+    fs::rename(national_crl, national_crl + ".away");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    CHECK_FALSE(f.Sync("11").ok());
+    CHECK_FALSE(Provinces(*f.QueryStub(PeerIdentity::Operator("alice"))).ok());
+    fs::rename(national_crl + ".away", national_crl);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    NTMIS_ASSERT_OK(f.Sync("11").status());
+  }
+  SECTION("a list not signed by the federation CA is not kept") {
+    TempDir other;
+    TestPki stranger(other.path(), "Elsewhere");
+    std::string foreign = ValueOrDie(ReadFile(stranger.ca_dir() + "/revoked.crl"));
+    CHECK(absl::IsInvalidArgument(CheckRevocationList(foreign, f.pki().ca_cert()).status()));
+  }
+}
+
+}  // namespace
+}  // namespace ntmis::testing
