@@ -2,12 +2,15 @@
 // with field rights and history, custom indicators, category templates in
 // both import modes and encodings, exports that import again, and the reads
 // that the audit log must record.
+#include <filesystem>
+
 #include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/config.h"
 #include "common/sqlite.h"
 #include "tests/province_fixture.h"
 
@@ -360,6 +363,99 @@ TEST_CASE("Category templates import in both modes and any encoding and exports 
   CHECK(absl::IsPermissionDenied(s.county_manager->Export(exporting, [](const std::string&) {
     return absl::OkStatus();
   })));
+}
+
+
+TEST_CASE("Contact details are sealed at rest on every path and shown to those allowed", "[categories]") {
+  Province p;
+  Staff s = MakeStaff(p);
+  // Entry path: Effective() writes the contact entry 13800138000.
+  const std::string a = Effective(s, "冯一", IdCard("440103", "19840101", 51), "1984-01-01", "1");
+  // Import path, into a draft record.
+  v1::TeacherView b = Create(*s.school_manager, "冯二", IdCard("440103", "19850202", 62),
+                             "1985-02-02", "2");
+  provincial::ImportCall call;
+  call.target = provincial::ImportTarget::kCategory;
+  call.category = "contact";
+  v1::ImportReport imported = ValueOrDie(s.school_manager->ImportData(
+      call, absl::StrCat("teacher_number,entry_no,mobile,email,address\n", b.teacher_number(),
+                         ",,13911112222,feng.er@example.cn,广州市荔湾区冯家巷七号\n")));
+  REQUIRE(imported.rows_applied() == 1);
+  // Change-request path: a change to the effective record's contact entry.
+  v1::PutEntryRequest change;
+  change.set_teacher_number(a);
+  change.set_category("contact");
+  change.set_entry_no(1);
+  change.set_reason("换了手机号");
+  v1::FieldValue* mobile = change.add_fields();
+  mobile->set_field("mobile");
+  mobile->set_value("13722223333");
+  v1::PutEntryResponse pending = ValueOrDie(s.school_manager->Call(&Stub::PutEntry, change));
+  REQUIRE(pending.change_request().id() > 0);
+  p.f().FlushAudits();
+
+  // Nothing of it in the raw database, its WAL or the audit.
+  const std::string db = p.f().province("44").database();
+  std::string raw = ValueOrDie(ReadFile(db));
+  if (std::filesystem::exists(db + "-wal")) raw += ValueOrDie(ReadFile(db + "-wal"));
+  for (const char* secret : {"13800138000", "13911112222", "13722223333", "feng.er@example.cn",
+                             "冯家巷七号"}) {
+    INFO(secret);
+    CHECK(raw.find(secret) == std::string::npos);
+  }
+
+  // Those allowed see them: the form's entries, the change request, the export.
+  CHECK(Value(Entries(*s.school_manager, a, "contact").at(0), "mobile") == "13800138000");
+  CHECK(Value(Entries(*s.school_manager, b.teacher_number(), "contact").at(0), "address") ==
+        "广州市荔湾区冯家巷七号");
+  v1::TeacherHistoryResponse history =
+      ValueOrDie(s.school_manager->Call(&Stub::TeacherHistory, Number(a)));
+  REQUIRE(history.change_requests_size() == 1);
+  CHECK(history.change_requests(0).fields(0).value() == "13722223333");
+  v1::ExportRequest export_request;
+  export_request.set_unit_code("4401030001");
+  export_request.set_category("contact");
+  std::string csv;
+  NTMIS_ASSERT_OK(s.school_manager->Export(export_request, [&csv](const std::string& data) {
+    csv += data;
+    return absl::OkStatus();
+  }));
+  CHECK_THAT(csv, Catch::Contains("13800138000") && Catch::Contains("13911112222"));
+}
+
+TEST_CASE("Entries stored in the clear by an older build are sealed when the node starts", "[categories]") {
+  Province p;
+  Staff s = MakeStaff(p);
+  const std::string a = Effective(s, "褚一", IdCard("440103", "19840101", 73), "1984-01-01", "1");
+  const std::string db = p.f().province("44").database();
+  p.f().StopProvince("44");
+  {
+    // What an older build stored: the values in the clear, and no mark.
+    sql::Database raw = ValueOrDie(sql::Database::Open(db, {}));
+    v1::EntryValues values;
+    v1::FieldValue* mobile = values.add_values();
+    mobile->set_field("mobile");
+    mobile->set_value("13655554444");
+    sql::Statement clear = ValueOrDie(raw.Prepare(
+        "UPDATE teacher_entries SET entry_values = ? WHERE teacher_number = ? AND category = 'contact'"));
+    clear.BindBlob(1, values.SerializeAsString());
+    clear.Bind(2, a);
+    NTMIS_ASSERT_OK(clear.Run());
+    NTMIS_ASSERT_OK(raw.Exec("DELETE FROM meta WHERE key = 'sealed_at_rest'; VACUUM"));
+  }
+  p.f().StartProvince("44");
+  // Sealed at start-up, and still read as they were.
+  {
+    sql::Database raw = ValueOrDie(sql::Database::Open(db, {}));
+    CHECK(ValueOrDie(raw.QueryInt(
+              "SELECT COUNT(*) FROM teacher_entries WHERE substr(entry_values, 1, 1) != x'00'")) == 0);
+    CHECK(ValueOrDie(raw.QueryInt(
+              "SELECT COUNT(*) FROM entry_versions WHERE substr(entry_values, 1, 1) != x'00'")) == 0);
+    CHECK(ValueOrDie(raw.QueryInt("SELECT COUNT(*) FROM meta WHERE key = 'sealed_at_rest'")) == 1);
+  }
+  auto manager = p.Connect();
+  NTMIS_ASSERT_OK(manager->Login("s1.manager", kPassword));
+  CHECK(Value(Entries(*manager, a, "contact").at(0), "mobile") == "13655554444");
 }
 
 }  // namespace

@@ -13,12 +13,13 @@ constexpr char kEntryColumns[] =
     "SELECT category, entry_no, entry_values, deleted, version, changed_by, change_action, "
     "change_reason, approved_by, updated_unix FROM teacher_entries ";
 
-v1::EntryView EntryFrom(const sql::Statement& row) {
+absl::StatusOr<v1::EntryView> EntryFrom(const Store& store, const sql::Statement& row) {
   v1::EntryView e;
   e.set_category(row.ColumnText(0));
   e.set_entry_no(row.ColumnInt(1));
   v1::EntryValues values;
-  values.ParseFromString(std::string(row.ColumnBlob(2)));
+  ASSIGN_OR_RETURN(std::string bytes, store.OpenAtRest(row.ColumnBlob(2)));
+  values.ParseFromString(bytes);
   *e.mutable_values() = std::move(*values.mutable_values());
   e.set_deleted(row.ColumnInt(3) != 0);
   e.set_version(row.ColumnInt(4));
@@ -30,10 +31,12 @@ v1::EntryView EntryFrom(const sql::Statement& row) {
   return e;
 }
 
-absl::StatusOr<std::vector<v1::EntryView>> Collect(sql::Statement& q) {
+absl::StatusOr<std::vector<v1::EntryView>> Collect(const Store& store, sql::Statement& q) {
   std::vector<v1::EntryView> entries;
-  RETURN_IF_ERROR(q.ForEachRow([&] {
-    entries.push_back(EntryFrom(q));
+  RETURN_IF_ERROR(q.ForEachRow([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(v1::EntryView entry, EntryFrom(store, q));
+    entries.push_back(std::move(entry));
+    return absl::OkStatus();
   }));
   return entries;
 }
@@ -45,7 +48,7 @@ absl::StatusOr<int64_t> EntryWriter::Write(const std::string& teacher_number,
                                            const v1::EntryValues& values, bool deleted,
                                            const ChangeMeta& meta) {
   const int64_t now = std::time(nullptr);
-  const std::string bytes = values.SerializeAsString();
+  ASSIGN_OR_RETURN(const std::string bytes, store_.SealAtRest(values.SerializeAsString()));
   RETURN_IF_ERROR(CheckNotLocked(store_, teacher_number));
   if (!last_) {
     ASSIGN_OR_RETURN(last_, store_.db().Prepare(
@@ -115,7 +118,7 @@ absl::StatusOr<std::vector<v1::EntryView>> LoadEntries(Store& store,
                        kEntryColumns, "WHERE teacher_number = ?1 AND (?2 = '' OR category = ?2)",
                        with_deleted ? "" : " AND deleted = 0", " ORDER BY category, entry_no")));
   q.BindAll(teacher_number, category);
-  return Collect(q);
+  return Collect(store, q);
 }
 
 absl::StatusOr<std::optional<v1::EntryView>> LoadEntry(Store& store,
@@ -127,7 +130,7 @@ absl::StatusOr<std::optional<v1::EntryView>> LoadEntry(Store& store,
                        kEntryColumns,
                        "WHERE teacher_number = ? AND category = ? AND entry_no = ?")));
   q.BindAll(teacher_number, category, entry_no);
-  ASSIGN_OR_RETURN(std::vector<v1::EntryView> found, Collect(q));
+  ASSIGN_OR_RETURN(std::vector<v1::EntryView> found, Collect(store, q));
   if (found.empty()) return std::nullopt;
   return found[0];
 }
@@ -140,7 +143,7 @@ absl::StatusOr<std::vector<v1::EntryView>> EntryHistory(Store& store,
                        "change_action, change_reason, approved_by, at_unix FROM entry_versions "
                        "WHERE teacher_number = ? ORDER BY at_unix, category, entry_no, version"));
   q.BindAll(teacher_number);
-  return Collect(q);
+  return Collect(store, q);
 }
 
 }  // namespace ntmis::provincial

@@ -24,6 +24,9 @@ inline constexpr char kNationalCatalogVersion[] = "national_catalog_version";
 inline constexpr char kMissingCodes[] = "national_codes_missing";
 // Registry schools the last reference pull skipped as broken, one per line.
 inline constexpr char kReferenceSkipped[] = "reference_skipped";
+// "1" once every entry and change request stored in the clear by an older
+// build is sealed (Store::SealStoredValues).
+inline constexpr char kSealedAtRest[] = "sealed_at_rest";
 
 }  // namespace ntmis::provincial::meta
 

@@ -5,8 +5,11 @@
 #include <sqlite3.h>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/audit_log.h"
+#include "common/crypto.h"
 #include "common/status_macros.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/meta_keys.h"
@@ -322,6 +325,83 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
       nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return absl::InternalError("cannot register teacher_name()");
   return Store(std::move(db));
+}
+
+namespace {
+// Marks a sealed value: no serialized message starts with a zero byte (field
+// number 0 does not exist), so older clear values are told apart.
+constexpr absl::string_view kSealedMark("\0S1", 3);
+}  // namespace
+
+absl::StatusOr<std::string> Store::SealAtRest(absl::string_view plain) const {
+  if (seal_key_.empty()) {
+    return absl::FailedPreconditionError(
+        "this connection has no sealing key (pii_key): personal details are stored sealed");
+  }
+  ASSIGN_OR_RETURN(std::string sealed, crypto::Seal(seal_key_, plain));
+  return absl::StrCat(kSealedMark, sealed);
+}
+
+absl::StatusOr<std::string> Store::OpenAtRest(absl::string_view stored) const {
+  if (!absl::StartsWith(stored, kSealedMark)) return std::string(stored);
+  if (seal_key_.empty()) {
+    return absl::FailedPreconditionError(
+        "this connection has no sealing key (pii_key): personal details are stored sealed");
+  }
+  absl::StatusOr<std::string> plain = crypto::Open(seal_key_, stored.substr(kSealedMark.size()));
+  if (!plain.ok()) {
+    return absl::DataLossError(
+        "a sealed value does not open under this node's pii_key (another key, or damaged)");
+  }
+  return plain;
+}
+
+absl::Status Store::SealStoredValues() {
+  ASSIGN_OR_RETURN(int64_t done, GetMetaInt(meta::kSealedAtRest, 0));
+  if (done == 1) return absl::OkStatus();
+  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
+  struct Clear {
+    const char* table;
+    const char* column;
+    std::vector<const char*> key;  // the primary key's columns
+  };
+  for (const Clear& c :
+       {Clear{"teacher_entries", "entry_values", {"teacher_number", "category", "entry_no"}},
+        Clear{"entry_versions", "entry_values",
+              {"teacher_number", "category", "entry_no", "version"}},
+        Clear{"change_requests", "fields", {"id"}}}) {
+    const std::string key = absl::StrJoin(c.key, ", ");
+    std::string where;
+    for (const char* column : c.key)
+      absl::StrAppend(&where, where.empty() ? "" : " AND ", column, " = ?");
+    ASSIGN_OR_RETURN(sql::Statement clear,
+                     db_.Prepare(absl::StrCat("SELECT ", c.column, ", ", key, " FROM ", c.table,
+                                              " WHERE substr(", c.column, ", 1, 1) != x'00'")));
+    ASSIGN_OR_RETURN(sql::Statement seal,
+                     db_.Prepare(absl::StrCat("UPDATE ", c.table, " SET ", c.column, " = ? WHERE ",
+                                              where)));
+    // Rows read first, then sealed: SQLite may not change a table under a
+    // running SELECT of it.
+    struct Row {
+      std::string value;
+      std::vector<std::string> key;
+    };
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(clear.ForEachRow([&] {
+      Row row{std::string(clear.ColumnBlob(0)), {}};
+      for (size_t i = 0; i < c.key.size(); ++i) row.key.push_back(clear.ColumnText(static_cast<int>(i) + 1));
+      rows.push_back(std::move(row));
+    }));
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(std::string sealed, SealAtRest(row.value));
+      seal.Reset();
+      seal.BindBlob(1, sealed);
+      for (size_t i = 0; i < row.key.size(); ++i) seal.Bind(static_cast<int>(i) + 2, row.key[i]);
+      RETURN_IF_ERROR(seal.Run());
+    }
+  }
+  RETURN_IF_ERROR(SetMeta(meta::kSealedAtRest, "1"));
+  return txn.Commit();
 }
 
 absl::StatusOr<std::string> Store::GetMeta(const std::string& key,

@@ -54,9 +54,25 @@ class Store {
 
   sql::Database& db() { return db_; }
 
+  // Personal details at rest (docs/architecture.md, "Sealed at rest"): every
+  // category entry's values, in entries, their versions and change
+  // requests, are stored sealed (AES-256-GCM) under the node's sealing key
+  // (`pii_key`, the one that seals ID-card numbers), so the raw database
+  // and its WAL show no mobile number, e-mail or address. A connection
+  // that reads or writes them needs the key: FAILED_PRECONDITION without.
+  void set_seal_key(std::string key) { seal_key_ = std::move(key); }
+  absl::StatusOr<std::string> SealAtRest(absl::string_view plain) const;
+  // A value as stored: sealed ones are opened (DATA_LOSS if they do not
+  // open under the key), ones stored before sealing are returned as they are.
+  absl::StatusOr<std::string> OpenAtRest(absl::string_view stored) const;
+  // Seals what an older build stored in the clear, once (meta
+  // kSealedAtRest); needs the key.
+  absl::Status SealStoredValues();
+
  private:
   explicit Store(sql::Database db) : db_(std::move(db)) {}
   sql::Database db_;
+  std::string seal_key_;
   std::optional<sql::Statement> outbox_insert_;  // prepared on first use
 };
 

@@ -15,6 +15,8 @@ absl::StatusOr<std::unique_ptr<StorePool>> StorePool::Open(const std::string& pa
     StoreOptions options;
     options.cache_mib = 64;  // lanes share the memory-mapped file; a cache each
     ASSIGN_OR_RETURN(Store store, Store::Open(path, false, options));
+    store.set_seal_key(keys.seal_key);
+    if (i == 0) RETURN_IF_ERROR(store.SealStoredValues());  // once, after an upgrade
     auto lane = std::make_unique<Lane>(std::move(store), policy, hashing);
     ASSIGN_OR_RETURN(lane->workflow, Workflow::Create(lane->store, keys, resolver));
     lane->careers = std::make_unique<Careers>(lane->store, keys, careers);

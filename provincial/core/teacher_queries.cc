@@ -206,7 +206,8 @@ absl::Status ForEachEntryOfSchool(
   v1::EntryValues values;
   return q.ForEachRow([&]() -> absl::Status {
     values.Clear();
-    values.ParseFromString(std::string(q.ColumnBlob(2)));
+    ASSIGN_OR_RETURN(std::string bytes, store.OpenAtRest(q.ColumnBlob(2)));
+    values.ParseFromString(bytes);
     return entry(q.ColumnText(0), q.ColumnInt(1), values);
   });
 }

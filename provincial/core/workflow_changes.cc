@@ -27,7 +27,8 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
   view.set_kind(find.ColumnText(2));
   view.set_state(find.ColumnText(3));
   v1::EditTeacherRequest fields;
-  fields.ParseFromString(std::string(find.ColumnBlob(4)));
+  ASSIGN_OR_RETURN(std::string bytes, store_.OpenAtRest(find.ColumnBlob(4)));
+  fields.ParseFromString(bytes);
   *view.mutable_fields() = fields.fields();
   view.set_reviewer_unit(find.ColumnText(5));
   view.set_requested_by(find.ColumnText(6));
@@ -85,7 +86,8 @@ absl::StatusOr<uint64_t> Workflow::InsertChange(
                        "entry_no, delete_entry) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, "
                        "?)"));
   insert.Bind(1, teacher.teacher_number()).Bind(2, target.kind);
-  insert.BindBlob(3, stored.SerializeAsString()).Bind(4, int64_t{teacher.version()});
+  ASSIGN_OR_RETURN(std::string sealed, store_.SealAtRest(stored.SerializeAsString()));
+  insert.BindBlob(3, sealed).Bind(4, int64_t{teacher.version()});
   insert.Bind(5, reviewer).Bind(6, actor.username).Bind(7, reason);
   insert.Bind(8, static_cast<int64_t>(std::time(nullptr)));
   insert.Bind(9, target.category).Bind(10, target.entry_no).Bind(11, target.delete_entry ? 1 : 0);

@@ -162,6 +162,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
 
   auto run = [&]() -> absl::StatusOr<v1::ImportReport> {
     ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
+    store.set_seal_key(keys_.seal_key);
     std::unique_ptr<RowHandler> handler;
     if (kind == ImportKind::kUnits) {
       ASSIGN_OR_RETURN(handler, UnitRowHandler::Create(store));
@@ -676,6 +677,7 @@ grpc::Status ApiService::Export(grpc::ServerContext* context, const v1::ExportRe
   absl::Status status = [&]() -> absl::Status {
     // Its own connection: an export of a large unit does not hold up the API.
     ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
+    store.set_seal_key(keys_.seal_key);
     return ExportCsv(store, *user, *request, [&](const std::string& data) {
       v1::ExportChunk chunk;
       chunk.set_data(data);

@@ -41,6 +41,7 @@ absl::Status ExchangeTransfers(NationalChannel& channel, Store& store) {
   IdKeys keys;
   ASSIGN_OR_RETURN(keys.hash_key, crypto::ReadKeyFile(config->id_hash_key()));
   ASSIGN_OR_RETURN(keys.seal_key, crypto::ReadKeyFile(config->pii_key()));
+  store.set_seal_key(keys.seal_key);  // the teacher file's entries are stored sealed
   Careers careers(store, keys, CareerSettingsFrom(config->careers()));
   auto open_sealed = [config](const std::string& sealed) {
     return OpenSealed(config->tls().cert(), config->tls().key(), sealed);
