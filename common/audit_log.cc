@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
+#include "common/metrics.h"
 #include "common/teacher/id_card.h"
 #include "common/status_macros.h"
 
@@ -283,6 +284,12 @@ absl::Status AuditLog::WriteBatch(const std::vector<Pending>& batch) {
 }
 
 absl::StatusOr<uint64_t> AuditLog::Verify() {
+  absl::StatusOr<uint64_t> verified = VerifyChain();
+  metrics::AuditVerified(verified.ok());
+  return verified;
+}
+
+absl::StatusOr<uint64_t> AuditLog::VerifyChain() {
   RETURN_IF_ERROR(Flush());
   std::string problem;
   {

@@ -131,6 +131,7 @@ class AuditLog {
   absl::StatusOr<std::string> Departure(const AuditHead& head, absl::string_view whose)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<AuditHead> ReadHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  absl::StatusOr<uint64_t> VerifyChain() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   // Records a break found outside Verify: kept for Verify, reported, and
   // appended to the log itself.
   void Latch(const std::string& problem) ABSL_LOCKS_EXCLUDED(mu_);

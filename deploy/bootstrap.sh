@@ -9,7 +9,7 @@ packages=(
   g++ clang cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libssl-dev openssl catch2 procps
-  libcpp-httplib-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+  libcpp-httplib-dev libxlsxwriter-dev libzip-dev libexpat1-dev prometheus-cpp-dev
 )
 if [ "${1:-}" = "--browser" ]; then
   # Headless Chromium driven by Selenium, and a Chinese font for screenshots.

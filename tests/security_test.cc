@@ -3,14 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <future>
 
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/config.h"
+#include "common/health_probe.h"
 #include "common/sqlite.h"
 #include "common/tls.h"
 #include "tests/test_support.h"
@@ -72,38 +71,15 @@ TEST_CASE("The files the nodes create are readable by their user only", "[securi
   }
 }
 
-// A unary call by full method name with raw bytes; the answer's bytes.
-absl::StatusOr<std::string> RawCall(const std::shared_ptr<grpc::Channel>& channel,
-                                    const std::string& method, const std::string& request) {
-  grpc::GenericStub stub(channel);
-  grpc::Slice slice(request);
-  grpc::ByteBuffer in(&slice, 1), out;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
-                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
-  grpc::Status status = done.get_future().get();
-  if (!status.ok()) return absl::UnavailableError(status.error_message());
-  std::vector<grpc::Slice> slices;
-  (void)out.Dump(&slices);
-  std::string answer;
-  for (const grpc::Slice& s : slices) answer.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return answer;
-}
-
 TEST_CASE("Both nodes answer the gRPC health check over their TLS channels", "[security]") {
   Federation f;
   f.AddProvince("44");
-  // HealthCheckRequest{service: ""} is empty; HealthCheckResponse{status:
-  // SERVING} is field 1 = 1.
-  const std::string serving("\x08\x01", 2);
   auto national = f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe")));
-  CHECK(ValueOrDie(RawCall(national, "/grpc.health.v1.Health/Check", "")) == serving);
+  CHECK(ValueOrDie(ProbeHealth(national, std::chrono::seconds(10))) == "SERVING");
   grpc::SslCredentialsOptions tls;
   tls.pem_root_certs = ValueOrDie(ReadFile(f.pki().ca_cert()));
   auto province = grpc::CreateChannel(f.province_address("44"), grpc::SslCredentials(tls));
-  CHECK(ValueOrDie(RawCall(province, "/grpc.health.v1.Health/Check", "")) == serving);
+  CHECK(ValueOrDie(ProbeHealth(province, std::chrono::seconds(10))) == "SERVING");
 }
 
 TEST_CASE("A province may not push another province's records", "[security]") {

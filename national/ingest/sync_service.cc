@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/metrics.h"
 #include "common/revocation_check.h"
 #include "common/peer_identity.h"
 #include "common/table_reader.h"
@@ -59,6 +60,7 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   if (!state.ok()) return ToGrpcStatus(state.status());
   response->set_applied_seq(state->applied_seq);
   response->set_records_held(state->records);
+  metrics::RecordsHeld((*db)->province(), state->records);
   response->set_protocol_version(own.protocol);
   response->set_min_protocol_version(own.min_protocol);
   response->set_catalog_version(own.catalog);
@@ -403,12 +405,14 @@ grpc::Status SyncService::Push(
       }
       applied += ack->applied();
       rejected += ack->rejections_size();
+      metrics::BatchApplied((*db)->province(), ack->applied(), ack->rejections_size());
       if (!stream->Write(*ack)) {
         reader.Stop();
         break;
       }
     }
   }
+  if (auto state = (*db)->State(); state.ok()) metrics::RecordsHeld((*db)->province(), state->records);
   if (!failure.ok()) {
     std::string result = absl::StatusCodeToString(failure.code());
     (void)store_.audit().Append(

@@ -12,6 +12,7 @@
 #include "common/import_report.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/health_probe.h"
 #include "common/pki.h"
 #include "common/revocation_check.h"
 #include "absl/time/time.h"
@@ -156,13 +157,18 @@ absl::Status Serve(const Args& args) {
   std::string address = absl::StrCat(host, ":", server->port());
   if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   std::cerr << kProgram << ": national node serving on " << address << "\n";
+  if (server->metrics_port() != 0) {
+    std::cerr << kProgram << ": metrics on http://"
+              << config.metrics_listen().substr(0, config.metrics_listen().rfind(':')) << ":"
+              << server->metrics_port() << "/metrics\n";
+  }
   int sig = cli::WaitForShutdownSignal();
   std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
   server->Shutdown();
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<v1::NationalQuery::Stub>> QueryStub(const Args& args) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> OperatorChannel(const Args& args) {
   for (const char* flag : {"server", "ca", "cert", "key"})
     if (!args.Has(flag))
       return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
@@ -171,7 +177,23 @@ absl::StatusOr<std::unique_ptr<v1::NationalQuery::Stub>> QueryStub(const Args& a
   tls.set_cert(args.Get("cert"));
   tls.set_key(args.Get("key"));
   ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(tls));
-  return v1::NationalQuery::NewStub(MakeChannel(args.Get("server"), creds));
+  return MakeChannel(args.Get("server"), creds);
+}
+
+absl::StatusOr<std::unique_ptr<v1::NationalQuery::Stub>> QueryStub(const Args& args) {
+  ASSIGN_OR_RETURN(auto channel, OperatorChannel(args));
+  return v1::NationalQuery::NewStub(channel);
+}
+
+// The node's health for scripts and systemd: exit 0 only when SERVING.
+absl::Status Probe(const Args& args) {
+  ASSIGN_OR_RETURN(auto channel, OperatorChannel(args));
+  ASSIGN_OR_RETURN(int64_t timeout, args.GetInt("timeout", 5));
+  ASSIGN_OR_RETURN(std::string health, ProbeHealth(channel, std::chrono::seconds(timeout)));
+  std::cout << health << "\n";
+  if (health != "SERVING")
+    return absl::UnavailableError(absl::StrCat("the national node is ", health));
+  return absl::OkStatus();
 }
 
 std::chrono::system_clock::time_point Deadline() {
@@ -444,6 +466,13 @@ const std::vector<Command>& Commands() {
              {"age-at", "YEAR", "count ages on 31 August of YEAR (default: the latest)"}}),
        QueryAggregate},
       {"query provinces", "every province's sync health", "", QueryFlags(), QueryProvinces},
+      {"probe", "the node's gRPC health check: prints SERVING (exit 0) or why not", "",
+       {{"server", "HOST:PORT", "national node address"},
+        {"ca", "FILE", "federation CA certificate"},
+        {"cert", "FILE", "operator (or national node) certificate"},
+        {"key", "FILE", "its private key"},
+        {"timeout", "S", "seconds to wait (default 5)"}},
+       Probe},
       {"query transfers", "transfers between provinces: in progress, stuck, decided", "",
        With(QueryFlags(), {{"stuck-days", "N", "an open transfer older than N days is stuck (default 30)"},
                            {"open", "", "only those in progress"}}),

@@ -58,6 +58,9 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
                                    connections));
   s->server_ = std::move(running.server);
   s->port_ = running.port;
+  if (!config.metrics_listen().empty()) {
+    ASSIGN_OR_RETURN(s->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
+  }
   return s;
 }
 

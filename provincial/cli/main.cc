@@ -12,9 +12,11 @@
 #include "common/config.h"
 #include "common/crypto.h"
 #include "common/csv.h"
+#include "common/health_probe.h"
 #include "common/import_report.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
+#include "common/tls.h"
 #include "common/writable_path.h"
 #include "provincial/cli/api_client.h"
 #include "provincial/cli/cli_support.h"
@@ -43,6 +45,7 @@ absl::Status SyncStatus(const Args& args);
 absl::Status SyncNow(const Args& args);
 absl::Status TeacherWithdraw(const Args& args);
 absl::Status Backup(const Args& args);
+absl::Status Probe(const Args& args);
 absl::Status Restore(const Args& args);
 
 const std::vector<cli::Flag>& ImportFlags() {
@@ -102,6 +105,10 @@ const std::vector<Command>& Commands() {
          return flags;
        }(),
        TeacherWithdraw},
+      {"probe", "the node's gRPC health check: prints SERVING (exit 0) or why not", "",
+       {kConfigFlag, {"server", "HOST:PORT", "node address (default: config.listen)"},
+        {"timeout", "S", "seconds to wait (default 5)"}},
+       Probe},
       {"backup", "copy the node's database to a new file while it runs (the keys are not in it)", "",
        {kConfigFlag, {"to", "FILE", "the backup (must not exist)"}}, Backup},
       {"restore", "bring the stopped node back from a backup (the replaced database is kept)", "",
@@ -113,6 +120,21 @@ const std::vector<Command>& Commands() {
        LoginFlags(), SyncNow},
   };
   return *commands;
+}
+
+absl::Status Probe(const Args& args) {
+  ASSIGN_OR_RETURN(v1::ProvincialConfig config, LoadConfig(args));
+  v1::TlsFiles tls;
+  tls.set_ca_cert(config.tls().ca_cert());
+  ASSIGN_OR_RETURN(auto creds, MakeChannelCredentials(tls));
+  ASSIGN_OR_RETURN(int64_t timeout, args.GetInt("timeout", 5));
+  ASSIGN_OR_RETURN(std::string health,
+                   ProbeHealth(MakeChannel(args.Get("server", config.listen()), creds),
+                               std::chrono::seconds(timeout)));
+  std::cout << health << "\n";
+  if (health != "SERVING")
+    return absl::UnavailableError(absl::StrCat("the node is ", health));
+  return absl::OkStatus();
 }
 
 absl::Status Backup(const Args& args) {
@@ -192,6 +214,11 @@ absl::Status Serve(const Args& args) {
   if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   std::cerr << kProgram << ": province " << config.province() << " serving on " << address
             << "\n";
+  if (node->metrics_port() != 0) {
+    std::cerr << kProgram << ": metrics on http://"
+              << config.metrics_listen().substr(0, config.metrics_listen().rfind(':')) << ":"
+              << node->metrics_port() << "/metrics\n";
+  }
   if (web != nullptr) {
     const std::string web_host = config.web_listen().substr(0, config.web_listen().rfind(':'));
     const std::string url = absl::StrCat("https://", web_host, ":", web->port(), "/");

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/crypto.h"
+#include "common/metrics.h"
 #include "common/status_macros.h"
 
 namespace ntmis::provincial {
@@ -50,6 +51,7 @@ absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt, int64_t now) 
   absl::StatusOr<Session> session = Decide(attempt, now, audit);
   audit.result = Result(session.status());
   (void)audit_.Append(audit);
+  metrics::Login(session.ok() ? "ok" : absl::StatusCodeToString(session.status().code()));
   return session;
 }
 

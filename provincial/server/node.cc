@@ -120,6 +120,9 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);
   node->port_ = running.port;
+  if (!config.metrics_listen().empty()) {
+    ASSIGN_OR_RETURN(node->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
+  }
   if (!config.sync_disabled()) node->scheduler_->Start();
   return node;
 }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/file_lock.h"
+#include "common/metrics.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/server/api_service.h"
 #include "provincial/sync/national_channel.h"
@@ -43,6 +44,8 @@ class ProvincialNode {
   ~ProvincialNode();
 
   int port() const { return port_; }
+  // The metrics endpoint's port (0: metrics_listen not set).
+  int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
   // Runs this node's syncs (on its schedule unless sync_disabled).
   SyncScheduler& scheduler() { return *scheduler_; }
   void Wait() { server_->Wait(); }
@@ -62,6 +65,7 @@ class ProvincialNode {
   std::unique_ptr<IdentityResolver> resolver_;  // outlives api_, which uses it
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<metrics::MetricsServer> metrics_;
   int port_ = 0;
   bool stopped_ = false;
 };

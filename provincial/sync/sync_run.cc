@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "common/metrics.h"
 #include "common/status_macros.h"
 #include "provincial/sync/audit_handover.h"
 #include "provincial/sync/identities.h"
@@ -35,6 +36,10 @@ absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store) {
               report.cursor_after,
               status.ok() ? std::string("ok") : std::string(status.ToString()));
   RETURN_IF_ERROR(run.Run());
+  absl::StatusOr<uint64_t> end = store.OutboxEnd();
+  metrics::SyncRun(status.ok(), report.batches,
+                   end.ok() && *end > report.cursor_after ? *end - report.cursor_after : 0,
+                   report.rejections.size());
   if (!status.ok()) return status;
   return report;
 }
