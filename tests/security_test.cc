@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <grpcpp/generic/generic_stub.h>
+
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -71,7 +73,48 @@ TEST_CASE("The files the nodes create are readable by their user only", "[securi
   }
 }
 
-TEST_CASE("Both nodes answer the gRPC health check over their TLS channels", "[security]") {
+// The services a node lists through server reflection (the v1alpha
+// ServerReflectionInfo stream, encoded by hand: Debian's gRPC ships no
+// generated reflection client): the raw bytes of the first answer to
+// ServerReflectionRequest{list_services: ""}.
+absl::StatusOr<std::string> ListServices(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto call = stub.PrepareCall(&context, "/grpc.reflection.v1alpha.ServerReflection/"
+                                         "ServerReflectionInfo", &queue);
+  auto step = [&queue](int expected) {
+    void* tag = nullptr;
+    bool ok = false;
+    return queue.Next(&tag, &ok) && ok && tag == reinterpret_cast<void*>(expected);
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (!step(1)) return absl::UnavailableError("reflection: the call did not start");
+  grpc::Slice request(std::string("\x3a\x00", 2));  // field 7, list_services: ""
+  grpc::ByteBuffer out(&request, 1), in;
+  call->Write(out, reinterpret_cast<void*>(2));
+  if (!step(2)) return absl::UnavailableError("reflection: cannot send");
+  call->WritesDone(reinterpret_cast<void*>(3));
+  if (!step(3)) return absl::UnavailableError("reflection: cannot close the request side");
+  call->Read(&in, reinterpret_cast<void*>(4));
+  if (!step(4)) return absl::UnavailableError("reflection: no answer");
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step(5);
+  queue.Shutdown();
+  void* tag;
+  bool ok;
+  while (queue.Next(&tag, &ok)) {
+  }
+  std::vector<grpc::Slice> slices;
+  (void)in.Dump(&slices);
+  std::string answer;
+  for (const grpc::Slice& s : slices) answer.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return answer;
+}
+
+TEST_CASE("Both nodes answer the gRPC health check and list their services over their TLS channels", "[security]") {
   Federation f;
   f.AddProvince("44");
   auto national = f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe")));
@@ -80,6 +123,11 @@ TEST_CASE("Both nodes answer the gRPC health check over their TLS channels", "[s
   tls.pem_root_certs = ValueOrDie(ReadFile(f.pki().ca_cert()));
   auto province = grpc::CreateChannel(f.province_address("44"), grpc::SslCredentials(tls));
   CHECK(ValueOrDie(ProbeHealth(province, std::chrono::seconds(10))) == "SERVING");
+  // Server reflection lists each node's services, over the same channels.
+  CHECK_THAT(ValueOrDie(ListServices(national)),
+             Catch::Contains("ntmis.v1.NationalSync") && Catch::Contains("ntmis.v1.NationalQuery"));
+  CHECK_THAT(ValueOrDie(ListServices(province)), Catch::Contains("ntmis.v1.ProvincialApi") &&
+                                                     Catch::Contains("grpc.health.v1.Health"));
 }
 
 TEST_CASE("A province may not push another province's records", "[security]") {
