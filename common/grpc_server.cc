@@ -4,11 +4,13 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include <mutex>
+#include <thread>
 
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -144,6 +146,9 @@ absl::StatusOr<RunningServer> StartGrpcServer(
 void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline) {
   if (grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService())
     health->SetServingStatus(false);
+  const auto left = deadline - std::chrono::system_clock::now();
+  if (left > std::chrono::milliseconds(0))
+    std::this_thread::sleep_for(std::min<std::chrono::system_clock::duration>(left / 3, std::chrono::seconds(2)));
   server.Shutdown(deadline);
 }
 

@@ -38,7 +38,10 @@ absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
     const std::vector<grpc::Service*>& services, ConnectionLimits limits = {});
 
-// Health turns NOT_SERVING, then the server shuts down by `deadline`.
+// Health turns NOT_SERVING; for a moment (a third of the time to
+// `deadline`, at most 2 s) the server still answers, so health checks and
+// load balancers see NOT_SERVING and stop sending; then it shuts down by
+// `deadline`, letting calls in flight finish.
 void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline);
 
 }  // namespace ntmis

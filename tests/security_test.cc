@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <thread>
 
 #include <grpcpp/generic/generic_stub.h>
 
@@ -128,6 +129,23 @@ TEST_CASE("Both nodes answer the gRPC health check and list their services over 
              Catch::Contains("ntmis.v1.NationalSync") && Catch::Contains("ntmis.v1.NationalQuery"));
   CHECK_THAT(ValueOrDie(ListServices(province)), Catch::Contains("ntmis.v1.ProvincialApi") &&
                                                      Catch::Contains("grpc.health.v1.Health"));
+}
+
+TEST_CASE("A draining node answers NOT_SERVING before it stops", "[security]") {
+  Federation f;
+  auto national = f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe")));
+  REQUIRE(ValueOrDie(ProbeHealth(national, std::chrono::seconds(10))) == "SERVING");
+  // As on SIGTERM: a drain with a few seconds' grace.
+  std::thread drain([&f] { f.national().Shutdown(std::chrono::seconds(3)); });
+  bool not_serving = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (!not_serving && std::chrono::steady_clock::now() < until) {
+    absl::StatusOr<std::string> health = ProbeHealth(national, std::chrono::milliseconds(500));
+    not_serving = health.ok() && *health == "NOT_SERVING";
+  }
+  drain.join();
+  CHECK(not_serving);
+  CHECK_FALSE(ProbeHealth(national, std::chrono::milliseconds(500)).ok());  // stopped
 }
 
 TEST_CASE("A province may not push another province's records", "[security]") {
