@@ -1,11 +1,6 @@
 #include "common/audit_anchor.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "common/crypto.h"
 #include "common/status_macros.h"
+#include "common/writable_path.h"
 
 namespace ntmis {
 namespace {
@@ -43,26 +39,9 @@ std::string AuditAnchor::Mac(const AuditHead& head) const {
 }
 
 absl::Status AuditAnchor::Write(const AuditHead& head) const {
-  static std::atomic<uint64_t> serial{0};
-  const std::string temporary =
-      absl::StrCat(path_, ".", ::getpid(), ".", serial.fetch_add(1), ".tmp");
-  const std::string text =
-      absl::StrCat(kMagic, "\ncount ", head.count, "\nhead ", crypto::HexEncode(head.hash),
-                   "\nat ", head.at_unix, "\nmac ", Mac(head), "\n");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot write the audit anchor ", temporary, ": ", std::strerror(errno)));
-  }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!written || ::rename(temporary.c_str(), path_.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    return absl::InternalError(
-        absl::StrCat("cannot write the audit anchor ", path_, ": ", std::strerror(error)));
-  }
-  return absl::OkStatus();
+  return ReplaceFile(path_, absl::StrCat(kMagic, "\ncount ", head.count, "\nhead ",
+                                         crypto::HexEncode(head.hash), "\nat ", head.at_unix,
+                                         "\nmac ", Mac(head), "\n"));
 }
 
 absl::StatusOr<std::optional<AuditHead>> AuditAnchor::Read() const {

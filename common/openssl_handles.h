@@ -10,8 +10,11 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <memory>
+#include <string>
 
 namespace ntmis::ossl {
 
@@ -29,6 +32,23 @@ using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
 using Bignum = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using Asn1Integer = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
 using Asn1Time = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
+
+// A certificate's serial in upper-case hex, as `openssl x509 -serial` and
+// `pki list` print it.
+inline std::string SerialHex(const ASN1_INTEGER* serial) {
+  Bignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
+  std::string out = hex != nullptr ? hex : "?";
+  OPENSSL_free(hex);
+  return out;
+}
+
+// An ASN.1 time as Unix seconds (0 when absent or unreadable).
+inline int64_t UnixTime(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
 
 }  // namespace ntmis::ossl
 

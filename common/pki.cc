@@ -48,14 +48,6 @@ absl::StatusOr<Cert> ReadCert(const std::string& path) {
   return cert;
 }
 
-std::string SerialHex(const ASN1_INTEGER* serial) {
-  ossl::Bignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
-  std::string out = hex != nullptr ? hex : "";
-  OPENSSL_free(hex);
-  return out;
-}
-
 }  // namespace internal
 
 namespace {

@@ -1,5 +1,5 @@
-// What pki.cc and pki_revocation.cc share: reading the CA's files, and a
-// certificate's serial as text. Not for use outside common/pki*.
+// What pki.cc and pki_revocation.cc share: reading the CA's files and
+// recording what was issued. Not for use outside common/pki*.
 #ifndef NTMIS_COMMON_PKI_INTERNAL_H_
 #define NTMIS_COMMON_PKI_INTERNAL_H_
 
@@ -15,8 +15,6 @@ namespace ntmis::pki::internal {
 absl::Status OpenSslError(absl::string_view what);
 absl::StatusOr<ossl::PKey> ReadKey(const std::string& path);
 absl::StatusOr<ossl::Cert> ReadCert(const std::string& path);
-// Upper-case hex, as `openssl x509 -serial` prints it.
-std::string SerialHex(const ASN1_INTEGER* serial);
 // Appends `cert`, just issued to `identity`, to the CA's register.
 absl::Status RecordIssued(const std::string& ca_dir, X509* cert, const std::string& identity);
 

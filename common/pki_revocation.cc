@@ -7,9 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -17,21 +15,18 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "common/config.h"
 #include "common/file_lock.h"
 #include "common/pki.h"
 #include "common/pki_internal.h"
+#include "common/revocation_check.h"
 #include "common/status_macros.h"
+#include "common/writable_path.h"
 
 namespace ntmis::pki {
 namespace {
 
 using internal::OpenSslError;
-
-int64_t UnixOf(const ASN1_TIME* t) {
-  struct tm tm {};
-  if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return static_cast<int64_t>(timegm(&tm));
-}
 
 std::string OneLine(const std::string& text) {
   return absl::StrReplaceAll(text, {{"\t", " "}, {"\n", " "}, {"\r", " "}});
@@ -66,16 +61,7 @@ absl::Status WriteRegister(const std::string& path, const std::vector<IssuedCert
     absl::StrAppend(&text, c.serial, "\t", c.identity, "\t", c.issued_unix, "\t",
                     c.not_after_unix, "\t", c.revoked_unix, "\t", OneLine(c.reason), "\n");
   }
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << text;
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot write ", path, ": ", ec.message()));
-  return absl::OkStatus();
+  return ReplaceFile(path, text);
 }
 
 absl::StatusOr<FileLock> LockCa(const std::string& ca_dir) {
@@ -83,15 +69,13 @@ absl::StatusOr<FileLock> LockCa(const std::string& ca_dir) {
                            "another pki command is running on this CA; try again");
 }
 
-// The number of the CA's current list (0 when there is none).
-uint64_t CurrentCrlNumber(const std::string& path) {
-  ossl::File f(std::fopen(path.c_str(), "r"));
-  if (!f) return 0;
-  ossl::Crl crl(PEM_read_X509_CRL(f.get(), nullptr, nullptr, nullptr));
-  if (!crl) return 0;
-  ossl::Asn1Integer number(
-      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl.get(), NID_crl_number, nullptr, nullptr)));
-  return number ? ASN1_INTEGER_get(number.get()) : 0;
+// The number of the CA's current list (0 when there is none or it is not
+// the CA's).
+uint64_t CurrentCrlNumber(const CaPaths& paths) {
+  absl::StatusOr<std::string> pem = ReadFile(paths.crl());
+  if (!pem.ok()) return 0;
+  absl::StatusOr<RevocationListInfo> info = CheckRevocationList(*pem, paths.cert());
+  return info.ok() ? info->number : 0;
 }
 
 absl::Status SignCrl(const std::string& ca_dir, const std::vector<IssuedCertificate>& certs,
@@ -121,20 +105,15 @@ absl::Status SignCrl(const std::string& ca_dir, const std::vector<IssuedCertific
     X509_CRL_add0_revoked(crl.get(), revoked);  // owned by the list now
   }
   ossl::Asn1Integer number(ASN1_INTEGER_new());
-  ASN1_INTEGER_set_uint64(number.get(), CurrentCrlNumber(paths.crl()) + 1);
+  ASN1_INTEGER_set_uint64(number.get(), CurrentCrlNumber(paths) + 1);
   X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0);
   X509_CRL_sort(crl.get());
   if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0) return OpenSslError("sign CRL");
-  const std::string temporary = paths.crl() + ".tmp";
-  {
-    ossl::File f(std::fopen(temporary.c_str(), "w"));
-    if (!f || PEM_write_X509_CRL(f.get(), crl.get()) != 1)
-      return OpenSslError(absl::StrCat("write ", temporary));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, paths.crl(), ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot write ", paths.crl(), ": ", ec.message()));
-  return absl::OkStatus();
+  ossl::Bio pem(BIO_new(BIO_s_mem()));
+  if (!pem || PEM_write_bio_X509_CRL(pem.get(), crl.get()) != 1) return OpenSslError("write CRL");
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(pem.get(), &data);
+  return ReplaceFile(paths.crl(), std::string_view(data, static_cast<size_t>(size)));
 }
 
 }  // namespace
@@ -146,10 +125,10 @@ absl::Status RecordIssued(const std::string& ca_dir, X509* cert, const std::stri
   CaPaths paths(ca_dir);
   ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs, ReadRegister(paths.issued()));
   IssuedCertificate c;
-  c.serial = SerialHex(X509_get0_serialNumber(cert));
+  c.serial = ossl::SerialHex(X509_get0_serialNumber(cert));
   c.identity = identity;
-  c.issued_unix = UnixOf(X509_get0_notBefore(cert)) + 3600;  // issued an hour after notBefore
-  c.not_after_unix = UnixOf(X509_get0_notAfter(cert));
+  c.issued_unix = ossl::UnixTime(X509_get0_notBefore(cert)) + 3600;  // issued an hour after notBefore
+  c.not_after_unix = ossl::UnixTime(X509_get0_notAfter(cert));
   certs.push_back(std::move(c));
   return WriteRegister(paths.issued(), certs);
 }

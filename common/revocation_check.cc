@@ -20,12 +20,6 @@
 namespace ntmis {
 namespace {
 
-int64_t UnixOf(const ASN1_TIME* t) {
-  struct tm tm {};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return static_cast<int64_t>(timegm(&tm));
-}
-
 absl::StatusOr<ossl::Crl> ParseCrl(const std::string& pem) {
   ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   ossl::Crl crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
@@ -52,8 +46,8 @@ absl::StatusOr<RevocationListInfo> Check(X509_CRL* crl, X509* ca) {
       static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, nullptr, nullptr)));
   if (!number) return absl::InvalidArgumentError("it has no CRL number");
   info.number = static_cast<uint64_t>(ASN1_INTEGER_get(number.get()));
-  info.this_update_unix = UnixOf(X509_CRL_get0_lastUpdate(crl));
-  info.next_update_unix = UnixOf(X509_CRL_get0_nextUpdate(crl));
+  info.this_update_unix = ossl::UnixTime(X509_CRL_get0_lastUpdate(crl));
+  info.next_update_unix = ossl::UnixTime(X509_CRL_get0_nextUpdate(crl));
   STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl);
   info.revoked = revoked == nullptr ? 0 : sk_X509_REVOKED_num(revoked);
   return info;
@@ -71,12 +65,8 @@ std::string Describe(X509* cert) {
     }
   }
   GENERAL_NAMES_free(names);
-  ossl::Bignum bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
-  char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
-  std::string out = absl::StrCat("serial ", hex != nullptr ? hex : "?", uri.empty() ? "" : " (",
-                                 uri, uri.empty() ? "" : ")");
-  OPENSSL_free(hex);
-  return out;
+  return absl::StrCat("serial ", ossl::SerialHex(X509_get0_serialNumber(cert)),
+                      uri.empty() ? "" : " (", uri, uri.empty() ? "" : ")");
 }
 
 class RevocationVerifier final : public grpc::experimental::ExternalCertificateVerifier {

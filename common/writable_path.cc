@@ -1,7 +1,9 @@
 #include "common/writable_path.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -58,26 +60,30 @@ absl::Status CheckWritableFile(const std::string& path, const std::string& what)
   return absl::OkStatus();
 }
 
+absl::Status ReplaceFile(const std::string& path, std::string_view contents) {
+  static std::atomic<uint64_t> serial{0};
+  const std::string temporary =
+      absl::StrCat(path, ".", ::getpid(), ".", serial.fetch_add(1), ".tmp");
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("cannot write ", temporary, ": ", std::strerror(errno)));
+  const bool written =
+      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size());
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return absl::InternalError(absl::StrCat("cannot write ", path, ": ", std::strerror(error)));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status WriteAddressFile(const std::string& path, const std::string& address) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << address << "\n";
-    out.close();
-    if (!out) {
-      return WithExitCode(absl::InvalidArgumentError(absl::StrCat(
-                              "cannot write the address file ", temporary, ": ",
-                              std::strerror(errno))),
-                          ExitCode::kUsage);
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    return WithExitCode(absl::InvalidArgumentError(absl::StrCat(
-                            "cannot write the address file ", path, ": ", ec.message())),
+  absl::Status written = ReplaceFile(path, address + "\n");
+  if (!written.ok())
+    return WithExitCode(absl::InvalidArgumentError(absl::StrCat("cannot write the address file ",
+                                                                path, ": ", written.message())),
                         ExitCode::kUsage);
-  }
   return absl::OkStatus();
 }
 

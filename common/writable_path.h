@@ -5,6 +5,7 @@
 #define NTMIS_COMMON_WRITABLE_PATH_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 
@@ -20,6 +21,12 @@ absl::Status CheckWritableDirectory(const std::string& dir, const std::string& w
 // its directory is writable. Writes nothing. INVALID_ARGUMENT (exit code
 // kUsage) naming `what` otherwise.
 absl::Status CheckWritableFile(const std::string& path, const std::string& what);
+
+// Replaces `path` with `contents` (mode 0600) through a private temporary
+// file renamed into place, so a reader, in this process or another, sees the
+// old file or the new one, never half of one. INTERNAL naming the path if
+// it cannot.
+absl::Status ReplaceFile(const std::string& path, std::string_view contents);
 
 // Writes "address\n" to `path` through a temporary file renamed into
 // place, so a reader never sees half an address. INVALID_ARGUMENT (exit

@@ -22,6 +22,8 @@ namespace ntmis {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::RecomputeAuditChain;
+using testing::TamperAudit;
 using testing::TempDir;
 using testing::ValueOrDie;
 
@@ -49,13 +51,6 @@ absl::StatusOr<uint64_t> VerifyFresh(const std::string& path) {
   return log->Verify();
 }
 
-void Tamper(const std::string& path, const std::string& sql) {
-  sql::Database db = ValueOrDie(sql::Database::Open(path, {}));
-  NTMIS_ASSERT_OK(db.Exec("DROP TRIGGER IF EXISTS audit_no_update; "
-                          "DROP TRIGGER IF EXISTS audit_no_delete;"));
-  NTMIS_ASSERT_OK(db.Exec(sql));
-}
-
 TEST_CASE("An intact audit log verifies against its anchor", "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
@@ -71,7 +66,7 @@ TEST_CASE("Entries cut off the end of the audit log are found", "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   AppendSome(path, 30);
-  Tamper(path, "DELETE FROM audit WHERE id > 20");
+  TamperAudit(path, "DELETE FROM audit WHERE id > 20");
   absl::StatusOr<uint64_t> verified = VerifyFresh(path);
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()),
@@ -87,28 +82,10 @@ TEST_CASE("An entry rewritten with every later hash recomputed is found", "[audi
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   AppendSome(path, 30);
-  {
-    // What an attacker who knows the chain's rule does: change entry 7, then
-    // recompute every hash from there on so the chain itself is consistent.
-    Tamper(path, "UPDATE audit SET target = 'nothing happened' WHERE id = 7");
-    sql::Database db = ValueOrDie(sql::Database::Open(path, {}));
-    sql::Statement rows = ValueOrDie(db.Prepare(
-        "SELECT id, at_unix, actor, action, target, result, detail FROM audit ORDER BY id"));
-    std::string prev;
-    std::vector<std::pair<int64_t, std::string>> hashes;
-    while (ValueOrDie(rows.Step())) {
-      AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4), rows.ColumnText(5),
-                   rows.ColumnText(6)};
-      prev = AuditChainHash(prev, rows.ColumnInt(0), rows.ColumnInt(1), e);
-      hashes.emplace_back(rows.ColumnInt(0), prev);
-    }
-    sql::Statement update = ValueOrDie(db.Prepare("UPDATE audit SET hash = ? WHERE id = ?"));
-    for (const auto& [id, hash] : hashes) {
-      update.BindBlob(1, hash);
-      update.Bind(2, id);
-      NTMIS_ASSERT_OK(update.Run());
-    }
-  }
+  // What an attacker who knows the chain's rule does: change entry 7, then
+  // recompute every hash from there on so the chain itself is consistent.
+  TamperAudit(path, "UPDATE audit SET target = 'nothing happened' WHERE id = 7");
+  RecomputeAuditChain(path);
   absl::StatusOr<uint64_t> verified = VerifyFresh(path);
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()),
@@ -139,7 +116,7 @@ TEST_CASE("Entries cut while the node runs are found by the running log", "[audi
   auto log = ValueOrDie(AuditLog::Open(path));
   for (int i = 0; i < 20; ++i) NTMIS_ASSERT_OK(log->Append({"a", "b", "c", "ok", ""}));
   CHECK(ValueOrDie(log->Verify()) == 20);
-  Tamper(path, "DELETE FROM audit WHERE id > 12");
+  TamperAudit(path, "DELETE FROM audit WHERE id > 12");
   absl::StatusOr<uint64_t> verified = log->Verify();
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()), Catch::Contains("cut short"));

@@ -47,34 +47,12 @@ uint64_t Entries(const std::string& db_path) {
   return static_cast<uint64_t>(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit")));
 }
 
-void Tamper(const std::string& db_path, const std::string& sql) {
-  sql::Database db = ValueOrDie(sql::Database::Open(db_path, {}));
-  NTMIS_ASSERT_OK(db.Exec("DROP TRIGGER IF EXISTS audit_no_update; "
-                          "DROP TRIGGER IF EXISTS audit_no_delete; " + sql));
-}
-
 // What an attacker holding the database and the anchor key does: recompute
 // every hash, then write an anchor for the new head with the key.
 void RecomputeChainAndAnchor(const std::string& db_path) {
-  sql::Database db = ValueOrDie(sql::Database::Open(db_path, {}));
-  sql::Statement rows = ValueOrDie(db.Prepare(
-      "SELECT id, at_unix, actor, action, target, result, detail FROM audit ORDER BY id"));
-  std::string prev;
-  std::vector<std::pair<int64_t, std::string>> hashes;
-  while (ValueOrDie(rows.Step())) {
-    AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4), rows.ColumnText(5),
-                 rows.ColumnText(6)};
-    prev = AuditChainHash(prev, rows.ColumnInt(0), rows.ColumnInt(1), e);
-    hashes.emplace_back(rows.ColumnInt(0), prev);
-  }
-  sql::Statement update = ValueOrDie(db.Prepare("UPDATE audit SET hash = ? WHERE id = ?"));
-  for (const auto& [id, hash] : hashes) {
-    update.BindBlob(1, hash);
-    update.Bind(2, id);
-    NTMIS_ASSERT_OK(update.Run());
-  }
+  const AuditHead head = RecomputeAuditChain(db_path);
   AuditAnchor anchor = ValueOrDie(AuditAnchor::Open(db_path));
-  NTMIS_ASSERT_OK(anchor.Write({hashes.size(), prev, 0}));
+  NTMIS_ASSERT_OK(anchor.Write(head));
 }
 
 TEST_CASE("Each sync hands the audit head over and the national node keeps its own chain anchored",
@@ -106,7 +84,7 @@ TEST_CASE("Entries cut off a running province's audit log are found by the provi
   const std::string db = f.province("44").database();
   const uint64_t held = Health(f, "44").audit_entries();
   REQUIRE(held > 5);
-  Tamper(db, absl::StrCat("DELETE FROM audit WHERE id > ", held - 5));
+  TamperAudit(db, absl::StrCat("DELETE FROM audit WHERE id > ", held - 5));
 
   v1::VerifyAuditResponse verified = ValueOrDie(f.Admin("44")->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest()));
   CHECK_FALSE(verified.intact());
@@ -137,7 +115,7 @@ TEST_CASE("A rewritten chain with a re-keyed anchor and an older copy put back a
 
   SECTION("rewritten, hashes recomputed, anchor written with the key") {
     f.StopProvince("44");
-    Tamper(db, "UPDATE audit SET detail = 'nothing happened' WHERE id = 3");
+    TamperAudit(db, "UPDATE audit SET detail = 'nothing happened' WHERE id = 3");
     RecomputeChainAndAnchor(db);
     // The province's own files agree with each other now...
     CHECK(ValueOrDie(ValueOrDie(AuditLog::Open(db))->Verify()) == Entries(db));

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/audit_log.h"
 #include "common/config.h"
 #include "common/crypto.h"
 #include "common/csv.h"
@@ -257,6 +258,38 @@ void Federation::StopProvince(const std::string& code) {
   if (it == nodes_.end()) return;
   it->second->Shutdown(std::chrono::milliseconds(0));
   nodes_.erase(it);
+}
+
+void TamperAudit(const std::string& db_path, const std::string& sql) {
+  sql::Database db = ValueOrDie(sql::Database::Open(db_path, {}));
+  if (auto s = db.Exec("DROP TRIGGER IF EXISTS audit_no_update; "
+                       "DROP TRIGGER IF EXISTS audit_no_delete;");
+      !s.ok())
+    throw std::runtime_error(s.ToString());
+  if (auto s = db.Exec(sql); !s.ok()) throw std::runtime_error(s.ToString());
+}
+
+AuditHead RecomputeAuditChain(const std::string& db_path) {
+  sql::Database db = ValueOrDie(sql::Database::Open(db_path, {}));
+  sql::Statement rows = ValueOrDie(db.Prepare(
+      "SELECT id, at_unix, actor, action, target, result, detail FROM audit ORDER BY id"));
+  AuditHead head;
+  std::vector<std::pair<int64_t, std::string>> hashes;
+  while (ValueOrDie(rows.Step())) {
+    AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4), rows.ColumnText(5),
+                 rows.ColumnText(6)};
+    head.hash = AuditChainHash(head.hash, rows.ColumnInt(0), rows.ColumnInt(1), e);
+    hashes.emplace_back(rows.ColumnInt(0), head.hash);
+  }
+  sql::Statement update = ValueOrDie(db.Prepare("UPDATE audit SET hash = ? WHERE id = ?"));
+  for (const auto& [id, hash] : hashes) {
+    update.Reset();
+    update.BindBlob(1, hash);
+    update.Bind(2, id);
+    if (auto s = update.Run(); !s.ok()) throw std::runtime_error(s.ToString());
+  }
+  head.count = hashes.size();
+  return head;
 }
 
 void Federation::StartProvince(const std::string& code) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/audit_anchor.h"
 #include "common/peer_identity.h"
 #include "national/server/server.h"
 #include "ntmis/v1/config.pb.h"
@@ -72,6 +73,13 @@ v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant = 0);
 // refuse.
 void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
                             const std::function<void(v1::TeacherRecord&)>& fn);
+
+// What someone who can write the audit table does (tests of the audit
+// trail): drops its append-only triggers and runs `sql`.
+void TamperAudit(const std::string& db_path, const std::string& sql);
+// ...and then recomputes every hash of the chain so that it is consistent
+// again; returns the new head (count and last hash).
+AuditHead RecomputeAuditChain(const std::string& db_path);
 
 // A GetCursor request announcing this build's protocol and catalog.
 v1::GetCursorRequest Hello();

@@ -1,8 +1,5 @@
 #include "provincial/sync/reference_data.h"
 
-#include <filesystem>
-#include <fstream>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/config.h"
@@ -12,6 +9,7 @@
 #include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/registry_school.h"
+#include "common/writable_path.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {
@@ -31,17 +29,7 @@ absl::Status KeepRevocationList(const v1::ProvincialConfig* config, const std::s
                                             info.status().message()));
   }
   if (info->number <= held) return absl::OkStatus();
-  const std::string& path = config->tls().crl_file();
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << pem;
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot write ", path, ": ", ec.message()));
-  return absl::OkStatus();
+  return ReplaceFile(config->tls().crl_file(), pem);
 }
 
 }  // namespace
