@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
                              " is missing though its key exists (deleted?)");
     }
   }
+  metrics::AuditWritable(true);
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
   if (!problem.empty()) log->Latch(problem);
   log->Anchor(/*force=*/true);  // from here on, the anchor follows this database
@@ -163,7 +164,7 @@ AuditLog::~AuditLog() {
   Anchor(/*force=*/true);
 }
 
-absl::Status AuditLog::Append(const AuditEntry& entry) {
+void AuditLog::Append(const AuditEntry& entry) {
   Pending pending{static_cast<int64_t>(std::time(nullptr)),
                   {MaskIdCardsIn(entry.actor), entry.action, MaskIdCardsIn(entry.target),
                    entry.result, MaskIdCardsIn(entry.detail)}};
@@ -174,7 +175,24 @@ absl::Status AuditLog::Append(const AuditEntry& entry) {
   mu_.Await(absl::Condition(&has_room));
   queue_.push_back(std::move(pending));
   ++queued_total_;
-  return absl::OkStatus();
+}
+
+absl::Status AuditLog::AppendAndFlush(const AuditEntry& entry, absl::Duration timeout) {
+  Append(entry);
+  return Flush(timeout);
+}
+
+absl::Status AuditLog::Writable() {
+  absl::MutexLock lock(&mu_);
+  if (last_stuck_.ok()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      "审计日志无法写入（", last_stuck_.message(),
+      "）：为保证每项操作都有审计记录，节点暂停受理请求，待审计日志可写后自动恢复"));
+}
+
+void AuditLog::SetWritableListener(std::function<void(bool writable)> listener) {
+  absl::MutexLock lock(&mu_);
+  writable_listener_ = std::move(listener);
 }
 
 absl::Status AuditLog::Flush(absl::Duration timeout) {
@@ -232,16 +250,39 @@ void AuditLog::WriterLoop() {
       if (!departed.empty()) Latch(departed);
       if (written.ok()) Anchor(/*force=*/false);
       bool give_up = false;
+      bool changed = false;  // Writable() changed: told outside mu_
+      std::function<void(bool)> listener;
       {
         absl::MutexLock lock(&mu_);
+        // A busy database (another writer holding it past the busy
+        // timeout) is waited out and changes nothing; anything else (disk
+        // full, I/O error, read-only) stops the node until a write succeeds.
+        const bool was = last_stuck_.ok();
         if (written.ok()) {
           written_total_ += batch.size();
-          last_error_ = absl::OkStatus();
-          break;
+          last_stuck_ = absl::OkStatus();
+        } else if (!absl::IsUnavailable(written)) {
+          last_stuck_ = written;
         }
-        // Never drop an entry: retry with back-off, reporting at most once
-        // a minute. A log being destroyed gives up after some seconds.
+        // Never drop an entry: retry with back-off, reporting at most once a
+        // minute. A log being destroyed gives up after some seconds.
         last_error_ = written;
+        changed = was != last_stuck_.ok();
+        listener = writable_listener_;
+      }
+      if (changed) {
+        if (written.ok()) {
+          std::cerr << "audit log: writable again; the node accepts calls\n";
+        } else {
+          std::cerr << "audit log: cannot be written (" << written.message()
+                    << "): the node refuses calls until it can\n";
+        }
+        metrics::AuditWritable(written.ok());
+        if (listener) listener(written.ok());
+      }
+      if (written.ok()) break;
+      {
+        absl::MutexLock lock(&mu_);
         const int64_t now = std::time(nullptr);
         give_up = stopping_ && backoff > absl::Seconds(1);
         if (give_up || now - last_report >= 60) {

@@ -16,6 +16,7 @@
 #define NTMIS_COMMON_AUDIT_LOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -86,9 +87,34 @@ class AuditLog {
   // takes the database's write gate from the API's own writes. Entries are
   // written within kLinger unless the database is busy; a write that fails
   // is retried, never dropped. When kMaxQueued entries wait,
-  // Append waits for room. Returns OK (the status is kept for callers that
-  // predate the queue).
-  absl::Status Append(const AuditEntry& entry) ABSL_LOCKS_EXCLUDED(mu_);
+  // Append waits for room.
+  //
+  // No action goes on unaudited: while the writer cannot store entries
+  // (disk full, I/O error), Writable() says so and every transport refuses
+  // calls before acting (provincial ApiService::Authenticate and Logins,
+  // the national SyncService and QueryService), the node's health turns
+  // NOT_SERVING (through the listener) and the metric
+  // ntmis_audit_writable is 0; the writer keeps retrying what is queued and
+  // the node resumes by itself once it succeeds. A caller about to reveal
+  // one person's data Flushes first, so the read is on record before it
+  // is answered.
+  void Append(const AuditEntry& entry) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Append, then wait until the entry is stored: for one-off commands (a
+  // backup, a restore) and for reads that must be on record before they are
+  // answered. UNAVAILABLE when it is not stored within `timeout` (it stays
+  // queued).
+  absl::Status AppendAndFlush(const AuditEntry& entry, absl::Duration timeout = absl::Seconds(30))
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+  // OK while the writer stores entries; UNAVAILABLE, with the error that
+  // stops it, while it cannot.
+  absl::Status Writable() ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Called on the writer thread whenever Writable() changes (false: the
+  // log cannot be written; true: it can again). One listener; set it
+  // before serving.
+  void SetWritableListener(std::function<void(bool writable)> listener) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits until every entry queued before the call is in the database.
   // UNAVAILABLE if the writer could not write them within `timeout`.
@@ -149,6 +175,8 @@ class AuditLog {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int flushing_ ABSL_GUARDED_BY(mu_) = 0;  // callers waiting in Flush
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
+  absl::Status last_stuck_ ABSL_GUARDED_BY(mu_);  // the failure that stops the node
+  std::function<void(bool)> writable_listener_ ABSL_GUARDED_BY(mu_);
   std::string problem_ ABSL_GUARDED_BY(mu_);  // a break found since Open
 
   // The connection: the writer thread's, and Verify's and Query's reads.

@@ -3,6 +3,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include "common/audit_log.h"
+
 #include <mutex>
 #include <thread>
 
@@ -141,6 +143,12 @@ absl::StatusOr<RunningServer> StartGrpcServer(
     return CannotListen(listen, "gRPC could not bind it (see its message above)");
   }
   return running;
+}
+
+void FollowAuditInHealth(AuditLog& audit, grpc::Server& server) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  audit.SetWritableListener([health](bool writable) { health->SetServingStatus(writable); });
 }
 
 void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline) {

@@ -14,6 +14,8 @@
 
 namespace ntmis {
 
+class AuditLog;
+
 struct RunningServer {
   std::unique_ptr<grpc::Server> server;
   int port = 0;  // the bound port (useful with "host:0")
@@ -37,6 +39,12 @@ struct ConnectionLimits {
 absl::StatusOr<RunningServer> StartGrpcServer(
     const std::string& listen, std::shared_ptr<grpc::ServerCredentials> creds,
     const std::vector<grpc::Service*>& services, ConnectionLimits limits = {});
+
+// Keeps the server's health NOT_SERVING while `audit` cannot be written and
+// SERVING again once it can (common/audit_log.h: the node then refuses
+// calls). Before the server is destroyed, clear the listener
+// (audit.SetWritableListener(nullptr)).
+void FollowAuditInHealth(AuditLog& audit, grpc::Server& server);
 
 // Health turns NOT_SERVING; for a moment (a third of the time to
 // `deadline`, at most 2 s) the server still answers, so health checks and

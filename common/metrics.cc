@@ -52,6 +52,14 @@ struct Families {
   prometheus::Family<prometheus::Counter>& logins =
       BuildCounter().Name("ntmis_logins_total")
           .Help("logins, by result (ok, or the refusal's status code)").Register(*registry);
+  prometheus::Family<prometheus::Counter>& peers_refused =
+      BuildCounter().Name("ntmis_tls_peers_refused_total")
+          .Help("calls refused because the peer's certificate is revoked, by peer")
+          .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& audit_writable =
+      BuildGauge().Name("ntmis_audit_writable")
+          .Help("1 while the audit log can be written; 0 while it cannot and the node refuses "
+                "calls").Register(*registry);
   prometheus::Family<prometheus::Counter>& audit_verify =
       BuildCounter().Name("ntmis_audit_verify_total")
           .Help("audit chain verifications, by result").Register(*registry);
@@ -121,6 +129,12 @@ void RecordsHeld(const std::string& province, uint64_t records) {
 }
 
 void Login(const std::string& result) { F().logins.Add({{"result", result}}).Increment(); }
+
+void PeerRefused(const std::string& reason, const std::string& peer) {
+  F().peers_refused.Add({{"reason", reason}, {"peer", peer}}).Increment();
+}
+
+void AuditWritable(bool writable) { F().audit_writable.Add({}).Set(writable ? 1 : 0); }
 
 void AuditVerified(bool intact) {
   F().audit_verify.Add({{"result", intact ? "intact" : "broken"}}).Increment();

@@ -35,6 +35,10 @@ void BatchApplied(const std::string& province, uint64_t changes, uint64_t reject
 void RecordsHeld(const std::string& province, uint64_t records);
 // A login: `result` is "ok" or the status code name of the refusal.
 void Login(const std::string& result);
+// A peer the TLS gate refused (`reason`: "revoked"), by its identity URI.
+void PeerRefused(const std::string& reason, const std::string& peer);
+// Whether the audit log can be written (the node refuses calls while not).
+void AuditWritable(bool writable);
 // An audit verification: intact or not.
 void AuditVerified(bool intact);
 

@@ -53,7 +53,8 @@ absl::StatusOr<RevocationListInfo> Check(X509_CRL* crl, X509* ca) {
   return info;
 }
 
-std::string Describe(X509* cert) {
+// The certificate's URI SAN, or "".
+std::string IdentityOf(X509* cert) {
   std::string uri;
   GENERAL_NAMES* names =
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
@@ -65,15 +66,112 @@ std::string Describe(X509* cert) {
     }
   }
   GENERAL_NAMES_free(names);
-  return absl::StrCat("serial ", ossl::SerialHex(X509_get0_serialNumber(cert)),
-                      uri.empty() ? "" : " (", uri, uri.empty() ? "" : ")");
+  return uri;
+}
+
+ossl::Cert ParseCert(const std::string& pem) {
+  ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return ossl::Cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+}
+
+}  // namespace
+
+struct RevocationList::State {
+  State(std::string file, std::string ca) : crl_file(std::move(file)), ca_cert_path(std::move(ca)) {}
+
+  // Reads the list again when its file changed (checked at most once a
+  // second); keeps the last good one only while the file is unchanged.
+  void Reload() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    const absl::Time now = absl::Now();
+    if (now - checked_at < absl::Seconds(1)) return;
+    checked_at = now;
+    struct stat st {};
+    if (::stat(crl_file.c_str(), &st) != 0) {
+      state = absl::NotFoundError("the file is missing");
+      crl.reset();
+      mtime = -1;
+      return;
+    }
+    const int64_t m = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (m == mtime && st.st_size == size) return;
+    mtime = m;
+    size = st.st_size;
+    std::ifstream in(crl_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<ossl::Crl> parsed = ParseCrl(text.str());
+    absl::StatusOr<ossl::Cert> ca = parsed.ok() ? ReadCa(ca_cert_path) : parsed.status();
+    absl::StatusOr<RevocationListInfo> checked =
+        ca.ok() ? ntmis::Check(parsed->get(), ca->get()) : ca.status();
+    state = checked.status();
+    if (checked.ok()) {
+      info = *checked;
+      crl = *std::move(parsed);
+    }
+    if (!state.ok()) crl.reset();
+  }
+
+  const std::string crl_file;
+  const std::string ca_cert_path;
+  absl::Mutex mu;
+  absl::Status state ABSL_GUARDED_BY(mu) = absl::UnavailableError("not read yet");
+  ossl::Crl crl ABSL_GUARDED_BY(mu);
+  RevocationListInfo info ABSL_GUARDED_BY(mu);
+  int64_t mtime ABSL_GUARDED_BY(mu) = -1;
+  int64_t size ABSL_GUARDED_BY(mu) = -1;
+  absl::Time checked_at ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+};
+
+RevocationList::RevocationList(std::string crl_file, std::string ca_cert_path)
+    : state_(std::make_unique<State>(std::move(crl_file), std::move(ca_cert_path))) {}
+RevocationList::~RevocationList() = default;
+
+absl::Status RevocationList::Check(const std::string& pem_cert, RevokedPeer* revoked) {
+  ossl::Cert peer = ParseCert(pem_cert);
+  if (!peer) return absl::UnauthenticatedError("no peer certificate");
+  State& s = *state_;
+  absl::MutexLock lock(&s.mu);
+  s.Reload();
+  if (!s.state.ok()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the revocation list ", s.crl_file, " cannot be used (", s.state.message(),
+                     "): every peer is refused until it can"));
+  }
+  if (std::time(nullptr) > s.info.next_update_unix) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "the revocation list ", s.crl_file,
+        " is past its next update: every peer is refused until a new one is signed "
+        "(ntmis-national pki crl)"));
+  }
+  X509_REVOKED* entry = nullptr;
+  if (X509_CRL_get0_by_serial(s.crl.get(), &entry, X509_get0_serialNumber(peer.get())) != 1)
+    return absl::OkStatus();
+  RevokedPeer found;
+  found.serial = ossl::SerialHex(X509_get0_serialNumber(peer.get()));
+  found.identity = IdentityOf(peer.get());
+  found.revoked_unix = ossl::UnixTime(X509_REVOKED_get0_revocationDate(entry));
+  const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                                            absl::FromUnixSeconds(found.revoked_unix),
+                                            absl::UTCTimeZone());
+  if (revoked != nullptr) *revoked = found;
+  return absl::UnauthenticatedError(absl::StrCat(
+      kCertificateRevoked, "serial ", found.serial,
+      found.identity.empty() ? "" : absl::StrCat(" (", found.identity, ")"), " was revoked on ",
+      when, " by the federation CA; this peer is refused until it presents a new certificate "
+            "(ntmis-national pki issue)"));
+}
+
+namespace {
+
+grpc::Status ToGrpc(const absl::Status& s) {
+  return s.ok() ? grpc::Status::OK
+                : grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
 }
 
 class RevocationVerifier final : public grpc::experimental::ExternalCertificateVerifier {
  public:
-  RevocationVerifier(std::string crl_file, std::string ca_cert_path, bool check_host)
-      : crl_file_(std::move(crl_file)), ca_cert_path_(std::move(ca_cert_path)),
-        check_host_(check_host) {}
+  RevocationVerifier(std::shared_ptr<RevocationList> list, bool check_host, bool admit_revoked)
+      : list_(std::move(list)), check_host_(check_host), admit_revoked_(admit_revoked) {}
 
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)>, grpc::Status* sync_status) override {
@@ -83,36 +181,18 @@ class RevocationVerifier final : public grpc::experimental::ExternalCertificateV
   void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
 
  private:
-  grpc::Status Check(const grpc::experimental::TlsCustomVerificationCheckRequest& request)
-      ABSL_LOCKS_EXCLUDED(mu_) {
-    const std::string pem(request.peer_cert().data(), request.peer_cert().size());
-    ossl::Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-    ossl::Cert peer(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!peer) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no peer certificate");
+  grpc::Status Check(const grpc::experimental::TlsCustomVerificationCheckRequest& request) {
     if (check_host_) {
       grpc::Status host = CheckHost(request);
       if (!host.ok()) return host;
     }
-    absl::MutexLock lock(&mu_);
-    Reload();
-    if (!state_.ok()) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          absl::StrCat("the revocation list ", crl_file_, " cannot be used (",
-                                       state_.message(), "): every peer is refused until it can"));
-    }
-    if (std::time(nullptr) > info_.next_update_unix) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          absl::StrCat("the revocation list ", crl_file_,
-                                       " is past its next update: every peer is refused until a "
-                                       "new one is signed (ntmis-national pki crl)"));
-    }
-    X509_REVOKED* revoked = nullptr;
-    if (X509_CRL_get0_by_serial(crl_.get(), &revoked, X509_get0_serialNumber(peer.get())) == 1) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
-                          absl::StrCat("the peer's certificate ", Describe(peer.get()),
-                                       " is revoked"));
-    }
-    return grpc::Status::OK;
+    const std::string pem(request.peer_cert().data(), request.peer_cert().size());
+    RevokedPeer revoked;
+    absl::Status checked = list_->Check(pem, &revoked);
+    // Only revoked (the list usable, the peer on it): the call gate refuses
+    // it with a message the peer can read.
+    if (!checked.ok() && admit_revoked_ && !revoked.serial.empty()) return grpc::Status::OK;
+    return ToGrpc(checked);
   }
 
   grpc::Status CheckHost(const grpc::experimental::TlsCustomVerificationCheckRequest& request) {
@@ -129,48 +209,32 @@ class RevocationVerifier final : public grpc::experimental::ExternalCertificateV
                         absl::StrCat("the server's certificate does not name ", target));
   }
 
-  // Reads the list again when its file changed (checked at most once a
-  // second); keeps the last good one only while the file is unchanged.
-  void Reload() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    const absl::Time now = absl::Now();
-    if (now - checked_at_ < absl::Seconds(1)) return;
-    checked_at_ = now;
-    struct stat st {};
-    if (::stat(crl_file_.c_str(), &st) != 0) {
-      state_ = absl::NotFoundError("the file is missing");
-      crl_.reset();
-      mtime_ = -1;
-      return;
-    }
-    const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    if (mtime == mtime_ && st.st_size == size_) return;
-    mtime_ = mtime;
-    size_ = st.st_size;
-    std::ifstream in(crl_file_);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<ossl::Crl> crl = ParseCrl(text.str());
-    absl::StatusOr<ossl::Cert> ca = crl.ok() ? ReadCa(ca_cert_path_) : crl.status();
-    absl::StatusOr<RevocationListInfo> info =
-        ca.ok() ? ntmis::Check(crl->get(), ca->get()) : ca.status();
-    state_ = info.status();
-    if (info.ok()) {
-      info_ = *info;
-      crl_ = *std::move(crl);
-    }
-    if (!state_.ok()) crl_.reset();
+  const std::shared_ptr<RevocationList> list_;
+  const bool check_host_;
+  const bool admit_revoked_;
+};
+
+class RevokedPeerGate final : public grpc::AuthMetadataProcessor {
+ public:
+  RevokedPeerGate(std::shared_ptr<RevocationList> list, RevokedPeerHandler on_refused)
+      : list_(std::move(list)), on_refused_(std::move(on_refused)) {}
+
+  bool IsBlocking() const override { return false; }  // a map look-up, no I/O but a stat
+
+  grpc::Status Process(const InputMetadata&, grpc::AuthContext* context, OutputMetadata*,
+                       OutputMetadata*) override {
+    std::vector<grpc::string_ref> pem = context->FindPropertyValues("x509_pem_cert");
+    if (pem.empty())
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no peer certificate");
+    RevokedPeer revoked;
+    absl::Status checked = list_->Check(std::string(pem[0].data(), pem[0].size()), &revoked);
+    if (!checked.ok() && !revoked.serial.empty() && on_refused_) on_refused_(revoked);
+    return ToGrpc(checked);
   }
 
-  const std::string crl_file_;
-  const std::string ca_cert_path_;
-  const bool check_host_;
-  absl::Mutex mu_;
-  absl::Status state_ ABSL_GUARDED_BY(mu_) = absl::UnavailableError("not read yet");
-  ossl::Crl crl_ ABSL_GUARDED_BY(mu_);
-  RevocationListInfo info_ ABSL_GUARDED_BY(mu_);
-  int64_t mtime_ ABSL_GUARDED_BY(mu_) = -1;
-  int64_t size_ ABSL_GUARDED_BY(mu_) = -1;
-  absl::Time checked_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+ private:
+  const std::shared_ptr<RevocationList> list_;
+  const RevokedPeerHandler on_refused_;
 };
 
 }  // namespace
@@ -183,9 +247,14 @@ absl::StatusOr<RevocationListInfo> CheckRevocationList(const std::string& crl_pe
 }
 
 std::shared_ptr<grpc::experimental::CertificateVerifier> MakeRevocationVerifier(
-    const std::string& crl_file, const std::string& ca_cert_path, bool check_host) {
+    std::shared_ptr<RevocationList> list, bool check_host, bool admit_revoked) {
   return grpc::experimental::ExternalCertificateVerifier::Create<RevocationVerifier>(
-      crl_file, ca_cert_path, check_host);
+      std::move(list), check_host, admit_revoked);
+}
+
+std::shared_ptr<grpc::AuthMetadataProcessor> MakeRevokedPeerGate(
+    std::shared_ptr<RevocationList> list, RevokedPeerHandler on_refused) {
+  return std::make_shared<RevokedPeerGate>(std::move(list), std::move(on_refused));
 }
 
 }  // namespace ntmis

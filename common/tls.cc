@@ -1,5 +1,6 @@
 #include "common/tls.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include <grpcpp/security/tls_certificate_provider.h>
@@ -7,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/revocation_check.h"
+#include "common/tls_policy.h"
 
 namespace ntmis {
 namespace {
@@ -14,6 +16,13 @@ namespace {
 using grpc::experimental::FileWatcherCertificateProvider;
 
 constexpr unsigned int kRefreshSeconds = 60;
+
+// gRPC reads GRPC_SSL_CIPHER_SUITES once, when it first makes TLS
+// credentials; this runs before main, while the process has one thread, and
+// overrides whatever the environment said (common/tls_policy.h).
+const bool kGrpcSuitesPinned = [] {
+  return ::setenv("GRPC_SSL_CIPHER_SUITES", kGrpcTls12Cipher, /*overwrite=*/1) == 0;
+}();
 
 absl::Status CheckReadable(const std::string& path, absl::string_view what) {
   if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " not configured"));
@@ -25,7 +34,7 @@ absl::Status CheckReadable(const std::string& path, absl::string_view what) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const v1::TlsFiles& tls, ClientCertPolicy policy) {
+    const v1::TlsFiles& tls, ClientCertPolicy policy, RevokedPeerHandler on_revoked) {
   for (auto [path, what] : {std::pair{tls.cert(), "tls.cert"},
                             std::pair{tls.key(), "tls.key"},
                             std::pair{tls.ca_cert(), "tls.ca_cert"}}) {
@@ -35,14 +44,16 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
       tls.key(), tls.cert(), tls.ca_cert(), kRefreshSeconds);
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_identity_key_cert_pairs();
+  std::shared_ptr<RevocationList> revocation;
   if (policy == ClientCertPolicy::kRequire) {
     if (tls.crl_file().empty()) {
       return absl::FailedPreconditionError(
           "tls.crl_file is not set: a node that admits peers by certificate must check them "
           "against the federation's revocation list (ca/revoked.crl)");
     }
+    revocation = std::make_shared<RevocationList>(tls.crl_file(), tls.ca_cert());
     options.set_certificate_verifier(
-        MakeRevocationVerifier(tls.crl_file(), tls.ca_cert(), /*check_host=*/false));
+        MakeRevocationVerifier(revocation, /*check_host=*/false, /*admit_revoked=*/true));
     options.watch_root_certs();
     options.set_cert_request_type(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -50,7 +61,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   } else {
     options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   }
-  return grpc::experimental::TlsServerCredentials(options);
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::experimental::TlsServerCredentials(options);
+  if (creds == nullptr) return absl::InternalError("cannot build TLS server credentials");
+  // A revoked peer passes the handshake only to be refused at every call,
+  // before any handler, with a message it can read.
+  if (revocation != nullptr)
+    creds->SetAuthMetadataProcessor(MakeRevokedPeerGate(revocation, std::move(on_revoked)));
+  return creds;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
@@ -74,7 +91,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
   if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
   if (!tls.crl_file().empty()) {
     options.set_certificate_verifier(
-        MakeRevocationVerifier(tls.crl_file(), tls.ca_cert(), /*check_host=*/true));
+        MakeRevocationVerifier(std::make_shared<RevocationList>(tls.crl_file(), tls.ca_cert()),
+                               /*check_host=*/true));
   }
   auto creds = grpc::experimental::TlsCredentials(options);
   if (creds == nullptr) return absl::InternalError("cannot build TLS credentials");

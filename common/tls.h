@@ -8,6 +8,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "common/revocation_check.h"
 #include "ntmis/v1/config.pb.h"
 
 namespace ntmis {
@@ -19,10 +20,12 @@ enum class ClientCertPolicy {
 
 // Server credentials from tls.cert/tls.key, verifying clients against
 // tls.ca_cert and the revocation list tls.crl_file (required:
-// FAILED_PRECONDITION without it) under kRequire. NOT_FOUND names a missing
-// file.
+// FAILED_PRECONDITION without it) under kRequire. A client whose
+// certificate is revoked is refused at each call with "certificate revoked:
+// serial …" (common/revocation_check.h), and `on_revoked` is told. NOT_FOUND
+// names a missing file.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const v1::TlsFiles& tls, ClientCertPolicy policy);
+    const v1::TlsFiles& tls, ClientCertPolicy policy, RevokedPeerHandler on_revoked = {});
 
 // Channel credentials that verify the server against tls.ca_cert (and
 // tls.crl_file, when set: common/revocation_check.h) and, when

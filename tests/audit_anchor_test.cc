@@ -41,7 +41,7 @@ std::string NewAuditDb(const TempDir& dir) {
 void AppendSome(const std::string& path, int n, const std::string& tag = "x") {
   auto log = ValueOrDie(AuditLog::Open(path));
   for (int i = 0; i < n; ++i)
-    NTMIS_ASSERT_OK(log->Append({"clerk", "teacher.update", absl::StrCat(tag, i), "ok", ""}));
+    log->Append({"clerk", "teacher.update", absl::StrCat(tag, i), "ok", ""});
   NTMIS_ASSERT_OK(log->Flush());
 }  // the log's end writes the anchor
 
@@ -114,14 +114,14 @@ TEST_CASE("Entries cut while the node runs are found by the running log", "[audi
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   auto log = ValueOrDie(AuditLog::Open(path));
-  for (int i = 0; i < 20; ++i) NTMIS_ASSERT_OK(log->Append({"a", "b", "c", "ok", ""}));
+  for (int i = 0; i < 20; ++i) log->Append({"a", "b", "c", "ok", ""});
   CHECK(ValueOrDie(log->Verify()) == 20);
   TamperAudit(path, "DELETE FROM audit WHERE id > 12");
   absl::StatusOr<uint64_t> verified = log->Verify();
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()), Catch::Contains("cut short"));
   // The next write notices too, and the finding stays for later Verify calls.
-  NTMIS_ASSERT_OK(log->Append({"a", "b", "c", "ok", ""}));
+  log->Append({"a", "b", "c", "ok", ""});
   NTMIS_ASSERT_OK(log->Flush());
   CHECK(absl::IsDataLoss(log->Verify().status()));
 }
@@ -156,7 +156,8 @@ TEST_CASE("Two writers on one audit log are not taken for an attack", "[audit]")
   for (AuditLog* log : {server.get(), cli.get()}) {
     writers.emplace_back([log, &failures] {
       for (int i = 0; i < 300; ++i) {
-        if (!log->Append({"a", "b", absl::StrCat(i), "ok", ""}).ok()) ++failures;
+        log->Append({"a", "b", absl::StrCat(i), "ok", ""});
+        if (!log->Writable().ok()) ++failures;
         if (i % 50 == 0 && !log->Flush().ok()) ++failures;
       }
     });
@@ -176,9 +177,8 @@ TEST_CASE("ID-card numbers never reach an audit entry in clear", "[audit]") {
   const std::string path = NewAuditDb(dir);
   {
     auto log = ValueOrDie(AuditLog::Open(path));
-    NTMIS_ASSERT_OK(log->Append({"operator", "query.teachers", "id_card=44010119900101123X",
-                                 "INVALID_ARGUMENT",
-                                 "bad --where value 44010119900101123x; old number 440101900101123"}));
+    log->Append({"operator", "query.teachers", "id_card=44010119900101123X", "INVALID_ARGUMENT",
+                 "bad --where value 44010119900101123x; old number 440101900101123"});
   }
   std::string db = ValueOrDie(ReadFile(path));
   if (fs::exists(path + "-wal")) db += ValueOrDie(ReadFile(path + "-wal"));

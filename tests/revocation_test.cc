@@ -8,11 +8,13 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <httplib.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/pki.h"
 #include "common/revocation_check.h"
+#include "national/query/report_format.h"
 #include "ntmis/v1/query.grpc.pb.h"
 #include "ntmis/v1/sync.grpc.pb.h"
 #include "tests/test_support.h"
@@ -174,6 +176,80 @@ TEST_CASE("Provinces get the revocation list with their sync and refuse a revoke
     std::string foreign = ValueOrDie(ReadFile(stranger.ca_dir() + "/revoked.crl"));
     CHECK(absl::IsInvalidArgument(CheckRevocationList(foreign, f.pki().ca_cert()).status()));
   }
+}
+
+}  // namespace
+}  // namespace ntmis::testing
+
+namespace ntmis::testing {
+namespace {
+
+TEST_CASE("A revoked province is told so and both sides can say which certificate", "[revocation]") {
+  Federation f;
+  f.national_config().set_metrics_listen("127.0.0.1:0");
+  f.StopNational();
+  f.StartNational();
+  f.AddProvince("12");
+  f.AddProvince("11");
+  NTMIS_ASSERT_OK(f.Sync("12").status());
+  auto open = f.SyncStub(PeerIdentity::Province("12"));  // a connection from before
+  REQUIRE(Cursor(*open).ok());
+  const std::string serial = SerialOf(f.pki().ca_dir(), "spiffe://ntmis/province/12");
+  NTMIS_ASSERT_OK(pki::Revoke(f.pki().ca_dir(), {"", "12", "", "node key copied"},
+                              std::time(nullptr)).status());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // read at most once a second
+
+  // The province hears why: not "Socket closed" but its certificate, by
+  // serial, revoked — on a new connection and on the one already open.
+  absl::StatusOr<provincial::SyncReport> sync = f.Sync("12");
+  REQUIRE_FALSE(sync.ok());
+  CHECK(absl::IsUnauthenticated(sync.status()));
+  CHECK_THAT(std::string(sync.status().message()), Catch::Contains(kCertificateRevoked));
+  CHECK_THAT(std::string(sync.status().message()), Catch::Contains(serial));
+  CHECK_THAT(std::string(sync.status().message()),
+             Catch::Contains("spiffe://ntmis/province/12"));
+  grpc::Status again = Cursor(*open);
+  CHECK(again.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK_THAT(again.error_message(), Catch::Contains(serial));
+  // …and its sync status says so.
+  v1::SyncHealth health = ValueOrDie(f.Admin("12")->GetSyncHealth());
+  CHECK_THAT(health.last_error(), Catch::Contains("revoked"));
+  CHECK_THAT(health.last_error(), Catch::Contains(serial));
+  // Another province is not affected.
+  NTMIS_ASSERT_OK(f.Sync("11").status());
+
+  // The national node: query provinces, the metrics and the audit.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  v1::ProvincesResponse provinces;
+  REQUIRE(f.QueryStub(PeerIdentity::Operator("alice"))->Provinces(&context, {}, &provinces).ok());
+  bool shown = false;
+  for (const v1::ProvinceHealth& p : provinces.provinces()) {
+    if (p.province() == "12") {
+      shown = p.revoked_serial() == serial && p.revoked_refused_calls() >= 2 &&
+              p.revoked_unix() > 0 && p.revoked_refused_unix() > 0;
+    } else {
+      CHECK(p.revoked_serial().empty());
+    }
+  }
+  CHECK(shown);
+  const std::string table =
+      national::FormatProvinces(provinces, national::Format::kTable, std::time(nullptr));
+  CHECK_THAT(table, Catch::Contains("REVOKED"));
+  CHECK_THAT(table, Catch::Contains("revoked 12: certificate serial " + serial));
+
+  httplib::Client scrape("127.0.0.1", f.national().metrics_port());
+  httplib::Result metrics = scrape.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK_THAT(metrics->body,
+             Catch::Contains("ntmis_tls_peers_refused_total{peer=\"spiffe://ntmis/province/12\","
+                             "reason=\"revoked\"}"));
+  f.FlushAudits();
+  std::vector<StoredAuditEntry> refused = ValueOrDie(
+      f.national().store().audit().Query({"spiffe://ntmis/province/12", "tls.refused"}));
+  REQUIRE(refused.size() == 1);  // the first refusal; the next within a minute are counted
+  CHECK_THAT(refused[0].entry.detail, Catch::Contains(serial));
+  CHECK(refused[0].entry.result == "UNAUTHENTICATED");
 }
 
 }  // namespace

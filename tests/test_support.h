@@ -127,6 +127,7 @@ class Federation {
   // Starts a stopped province's node again on its database.
   void StartProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
+  provincial::ProvincialNode& node(const std::string& code) { return *nodes_.at(code); }
   // Starts the province's web console on localhost:0; returns its port.
   int StartConsole(const std::string& code);
 

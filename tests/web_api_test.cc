@@ -154,6 +154,30 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
   CHECK_THAT(unknown_field->body, Catch::Contains("colour"));
   auto text = admin.Post("ListTeachers", "{}", true, "text/plain");
   CHECK(text->status == 415);
+  // RFC 8259 only, and the exact media type (common/strict_json.h): what
+  // protobuf's parser alone would take is refused, and nothing happens.
+  for (const char* lenient : {"{\"page_size\": 5,}", "{'page_size': 5}", "{\"page_size\": 5, \"page_size\": 6}",
+                              "{\"state\":\"a\",\"state\":\"b\"}", "[1,]", "{\"page_size\": 05}",
+                              "{\"page_size\": 5} x"}) {
+    INFO(lenient);
+    auto refused = admin.Post("ListTeachers", lenient);
+    CHECK(refused->status == 400);
+    CHECK(CodeOf(refused) == "invalid_argument");
+  }
+  auto duplicate = admin.Post(
+      "CreateUser", "{\"username\":\"dup1\",\"username\":\"dup2\",\"unit_code\":\"44\","
+                    "\"role\":\"USER_ROLE_QUERIER\"}");
+  CHECK(duplicate->status == 400);
+  CHECK_THAT(duplicate->body, Catch::Contains("username"));
+  for (const char* type : {"application/jsonx", "application/json-patch+json", "text/json",
+                           "application/json; charset=latin1", "application/json;x=1"}) {
+    INFO(type);
+    CHECK(admin.Post("ListTeachers", "{}", true, type)->status == 415);
+  }
+  for (const char* type : {"application/json; charset=utf-8", "Application/JSON;charset=UTF-8"}) {
+    INFO(type);
+    CHECK(admin.Post("ListTeachers", "{}", true, type)->status == 200);
+  }
   auto huge = admin.Post("ListTeachers", "{\"state\":\"" + std::string(2 << 20, 'x') + "\"}");
   CHECK(huge->status == 413);
   auto streaming = admin.Post("ImportTeachers", "{}");
@@ -169,6 +193,7 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
                                             "\"id_card_number\":\"123\",\"school_code\":\"4401010001\"}");
   CHECK(CodeOf(invalid) == "permission_denied");  // a province administrator enters no teachers
   CHECK(invalid->status == 403);
+  CHECK(admin.Post("ListUsers", "{}")->body.find("dup1") == std::string::npos);
   auto created = admin.Post("CreateUser",
                             "{\"username\":\"q44\",\"unit_code\":\"44\",\"role\":\"USER_ROLE_QUERIER\"}");
   REQUIRE(created->status == 200);

@@ -71,7 +71,7 @@ absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
     ASSIGN_OR_RETURN(bool taken, to->TakeIn(d.teacher_number));
     (void)taken;
     RETURN_IF_ERROR(from.MarkDeparted(d.teacher_number));
-    (void)audit_->Append({PeerIdentity::Province(from.province()).Uri(),
+    audit_->Append({PeerIdentity::Province(from.province()).Uri(),
                           "sync.move", d.teacher_number, "ok",
                           absl::StrCat("to province ", d.to_province,
                                        taken ? "; counted there" : "; awaiting its record")});

@@ -18,6 +18,7 @@
 #include "national/ingest/province_db.h"
 #include "national/ingest/view_warmer.h"
 #include "national/registry/audit_anchors.h"
+#include "national/registry/revoked_peers.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
 #include "national/registry/transfer_relay.h"
@@ -67,6 +68,7 @@ class NationalStore {
   SchoolRegistry& schools() { return *schools_; }
   TransferRelay& transfers() { return *transfers_; }
   AuditAnchors& audit_anchors() { return *audit_anchors_; }
+  RevokedPeers& revoked_peers() { return revoked_peers_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
@@ -81,6 +83,7 @@ class NationalStore {
   std::unique_ptr<OwnerRegistry> owners_;
   std::unique_ptr<TransferRelay> transfers_;
   std::unique_ptr<AuditAnchors> audit_anchors_;
+  RevokedPeers revoked_peers_;
   std::unique_ptr<IdentityRegistry> identities_;
   std::unique_ptr<SchoolRegistry> schools_;
   // Checkpoints the province files off their batches' commit path; outlives

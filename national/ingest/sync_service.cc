@@ -16,15 +16,18 @@
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
+#include "common/status_macros.h"
 #include "common/tls.h"
 
 namespace ntmis::national {
 
 absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(grpc::ServerContext* context,
                                                         const char* action) {
+  // Nothing is done that the audit cannot record (common/audit_log.h).
+  RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
   if (!caller.ok()) {
-    (void)store_.audit().Append({context->peer(), action, "", "UNAUTHENTICATED",
+    store_.audit().Append({context->peer(), action, "", "UNAUTHENTICATED",
                                  std::string(caller.status().message())});
     return caller.status();
   }
@@ -32,7 +35,7 @@ absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(grpc::ServerContext* con
     absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
         action, " needs a province node certificate (spiffe://ntmis/province/NN); caller is ",
         caller->Uri()));
-    (void)store_.audit().Append(
+    store_.audit().Append(
         {caller->Uri(), action, "", "PERMISSION_DENIED", std::string(denied.message())});
     return denied;
   }
@@ -48,7 +51,7 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   absl::Status versions = CheckSyncVersions(
       {request->protocol_version(), 0, request->catalog_version()}, own);
   if (!versions.ok()) {
-    (void)store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
+    store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
                                  "sync.cursor", "", "FAILED_PRECONDITION",
                                  std::string(versions.message())});
     (void)(*db)->RecordFailure(std::string(versions.message()));
@@ -76,7 +79,7 @@ grpc::Status SyncService::ResolveIdentities(grpc::ServerContext* context,
   int known = 0;
   if (result.ok())
     for (const auto& k : result->identities()) known += k.known();
-  (void)store_.audit().Append(
+  store_.audit().Append(
       {PeerIdentity::Province((*db)->province()).Uri(), "sync.resolve", "",
        result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
        result.ok() ? absl::StrCat(request->id_hashes_size(), " asked, ", known, " known")
@@ -112,7 +115,7 @@ grpc::Status SyncService::ExchangeTransfers(grpc::ServerContext* context,
       caller, certificate, *request,
       [this](const std::string& number) { return store_.owners().Owner(number); });
   if (request->messages_size() > 0 || !result.ok() || (result.ok() && result->messages_size() > 0)) {
-    (void)store_.audit().Append(
+    store_.audit().Append(
         {PeerIdentity::Province(caller).Uri(), "sync.transfers", "",
          result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
          result.ok() ? absl::StrCat(request->messages_size(), " in, ", result->messages_size(),
@@ -144,7 +147,7 @@ grpc::Status SyncService::AnchorAudit(grpc::ServerContext* context,
   auto state = store_.audit_anchors().Anchor(province, *request, std::time(nullptr));
   // A finding is audited here each time a sync reports it; a quiet anchor is not.
   if (!state.ok() || !state->problem().empty()) {
-    (void)store_.audit().Append(
+    store_.audit().Append(
         {PeerIdentity::Province(province).Uri(), "sync.audit", absl::StrCat(request->count()),
          state.ok() ? "DATA_LOSS" : absl::StatusCodeToString(state.status().code()),
          state.ok() ? state->problem() : std::string(state.status().message())});
@@ -194,7 +197,7 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
       absl::StrAppend(&codes, codes.empty() ? "" : "; ", skip.code(), ": ", skip.reason());
       *response->add_skipped() = skip;
     }
-    (void)store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
+    store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
                                  "sync.reference", "", "SKIPPED",
                                  absl::StrCat(changes->skipped.size(),
                                               " registry schools not sent, broken: ",
@@ -227,7 +230,7 @@ grpc::Status SyncService::Realign(grpc::ServerContext* context,
   auto before = (*db)->State();
   if (!before.ok()) return ToGrpcStatus(before.status());
   absl::Status rewound = (*db)->Rewind(request->outbox_end());
-  (void)store_.audit().Append(
+  store_.audit().Append(
       {actor, "sync.realign", "", rewound.ok() ? "ok" : absl::StatusCodeToString(rewound.code()),
        absl::StrCat("cursor ", before->applied_seq, " -> ", request->outbox_end(),
                     rewound.ok() ? "" : absl::StrCat(": ", rewound.message()))});
@@ -415,7 +418,7 @@ grpc::Status SyncService::Push(
   if (auto state = (*db)->State(); state.ok()) metrics::RecordsHeld((*db)->province(), state->records);
   if (!failure.ok()) {
     std::string result = absl::StatusCodeToString(failure.code());
-    (void)store_.audit().Append(
+    store_.audit().Append(
         {actor, "sync.push", "", result,
          absl::StrCat("applied ", applied, " rejected ", rejected, ", then: ",
                       failure.message())});
@@ -423,7 +426,7 @@ grpc::Status SyncService::Push(
     return ToGrpcStatus(failure);
   }
   if (applied > 0 || rejected > 0) {
-    (void)store_.audit().Append({actor, "sync.push", "", "ok",
+    store_.audit().Append({actor, "sync.push", "", "ok",
                                  absl::StrCat("applied ", applied, " rejected ", rejected)});
   }
   return grpc::Status::OK;

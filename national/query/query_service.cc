@@ -25,6 +25,13 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64
     v1::ProvinceHealth* h = response.add_provinces();
     h->set_province(provinces.Code(code));
     h->set_label(provinces.Label(code));
+    if (std::optional<RevokedPeerState> revoked =
+            store.revoked_peers().Of(PeerIdentity::Province(h->province()).Uri())) {
+      h->set_revoked_serial(revoked->peer.serial);
+      h->set_revoked_unix(revoked->peer.revoked_unix);
+      h->set_revoked_refused_unix(revoked->last_refused_unix);
+      h->set_revoked_refused_calls(revoked->refused);
+    }
     auto db = store.Province(provinces.Code(code), /*create=*/false);
     if (absl::IsNotFound(db.status())) {
       h->set_last_result("never synced");
@@ -60,6 +67,8 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64
 absl::StatusOr<std::string> QueryService::AuthorizeOperator(grpc::ServerContext* context,
                                                             const char* action,
                                                             OperatorRole needs) {
+  // Nothing is done that the audit cannot record (common/audit_log.h).
+  RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
   std::string who = caller.ok() ? caller->Uri() : context->peer();
   const bool is_operator = caller.ok() && caller->kind == PeerIdentity::Kind::kOperator;
@@ -76,7 +85,7 @@ absl::StatusOr<std::string> QueryService::AuthorizeOperator(grpc::ServerContext*
                           action, " needs an operator certificate "
                                   "(spiffe://ntmis/operator/ROLE/NAME) with the role ",
                           roles, "; caller is ", who));
-  (void)store_.audit().Append({who, action, "", absl::StatusCodeToString(denied.code()),
+  store_.audit().Append({who, action, "", absl::StatusCodeToString(denied.code()),
                                std::string(denied.message())});
   return denied;
 }
@@ -87,7 +96,7 @@ grpc::Status QueryService::Aggregate(grpc::ServerContext* context,
   auto who = AuthorizeOperator(context, "query.aggregate", OperatorRole::kQuerier);
   if (!who.ok()) return ToGrpcStatus(who.status());
   auto result = national::Aggregate(store_, *request, Today());
-  (void)store_.audit().Append(
+  store_.audit().Append(
       {*who, "query.aggregate", absl::StrJoin(request->group_by(), ","),
        result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
        result.ok() ? "" : std::string(result.status().message())});
@@ -143,10 +152,11 @@ grpc::Status QueryService::Lookup(grpc::ServerContext* context,
   if (result.ok() && result->matches_size() > 1)
     absl::StrAppend(&detail, "; held by ", result->matches_size(), " provinces");
   if (!result.ok()) absl::StrAppend(&detail, "; ", result.status().message());
-  absl::Status audited = store_.audit().Append(
-      {*who, "query.lookup", LookupTarget(*request),
-       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()), detail});
   // An individual's record is only shown once the look-up is on record.
+  absl::Status audited = store_.audit().AppendAndFlush(
+      {*who, "query.lookup", LookupTarget(*request),
+       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()), detail},
+      absl::Seconds(10));
   if (!audited.ok()) return ToGrpcStatus(audited);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);

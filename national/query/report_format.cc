@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "common/csv.h"
 #include "common/teacher/code_tables.h"
 #include "common/text_table.h"
@@ -150,9 +151,9 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
   if (format == Format::kJson) return Json(response);
   Table table = {{"province", "name", "records", "cursor", "behind", "held", "rejected",
                   "last_sync", "last_ok", "due", "digests", "catalog", "schools", "audit",
-                  "last_result"}};
-  std::vector<bool> right = {false, false, true, true, true, true, true,
-                             true,  true,  false, false, false, false, false, false};
+                  "certificate", "last_result"}};
+  std::vector<bool> right = {false, false, true, true, true, true, true, true,
+                             true,  false, false, false, false, false, false, false};
   auto ago = [now_unix](int64_t when) -> std::string {
     if (when == 0) return "never";
     int64_t s = std::max<int64_t>(0, now_unix - when);
@@ -163,7 +164,18 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
   };
   std::vector<std::string> overdue;
   std::vector<std::string> audit_problems;
+  std::vector<std::string> revoked;
   for (const auto& p : response.provinces()) {
+    std::string certificate = "ok";
+    if (!p.revoked_serial().empty()) {
+      certificate = absl::StrCat("REVOKED (refused ", ago(p.revoked_refused_unix()), ")");
+      revoked.push_back(absl::StrCat(
+          p.province(), ": certificate serial ", p.revoked_serial(), " revoked on ",
+          absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(p.revoked_unix()),
+                           absl::UTCTimeZone()),
+          "; ", p.revoked_refused_calls(), " calls refused, the latest ",
+          ago(p.revoked_refused_unix())));
+    }
     std::string audit = p.audit_entries() == 0 ? "-" : absl::StrCat(p.audit_entries());
     if (!p.audit_problem().empty()) {
       audit = absl::StrCat("BROKEN (", ago(p.audit_problem_unix()), ")");
@@ -191,7 +203,7 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                      absl::StrCat(p.held()), absl::StrCat(p.rejected()),
                      ago(p.last_sync_unix()), ago(p.last_success_unix()),
                      p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools, audit,
-                     p.last_result()});
+                     certificate, p.last_result()});
   }
   std::string out = Render(table, right, format);
   if (format == Format::kTable) {
@@ -200,6 +212,7 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                     response.overdue_after_seconds(), " s",
                     overdue.empty() ? "" : ": ", absl::StrJoin(overdue, " "), "\n");
     for (const std::string& problem : audit_problems) absl::StrAppend(&out, "audit ", problem, "\n");
+    for (const std::string& line : revoked) absl::StrAppend(&out, "revoked ", line, "\n");
   }
   return out;
 }

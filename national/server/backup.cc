@@ -70,8 +70,8 @@ absl::StatusOr<NationalBackupReport> BackupNational(const v1::NationalConfig& co
     if (!key.empty()) report.keys_not_included.push_back(key);
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(config.data_dir() + "/national.db"));
-  (void)audit->Append({"local operator (ntmis-national backup)", "node.backup", to, "ok",
-                       absl::StrCat(report.files.size(), " files, ", report.bytes, " bytes")});
+  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-national backup)", "node.backup", to, "ok",
+                       absl::StrCat(report.files.size(), " files, ", report.bytes, " bytes")}));
   return report;
 }
 
@@ -148,9 +148,9 @@ absl::StatusOr<NationalBackupReport> RestoreNational(const v1::NationalConfig& c
     RETURN_IF_ERROR(anchor.Write(head));
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(national_db));
-  (void)audit->Append({"local operator (ntmis-national restore)", "node.restore", from, "ok",
+  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-national restore)", "node.restore", from, "ok",
                        absl::StrCat(report.files.size(), " files; the files replaced are in ",
-                                    report.set_aside)});
+                                    report.set_aside)}));
   return report;
 }
 

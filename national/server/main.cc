@@ -345,11 +345,11 @@ absl::Status RegistryImport(const Args& args) {
   ASSIGN_OR_RETURN(SchoolRegistry::ImportResult result, registry->Import(csv, dry_run));
   const bool ok = result.problems.empty();
   if (!dry_run) {
-    (void)audit->Append({"local operator (ntmis-national registry import)", "registry.import",
+    RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-national registry import)", "registry.import",
                          args.Get("file"), ok ? "ok" : "INVALID_ARGUMENT",
                          ok ? absl::StrCat(result.rows, " rows, ", result.changed,
                                            " changed, version ", result.version)
-                            : absl::StrCat(result.problems.size(), " problems; nothing stored")});
+                            : absl::StrCat(result.problems.size(), " problems; nothing stored")}));
   }
   std::cout << (dry_run ? "dry run: " : "") << "school registry: rows " << result.rows_read
             << ", valid " << result.rows << ", problems " << result.problems.size() << "\n";
@@ -395,10 +395,10 @@ absl::Status AuditAccept(const Args& args) {
   ASSIGN_OR_RETURN(v1::AuditAnchorState held, anchors->Get(province));
   RETURN_IF_ERROR(anchors->Accept(province));
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
-  (void)audit->Append({"local operator (ntmis-national audit accept)", "audit.accept", province,
+  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-national audit accept)", "audit.accept", province,
                        "ok", absl::StrCat("reason: ", reason, "; held ", held.count(),
                                           " entries; problem: ",
-                                          held.problem().empty() ? "none" : held.problem())});
+                                          held.problem().empty() ? "none" : held.problem())}));
   std::cout << "province " << province << ": the audit head held (" << held.count()
             << " entries) is forgotten; its next sync anchors its chain as it is then\n";
   return absl::OkStatus();

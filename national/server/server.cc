@@ -1,18 +1,43 @@
 #include "national/server/server.h"
 
 #include <ctime>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "common/crypto.h"
 #include "common/exit_code.h"
 #include "common/file_lock.h"
 #include "common/grpc_server.h"
+#include "common/metrics.h"
 #include "common/node_certificate.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
 #include "common/writable_path.h"
 
 namespace ntmis::national {
+namespace {
+
+// What the national node does with a call refused as revoked
+// (common/revocation_check.h): counts it, and tells the log and the audit
+// at the first refusal and then at most once a minute.
+RevokedPeerHandler RevokedPeerReporter(NationalStore& store) {
+  return [&store](const RevokedPeer& peer) {
+    const std::string who = peer.identity.empty() ? "unknown" : peer.identity;
+    metrics::PeerRefused("revoked", who);
+    const uint64_t since = store.revoked_peers().Record(peer, std::time(nullptr));
+    if (since == 0) return;
+    const std::string what = absl::StrCat(
+        "certificate serial ", peer.serial, " of ", who, " is revoked (since ",
+        absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(peer.revoked_unix),
+                         absl::UTCTimeZone()),
+        "): refused ", since, since == 1 ? " call" : " calls");
+    std::cerr << "ntmis-national: " << what << "\n";
+    store.audit().Append({who, "tls.refused", absl::StrCat("serial ", peer.serial),
+                          "UNAUTHENTICATED", what});
+  };
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
     const v1::NationalConfig& config) {
@@ -31,10 +56,11 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
       absl::StrCat("another ntmis-national serve is running on ", config.data_dir(),
                    " — stop it first, or give this node its own data_dir"));
   if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
-  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire));
   std::unique_ptr<NationalServer> s(new NationalServer());
   s->serve_lock_.emplace(std::move(*lock));
   ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
+  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire,
+                                                     RevokedPeerReporter(*s->store_)));
   SyncService::Limits limits;
   if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
   if (config.push_idle_seconds() > 0)
@@ -58,6 +84,7 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
                                    connections));
   s->server_ = std::move(running.server);
   s->port_ = running.port;
+  FollowAuditInHealth(s->store_->audit(), *s->server_);
   if (!config.metrics_listen().empty()) {
     ASSIGN_OR_RETURN(s->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
   }
@@ -67,6 +94,7 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
 void NationalServer::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
+  if (store_ != nullptr) store_->audit().SetWritableListener(nullptr);
   // A server whose start failed half-way has nothing to shut down.
   if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }

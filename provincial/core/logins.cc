@@ -47,10 +47,12 @@ std::string PeerAddress(const std::string& grpc_peer) {
 }
 
 absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt, int64_t now) {
+  // Nothing is decided that the audit cannot record (common/audit_log.h).
+  RETURN_IF_ERROR(audit_.Writable());
   AuditEntry audit{"", "user.login", attempt.source, "", ""};
   absl::StatusOr<Session> session = Decide(attempt, now, audit);
   audit.result = Result(session.status());
-  (void)audit_.Append(audit);
+  audit_.Append(audit);
   metrics::Login(session.ok() ? "ok" : absl::StatusCodeToString(session.status().code()));
   return session;
 }

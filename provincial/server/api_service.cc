@@ -95,6 +95,8 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
 
 absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
                                               const std::string& action, Lane& lane) {
+  // Nothing is done that the audit cannot record (common/audit_log.h).
+  RETURN_IF_ERROR(audit_->Writable());
   const std::string token = BearerToken(context);
   if (token.empty())
     return absl::UnauthenticatedError("missing 'authorization: Bearer <token>': log in first");
@@ -126,7 +128,7 @@ grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string&
     status = user.ok() ? fn(*user, *lane) : user.status();
   }
   if (user.ok() || absl::IsFailedPrecondition(user.status())) {
-    (void)audit_->Append({user.ok() ? user->username : "", action, target,
+    audit_->Append({user.ok() ? user->username : "", action, target,
                           StatusResult(status), status.ok() ? detail : std::string(status.message())});
   }
   return ToGrpcStatus(status);
@@ -139,7 +141,7 @@ absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(grpc::ServerContext* con
   absl::Status denied = CheckProvinceLevel(*user, pool_->province(),
                                            {Role::kSysAdmin, Role::kManager}, action);
   if (!denied.ok()) {
-    (void)audit_->Append({user->username, action, "", StatusResult(denied),
+    audit_->Append({user->username, action, "", StatusResult(denied),
                           std::string(denied.message())});
     return denied;
   }
@@ -183,7 +185,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
     return import.Finish();
   };
   absl::StatusOr<v1::ImportReport> result = run();
-  (void)audit_->Append(
+  audit_->Append(
       {user->username, action, "", StatusResult(result.status()),
        result.ok() ? absl::StrCat("read ", result->rows_read(), " valid ",
                                   result->rows_valid(), " applied ", result->rows_applied(),
@@ -238,7 +240,7 @@ grpc::Status ApiService::SyncNow(grpc::ServerContext* context,
   auto user = AuthorizeProvinceStaff(context, "sync.now");
   if (!user.ok()) return ToGrpcStatus(user.status());
   absl::StatusOr<SyncReport> report = scheduler_->RunNow();
-  (void)audit_->Append({user->username, "sync.now", "", StatusResult(report.status()),
+  audit_->Append({user->username, "sync.now", "", StatusResult(report.status()),
                         report.ok() ? absl::StrCat("sent ", report->sent)
                                     : std::string(report.status().message())});
   if (!report.ok()) return ToGrpcStatus(report.status());
@@ -597,7 +599,7 @@ grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
 void ApiService::AuditSensitive(const User& user, const std::string& teacher_number,
                                 const std::vector<std::string>& categories) {
   if (categories.empty()) return;
-  (void)audit_->Append({user.username, "teacher.read_sensitive", teacher_number, "ok",
+  audit_->Append({user.username, "teacher.read_sensitive", teacher_number, "ok",
                         absl::StrJoin(categories, ",")});
 }
 
@@ -684,7 +686,7 @@ grpc::Status ApiService::Export(grpc::ServerContext* context, const v1::ExportRe
       return writer->Write(chunk) ? absl::OkStatus() : absl::CancelledError("client went away");
     }, &rows);
   }();
-  (void)audit_->Append({user->username, action, request->unit_code(), StatusResult(status),
+  audit_->Append({user->username, action, request->unit_code(), StatusResult(status),
                         status.ok() ? absl::StrCat(rows, " rows") : std::string(status.message())});
   return ToGrpcStatus(status);
 }

@@ -53,6 +53,7 @@ class ApiService final : public v1::ProvincialApi::Service {
 
   // Waits until every audit entry of calls made so far is written.
   absl::Status FlushAudit() { return audit_->Flush(); }
+  AuditLog& audit() { return *audit_; }
 
   // Metadata naming the browser's address on calls the web console's
   // gateway makes in-process (honoured from in-process peers only).

@@ -57,9 +57,9 @@ absl::StatusOr<BackupReport> BackupNode(const v1::ProvincialConfig& config, cons
   ASSIGN_OR_RETURN(BackupReport report, Describe(to));
   report.keys_not_included = KeysOf(config);
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(config.database()));
-  (void)audit->Append({"local operator (ntmis-provincial backup)", "node.backup", to, "ok",
+  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-provincial backup)", "node.backup", to, "ok",
                        absl::StrCat(report.teachers, " teachers, ", report.audit_entries,
-                                    " audit entries, ", report.bytes, " bytes")});
+                                    " audit entries, ", report.bytes, " bytes")}));
   return report;
 }
 
@@ -127,10 +127,10 @@ absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
     RETURN_IF_ERROR(anchor.Write(head));
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db));
-  (void)audit->Append({"local operator (ntmis-provincial restore)", "node.restore", from, "ok",
+  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-provincial restore)", "node.restore", from, "ok",
                        absl::StrCat(described.teachers, " teachers, ", described.audit_entries,
                                     " audit entries; the database replaced is ",
-                                    report.set_aside.empty() ? "none" : report.set_aside)});
+                                    report.set_aside.empty() ? "none" : report.set_aside)}));
   return report;
 }
 

@@ -120,6 +120,7 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);
   node->port_ = running.port;
+  FollowAuditInHealth(node->api_->audit(), *node->server_);
   if (!config.metrics_listen().empty()) {
     ASSIGN_OR_RETURN(node->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
   }
@@ -132,6 +133,7 @@ void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   stopped_ = true;
   // A node whose start failed half-way has no server, and maybe no scheduler.
   if (scheduler_ != nullptr) scheduler_->Stop();
+  if (api_ != nullptr) api_->audit().SetWritableListener(nullptr);
   if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }
 

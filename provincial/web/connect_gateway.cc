@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/proto_json.h"
+#include "common/strict_json.h"
 #include "provincial/server/api_service.h"
 
 namespace ntmis::provincial {
@@ -114,6 +115,12 @@ ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
                                                         "address of the console")));
   pb::MessageFactory* factory = pb::MessageFactory::generated_factory();
   std::unique_ptr<pb::Message> request(factory->GetPrototype(method->input_type())->New());
+  // RFC 8259 only, before protobuf's lenient parser reads it
+  // (common/strict_json.h); an empty body is the empty request.
+  if (!json.empty()) {
+    if (absl::Status strict = CheckStrictJson(json); !strict.ok())
+      return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, std::string(strict.message())));
+  }
   pb::util::JsonParseOptions parse;
   parse.ignore_unknown_fields = false;
   pb::util::Status parsed =

@@ -11,6 +11,8 @@
 #include "common/grpc_server.h"
 #include "common/import_report.h"
 #include "common/status_macros.h"
+#include "common/strict_json.h"
+#include "common/tls_policy.h"
 #include "provincial/import/export.h"
 #include "provincial/import/import_templates.h"
 #include "provincial/web/web_assets.h"
@@ -122,6 +124,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
         "the web console's certificate ", options.cert, " or key ", options.key,
         " cannot be loaded — check web_tls (default: the node's tls)"));
   }
+  RETURN_IF_ERROR(ApplyConsoleTlsPolicy(web->server_->ssl_context()));
   web->Routes();
   // cpp-httplib listens with a backlog of 5 (compiled into Debian's
   // library): two hundred browsers connecting at once would see SYNs
@@ -182,9 +185,10 @@ void WebServer::Routes() {
   s.Post(R"(/ntmis\.v1\.ProvincialApi/([A-Za-z]+))", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
     const std::string method = req.matches[1];
-    if (!absl::StartsWith(req.get_header_value("Content-Type"), "application/json")) {
+    if (!IsJsonContentType(req.get_header_value("Content-Type"))) {
       SendJson(res, 415, ConnectErrorJson(grpc::StatusCode::INVALID_ARGUMENT,
-                                          "Content-Type 须为 application/json"));
+                                          "Content-Type 须为 application/json（可带 "
+                                          "charset=utf-8）"));
       return;
     }
     if (req.body.size() > options_.max_json_bytes) {
