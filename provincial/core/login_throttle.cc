@@ -2,43 +2,63 @@
 
 #include <algorithm>
 
-namespace ntmis::provincial {
+#include "absl/strings/str_cat.h"
 
-int64_t LoginThrottle::WaitSeconds(const std::string& source, int64_t now) {
-  absl::MutexLock lock(&mu_);
-  auto it = sources_.find(source);
-  if (it == sources_.end()) return 0;
-  return std::max<int64_t>(0, it->second.next_allowed - now);
+namespace ntmis::provincial {
+namespace {
+
+std::string PairKey(const std::string& source, const std::string& name) {
+  return absl::StrCat(source, "\n", name);
 }
 
-int LoginThrottle::RecordFailure(const std::string& source, int64_t now) {
+}  // namespace
+
+ThrottleWait LoginThrottle::Wait(const std::string& source, const std::string& name,
+                                 int64_t now) {
   absl::MutexLock lock(&mu_);
-  if (sources_.size() >= policy_.max_sources && !sources_.contains(source)) ForgetStale(now);
-  Source& s = sources_[source];
-  if (now - s.last_failure > policy_.window_seconds) s.failures = 0;
-  ++s.failures;
-  s.last_failure = now;
-  const int over = s.failures - policy_.free_failures;
+  ThrottleWait wait;
+  if (auto it = sources_.find(source); it != sources_.end() && it->second.next_allowed > now)
+    wait = {it->second.next_allowed - now, ThrottleScope::kAddress};
+  if (auto it = pairs_.find(PairKey(source, name));
+      it != pairs_.end() && it->second.next_allowed - now > wait.seconds)
+    wait = {it->second.next_allowed - now, ThrottleScope::kName};
+  return wait;
+}
+
+int LoginThrottle::Count(Counter& c, int free, int64_t now) const {
+  if (now - c.last_failure > policy_.window_seconds) c.failures = 0;
+  ++c.failures;
+  c.last_failure = now;
+  const int over = c.failures - free;
   if (over > 0) {
     const int64_t delay = over > 20 ? policy_.max_delay_seconds
                                     : std::min<int64_t>(int64_t{1} << (over - 1),
                                                         policy_.max_delay_seconds);
-    s.next_allowed = now + delay;
+    c.next_allowed = now + delay;
   }
-  return s.failures;
+  return c.failures;
 }
 
-void LoginThrottle::ForgetStale(int64_t now) {
-  for (auto it = sources_.begin(); it != sources_.end();) {
+int LoginThrottle::RecordFailure(const std::string& source, const std::string& name,
+                                 int64_t now) {
+  absl::MutexLock lock(&mu_);
+  const std::string pair = PairKey(source, name);
+  if (pairs_.size() >= policy_.max_sources && !pairs_.contains(pair)) ForgetStale(pairs_, now);
+  Count(pairs_[pair], policy_.pair_free_failures, now);
+  if (sources_.size() >= policy_.max_sources && !sources_.contains(source))
+    ForgetStale(sources_, now);
+  return Count(sources_[source], policy_.free_failures, now);
+}
+
+void LoginThrottle::ForgetStale(Counters& counters, int64_t now) const {
+  for (auto it = counters.begin(); it != counters.end();) {
     auto next = std::next(it);
-    if (now - it->second.last_failure > policy_.window_seconds &&
-        it->second.next_allowed <= now) {
-      sources_.erase(it);
-    }
+    if (now - it->second.last_failure > policy_.window_seconds && it->second.next_allowed <= now)
+      counters.erase(it);
     it = next;
   }
-  // Still full of sources failing right now: start afresh rather than grow.
-  if (sources_.size() >= policy_.max_sources) sources_.clear();
+  // Still full of entries failing right now: start afresh rather than grow.
+  if (counters.size() >= policy_.max_sources) counters.clear();
 }
 
 }  // namespace ntmis::provincial

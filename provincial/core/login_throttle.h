@@ -1,10 +1,21 @@
-// Slows a source address that keeps failing to log in, whatever accounts it
-// tries: after `free_failures` failures within the window, each further
-// failure makes the source wait before its next attempt, 1 s, 2 s, 4 s, …
-// up to max_delay. Attempts inside the wait are refused at once, before any
-// password is checked, so a flood costs the node almost nothing and reveals
-// nothing about accounts. Kept in memory (a restart forgets it); the
-// per-account lockout that survives restarts is in provincial/core/logins.h.
+// Slows guessing without locking out everyone behind one address
+// (docs/operators.md, "Logins behind a shared address"). Schools and
+// county offices sit behind shared NAT addresses, so a flood of wrong
+// passwords from one address must not keep that address's other users out.
+// Two kinds of delay, each refused at once before any password is checked
+// (a flood costs the node almost nothing and reveals nothing about
+// accounts):
+//
+// * per address and typed user name: after `pair_free_failures` failures
+//   within the window, each further failure for that name from that address
+//   makes it wait 1 s, 2 s, 4 s, … up to max_delay. A guesser hammering one
+//   name waits; the others at its address, typing their own names, do not.
+// * per address, a ceiling: after `free_failures` failures within the
+//   window, whatever names they tried, the whole address waits the same
+//   way, so spreading guesses over many names gains little.
+//
+// Kept in memory (a restart forgets it); the per-account lockout that
+// survives restarts is in provincial/core/logins.h.
 //
 // Thread-safe.
 #ifndef NTMIS_PROVINCIAL_CORE_LOGIN_THROTTLE_H_
@@ -19,32 +30,48 @@
 namespace ntmis::provincial {
 
 struct ThrottlePolicy {
-  int free_failures = 20;  // a school behind one NAT address makes typos too
+  int pair_free_failures = 5;  // per address and name: the account lockout's count
+  int free_failures = 100;     // per address: a school's typos and a spray's ceiling
   int64_t window_seconds = 15 * 60;  // failures older than this are forgotten
   int64_t max_delay_seconds = 15 * 60;
-  size_t max_sources = 100000;       // memory bound; stale sources go first
+  size_t max_sources = 100000;       // memory bound per kind; stale entries go first
+};
+
+// Which delay holds an attempt back.
+enum class ThrottleScope { kNone, kName, kAddress };
+
+struct ThrottleWait {
+  int64_t seconds = 0;  // 0: it may try now
+  ThrottleScope scope = ThrottleScope::kNone;
 };
 
 class LoginThrottle {
  public:
   explicit LoginThrottle(ThrottlePolicy policy = {}) : policy_(policy) {}
 
-  // Seconds `source` must still wait before it may try (0: it may now).
-  int64_t WaitSeconds(const std::string& source, int64_t now) ABSL_LOCKS_EXCLUDED(mu_);
-  // A failed attempt from `source`; returns the failures counted in the window.
-  int RecordFailure(const std::string& source, int64_t now) ABSL_LOCKS_EXCLUDED(mu_);
+  // How long an attempt for `name` from `source` must still wait.
+  ThrottleWait Wait(const std::string& source, const std::string& name, int64_t now)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // A failed attempt for `name` from `source`; returns the failures counted
+  // from `source` in the window (all names).
+  int RecordFailure(const std::string& source, const std::string& name, int64_t now)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  struct Source {
+  struct Counter {
     int failures = 0;
     int64_t last_failure = 0;
     int64_t next_allowed = 0;
   };
-  void ForgetStale(int64_t now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  using Counters = absl::flat_hash_map<std::string, Counter>;
+  // Counts one failure in `c` and sets its wait once past `free`.
+  int Count(Counter& c, int free, int64_t now) const;
+  void ForgetStale(Counters& counters, int64_t now) const;
 
   const ThrottlePolicy policy_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Source> sources_ ABSL_GUARDED_BY(mu_);
+  Counters sources_ ABSL_GUARDED_BY(mu_);
+  Counters pairs_ ABSL_GUARDED_BY(mu_);  // key: source '\n' name
 };
 
 }  // namespace ntmis::provincial

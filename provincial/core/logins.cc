@@ -60,10 +60,15 @@ absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt, int64_t now) 
 absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
                                        AuditEntry& audit) {
   audit.actor = MaskTypedName(attempt.username);  // until it is known to be an account
-  if (int64_t wait = throttle_.WaitSeconds(attempt.source, now); wait > 0) {
-    audit.detail = absl::StrCat("rule: source throttled, ", wait, " s to wait");
+  if (ThrottleWait wait = throttle_.Wait(attempt.source, attempt.username, now);
+      wait.seconds > 0) {
+    const bool name = wait.scope == ThrottleScope::kName;
+    audit.detail = absl::StrCat("rule: ", name ? "name" : "source", " throttled, ", wait.seconds,
+                                " s to wait");
     return absl::ResourceExhaustedError(absl::StrCat(
-        "too many failed logins from your address: try again in ", wait, " seconds"));
+        name ? "too many failed logins for this user name from your address"
+             : "too many failed logins from your address",
+        ": try again in ", wait.seconds, " seconds"));
   }
   LoginRecord account;
   {
@@ -77,19 +82,19 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
   });
   const absl::Status refused = absl::UnauthenticatedError(kLoginRefused);
   if (!account.found) {
-    throttle_.RecordFailure(attempt.source, now);
+    throttle_.RecordFailure(attempt.source, attempt.username, now);
     audit.detail = "rule: no such user";
     return refused;
   }
   audit.actor = attempt.username;
   if (account.locked_until_unix > now) {
-    throttle_.RecordFailure(attempt.source, now);
+    throttle_.RecordFailure(attempt.source, attempt.username, now);
     audit.detail = absl::StrCat("rule: account locked for this address for ",
                                 (account.locked_until_unix - now + 59) / 60, " more minutes");
     return refused;
   }
   if (!right) {
-    const int in_window = throttle_.RecordFailure(attempt.source, now);
+    const int in_window = throttle_.RecordFailure(attempt.source, attempt.username, now);
     StorePool::Lease lane = pool_.Acquire();
     ASSIGN_OR_RETURN(int64_t failures,
                      lane->accounts.RecordLoginFailure(account.user_id, attempt.source, now,

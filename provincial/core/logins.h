@@ -1,8 +1,10 @@
 // Logging in to a provincial node, with the rules that keep it usable under
 // abuse (every transport — gRPC, the web console — calls Login):
 //
-// * A source address that keeps failing is slowed (provincial/core/login_throttle.h):
-//   refused at once with RESOURCE_EXHAUSTED and how long to wait.
+// * A typed name that keeps failing from one address is slowed, and so is an
+//   address that fails for many names (provincial/core/login_throttle.h):
+//   refused at once with RESOURCE_EXHAUSTED and how long to wait. Colleagues
+//   behind the same NAT address, typing their own names, are not.
 // * Five wrong passwords for an account from one source lock the account for
 //   that source for 15 minutes; the account's owner still logs in from
 //   elsewhere, and its administrator (`user unlock`) or a password reset ends
@@ -34,7 +36,7 @@ namespace ntmis::provincial {
 struct LoginPolicy {
   int max_failures = 5;               // per account and source
   int64_t lockout_seconds = 15 * 60;  // per account and source
-  ThrottlePolicy throttle;            // per source
+  ThrottlePolicy throttle;            // per source and name, and per source
 };
 
 struct LoginAttempt {
