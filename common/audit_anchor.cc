@@ -14,11 +14,31 @@
 namespace ntmis {
 namespace {
 
-constexpr char kMagic[] = "ntmis audit anchor 1";
+// The file's suffix and first line.
+std::pair<const char*, const char*> Kind(AuditMarkFile which) {
+  switch (which) {
+    case AuditMarkFile::kVerified: return {".audit-verified", "ntmis audit verified 1"};
+    case AuditMarkFile::kArchivedBase: return {".audit-base", "ntmis audit archived base 1"};
+    case AuditMarkFile::kAnchor: break;
+  }
+  return {".audit-anchor", "ntmis audit anchor 1"};
+}
 
 }  // namespace
 
-absl::StatusOr<AuditAnchor> AuditAnchor::Open(const std::string& db_path) {
+AuditAnchor::AuditAnchor(std::string db_path, AuditMarkFile which, std::string key, bool created)
+    : db_path_(std::move(db_path)), which_(which), magic_(Kind(which).second),
+      path_(db_path_ + Kind(which).first), key_(std::move(key)), created_key_(created) {}
+
+AuditAnchor AuditAnchor::Sibling(AuditMarkFile which) const {
+  return AuditAnchor(db_path_, which, key_, false);
+}
+
+std::string AuditAnchor::MacOf(absl::string_view data) const {
+  return crypto::HexEncode(crypto::HmacSha256(key_, data));
+}
+
+absl::StatusOr<AuditAnchor> AuditAnchor::Open(const std::string& db_path, AuditMarkFile which) {
   const std::string key_path = db_path + ".audit-key";
   bool created = false;
   absl::StatusOr<std::string> key = crypto::ReadKeyFile(key_path);
@@ -29,19 +49,24 @@ absl::StatusOr<AuditAnchor> AuditAnchor::Open(const std::string& db_path) {
     key = crypto::ReadKeyFile(key_path);
   }
   if (!key.ok()) return key.status();
-  return AuditAnchor(db_path + ".audit-anchor", *std::move(key), created);
+  return AuditAnchor(db_path, which, *std::move(key), created);
 }
 
 std::string AuditAnchor::Mac(const AuditHead& head) const {
+  // The anchor's MAC is as it always was; the other files' cover the mark.
+  const std::string mark =
+      which_ == AuditMarkFile::kAnchor ? "" : absl::StrCat("|", head.mark);
   return crypto::HexEncode(crypto::HmacSha256(
-      key_, absl::StrCat(kMagic, "|", head.count, "|", crypto::HexEncode(head.hash), "|",
-                         head.at_unix)));
+      key_, absl::StrCat(magic_, "|", head.count, "|", crypto::HexEncode(head.hash), "|",
+                         head.at_unix, mark)));
 }
 
 absl::Status AuditAnchor::Write(const AuditHead& head) const {
-  return ReplaceFile(path_, absl::StrCat(kMagic, "\ncount ", head.count, "\nhead ",
+  const std::string mark =
+      which_ == AuditMarkFile::kAnchor ? "" : absl::StrCat("\nmark ", head.mark);
+  return ReplaceFile(path_, absl::StrCat(magic_, "\ncount ", head.count, "\nhead ",
                                          crypto::HexEncode(head.hash), "\nat ", head.at_unix,
-                                         "\nmac ", Mac(head), "\n"));
+                                         mark, "\nmac ", Mac(head), "\n"));
 }
 
 absl::StatusOr<std::optional<AuditHead>> AuditAnchor::Read() const {
@@ -57,7 +82,8 @@ absl::StatusOr<std::optional<AuditHead>> AuditAnchor::Read() const {
   auto not_an_anchor = [this](absl::string_view why) {
     return absl::DataLossError(absl::StrCat("the audit anchor ", path_, " ", why));
   };
-  if (lines.size() != 5 || lines[0] != kMagic) return not_an_anchor("is not an anchor file");
+  const size_t expected = which_ == AuditMarkFile::kAnchor ? 5 : 6;
+  if (lines.size() != expected || lines[0] != magic_) return not_an_anchor("is not an anchor file");
   AuditHead head;
   std::string mac;
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -71,6 +97,8 @@ absl::StatusOr<std::optional<AuditHead>> AuditAnchor::Read() const {
       if (ok) head.hash = *std::move(hash);
     } else if (field.first == "at") {
       ok = absl::SimpleAtoi(field.second, &head.at_unix);
+    } else if (field.first == "mark" && which_ != AuditMarkFile::kAnchor) {
+      ok = absl::SimpleAtoi(field.second, &head.mark);
     } else if (field.first == "mac") {
       mac = field.second;
     } else {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ntmis {
 
@@ -30,16 +31,31 @@ struct AuditHead {
   uint64_t count = 0;
   std::string hash;
   int64_t at_unix = 0;  // when this head was recorded
+  // A number kept with the head by files other than the anchor (the
+  // verified mark: the database's schema version when it was verified).
+  int64_t mark = 0;
 };
+
+// The files kept beside a database under its audit key (common/audit_log.h):
+// the chain's head; how far the chain was last verified (Verify starts
+// there); and, once entries were archived, the last archived entry, from
+// which the chain in the database goes on.
+enum class AuditMarkFile { kAnchor, kVerified, kArchivedBase };
 
 class AuditAnchor {
  public:
   // The anchor of the database at `db_path`. Creates the key file when it
   // does not exist (`created_key()` then says so).
-  static absl::StatusOr<AuditAnchor> Open(const std::string& db_path);
+  static absl::StatusOr<AuditAnchor> Open(const std::string& db_path,
+                                          AuditMarkFile which = AuditMarkFile::kAnchor);
 
   // Replaces the anchor with `head`.
   absl::Status Write(const AuditHead& head) const;
+  // The same file kind's sibling for this database (shares the key).
+  AuditAnchor Sibling(AuditMarkFile which) const;
+  // HMAC-SHA256 of `data` under the audit key, hex: for files written
+  // under it (the archives, common/audit_archive.h).
+  std::string MacOf(absl::string_view data) const;
   // The anchor; nullopt when there is no anchor file. DATA_LOSS when the
   // file is not an anchor or its MAC does not match the key.
   absl::StatusOr<std::optional<AuditHead>> Read() const;
@@ -48,10 +64,12 @@ class AuditAnchor {
   const std::string& path() const { return path_; }
 
  private:
-  AuditAnchor(std::string path, std::string key, bool created)
-      : path_(std::move(path)), key_(std::move(key)), created_key_(created) {}
+  AuditAnchor(std::string db_path, AuditMarkFile which, std::string key, bool created);
   std::string Mac(const AuditHead& head) const;
 
+  std::string db_path_;
+  AuditMarkFile which_;
+  std::string magic_;
   std::string path_;
   std::string key_;
   bool created_key_ = false;

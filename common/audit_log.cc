@@ -7,29 +7,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit_archive.h"
 #include "common/crypto.h"
 #include "common/metrics.h"
 #include "common/teacher/id_card.h"
 #include "common/status_macros.h"
 
 namespace ntmis {
-std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at,
-                           const AuditEntry& e) {
-  // Length-prefixed fields, so no two entries serialize alike.
-  std::string data;
-  auto add = [&data](absl::string_view part) {
-    absl::StrAppend(&data, static_cast<uint64_t>(part.size()), ":", part, ";");
-  };
-  add(prev);
-  add(absl::StrCat(id));
-  add(absl::StrCat(at));
-  add(e.actor);
-  add(e.action);
-  add(e.target);
-  add(e.result);
-  add(e.detail);
-  return crypto::Sha256(data);
-}
 
 const char* const AuditLog::kSchema = R"sql(
 CREATE TABLE audit (
@@ -58,6 +42,8 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path
   std::string problem;
   {
     absl::MutexLock db_lock(&log->db_mu_);
+    ASSIGN_OR_RETURN(std::optional<AuditHead> base, log->base_.Read());
+    if (base.has_value()) log->archived_ = *base;
     ASSIGN_OR_RETURN(log->head_, log->ReadHead());
     absl::StatusOr<std::optional<AuditHead>> anchored = log->anchor_.Read();
     if (!anchored.ok()) {
@@ -104,6 +90,13 @@ absl::StatusOr<std::string> AuditLog::Departure(const AuditHead& head, absl::str
   ASSIGN_OR_RETURN(std::optional<std::string> stored, ReadAuditHash(db_, head.count));
   const std::string when = absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
                                             absl::FromUnixSeconds(head.at_unix), absl::UTCTimeZone());
+  if (!stored.has_value() && head.count <= archived_.count) {
+    // Archived: the archived base vouches for it, or nothing here can.
+    if (head.count == archived_.count && head.hash != archived_.hash)
+      return absl::StrCat("audit log rewritten: entry ", head.count, " is not the one ", whose,
+                          " names");
+    return std::string();
+  }
   if (!stored.has_value()) {
     ASSIGN_OR_RETURN(AuditHead now, ReadHead());
     return absl::StrCat("audit log cut short: ", whose, " of ", when, " holds ", head.count,
@@ -161,6 +154,7 @@ AuditLog::~AuditLog() {
     stopping_ = true;
   }
   if (writer_.joinable()) writer_.join();
+  if (archiver_.joinable()) archiver_.join();
   Anchor(/*force=*/true);
 }
 
@@ -324,26 +318,147 @@ absl::Status AuditLog::WriteBatch(const std::vector<Pending>& batch) {
   return absl::OkStatus();
 }
 
+std::string DescribeAuditVerify(const AuditVerifyReport& r) {
+  std::string out = absl::StrCat("audit chain intact: ", r.entries, " entries (", r.walked,
+                                 r.incremental ? " new since the last verification, walked now"
+                                               : " walked now");
+  if (r.archived > 0) absl::StrAppend(&out, "; ", r.archived, " archived");
+  absl::StrAppend(&out, "), anchored");
+  if (!r.archive_note.empty()) absl::StrAppend(&out, "; ", r.archive_note);
+  return out;
+}
+
+void PrintAuditVerifyProgress(uint64_t done, uint64_t total) {
+  std::cerr << "audit verify: " << done << " of " << total << " entries\n";
+}
+
 absl::StatusOr<uint64_t> AuditLog::Verify() {
-  absl::StatusOr<uint64_t> verified = VerifyChain();
+  ASSIGN_OR_RETURN(AuditVerifyReport report, Verify(AuditVerifyOptions()));
+  return report.entries;
+}
+
+absl::StatusOr<AuditVerifyReport> AuditLog::Verify(const AuditVerifyOptions& options) {
+  absl::StatusOr<AuditVerifyReport> verified = VerifyChain(options);
   metrics::AuditVerified(verified.ok());
   return verified;
 }
 
-absl::StatusOr<uint64_t> AuditLog::VerifyChain() {
+absl::StatusOr<int64_t> AuditLog::AuditSchemaMark() {
+  ASSIGN_OR_RETURN(int64_t guards,
+                   db_.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                                "name IN ('audit_no_update', 'audit_no_delete')"));
+  if (guards != 2) return int64_t{-1};  // a guard is missing: never trust an earlier walk
+  return db_.QueryInt("PRAGMA schema_version");
+}
+
+absl::Status AuditLog::VerifyArchives(const std::string& dir, const AuditHead& base,
+                                      AuditVerifyReport& report,
+                                      const std::function<void()>& on_entry) const {
+  ASSIGN_OR_RETURN(std::vector<AuditArchiveFile> files, ListAuditArchives(dir));
+  if (files.empty()) {
+    if (base.count > 0) {
+      return absl::DataLossError(absl::StrCat("entries 1 to ", base.count,
+                                              " were archived, but ", dir, " holds no archive"));
+    }
+    return absl::OkStatus();
+  }
+  std::string prev;
+  uint64_t next = files.front().first;
+  for (const AuditArchiveFile& listed : files) {
+    ASSIGN_OR_RETURN(AuditArchiveFile file, ReadAuditArchive(listed.path, anchor_, on_entry));
+    if (file.first != next) {
+      return absl::DataLossError(absl::StrCat("audit archives: entries ", next, " to ",
+                                              file.first - 1, " are in no archive of ", dir));
+    }
+    if (file.first > 1 && &listed != &files.front() && file.prev_hash != prev) {
+      return absl::DataLossError(absl::StrCat("audit archive ", file.path,
+                                              " does not continue the archive before it"));
+    }
+    if (&listed == &files.front()) {
+      if (file.first == 1 && !file.prev_hash.empty())
+        return absl::DataLossError(absl::StrCat("audit archive ", file.path, " does not start the chain"));
+      if (file.first > 1) {
+        // Older archives were removed: allowed once they were past the
+        // retention (180 days, 网络安全法 第二十一条).
+        const int64_t retention = 180 * 86400;
+        if (std::time(nullptr) - file.first_at_unix < retention) {
+          return absl::DataLossError(absl::StrCat(
+              "audit archives: entries 1 to ", file.first - 1, " are missing from ", dir,
+              ", though entries after them are younger than the 180-day retention"));
+        }
+        report.archive_note = absl::StrCat("entries 1 to ", file.first - 1,
+                                           " were removed after the retention period");
+      }
+    }
+    prev = file.last_hash;
+    next = file.last + 1;
+    report.walked += file.last - file.first + 1;
+  }
+  if (base.count > 0 && (next != base.count + 1 || prev != base.hash)) {
+    return absl::DataLossError(absl::StrCat(
+        "audit archives in ", dir, " end at entry ", next - 1,
+        " but the database continues from the archived base, entry ", base.count));
+  }
+  if (base.count == 0 && next > 1) {
+    return absl::DataLossError(absl::StrCat("audit archives in ", dir, " hold entries to ",
+                                            next - 1, " but this database names no archived base"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AuditVerifyReport> AuditLog::VerifyChain(const AuditVerifyOptions& options) {
   RETURN_IF_ERROR(Flush());
   std::string problem;
   {
     absl::MutexLock lock(&mu_);
     problem = problem_;
   }
+  AuditVerifyReport report;
   absl::MutexLock lock(&db_mu_);
+  ASSIGN_OR_RETURN(std::optional<AuditHead> base_file, base_.Read());
+  if (base_file.has_value() && base_file->count > archived_.count) archived_ = *base_file;
+  const AuditHead base = archived_;
+  report.archived = base.count;
+  ASSIGN_OR_RETURN(AuditHead head, ReadHead());
+  ASSIGN_OR_RETURN(int64_t schema, AuditSchemaMark());
+  const uint64_t to_walk_db = head.count > base.count ? head.count - base.count : 0;
+  uint64_t archived_total = 0;
+  if (!options.archive_dir.empty()) {
+    ASSIGN_OR_RETURN(std::vector<AuditArchiveFile> files, ListAuditArchives(options.archive_dir));
+    for (const AuditArchiveFile& f : files) archived_total += f.last - f.first + 1;
+  }
+  const uint64_t total = archived_total + to_walk_db;
+  uint64_t done = 0;
+  auto tick = [&] {
+    if (++done % 1000000 == 0 && options.progress) options.progress(done, total);
+  };
+  if (!options.archive_dir.empty())
+    RETURN_IF_ERROR(VerifyArchives(options.archive_dir, base, report, tick));
+
+  // Where the walk starts: the archived base, or the verified mark when
+  // nothing about the table changed since it was written.
+  AuditHead start = base;
+  if (!options.full && options.archive_dir.empty()) {
+    ASSIGN_OR_RETURN(std::optional<AuditHead> mark, verified_.Read());
+    if (mark.has_value() && schema >= 0 && mark->mark == schema && mark->count > base.count &&
+        mark->count <= head.count) {
+      ASSIGN_OR_RETURN(std::optional<std::string> stored, ReadAuditHash(db_, mark->count));
+      if (!stored.has_value() || *stored != mark->hash) {
+        return absl::DataLossError(absl::StrCat(
+            "audit log rewritten: entry ", mark->count, " is not the one verified on ",
+            absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(mark->at_unix),
+                             absl::UTCTimeZone())));
+      }
+      start = *mark;
+      report.incremental = true;
+    }
+  }
   ASSIGN_OR_RETURN(sql::Statement rows,
                    db_.Prepare("SELECT id, at_unix, actor, action, target, result, "
-                               "detail, hash FROM audit ORDER BY id"));
-  std::string prev;
-  uint64_t checked = 0;
-  int64_t expected_id = 1;
+                               "detail, hash FROM audit WHERE id > ? ORDER BY id"));
+  rows.BindAll(static_cast<int64_t>(start.count));
+  std::string prev = start.hash;
+  int64_t expected_id = static_cast<int64_t>(start.count) + 1;
   while (true) {
     ASSIGN_OR_RETURN(bool row, rows.Step());
     if (!row) break;
@@ -356,30 +471,150 @@ absl::StatusOr<uint64_t> AuditLog::VerifyChain() {
     }
     std::string hash = AuditChainHash(prev, id, rows.ColumnInt(1), e);
     if (hash != rows.ColumnBlob(7)) {
-      return absl::DataLossError(
-          absl::StrCat("audit chain broken at entry ", id));
+      return absl::DataLossError(absl::StrCat("audit chain broken at entry ", id));
     }
     prev = std::move(hash);
-    ++checked;
+    ++report.walked;
     ++expected_id;
+    tick();
   }
+  if (options.progress) options.progress(done, total);
   // Every stored hash follows from the entries; now the chain must still
   // reach the anchor, and the head this process last saw.
   ASSIGN_OR_RETURN(std::optional<AuditHead> anchored, anchor_.Read());
   if (anchored.has_value()) {
     ASSIGN_OR_RETURN(std::string departed, Departure(*anchored, "the anchor"));
     if (!departed.empty()) return absl::DataLossError(departed);
-  } else if (checked > 0) {
+  } else if (head.count > 0) {
     return absl::DataLossError(absl::StrCat("the audit anchor ", anchor_.path(), " is missing"));
   }
   ASSIGN_OR_RETURN(std::string departed, Departure(head_, "this node's last write"));
   if (!departed.empty()) return absl::DataLossError(departed);
   if (!problem.empty()) {
     return absl::DataLossError(absl::StrCat(
-        problem, " (found since the node started; the chain as it is now holds ", checked,
+        problem, " (found since the node started; the chain as it is now holds ", head.count,
         " entries)"));
   }
-  return checked;
+  report.entries = std::max(head.count, base.count);
+  if (schema >= 0 && head.count > 0) {
+    AuditHead mark = head;
+    mark.at_unix = std::time(nullptr);
+    mark.mark = schema;
+    absl::Status kept = verified_.Write(mark);
+    if (!kept.ok()) std::cerr << "audit log: " << kept.message() << "\n";
+  }
+  return report;
+}
+
+absl::StatusOr<AuditArchiveReport> AuditLog::Archive(const std::string& dir, int64_t before_unix) {
+  RETURN_IF_ERROR(Flush());
+  AuditArchiveReport report;
+  while (true) {
+    absl::MutexLock lock(&db_mu_);
+    ASSIGN_OR_RETURN(std::optional<AuditHead> base_file, base_.Read());
+    if (base_file.has_value() && base_file->count > archived_.count) archived_ = *base_file;
+    ASSIGN_OR_RETURN(AuditHead head, ReadHead());
+    ASSIGN_OR_RETURN(sql::Statement old,
+                     db_.Prepare("SELECT COALESCE(MAX(id), 0) FROM audit WHERE at_unix < ?"));
+    old.BindAll(before_unix);
+    ASSIGN_OR_RETURN(bool found, old.Step());
+    const uint64_t last_old = found ? static_cast<uint64_t>(old.ColumnInt(0)) : 0;
+    // The newest entry stays: the database always holds its head.
+    const uint64_t upto = std::min(last_old, head.count > 0 ? head.count - 1 : 0);
+    if (upto <= archived_.count) break;
+    uint64_t moved = 0;
+    ASSIGN_OR_RETURN(std::string file,
+                     ArchiveChunk(dir, std::min(upto, archived_.count + kArchiveChunk), &moved));
+    report.entries += moved;
+    report.files.push_back(std::move(file));
+  }
+  return report;
+}
+
+absl::StatusOr<std::string> AuditLog::ArchiveChunk(const std::string& dir, uint64_t upto,
+                                                   uint64_t* moved) {
+  const AuditHead base = archived_;
+  ASSIGN_OR_RETURN(sql::Statement rows,
+                   db_.Prepare("SELECT id, at_unix, actor, action, target, result, detail, hash "
+                               "FROM audit WHERE id > ? AND id <= ? ORDER BY id"));
+  rows.BindAll(static_cast<int64_t>(base.count), static_cast<int64_t>(upto));
+  std::vector<ChainedAuditEntry> entries;
+  entries.reserve(upto - base.count);
+  std::string prev = base.hash;
+  uint64_t expected = base.count + 1;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    ChainedAuditEntry e;
+    e.stored.id = static_cast<uint64_t>(rows.ColumnInt(0));
+    e.stored.at_unix = rows.ColumnInt(1);
+    e.stored.entry = {rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4),
+                      rows.ColumnText(5), rows.ColumnText(6)};
+    e.hash = std::string(rows.ColumnBlob(7));
+    if (e.stored.id != expected)
+      return absl::DataLossError(absl::StrCat("audit chain broken: entry ", expected,
+                                              " is missing; nothing archived"));
+    if (AuditChainHash(prev, static_cast<int64_t>(e.stored.id), e.stored.at_unix,
+                       e.stored.entry) != e.hash) {
+      return absl::DataLossError(absl::StrCat("audit chain broken at entry ", e.stored.id,
+                                              "; nothing archived"));
+    }
+    prev = e.hash;
+    ++expected;
+    entries.push_back(std::move(e));
+  }
+  if (entries.empty() || entries.back().stored.id != upto)
+    return absl::DataLossError(absl::StrCat("audit entries up to ", upto, " are missing"));
+  ASSIGN_OR_RETURN(std::string path, WriteAuditArchive(dir, anchor_, base.hash, entries));
+  AuditHead archived{upto, prev, static_cast<int64_t>(std::time(nullptr)), 0};
+  RETURN_IF_ERROR(base_.Write(archived));
+  ASSIGN_OR_RETURN(int64_t schema_before, AuditSchemaMark());
+  {
+    // The delete guard is lifted only inside this transaction, for entries
+    // the archive now holds.
+    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
+    RETURN_IF_ERROR(db_.Exec("DROP TRIGGER audit_no_delete"));
+    ASSIGN_OR_RETURN(sql::Statement del, db_.Prepare("DELETE FROM audit WHERE id <= ?"));
+    del.BindAll(static_cast<int64_t>(upto));
+    RETURN_IF_ERROR(del.Run());
+    RETURN_IF_ERROR(db_.Exec("CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+                             "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"));
+    RETURN_IF_ERROR(txn.Commit());
+  }
+  archived_ = archived;
+  // The verified mark stays good across this change of schema, if it was.
+  ASSIGN_OR_RETURN(int64_t schema_after, AuditSchemaMark());
+  ASSIGN_OR_RETURN(std::optional<AuditHead> mark, verified_.Read());
+  if (mark.has_value() && schema_before >= 0 && mark->mark == schema_before) {
+    mark->mark = schema_after;
+    RETURN_IF_ERROR(verified_.Write(*mark));
+  }
+  *moved = entries.size();
+  return path;
+}
+
+void AuditLog::ArchiveEvery(const std::string& dir, absl::Duration after) {
+  archiver_ = std::thread([this, dir, after] { ArchiverLoop(dir, after); });
+}
+
+void AuditLog::ArchiverLoop(std::string dir, absl::Duration after) {
+  absl::Duration wait = absl::Seconds(10);  // soon after start, then hourly
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), wait)) return;
+    }
+    wait = absl::Hours(1);
+    absl::StatusOr<AuditArchiveReport> archived =
+        Archive(dir, absl::ToUnixSeconds(absl::Now() - after));
+    if (!archived.ok()) {
+      std::cerr << "audit log: archiving to " << dir << " failed: " << archived.status().message()
+                << "\n";
+    } else if (archived->entries > 0) {
+      std::cerr << "audit log: archived " << archived->entries << " entries to " << dir << "\n";
+    }
+  }
 }
 
 absl::StatusOr<std::vector<StoredAuditEntry>> AuditLog::Query(const AuditFilter& f) {

@@ -26,17 +26,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/audit_anchor.h"
+#include "common/audit_entry.h"
 #include "common/sqlite.h"
 
 namespace ntmis {
-
-struct AuditEntry {
-  std::string actor;   // user name or peer identity URI
-  std::string action;  // "sync.push", "user.login", ...
-  std::string target;  // what it acted on; never raw PII
-  std::string result;  // "ok" or the status code name
-  std::string detail;  // free text; never raw PII
-};
 
 // What to select from the log; empty fields match everything.
 struct AuditFilter {
@@ -50,21 +43,44 @@ struct AuditFilter {
   uint32_t limit = 100;
 };
 
-struct StoredAuditEntry {
-  uint64_t id = 0;
-  int64_t at_unix = 0;
-  AuditEntry entry;
-};
-
-// Entry `id`'s hash in the chain, after `prev` (empty before entry 1).
-std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at_unix,
-                           const AuditEntry& entry);
-
 // The chain's head in `db` (count 0 when empty), and the hash of entry
 // `count` (nullopt when the chain is shorter): for readers that hold the
 // database rather than the log, such as the sync.
 absl::StatusOr<AuditHead> ReadAuditHead(sql::Database& db);
 absl::StatusOr<std::optional<std::string>> ReadAuditHash(sql::Database& db, uint64_t count);
+
+// How Verify walks the chain.
+struct AuditVerifyOptions {
+  // false: from where the last verification ended (the verified mark beside
+  // the database), unless the audit table's schema changed since (a
+  // trigger dropped to edit it, say); true: every entry in the database.
+  bool full = false;
+  // Non-empty: also every archive in this folder, and that they join up
+  // with each other and with the database (implies full).
+  std::string archive_dir;
+  // Called every million entries and at the end with entries walked and
+  // the entries to walk.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct AuditVerifyReport {
+  uint64_t entries = 0;   // the chain's length (archived entries included)
+  uint64_t walked = 0;    // entries whose hashes this verification recomputed
+  uint64_t archived = 0;  // entries moved to archives
+  bool incremental = false;  // started at the verified mark
+  std::string archive_note;  // e.g. archives removed after their retention
+};
+
+struct AuditArchiveReport {
+  uint64_t entries = 0;  // entries moved out of the database
+  std::vector<std::string> files;
+};
+
+// One line for an operator: "audit chain intact: N entries (…)".
+std::string DescribeAuditVerify(const AuditVerifyReport& report);
+
+// Progress on stderr for a long verification ("audit verify --full").
+void PrintAuditVerifyProgress(uint64_t done, uint64_t total);
 
 class AuditLog {
  public:
@@ -120,11 +136,31 @@ class AuditLog {
   // UNAVAILABLE if the writer could not write them within `timeout`.
   absl::Status Flush(absl::Duration timeout = absl::Seconds(30)) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Walks the chain (after a Flush) and compares it with the anchor; returns
-  // the number of entries checked, or DATA_LOSS naming the first entry whose
-  // hash does not match, or the entries missing or rewritten against the
-  // anchor, or what this process found changed under it since it opened.
+  // Walks the chain (after a Flush) and compares it with the anchor;
+  // returns what it checked, or DATA_LOSS naming the first entry whose hash
+  // does not match, or the entries missing or rewritten against the anchor
+  // or the verified mark, or what this process found changed under it
+  // since it opened. A successful verification moves the verified mark to
+  // the head, so the next one walks only what came since.
+  absl::StatusOr<AuditVerifyReport> Verify(const AuditVerifyOptions& options)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  // Verify({}): the chain's length.
   absl::StatusOr<uint64_t> Verify() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+
+  // Moves entries recorded before `before_unix` to archive files in `dir`
+  // (common/audit_archive.h), at most kArchiveChunk a file, always keeping
+  // the newest entry in the database. Each file is written and flushed,
+  // then the archived base beside the database names its last entry, then
+  // the entries leave the database; a crash in between leaves entries in
+  // both places, which the next run writes again. DATA_LOSS when the
+  // entries to archive do not chain (nothing is moved then).
+  absl::StatusOr<AuditArchiveReport> Archive(const std::string& dir, int64_t before_unix)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  static constexpr uint64_t kArchiveChunk = 200000;
+
+  // Archives in the background: soon after the call and then every hour,
+  // entries older than `after` go to `dir`. Stops with the log.
+  void ArchiveEvery(const std::string& dir, absl::Duration after) ABSL_LOCKS_EXCLUDED(mu_);
 
   // The chain's head now (after a Flush), and the hash of entry `count`
   // (NOT_FOUND when the chain is shorter): what a sync hands the national
@@ -148,7 +184,11 @@ class AuditLog {
     int64_t at_unix;
     AuditEntry entry;
   };
-  AuditLog(sql::Database db, AuditAnchor anchor) : anchor_(std::move(anchor)), db_(std::move(db)) {}
+  AuditLog(sql::Database db, AuditAnchor anchor)
+      : anchor_(std::move(anchor)),
+        verified_(anchor_.Sibling(AuditMarkFile::kVerified)),
+        base_(anchor_.Sibling(AuditMarkFile::kArchivedBase)),
+        db_(std::move(db)) {}
   void WriterLoop() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   // Appends `batch` to the chain in one transaction.
   absl::Status WriteBatch(const std::vector<Pending>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
@@ -157,7 +197,18 @@ class AuditLog {
   absl::StatusOr<std::string> Departure(const AuditHead& head, absl::string_view whose)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<AuditHead> ReadHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
-  absl::StatusOr<uint64_t> VerifyChain() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  absl::StatusOr<AuditVerifyReport> VerifyChain(const AuditVerifyOptions& options)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  // The archives in `dir` joined up and ending at the archived base.
+  absl::Status VerifyArchives(const std::string& dir, const AuditHead& base,
+                              AuditVerifyReport& report,
+                              const std::function<void()>& on_entry) const;
+  // One chunk of Archive: entries after the archived base up to `upto`.
+  absl::StatusOr<std::string> ArchiveChunk(const std::string& dir, uint64_t upto, uint64_t* moved)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  void ArchiverLoop(std::string dir, absl::Duration after) ABSL_LOCKS_EXCLUDED(mu_);
+  // PRAGMA schema_version, and whether both guard triggers are there.
+  absl::StatusOr<int64_t> AuditSchemaMark() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   // Records a break found outside Verify: kept for Verify, reported, and
   // appended to the log itself.
   void Latch(const std::string& problem) ABSL_LOCKS_EXCLUDED(mu_);
@@ -167,6 +218,8 @@ class AuditLog {
   static constexpr absl::Duration kAnchorEvery = absl::Seconds(1);
 
   const AuditAnchor anchor_;
+  const AuditAnchor verified_;  // how far the chain was last verified
+  const AuditAnchor base_;      // the last archived entry
 
   absl::Mutex mu_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
@@ -186,7 +239,9 @@ class AuditLog {
   std::string departed_ ABSL_GUARDED_BY(db_mu_);  // found by WriteBatch, for Latch
   uint64_t anchored_count_ ABSL_GUARDED_BY(db_mu_) = 0;
   absl::Time anchored_at_ ABSL_GUARDED_BY(db_mu_) = absl::InfinitePast();
+  AuditHead archived_ ABSL_GUARDED_BY(db_mu_);  // the archived base (count 0: none)
   std::thread writer_;
+  std::thread archiver_;
 };
 
 }  // namespace ntmis

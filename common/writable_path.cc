@@ -67,8 +67,11 @@ absl::Status ReplaceFile(const std::string& path, std::string_view contents) {
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return absl::InternalError(absl::StrCat("cannot write ", temporary, ": ", std::strerror(errno)));
+  // On disk before the rename: whoever reads the name finds the contents,
+  // even after a power cut (an archive is trusted before entries are deleted).
   const bool written =
-      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size());
+      ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size()) &&
+      ::fdatasync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;

@@ -22,8 +22,8 @@ absl::Status CheckWritableDirectory(const std::string& dir, const std::string& w
 // kUsage) naming `what` otherwise.
 absl::Status CheckWritableFile(const std::string& path, const std::string& what);
 
-// Replaces `path` with `contents` (mode 0600) through a private temporary
-// file renamed into place, so a reader, in this process or another, sees the
+// Replaces `path` with `contents` (mode 0600, flushed to disk) through a
+// private temporary file renamed into place, so a reader, in this process or another, sees the
 // old file or the new one, never half of one. INTERNAL naming the path if
 // it cannot.
 absl::Status ReplaceFile(const std::string& path, std::string_view contents);

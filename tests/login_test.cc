@@ -245,7 +245,9 @@ TEST_CASE("Colleagues behind a flooding address log in at once with concurrent c
   std::atomic<bool> stop{false};
   std::atomic<int> flood_attempts{0};
   std::thread flood([&] {
-    for (int k = 0; !stop && k < 200000; ++k) {
+    const auto flood_start = std::chrono::steady_clock::now();
+    for (int k = 0; !stop && std::chrono::steady_clock::now() - flood_start < std::chrono::seconds(20);
+         ++k) {
       (void)node.Try("nobody-here", absl::StrCat("guess", k), nat, std::time(nullptr));
       ++flood_attempts;
     }
@@ -277,9 +279,10 @@ TEST_CASE("Colleagues behind a flooding address log in at once with concurrent c
     CHECK(took[i] >= 0);
     CHECK(took[i] < 5);
   }
-  // The flood's name was checked at most the free failures and a few
-  // doublings: the rest were refused before any hash.
-  CHECK(node.Audited("actor LIKE 'n%' AND detail NOT LIKE '%throttled%'") <= 10);
+  // The flood's name was checked at most its free failures (10) and a few
+  // doublings, fewer than the per-address rule allowed before (20 and the
+  // same doublings): the rest were refused before any hash.
+  CHECK(node.Audited("actor LIKE 'n%' AND detail NOT LIKE '%throttled%'") <= 15);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/audit_archive.h"
 #include "common/cli.h"
 #include "common/import_report.h"
 #include "common/config.h"
@@ -376,8 +377,12 @@ absl::Status AuditVerify(const Args& args) {
   RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
   ASSIGN_OR_RETURN(std::string path, NationalStore::PrepareNationalDb(config.data_dir()));
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(path));
-  ASSIGN_OR_RETURN(uint64_t checked, audit->Verify());
-  std::cout << "audit chain intact: " << checked << " entries checked, anchored\n";
+  AuditVerifyOptions options;
+  options.full = args.Has("full");
+  if (args.Has("archive")) options.archive_dir = AuditArchivePlanFrom(config.audit(), path).dir;
+  options.progress = PrintAuditVerifyProgress;
+  ASSIGN_OR_RETURN(AuditVerifyReport report, audit->Verify(options));
+  std::cout << DescribeAuditVerify(report) << "\n";
   return absl::OkStatus();
 }
 
@@ -500,7 +505,10 @@ const std::vector<Command>& Commands() {
         {"from", "DIR", "a backup (ntmis-national backup)"}},
        Restore},
       {"audit verify", "check the national node's own audit chain and its anchor", "",
-       {{"config", "FILE", "ntmis.v1.NationalConfig text"}}, AuditVerify},
+       {{"config", "FILE", "ntmis.v1.NationalConfig text"},
+        {"full", "", "walk every entry, not only those since the last check"},
+        {"archive", "", "also the archive files (implies --full)"}},
+       AuditVerify},
       {"audit accept", "accept a province's audit chain as it is now, after its break was "
                        "looked into (the next sync anchors it afresh)", "",
        {{"config", "FILE", "ntmis.v1.NationalConfig text"},

@@ -8,6 +8,7 @@
 #include "common/exit_code.h"
 #include "common/file_lock.h"
 #include "common/grpc_server.h"
+#include "common/audit_archive.h"
 #include "common/metrics.h"
 #include "common/node_certificate.h"
 #include "common/status_macros.h"
@@ -85,6 +86,9 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   s->server_ = std::move(running.server);
   s->port_ = running.port;
   FollowAuditInHealth(s->store_->audit(), *s->server_);
+  const AuditArchivePlan archive = AuditArchivePlanFrom(
+      config.audit(), config.data_dir() + "/national.db");
+  if (archive.enabled) s->store_->audit().ArchiveEvery(archive.dir, archive.after);
   if (!config.metrics_listen().empty()) {
     ASSIGN_OR_RETURN(s->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
   }

@@ -6,6 +6,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit_archive.h"
+#include "common/audit_log.h"
 #include "common/config.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
@@ -254,12 +256,34 @@ absl::Status AuditQueryCommand(const Args& args) {
   return absl::OkStatus();
 }
 
+// Through the node as its administrator; or, with --config on the node's
+// host, straight on its database with progress (the node may be running).
 absl::Status AuditVerifyCommand(const Args& args) {
-  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::VerifyAuditResponse result,
-                   client->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest()));
-  if (!result.intact()) return absl::DataLossError(result.problem());
-  std::cout << "audit chain intact: " << result.entries_checked() << " entries checked\n";
+  AuditVerifyReport report;
+  if (args.Has("config")) {
+    v1::ProvincialConfig config;
+    RETURN_IF_ERROR(LoadTextProto(args.Get("config"), &config));
+    ASSIGN_OR_RETURN(auto audit, AuditLog::Open(config.database()));
+    AuditVerifyOptions options;
+    options.full = args.Has("full");
+    if (args.Has("archive"))
+      options.archive_dir = AuditArchivePlanFrom(config.audit(), config.database()).dir;
+    options.progress = PrintAuditVerifyProgress;
+    ASSIGN_OR_RETURN(report, audit->Verify(options));
+  } else {
+    v1::VerifyAuditRequest request;
+    request.set_full(args.Has("full"));
+    request.set_archive(args.Has("archive"));
+    ASSIGN_OR_RETURN(auto client, LoggedIn(args));
+    ASSIGN_OR_RETURN(v1::VerifyAuditResponse result, client->Call(&Stub::VerifyAudit, request));
+    if (!result.intact()) return absl::DataLossError(result.problem());
+    report.entries = result.entries_checked();
+    report.walked = result.walked();
+    report.archived = result.archived();
+    report.incremental = result.incremental();
+    report.archive_note = result.archive_note();
+  }
+  std::cout << DescribeAuditVerify(report) << "\n";
   return absl::OkStatus();
 }
 
@@ -323,7 +347,11 @@ std::vector<cli::Command> AdminCommands() {
                        kFormatFlag}),
        AuditQueryCommand},
       {"audit verify", "check the audit log's hash chain; names the first broken link", "",
-       LoginFlags(), AuditVerifyCommand},
+       LoginFlagsWith({{"full", "", "walk every entry, not only those since the last check"},
+                       {"archive", "", "also the archive files (implies --full)"},
+                       {"config", "FILE", "on the node's host: verify its database directly, "
+                                          "with progress (no login)"}}),
+       AuditVerifyCommand},
   };
 }
 

@@ -22,12 +22,13 @@ absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts&
   return audit.Query(filter);
 }
 
-absl::StatusOr<uint64_t> VerifyAudit(Store& store, AuditLog& audit, const User& actor) {
+absl::StatusOr<AuditVerifyReport> VerifyAudit(Store& store, AuditLog& audit, const User& actor,
+                                              const AuditVerifyOptions& options) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "校验审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (actor.unit_code != province)
     return absl::PermissionDeniedError("the audit chain is verified by the province level");
-  return audit.Verify();
+  return audit.Verify(options);
 }
 
 }  // namespace ntmis::provincial

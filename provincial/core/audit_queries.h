@@ -27,7 +27,8 @@ absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts&
 
 // How many entries the chain holds, all intact; DATA_LOSS naming the first
 // broken entry otherwise.
-absl::StatusOr<uint64_t> VerifyAudit(Store& store, AuditLog& audit, const User& actor);
+absl::StatusOr<AuditVerifyReport> VerifyAudit(Store& store, AuditLog& audit, const User& actor,
+                                              const AuditVerifyOptions& options = {});
 
 }  // namespace ntmis::provincial
 

@@ -30,7 +30,7 @@
 namespace ntmis::provincial {
 
 struct ThrottlePolicy {
-  int pair_free_failures = 5;  // per address and name: the account lockout's count
+  int pair_free_failures = 10;  // per address and name: twice the account lockout's count
   int free_failures = 100;     // per address: a school's typos and a spray's ceiling
   int64_t window_seconds = 15 * 60;  // failures older than this are forgotten
   int64_t max_delay_seconds = 15 * 60;

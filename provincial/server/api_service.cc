@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/audit_policy.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/teacher/sync_versions.h"
@@ -72,6 +73,9 @@ absl::StatusOr<std::unique_ptr<ApiService>> ApiService::Create(const std::string
   std::unique_ptr<ApiService> service(
       new ApiService(db_path, std::move(keys), scheduler, resolver));
   ASSIGN_OR_RETURN(service->audit_, AuditLog::Open(db_path));
+  service->archive_dir_ = options.audit_archive.dir;
+  if (options.audit_archive.enabled)
+    service->audit_->ArchiveEvery(options.audit_archive.dir, options.audit_archive.after);
   service->hashing_ = std::make_unique<ConcurrencyLimit>(options.hashing_slots);
   ASSIGN_OR_RETURN(service->pool_, StorePool::Open(db_path, options.lanes, service->keys_,
                                                    resolver, service->hashing_.get(),
@@ -127,9 +131,19 @@ grpc::Status ApiService::Handle(grpc::ServerContext* context, const std::string&
     user = Authenticate(context, action, *lane);
     status = user.ok() ? fn(*user, *lane) : user.status();
   }
-  if (user.ok() || absl::IsFailedPrecondition(user.status())) {
-    audit_->Append({user.ok() ? user->username : "", action, target,
-                          StatusResult(status), status.ok() ? detail : std::string(status.message())});
+  // What is recorded: common/audit_policy.h.
+  const AuditRule rule = AuditRuleFor(action);
+  if ((user.ok() || absl::IsFailedPrecondition(user.status())) &&
+      (!status.ok() || rule != AuditRule::kRefusalsOnly)) {
+    const AuditEntry entry{user.ok() ? user->username : "", action, target, StatusResult(status),
+                           status.ok() ? detail : std::string(status.message())};
+    if (rule == AuditRule::kBeforeAnswer && status.ok()) {
+      // Not answered unless it is on record.
+      absl::Status on_record = audit_->AppendAndFlush(entry, absl::Seconds(10));
+      if (!on_record.ok()) return ToGrpcStatus(on_record);
+    } else {
+      audit_->Append(entry);
+    }
   }
   return ToGrpcStatus(status);
 }
@@ -472,8 +486,11 @@ grpc::Status ApiService::GetTeacher(grpc::ServerContext* context,
 grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
                                       const v1::ListTeachersRequest* request,
                                       v1::ListTeachersResponse* response) {
-  return Handle(context, "teacher.list", request->unit_code(), [&](const User& user,
-                                                                    Lane& lane) -> absl::Status {
+  // A search looks for a person and is recorded; a plain page is not
+  // (common/audit_policy.h).
+  const bool search = !request->search().empty();
+  return Handle(context, search ? "teacher.search" : "teacher.list", request->unit_code(),
+                [&](const User& user, Lane& lane) -> absl::Status {
     RETURN_IF_ERROR(Fill(lane.workflow->List(user, *request), response));
     // A school's first page also shows who rotates in.
     const std::string unit = request->unit_code().empty() ? user.unit_code : request->unit_code();
@@ -483,7 +500,7 @@ grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(std::vector<v1::CareerCase> in, lane.careers->RotatingIn(unit));
     for (v1::CareerCase& c : in) *response->add_rotating_in() = std::move(c);
     return absl::OkStatus();
-  });
+  }, search ? absl::StrCat("search: ", request->search()) : std::string());
 }
 
 grpc::Status ApiService::SubmitTeacher(grpc::ServerContext* context,
@@ -579,14 +596,22 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
 }
 
 grpc::Status ApiService::VerifyAudit(grpc::ServerContext* context,
-                                     const v1::VerifyAuditRequest*,
+                                     const v1::VerifyAuditRequest* request,
                                      v1::VerifyAuditResponse* response) {
   return Handle(context, "audit.verify", "", [&](const User& user, Lane& lane) {
-    absl::StatusOr<uint64_t> checked = provincial::VerifyAudit(lane.store, *audit_, user);
+    AuditVerifyOptions options;
+    options.full = request->full();
+    if (request->archive()) options.archive_dir = archive_dir_;
+    absl::StatusOr<AuditVerifyReport> checked =
+        provincial::VerifyAudit(lane.store, *audit_, user, options);
     if (absl::IsPermissionDenied(checked.status())) return checked.status();
     response->set_intact(checked.ok());
     if (checked.ok()) {
-      response->set_entries_checked(*checked);
+      response->set_entries_checked(checked->entries);
+      response->set_walked(checked->walked);
+      response->set_archived(checked->archived);
+      response->set_incremental(checked->incremental);
+      response->set_archive_note(checked->archive_note);
     } else if (absl::IsDataLoss(checked.status())) {
       response->set_problem(std::string(checked.status().message()));
     } else {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "common/audit_archive.h"
 #include "common/audit_log.h"
 #include "common/concurrency_limit.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
@@ -35,6 +36,7 @@ class ApiService final : public v1::ProvincialApi::Service {
     LoginPolicy login;
     AccountPolicy accounts;
     CareerSettings careers;
+    AuditArchivePlan audit_archive;  // archives in the background when enabled
   };
   // `db_path` is province.db, already initialised; `scheduler` runs the
   // node's syncs and `resolver` (may be null) asks the national identity
@@ -220,6 +222,7 @@ class ApiService final : public v1::ProvincialApi::Service {
   SyncScheduler* const scheduler_;
   IdentityResolver* const resolver_;
   std::unique_ptr<AuditLog> audit_;
+  std::string archive_dir_;  // where the audit's archives are (VerifyAudit with archive)
   std::unique_ptr<ConcurrencyLimit> hashing_;
   std::unique_ptr<StorePool> pool_;
   std::unique_ptr<Logins> logins_;

@@ -34,6 +34,7 @@ ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config) {
     quota.higher_education_managers = static_cast<int>(q.higher_education_managers());
   if (q.queriers() > 0) quota.queriers = static_cast<int>(q.queriers());
   options.careers = CareerSettingsFrom(config.careers());
+  options.audit_archive = AuditArchivePlanFrom(config.audit(), config.database());
   return options;
 }
 
