@@ -14,12 +14,16 @@
 #include <filesystem>
 #include <memory>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/config.h"
 #include "common/crypto.h"
 #include "common/openssl_handles.h"
 #include "common/pki_internal.h"
 #include "common/status_macros.h"
+#include "common/writable_path.h"
 
 namespace ntmis::pki {
 namespace internal {
@@ -132,6 +136,18 @@ std::string OrganizationOf(X509* ca) {
 
 }  // namespace
 
+absl::Status SetCrlUrl(const std::string& ca_dir, const std::string& url) {
+  if (!absl::StartsWith(url, "http://") || url.size() <= 7 ||
+      url.find_first_of(" ,\t\n") != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--crl-url ", url, " is not an http:// URL (a CRL is served over plain HTTP; it is "
+                           "signed), e.g. http://ntmis.moe.example.cn:8080/revoked.crl"));
+  }
+  if (!std::filesystem::exists(CaPaths(ca_dir).cert()))
+    return absl::NotFoundError(absl::StrCat("no CA in ", ca_dir));
+  return ReplaceFile(CaPaths(ca_dir).crl_url(), url + "\n");
+}
+
 absl::Status InitCa(const std::string& dir, const std::string& organization) {
   CaPaths paths(dir);
   std::error_code ec;
@@ -198,6 +214,11 @@ absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
   RETURN_IF_ERROR(AddExtension(c, ca, NID_subject_alt_name, absl::StrJoin(sans, ",")));
   RETURN_IF_ERROR(AddExtension(c, ca, NID_subject_key_identifier, "hash"));
   RETURN_IF_ERROR(AddExtension(c, ca, NID_authority_key_identifier, "keyid:always"));
+  if (absl::StatusOr<std::string> url = ReadFile(CaPaths(ca_dir).crl_url()); url.ok()) {
+    const std::string trimmed(absl::StripAsciiWhitespace(*url));
+    if (!trimmed.empty())
+      RETURN_IF_ERROR(AddExtension(c, ca, NID_crl_distribution_points, "URI:" + trimmed));
+  }
   if (X509_sign(c, ca_key.get(), EVP_sha256()) == 0)
     return OpenSslError("sign certificate");
 

@@ -27,11 +27,22 @@ struct CaPaths {
   // revocation list every node checks its peers against.
   std::string issued() const { return dir + "/issued.tsv"; }
   std::string crl() const { return dir + "/revoked.crl"; }
+  // Where the list is published (one URL, "http://…/revoked.crl"): named in
+  // every certificate issued from then on as its CRL distribution point.
+  std::string crl_url() const { return dir + "/crl-url"; }
 };
 
 // Creates ca.key, ca.crt (10 years), id-hash.key and an empty revocation
 // list in `dir` (created if missing). ALREADY_EXISTS if a CA is already there.
 absl::Status InitCa(const std::string& dir, const std::string& organization);
+
+// Records `url` (http://…) as where the CA's revocation list is published
+// (the national node's `crl_listen` serves it at /revoked.crl): certificates
+// issued afterwards name it, so TLS clients and scanners outside the
+// federation know where to check. INVALID_ARGUMENT for anything but an
+// http:// URL (RFC 5280 4.2.1.13: a CRL is fetched over plain HTTP; it is
+// signed).
+absl::Status SetCrlUrl(const std::string& ca_dir, const std::string& url);
 
 struct IssueRequest {
   PeerIdentity identity;

@@ -31,6 +31,23 @@ fed_init_ca() {  # OPERATOR
   "$national" pki issue --dir "$state/ca" --operator "$1" --role admin >/dev/null
 }
 
+# Publishes the CA's revocation list from the national node (its config
+# has crl_listen) and names that URL in certificates as their CRL
+# distribution point: issued again for the national node, which restarts on
+# the same addresses; provinces' certificates issued later carry it too.
+fed_publish_crl() {
+  local crl_port
+  crl_port=$(sed -n 's|.*revocation list on http://[^:]*:\([0-9]*\)/revoked.crl.*|\1|p' \
+    "$state/logs/national.log" | tail -1)
+  [ -n "$crl_port" ] || { echo "the national node does not serve its revocation list" >&2; return 1; }
+  "$national" pki crl-url --dir "$state/ca" --url "http://127.0.0.1:$crl_port/revoked.crl" >/dev/null
+  "$national" pki issue --dir "$state/ca" --national --host localhost --host 127.0.0.1 >/dev/null
+  kill "$national_pid"
+  wait "$national_pid" 2>/dev/null || true
+  sed -i "s|^crl_listen: .*|crl_listen: \"127.0.0.1:$crl_port\"|" "$state/national/national.textproto"
+  fed_start_national "$national_address"
+}
+
 # Writes the national config (extra textproto lines may follow) .
 fed_national_config() {  # [EXTRA...]
   {

@@ -59,8 +59,9 @@ if [ "$keep" -eq 0 ]; then trap stop_all EXIT; fi
 
 echo "== federation CA and national node"
 fed_init_ca quickstart
-fed_national_config
+fed_national_config 'crl_listen: "127.0.0.1:0"'
 fed_start_national
+fed_publish_crl
 pids+=("$national_pid")
 echo "national node on $national_address"
 

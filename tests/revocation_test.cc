@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
@@ -250,6 +252,76 @@ TEST_CASE("A revoked province is told so and both sides can say which certificat
   REQUIRE(refused.size() == 1);  // the first refusal; the next within a minute are counted
   CHECK_THAT(refused[0].entry.detail, Catch::Contains(serial));
   CHECK(refused[0].entry.result == "UNAUTHENTICATED");
+}
+
+}  // namespace
+}  // namespace ntmis::testing
+
+namespace ntmis::testing {
+namespace {
+
+// The CRL distribution point named in a certificate file, or "".
+std::string DistributionPoint(const std::string& cert_file) {
+  std::string pem = ValueOrDie(ReadFile(cert_file));
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  REQUIRE(cert != nullptr);
+  std::string uri;
+  auto* points = static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr));
+  for (int i = 0; points != nullptr && i < sk_DIST_POINT_num(points); ++i) {
+    DIST_POINT* p = sk_DIST_POINT_value(points, i);
+    if (p->distpoint == nullptr || p->distpoint->type != 0) continue;
+    GENERAL_NAMES* names = p->distpoint->name.fullname;
+    for (int j = 0; j < sk_GENERAL_NAME_num(names); ++j) {
+      GENERAL_NAME* n = sk_GENERAL_NAME_value(names, j);
+      if (n->type == GEN_URI)
+        uri.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.uniformResourceIdentifier)),
+                   ASN1_STRING_length(n->d.uniformResourceIdentifier));
+    }
+  }
+  CRL_DIST_POINTS_free(points);
+  X509_free(cert);
+  return uri;
+}
+
+TEST_CASE("Certificates name where the revocation list is published and the national node serves it",
+          "[revocation]") {
+  Federation f;
+  f.national_config().set_crl_listen("127.0.0.1:0");
+  f.StopNational();
+  f.StartNational();
+  const int port = f.national().crl_port();
+  REQUIRE(port > 0);
+  CHECK(absl::IsInvalidArgument(pki::SetCrlUrl(f.pki().ca_dir(), "https://example/revoked.crl")));
+  CHECK(absl::IsInvalidArgument(pki::SetCrlUrl(f.pki().ca_dir(), "revoked.crl")));
+  const std::string url = absl::StrCat("http://127.0.0.1:", port, "/revoked.crl");
+  NTMIS_ASSERT_OK(pki::SetCrlUrl(f.pki().ca_dir(), url));
+  const v1::TlsFiles issued = f.pki().For(PeerIdentity::Province("45"));
+  REQUIRE(DistributionPoint(issued.cert()) == url);
+
+  // What a client outside the federation does: fetch the list named there
+  // and find it is the CA's, revocations included.
+  NTMIS_ASSERT_OK(pki::Revoke(f.pki().ca_dir(), {"", "45", "", "lost"}, std::time(nullptr)).status());
+  httplib::Client client("127.0.0.1", port);
+  httplib::Result got = client.Get("/revoked.crl");
+  REQUIRE(got);
+  CHECK(got->status == 200);
+  CHECK(got->get_header_value("Content-Type") == "application/pkix-crl");
+  const unsigned char* der = reinterpret_cast<const unsigned char*>(got->body.data());
+  X509_CRL* crl = d2i_X509_CRL(nullptr, &der, static_cast<long>(got->body.size()));
+  REQUIRE(crl != nullptr);
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509_CRL(out, crl);
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(out, &data);
+  const std::string pem(data, static_cast<size_t>(size));
+  BIO_free(out);
+  X509_CRL_free(crl);
+  RevocationListInfo info = ValueOrDie(CheckRevocationList(pem, f.pki().ca_cert()));
+  CHECK(info.number == CrlNumber(f.pki().ca_dir() + "/revoked.crl", f.pki().ca_cert()));
+  CHECK(info.revoked == 1);
 }
 
 }  // namespace

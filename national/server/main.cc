@@ -38,6 +38,7 @@ using cli::Command;
 absl::Status PkiInit(const Args& args) {
   if (!args.Has("dir")) return absl::InvalidArgumentError("--dir DIR is required");
   RETURN_IF_ERROR(pki::InitCa(args.Get("dir"), args.Get("org", "NTMIS")));
+  if (args.Has("crl-url")) RETURN_IF_ERROR(pki::SetCrlUrl(args.Get("dir"), args.Get("crl-url")));
   pki::CaPaths paths(args.Get("dir"));
   std::cout << "federation CA created: " << paths.cert() << "\nID-hash key for provinces: "
             << paths.id_hash_key() << "\n";
@@ -156,13 +157,19 @@ absl::Status Serve(const Args& args) {
   ASSIGN_OR_RETURN(auto server, NationalServer::Start(config));
   std::string host = config.listen().substr(0, config.listen().rfind(':'));
   std::string address = absl::StrCat(host, ":", server->port());
-  if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
-  std::cerr << kProgram << ": national node serving on " << address << "\n";
   if (server->metrics_port() != 0) {
     std::cerr << kProgram << ": metrics on http://"
               << config.metrics_listen().substr(0, config.metrics_listen().rfind(':')) << ":"
               << server->metrics_port() << "/metrics\n";
   }
+  if (server->crl_port() != 0) {
+    std::cerr << kProgram << ": revocation list on http://"
+              << config.crl_listen().substr(0, config.crl_listen().rfind(':')) << ":"
+              << server->crl_port() << "/revoked.crl\n";
+  }
+  // Last: whoever waits for the address file finds the lines above written.
+  std::cerr << kProgram << ": national node serving on " << address << "\n";
+  if (args.Has("address-file")) RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   int sig = cli::WaitForShutdownSignal();
   std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
   server->Shutdown();
@@ -433,8 +440,18 @@ absl::Status Restore(const Args& args) {
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"pki init", "create the federation CA and the ID-hash key", "",
-       {{"dir", "DIR", "CA directory (created)"}, {"org", "NAME", "organisation name (default NTMIS)"}},
+       {{"dir", "DIR", "CA directory (created)"}, {"org", "NAME", "organisation name (default NTMIS)"},
+        {"crl-url", "URL", "where the revocation list is published (http://HOST:PORT/revoked.crl; "
+                           "the national node's crl_listen serves it)"}},
        PkiInit},
+      {"pki crl-url", "name where the revocation list is published, in certificates issued from now on", "",
+       {{"dir", "DIR", "CA directory"}, {"url", "URL", "http://HOST:PORT/revoked.crl"}},
+       [](const Args& args) -> absl::Status {
+         RETURN_IF_ERROR(pki::SetCrlUrl(args.Get("dir"), args.Get("url")));
+         std::cout << "certificates issued from now on name " << args.Get("url")
+                   << " as their CRL distribution point\n";
+         return absl::OkStatus();
+       }},
       {"pki issue", "issue a national, province or operator certificate", "",
        {{"dir", "DIR", "CA directory"},
         {"province", "CODE", "a province node certificate (spiffe://ntmis/province/CODE)"},

@@ -92,6 +92,9 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   if (!config.metrics_listen().empty()) {
     ASSIGN_OR_RETURN(s->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
   }
+  if (!config.crl_listen().empty()) {
+    ASSIGN_OR_RETURN(s->crl_, CrlServer::Start(config.crl_listen(), config.tls().crl_file()));
+  }
   return s;
 }
 

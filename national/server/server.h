@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "common/file_lock.h"
 #include "common/metrics.h"
+#include "national/server/crl_server.h"
 #include "national/ingest/national_store.h"
 #include "national/ingest/sync_service.h"
 #include "national/query/query_service.h"
@@ -34,6 +35,8 @@ class NationalServer {
   int port() const { return port_; }
   // The metrics endpoint's port (0: metrics_listen not set).
   int metrics_port() const { return metrics_ ? metrics_->port() : 0; }
+  // The revocation list's HTTP port (0: crl_listen not set).
+  int crl_port() const { return crl_ ? crl_->port() : 0; }
   NationalStore& store() { return *store_; }
   void Wait() { server_->Wait(); }
   // Stops accepting calls and cancels those still running after `grace`.
@@ -47,6 +50,7 @@ class NationalServer {
   std::unique_ptr<QueryService> query_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsServer> metrics_;
+  std::unique_ptr<CrlServer> crl_;
   int port_ = 0;
   bool stopped_ = false;
 };
