@@ -279,10 +279,10 @@ TEST_CASE("Colleagues behind a flooding address log in at once with concurrent c
     CHECK(took[i] >= 0);
     CHECK(took[i] < 5);
   }
-  // The flood's name was checked at most its free failures (10) and a few
+  // The flood's name was checked at most its free failures (5) and a few
   // doublings, fewer than the per-address rule allowed before (20 and the
   // same doublings): the rest were refused before any hash.
-  CHECK(node.Audited("actor LIKE 'n%' AND detail NOT LIKE '%throttled%'") <= 15);
+  CHECK(node.Audited("actor LIKE 'n%' AND detail NOT LIKE '%throttled%'") <= 10);
 }
 
 }  // namespace

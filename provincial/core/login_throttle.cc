@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace ntmis::provincial {
@@ -25,18 +26,12 @@ ThrottleWait LoginThrottle::Wait(const std::string& source, const std::string& n
   return wait;
 }
 
-int LoginThrottle::Count(Counter& c, int free, int64_t now) const {
-  if (now - c.last_failure > policy_.window_seconds) c.failures = 0;
-  ++c.failures;
-  c.last_failure = now;
-  const int over = c.failures - free;
-  if (over > 0) {
-    const int64_t delay = over > 20 ? policy_.max_delay_seconds
-                                    : std::min<int64_t>(int64_t{1} << (over - 1),
-                                                        policy_.max_delay_seconds);
-    c.next_allowed = now + delay;
-  }
-  return c.failures;
+void LoginThrottle::Delay(Counter& c, int over, int64_t now) const {
+  if (over <= 0) return;
+  const int64_t delay = over > 20 ? policy_.max_delay_seconds
+                                  : std::min<int64_t>(int64_t{1} << (over - 1),
+                                                      policy_.max_delay_seconds);
+  c.next_allowed = now + delay;
 }
 
 int LoginThrottle::RecordFailure(const std::string& source, const std::string& name,
@@ -44,10 +39,32 @@ int LoginThrottle::RecordFailure(const std::string& source, const std::string& n
   absl::MutexLock lock(&mu_);
   const std::string pair = PairKey(source, name);
   if (pairs_.size() >= policy_.max_sources && !pairs_.contains(pair)) ForgetStale(pairs_, now);
-  Count(pairs_[pair], policy_.pair_free_failures, now);
+  Counter& p = pairs_[pair];
+  if (now - p.last_failure > policy_.window_seconds) p.failures = 0;
+  ++p.failures;
+  p.last_failure = now;
+  Delay(p, p.failures - policy_.pair_free_failures, now);
+
   if (sources_.size() >= policy_.max_sources && !sources_.contains(source))
     ForgetStale(sources_, now);
-  return Count(sources_[source], policy_.free_failures, now);
+  Counter& s = sources_[source];
+  s.times.push_back(now);
+  while (!s.times.empty() && now - s.times.front() > policy_.window_seconds) s.times.pop_front();
+  while (s.times.size() > static_cast<size_t>(policy_.free_failures) + 21) s.times.pop_front();
+  s.last_failure = now;
+  const int in_window = static_cast<int>(s.times.size());
+  Delay(s, in_window - policy_.free_failures, now);
+  return in_window;
+}
+
+void LoginThrottle::ForgetName(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  const std::string suffix = "\n" + name;
+  for (auto it = pairs_.begin(); it != pairs_.end();) {
+    auto next = std::next(it);
+    if (absl::EndsWith(it->first, suffix)) pairs_.erase(it);
+    it = next;
+  }
 }
 
 void LoginThrottle::ForgetStale(Counters& counters, int64_t now) const {

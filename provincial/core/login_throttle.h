@@ -7,12 +7,17 @@
 // accounts):
 //
 // * per address and typed user name: after `pair_free_failures` failures
-//   within the window, each further failure for that name from that address
-//   makes it wait 1 s, 2 s, 4 s, … up to max_delay. A guesser hammering one
-//   name waits; the others at its address, typing their own names, do not.
-// * per address, a ceiling: after `free_failures` failures within the
-//   window, whatever names they tried, the whole address waits the same
-//   way, so spreading guesses over many names gains little.
+//   (the account lockout's five), each further failure for that name from
+//   that address makes it wait 1 s, 2 s, 4 s, … up to max_delay. A guesser
+//   hammering one name waits; the others at its address, typing their own
+//   names, do not.
+// * per address, the ceiling it always had: after `free_failures` failures
+//   within the last `window_seconds` (a sliding window), whatever names
+//   they tried, the whole address waits the same way. A flood on one name
+//   stays under it (5 failures, then one per doubling wait: at most 15 in
+//   15 minutes), so the address's other users are not held back; a flood
+//   spread over many names is held as before, so no flood has more
+//   passwords checked than under the per-address rule alone.
 //
 // Kept in memory (a restart forgets it); the per-account lockout that
 // survives restarts is in provincial/core/logins.h.
@@ -22,6 +27,7 @@
 #define NTMIS_PROVINCIAL_CORE_LOGIN_THROTTLE_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -30,8 +36,8 @@
 namespace ntmis::provincial {
 
 struct ThrottlePolicy {
-  int pair_free_failures = 10;  // per address and name: twice the account lockout's count
-  int free_failures = 100;     // per address: a school's typos and a spray's ceiling
+  int pair_free_failures = 5;  // per address and name: the account lockout's count
+  int free_failures = 20;      // per address, in a sliding window: a school's typos
   int64_t window_seconds = 15 * 60;  // failures older than this are forgotten
   int64_t max_delay_seconds = 15 * 60;
   size_t max_sources = 100000;       // memory bound per kind; stale entries go first
@@ -56,16 +62,22 @@ class LoginThrottle {
   // from `source` in the window (all names).
   int RecordFailure(const std::string& source, const std::string& name, int64_t now)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Forgets the delays of `name` at every address (its administrator
+  // unlocked the account or reset its password).
+  void ForgetName(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Counter {
     int failures = 0;
     int64_t last_failure = 0;
     int64_t next_allowed = 0;
+    // The address's failures in the sliding window (oldest first; at most
+    // free_failures + 21 kept: past that the wait is already the longest).
+    std::deque<int64_t> times;
   };
   using Counters = absl::flat_hash_map<std::string, Counter>;
-  // Counts one failure in `c` and sets its wait once past `free`.
-  int Count(Counter& c, int free, int64_t now) const;
+  // Sets `c`'s wait for `over` failures past the free ones.
+  void Delay(Counter& c, int over, int64_t now) const;
   void ForgetStale(Counters& counters, int64_t now) const;
 
   const ThrottlePolicy policy_;

@@ -4,7 +4,8 @@
 // * A typed name that keeps failing from one address is slowed, and so is an
 //   address that fails for many names (provincial/core/login_throttle.h):
 //   refused at once with RESOURCE_EXHAUSTED and how long to wait. Colleagues
-//   behind the same NAT address, typing their own names, are not.
+//   behind the same NAT address, typing their own names, are not held back
+//   by a flood on one name. An unlock or a reset lifts the name's delays.
 // * Five wrong passwords for an account from one source lock the account for
 //   that source for 15 minutes; the account's owner still logs in from
 //   elsewhere, and its administrator (`user unlock`) or a password reset ends
@@ -68,6 +69,10 @@ class Logins {
   // PERMISSION_DENIED for a disabled account with the right password;
   // RESOURCE_EXHAUSTED while the source must wait. `now` is unix seconds.
   absl::StatusOr<Session> Login(const LoginAttempt& attempt, int64_t now);
+
+  // Lifts the login delays of `username` everywhere: its administrator
+  // unlocked the account or reset its password.
+  void Forgive(const std::string& username) { throttle_.ForgetName(username); }
 
  private:
   absl::StatusOr<Session> Decide(const LoginAttempt& attempt, int64_t now,

@@ -355,6 +355,7 @@ grpc::Status ApiService::ResetPassword(grpc::ServerContext* context,
                                        v1::CreateUserResponse* response) {
   return Handle(context, "user.reset_password", request->username(), [&](const User& user, Lane& lane) {
     ASSIGN_OR_RETURN(NewAccount account, lane.accounts.ResetPassword(user, request->username()));
+    logins_->Forgive(request->username());
     ToProto(account, response);
     return absl::OkStatus();
   });
@@ -364,6 +365,7 @@ grpc::Status ApiService::UnlockUser(grpc::ServerContext* context,
                                     const v1::UserRequest* request, v1::UserAccount* response) {
   return Handle(context, "user.unlock", request->username(), [&](const User& user, Lane& lane) {
     ASSIGN_OR_RETURN(User target, lane.accounts.Unlock(user, request->username()));
+    logins_->Forgive(request->username());
     ToProto(target, response);
     return absl::OkStatus();
   });
