@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text_encoding.h"
 
 namespace ntmis {
 namespace {
@@ -136,49 +137,13 @@ class Checker {
     return true;
   }
 
-  static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
-  // One well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates).
+  // One well-formed UTF-8 sequence (common/text_encoding.h).
   bool Utf8(std::string* out) {
-    const auto b = [this](size_t i) { return static_cast<unsigned char>(s_[at_ + i]); };
-    const unsigned char c = b(0);
-    size_t len = 0;
-    uint32_t lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
+    size_t next = at_;
+    if (NextUtf8CodePoint(absl::string_view(s_.data(), s_.size()), &next) < 0)
       return Fail("不是有效的 UTF-8");
-    }
-    if (at_ + len > s_.size()) return Fail("不是有效的 UTF-8");
-    if (b(1) < lo || b(1) > hi) return Fail("不是有效的 UTF-8");
-    for (size_t i = 2; i < len; ++i)
-      if (b(i) < 0x80 || b(i) > 0xBF) return Fail("不是有效的 UTF-8");
-    if (out != nullptr) out->append(s_.substr(at_, len));
-    at_ += len;
+    if (out != nullptr) out->append(s_.substr(at_, next - at_));
+    at_ = next;
     return true;
   }
 
@@ -226,7 +191,7 @@ class Checker {
       } else if (cp >= 0xD800 && cp <= 0xDFFF) {
         cp = 0xFFFD;
       }
-      if (out != nullptr) AppendUtf8(cp, out);
+      if (out != nullptr) AppendUtf8(static_cast<int32_t>(cp), out);
     }
   }
 

@@ -1,5 +1,7 @@
 #include "common/table_reader.h"
 
+#include "common/text_encoding.h"
+
 #include <iconv.h>
 
 #include <algorithm>
@@ -30,74 +32,11 @@ int32_t FoldWidth(int32_t cp) {
   return cp == 0x3000 ? ' ' : cp;
 }
 
-// The code point at text[*i] (advancing *i), or -1 for a byte that does not
-// start a well-formed UTF-8 sequence (advancing one byte).
-int32_t NextCodePoint(absl::string_view text, size_t* i) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  const unsigned char c = s[*i];
-  if (c < 0x80) {
-    ++*i;
-    return c;
-  }
-  size_t len = 0;
-  int32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    ++*i;
-    return -1;
-  }
-  if (*i + len > n) {
-    ++*i;
-    return -1;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    if ((s[*i + k] & 0xC0) != 0x80) {
-      ++*i;
-      return -1;
-    }
-    cp = (cp << 6) | (s[*i + k] & 0x3F);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    ++*i;
-    return -1;
-  }
-  *i += len;
-  return cp;
-}
-
-void AppendUtf8(int32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // `text` (valid UTF-8) with FoldWidth applied: a header cell is folded like
 // every field, so a label is compared folded too ("学校（单位）名称").
 std::string Folded(absl::string_view text) {
   std::string out;
-  for (size_t i = 0; i < text.size();) AppendUtf8(FoldWidth(NextCodePoint(text, &i)), &out);
+  for (size_t i = 0; i < text.size();) AppendUtf8(FoldWidth(NextUtf8CodePoint(text, &i)), &out);
   return out;
 }
 
@@ -132,7 +71,7 @@ bool IsControl(int32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 bool IsSingleLineText(absl::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    const int32_t cp = NextCodePoint(text, &i);
+    const int32_t cp = NextUtf8CodePoint(text, &i);
     if (cp < 0 || IsControl(cp) || IsBidiControl(cp)) return false;
   }
   return true;
@@ -144,7 +83,7 @@ std::string ReportedValue(absl::string_view value) {
   bool cut = false;
   while (i < value.size()) {
     const size_t at = i;
-    const int32_t cp = NextCodePoint(value, &i);
+    const int32_t cp = NextUtf8CodePoint(value, &i);
     ++chars;
     if (chars > kReportedValueChars) {
       cut = true;
@@ -310,7 +249,7 @@ bool TableReader::CheckField(absl::string_view raw, size_t template_column, std:
   int32_t refused = -1;
   size_t i = 0, chars = 0;
   while (i < text.size()) {
-    int32_t cp = NextCodePoint(text, &i);
+    int32_t cp = NextUtf8CodePoint(text, &i);
     cp = FoldWidth(cp);
     const bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
     const bool control = IsControl(cp) && !line_break;

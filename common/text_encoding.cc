@@ -85,4 +85,68 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
   return other_lines == 0 || utf8_lines >= other_lines ? Encoding::kUtf8 : Encoding::kGb18030;
 }
 
+// The code point at text[*i] (advancing *i), or -1 for a byte that does not
+// start a well-formed UTF-8 sequence (advancing one byte).
+int32_t NextUtf8CodePoint(absl::string_view text, size_t* i) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  const unsigned char c = s[*i];
+  if (c < 0x80) {
+    ++*i;
+    return c;
+  }
+  size_t len = 0;
+  int32_t cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    ++*i;
+    return -1;
+  }
+  if (*i + len > n) {
+    ++*i;
+    return -1;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    if ((s[*i + k] & 0xC0) != 0x80) {
+      ++*i;
+      return -1;
+    }
+    cp = (cp << 6) | (s[*i + k] & 0x3F);
+  }
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    ++*i;
+    return -1;
+  }
+  *i += len;
+  return cp;
+}
+
+void AppendUtf8(int32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+
 }  // namespace ntmis

@@ -3,6 +3,7 @@
 #ifndef NTMIS_COMMON_TEXT_ENCODING_H_
 #define NTMIS_COMMON_TEXT_ENCODING_H_
 
+#include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -18,6 +19,13 @@ bool IsValidUtf8(absl::string_view text);
 bool IsAscii(absl::string_view text);
 // Characters (code points) of valid UTF-8 `text`: what people count.
 size_t Utf8Length(absl::string_view text);
+
+// The code point at text[*i] (advancing *i past it), or -1 for a byte that
+// does not start a well-formed UTF-8 sequence (RFC 3629: no overlong form,
+// no surrogate; advancing one byte).
+int32_t NextUtf8CodePoint(absl::string_view text, size_t* i);
+// Appends code point `cp` as UTF-8.
+void AppendUtf8(int32_t cp, std::string* out);
 
 // UTF-8 if `sample` (the start of a file) is UTF-8 but for a few stray bytes
 // (a multi-byte sequence cut at its end is fine unless `complete`); GB18030
