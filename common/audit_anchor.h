@@ -46,8 +46,8 @@ class AuditAnchor {
  public:
   // The anchor of the database at `db_path`. Creates the key file when it
   // does not exist (`created_key()` then says so).
-  static absl::StatusOr<AuditAnchor> Open(const std::string& db_path,
-                                          AuditMarkFile which = AuditMarkFile::kAnchor);
+  static absl::StatusOr<AuditAnchor> Open(
+      const std::string& db_path, AuditMarkFile which = AuditMarkFile::kAnchor);
 
   // Replaces the anchor with `head`.
   absl::Status Write(const AuditHead& head) const;
@@ -64,7 +64,8 @@ class AuditAnchor {
   const std::string& path() const { return path_; }
 
  private:
-  AuditAnchor(std::string db_path, AuditMarkFile which, std::string key, bool created);
+  AuditAnchor(std::string db_path, AuditMarkFile which, std::string key,
+              bool created);
   std::string Mac(const AuditHead& head) const;
 
   std::string db_path_;

@@ -58,20 +58,23 @@ struct AuditArchiveFile {
 
 // Writes `entries` (consecutive, non-empty) as one archive in `dir`
 // (created, mode 0700) after `prev_hash`, MAC'd with `key`. The path.
-absl::StatusOr<std::string> WriteAuditArchive(const std::string& dir, const AuditAnchor& key,
-                                              const std::string& prev_hash,
-                                              const std::vector<ChainedAuditEntry>& entries);
+absl::StatusOr<std::string> WriteAuditArchive(
+    const std::string& dir, const AuditAnchor& key,
+    const std::string& prev_hash,
+    const std::vector<ChainedAuditEntry>& entries);
 
 // The archive files in `dir` by their names, in entry order (unchecked:
 // first and last from the names). Empty when `dir` does not exist.
-absl::StatusOr<std::vector<AuditArchiveFile>> ListAuditArchives(const std::string& dir);
+absl::StatusOr<std::vector<AuditArchiveFile>> ListAuditArchives(
+    const std::string& dir);
 
 // Reads the archive at `path`: its MAC under `key`, then every entry's
 // hash recomputed from its prev hash. DATA_LOSS naming the file and the
 // first entry or line that is wrong. `on_entry` (when given) is called
 // after each entry.
-absl::StatusOr<AuditArchiveFile> ReadAuditArchive(const std::string& path, const AuditAnchor& key,
-                                                  const std::function<void()>& on_entry = {});
+absl::StatusOr<AuditArchiveFile> ReadAuditArchive(
+    const std::string& path, const AuditAnchor& key,
+    const std::function<void()>& on_entry = {});
 
 }  // namespace ntmis
 

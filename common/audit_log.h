@@ -47,7 +47,8 @@ struct AuditFilter {
 // `count` (nullopt when the chain is shorter): for readers that hold the
 // database rather than the log, such as the sync.
 absl::StatusOr<AuditHead> ReadAuditHead(sql::Database& db);
-absl::StatusOr<std::optional<std::string>> ReadAuditHash(sql::Database& db, uint64_t count);
+absl::StatusOr<std::optional<std::string>> ReadAuditHash(sql::Database& db,
+                                                         uint64_t count);
 
 // How Verify walks the chain.
 struct AuditVerifyOptions {
@@ -89,7 +90,8 @@ class AuditLog {
 
   // Opens its own connection to the database file at `path`, whose schema
   // already includes kSchema, and starts the writer thread.
-  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<AuditLog>> Open(
+      const std::string& path);
   // Writes what is queued, then stops the writer.
   ~AuditLog();
 
@@ -120,7 +122,8 @@ class AuditLog {
   // backup, a restore) and for reads that must be on record before they are
   // answered. UNAVAILABLE when it is not stored within `timeout` (it stays
   // queued).
-  absl::Status AppendAndFlush(const AuditEntry& entry, absl::Duration timeout = absl::Seconds(30))
+  absl::Status AppendAndFlush(const AuditEntry& entry,
+                              absl::Duration timeout = absl::Seconds(30))
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // OK while the writer stores entries; UNAVAILABLE, with the error that
@@ -130,11 +133,13 @@ class AuditLog {
   // Called on the writer thread whenever Writable() changes (false: the
   // log cannot be written; true: it can again). One listener; set it
   // before serving.
-  void SetWritableListener(std::function<void(bool writable)> listener) ABSL_LOCKS_EXCLUDED(mu_);
+  void SetWritableListener(std::function<void(bool writable)> listener)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits until every entry queued before the call is in the database.
   // UNAVAILABLE if the writer could not write them within `timeout`.
-  absl::Status Flush(absl::Duration timeout = absl::Seconds(30)) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Flush(absl::Duration timeout = absl::Seconds(30))
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Walks the chain (after a Flush) and compares it with the anchor;
   // returns what it checked, or DATA_LOSS naming the first entry whose hash
@@ -154,19 +159,22 @@ class AuditLog {
   // the entries leave the database; a crash in between leaves entries in
   // both places, which the next run writes again. DATA_LOSS when the
   // entries to archive do not chain (nothing is moved then).
-  absl::StatusOr<AuditArchiveReport> Archive(const std::string& dir, int64_t before_unix)
+  absl::StatusOr<AuditArchiveReport> Archive(const std::string& dir,
+                                             int64_t before_unix)
       ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   static constexpr uint64_t kArchiveChunk = 200000;
 
   // Archives in the background: soon after the call and then every hour,
   // entries older than `after` go to `dir`. Stops with the log.
-  void ArchiveEvery(const std::string& dir, absl::Duration after) ABSL_LOCKS_EXCLUDED(mu_);
+  void ArchiveEvery(const std::string& dir, absl::Duration after)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The chain's head now (after a Flush), and the hash of entry `count`
   // (NOT_FOUND when the chain is shorter): what a sync hands the national
   // node.
   absl::StatusOr<AuditHead> Head() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
-  absl::StatusOr<std::string> HashAt(uint64_t count) ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  absl::StatusOr<std::string> HashAt(uint64_t count)
+      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
 
   // Matching entries (after a Flush), newest first, at most filter.limit
   // (capped at 10,000).
@@ -191,24 +199,29 @@ class AuditLog {
         db_(std::move(db)) {}
   void WriterLoop() ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   // Appends `batch` to the chain in one transaction.
-  absl::Status WriteBatch(const std::vector<Pending>& batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  absl::Status WriteBatch(const std::vector<Pending>& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   // Compares the chain in the database with `head`, a head it once had:
   // empty when the database still starts with it, else what is wrong.
-  absl::StatusOr<std::string> Departure(const AuditHead& head, absl::string_view whose)
+  absl::StatusOr<std::string> Departure(const AuditHead& head,
+                                        absl::string_view whose)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   absl::StatusOr<AuditHead> ReadHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
-  absl::StatusOr<AuditVerifyReport> VerifyChain(const AuditVerifyOptions& options)
-      ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
+  absl::StatusOr<AuditVerifyReport> VerifyChain(
+      const AuditVerifyOptions& options) ABSL_LOCKS_EXCLUDED(mu_, db_mu_);
   // The archives in `dir` joined up and ending at the archived base.
   absl::Status VerifyArchives(const std::string& dir, const AuditHead& base,
                               AuditVerifyReport& report,
                               const std::function<void()>& on_entry) const;
   // One chunk of Archive: entries after the archived base up to `upto`.
-  absl::StatusOr<std::string> ArchiveChunk(const std::string& dir, uint64_t upto, uint64_t* moved)
+  absl::StatusOr<std::string> ArchiveChunk(const std::string& dir,
+                                           uint64_t upto, uint64_t* moved)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
-  void ArchiverLoop(std::string dir, absl::Duration after) ABSL_LOCKS_EXCLUDED(mu_);
+  void ArchiverLoop(std::string dir, absl::Duration after)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // PRAGMA schema_version, and whether both guard triggers are there.
-  absl::StatusOr<int64_t> AuditSchemaMark() ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
+  absl::StatusOr<int64_t> AuditSchemaMark()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(db_mu_);
   // Records a break found outside Verify: kept for Verify, reported, and
   // appended to the log itself.
   void Latch(const std::string& problem) ABSL_LOCKS_EXCLUDED(mu_);
@@ -228,18 +241,22 @@ class AuditLog {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int flushing_ ABSL_GUARDED_BY(mu_) = 0;  // callers waiting in Flush
   absl::Status last_error_ ABSL_GUARDED_BY(mu_);
-  absl::Status last_stuck_ ABSL_GUARDED_BY(mu_);  // the failure that stops the node
+  absl::Status last_stuck_
+      ABSL_GUARDED_BY(mu_);  // the failure that stops the node
   std::function<void(bool)> writable_listener_ ABSL_GUARDED_BY(mu_);
   std::string problem_ ABSL_GUARDED_BY(mu_);  // a break found since Open
 
   // The connection: the writer thread's, and Verify's and Query's reads.
   absl::Mutex db_mu_ ABSL_ACQUIRED_AFTER(mu_);
   sql::Database db_ ABSL_GUARDED_BY(db_mu_);
-  AuditHead head_ ABSL_GUARDED_BY(db_mu_);  // the last head this process saw or wrote
-  std::string departed_ ABSL_GUARDED_BY(db_mu_);  // found by WriteBatch, for Latch
+  AuditHead head_
+      ABSL_GUARDED_BY(db_mu_);  // the last head this process saw or wrote
+  std::string departed_
+      ABSL_GUARDED_BY(db_mu_);  // found by WriteBatch, for Latch
   uint64_t anchored_count_ ABSL_GUARDED_BY(db_mu_) = 0;
   absl::Time anchored_at_ ABSL_GUARDED_BY(db_mu_) = absl::InfinitePast();
-  AuditHead archived_ ABSL_GUARDED_BY(db_mu_);  // the archived base (count 0: none)
+  AuditHead archived_
+      ABSL_GUARDED_BY(db_mu_);  // the archived base (count 0: none)
   std::thread writer_;
   std::thread archiver_;
 };

@@ -1,12 +1,9 @@
 #include "common/cli.h"
 
-#include <optional>
-
-#include "common/exit_code.h"
-
 #include <signal.h>
 
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -15,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
+#include "common/exit_code.h"
 
 namespace ntmis::cli {
 
@@ -41,8 +39,8 @@ absl::StatusOr<Args> Args::Parse(const Command& command,
       std::vector<std::string> known;
       for (const auto& f : command.flags) known.push_back("--" + f.name);
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown flag --", name, " for '", command.path, "'; known: ",
-          known.empty() ? "none" : absl::StrJoin(known, " ")));
+          "unknown flag --", name, " for '", command.path,
+          "'; known: ", known.empty() ? "none" : absl::StrJoin(known, " ")));
     }
     if (!flag->value.empty() && !inline_value) {
       if (i + 1 >= argv.size())
@@ -55,7 +53,8 @@ absl::StatusOr<Args> Args::Parse(const Command& command,
   return args;
 }
 
-std::string Args::Get(const std::string& name, const std::string& fallback) const {
+std::string Args::Get(const std::string& name,
+                      const std::string& fallback) const {
   auto it = values_.find(name);
   return it == values_.end() ? fallback : it->second.back();
 }
@@ -65,7 +64,8 @@ std::vector<std::string> Args::GetAll(const std::string& name) const {
   return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
-absl::StatusOr<int64_t> Args::GetInt(const std::string& name, int64_t fallback) const {
+absl::StatusOr<int64_t> Args::GetInt(const std::string& name,
+                                     int64_t fallback) const {
   if (!Has(name)) return fallback;
   int64_t value;
   if (!absl::SimpleAtoi(Get(name), &value))
@@ -76,12 +76,15 @@ absl::StatusOr<int64_t> Args::GetInt(const std::string& name, int64_t fallback) 
 
 std::string Usage(const std::string& program, const Command& command) {
   std::string out = absl::StrCat("usage: ", program, " ", command.path);
-  if (!command.positional.empty()) absl::StrAppend(&out, " ", command.positional);
+  if (!command.positional.empty())
+    absl::StrAppend(&out, " ", command.positional);
   if (!command.flags.empty()) absl::StrAppend(&out, " [flags]");
   absl::StrAppend(&out, "\n  ", command.summary, "\n");
   for (const auto& f : command.flags) {
-    std::string left = absl::StrCat("--", f.name, f.value.empty() ? "" : " " + f.value);
-    absl::StrAppend(&out, "    ", left, std::string(left.size() < 26 ? 26 - left.size() : 1, ' '),
+    std::string left =
+        absl::StrCat("--", f.name, f.value.empty() ? "" : " " + f.value);
+    absl::StrAppend(&out, "    ", left,
+                    std::string(left.size() < 26 ? 26 - left.size() : 1, ' '),
                     f.help, "\n");
   }
   return out;
@@ -89,12 +92,14 @@ std::string Usage(const std::string& program, const Command& command) {
 
 int Fail(const std::string& program, const absl::Status& status) {
   std::cerr << program << ": " << status.message() << "\n";
-  if (std::optional<ExitCode> code = ExitCodeOf(status)) return static_cast<int>(*code);
-  return static_cast<int>(absl::IsInvalidArgument(status) ? ExitCode::kUsage : ExitCode::kError);
+  if (std::optional<ExitCode> code = ExitCodeOf(status))
+    return static_cast<int>(*code);
+  return static_cast<int>(absl::IsInvalidArgument(status) ? ExitCode::kUsage
+                                                          : ExitCode::kError);
 }
 
-int Dispatch(const std::string& program, const std::vector<Command>& commands, int argc,
-             char** argv) {
+int Dispatch(const std::string& program, const std::vector<Command>& commands,
+             int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
   const Command* command = nullptr;
   size_t used = 0;
@@ -109,9 +114,13 @@ int Dispatch(const std::string& program, const std::vector<Command>& commands, i
   if (command == nullptr) {
     bool asked = words.empty() || words[0] == "--help" || words[0] == "help";
     std::ostream& out = asked ? std::cout : std::cerr;
-    if (!asked) out << program << ": unknown command '" << absl::StrJoin(words, " ") << "'\n";
-    out << "usage: " << program << " COMMAND [flags]   (COMMAND --help for details)\n";
-    for (const auto& c : commands) out << "  " << c.path << "\n      " << c.summary << "\n";
+    if (!asked)
+      out << program << ": unknown command '" << absl::StrJoin(words, " ")
+          << "'\n";
+    out << "usage: " << program
+        << " COMMAND [flags]   (COMMAND --help for details)\n";
+    for (const auto& c : commands)
+      out << "  " << c.path << "\n      " << c.summary << "\n";
     return asked ? 0 : 2;
   }
   std::vector<std::string> rest(words.begin() + used, words.end());

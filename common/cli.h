@@ -14,15 +14,15 @@
 namespace ntmis::cli {
 
 struct Flag {
-  std::string name;     // without "--"
-  std::string value;    // placeholder such as "FILE"; empty for a switch
+  std::string name;   // without "--"
+  std::string value;  // placeholder such as "FILE"; empty for a switch
   std::string help;
 };
 
 class Args;
 
 struct Command {
-  std::string path;     // "query aggregate"
+  std::string path;  // "query aggregate"
   std::string summary;
   std::string positional;  // "FILE", or empty
   std::vector<Flag> flags;
@@ -37,9 +37,11 @@ class Args {
                                     const std::vector<std::string>& argv);
 
   bool Has(const std::string& name) const { return values_.count(name) > 0; }
-  std::string Get(const std::string& name, const std::string& fallback = "") const;
+  std::string Get(const std::string& name,
+                  const std::string& fallback = "") const;
   std::vector<std::string> GetAll(const std::string& name) const;
-  absl::StatusOr<int64_t> GetInt(const std::string& name, int64_t fallback) const;
+  absl::StatusOr<int64_t> GetInt(const std::string& name,
+                                 int64_t fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
@@ -56,8 +58,8 @@ int Fail(const std::string& program, const absl::Status& status);
 
 // Finds the command named by argv's leading words (the longest match),
 // parses its flags, prints --help, runs it; returns the process exit code.
-int Dispatch(const std::string& program, const std::vector<Command>& commands, int argc,
-             char** argv);
+int Dispatch(const std::string& program, const std::vector<Command>& commands,
+             int argc, char** argv);
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts later;
 // call first thing in main(), then WaitForShutdownSignal() to wait for one.

@@ -54,7 +54,8 @@ class ConcurrencyLimit {
     bool granted = false;
   };
   // Waits until `waiter` is handed a slot or `deadline` passes.
-  bool Wait(Waiter& waiter, absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Wait(Waiter& waiter, absl::Time deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   int free_ ABSL_GUARDED_BY(mu_);

@@ -14,7 +14,8 @@ class CollectingErrors : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
     if (first_.empty())
-      first_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ", message);
+      first_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ",
+                            message);
   }
   const std::string& first() const { return first_; }
 
@@ -32,7 +33,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-absl::Status LoadTextProto(const std::string& path, google::protobuf::Message* config) {
+absl::Status LoadTextProto(const std::string& path,
+                           google::protobuf::Message* config) {
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   google::protobuf::TextFormat::Parser parser;

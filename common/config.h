@@ -12,7 +12,8 @@ namespace ntmis {
 
 // Parses the text-format file at `path` into `config`; INVALID_ARGUMENT
 // names the line and column of a syntax or schema error.
-absl::Status LoadTextProto(const std::string& path, google::protobuf::Message* config);
+absl::Status LoadTextProto(const std::string& path,
+                           google::protobuf::Message* config);
 
 // Writes `config` in text format.
 absl::Status SaveTextProto(const std::string& path,

@@ -94,13 +94,16 @@ absl::StatusOr<std::string> HexDecode(absl::string_view hex) {
   return out;
 }
 
-absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext) {
+absl::StatusOr<std::string> Seal(absl::string_view key,
+                                 absl::string_view plaintext) {
   ASSIGN_OR_RETURN(std::unique_ptr<Sealer> sealer, Sealer::Create(key));
   return sealer->Seal(plaintext);
 }
 
-absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed) {
-  if (key.size() != 32) return absl::InvalidArgumentError("key must be 32 bytes");
+absl::StatusOr<std::string> Open(absl::string_view key,
+                                 absl::string_view sealed) {
+  if (key.size() != 32)
+    return absl::InvalidArgumentError("key must be 32 bytes");
   if (sealed.size() < kNonceSize + kTagSize)
     return absl::DataLossError("sealed value too short");
   size_t n = sealed.size() - kNonceSize - kTagSize;
@@ -111,11 +114,14 @@ absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed
   int len = 0;
   if (!ctx ||
       EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         reinterpret_cast<const unsigned char*>(key.data()), s) != 1 ||
+                         reinterpret_cast<const unsigned char*>(key.data()),
+                         s) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()),
                         &len, s + kNonceSize, static_cast<int>(n)) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data()) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len,
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize,
+                          tag.data()) != 1 ||
+      EVP_DecryptFinal_ex(ctx.get(),
+                          reinterpret_cast<unsigned char*>(out.data()) + len,
                           &len) != 1) {
     return absl::DataLossError("sealed value fails authentication");
   }
@@ -147,7 +153,9 @@ const EVP_MD* FetchedSha256() {
 
 Sha256Hasher::Sha256Hasher() : ctx_(std::make_unique<Context>()) { Reset(); }
 Sha256Hasher::~Sha256Hasher() = default;
-void Sha256Hasher::Reset() { EVP_DigestInit_ex(ctx_->ctx, FetchedSha256(), nullptr); }
+void Sha256Hasher::Reset() {
+  EVP_DigestInit_ex(ctx_->ctx, FetchedSha256(), nullptr);
+}
 void Sha256Hasher::Update(absl::string_view data) {
   EVP_DigestUpdate(ctx_->ctx, data.data(), data.size());
 }
@@ -184,7 +192,8 @@ std::string Hmac::Sign(absl::string_view data) {
   EVP_DigestFinal_ex(ctx_->work, inner, &len);
   EVP_MD_CTX_copy_ex(ctx_->work, ctx_->outer);
   EVP_DigestUpdate(ctx_->work, inner, sizeof(inner));
-  EVP_DigestFinal_ex(ctx_->work, reinterpret_cast<unsigned char*>(out.data()), &len);
+  EVP_DigestFinal_ex(ctx_->work, reinterpret_cast<unsigned char*>(out.data()),
+                     &len);
   return out;
 }
 
@@ -193,13 +202,15 @@ struct Sealer::Context {
 };
 
 absl::StatusOr<std::unique_ptr<Sealer>> Sealer::Create(absl::string_view key) {
-  if (key.size() != 32) return absl::InvalidArgumentError("key must be 32 bytes");
+  if (key.size() != 32)
+    return absl::InvalidArgumentError("key must be 32 bytes");
   std::unique_ptr<Sealer> sealer(new Sealer());
   sealer->ctx_ = std::make_unique<Context>();
   sealer->prefix_ = RandomBytes(8);
   if (!sealer->ctx_->cipher ||
       EVP_EncryptInit_ex(sealer->ctx_->cipher.get(), EVP_aes_256_gcm(), nullptr,
-                         reinterpret_cast<const unsigned char*>(key.data()), nullptr) != 1) {
+                         reinterpret_cast<const unsigned char*>(key.data()),
+                         nullptr) != 1) {
     return absl::InternalError("AES-GCM key setup failed");
   }
   return sealer;
@@ -208,7 +219,8 @@ absl::StatusOr<std::unique_ptr<Sealer>> Sealer::Create(absl::string_view key) {
 Sealer::~Sealer() = default;
 
 absl::StatusOr<std::string> Sealer::Seal(absl::string_view plaintext) {
-  if (counter_ == UINT32_MAX) return absl::ResourceExhaustedError("nonce space used up");
+  if (counter_ == UINT32_MAX)
+    return absl::ResourceExhaustedError("nonce space used up");
   ++counter_;
   std::string out = prefix_;
   for (int shift = 24; shift >= 0; shift -= 8)
@@ -218,9 +230,10 @@ absl::StatusOr<std::string> Sealer::Seal(absl::string_view plaintext) {
   EVP_CIPHER_CTX* c = ctx_->cipher.get();
   int len = 0;
   if (EVP_EncryptInit_ex(c, nullptr, nullptr, nullptr, o) != 1 ||
-      EVP_EncryptUpdate(c, o + kNonceSize, &len,
-                        reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptUpdate(
+          c, o + kNonceSize, &len,
+          reinterpret_cast<const unsigned char*>(plaintext.data()),
+          static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(c, o + kNonceSize + len, &len) != 1 ||
       EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, kTagSize,
                           o + kNonceSize + plaintext.size()) != 1) {
@@ -240,8 +253,9 @@ absl::StatusOr<std::string> HashPassword(absl::string_view password) {
 bool VerifyPassword(absl::string_view password, absl::string_view encoded) {
   std::vector<absl::string_view> parts = absl::StrSplit(encoded, '$');
   uint64_t n, r, p;
-  if (parts.size() != 6 || parts[0] != "scrypt" || !absl::SimpleAtoi(parts[1], &n) ||
-      !absl::SimpleAtoi(parts[2], &r) || !absl::SimpleAtoi(parts[3], &p)) {
+  if (parts.size() != 6 || parts[0] != "scrypt" ||
+      !absl::SimpleAtoi(parts[1], &n) || !absl::SimpleAtoi(parts[2], &r) ||
+      !absl::SimpleAtoi(parts[3], &p)) {
     return false;
   }
   auto salt = HexDecode(parts[4]);
@@ -253,12 +267,14 @@ bool VerifyPassword(absl::string_view password, absl::string_view encoded) {
 }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+  return a.size() == b.size() &&
+         CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read key file ", path));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("cannot read key file ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
   auto key = HexDecode(absl::StripAsciiWhitespace(buffer.str()));
@@ -277,7 +293,8 @@ absl::Status CreateKeyFile(const std::string& path) {
                : absl::InternalError(absl::StrCat("cannot create ", path));
   }
   std::string text = HexEncode(RandomBytes(32)) + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool ok = ::write(fd, text.data(), text.size()) ==
+            static_cast<ssize_t>(text.size());
   ok = ::fsync(fd) == 0 && ok;
   ::close(fd);
   return ok ? absl::OkStatus()

@@ -6,24 +6,28 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ntmis::crypto {
 
 std::string RandomBytes(size_t n);
-std::string Sha256(absl::string_view data);                         // 32 bytes
-std::string HmacSha256(absl::string_view key, absl::string_view data);  // 32 bytes
+std::string Sha256(absl::string_view data);  // 32 bytes
+std::string HmacSha256(absl::string_view key,
+                       absl::string_view data);  // 32 bytes
 std::string HexEncode(absl::string_view bytes);
 // Equal length and bytes, in time that does not depend on where they differ.
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
 absl::StatusOr<std::string> HexDecode(absl::string_view hex);
 
-// Authenticated encryption with a 32-byte key: nonce(12) | ciphertext | tag(16).
-absl::StatusOr<std::string> Seal(absl::string_view key, absl::string_view plaintext);
+// Authenticated encryption with a 32-byte key: nonce(12) | ciphertext |
+// tag(16).
+absl::StatusOr<std::string> Seal(absl::string_view key,
+                                 absl::string_view plaintext);
 // DATA_LOSS when the ciphertext was altered or the key is wrong.
-absl::StatusOr<std::string> Open(absl::string_view key, absl::string_view sealed);
+absl::StatusOr<std::string> Open(absl::string_view key,
+                                 absl::string_view sealed);
 
 // HMAC-SHA256 under one key, with the key schedule done once: for hashing
 // many values (ID-card numbers in an import). Not thread-safe.

@@ -22,7 +22,8 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
       continue;
     }
     if (buffer_[i] == '\r') {
-      if (i + 1 >= n && !finished_) return Result::kNeedMore;  // \r\n is one line end
+      if (i + 1 >= n && !finished_)
+        return Result::kNeedMore;  // \r\n is one line end
       if (i + 1 >= n || buffer_[i + 1] != '\n') ++lines_;
       pos_ = i + 1;
       continue;
@@ -60,7 +61,8 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
         }
         // After the closing quote: separator, line end, or end of data.
         size_t junk_start = i;
-        while (i < n && buffer_[i] != ',' && buffer_[i] != '\n' && buffer_[i] != '\r')
+        while (i < n && buffer_[i] != ',' && buffer_[i] != '\n' &&
+               buffer_[i] != '\r')
           ++i;
         if (i > junk_start && out->error.empty())
           out->error = "characters after a closing quote";
@@ -68,7 +70,8 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
         field.append(buffer_, junk_start, i - junk_start);
       } else {
         size_t start = i;
-        while (i < n && buffer_[i] != ',' && buffer_[i] != '\n' && buffer_[i] != '\r')
+        while (i < n && buffer_[i] != ',' && buffer_[i] != '\n' &&
+               buffer_[i] != '\r')
           ++i;
         if (i >= n && !finished_) return Result::kNeedMore;
         field.assign(buffer_, start, i - start);
@@ -95,7 +98,8 @@ CsvReader::Result CsvReader::Next(CsvRecord* out) {
     pos_ = i;
     out->row = lines_ + 1;
     for (size_t k = start; k < i; ++k) {
-      if (buffer_[k] == '\n' || (buffer_[k] == '\r' && (k + 1 >= n || buffer_[k + 1] != '\n')))
+      if (buffer_[k] == '\n' ||
+          (buffer_[k] == '\r' && (k + 1 >= n || buffer_[k + 1] != '\n')))
         ++lines_;
     }
     return Result::kRecord;

@@ -13,7 +13,8 @@ std::string Date::ToString() const {
   // Hand-formatted: this runs for every imported and synced record.
   char out[10];
   auto put = [&out](int at, int width, int value) {
-    for (int i = width - 1; i >= 0; --i, value /= 10) out[at + i] = static_cast<char>('0' + value % 10);
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + i] = static_cast<char>('0' + value % 10);
   };
   put(0, 4, year);
   out[4] = '-';
@@ -35,7 +36,8 @@ bool IsLeapYear(int year) {
 }
 
 int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   if (month == 2 && IsLeapYear(year)) return 29;
   return kDays[month - 1];
 }
@@ -80,7 +82,8 @@ std::optional<Date> ParseDate(absl::string_view text) {
 std::optional<Date> ParseEnteredDate(absl::string_view text) {
   if (std::optional<Date> plain = ParseDate(text)) return plain;
   // A midnight time after the date, as Excel writes date cells.
-  for (absl::string_view midnight : {" 00:00:00", "T00:00:00", " 0:00:00", " 00:00", " 0:00"}) {
+  for (absl::string_view midnight :
+       {" 00:00:00", "T00:00:00", " 0:00:00", " 00:00", " 0:00"}) {
     if (absl::ConsumeSuffix(&text, midnight)) break;
   }
   std::vector<int> parts;
@@ -108,7 +111,8 @@ std::optional<Date> ParseEnteredDate(absl::string_view text) {
     const bool chinese = sep == "年" || sep == "月" || sep == "日";
     if (chinese) {
       static constexpr absl::string_view kOrder[] = {"年", "月", "日"};
-      if (parts.size() > 3 || sep != kOrder[parts.size() - 1]) return std::nullopt;
+      if (parts.size() > 3 || sep != kOrder[parts.size() - 1])
+        return std::nullopt;
     } else {
       if (separator.empty()) separator = sep;
       if (sep != separator || parts.size() > 2) return std::nullopt;

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace ntmis {
@@ -15,8 +16,12 @@ struct Date {
 
   std::string ToString() const;  // YYYY-MM-DD
   int Compare(const Date& other) const;
-  friend bool operator<(const Date& a, const Date& b) { return a.Compare(b) < 0; }
-  friend bool operator==(const Date& a, const Date& b) { return a.Compare(b) == 0; }
+  friend bool operator<(const Date& a, const Date& b) {
+    return a.Compare(b) < 0;
+  }
+  friend bool operator==(const Date& a, const Date& b) {
+    return a.Compare(b) == 0;
+  }
 };
 
 bool IsLeapYear(int year);

@@ -18,14 +18,16 @@ namespace {
 using ossl::Bio;
 using ossl::Cert;
 using Key = ossl::PKey;
-using Cms = std::unique_ptr<CMS_ContentInfo, ossl::Deleter<CMS_ContentInfo_free>>;
+using Cms =
+    std::unique_ptr<CMS_ContentInfo, ossl::Deleter<CMS_ContentInfo_free>>;
 
 absl::Status OpenSslError(absl::string_view what) {
   const unsigned long code = ERR_get_error();
   char text[256] = {0};
   if (code != 0) ERR_error_string_n(code, text, sizeof(text));
   ERR_clear_error();
-  return absl::InternalError(absl::StrCat(what, ": ", code != 0 ? text : "unknown error"));
+  return absl::InternalError(
+      absl::StrCat(what, ": ", code != 0 ? text : "unknown error"));
 }
 
 std::string Drain(BIO* bio) {
@@ -36,7 +38,8 @@ std::string Drain(BIO* bio) {
 
 Cert ReadCert(absl::string_view pem) {
   Bio in(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  return Cert(in ? PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr) : nullptr);
+  return Cert(in ? PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr)
+                 : nullptr);
 }
 
 }  // namespace
@@ -44,7 +47,9 @@ Cert ReadCert(absl::string_view pem) {
 absl::StatusOr<std::string> SealFor(absl::string_view certificate_pem,
                                     absl::string_view plaintext) {
   Cert cert = ReadCert(certificate_pem);
-  if (!cert) return absl::InvalidArgumentError("the recipient's certificate cannot be read");
+  if (!cert)
+    return absl::InvalidArgumentError(
+        "the recipient's certificate cannot be read");
   STACK_OF(X509)* recipients = sk_X509_new_null();
   sk_X509_push(recipients, cert.get());
   Bio in(BIO_new_mem_buf(plaintext.data(), static_cast<int>(plaintext.size())));
@@ -52,23 +57,36 @@ absl::StatusOr<std::string> SealFor(absl::string_view certificate_pem,
   sk_X509_free(recipients);
   if (!cms) return OpenSslError("sealing for the recipient");
   Bio out(BIO_new(BIO_s_mem()));
-  if (i2d_CMS_bio(out.get(), cms.get()) != 1) return OpenSslError("writing the sealed data");
+  if (i2d_CMS_bio(out.get(), cms.get()) != 1)
+    return OpenSslError("writing the sealed data");
   return Drain(out.get());
 }
 
-absl::StatusOr<std::string> OpenSealed(const std::string& cert_path, const std::string& key_path,
+absl::StatusOr<std::string> OpenSealed(const std::string& cert_path,
+                                       const std::string& key_path,
                                        absl::string_view sealed) {
   Bio cert_file(BIO_new_file(cert_path.c_str(), "r"));
-  Cert cert(cert_file ? PEM_read_bio_X509(cert_file.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!cert) return absl::FailedPreconditionError(absl::StrCat("cannot read ", cert_path));
+  Cert cert(cert_file
+                ? PEM_read_bio_X509(cert_file.get(), nullptr, nullptr, nullptr)
+                : nullptr);
+  if (!cert)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", cert_path));
   Bio key_file(BIO_new_file(key_path.c_str(), "r"));
-  Key key(key_file ? PEM_read_bio_PrivateKey(key_file.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!key) return absl::FailedPreconditionError(absl::StrCat("cannot read ", key_path));
+  Key key(key_file ? PEM_read_bio_PrivateKey(key_file.get(), nullptr, nullptr,
+                                             nullptr)
+                   : nullptr);
+  if (!key)
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", key_path));
   Bio in(BIO_new_mem_buf(sealed.data(), static_cast<int>(sealed.size())));
   Cms cms(d2i_CMS_bio(in.get(), nullptr));
-  if (!cms) return absl::InvalidArgumentError("the sealed data is not CMS enveloped data");
+  if (!cms)
+    return absl::InvalidArgumentError(
+        "the sealed data is not CMS enveloped data");
   Bio out(BIO_new(BIO_s_mem()));
-  if (CMS_decrypt(cms.get(), key.get(), cert.get(), nullptr, out.get(), CMS_BINARY) != 1)
+  if (CMS_decrypt(cms.get(), key.get(), cert.get(), nullptr, out.get(),
+                  CMS_BINARY) != 1)
     return OpenSslError("opening the sealed data (not sealed for this node?)");
   return Drain(out.get());
 }

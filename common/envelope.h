@@ -20,7 +20,8 @@ absl::StatusOr<std::string> SealFor(absl::string_view certificate_pem,
 
 // Opens what SealFor sealed for the certificate at `cert_path`, with the
 // private key at `key_path`.
-absl::StatusOr<std::string> OpenSealed(const std::string& cert_path, const std::string& key_path,
+absl::StatusOr<std::string> OpenSealed(const std::string& cert_path,
+                                       const std::string& key_path,
                                        absl::string_view sealed);
 
 }  // namespace ntmis

@@ -11,14 +11,17 @@ constexpr char kPayload[] = "type.ntmis/exit_code";
 }  // namespace
 
 absl::Status WithExitCode(absl::Status status, ExitCode code) {
-  if (!status.ok()) status.SetPayload(kPayload, absl::Cord(std::to_string(static_cast<int>(code))));
+  if (!status.ok())
+    status.SetPayload(kPayload,
+                      absl::Cord(std::to_string(static_cast<int>(code))));
   return status;
 }
 
 std::optional<ExitCode> ExitCodeOf(const absl::Status& status) {
   absl::optional<absl::Cord> payload = status.GetPayload(kPayload);
   int code = 0;
-  if (!payload || !absl::SimpleAtoi(std::string(*payload), &code)) return std::nullopt;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &code))
+    return std::nullopt;
   return static_cast<ExitCode>(code);
 }
 

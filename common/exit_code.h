@@ -12,13 +12,17 @@
 namespace ntmis {
 
 enum class ExitCode : int {
-  kError = 1,          // anything not listed below
-  kUsage = 2,          // bad flags or configuration
-  kCannotListen = 3,   // the listen address is taken, does not resolve, or is not allowed
-  kDataUnusable = 4,   // data directory or database missing, unwritable, or in use
-  kCertificate = 5,    // the node certificate does not fit its key, CA, time or identity
+  kError = 1,  // anything not listed below
+  kUsage = 2,  // bad flags or configuration
+  kCannotListen =
+      3,  // the listen address is taken, does not resolve, or is not allowed
+  kDataUnusable =
+      4,  // data directory or database missing, unwritable, or in use
+  kCertificate =
+      5,  // the node certificate does not fit its key, CA, time or identity
   kImportPartial = 6,  // an import applied some rows and refused others
-  kImportRefused = 7,  // an import applied nothing: the file or every row had problems
+  kImportRefused =
+      7,  // an import applied nothing: the file or every row had problems
 };
 
 // `status` (not OK) marked to end the process with `code`.

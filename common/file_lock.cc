@@ -16,9 +16,11 @@ absl::StatusOr<FileLock> FileLock::Acquire(const std::string& path,
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
     const int err = errno;
-    std::string message = absl::StrCat("cannot open lock file ", path, ": ", std::strerror(err));
+    std::string message =
+        absl::StrCat("cannot open lock file ", path, ": ", std::strerror(err));
     if (err == ENOENT || err == ENOTDIR) return absl::NotFoundError(message);
-    if (err == EACCES || err == EPERM || err == EROFS) return absl::PermissionDeniedError(message);
+    if (err == EACCES || err == EPERM || err == EROFS)
+      return absl::PermissionDeniedError(message);
     return absl::InternalError(message);
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

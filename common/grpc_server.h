@@ -3,12 +3,12 @@
 #ifndef NTMIS_COMMON_GRPC_SERVER_H_
 #define NTMIS_COMMON_GRPC_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 
@@ -50,7 +50,8 @@ void FollowAuditInHealth(AuditLog& audit, grpc::Server& server);
 // `deadline`, at most 2 s) the server still answers, so health checks and
 // load balancers see NOT_SERVING and stop sending; then it shuts down by
 // `deadline`, letting calls in flight finish.
-void DrainGrpcServer(grpc::Server& server, std::chrono::system_clock::time_point deadline);
+void DrainGrpcServer(grpc::Server& server,
+                     std::chrono::system_clock::time_point deadline);
 
 }  // namespace ntmis
 

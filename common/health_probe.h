@@ -5,11 +5,11 @@
 #ifndef NTMIS_COMMON_HEALTH_PROBE_H_
 #define NTMIS_COMMON_HEALTH_PROBE_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 
@@ -17,8 +17,9 @@ namespace ntmis {
 
 // "SERVING", "NOT_SERVING", "UNKNOWN" or "SERVICE_UNKNOWN"; UNAVAILABLE
 // with gRPC's message when the node cannot be reached within `timeout`.
-absl::StatusOr<std::string> ProbeHealth(const std::shared_ptr<grpc::Channel>& channel,
-                                        std::chrono::milliseconds timeout);
+absl::StatusOr<std::string> ProbeHealth(
+    const std::shared_ptr<grpc::Channel>& channel,
+    std::chrono::milliseconds timeout);
 
 }  // namespace ntmis
 

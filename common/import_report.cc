@@ -12,12 +12,14 @@ std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems) {
   std::string csv = "\xEF\xBB\xBF";
   AppendCsvLine(&csv, {"行", "列", "列名", "值", "规则"});
   for (const v1::ImportProblem& p : problems) {
-    AppendCsvLine(&csv, {absl::StrCat(p.row()), p.column(), p.column_label(), p.value(), p.rule()});
+    AppendCsvLine(&csv, {absl::StrCat(p.row()), p.column(), p.column_label(),
+                         p.value(), p.rule()});
   }
   return csv;
 }
 
-void PrintImportProblems(std::ostream& out, const std::vector<v1::ImportProblem>& problems,
+void PrintImportProblems(std::ostream& out,
+                         const std::vector<v1::ImportProblem>& problems,
                          uint64_t total, size_t shown) {
   size_t printed = 0;
   for (const v1::ImportProblem& p : problems) {
@@ -40,15 +42,18 @@ absl::Status ImportOutcome(uint64_t problems, uint64_t applied, bool dry_run) {
   if (problems == 0) return absl::OkStatus();
   if (applied > 0) {
     return WithExitCode(
-        absl::InvalidArgumentError(absl::StrCat(
-            problems, " problems: ", applied, dry_run ? " rows would be applied" : " rows applied",
-            ", the rows with problems were not; fix them and import those rows again")),
+        absl::InvalidArgumentError(
+            absl::StrCat(problems, " problems: ", applied,
+                         dry_run ? " rows would be applied" : " rows applied",
+                         ", the rows with problems were not; fix them and "
+                         "import those rows again")),
         ExitCode::kImportPartial);
   }
-  return WithExitCode(absl::InvalidArgumentError(absl::StrCat(
-                          problems, " problems: nothing ", dry_run ? "would be " : "",
-                          "applied; fix the file and import it again")),
-                      ExitCode::kImportRefused);
+  return WithExitCode(
+      absl::InvalidArgumentError(absl::StrCat(
+          problems, " problems: nothing ", dry_run ? "would be " : "",
+          "applied; fix the file and import it again")),
+      ExitCode::kImportRefused);
 }
 
 }  // namespace ntmis

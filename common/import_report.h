@@ -20,7 +20,8 @@ namespace ntmis {
 std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems);
 
 // At most `shown` problems, one per line, then how many more there are.
-void PrintImportProblems(std::ostream& out, const std::vector<v1::ImportProblem>& problems,
+void PrintImportProblems(std::ostream& out,
+                         const std::vector<v1::ImportProblem>& problems,
                          uint64_t total, size_t shown = 20);
 
 // OK when there was no problem; otherwise an error carrying the exit code

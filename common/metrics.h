@@ -9,12 +9,12 @@
 #ifndef NTMIS_COMMON_METRICS_H_
 #define NTMIS_COMMON_METRICS_H_
 
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/status/statusor.h"
 
@@ -31,7 +31,8 @@ void Rpc(const std::string& method, grpc::StatusCode code, double seconds);
 // has to send, records the national node rejected.
 void SyncRun(bool ok, uint64_t batches, uint64_t backlog, uint64_t rejected);
 // The national node's side of a province's sync.
-void BatchApplied(const std::string& province, uint64_t changes, uint64_t rejected);
+void BatchApplied(const std::string& province, uint64_t changes,
+                  uint64_t rejected);
 void RecordsHeld(const std::string& province, uint64_t records);
 // A login: `result` is "ok" or the status code name of the refusal.
 void Login(const std::string& result);
@@ -43,13 +44,15 @@ void AuditWritable(bool writable);
 void AuditVerified(bool intact);
 
 // The interceptor that times every call of a gRPC server.
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> RpcInterceptorFactory();
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+RpcInterceptorFactory();
 
 // GET /metrics over plain HTTP on `address` (host:port, port 0 picks one).
 class MetricsServer {
  public:
   // UNAVAILABLE naming the address when it cannot listen.
-  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const std::string& address);
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(
+      const std::string& address);
   ~MetricsServer();
   int port() const { return port_; }
 

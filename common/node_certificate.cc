@@ -25,9 +25,12 @@ using Store = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
 using StoreCtx = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
 
 absl::StatusOr<File> OpenPem(const std::string& path, const char* what) {
-  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " not configured"));
+  if (path.empty())
+    return absl::InvalidArgumentError(absl::StrCat(what, " not configured"));
   File f(fopen(path.c_str(), "r"));
-  if (!f) return absl::NotFoundError(absl::StrCat(what, " not found or not readable: ", path));
+  if (!f)
+    return absl::NotFoundError(
+        absl::StrCat(what, " not found or not readable: ", path));
   return f;
 }
 
@@ -35,7 +38,8 @@ absl::StatusOr<Cert> ReadCert(const std::string& path, const char* what) {
   ASSIGN_OR_RETURN(File f, OpenPem(path, what));
   Cert cert(PEM_read_X509(f.get(), nullptr, nullptr, nullptr));
   if (!cert)
-    return absl::InvalidArgumentError(absl::StrCat(what, " ", path, " is not a PEM certificate"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " ", path, " is not a PEM certificate"));
   return cert;
 }
 
@@ -57,7 +61,8 @@ std::vector<std::string> UriSans(X509* cert) {
 
 }  // namespace
 
-absl::Status CheckNodeCertificate(const v1::TlsFiles& tls, const PeerIdentity& expected,
+absl::Status CheckNodeCertificate(const v1::TlsFiles& tls,
+                                  const PeerIdentity& expected,
                                   int64_t now_unix) {
   ASSIGN_OR_RETURN(Cert cert, ReadCert(tls.cert(), "tls.cert"));
   ASSIGN_OR_RETURN(Cert ca, ReadCert(tls.ca_cert(), "tls.ca_cert"));
@@ -89,20 +94,22 @@ absl::Status CheckNodeCertificate(const v1::TlsFiles& tls, const PeerIdentity& e
             " has expired — ask the federation CA for a renewed certificate "
             "(ntmis-national pki issue)"));
       case X509_V_ERR_CERT_NOT_YET_VALID:
-        return absl::FailedPreconditionError(absl::StrCat(
-            "the node certificate ", tls.cert(),
-            " is not valid yet — check this machine's clock"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("the node certificate ", tls.cert(),
+                         " is not valid yet — check this machine's clock"));
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
       case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
       case X509_V_ERR_CERT_SIGNATURE_FAILURE:
       case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
         return absl::FailedPreconditionError(absl::StrCat(
-            "the node certificate ", tls.cert(), " was not issued by the CA in tls.ca_cert ",
-            tls.ca_cert(), " — configure the federation's ca.crt and a certificate it issued"));
+            "the node certificate ", tls.cert(),
+            " was not issued by the CA in tls.ca_cert ", tls.ca_cert(),
+            " — configure the federation's ca.crt and a certificate it "
+            "issued"));
       default:
         return absl::FailedPreconditionError(absl::StrCat(
-            "the node certificate ", tls.cert(), " does not verify against ", tls.ca_cert(),
-            ": ", X509_verify_cert_error_string(error)));
+            "the node certificate ", tls.cert(), " does not verify against ",
+            tls.ca_cert(), ": ", X509_verify_cert_error_string(error)));
     }
   }
   const std::vector<std::string> uris = UriSans(cert.get());
@@ -111,8 +118,9 @@ absl::Status CheckNodeCertificate(const v1::TlsFiles& tls, const PeerIdentity& e
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "the node certificate ", tls.cert(), " is for ",
-      uris.empty() ? "no federation identity" : absl::StrJoin(uris, ", "), ", not ",
-      expected.Uri(), " — use the certificate issued for this node, or fix the configuration"));
+      uris.empty() ? "no federation identity" : absl::StrJoin(uris, ", "),
+      ", not ", expected.Uri(),
+      " — use the certificate issued for this node, or fix the configuration"));
 }
 
 }  // namespace ntmis

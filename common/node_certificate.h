@@ -18,7 +18,8 @@ namespace ntmis {
 // INVALID_ARGUMENT for a file that is not PEM, FAILED_PRECONDITION for
 // everything else (mismatched key, other CA, expired or not yet valid,
 // another identity).
-absl::Status CheckNodeCertificate(const v1::TlsFiles& tls, const PeerIdentity& expected,
+absl::Status CheckNodeCertificate(const v1::TlsFiles& tls,
+                                  const PeerIdentity& expected,
                                   int64_t now_unix);
 
 }  // namespace ntmis

@@ -21,7 +21,9 @@ namespace ntmis::ossl {
 template <auto Free>
 struct Deleter {
   template <typename T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 
 using Cert = std::unique_ptr<X509, Deleter<X509_free>>;

@@ -26,11 +26,13 @@ std::string OperatorRoleName(OperatorRole role) {
 }
 
 absl::StatusOr<OperatorRole> ParseOperatorRole(absl::string_view name) {
-  for (OperatorRole r : {OperatorRole::kAdmin, OperatorRole::kManager, OperatorRole::kQuerier})
+  for (OperatorRole r :
+       {OperatorRole::kAdmin, OperatorRole::kManager, OperatorRole::kQuerier})
     if (name == OperatorRoleName(r)) return r;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown operator role '", name,
-      "'; allowed: admin (ministry administrator), manager (information manager), querier"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown operator role '", name,
+                   "'; allowed: admin (ministry administrator), manager "
+                   "(information manager), querier"));
 }
 
 std::string PeerIdentity::Uri() const {
@@ -40,7 +42,8 @@ std::string PeerIdentity::Uri() const {
     case Kind::kProvince:
       return absl::StrCat(kPrefix, "province/", name);
     case Kind::kOperator:
-      return absl::StrCat(kPrefix, "operator/", OperatorRoleName(role), "/", name);
+      return absl::StrCat(kPrefix, "operator/", OperatorRoleName(role), "/",
+                          name);
   }
   return {};
 }
@@ -54,7 +57,8 @@ absl::StatusOr<PeerIdentity> ParsePeerIdentity(absl::string_view uri) {
   if (rest == "national") return PeerIdentity::National();
   if (absl::ConsumePrefix(&rest, "province/")) {
     int code = 0;
-    if (rest.size() == 2 && absl::SimpleAtoi(rest, &code) && IsProvinceCode(code))
+    if (rest.size() == 2 && absl::SimpleAtoi(rest, &code) &&
+        IsProvinceCode(code))
       return PeerIdentity::Province(std::string(rest));
   } else if (absl::ConsumePrefix(&rest, "operator/")) {
     size_t slash = rest.find('/');
@@ -63,7 +67,8 @@ absl::StatusOr<PeerIdentity> ParsePeerIdentity(absl::string_view uri) {
     } else {
       auto role = ParseOperatorRole(rest.substr(0, slash));
       absl::string_view name = rest.substr(slash + 1);
-      if (role.ok() && !name.empty() && name.find('/') == absl::string_view::npos)
+      if (role.ok() && !name.empty() &&
+          name.find('/') == absl::string_view::npos)
         return PeerIdentity::Operator(std::string(name), *role);
     }
   }
@@ -71,13 +76,16 @@ absl::StatusOr<PeerIdentity> ParsePeerIdentity(absl::string_view uri) {
       absl::StrCat("not a federation identity: ", uri));
 }
 
-absl::StatusOr<PeerIdentity> CallerIdentity(const grpc::ServerContext& context) {
+absl::StatusOr<PeerIdentity> CallerIdentity(
+    const grpc::ServerContext& context) {
   auto auth = context.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("no verified client certificate");
   }
-  for (const auto& value : auth->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
-    auto identity = ParsePeerIdentity(absl::string_view(value.data(), value.size()));
+  for (const auto& value :
+       auth->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
+    auto identity =
+        ParsePeerIdentity(absl::string_view(value.data(), value.size()));
     if (identity.ok()) return identity;
   }
   return absl::UnauthenticatedError(

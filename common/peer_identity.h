@@ -7,12 +7,12 @@
 #ifndef NTMIS_COMMON_PEER_IDENTITY_H_
 #define NTMIS_COMMON_PEER_IDENTITY_H_
 
-#include <string>
-#include "absl/strings/string_view.h"
-
 #include <grpcpp/grpcpp.h>
 
+#include <string>
+
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ntmis {
 
@@ -35,7 +35,8 @@ struct PeerIdentity {
   static PeerIdentity Province(std::string code) {
     return {Kind::kProvince, std::move(code)};
   }
-  static PeerIdentity Operator(std::string name, OperatorRole role = OperatorRole::kQuerier) {
+  static PeerIdentity Operator(std::string name,
+                               OperatorRole role = OperatorRole::kQuerier) {
     return {Kind::kOperator, std::move(name), role};
   }
 };

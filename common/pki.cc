@@ -89,7 +89,8 @@ absl::Status WriteCert(const std::string& path, X509* cert) {
   return absl::OkStatus();
 }
 
-absl::Status AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
+absl::Status AddExtension(X509* cert, X509* issuer, int nid,
+                          const std::string& value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
@@ -108,17 +109,19 @@ absl::StatusOr<Cert> NewCert(EVP_PKEY* key, const std::string& cn,
   X509_set_version(cert.get(), 2);
   std::string serial_bytes = crypto::RandomBytes(16);
   serial_bytes[0] &= 0x7f;  // positive
-  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(serial_bytes.data()),
-                         serial_bytes.size(), nullptr);
+  BIGNUM* bn =
+      BN_bin2bn(reinterpret_cast<const unsigned char*>(serial_bytes.data()),
+                serial_bytes.size(), nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(days) * 86400);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()),
+                  static_cast<long>(days) * 86400);
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(org.c_str()),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+      name, "O", MBSTRING_UTF8,
+      reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                              reinterpret_cast<const unsigned char*>(cn.c_str()),
                              -1, -1, 0);
@@ -140,8 +143,9 @@ absl::Status SetCrlUrl(const std::string& ca_dir, const std::string& url) {
   if (!absl::StartsWith(url, "http://") || url.size() <= 7 ||
       url.find_first_of(" ,\t\n") != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--crl-url ", url, " is not an http:// URL (a CRL is served over plain HTTP; it is "
-                           "signed), e.g. http://ntmis.moe.example.cn:8080/revoked.crl"));
+        "--crl-url ", url,
+        " is not an http:// URL (a CRL is served over plain HTTP; it is "
+        "signed), e.g. http://ntmis.moe.example.cn:8080/revoked.crl"));
   }
   if (!std::filesystem::exists(CaPaths(ca_dir).cert()))
     return absl::NotFoundError(absl::StrCat("no CA in ", ca_dir));
@@ -157,12 +161,15 @@ absl::Status InitCa(const std::string& dir, const std::string& organization) {
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir));
-  if (std::filesystem::exists(paths.key()) || std::filesystem::exists(paths.cert())) {
-    return absl::AlreadyExistsError(absl::StrCat("a CA already exists in ", dir));
+  if (std::filesystem::exists(paths.key()) ||
+      std::filesystem::exists(paths.cert())) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a CA already exists in ", dir));
   }
   ASSIGN_OR_RETURN(PKey key, NewKey());
-  ASSIGN_OR_RETURN(Cert cert, NewCert(key.get(), organization + " Federation CA",
-                                      organization, 3650));
+  ASSIGN_OR_RETURN(
+      Cert cert,
+      NewCert(key.get(), organization + " Federation CA", organization, 3650));
   X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
   RETURN_IF_ERROR(AddExtension(cert.get(), cert.get(), NID_basic_constraints,
                                "critical,CA:TRUE,pathlen:0"));
@@ -184,12 +191,15 @@ absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
   CaPaths paths(ca_dir);
   if (request.days < 1)
     return absl::InvalidArgumentError(absl::StrCat(
-        "--days ", request.days, ": a certificate must be valid for at least 1 day (one valid "
-        "for ", request.days, " days has expired when it is issued)"));
+        "--days ", request.days,
+        ": a certificate must be valid for at least 1 day (one valid "
+        "for ",
+        request.days, " days has expired when it is issued)"));
   ASSIGN_OR_RETURN(PKey ca_key, ReadKey(paths.key()));
   ASSIGN_OR_RETURN(Cert ca_cert, ReadCert(paths.cert()));
   int ca_days = 0, ca_seconds = 0;
-  if (ASN1_TIME_diff(&ca_days, &ca_seconds, nullptr, X509_get0_notAfter(ca_cert.get())) == 1 &&
+  if (ASN1_TIME_diff(&ca_days, &ca_seconds, nullptr,
+                     X509_get0_notAfter(ca_cert.get())) == 1 &&
       request.days > ca_days) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--days ", request.days, ": the CA itself expires in ", ca_days,
@@ -198,31 +208,40 @@ absl::Status Issue(const std::string& ca_dir, const IssueRequest& request,
   ASSIGN_OR_RETURN(PKey key, NewKey());
   std::string cn = request.common_name.empty() ? request.identity.Uri()
                                                : request.common_name;
-  ASSIGN_OR_RETURN(Cert cert, NewCert(key.get(), cn, OrganizationOf(ca_cert.get()),
-                                      request.days));
+  ASSIGN_OR_RETURN(
+      Cert cert,
+      NewCert(key.get(), cn, OrganizationOf(ca_cert.get()), request.days));
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
 
-  std::vector<std::string> sans = {absl::StrCat("URI:", request.identity.Uri())};
+  std::vector<std::string> sans = {
+      absl::StrCat("URI:", request.identity.Uri())};
   for (const auto& dns : request.dns_names) sans.push_back("DNS:" + dns);
   for (const auto& ip : request.ip_addresses) sans.push_back("IP:" + ip);
   X509* c = cert.get();
   X509* ca = ca_cert.get();
-  RETURN_IF_ERROR(AddExtension(c, ca, NID_basic_constraints, "critical,CA:FALSE"));
   RETURN_IF_ERROR(
-      AddExtension(c, ca, NID_key_usage, "critical,digitalSignature,keyAgreement"));
-  RETURN_IF_ERROR(AddExtension(c, ca, NID_ext_key_usage, "serverAuth,clientAuth"));
-  RETURN_IF_ERROR(AddExtension(c, ca, NID_subject_alt_name, absl::StrJoin(sans, ",")));
+      AddExtension(c, ca, NID_basic_constraints, "critical,CA:FALSE"));
+  RETURN_IF_ERROR(AddExtension(c, ca, NID_key_usage,
+                               "critical,digitalSignature,keyAgreement"));
+  RETURN_IF_ERROR(
+      AddExtension(c, ca, NID_ext_key_usage, "serverAuth,clientAuth"));
+  RETURN_IF_ERROR(
+      AddExtension(c, ca, NID_subject_alt_name, absl::StrJoin(sans, ",")));
   RETURN_IF_ERROR(AddExtension(c, ca, NID_subject_key_identifier, "hash"));
-  RETURN_IF_ERROR(AddExtension(c, ca, NID_authority_key_identifier, "keyid:always"));
-  if (absl::StatusOr<std::string> url = ReadFile(CaPaths(ca_dir).crl_url()); url.ok()) {
+  RETURN_IF_ERROR(
+      AddExtension(c, ca, NID_authority_key_identifier, "keyid:always"));
+  if (absl::StatusOr<std::string> url = ReadFile(CaPaths(ca_dir).crl_url());
+      url.ok()) {
     const std::string trimmed(absl::StripAsciiWhitespace(*url));
     if (!trimmed.empty())
-      RETURN_IF_ERROR(AddExtension(c, ca, NID_crl_distribution_points, "URI:" + trimmed));
+      RETURN_IF_ERROR(
+          AddExtension(c, ca, NID_crl_distribution_points, "URI:" + trimmed));
   }
   if (X509_sign(c, ca_key.get(), EVP_sha256()) == 0)
     return OpenSslError("sign certificate");
 
-  std::filesystem::path parent = std::filesystem::path(out_prefix).parent_path();
+  std::filesystem::path parent =
+      std::filesystem::path(out_prefix).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   RETURN_IF_ERROR(WriteKey(out_prefix + ".key", key.get()));
   RETURN_IF_ERROR(WriteCert(out_prefix + ".crt", c));

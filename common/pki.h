@@ -69,12 +69,13 @@ struct IssuedCertificate {
   int64_t revoked_unix = 0;  // 0: not revoked
   std::string reason;
 };
-absl::StatusOr<std::vector<IssuedCertificate>> ListIssued(const std::string& ca_dir);
+absl::StatusOr<std::vector<IssuedCertificate>> ListIssued(
+    const std::string& ca_dir);
 
 // Exactly one of serial, province or operator_name; reason required.
 struct RevokeRequest {
-  std::string serial;         // hex, as `pki list` shows it
-  std::string province;       // every certificate of spiffe://ntmis/province/CODE
+  std::string serial;    // hex, as `pki list` shows it
+  std::string province;  // every certificate of spiffe://ntmis/province/CODE
   std::string operator_name;  // every certificate of that operator, any role
   std::string reason;
 };
@@ -83,9 +84,8 @@ struct RevokeRequest {
 // request without a reason or with not exactly one selector; NOT_FOUND when
 // nothing in the register matches; FAILED_PRECONDITION when everything that
 // matches is already revoked. Nothing changes on an error.
-absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
-                                                      const RevokeRequest& request,
-                                                      int64_t now_unix);
+absl::StatusOr<std::vector<IssuedCertificate>> Revoke(
+    const std::string& ca_dir, const RevokeRequest& request, int64_t now_unix);
 
 // Signs the revocation list afresh from the register (CRL number one more
 // than the last, valid kCrlValidityDays): `pki revoke` does it, and

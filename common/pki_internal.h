@@ -16,7 +16,8 @@ absl::Status OpenSslError(absl::string_view what);
 absl::StatusOr<ossl::PKey> ReadKey(const std::string& path);
 absl::StatusOr<ossl::Cert> ReadCert(const std::string& path);
 // Appends `cert`, just issued to `identity`, to the CA's register.
-absl::Status RecordIssued(const std::string& ca_dir, X509* cert, const std::string& identity);
+absl::Status RecordIssued(const std::string& ca_dir, X509* cert,
+                          const std::string& identity);
 
 }  // namespace ntmis::pki::internal
 

@@ -32,7 +32,8 @@ std::string OneLine(const std::string& text) {
   return absl::StrReplaceAll(text, {{"\t", " "}, {"\n", " "}, {"\r", " "}});
 }
 
-absl::StatusOr<std::vector<IssuedCertificate>> ReadRegister(const std::string& path) {
+absl::StatusOr<std::vector<IssuedCertificate>> ReadRegister(
+    const std::string& path) {
   std::vector<IssuedCertificate> out;
   std::ifstream in(path);
   if (!in) return out;  // nothing issued yet
@@ -44,8 +45,10 @@ absl::StatusOr<std::vector<IssuedCertificate>> ReadRegister(const std::string& p
     std::vector<std::string> f = absl::StrSplit(line, '\t');
     IssuedCertificate c;
     if (f.size() != 6 || !absl::SimpleAtoi(f[2], &c.issued_unix) ||
-        !absl::SimpleAtoi(f[3], &c.not_after_unix) || !absl::SimpleAtoi(f[4], &c.revoked_unix)) {
-      return absl::DataLossError(absl::StrCat(path, " line ", n, " is not a register line"));
+        !absl::SimpleAtoi(f[3], &c.not_after_unix) ||
+        !absl::SimpleAtoi(f[4], &c.revoked_unix)) {
+      return absl::DataLossError(
+          absl::StrCat(path, " line ", n, " is not a register line"));
     }
     c.serial = f[0];
     c.identity = f[1];
@@ -55,18 +58,22 @@ absl::StatusOr<std::vector<IssuedCertificate>> ReadRegister(const std::string& p
   return out;
 }
 
-absl::Status WriteRegister(const std::string& path, const std::vector<IssuedCertificate>& certs) {
-  std::string text = "# serial\tidentity\tissued_unix\tnot_after_unix\trevoked_unix\treason\n";
+absl::Status WriteRegister(const std::string& path,
+                           const std::vector<IssuedCertificate>& certs) {
+  std::string text =
+      "# serial\tidentity\tissued_unix\tnot_after_unix\trevoked_unix\treason\n";
   for (const IssuedCertificate& c : certs) {
-    absl::StrAppend(&text, c.serial, "\t", c.identity, "\t", c.issued_unix, "\t",
-                    c.not_after_unix, "\t", c.revoked_unix, "\t", OneLine(c.reason), "\n");
+    absl::StrAppend(&text, c.serial, "\t", c.identity, "\t", c.issued_unix,
+                    "\t", c.not_after_unix, "\t", c.revoked_unix, "\t",
+                    OneLine(c.reason), "\n");
   }
   return ReplaceFile(path, text);
 }
 
 absl::StatusOr<FileLock> LockCa(const std::string& ca_dir) {
-  return FileLock::Acquire(ca_dir + "/pki.lock",
-                           "another pki command is running on this CA; try again");
+  return FileLock::Acquire(
+      ca_dir + "/pki.lock",
+      "another pki command is running on this CA; try again");
 }
 
 // The number of the CA's current list (0 when there is none or it is not
@@ -74,11 +81,13 @@ absl::StatusOr<FileLock> LockCa(const std::string& ca_dir) {
 uint64_t CurrentCrlNumber(const CaPaths& paths) {
   absl::StatusOr<std::string> pem = ReadFile(paths.crl());
   if (!pem.ok()) return 0;
-  absl::StatusOr<RevocationListInfo> info = CheckRevocationList(*pem, paths.cert());
+  absl::StatusOr<RevocationListInfo> info =
+      CheckRevocationList(*pem, paths.cert());
   return info.ok() ? info->number : 0;
 }
 
-absl::Status SignCrl(const std::string& ca_dir, const std::vector<IssuedCertificate>& certs,
+absl::Status SignCrl(const std::string& ca_dir,
+                     const std::vector<IssuedCertificate>& certs,
                      int64_t now_unix) {
   CaPaths paths(ca_dir);
   ASSIGN_OR_RETURN(ossl::PKey ca_key, internal::ReadKey(paths.key()));
@@ -87,18 +96,22 @@ absl::Status SignCrl(const std::string& ca_dir, const std::vector<IssuedCertific
   if (!crl) return OpenSslError("X509_CRL_new");
   X509_CRL_set_version(crl.get(), 1);  // v2
   X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca_cert.get()));
-  ossl::Asn1Time this_update(ASN1_TIME_set(nullptr, static_cast<time_t>(now_unix)));
-  ossl::Asn1Time next_update(
-      ASN1_TIME_set(nullptr, static_cast<time_t>(now_unix + int64_t{kCrlValidityDays} * 86400)));
+  ossl::Asn1Time this_update(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(now_unix)));
+  ossl::Asn1Time next_update(ASN1_TIME_set(
+      nullptr,
+      static_cast<time_t>(now_unix + int64_t{kCrlValidityDays} * 86400)));
   X509_CRL_set1_lastUpdate(crl.get(), this_update.get());
   X509_CRL_set1_nextUpdate(crl.get(), next_update.get());
   for (const IssuedCertificate& c : certs) {
     if (c.revoked_unix == 0) continue;
     BIGNUM* raw = nullptr;
-    if (BN_hex2bn(&raw, c.serial.c_str()) == 0) return OpenSslError(absl::StrCat("serial ", c.serial));
+    if (BN_hex2bn(&raw, c.serial.c_str()) == 0)
+      return OpenSslError(absl::StrCat("serial ", c.serial));
     ossl::Bignum bn(raw);
     ossl::Asn1Integer serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-    ossl::Asn1Time when(ASN1_TIME_set(nullptr, static_cast<time_t>(c.revoked_unix)));
+    ossl::Asn1Time when(
+        ASN1_TIME_set(nullptr, static_cast<time_t>(c.revoked_unix)));
     X509_REVOKED* revoked = X509_REVOKED_new();
     X509_REVOKED_set_serialNumber(revoked, serial.get());
     X509_REVOKED_set_revocationDate(revoked, when.get());
@@ -108,26 +121,32 @@ absl::Status SignCrl(const std::string& ca_dir, const std::vector<IssuedCertific
   ASN1_INTEGER_set_uint64(number.get(), CurrentCrlNumber(paths) + 1);
   X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0);
   X509_CRL_sort(crl.get());
-  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0) return OpenSslError("sign CRL");
+  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) == 0)
+    return OpenSslError("sign CRL");
   ossl::Bio pem(BIO_new(BIO_s_mem()));
-  if (!pem || PEM_write_bio_X509_CRL(pem.get(), crl.get()) != 1) return OpenSslError("write CRL");
+  if (!pem || PEM_write_bio_X509_CRL(pem.get(), crl.get()) != 1)
+    return OpenSslError("write CRL");
   char* data = nullptr;
   const long size = BIO_get_mem_data(pem.get(), &data);
-  return ReplaceFile(paths.crl(), std::string_view(data, static_cast<size_t>(size)));
+  return ReplaceFile(paths.crl(),
+                     std::string_view(data, static_cast<size_t>(size)));
 }
 
 }  // namespace
 
 namespace internal {
 
-absl::Status RecordIssued(const std::string& ca_dir, X509* cert, const std::string& identity) {
+absl::Status RecordIssued(const std::string& ca_dir, X509* cert,
+                          const std::string& identity) {
   ASSIGN_OR_RETURN(FileLock lock, LockCa(ca_dir));
   CaPaths paths(ca_dir);
-  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs, ReadRegister(paths.issued()));
+  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs,
+                   ReadRegister(paths.issued()));
   IssuedCertificate c;
   c.serial = ossl::SerialHex(X509_get0_serialNumber(cert));
   c.identity = identity;
-  c.issued_unix = ossl::UnixTime(X509_get0_notBefore(cert)) + 3600;  // issued an hour after notBefore
+  c.issued_unix = ossl::UnixTime(X509_get0_notBefore(cert)) +
+                  3600;  // issued an hour after notBefore
   c.not_after_unix = ossl::UnixTime(X509_get0_notAfter(cert));
   certs.push_back(std::move(c));
   return WriteRegister(paths.issued(), certs);
@@ -135,13 +154,13 @@ absl::Status RecordIssued(const std::string& ca_dir, X509* cert, const std::stri
 
 }  // namespace internal
 
-absl::StatusOr<std::vector<IssuedCertificate>> ListIssued(const std::string& ca_dir) {
+absl::StatusOr<std::vector<IssuedCertificate>> ListIssued(
+    const std::string& ca_dir) {
   return ReadRegister(CaPaths(ca_dir).issued());
 }
 
-absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
-                                                      const RevokeRequest& request,
-                                                      int64_t now_unix) {
+absl::StatusOr<std::vector<IssuedCertificate>> Revoke(
+    const std::string& ca_dir, const RevokeRequest& request, int64_t now_unix) {
   const int selectors = !request.serial.empty() + !request.province.empty() +
                         !request.operator_name.empty();
   if (selectors != 1) {
@@ -149,12 +168,15 @@ absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
         "give exactly one of --serial HEX, --province CODE or --operator NAME");
   }
   if (absl::StripAsciiWhitespace(request.reason).empty())
-    return absl::InvalidArgumentError("--reason TEXT is required (it goes into the register)");
+    return absl::InvalidArgumentError(
+        "--reason TEXT is required (it goes into the register)");
   ASSIGN_OR_RETURN(FileLock lock, LockCa(ca_dir));
   CaPaths paths(ca_dir);
-  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs, ReadRegister(paths.issued()));
+  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs,
+                   ReadRegister(paths.issued()));
   const std::string serial = absl::AsciiStrToUpper(request.serial);
-  const std::string province_uri = PeerIdentity::Province(request.province).Uri();
+  const std::string province_uri =
+      PeerIdentity::Province(request.province).Uri();
   const std::string operator_prefix = "spiffe://ntmis/operator/";
   auto matches = [&](const IssuedCertificate& c) {
     if (!serial.empty()) return c.serial == serial;
@@ -163,7 +185,8 @@ absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
     if (c.identity.rfind(operator_prefix, 0) != 0) return false;
     const std::string rest = c.identity.substr(operator_prefix.size());
     const size_t slash = rest.rfind('/');
-    return (slash == std::string::npos ? rest : rest.substr(slash + 1)) == request.operator_name;
+    return (slash == std::string::npos ? rest : rest.substr(slash + 1)) ==
+           request.operator_name;
   };
   std::vector<IssuedCertificate> revoked;
   int matched = 0;
@@ -175,16 +198,19 @@ absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
     c.reason = OneLine(request.reason);
     revoked.push_back(c);
   }
-  const std::string what = !serial.empty() ? absl::StrCat("serial ", serial)
-                           : !request.province.empty() ? absl::StrCat("province ", request.province)
-                                                       : absl::StrCat("operator ", request.operator_name);
+  const std::string what =
+      !serial.empty() ? absl::StrCat("serial ", serial)
+      : !request.province.empty()
+          ? absl::StrCat("province ", request.province)
+          : absl::StrCat("operator ", request.operator_name);
   if (matched == 0) {
-    return absl::NotFoundError(absl::StrCat("no certificate of ", what, " in ", paths.issued(),
-                                            " (see `pki list`); nothing revoked"));
+    return absl::NotFoundError(
+        absl::StrCat("no certificate of ", what, " in ", paths.issued(),
+                     " (see `pki list`); nothing revoked"));
   }
   if (revoked.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("every certificate of ", what, " is already revoked; nothing changed"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "every certificate of ", what, " is already revoked; nothing changed"));
   }
   // The list first: if it cannot be signed, the register stays as it was.
   RETURN_IF_ERROR(SignCrl(ca_dir, certs, now_unix));
@@ -194,7 +220,8 @@ absl::StatusOr<std::vector<IssuedCertificate>> Revoke(const std::string& ca_dir,
 
 absl::Status WriteCrl(const std::string& ca_dir, int64_t now_unix) {
   ASSIGN_OR_RETURN(FileLock lock, LockCa(ca_dir));
-  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs, ReadRegister(CaPaths(ca_dir).issued()));
+  ASSIGN_OR_RETURN(std::vector<IssuedCertificate> certs,
+                   ReadRegister(CaPaths(ca_dir).issued()));
   return SignCrl(ca_dir, certs, now_unix);
 }
 

@@ -1,10 +1,10 @@
 #include "common/proto_json.h"
 
+#include <google/protobuf/descriptor.h>
+
 #include <charconv>
 #include <cmath>
 #include <string_view>
-
-#include <google/protobuf/descriptor.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -37,7 +37,8 @@ void AppendEnum(const pb::EnumDescriptor* type, int number, std::string* out) {
 }
 
 // One value of `field`: element `index` of a repeated field, or the field.
-void AppendValue(const pb::Message& message, const Field* field, int index, std::string* out) {
+void AppendValue(const pb::Message& message, const Field* field, int index,
+                 std::string* out) {
   const pb::Reflection* r = message.GetReflection();
   const bool repeated = index >= 0;
   switch (field->cpp_type()) {
@@ -46,8 +47,9 @@ void AppendValue(const pb::Message& message, const Field* field, int index, std:
                                     : r->GetInt32(message, field));
       break;
     case Field::CPPTYPE_UINT32:
-      absl::StrAppend(out, repeated ? r->GetRepeatedUInt32(message, field, index)
-                                    : r->GetUInt32(message, field));
+      absl::StrAppend(out, repeated
+                               ? r->GetRepeatedUInt32(message, field, index)
+                               : r->GetUInt32(message, field));
       break;
     case Field::CPPTYPE_INT64:  // proto3 JSON quotes 64-bit integers
       absl::StrAppend(out, "\"",
@@ -85,9 +87,10 @@ void AppendValue(const pb::Message& message, const Field* field, int index, std:
       break;
     case Field::CPPTYPE_STRING: {
       std::string scratch;
-      const std::string& text = repeated
-                                    ? r->GetRepeatedStringReference(message, field, index, &scratch)
-                                    : r->GetStringReference(message, field, &scratch);
+      const std::string& text =
+          repeated
+              ? r->GetRepeatedStringReference(message, field, index, &scratch)
+              : r->GetStringReference(message, field, &scratch);
       if (field->type() == Field::TYPE_BYTES) {
         absl::StrAppend(out, "\"", absl::Base64Escape(text), "\"");
       } else {
@@ -104,7 +107,8 @@ void AppendValue(const pb::Message& message, const Field* field, int index, std:
 }
 
 // A map entry's key, always a JSON string.
-void AppendMapKey(const pb::Message& entry, const Field* key, std::string* out) {
+void AppendMapKey(const pb::Message& entry, const Field* key,
+                  std::string* out) {
   if (key->cpp_type() == Field::CPPTYPE_STRING) {
     AppendValue(entry, key, -1, out);
     return;
@@ -120,7 +124,8 @@ void AppendMapKey(const pb::Message& entry, const Field* key, std::string* out) 
 // oneof member or `optional` scalar only when set.
 bool Printed(const pb::Message& message, const Field* field) {
   if (field->is_repeated()) return true;
-  if (field->has_presence()) return message.GetReflection()->HasField(message, field);
+  if (field->has_presence())
+    return message.GetReflection()->HasField(message, field);
   return true;
 }
 
@@ -132,17 +137,30 @@ void AppendJsonString(std::string_view text, std::string* out) {
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out->append("\\\""); continue;
-      case '\\': out->append("\\\\"); continue;
-      case '\n': out->append("\\n"); continue;
-      case '\r': out->append("\\r"); continue;
-      case '\t': out->append("\\t"); continue;
-      case '<': case '>': case '&':
+      case '"':
+        out->append("\\\"");
+        continue;
+      case '\\':
+        out->append("\\\\");
+        continue;
+      case '\n':
+        out->append("\\n");
+        continue;
+      case '\r':
+        out->append("\\r");
+        continue;
+      case '\t':
+        out->append("\\t");
+        continue;
+      case '<':
+      case '>':
+      case '&':
         out->append("\\u00");
         out->push_back(kHex[c >> 4]);
         out->push_back(kHex[c & 15]);
         continue;
-      default: break;
+      default:
+        break;
     }
     if (c < 0x20) {
       out->append("\\u00");
@@ -150,7 +168,9 @@ void AppendJsonString(std::string_view text, std::string* out) {
       out->push_back(kHex[c & 15]);
     } else if (c == 0xE2 && i + 2 < text.size() && text[i + 1] == '\x80' &&
                (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
-      out->append(text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029");  // line breaks to JavaScript
+      out->append(text[i + 2] == '\xA8'
+                      ? "\\u2028"
+                      : "\\u2029");  // line breaks to JavaScript
       i += 2;
     } else {
       out->push_back(static_cast<char>(c));

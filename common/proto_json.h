@@ -17,15 +17,16 @@
 #ifndef NTMIS_COMMON_PROTO_JSON_H_
 #define NTMIS_COMMON_PROTO_JSON_H_
 
+#include <google/protobuf/message.h>
+
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/message.h>
 
 namespace ntmis {
 
 // Appends `message` as one JSON object to `out`.
-void AppendProtoJson(const google::protobuf::Message& message, std::string* out);
+void AppendProtoJson(const google::protobuf::Message& message,
+                     std::string* out);
 
 // `message` as one JSON object.
 std::string ProtoJson(const google::protobuf::Message& message);

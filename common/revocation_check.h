@@ -19,13 +19,13 @@
 #ifndef NTMIS_COMMON_REVOCATION_CHECK_H_
 #define NTMIS_COMMON_REVOCATION_CHECK_H_
 
+#include <grpcpp/security/auth_metadata_processor.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/security/auth_metadata_processor.h>
-#include <grpcpp/security/tls_certificate_verifier.h>
 
 #include "absl/status/statusor.h"
 
@@ -41,13 +41,14 @@ struct RevocationListInfo {
 
 // Checks `crl_pem` against the CA certificate in `ca_cert_path` (signature,
 // issuer, CRL number present). INVALID_ARGUMENT naming what is wrong.
-absl::StatusOr<RevocationListInfo> CheckRevocationList(const std::string& crl_pem,
-                                                       const std::string& ca_cert_path);
+absl::StatusOr<RevocationListInfo> CheckRevocationList(
+    const std::string& crl_pem, const std::string& ca_cert_path);
 
 // A peer refused because its certificate is on the list.
 struct RevokedPeer {
   std::string serial;    // hex, as `pki list` shows it
-  std::string identity;  // the certificate's URI SAN ("spiffe://ntmis/province/12"), or ""
+  std::string identity;  // the certificate's URI SAN
+                         // ("spiffe://ntmis/province/12"), or ""
   int64_t revoked_unix = 0;
 };
 
@@ -62,7 +63,8 @@ class RevocationList {
   // when the list is missing, unreadable, not the CA's or past its next
   // update (every peer is refused then). When the certificate is revoked:
   // UNAUTHENTICATED saying so, and `*revoked` (when given) filled in.
-  absl::Status Check(const std::string& pem_cert, RevokedPeer* revoked = nullptr);
+  absl::Status Check(const std::string& pem_cert,
+                     RevokedPeer* revoked = nullptr);
 
  private:
   struct State;
@@ -75,7 +77,8 @@ class RevocationList {
 // handshake, for MakeRevokedPeerGate to refuse each call with a message the
 // peer can read (everything else still ends the handshake).
 std::shared_ptr<grpc::experimental::CertificateVerifier> MakeRevocationVerifier(
-    std::shared_ptr<RevocationList> list, bool check_host, bool admit_revoked = false);
+    std::shared_ptr<RevocationList> list, bool check_host,
+    bool admit_revoked = false);
 
 // Called for every call refused as revoked, on a gRPC thread.
 using RevokedPeerHandler = std::function<void(const RevokedPeer&)>;

@@ -44,7 +44,8 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
 // ---- Statement ----
 
 Statement& Statement::NoteBind(int rc) {
-  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = SqliteError(db_, rc, "bind");
+  if (rc != SQLITE_OK && bind_error_.ok())
+    bind_error_ = SqliteError(db_, rc, "bind");
   return *this;
 }
 
@@ -176,7 +177,7 @@ absl::string_view Statement::ColumnBlob(int col) const {
   const void* blob = sqlite3_column_blob(stmt_.get(), col);
   if (blob == nullptr) return {};
   return absl::string_view(static_cast<const char*>(blob),
-                          sqlite3_column_bytes(stmt_.get(), col));
+                           sqlite3_column_bytes(stmt_.get(), col));
 }
 
 bool Statement::ColumnIsNull(int col) const {
@@ -192,19 +193,23 @@ namespace {
 // -shm files the database file's permissions); an existing database, WAL or
 // shared-memory file readable by others is tightened to 0600.
 absl::Status KeepPrivate(const std::string& path, bool create) {
-  if (path.empty() || path[0] == ':' || path.rfind("file:", 0) == 0) return absl::OkStatus();
+  if (path.empty() || path[0] == ':' || path.rfind("file:", 0) == 0)
+    return absl::OkStatus();
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     if (!create) return absl::OkStatus();  // SQLite reports the missing file
-    const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    const int fd =
+        ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
     if (fd >= 0) ::close(fd);
     return absl::OkStatus();
   }
   for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
     if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
         ::chmod(file.c_str(), st.st_mode & 0700) != 0) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          file, " is readable by other users and cannot be made private (chmod 600 it)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(file,
+                       " is readable by other users and cannot be made private "
+                       "(chmod 600 it)"));
     }
   }
   return absl::OkStatus();
@@ -234,7 +239,9 @@ absl::StatusOr<Database> Database::Open(const std::string& path,
   sqlite3_extended_result_codes(raw, 1);
   // page_size only takes effect on a new, empty database.
   RETURN_IF_ERROR(db.Exec(absl::StrCat(
-      options.read_only ? "" : absl::StrCat("PRAGMA page_size=", options.page_size, ";"),
+      options.read_only
+          ? ""
+          : absl::StrCat("PRAGMA page_size=", options.page_size, ";"),
       options.read_only ? "" : "PRAGMA journal_mode=WAL;",
       "PRAGMA foreign_keys=ON;",
       "PRAGMA synchronous=", options.synchronous_full ? "FULL" : "NORMAL", ";",
@@ -250,8 +257,8 @@ absl::Status Database::Exec(absl::string_view sql) {
   char* error = nullptr;
   int rc = sqlite3_exec(db_.get(), owned.c_str(), nullptr, nullptr, &error);
   if (rc != SQLITE_OK) {
-    absl::Status status = SqliteError(
-        db_.get(), rc, absl::StrCat("exec: ", error ? error : ""));
+    absl::Status status =
+        SqliteError(db_.get(), rc, absl::StrCat("exec: ", error ? error : ""));
     sqlite3_free(error);
     return status;
   }
@@ -259,21 +266,25 @@ absl::Status Database::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
-  if (sqlite3_stmt* cached = cache_->Take(sql)) return Statement(db_.get(), cached, cache_);
+  if (sqlite3_stmt* cached = cache_->Take(sql))
+    return Statement(db_.get(), cached, cache_);
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
-                              SQLITE_PREPARE_PERSISTENT, &raw, &tail);
+  int rc =
+      sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &raw, &tail);
   if (rc != SQLITE_OK) {
     return SqliteError(db_.get(), rc, absl::StrCat("prepare: ", sql));
   }
   if (raw == nullptr) {  // only whitespace or a comment
-    return absl::InvalidArgumentError(absl::StrCat("prepare: no statement in '", sql, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("prepare: no statement in '", sql, "'"));
   }
   // Kept for reuse only when the text is this one statement and nothing
   // more, so that the next Prepare of the same text finds it.
   const bool whole = tail == sql.data() + sql.size() && sqlite3_sql(raw) == sql;
-  return Statement(db_.get(), raw, whole ? cache_ : std::weak_ptr<StatementCache>());
+  return Statement(db_.get(), raw,
+                   whole ? cache_ : std::weak_ptr<StatementCache>());
 }
 
 absl::StatusOr<int64_t> Database::QueryInt(absl::string_view sql) {
@@ -292,7 +303,8 @@ int Database::Changes() const { return sqlite3_changes(db_.get()); }
 
 std::shared_ptr<ConcurrencyLimit> WriteGateOf(const std::string& path) {
   static absl::Mutex registry_mu(absl::kConstInit);
-  static auto* registry = new std::map<std::string, std::weak_ptr<ConcurrencyLimit>>();
+  static auto* registry =
+      new std::map<std::string, std::weak_ptr<ConcurrencyLimit>>();
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(path, ec).string();
   if (ec || key.empty()) key = path;
@@ -324,10 +336,12 @@ absl::Status RunCached(Database& db, absl::string_view sql) {
 
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
   ConcurrencyLimit* gate = db.gate_.get();
-  if (gate != nullptr && !gate->EnterWithin(absl::Milliseconds(db.busy_timeout_ms_))) {
+  if (gate != nullptr &&
+      !gate->EnterWithin(absl::Milliseconds(db.busy_timeout_ms_))) {
     return absl::UnavailableError(absl::StrCat(
         "the database ", db.path(), " stayed busy with other writes for ",
-        db.busy_timeout_ms_ / 1000.0, " s (a long write such as an import batch is running): "
+        db.busy_timeout_ms_ / 1000.0,
+        " s (a long write such as an import batch is running): "
         "retry the request"));
   }
   absl::Status begun = RunCached(db, "BEGIN IMMEDIATE");
@@ -343,7 +357,8 @@ absl::StatusOr<Transaction> Transaction::BeginRead(Database& db) {
   return Transaction(&db, nullptr);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(other.db_), gate_(other.gate_) {
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(other.db_), gate_(other.gate_) {
   other.db_ = nullptr;
   other.gate_ = nullptr;
 }

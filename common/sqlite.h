@@ -92,7 +92,8 @@ class Statement {
   absl::StatusOr<bool> Step();
   // Steps through every row, calling fn() with the statement positioned on
   // it; the first error of a step or of fn (when it returns absl::Status)
-  // ends it:  RETURN_IF_ERROR(stmt.ForEachRow([&] { use(stmt.ColumnText(0)); }));
+  // ends it:  RETURN_IF_ERROR(stmt.ForEachRow([&] { use(stmt.ColumnText(0));
+  // }));
   template <typename Fn>
   absl::Status ForEachRow(Fn&& fn) {
     while (true) {
@@ -127,7 +128,8 @@ class Statement {
     std::weak_ptr<StatementCache> cache;
     void operator()(sqlite3_stmt* s) const;
   };
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<StatementCache> cache)
+  Statement(sqlite3* db, sqlite3_stmt* stmt,
+            std::weak_ptr<StatementCache> cache)
       : db_(db), stmt_(stmt, Finalizer{std::move(cache)}) {}
   // Keeps the first bind error for Step() to return.
   Statement& NoteBind(int rc);
@@ -220,7 +222,8 @@ class Transaction {
   Transaction(Database* db, ConcurrencyLimit* gate) : db_(db), gate_(gate) {}
   void End();
   Database* db_;
-  ConcurrencyLimit* gate_;  // held while db_ is set; null for a read transaction
+  ConcurrencyLimit*
+      gate_;  // held while db_ is set; null for a read transaction
 };
 
 // Applies migrations[i] for every i >= PRAGMA user_version, each in its own

@@ -17,20 +17,24 @@ namespace ntmis::sql {
 absl::Status CopyDatabase(const std::string& from, const std::string& to) {
   // An empty file of our own, private from the start: VACUUM INTO fills an
   // empty file, and O_EXCL refuses one that exists.
-  const int fd = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const int fd =
+      ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST)
-      return absl::AlreadyExistsError(absl::StrCat(to, " already exists: a backup never "
-                                                       "overwrites a file; choose a new name"));
-    return absl::InvalidArgumentError(absl::StrCat("cannot create ", to, ": ", std::strerror(errno)));
+      return absl::AlreadyExistsError(
+          absl::StrCat(to,
+                       " already exists: a backup never "
+                       "overwrites a file; choose a new name"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot create ", to, ": ", std::strerror(errno)));
   }
   ::close(fd);
   absl::Status copied = [&]() -> absl::Status {
     OpenOptions options;
     options.read_only = true;  // a backup file given to restore stays as it is
     ASSIGN_OR_RETURN(Database db, Database::Open(from, options));
-    RETURN_IF_ERROR(db.Exec(
-        absl::StrCat("VACUUM INTO '", absl::StrReplaceAll(to, {{"'", "''"}}), "'")));
+    RETURN_IF_ERROR(db.Exec(absl::StrCat(
+        "VACUUM INTO '", absl::StrReplaceAll(to, {{"'", "''"}}), "'")));
     return CheckIntactDatabase(to);
   }();
   if (!copied.ok()) std::filesystem::remove(to);
@@ -50,11 +54,12 @@ absl::Status CheckIntactDatabase(const std::string& path) {
     return row ? pragma.ColumnText(0) : std::string("no answer");
   }();
   if (!check.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, " is not an SQLite database (", check.status().message(), ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, " is not an SQLite database (", check.status().message(), ")"));
   }
   if (*check != "ok")
-    return absl::InvalidArgumentError(absl::StrCat(path, " is damaged: ", *check));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is damaged: ", *check));
   return absl::OkStatus();
 }
 

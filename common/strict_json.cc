@@ -15,7 +15,8 @@ namespace {
 // violation.
 class Checker {
  public:
-  Checker(std::string_view text, int max_depth) : s_(text), max_depth_(max_depth) {}
+  Checker(std::string_view text, int max_depth)
+      : s_(text), max_depth_(max_depth) {}
 
   absl::Status Run() {
     SkipSpace();
@@ -34,34 +35,45 @@ class Checker {
     return false;
   }
   absl::Status Failure() const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("请求不是有效的 JSON（RFC 8259）：第 ", at_ + 1, " 字节处", error_));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "请求不是有效的 JSON（RFC 8259）：第 ", at_ + 1, " 字节处", error_));
   }
   bool End() const { return at_ >= s_.size(); }
   char Peek() const { return End() ? '\0' : s_[at_]; }
   void SkipSpace() {
-    while (!End() && (s_[at_] == ' ' || s_[at_] == '\t' || s_[at_] == '\n' || s_[at_] == '\r'))
+    while (!End() && (s_[at_] == ' ' || s_[at_] == '\t' || s_[at_] == '\n' ||
+                      s_[at_] == '\r'))
       ++at_;
   }
   bool Literal(std::string_view word) {
-    if (s_.substr(at_, word.size()) != word) return Fail("不是 JSON 的值（字符串须用双引号）");
+    if (s_.substr(at_, word.size()) != word)
+      return Fail("不是 JSON 的值（字符串须用双引号）");
     at_ += word.size();
     return true;
   }
 
   bool Value(int depth) {
-    if (depth > max_depth_) return Fail(absl::StrCat("嵌套超过 ", max_depth_, " 层"));
+    if (depth > max_depth_)
+      return Fail(absl::StrCat("嵌套超过 ", max_depth_, " 层"));
     switch (Peek()) {
-      case '{': return Object(depth);
-      case '[': return Array(depth);
-      case '"': return String(nullptr);
-      case 't': return Literal("true");
-      case 'f': return Literal("false");
-      case 'n': return Literal("null");
+      case '{':
+        return Object(depth);
+      case '[':
+        return Array(depth);
+      case '"':
+        return String(nullptr);
+      case 't':
+        return Literal("true");
+      case 'f':
+        return Literal("false");
+      case 'n':
+        return Literal("null");
       default:
-        if (Peek() == '-' || absl::ascii_isdigit(static_cast<unsigned char>(Peek())))
+        if (Peek() == '-' ||
+            absl::ascii_isdigit(static_cast<unsigned char>(Peek())))
           return Number();
-        return Fail(End() ? "内容意外结束" : "不是 JSON 的值（字符串须用双引号）");
+        return Fail(End() ? "内容意外结束"
+                          : "不是 JSON 的值（字符串须用双引号）");
     }
   }
 
@@ -75,7 +87,8 @@ class Checker {
     }
     while (true) {
       SkipSpace();
-      if (Peek() != '"') return Fail("对象的键须是双引号字符串（不允许多余的逗号）");
+      if (Peek() != '"')
+        return Fail("对象的键须是双引号字符串（不允许多余的逗号）");
       const size_t key_at = at_;
       std::string key;
       if (!String(&key)) return false;
@@ -131,8 +144,10 @@ class Checker {
       const char c = Peek();
       if (!absl::ascii_isxdigit(static_cast<unsigned char>(c)))
         return Fail("\\u 之后须是四位十六进制数");
-      *value = *value * 16 + static_cast<uint32_t>(absl::ascii_isdigit(c) ? c - '0'
-                                                   : absl::ascii_tolower(c) - 'a' + 10);
+      *value = *value * 16 +
+               static_cast<uint32_t>(absl::ascii_isdigit(c)
+                                         ? c - '0'
+                                         : absl::ascii_tolower(c) - 'a' + 10);
     }
     return true;
   }
@@ -170,7 +185,8 @@ class Checker {
       const char e = Peek();
       static constexpr std::string_view kSimple = "\"\\/bfnrt";
       static constexpr std::string_view kMeaning = "\"\\/\b\f\n\r\t";
-      if (size_t k = kSimple.find(e); e != '\0' && k != std::string_view::npos) {
+      if (size_t k = kSimple.find(e);
+          e != '\0' && k != std::string_view::npos) {
         if (out != nullptr) out->push_back(kMeaning[k]);
         ++at_;
         continue;
@@ -196,7 +212,8 @@ class Checker {
   }
 
   bool Digits() {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(Peek()))) return Fail("数字格式不对");
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(Peek())))
+      return Fail("数字格式不对");
     while (absl::ascii_isdigit(static_cast<unsigned char>(Peek()))) ++at_;
     return true;
   }
@@ -240,8 +257,10 @@ bool IsJsonContentType(std::string_view header) {
                                   absl::string_view(b.data(), b.size()));
   };
   auto strip = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+      v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+      v.remove_suffix(1);
     return v;
   };
   const size_t semi = header.find(';');
@@ -249,7 +268,8 @@ bool IsJsonContentType(std::string_view header) {
   if (semi == std::string_view::npos) return true;
   std::string_view param = strip(header.substr(semi + 1));
   const size_t eq = param.find('=');
-  if (eq == std::string_view::npos || param.find(';') != std::string_view::npos) return false;
+  if (eq == std::string_view::npos || param.find(';') != std::string_view::npos)
+    return false;
   if (!same(strip(param.substr(0, eq)), "charset")) return false;
   std::string_view value = strip(param.substr(eq + 1));
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"')

@@ -48,11 +48,12 @@ class XlsxReader;
 
 // One column of a template.
 struct TableColumn {
-  std::string name;         // identifier, as the template's header has it: "id_card_number"
-  std::string label;        // what people call it: "身份证件号码"
-  bool required = true;     // must be in the header (its value may still be blank)
-  size_t max_chars = 200;   // longer values are refused
-  bool multiline = false;   // may hold line breaks and TABs
+  std::string
+      name;  // identifier, as the template's header has it: "id_card_number"
+  std::string label;     // what people call it: "身份证件号码"
+  bool required = true;  // must be in the header (its value may still be blank)
+  size_t max_chars = 200;  // longer values are refused
+  bool multiline = false;  // may hold line breaks and TABs
 };
 
 // Text the reader would take in a single-line column: valid UTF-8 without
@@ -83,7 +84,8 @@ class RowProblems {
 };
 
 // Fills `problem`'s column label from `columns` and cuts its value.
-void LabelProblem(const std::vector<TableColumn>& columns, v1::ImportProblem* problem);
+void LabelProblem(const std::vector<TableColumn>& columns,
+                  v1::ImportProblem* problem);
 
 // One data row, its fields in the template's column order ("" for an
 // optional column the header left out).
@@ -127,8 +129,8 @@ class TableReader {
   bool Sniff(bool complete, RowProblems* problems);
   bool ReadHeader(const CsvRecord& record, RowProblems* problems);
   // Decodes, folds and checks one field; false with a problem added.
-  bool CheckField(absl::string_view raw, size_t template_column, std::string* out,
-                  RowProblems* problems);
+  bool CheckField(absl::string_view raw, size_t template_column,
+                  std::string* out, RowProblems* problems);
   bool Decode(absl::string_view raw, std::string* out, std::string* why);
   // The next row of a workbook as a record; a damaged sheet refuses the file.
   CsvReader::Result NextSheetRow(CsvRecord* record, RowProblems* problems);
@@ -142,7 +144,8 @@ class TableReader {
   bool finished_ = false;
   bool refused_ = false;
   bool header_seen_ = false;
-  std::vector<size_t> position_;  // header position of each template column, or SIZE_MAX
+  std::vector<size_t>
+      position_;  // header position of each template column, or SIZE_MAX
   size_t header_fields_ = 0;
   uint64_t rows_read_ = 0;
 };

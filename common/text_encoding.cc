@@ -34,9 +34,11 @@ size_t ValidUtf8Prefix(absl::string_view text) {
     if (i + len > n) return i;
     for (size_t k = 1; k < len; ++k)
       if ((s[i + k] & 0xC0) != 0x80) return i;
-    if (len == 3 && ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0)))
+    if (len == 3 &&
+        ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0)))
       return i;
-    if (len == 4 && ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
+    if (len == 4 &&
+        ((c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] >= 0x90)))
       return i;
     i += len;
   }
@@ -49,11 +51,14 @@ const char* EncodingName(Encoding encoding) {
   return encoding == Encoding::kUtf8 ? "UTF-8" : "GB18030";
 }
 
-bool IsValidUtf8(absl::string_view text) { return ValidUtf8Prefix(text) == text.size(); }
+bool IsValidUtf8(absl::string_view text) {
+  return ValidUtf8Prefix(text) == text.size();
+}
 
 bool IsAscii(absl::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  });
 }
 
 size_t Utf8Length(absl::string_view text) {
@@ -70,19 +75,22 @@ Encoding DetectEncoding(absl::string_view sample, bool complete) {
   // row is reported on its own) even when its one row is long.
   if (!complete) {
     const size_t last_line = sample.rfind('\n');
-    if (last_line != absl::string_view::npos) sample = sample.substr(0, last_line + 1);
+    if (last_line != absl::string_view::npos)
+      sample = sample.substr(0, last_line + 1);
   }
   size_t utf8_lines = 0, other_lines = 0;
   for (absl::string_view line : absl::StrSplit(sample, '\n')) {
     if (IsAscii(line)) continue;
     const size_t valid = ValidUtf8Prefix(line);
     // The end of an incomplete sample may cut a character.
-    const bool cut = !complete && line.end() == sample.end() && line.size() - valid < 4 &&
+    const bool cut = !complete && line.end() == sample.end() &&
+                     line.size() - valid < 4 &&
                      static_cast<unsigned char>(line[valid]) >= 0xC2 &&
                      static_cast<unsigned char>(line[valid]) <= 0xF4;
     (valid == line.size() || cut ? utf8_lines : other_lines)++;
   }
-  return other_lines == 0 || utf8_lines >= other_lines ? Encoding::kUtf8 : Encoding::kGb18030;
+  return other_lines == 0 || utf8_lines >= other_lines ? Encoding::kUtf8
+                                                       : Encoding::kGb18030;
 }
 
 // The code point at text[*i] (advancing *i), or -1 for a byte that does not
@@ -147,6 +155,5 @@ void AppendUtf8(int32_t cp, std::string* out) {
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
-
 
 }  // namespace ntmis

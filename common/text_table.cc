@@ -19,17 +19,19 @@ size_t DisplayWidth(const std::string& s) {
       cp = c & (0xFF >> (len + 1));
       for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                (cp >= 0xFFE0 && cp <= 0xFFE6);
+    bool wide =
+        (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6);
     width += wide ? 2 : 1;
     i += len;
   }
   return width;
 }
 
-std::string RenderTable(const TextTable& table, const std::vector<bool>& right, bool csv) {
+std::string RenderTable(const TextTable& table, const std::vector<bool>& right,
+                        bool csv) {
   std::string out;
   if (csv) {
     for (const auto& row : table) AppendCsvLine(&out, row);
@@ -38,7 +40,8 @@ std::string RenderTable(const TextTable& table, const std::vector<bool>& right, 
   std::vector<size_t> widths;
   for (const auto& row : table) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    for (size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
   for (size_t r = 0; r < table.size(); ++r) {
     std::string line;
@@ -53,7 +56,8 @@ std::string RenderTable(const TextTable& table, const std::vector<bool>& right, 
     if (r == 0) {
       size_t total = 0;
       for (size_t w : widths) total += w;
-      absl::StrAppend(&out, std::string(total + 2 * (widths.size() - 1), '-'), "\n");
+      absl::StrAppend(&out, std::string(total + 2 * (widths.size() - 1), '-'),
+                      "\n");
     }
   }
   return out;

@@ -17,7 +17,8 @@ size_t DisplayWidth(const std::string& s);
 // The first row is the header, underlined. `right` marks right-aligned
 // (numeric) columns; missing entries are left-aligned. With `csv`, RFC 4180
 // lines instead.
-std::string RenderTable(const TextTable& table, const std::vector<bool>& right, bool csv);
+std::string RenderTable(const TextTable& table, const std::vector<bool>& right,
+                        bool csv);
 
 }  // namespace ntmis
 

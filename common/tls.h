@@ -3,9 +3,9 @@
 #ifndef NTMIS_COMMON_TLS_H_
 #define NTMIS_COMMON_TLS_H_
 
-#include <memory>
-
 #include <grpcpp/grpcpp.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "common/revocation_check.h"
@@ -25,18 +25,20 @@ enum class ClientCertPolicy {
 // serial …" (common/revocation_check.h), and `on_revoked` is told. NOT_FOUND
 // names a missing file.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const v1::TlsFiles& tls, ClientCertPolicy policy, RevokedPeerHandler on_revoked = {});
+    const v1::TlsFiles& tls, ClientCertPolicy policy,
+    RevokedPeerHandler on_revoked = {});
 
 // Channel credentials that verify the server against tls.ca_cert (and
 // tls.crl_file, when set: common/revocation_check.h) and, when
 // tls.cert/tls.key are set, present them as the client identity.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
-    const v1::TlsFiles& tls);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
+MakeChannelCredentials(const v1::TlsFiles& tls);
 
 // A channel to `address` ("host:port") with the given credentials and NTMIS's
 // message-size limits.
 std::shared_ptr<grpc::Channel> MakeChannel(
-    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> creds);
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> creds);
 
 // The largest message either side accepts.
 inline constexpr int kMaxMessageBytes = 32 << 20;

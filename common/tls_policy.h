@@ -32,7 +32,8 @@ inline constexpr char kConsoleTls12Ciphers[] =
 
 // TLS 1.3 suites (all AEAD), in the server's order of preference.
 inline constexpr char kTls13Suites[] =
-    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_"
+    "SHA256";
 
 // The one TLS 1.2 suite of the gRPC ports (gRPC reads it from
 // GRPC_SSL_CIPHER_SUITES, which common/tls.cc sets before gRPC reads it).

@@ -1,9 +1,9 @@
 #include "common/wal_checkpointer.h"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <map>
-
-#include <sqlite3.h>
 
 #include "common/thread_priority.h"
 
@@ -29,10 +29,12 @@ void WalCheckpointer::Watch(Database& writer, int pages) {
   sqlite3_wal_hook(writer.handle(), &WalCheckpointer::OnCommit, watched);
 }
 
-int WalCheckpointer::OnCommit(void* context, sqlite3* db, const char* name, int pages) {
+int WalCheckpointer::OnCommit(void* context, sqlite3* db, const char* name,
+                              int pages) {
   const auto* watched = static_cast<const Watched*>(context);
   if (pages >= 4 * watched->pages) {
-    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
   } else if (pages >= watched->pages) {
     watched->owner->Request(watched->path);
   }
@@ -50,10 +52,13 @@ int WalCheckpointer::checkpoints() const {
 }
 
 void WalCheckpointer::Run() {
-  LowerThisThreadPriority();  // below the threads applying batches and answering queries
+  LowerThisThreadPriority();  // below the threads applying batches and
+                              // answering queries
   // One connection per file, opened on its first checkpoint.
   std::map<std::string, Database> connections;
-  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !pending_.empty(); };
+  auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stop_ || !pending_.empty();
+  };
   while (true) {
     std::string path;
     {
@@ -76,8 +81,9 @@ void WalCheckpointer::Run() {
       }
       it = connections.emplace(path, std::move(*db)).first;
     }
-    const int rc = sqlite3_wal_checkpoint_v2(it->second.handle(), nullptr,
-                                             SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    const int rc =
+        sqlite3_wal_checkpoint_v2(it->second.handle(), nullptr,
+                                  SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       std::fprintf(stderr, "checkpoint of %s: %s\n", path.c_str(),
                    sqlite3_errmsg(it->second.handle()));

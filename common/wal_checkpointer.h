@@ -47,7 +47,8 @@ class WalCheckpointer {
   void Run();
 
   mutable absl::Mutex mu_;
-  std::list<Watched> watched_ ABSL_GUARDED_BY(mu_);  // stable addresses for the hooks
+  std::list<Watched> watched_
+      ABSL_GUARDED_BY(mu_);  // stable addresses for the hooks
   std::set<std::string> pending_ ABSL_GUARDED_BY(mu_);  // paths asked for
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   int checkpoints_ ABSL_GUARDED_BY(mu_) = 0;

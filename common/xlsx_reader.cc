@@ -20,13 +20,15 @@ namespace ntmis {
 namespace {
 
 constexpr char kNotWorkbook[] =
-    "文件不是可读取的 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中打开后重新“另存为”"
+    "文件不是可读取的 Excel 工作簿（.xlsx）：请在 Excel 或 WPS "
+    "中打开后重新“另存为”"
     "“Excel 工作簿(*.xlsx)”，或另存为 CSV 后导入";
 constexpr char kRelationshipsNs[] =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 absl::Status Damaged(absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat(kNotWorkbook, "（", what, "）"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(kNotWorkbook, "（", what, "）"));
 }
 
 // The local part of an expat name "namespace|local".
@@ -37,7 +39,8 @@ absl::string_view Local(const XML_Char* name) {
 }
 
 // An attribute by its full expat name ("r", or "namespace|id").
-absl::string_view Attribute(const XML_Char** attributes, absl::string_view name) {
+absl::string_view Attribute(const XML_Char** attributes,
+                            absl::string_view name) {
   for (size_t i = 0; attributes[i] != nullptr; i += 2)
     if (name == attributes[i]) return attributes[i + 1];
   return {};
@@ -46,34 +49,43 @@ absl::string_view Attribute(const XML_Char** attributes, absl::string_view name)
 // An XML parser in namespace mode whose element callbacks are std::functions.
 class XmlParser {
  public:
-  using Start = std::function<void(absl::string_view local, const XML_Char** attributes)>;
+  using Start =
+      std::function<void(absl::string_view local, const XML_Char** attributes)>;
   using End = std::function<void(absl::string_view local)>;
   using Text = std::function<void(absl::string_view text)>;
 
   XmlParser(Start start, End end, Text text)
       : parser_(XML_ParserCreateNS(nullptr, '|')),
-        start_(std::move(start)), end_(std::move(end)), text_(std::move(text)) {
+        start_(std::move(start)),
+        end_(std::move(end)),
+        text_(std::move(text)) {
     XML_SetUserData(parser_, this);
     XML_SetElementHandler(
         parser_,
         [](void* self, const XML_Char* name, const XML_Char** attributes) {
           static_cast<XmlParser*>(self)->start_(Local(name), attributes);
         },
-        [](void* self, const XML_Char* name) { static_cast<XmlParser*>(self)->end_(Local(name)); });
-    XML_SetCharacterDataHandler(parser_, [](void* self, const XML_Char* s, int len) {
-      auto* p = static_cast<XmlParser*>(self);
-      if (p->text_) p->text_(absl::string_view(s, static_cast<size_t>(len)));
-    });
+        [](void* self, const XML_Char* name) {
+          static_cast<XmlParser*>(self)->end_(Local(name));
+        });
+    XML_SetCharacterDataHandler(
+        parser_, [](void* self, const XML_Char* s, int len) {
+          auto* p = static_cast<XmlParser*>(self);
+          if (p->text_)
+            p->text_(absl::string_view(s, static_cast<size_t>(len)));
+        });
   }
   ~XmlParser() { XML_ParserFree(parser_); }
   XmlParser(const XmlParser&) = delete;
   XmlParser& operator=(const XmlParser&) = delete;
 
-  absl::Status Parse(absl::string_view piece, bool last, absl::string_view part) {
-    if (XML_Parse(parser_, piece.data(), static_cast<int>(piece.size()), last) ==
-        XML_STATUS_ERROR) {
-      return Damaged(absl::StrCat(part, " 第 ", XML_GetCurrentLineNumber(parser_),
-                                  " 行 XML 有误：", XML_ErrorString(XML_GetErrorCode(parser_))));
+  absl::Status Parse(absl::string_view piece, bool last,
+                     absl::string_view part) {
+    if (XML_Parse(parser_, piece.data(), static_cast<int>(piece.size()),
+                  last) == XML_STATUS_ERROR) {
+      return Damaged(absl::StrCat(
+          part, " 第 ", XML_GetCurrentLineNumber(parser_), " 行 XML 有误：",
+          XML_ErrorString(XML_GetErrorCode(parser_))));
     }
     return absl::OkStatus();
   }
@@ -121,7 +133,8 @@ class Part {
 };
 
 // Parses a whole part; NotFound when the archive lacks it.
-absl::Status ParsePart(zip_t* archive, const std::string& name, XmlParser& parser) {
+absl::Status ParsePart(zip_t* archive, const std::string& name,
+                       XmlParser& parser) {
   Part part(archive, name);
   if (!part.exists()) return absl::NotFoundError(name);
   std::string piece;
@@ -134,8 +147,8 @@ absl::Status ParsePart(zip_t* archive, const std::string& name, XmlParser& parse
 
 // Excel's built-in date and time formats, the Chinese locale's included.
 bool BuiltInDateFormat(int id) {
-  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
-         (id >= 50 && id <= 58);
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) ||
+         (id >= 45 && id <= 47) || (id >= 50 && id <= 58);
 }
 
 // A custom number format shows a date or time when, outside quoted text,
@@ -157,8 +170,14 @@ bool CustomDateFormat(absl::string_view code) {
       bracket = bracket > 0 ? bracket - 1 : 0;
     } else if (bracket == 0) {
       switch (absl::ascii_tolower(static_cast<unsigned char>(c))) {
-        case 'y': case 'm': case 'd': case 'h': case 's': return true;
-        default: break;
+        case 'y':
+        case 'm':
+        case 'd':
+        case 'h':
+        case 's':
+          return true;
+        default:
+          break;
       }
     }
   }
@@ -178,13 +197,16 @@ std::string SerialDate(double serial, bool date1904) {
   if (date1904) {
     day = absl::CivilDay(1904, 1, 1) + days;
   } else if (days < 60) {
-    day = absl::CivilDay(1899, 12, 31) + days;  // before Excel's phantom 1900-02-29
+    day = absl::CivilDay(1899, 12, 31) +
+          days;  // before Excel's phantom 1900-02-29
   } else {
     day = absl::CivilDay(1899, 12, 30) + days;
   }
-  std::string text = absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  std::string text =
+      absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
   if (seconds != 0)
-    absl::StrAppendFormat(&text, " %02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    absl::StrAppendFormat(&text, " %02d:%02d:%02d", seconds / 3600,
+                          seconds / 60 % 60, seconds % 60);
   return text;
 }
 
@@ -192,7 +214,8 @@ std::string SerialDate(double serial, bool date1904) {
 std::string NumberText(absl::string_view raw) {
   double value = 0;
   if (!absl::SimpleAtod(raw, &value)) return std::string(raw);
-  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+  if (std::isfinite(value) && value == std::floor(value) &&
+      std::fabs(value) < 1e15)
     return absl::StrFormat("%.0f", value);
   return std::string(raw);
 }
@@ -201,9 +224,12 @@ std::string NumberText(absl::string_view raw) {
 int ColumnOf(absl::string_view reference) {
   int column = 0;
   size_t i = 0;
-  for (; i < reference.size() && absl::ascii_isalpha(static_cast<unsigned char>(reference[i]));
+  for (; i < reference.size() &&
+         absl::ascii_isalpha(static_cast<unsigned char>(reference[i]));
        ++i) {
-    column = column * 26 + (absl::ascii_toupper(static_cast<unsigned char>(reference[i])) - 'A' + 1);
+    column = column * 26 +
+             (absl::ascii_toupper(static_cast<unsigned char>(reference[i])) -
+              'A' + 1);
     if (column > 16384) return -1;
   }
   return i == 0 ? -1 : column - 1;
@@ -232,10 +258,10 @@ struct XlsxReader::State {
   int cell_column = 0;
   std::string cell_type;
   int cell_style = 0;
-  std::string value;      // <v>
+  std::string value;        // <v>
   std::string inline_text;  // <is><t>…
-  int capture = 0;        // 1: in <v>, 2: in <t> of <is>
-  int phonetic = 0;       // depth of <rPh> (text left out)
+  int capture = 0;          // 1: in <v>, 2: in <t> of <is>
+  int phonetic = 0;         // depth of <rPh> (text left out)
 
   std::deque<SheetRow> ready;
 
@@ -251,7 +277,8 @@ struct XlsxReader::State {
       row = SheetRow();
       uint64_t number = 0;
       absl::string_view r = Attribute(attributes, "r");
-      row.row = !r.empty() && absl::SimpleAtoi(r, &number) ? number : last_row + 1;
+      row.row =
+          !r.empty() && absl::SimpleAtoi(r, &number) ? number : last_row + 1;
       next_column = 0;
     } else if (local == "c" && in_row) {
       in_cell = true;
@@ -259,7 +286,8 @@ struct XlsxReader::State {
       cell_column = column >= 0 ? column : next_column;
       cell_type = std::string(Attribute(attributes, "t"));
       int style = 0;
-      cell_style = absl::SimpleAtoi(Attribute(attributes, "s"), &style) ? style : 0;
+      cell_style =
+          absl::SimpleAtoi(Attribute(attributes, "s"), &style) ? style : 0;
       value.clear();
       inline_text.clear();
     } else if (in_cell && local == "v") {
@@ -281,13 +309,15 @@ struct XlsxReader::State {
       next_column = cell_column + 1;
       if (static_cast<size_t>(cell_column) >= kMaxColumns) {
         if (error.ok())
-          error = absl::InvalidArgumentError(absl::StrCat(
-              "工作表第 ", row.row, " 行超过 ", kMaxColumns, " 列：导入模板没有这么多列"));
+          error = absl::InvalidArgumentError(
+              absl::StrCat("工作表第 ", row.row, " 行超过 ", kMaxColumns,
+                           " 列：导入模板没有这么多列"));
         return;
       }
       std::string text = CellText();
       if (text.empty()) return;
-      if (row.cells.size() <= static_cast<size_t>(cell_column)) row.cells.resize(cell_column + 1);
+      if (row.cells.size() <= static_cast<size_t>(cell_column))
+        row.cells.resize(cell_column + 1);
       row.cells[cell_column] = std::move(text);
     } else if (local == "row" && in_row) {
       in_row = false;
@@ -304,18 +334,23 @@ struct XlsxReader::State {
   std::string CellText() const {
     if (cell_type == "s") {
       size_t index = 0;
-      if (absl::SimpleAtoi(value, &index) && index < shared.size()) return shared[index];
+      if (absl::SimpleAtoi(value, &index) && index < shared.size())
+        return shared[index];
       return std::string();
     }
     if (cell_type == "inlineStr") return inline_text;
-    if (cell_type == "str" || cell_type == "e" || cell_type == "b") return value;
+    if (cell_type == "str" || cell_type == "e" || cell_type == "b")
+      return value;
     if (cell_type == "d") {  // ISO 8601
-      return absl::EndsWith(value, "T00:00:00") ? value.substr(0, value.size() - 9) : value;
+      return absl::EndsWith(value, "T00:00:00")
+                 ? value.substr(0, value.size() - 9)
+                 : value;
     }
     if (value.empty()) return std::string();
     double serial = 0;
-    if (static_cast<size_t>(cell_style) < date_style.size() && date_style[cell_style] &&
-        absl::SimpleAtod(value, &serial) && serial >= 0 && serial < 2958466) {
+    if (static_cast<size_t>(cell_style) < date_style.size() &&
+        date_style[cell_style] && absl::SimpleAtod(value, &serial) &&
+        serial >= 0 && serial < 2958466) {
       return SerialDate(serial, date1904);
     }
     return NumberText(value);
@@ -325,17 +360,19 @@ struct XlsxReader::State {
 XlsxReader::XlsxReader() : state_(std::make_unique<State>()) {}
 XlsxReader::~XlsxReader() = default;
 
-absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) {
+absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(
+    std::string bytes) {
   std::unique_ptr<XlsxReader> reader(new XlsxReader());
   reader->bytes_ = std::move(bytes);
   State& s = *reader->state_;
 
   zip_error_t zerror;
   zip_error_init(&zerror);
-  zip_source_t* source =
-      zip_source_buffer_create(reader->bytes_.data(), reader->bytes_.size(), 0, &zerror);
+  zip_source_t* source = zip_source_buffer_create(
+      reader->bytes_.data(), reader->bytes_.size(), 0, &zerror);
   if (source != nullptr) {
-    s.archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &zerror);
+    s.archive =
+        zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &zerror);
     if (s.archive == nullptr) zip_source_free(source);
   }
   if (s.archive == nullptr) {
@@ -357,8 +394,10 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) 
           if (local == "sheet") {
             Sheet sheet;
             sheet.name = std::string(Attribute(a, "name"));
-            sheet.relation = std::string(Attribute(a, absl::StrCat(kRelationshipsNs, "|id")));
-            sheet.visible = Attribute(a, "state").empty() || Attribute(a, "state") == "visible";
+            sheet.relation = std::string(
+                Attribute(a, absl::StrCat(kRelationshipsNs, "|id")));
+            sheet.visible = Attribute(a, "state").empty() ||
+                            Attribute(a, "state") == "visible";
             sheets.push_back(std::move(sheet));
           } else if (local == "workbookPr") {
             const absl::string_view d = Attribute(a, "date1904");
@@ -384,7 +423,8 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) 
           targets[std::string(Attribute(a, "Id"))] = std::move(target);
         },
         [](absl::string_view) {}, nullptr);
-    absl::Status st = ParsePart(s.archive, "xl/_rels/workbook.xml.rels", parser);
+    absl::Status st =
+        ParsePart(s.archive, "xl/_rels/workbook.xml.rels", parser);
     if (absl::IsNotFound(st)) return Damaged("没有 xl/_rels/workbook.xml.rels");
     RETURN_IF_ERROR(st);
   }
@@ -397,7 +437,8 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) 
     break;
   }
   if (sheet_part.empty())
-    return absl::InvalidArgumentError("工作簿中没有可见的工作表：请把数据放在第一个工作表中");
+    return absl::InvalidArgumentError(
+        "工作簿中没有可见的工作表：请把数据放在第一个工作表中");
 
   // Shared strings, their phonetic guides left out.
   {
@@ -439,14 +480,16 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) 
     XmlParser parser(
         [&](absl::string_view local, const XML_Char** a) {
           int id = 0;
-          if (local == "numFmt" && absl::SimpleAtoi(Attribute(a, "numFmtId"), &id)) {
+          if (local == "numFmt" &&
+              absl::SimpleAtoi(Attribute(a, "numFmtId"), &id)) {
             custom[id] = CustomDateFormat(Attribute(a, "formatCode"));
           } else if (local == "cellXfs") {
             in_xfs = true;
           } else if (local == "xf" && in_xfs) {
             if (!absl::SimpleAtoi(Attribute(a, "numFmtId"), &id)) id = 0;
             auto it = custom.find(id);
-            s.date_style.push_back(it != custom.end() ? it->second : BuiltInDateFormat(id));
+            s.date_style.push_back(it != custom.end() ? it->second
+                                                      : BuiltInDateFormat(id));
           }
         },
         [&](absl::string_view local) {
@@ -458,10 +501,13 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(std::string bytes) 
   }
 
   s.sheet = std::make_unique<Part>(s.archive, sheet_part);
-  if (!s.sheet->exists()) return Damaged(absl::StrCat("没有工作表 ", sheet_part));
+  if (!s.sheet->exists())
+    return Damaged(absl::StrCat("没有工作表 ", sheet_part));
   State* state = reader->state_.get();
   s.parser = std::make_unique<XmlParser>(
-      [state](absl::string_view local, const XML_Char** a) { state->StartElement(local, a); },
+      [state](absl::string_view local, const XML_Char** a) {
+        state->StartElement(local, a);
+      },
       [state](absl::string_view local) { state->EndElement(local); },
       [state](absl::string_view text) { state->Characters(text); });
   return reader;

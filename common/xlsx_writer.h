@@ -24,7 +24,8 @@ class XlsxWriter {
 
   // `constant_memory`: rows are written out as they come (they must come in
   // order), for long tables.
-  static absl::StatusOr<std::unique_ptr<XlsxWriter>> Create(bool constant_memory);
+  static absl::StatusOr<std::unique_ptr<XlsxWriter>> Create(
+      bool constant_memory);
   ~XlsxWriter();
   XlsxWriter(const XlsxWriter&) = delete;
   XlsxWriter& operator=(const XlsxWriter&) = delete;
@@ -56,7 +57,8 @@ class XlsxWriter {
 // leading zeros. Rows past Excel's limit are refused.
 class TableWorkbook {
  public:
-  static absl::StatusOr<std::unique_ptr<TableWorkbook>> Create(const std::string& sheet_name);
+  static absl::StatusOr<std::unique_ptr<TableWorkbook>> Create(
+      const std::string& sheet_name);
   absl::Status AddRow(const std::vector<std::string>& cells);
   absl::StatusOr<std::string> Finish();
 

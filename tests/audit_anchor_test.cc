@@ -3,19 +3,18 @@
 // older copy of the database, editing or deleting the anchor — each found by
 // Verify; two writers on one database are not mistaken for an attack; ID-card
 // numbers never reach an entry in clear.
+#include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <atomic>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/audit_log.h"
 #include "common/config.h"
-#include "common/teacher/id_card.h"
 #include "common/sqlite.h"
+#include "common/teacher/id_card.h"
 #include "tests/test_support.h"
 
 namespace ntmis {
@@ -59,7 +58,8 @@ TEST_CASE("An intact audit log verifies against its anchor", "[audit]") {
   CHECK(fs::exists(path + ".audit-anchor"));
   CHECK((fs::status(path + ".audit-key").permissions() & fs::perms::all) ==
         (fs::perms::owner_read | fs::perms::owner_write));
-  CHECK((fs::status(path + ".audit-anchor").permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK((fs::status(path + ".audit-anchor").permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
 }
 
 TEST_CASE("Entries cut off the end of the audit log are found", "[audit]") {
@@ -70,21 +70,25 @@ TEST_CASE("Entries cut off the end of the audit log are found", "[audit]") {
   absl::StatusOr<uint64_t> verified = VerifyFresh(path);
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()),
-             Catch::Contains("cut short") && Catch::Contains("holds 30 entries") &&
+             Catch::Contains("cut short") &&
+                 Catch::Contains("holds 30 entries") &&
                  Catch::Contains("the database has 20"));
   // The finding is itself in the log, for the audit search.
   sql::Database db = ValueOrDie(sql::Database::Open(path, {}));
-  CHECK(ValueOrDie(db.QueryInt(
-            "SELECT COUNT(*) FROM audit WHERE action = 'audit.anchor' AND result = 'DATA_LOSS'")) >= 1);
+  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE action = "
+                               "'audit.anchor' AND result = 'DATA_LOSS'")) >=
+        1);
 }
 
-TEST_CASE("An entry rewritten with every later hash recomputed is found", "[audit]") {
+TEST_CASE("An entry rewritten with every later hash recomputed is found",
+          "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   AppendSome(path, 30);
   // What an attacker who knows the chain's rule does: change entry 7, then
   // recompute every hash from there on so the chain itself is consistent.
-  TamperAudit(path, "UPDATE audit SET target = 'nothing happened' WHERE id = 7");
+  TamperAudit(path,
+              "UPDATE audit SET target = 'nothing happened' WHERE id = 7");
   RecomputeAuditChain(path);
   absl::StatusOr<uint64_t> verified = VerifyFresh(path);
   REQUIRE(absl::IsDataLoss(verified.status()));
@@ -98,7 +102,8 @@ TEST_CASE("An older copy of the database put back is found", "[audit]") {
   AppendSome(path, 10);
   {
     sql::Database db = ValueOrDie(sql::Database::Open(path, {}));
-    NTMIS_ASSERT_OK(db.Exec(absl::StrCat("VACUUM INTO '", dir.File("old.db"), "'")));
+    NTMIS_ASSERT_OK(
+        db.Exec(absl::StrCat("VACUUM INTO '", dir.File("old.db"), "'")));
   }
   AppendSome(path, 15, "later");
   fs::remove(path + "-wal");
@@ -107,10 +112,12 @@ TEST_CASE("An older copy of the database put back is found", "[audit]") {
   absl::StatusOr<uint64_t> verified = VerifyFresh(path);
   REQUIRE(absl::IsDataLoss(verified.status()));
   CHECK_THAT(std::string(verified.status().message()),
-             Catch::Contains("holds 25 entries") && Catch::Contains("the database has 10"));
+             Catch::Contains("holds 25 entries") &&
+                 Catch::Contains("the database has 10"));
 }
 
-TEST_CASE("Entries cut while the node runs are found by the running log", "[audit]") {
+TEST_CASE("Entries cut while the node runs are found by the running log",
+          "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   auto log = ValueOrDie(AuditLog::Open(path));
@@ -119,7 +126,8 @@ TEST_CASE("Entries cut while the node runs are found by the running log", "[audi
   TamperAudit(path, "DELETE FROM audit WHERE id > 12");
   absl::StatusOr<uint64_t> verified = log->Verify();
   REQUIRE(absl::IsDataLoss(verified.status()));
-  CHECK_THAT(std::string(verified.status().message()), Catch::Contains("cut short"));
+  CHECK_THAT(std::string(verified.status().message()),
+             Catch::Contains("cut short"));
   // The next write notices too, and the finding stays for later Verify calls.
   log->Append({"a", "b", "c", "ok", ""});
   NTMIS_ASSERT_OK(log->Flush());
@@ -136,23 +144,27 @@ TEST_CASE("An edited or deleted anchor is found", "[audit]") {
     WriteFile(path + ".audit-anchor", text);
     absl::StatusOr<uint64_t> verified = VerifyFresh(path);
     REQUIRE(absl::IsDataLoss(verified.status()));
-    CHECK_THAT(std::string(verified.status().message()), Catch::Contains("does not match its key"));
+    CHECK_THAT(std::string(verified.status().message()),
+               Catch::Contains("does not match its key"));
   }
   SECTION("deleted") {
     fs::remove(path + ".audit-anchor");
     absl::StatusOr<uint64_t> verified = VerifyFresh(path);
     REQUIRE(absl::IsDataLoss(verified.status()));
-    CHECK_THAT(std::string(verified.status().message()), Catch::Contains("missing"));
+    CHECK_THAT(std::string(verified.status().message()),
+               Catch::Contains("missing"));
   }
 }
 
-TEST_CASE("Two writers on one audit log are not taken for an attack", "[audit]") {
+TEST_CASE("Two writers on one audit log are not taken for an attack",
+          "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   auto server = ValueOrDie(AuditLog::Open(path));
   auto cli = ValueOrDie(AuditLog::Open(path));  // as a CLI beside the server
   std::vector<std::thread> writers;
-  std::atomic<int> failures{0};  // Catch2's checks are for the test's own thread
+  std::atomic<int> failures{
+      0};  // Catch2's checks are for the test's own thread
   for (AuditLog* log : {server.get(), cli.get()}) {
     writers.emplace_back([log, &failures] {
       for (int i = 0; i < 300; ++i) {
@@ -177,8 +189,10 @@ TEST_CASE("ID-card numbers never reach an audit entry in clear", "[audit]") {
   const std::string path = NewAuditDb(dir);
   {
     auto log = ValueOrDie(AuditLog::Open(path));
-    log->Append({"operator", "query.teachers", "id_card=44010119900101123X", "INVALID_ARGUMENT",
-                 "bad --where value 44010119900101123x; old number 440101900101123"});
+    log->Append(
+        {"operator", "query.teachers", "id_card=44010119900101123X",
+         "INVALID_ARGUMENT",
+         "bad --where value 44010119900101123x; old number 440101900101123"});
   }
   std::string db = ValueOrDie(ReadFile(path));
   if (fs::exists(path + "-wal")) db += ValueOrDie(ReadFile(path + "-wal"));

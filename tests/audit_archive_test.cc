@@ -3,13 +3,13 @@
 // last one unless the table's schema changed (the way to edit it), the
 // whole chain on request; old entries move to archive files that keep the
 // chain verifiable, and a file edited, removed or forged is named.
+#include "common/audit_archive.h"
+
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
-#include <catch2/catch.hpp>
-
 #include "absl/strings/str_cat.h"
-#include "common/audit_archive.h"
 #include "common/audit_log.h"
 #include "common/config.h"
 #include "common/sqlite.h"
@@ -30,7 +30,8 @@ std::string NewAuditDb(const TempDir& dir) {
 }
 
 void Append(AuditLog& log, int n, const std::string& tag) {
-  for (int i = 0; i < n; ++i) log.Append({"clerk", "teacher.edit", absl::StrCat(tag, i), "ok", ""});
+  for (int i = 0; i < n; ++i)
+    log.Append({"clerk", "teacher.edit", absl::StrCat(tag, i), "ok", ""});
   NTMIS_ASSERT_OK(log.Flush());
 }
 
@@ -39,12 +40,15 @@ void EditUnderTheGuard(const std::string& path, const std::string& sql) {
   sql::Database db = ValueOrDie(sql::Database::Open(path, {}));
   NTMIS_ASSERT_OK(db.Exec("DROP TRIGGER audit_no_update"));
   NTMIS_ASSERT_OK(db.Exec(sql));
-  NTMIS_ASSERT_OK(db.Exec("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
-                          "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"));
+  NTMIS_ASSERT_OK(
+      db.Exec("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+              "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END"));
 }
 
-TEST_CASE("Verification walks only what came since the last one and everything on request",
-          "[audit]") {
+TEST_CASE(
+    "Verification walks only what came since the last one and everything on "
+    "request",
+    "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   auto log = ValueOrDie(AuditLog::Open(path));
@@ -59,7 +63,9 @@ TEST_CASE("Verification walks only what came since the last one and everything o
   CHECK(second.walked == 10);
   CHECK(second.incremental);
   // Another process (the CLI) starts where this one ended.
-  CHECK(ValueOrDie(ValueOrDie(AuditLog::Open(path))->Verify(AuditVerifyOptions())).walked == 0);
+  CHECK(
+      ValueOrDie(ValueOrDie(AuditLog::Open(path))->Verify(AuditVerifyOptions()))
+          .walked == 0);
   AuditVerifyOptions full;
   full.full = true;
   uint64_t reported = 0;
@@ -70,19 +76,22 @@ TEST_CASE("Verification walks only what came since the last one and everything o
 
   // An entry edited under a lifted guard: the schema changed, so the next
   // verification walks everything and finds it.
-  EditUnderTheGuard(path, "UPDATE audit SET target = 'nothing happened' WHERE id = 5");
+  EditUnderTheGuard(
+      path, "UPDATE audit SET target = 'nothing happened' WHERE id = 5");
   absl::StatusOr<AuditVerifyReport> after = log->Verify(AuditVerifyOptions());
   REQUIRE(absl::IsDataLoss(after.status()));
   CHECK_THAT(std::string(after.status().message()), Catch::Contains("entry 5"));
 }
 
-TEST_CASE("Old entries move to archives that keep the chain verifiable", "[audit]") {
+TEST_CASE("Old entries move to archives that keep the chain verifiable",
+          "[audit]") {
   TempDir dir;
   const std::string path = NewAuditDb(dir);
   const std::string archives = dir.File("archive");
   auto log = ValueOrDie(AuditLog::Open(path));
   Append(*log, 300, "old");
-  const int64_t later = std::time(nullptr) + 10;  // every entry so far is "older"
+  const int64_t later =
+      std::time(nullptr) + 10;  // every entry so far is "older"
   AuditArchiveReport moved = ValueOrDie(log->Archive(archives, later));
   CHECK(moved.entries == 299);  // the newest stays in the database
   REQUIRE(moved.files.size() == 1);
@@ -96,11 +105,11 @@ TEST_CASE("Old entries move to archives that keep the chain verifiable", "[audit
     CHECK(ValueOrDie(db.QueryInt("SELECT MIN(id) FROM audit")) == 500);
   }
   // Private to the node's account.
-  CHECK((fs::status(archives).permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
-        fs::perms::none);
+  CHECK((fs::status(archives).permissions() &
+         (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   for (const AuditArchiveFile& f : ValueOrDie(ListAuditArchives(archives))) {
-    CHECK((fs::status(f.path).permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
-          fs::perms::none);
+    CHECK((fs::status(f.path).permissions() &
+           (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
   }
 
   // The database alone, from the archived base; and with the archives, the
@@ -138,20 +147,24 @@ TEST_CASE("Old entries move to archives that keep the chain verifiable", "[audit
     fs::remove(files[0].path);
     absl::StatusOr<AuditVerifyReport> broken = log->Verify(with_archives);
     REQUIRE(absl::IsDataLoss(broken.status()));
-    CHECK_THAT(std::string(broken.status().message()),
-               Catch::Contains("entries 1 to 299") && Catch::Contains("180-day"));
+    CHECK_THAT(
+        std::string(broken.status().message()),
+        Catch::Contains("entries 1 to 299") && Catch::Contains("180-day"));
   }
   SECTION("the newest archive removed") {
     fs::remove(files[1].path);
     absl::StatusOr<AuditVerifyReport> broken = log->Verify(with_archives);
     REQUIRE(absl::IsDataLoss(broken.status()));
-    CHECK_THAT(std::string(broken.status().message()), Catch::Contains("entry 499"));
+    CHECK_THAT(std::string(broken.status().message()),
+               Catch::Contains("entry 499"));
   }
   SECTION("entries deleted from the database after the archived base") {
     testing::TamperAudit(path, "DELETE FROM audit WHERE id < 510");
-    absl::StatusOr<AuditVerifyReport> broken = log->Verify(AuditVerifyOptions());
+    absl::StatusOr<AuditVerifyReport> broken =
+        log->Verify(AuditVerifyOptions());
     REQUIRE(absl::IsDataLoss(broken.status()));
-    CHECK_THAT(std::string(broken.status().message()), Catch::Contains("entry 500 is missing"));
+    CHECK_THAT(std::string(broken.status().message()),
+               Catch::Contains("entry 500 is missing"));
   }
 }
 

@@ -6,12 +6,11 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -57,11 +56,13 @@ class SmallDisk {
 std::string Health(Federation& f) {
   grpc::SslCredentialsOptions tls;
   tls.pem_root_certs = ValueOrDie(ReadFile(f.pki().ca_cert()));
-  auto channel = grpc::CreateChannel(f.province_address("44"), grpc::SslCredentials(tls));
+  auto channel =
+      grpc::CreateChannel(f.province_address("44"), grpc::SslCredentials(tls));
   return ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10)));
 }
 
-TEST_CASE("A province whose audit cannot be written refuses calls until it can", "[audit]") {
+TEST_CASE("A province whose audit cannot be written refuses calls until it can",
+          "[audit]") {
   Federation f;
   SmallDisk disk(f.dir().File("province-44"), 24);
   if (!disk.mounted()) {
@@ -97,7 +98,8 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
       absl::MutexLock lock(&mu);
       created.insert(unit.code());
     } else if (absl::IsUnavailable(answer.status()) &&
-               absl::StrContains(answer.status().message(), "审计日志无法写入")) {
+               absl::StrContains(answer.status().message(),
+                                 "审计日志无法写入")) {
       ++refused_unaudited;
     } else {
       ++other_errors;
@@ -108,7 +110,8 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
 
   disk.Fill();
   const auto filled = Clock::now();
-  while (refused_unaudited == 0 && next < 190 && Clock::now() - filled < std::chrono::seconds(60)) {
+  while (refused_unaudited == 0 && next < 190 &&
+         Clock::now() - filled < std::chrono::seconds(60)) {
     std::vector<std::thread> clients;
     for (int c = 0; c < 4; ++c) clients.emplace_back(create);
     for (std::thread& t : clients) t.join();
@@ -117,7 +120,8 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
   REQUIRE(refused_unaudited > 0);
   // The node says it is not serving, and a login is refused too.
   CHECK(Health(f) == "NOT_SERVING");
-  auto login = provincial::ApiClient::Connect(f.province_address("44"), f.pki().ca_cert());
+  auto login = provincial::ApiClient::Connect(f.province_address("44"),
+                                              f.pki().ca_cert());
   REQUIRE(login.ok());
   absl::Status refused_login = (*login)->Login("admin", kAdminPassword);
   CHECK(absl::IsUnavailable(refused_login));
@@ -126,7 +130,8 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
   disk.Free();
   const auto freed = Clock::now();
   bool resumed = false;
-  for (int i = 0; !resumed && Clock::now() - freed < std::chrono::seconds(20); ++i) {
+  for (int i = 0; !resumed && Clock::now() - freed < std::chrono::seconds(20);
+       ++i) {
     const size_t before = created.size();
     create();
     resumed = created.size() > before;
@@ -143,7 +148,8 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
   for (const char* parent : {"44", "4401"}) {
     v1::ListUnitsRequest list;
     list.set_unit_code(parent);
-    const v1::ListUnitsResponse units = ValueOrDie(admin->Call(&Stub::ListUnits, list));
+    const v1::ListUnitsResponse units =
+        ValueOrDie(admin->Call(&Stub::ListUnits, list));
     for (const v1::UnitInfo& u : units.units()) held.insert(u.code());
   }
   CHECK(held == created);
@@ -155,10 +161,13 @@ TEST_CASE("A province whose audit cannot be written refuses calls until it can",
   for (const v1::AuditRecord& e : entries.entries())
     if (e.result() == "ok") audited.insert(e.target());
   CHECK(audited == held);
-  CHECK(ValueOrDie(admin->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest())).intact());
+  CHECK(ValueOrDie(admin->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest()))
+            .intact());
 }
 
-TEST_CASE("A national node whose audit cannot be written refuses syncs until it can", "[audit]") {
+TEST_CASE(
+    "A national node whose audit cannot be written refuses syncs until it can",
+    "[audit]") {
   Federation f;
   f.StopNational();
   SmallDisk disk(f.national_data_dir(), 24);
@@ -176,7 +185,8 @@ TEST_CASE("A national node whose audit cannot be written refuses syncs until it 
   part.on_ack = [&acks](const v1::PushAck&) { return ++acks < 10; };
   (void)f.Sync("44", part);
   auto channel = f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe")));
-  REQUIRE(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) == "SERVING");
+  REQUIRE(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) ==
+          "SERVING");
 
   disk.Fill();
   provincial::SyncOptions small;
@@ -184,15 +194,19 @@ TEST_CASE("A national node whose audit cannot be written refuses syncs until it 
   bool refused = false;
   for (int attempt = 0; !refused && attempt < 20; ++attempt) {
     absl::StatusOr<provincial::SyncReport> sync = f.Sync("44", small);
-    refused = !sync.ok() && absl::StrContains(sync.status().message(), "审计日志无法写入");
+    refused = !sync.ok() &&
+              absl::StrContains(sync.status().message(), "审计日志无法写入");
     if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   REQUIRE(refused);
-  CHECK(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) == "NOT_SERVING");
+  CHECK(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) ==
+        "NOT_SERVING");
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
   v1::ProvincesResponse provinces;
-  grpc::Status query = f.QueryStub(PeerIdentity::Operator("alice"))->Provinces(&context, {}, &provinces);
+  grpc::Status query = f.QueryStub(PeerIdentity::Operator("alice"))
+                           ->Provinces(&context, {}, &provinces);
   CHECK(query.error_code() == grpc::StatusCode::UNAVAILABLE);
 
   disk.Free();
@@ -200,10 +214,12 @@ TEST_CASE("A national node whose audit cannot be written refuses syncs until it 
   absl::Status synced = absl::UnknownError("not yet");
   while (!synced.ok() && Clock::now() - freed < std::chrono::seconds(30)) {
     synced = f.Sync("44", small).status();
-    if (!synced.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (!synced.ok())
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   NTMIS_ASSERT_OK(synced);
-  CHECK(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) == "SERVING");
+  CHECK(ValueOrDie(ProbeHealth(channel, std::chrono::seconds(10))) ==
+        "SERVING");
 
   // Nothing was applied without its entry: the changes the audit says were
   // applied add up to the records the national node holds, and they agree
@@ -214,7 +230,8 @@ TEST_CASE("A national node whose audit cannot be written refuses syncs until it 
   pushes.action = "sync.push";
   pushes.limit = 10000;
   uint64_t applied = 0;
-  for (const StoredAuditEntry& e : ValueOrDie(f.national().store().audit().Query(pushes))) {
+  for (const StoredAuditEntry& e :
+       ValueOrDie(f.national().store().audit().Query(pushes))) {
     uint64_t n = 0;
     const std::string& d = e.entry.detail;
     REQUIRE(absl::StartsWith(d, "applied "));
@@ -222,8 +239,11 @@ TEST_CASE("A national node whose audit cannot be written refuses syncs until it 
     applied += n;
   }
   grpc::ClientContext again;
-  again.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  REQUIRE(f.QueryStub(PeerIdentity::Operator("alice"))->Provinces(&again, {}, &provinces).ok());
+  again.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(10));
+  REQUIRE(f.QueryStub(PeerIdentity::Operator("alice"))
+              ->Provinces(&again, {}, &provinces)
+              .ok());
   uint64_t held = 0;
   for (const v1::ProvinceHealth& p : provinces.provinces())
     if (p.province() == "44") held = p.records_held();

@@ -3,9 +3,8 @@
 // requests — gets a precise error, is audited, and changes nothing.
 #include <grpcpp/generic/generic_stub.h>
 
-#include <thread>
-
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/sqlite.h"
@@ -23,8 +22,10 @@ std::chrono::system_clock::time_point Soon() {
 // stream ends at the client before the handler has written its audit entry.
 int64_t AuditRows(Federation& f, const std::string& where) {
   f.FlushAudits();
-  sql::Database db = ValueOrDie(sql::Database::Open(f.dir().File("national/national.db")));
-  const std::string sql = absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where);
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.dir().File("national/national.db")));
+  const std::string sql =
+      absl::StrCat("SELECT COUNT(*) FROM audit WHERE ", where);
   int64_t n = 0;
   for (int i = 0; i < 50 && (n = ValueOrDie(db.QueryInt(sql))) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -32,7 +33,9 @@ int64_t AuditRows(Federation& f, const std::string& where) {
 }
 
 uint64_t Cursor(Federation& f) {
-  return ValueOrDie(ValueOrDie(f.national().store().Province("44", true))->State()).applied_seq;
+  return ValueOrDie(
+             ValueOrDie(f.national().store().Province("44", true))->State())
+      .applied_seq;
 }
 
 // A well-formed push of `n` teachers, seq 1..n.
@@ -48,7 +51,8 @@ v1::PushBatch Batch(uint64_t first, int n) {
 }
 
 // Sends raw bytes as the one message of a Push stream.
-grpc::Status PushRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& bytes) {
+grpc::Status PushRaw(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& bytes) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   context.set_deadline(Soon());
@@ -84,11 +88,14 @@ grpc::Status PushRaw(const std::shared_ptr<grpc::Channel>& channel, const std::s
 TEST_CASE("Garbage on the push stream is refused and audited", "[bad-peer]") {
   Federation f;
   auto channel = f.ChannelAs(f.pki().For(PeerIdentity::Province("44")));
-  grpc::Status status = PushRaw(channel, std::string("\xff\xff\xff\xff garbage \x01\x02", 16));
+  grpc::Status status =
+      PushRaw(channel, std::string("\xff\xff\xff\xff garbage \x01\x02", 16));
   CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK(status.error_message().find("not a ntmis.v1.PushBatch") != std::string::npos);
+  CHECK(status.error_message().find("not a ntmis.v1.PushBatch") !=
+        std::string::npos);
   CHECK(Cursor(f) == 0);
-  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'INVALID_ARGUMENT'") == 1);
+  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'INVALID_ARGUMENT'") ==
+        1);
 }
 
 TEST_CASE("An oversize message is refused before it is read", "[bad-peer]") {
@@ -96,14 +103,16 @@ TEST_CASE("An oversize message is refused before it is read", "[bad-peer]") {
   // A channel without the client-side limit, to get the bytes to the server.
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(-1);
-  auto creds = ValueOrDie(MakeChannelCredentials(f.pki().For(PeerIdentity::Province("44"))));
+  auto creds = ValueOrDie(
+      MakeChannelCredentials(f.pki().For(PeerIdentity::Province("44"))));
   auto channel = grpc::CreateCustomChannel(f.national_address(), creds, args);
   auto stub = v1::NationalSync::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(Soon());
   auto stream = stub->Push(&context);
   v1::PushBatch batch = Batch(1, 1);
-  batch.mutable_changes(0)->mutable_record()->set_name(std::string(kMaxMessageBytes + 1, 'x'));
+  batch.mutable_changes(0)->mutable_record()->set_name(
+      std::string(kMaxMessageBytes + 1, 'x'));
   stream->Write(batch);
   stream->WritesDone();
   v1::PushAck ack;
@@ -130,7 +139,8 @@ TEST_CASE("An oversize message is refused before it is read", "[bad-peer]") {
   CHECK(Cursor(f) == 3);
 }
 
-TEST_CASE("A cursor from the future is refused and writes nothing", "[bad-peer]") {
+TEST_CASE("A cursor from the future is refused and writes nothing",
+          "[bad-peer]") {
   Federation f;
   auto stub = f.SyncStub(PeerIdentity::Province("44"));
   {
@@ -143,14 +153,16 @@ TEST_CASE("A cursor from the future is refused and writes nothing", "[bad-peer]"
     stream->Write(Batch(50, 5));  // seq 6..49 never sent
     // The refusal comes as a last message (the stream is still open).
     REQUIRE(stream->Read(&ack));
-    CHECK(ack.error_code() == static_cast<uint32_t>(absl::StatusCode::kFailedPrecondition));
+    CHECK(ack.error_code() ==
+          static_cast<uint32_t>(absl::StatusCode::kFailedPrecondition));
     CHECK(ack.error_message().find("applied up to seq 5") != std::string::npos);
     stream->WritesDone();
     CHECK_FALSE(stream->Read(&ack));
     CHECK_FALSE(stream->Finish().ok());
   }
   CHECK(Cursor(f) == 5);
-  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'FAILED_PRECONDITION'") == 1);
+  CHECK(AuditRows(
+            f, "action = 'sync.push' AND result = 'FAILED_PRECONDITION'") == 1);
   // Realign only ever moves the cursor back.
   grpc::ClientContext context;
   context.set_deadline(Soon());
@@ -160,25 +172,30 @@ TEST_CASE("A cursor from the future is refused and writes nothing", "[bad-peer]"
   grpc::Status status = stub->Realign(&context, realign, &cursor);
   CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(Cursor(f) == 5);
-  CHECK(AuditRows(f, "action = 'sync.realign' AND result = 'FAILED_PRECONDITION'") == 1);
+  CHECK(AuditRows(
+            f, "action = 'sync.realign' AND result = 'FAILED_PRECONDITION'") ==
+        1);
 }
 
 TEST_CASE("A silent push stream is closed after the idle limit", "[bad-peer]") {
   Federation f;  // push_idle_seconds = 2
   auto stub = f.SyncStub(PeerIdentity::Province("44"));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
   auto stream = stub->Push(&context);
   const auto start = std::chrono::steady_clock::now();
   v1::PushAck ack;
   REQUIRE(stream->Read(&ack));  // no batch sent; the node gives up and says why
-  CHECK(ack.error_code() == static_cast<uint32_t>(absl::StatusCode::kDeadlineExceeded));
+  CHECK(ack.error_code() ==
+        static_cast<uint32_t>(absl::StatusCode::kDeadlineExceeded));
   CHECK_FALSE(stream->Read(&ack));
   grpc::Status status = stream->Finish();
   const auto waited = std::chrono::steady_clock::now() - start;
   CHECK(waited < std::chrono::seconds(15));
   CHECK_FALSE(status.ok());
-  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'DEADLINE_EXCEEDED'") == 1);
+  CHECK(AuditRows(f, "action = 'sync.push' AND result = 'DEADLINE_EXCEEDED'") ==
+        1);
 }
 
 TEST_CASE("Malformed digest requests are refused", "[bad-peer]") {
@@ -205,7 +222,9 @@ TEST_CASE("Malformed digest requests are refused", "[bad-peer]") {
   v1::Digests digests;
   status = as_operator->GetDigests(&third, {}, &digests);
   CHECK(status.error_code() == grpc::StatusCode::PERMISSION_DENIED);
-  CHECK(AuditRows(f, "action = 'sync.digests' AND result = 'PERMISSION_DENIED'") == 1);
+  CHECK(AuditRows(f,
+                  "action = 'sync.digests' AND result = 'PERMISSION_DENIED'") ==
+        1);
 }
 
 }  // namespace

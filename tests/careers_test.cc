@@ -5,18 +5,18 @@
 // rotation listed by its host school and counted by the rotation report;
 // every bad filing refused precisely with nothing changed; concurrent
 // filings and decisions applied once.
-#include <catch2/catch.hpp>
+#include "provincial/core/careers.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/dates.h"
-#include "provincial/core/careers.h"
-#include "provincial/core/store.h"
 #include "absl/time/civil_time.h"
+#include "common/dates.h"
 #include "national/query/report_format.h"
+#include "provincial/core/store.h"
 #include "tests/province_fixture.h"
 
 namespace ntmis::testing {
@@ -31,7 +31,8 @@ std::string Message(const absl::Status& s) { return std::string(s.message()); }
 std::map<std::string, int64_t> NationalByCounty(Federation& f) {
   auto stub = f.QueryStub(PeerIdentity::Operator("tester"));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
   v1::AggregateRequest request;
   request.add_group_by("county");
   v1::AggregateResponse response;
@@ -49,7 +50,8 @@ std::string DaysFromToday(int days) {
   return Date{static_cast<int>(d.year()), d.month(), d.day()}.ToString();
 }
 
-absl::StatusOr<v1::CareerCase> Decide(Client& by, const v1::CareerCase& c, bool approve,
+absl::StatusOr<v1::CareerCase> Decide(Client& by, const v1::CareerCase& c,
+                                      bool approve,
                                       const std::string& reason = "") {
   v1::DecideCareerStepRequest request;
   request.set_case_id(c.id());
@@ -60,7 +62,8 @@ absl::StatusOr<v1::CareerCase> Decide(Client& by, const v1::CareerCase& c, bool 
   return by.Call(&Stub::DecideCareerStep, request);
 }
 
-v1::FileTransferRequest Transfer(const std::string& number, const std::string& to_school) {
+v1::FileTransferRequest Transfer(const std::string& number,
+                                 const std::string& to_school) {
   v1::FileTransferRequest request;
   request.set_teacher_number(number);
   request.set_to_school(to_school);
@@ -72,13 +75,18 @@ v1::FileTransferRequest Transfer(const std::string& number, const std::string& t
 // The two information managers of a school, created by a new school
 // administrator under `county_admin`.
 std::pair<std::unique_ptr<Client>, std::unique_ptr<Client>> SchoolManagers(
-    Province& p, Client& county_admin, const std::string& school, const std::string& prefix) {
-  auto admin = p.Account(county_admin, prefix + ".admin", school, v1::USER_ROLE_SYSADMIN);
+    Province& p, Client& county_admin, const std::string& school,
+    const std::string& prefix) {
+  auto admin = p.Account(county_admin, prefix + ".admin", school,
+                         v1::USER_ROLE_SYSADMIN);
   return {p.Account(*admin, prefix + ".m1", school, v1::USER_ROLE_MANAGER),
           p.Account(*admin, prefix + ".m2", school, v1::USER_ROLE_MANAGER)};
 }
 
-TEST_CASE("A transfer within the province passes four steps and moves the national count once", "[careers]") {
+TEST_CASE(
+    "A transfer within the province passes four steps and moves the national "
+    "count once",
+    "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
   const std::string id = IdCard("440103", "19850301", 11);
@@ -110,7 +118,8 @@ TEST_CASE("A transfer within the province passes four steps and moves the nation
   entry.set_entry_no(1);
   SetFields(entry.mutable_fields(), {{"mobile", "13900139000"}});
   entry.set_reason("换号");
-  CHECK(absl::IsFailedPrecondition(s.school_manager->Call(&Stub::PutEntry, entry).status()));
+  CHECK(absl::IsFailedPrecondition(
+      s.school_manager->Call(&Stub::PutEntry, entry).status()));
   auto twice = r2->Call(&Stub::FileTransfer, Transfer(number, "4401040001"));
   CHECK(twice.status().code() == absl::StatusCode::kAlreadyExists);
   CHECK_THAT(Message(twice.status()), Catch::Contains("已有进行中的调动"));
@@ -126,27 +135,35 @@ TEST_CASE("A transfer within the province passes four steps and moves the nation
   // Each waits in the queue of whoever must act.
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");
-  CHECK(ValueOrDie(s.other_county_manager->Call(&Stub::ListCareerCases, waiting)).cases_size() == 1);
-  CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListCareerCases, waiting)).cases_size() == 0);
-  v1::ReviewQueueResponse queue =
-      ValueOrDie(s.other_county_manager->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()));
+  CHECK(
+      ValueOrDie(s.other_county_manager->Call(&Stub::ListCareerCases, waiting))
+          .cases_size() == 1);
+  CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListCareerCases, waiting))
+            .cases_size() == 0);
+  v1::ReviewQueueResponse queue = ValueOrDie(s.other_county_manager->Call(
+      &Stub::ReviewQueue, v1::ReviewQueueRequest()));
   REQUIRE(queue.careers_size() == 1);
   CHECK(queue.careers(0).id() == c.id());
-  v1::CareerCase after1 = ValueOrDie(Decide(*s.other_county_manager, after0, true));
+  v1::CareerCase after1 =
+      ValueOrDie(Decide(*s.other_county_manager, after0, true));
   v1::CareerCase after2 = ValueOrDie(Decide(*s.school_reviewer, after1, true));
   v1::CareerCase done = ValueOrDie(Decide(*s.county_manager, after2, true));
   CHECK(done.state() == "completed");
   CHECK(done.state_label() == "已办结");
 
   // The teacher belongs to the receiving school, with who approved it.
-  v1::TeacherView moved = ValueOrDie(r1->Call(&Stub::GetTeacher, Number(number)));
+  v1::TeacherView moved =
+      ValueOrDie(r1->Call(&Stub::GetTeacher, Number(number)));
   CHECK(moved.record().school_code() == "4401040001");
   CHECK(moved.record().county_code() == "440104");
   CHECK_THAT(moved.change_action(), Catch::Contains("career.transfer"));
   CHECK(moved.approved_by() == "yx1.m2,yx.manager,s1.reviewer,lw.manager");
   // The sending school no longer sees it; the record takes changes again.
-  CHECK(absl::IsPermissionDenied(s.school_manager->Call(&Stub::GetTeacher, Number(number)).status()));
-  NTMIS_ASSERT_OK(r1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升")).status());
+  CHECK(absl::IsPermissionDenied(
+      s.school_manager->Call(&Stub::GetTeacher, Number(number)).status()));
+  NTMIS_ASSERT_OK(
+      r1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升"))
+          .status());
 
   // After a sync the national node counts it in the new county only.
   NTMIS_ASSERT_OK(p.f().Sync("44").status());
@@ -160,26 +177,31 @@ TEST_CASE("A transfer within the province passes four steps and moves the nation
   CHECK(p.Audited("action = 'career.approve' AND result = 'ok'") == 4);
 }
 
-TEST_CASE("Bad transfers get precise refusals and returns and withdrawals release the teacher", "[careers]") {
+TEST_CASE(
+    "Bad transfers get precise refusals and returns and withdrawals release "
+    "the teacher",
+    "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
-  const std::string number =
-      Effective(s, "王老师", IdCard("440103", "19800101", 13), "1980-01-01", "1");
+  const std::string number = Effective(
+      s, "王老师", IdCard("440103", "19800101", 13), "1980-01-01", "1");
   auto [r1, r2] = SchoolManagers(p, *s.other_county_admin, "4401040001", "yx1");
 
-  auto own = s.school_manager->Call(&Stub::FileTransfer, Transfer(number, "4401030001"));
+  auto own = s.school_manager->Call(&Stub::FileTransfer,
+                                    Transfer(number, "4401030001"));
   CHECK(absl::IsInvalidArgument(own.status()));
   CHECK_THAT(Message(own.status()), Catch::Contains("已在本校任职"));
   // A teacher another province owns: a transfer across provinces, whose
   // last step is that province's (tests/transfer_across_provinces_test.cc).
-  v1::CareerCase foreign =
-      ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer("110000000019", "4401040001")));
+  v1::CareerCase foreign = ValueOrDie(
+      r1->Call(&Stub::FileTransfer, Transfer("110000000019", "4401040001")));
   REQUIRE(foreign.steps_size() == 3);
   CHECK(foreign.steps(2).role() == "调出省份");
   v1::CareerCaseRequest drop;
   drop.set_case_id(foreign.id());
   drop.set_reason("编号填错");
-  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, drop)).state() == "withdrawn");
+  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, drop)).state() ==
+        "withdrawn");
   v1::FileTransferRequest old = Transfer(number, "4401040001");
   old.set_effective_date(DaysFromToday(-90));
   auto past = r1->Call(&Stub::FileTransfer, old);
@@ -188,39 +210,51 @@ TEST_CASE("Bad transfers get precise refusals and returns and withdrawals releas
   v1::FileTransferRequest not_school = Transfer(number, "440104");
   auto county = r1->Call(&Stub::FileTransfer, not_school);
   CHECK(!county.ok());
-  CHECK(p.Audited("action = 'career.transfer.file' AND result = 'ok'") == 1);  // the foreign one
+  CHECK(p.Audited("action = 'career.transfer.file' AND result = 'ok'") ==
+        1);  // the foreign one
 
   // Returned with a reason (required) at the sending school's step.
-  v1::CareerCase c = ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001")));
+  v1::CareerCase c =
+      ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001")));
   c = ValueOrDie(Decide(*r2, c, true));
   c = ValueOrDie(Decide(*s.other_county_manager, c, true));
   CHECK(absl::IsInvalidArgument(Decide(*s.school_reviewer, c, false).status()));
-  v1::CareerCase returned = ValueOrDie(Decide(*s.school_reviewer, c, false, "该教师本学期有毕业班"));
+  v1::CareerCase returned =
+      ValueOrDie(Decide(*s.school_reviewer, c, false, "该教师本学期有毕业班"));
   CHECK(returned.state() == "returned");
   CHECK(returned.closing_reason() == "该教师本学期有毕业班");
-  NTMIS_ASSERT_OK(s.school_manager->Call(&Stub::RequestChange,
-                                         Fields(number, {{"title", "2"}}, "晋升")).status());
-  CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number))).record().school_code() ==
-        "4401030001");
+  NTMIS_ASSERT_OK(
+      s.school_manager
+          ->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升"))
+          .status());
+  CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)))
+            .record()
+            .school_code() == "4401030001");
 
   // Filed again and withdrawn by the filer's school; only there.
-  v1::CareerCase again = ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001")));
+  v1::CareerCase again =
+      ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001")));
   v1::CareerCaseRequest withdraw;
   withdraw.set_case_id(again.id());
   withdraw.set_reason("双方协商不调了");
-  CHECK(absl::IsPermissionDenied(s.school_manager->Call(&Stub::WithdrawCareerCase, withdraw).status()));
-  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, withdraw)).state() == "withdrawn");
+  CHECK(absl::IsPermissionDenied(
+      s.school_manager->Call(&Stub::WithdrawCareerCase, withdraw).status()));
+  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, withdraw)).state() ==
+        "withdrawn");
   CHECK(absl::IsFailedPrecondition(Decide(*r2, again, true).status()));
   v1::ListCareerCasesRequest mine;
   mine.set_view("filed");
   CHECK(ValueOrDie(r1->Call(&Stub::ListCareerCases, mine)).cases_size() == 3);
 }
 
-TEST_CASE("A status change that ends service leaves the national count and a change back returns it", "[careers]") {
+TEST_CASE(
+    "A status change that ends service leaves the national count and a change "
+    "back returns it",
+    "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
-  const std::string number =
-      Effective(s, "赵老师", IdCard("440103", "19640501", 15), "1964-05-01", "1");
+  const std::string number = Effective(
+      s, "赵老师", IdCard("440103", "19640501", 15), "1964-05-01", "1");
   NTMIS_ASSERT_OK(p.f().Sync("44").status());
   const int64_t counted = NationalByCounty(p.f())["440103"];
 
@@ -237,17 +271,21 @@ TEST_CASE("A status change that ends service leaves the national count and a cha
   CHECK(absl::IsInvalidArgument(same.status()));
   CHECK_THAT(Message(same.status()), Catch::Contains("已是「在职」"));
   request.set_status("05");
-  CHECK_THAT(Message(s.school_manager->Call(&Stub::FileStatusChange, request).status()),
-             Catch::Contains("通过调动办理"));
+  CHECK_THAT(
+      Message(
+          s.school_manager->Call(&Stub::FileStatusChange, request).status()),
+      Catch::Contains("通过调动办理"));
 
   request.set_status("01");
-  v1::CareerCase c = ValueOrDie(s.school_manager->Call(&Stub::FileStatusChange, request));
+  v1::CareerCase c =
+      ValueOrDie(s.school_manager->Call(&Stub::FileStatusChange, request));
   REQUIRE(c.steps_size() == 1);
   CHECK(c.steps(0).unit_code() == "440103");
   CHECK(c.from_status() == "11");
   CHECK(c.to_status_label() == "退休");
   CHECK(ValueOrDie(Decide(*s.county_manager, c, true)).state() == "completed");
-  v1::TeacherView retired = ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)));
+  v1::TeacherView retired =
+      ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)));
   CHECK(retired.state() == "withdrawn");
   CHECK(retired.record().status() == v1::IN_SERVICE_STATUS_RETIRED);
   NTMIS_ASSERT_OK(p.f().Sync("44").status());
@@ -258,7 +296,8 @@ TEST_CASE("A status change that ends service leaves the national count and a cha
   request.set_reason("返聘任教");
   c = ValueOrDie(s.school_manager->Call(&Stub::FileStatusChange, request));
   CHECK(ValueOrDie(Decide(*s.county_manager, c, true)).state() == "completed");
-  v1::TeacherView back = ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)));
+  v1::TeacherView back =
+      ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)));
   CHECK(back.state() == "effective");
   CHECK(back.teacher_number() == number);
   NTMIS_ASSERT_OK(p.f().Sync("44").status());
@@ -268,11 +307,14 @@ TEST_CASE("A status change that ends service leaves the national count and a cha
   CHECK(verify.agreed);
 }
 
-TEST_CASE("A rotation is listed by its host school and counted by the county's rotation report", "[careers]") {
+TEST_CASE(
+    "A rotation is listed by its host school and counted by the county's "
+    "rotation report",
+    "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
-  const std::string number =
-      Effective(s, "钱老师", IdCard("440103", "19800707", 18), "1980-07-07", "2");
+  const std::string number = Effective(
+      s, "钱老师", IdCard("440103", "19800707", 18), "1980-07-07", "2");
   auto [h1, h2] = SchoolManagers(p, *s.county_admin, "4401030002", "h");
 
   v1::FileRotationRequest request;
@@ -283,25 +325,31 @@ TEST_CASE("A rotation is listed by its host school and counted by the county's r
   request.set_end_date(DaysFromToday(-1));
   auto backwards = s.school_manager->Call(&Stub::FileRotation, request);
   CHECK(absl::IsInvalidArgument(backwards.status()));
-  CHECK_THAT(Message(backwards.status()), Catch::Contains("结束日期不能早于开始日期"));
+  CHECK_THAT(Message(backwards.status()),
+             Catch::Contains("结束日期不能早于开始日期"));
   request.set_kind("出差");
-  CHECK_THAT(Message(s.school_manager->Call(&Stub::FileRotation, request).status()),
-             Catch::Contains("支教"));
+  CHECK_THAT(
+      Message(s.school_manager->Call(&Stub::FileRotation, request).status()),
+      Catch::Contains("支教"));
   request.set_kind("支教");
   request.set_end_date(DaysFromToday(300));
-  v1::CareerCase c = ValueOrDie(s.school_manager->Call(&Stub::FileRotation, request));
+  v1::CareerCase c =
+      ValueOrDie(s.school_manager->Call(&Stub::FileRotation, request));
   REQUIRE(c.steps_size() == 1);
   CHECK(ValueOrDie(Decide(*s.county_manager, c, true)).state() == "in_effect");
 
-  // The host school lists the teacher as rotating in; the home school still has it.
+  // The host school lists the teacher as rotating in; the home school still has
+  // it.
   v1::ListTeachersRequest host;
   host.set_unit_code("4401030002");
-  v1::ListTeachersResponse hosted = ValueOrDie(h1->Call(&Stub::ListTeachers, host));
+  v1::ListTeachersResponse hosted =
+      ValueOrDie(h1->Call(&Stub::ListTeachers, host));
   REQUIRE(hosted.rotating_in_size() == 1);
   CHECK(hosted.rotating_in(0).teacher_number() == number);
   CHECK(hosted.rotating_in(0).state_label() == "轮岗中");
-  CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number))).record().school_code() ==
-        "4401030001");
+  CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)))
+            .record()
+            .school_code() == "4401030001");
 
   // An overlapping rotation is refused.
   request.set_start_date(DaysFromToday(10));
@@ -313,7 +361,8 @@ TEST_CASE("A rotation is listed by its host school and counted by the county's r
   // The county's report: hired 2010, so eligible after six years.
   v1::RotationReportRequest report_request;
   report_request.set_unit_code("440103");
-  v1::RotationReport report = ValueOrDie(s.county_manager->Call(&Stub::GetRotationReport, report_request));
+  v1::RotationReport report = ValueOrDie(
+      s.county_manager->Call(&Stub::GetRotationReport, report_request));
   CHECK(report.years_required() == 6);
   CHECK(report.total().teachers() == 1);
   CHECK(report.total().eligible() == 1);
@@ -325,15 +374,18 @@ TEST_CASE("A rotation is listed by its host school and counted by the county's r
   v1::CareerCaseRequest end;
   end.set_case_id(c.id());
   end.set_reason("支教学校撤并");
-  CHECK(ValueOrDie(s.school_manager->Call(&Stub::EndRotation, end)).state() == "ended");
-  CHECK(ValueOrDie(h1->Call(&Stub::ListTeachers, host)).rotating_in_size() == 0);
+  CHECK(ValueOrDie(s.school_manager->Call(&Stub::EndRotation, end)).state() ==
+        "ended");
+  CHECK(ValueOrDie(h1->Call(&Stub::ListTeachers, host)).rotating_in_size() ==
+        0);
 }
 
-TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][concurrency]") {
+TEST_CASE("Concurrent filings and decisions of one case apply once",
+          "[careers][concurrency]") {
   Province p;
   Staff s = MakeStaff(p);
-  const std::string number =
-      Effective(s, "孙老师", IdCard("440103", "19900909", 19), "1990-09-09", "1");
+  const std::string number = Effective(
+      s, "孙老师", IdCard("440103", "19900909", 19), "1990-09-09", "1");
   auto [r1, r2] = SchoolManagers(p, *s.other_county_admin, "4401040001", "yx1");
   std::vector<std::unique_ptr<Client>> filers;
   filers.push_back(std::move(r1));
@@ -345,9 +397,12 @@ TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][
   std::vector<std::thread> threads;
   for (auto& filer : filers) {
     threads.emplace_back([&, client = filer.get()] {
-      auto r = client->Call(&Stub::FileTransfer, Transfer(number, "4401040001"));
-      if (r.ok()) ++filed;
-      else if (r.status().code() == absl::StatusCode::kAlreadyExists) ++refused;
+      auto r =
+          client->Call(&Stub::FileTransfer, Transfer(number, "4401040001"));
+      if (r.ok())
+        ++filed;
+      else if (r.status().code() == absl::StatusCode::kAlreadyExists)
+        ++refused;
     });
   }
   for (auto& t : threads) t.join();
@@ -356,7 +411,8 @@ TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][
 
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");
-  v1::CareerCase c = ValueOrDie(r2->Call(&Stub::ListCareerCases, waiting)).cases(0);
+  v1::CareerCase c =
+      ValueOrDie(r2->Call(&Stub::ListCareerCases, waiting)).cases(0);
   std::vector<std::unique_ptr<Client>> deciders;
   for (int i = 0; i < 4; ++i) {
     deciders.push_back(p.Connect());
@@ -365,7 +421,8 @@ TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][
   std::atomic<int> decided{0};
   threads.clear();
   for (auto& d : deciders)
-    threads.emplace_back([&, client = d.get()] { decided += Decide(*client, c, true).ok(); });
+    threads.emplace_back(
+        [&, client = d.get()] { decided += Decide(*client, c, true).ok(); });
   for (auto& t : threads) t.join();
   CHECK(decided == 1);
   v1::CareerCaseRequest get;
@@ -375,26 +432,33 @@ TEST_CASE("Concurrent filings and decisions of one case apply once", "[careers][
   CHECK(now.steps(0).decided_by() == "yx1.m2");
 }
 
-TEST_CASE("With city review a transfer between cities also passes both cities' bureaus", "[careers]") {
+TEST_CASE(
+    "With city review a transfer between cities also passes both cities' "
+    "bureaus",
+    "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
-  const std::string number =
-      Effective(s, "周老师", IdCard("440103", "19870303", 21), "1987-03-03", "1");
+  const std::string number = Effective(
+      s, "周老师", IdCard("440103", "19870303", 21), "1987-03-03", "1");
   // The province's setting, on the core the node runs (the fixture's node
   // keeps the default).
-  provincial::Store store = ValueOrDie(provincial::Store::Open(p.f().province("44").database()));
+  provincial::Store store =
+      ValueOrDie(provincial::Store::Open(p.f().province("44").database()));
   provincial::CareerSettings settings;
   settings.transfer_city_review = true;
-  provincial::Careers careers(store, {std::string(32, 'k'), std::string(32, 's')}, settings);
+  provincial::Careers careers(
+      store, {std::string(32, 'k'), std::string(32, 's')}, settings);
   provincial::User filer;
   filer.username = "zs.m1";
   filer.unit_code = "4402010001";
   filer.role = provincial::Role::kManager;
-  v1::CareerCase c = ValueOrDie(careers.FileTransfer(filer, Transfer(number, "4402010001")));
+  v1::CareerCase c =
+      ValueOrDie(careers.FileTransfer(filer, Transfer(number, "4402010001")));
   std::vector<std::string> units;
-  for (const v1::CareerStep& step : c.steps()) units.push_back(step.unit_code());
-  CHECK(units == std::vector<std::string>{"4402010001", "440201", "4402", "4401030001", "440103",
-                                          "4401"});
+  for (const v1::CareerStep& step : c.steps())
+    units.push_back(step.unit_code());
+  CHECK(units == std::vector<std::string>{"4402010001", "440201", "4402",
+                                          "4401030001", "440103", "4401"});
   CHECK(c.steps(2).role() == "调入地市");
   // Within one city the setting adds nothing.
   v1::CareerCaseRequest withdraw;

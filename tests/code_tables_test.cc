@@ -1,7 +1,7 @@
 // Code tables read from codes.proto.
-#include <catch2/catch.hpp>
-
 #include "common/teacher/code_tables.h"
+
+#include <catch2/catch.hpp>
 
 namespace ntmis {
 namespace {
@@ -18,7 +18,9 @@ TEST_CASE("Code tables parse codes and official labels", "[codes]") {
   auto bad = ethnicity.Parse("99");
   REQUIRE_FALSE(bad.ok());
   CHECK_THAT(std::string(bad.status().message()), Catch::Contains("01 汉族"));
-  CHECK_FALSE(CodeTable::Of<v1::Gender>().Parse("0").ok());  // UNSPECIFIED is not a code
+  CHECK_FALSE(CodeTable::Of<v1::Gender>()
+                  .Parse("0")
+                  .ok());  // UNSPECIFIED is not a code
   CHECK(*CodeTable::Of<v1::Gender>().Parse("女") == 2);
 }
 

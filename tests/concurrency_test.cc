@@ -4,9 +4,8 @@
 // reads and review queues, while an import of 20,000 teachers and syncs run.
 // No call may fail, and afterwards versions, outbox, audit and the national
 // node agree with what the clients did.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -35,27 +34,33 @@ struct Ledger {
   // The versions each teacher's steps answered with (steps of two users may
   // answer in either order).
   std::map<std::string, std::set<int64_t>> versions ABSL_GUARDED_BY(mu);
-  std::map<std::string, int> ok_calls ABSL_GUARDED_BY(mu);          // audit action -> count
+  std::map<std::string, int> ok_calls
+      ABSL_GUARDED_BY(mu);  // audit action -> count
   int county_approvals ABSL_GUARDED_BY(mu) = 0;
 
   // Notes the outcome of one call; false if it failed.
   template <typename T>
-  bool Note(const std::string& who, const std::string& action, const absl::StatusOr<T>& r) {
+  bool Note(const std::string& who, const std::string& action,
+            const absl::StatusOr<T>& r) {
     absl::MutexLock lock(&mu);
     if (!r.ok()) {
-      errors.push_back(absl::StrCat(who, " ", action, ": ", r.status().ToString()));
+      errors.push_back(
+          absl::StrCat(who, " ", action, ": ", r.status().ToString()));
       return false;
     }
     ++ok_calls[action];
     return true;
   }
-  bool NoteStatus(const std::string& who, const std::string& action, const absl::Status& s) {
-    return Note(who, action, s.ok() ? absl::StatusOr<int>(0) : absl::StatusOr<int>(s));
+  bool NoteStatus(const std::string& who, const std::string& action,
+                  const absl::Status& s) {
+    return Note(who, action,
+                s.ok() ? absl::StatusOr<int>(0) : absl::StatusOr<int>(s));
   }
   void Version(const v1::TeacherView& view) {
     absl::MutexLock lock(&mu);
     if (!versions[view.teacher_number()].insert(view.version()).second) {
-      errors.push_back(absl::StrCat(view.teacher_number(), ": two steps answered version ",
+      errors.push_back(absl::StrCat(view.teacher_number(),
+                                    ": two steps answered version ",
                                     view.version()));
     }
   }
@@ -71,7 +76,8 @@ struct Units {
 Units PickUnits(const std::string& units_csv) {
   std::map<std::string, std::vector<std::string>> children;
   std::map<std::string, std::string> level;
-  for (absl::string_view line : absl::StrSplit(units_csv, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(units_csv, '\n', absl::SkipEmpty())) {
     std::vector<std::string> f = absl::StrSplit(line, ',');
     if (f.size() < 3 || f[0] == "code") continue;
     children[f[1]].push_back(f[0]);
@@ -89,27 +95,36 @@ Units PickUnits(const std::string& units_csv) {
   return {};
 }
 
-TEST_CASE("Eighteen users at once with an import and syncs running: no call fails and every write is accounted for", "[concurrency]") {
+TEST_CASE(
+    "Eighteen users at once with an import and syncs running: no call fails "
+    "and every write is accounted for",
+    "[concurrency]") {
   Federation f;
   f.AddProvince("44");
   provincial::SyntheticProvince gen(44, 20000, 7);
   std::string teachers_csv;
-  gen.WriteTeachersCsv([&](const std::string& chunk) { teachers_csv += chunk; });
+  gen.WriteTeachersCsv(
+      [&](const std::string& chunk) { teachers_csv += chunk; });
   auto admin = f.Admin("44");
-  REQUIRE(ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false))
+  REQUIRE(ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits,
+                                       gen.UnitsCsv(), false))
               .problems_total() == 0);
   const Units units = PickUnits(gen.UnitsCsv());
 
   // Accounts, each created by the administrator above it.
   std::atomic<int> logins{1};  // the administrator's
-  auto connect = [&]() { return ValueOrDie(Client::Connect(f.province_address("44"), f.pki().ca_cert())); };
-  auto account = [&](Client& by, const std::string& name, const std::string& unit,
-                     v1::UserRole role) {
+  auto connect = [&]() {
+    return ValueOrDie(
+        Client::Connect(f.province_address("44"), f.pki().ca_cert()));
+  };
+  auto account = [&](Client& by, const std::string& name,
+                     const std::string& unit, v1::UserRole role) {
     v1::CreateUserRequest request;
     request.set_username(name);
     request.set_unit_code(unit);
     request.set_role(role);
-    v1::CreateUserResponse created = ValueOrDie(by.Call(&Stub::CreateUser, request));
+    v1::CreateUserResponse created =
+        ValueOrDie(by.Call(&Stub::CreateUser, request));
     auto client = connect();
     NTMIS_ASSERT_OK(client->Login(name, created.initial_password()));
     v1::ChangePasswordRequest change;
@@ -120,12 +135,14 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
     logins += 2;
     return client;
   };
-  auto city_admin = account(*admin, "c.admin", units.city, v1::USER_ROLE_SYSADMIN);
-  auto county_admin = account(*city_admin, "k.admin", units.county, v1::USER_ROLE_SYSADMIN);
+  auto city_admin =
+      account(*admin, "c.admin", units.city, v1::USER_ROLE_SYSADMIN);
+  auto county_admin =
+      account(*city_admin, "k.admin", units.county, v1::USER_ROLE_SYSADMIN);
   std::vector<std::string> managers;
   for (size_t s = 0; s < units.schools.size(); ++s) {
-    auto school_admin = account(*county_admin, absl::StrCat("s", s, ".admin"), units.schools[s],
-                                v1::USER_ROLE_SYSADMIN);
+    auto school_admin = account(*county_admin, absl::StrCat("s", s, ".admin"),
+                                units.schools[s], v1::USER_ROLE_SYSADMIN);
     for (int m = 0; m < 2; ++m) {
       std::string name = absl::StrCat("s", s, ".m", m);
       account(*school_admin, name, units.schools[s], v1::USER_ROLE_MANAGER);
@@ -133,27 +150,35 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
     }
   }
   for (int m = 0; m < 2; ++m)
-    account(*county_admin, absl::StrCat("k.m", m), units.county, v1::USER_ROLE_MANAGER);
+    account(*county_admin, absl::StrCat("k.m", m), units.county,
+            v1::USER_ROLE_MANAGER);
   const uint64_t outbox_before = ValueOrDie(
-      ValueOrDie(provincial::Store::Open(f.province("44").database())).OutboxEnd());
+      ValueOrDie(provincial::Store::Open(f.province("44").database()))
+          .OutboxEnd());
 
   Ledger ledger;
   std::atomic<bool> import_done{false};
-  std::atomic<int> workers_left{static_cast<int>(managers.size())};    // still entering
-  std::atomic<int> approvers_left{static_cast<int>(managers.size())};  // still approving
+  std::atomic<int> workers_left{
+      static_cast<int>(managers.size())};  // still entering
+  std::atomic<int> approvers_left{
+      static_cast<int>(managers.size())};  // still approving
   std::atomic<int> syncs{0};
 
   // The import and the syncs.
   std::thread importer([&] {
     auto client = connect();
-    if (!ledger.NoteStatus("admin", "user.login", client->Login("admin", kAdminPassword))) {
+    if (!ledger.NoteStatus("admin", "user.login",
+                           client->Login("admin", kAdminPassword))) {
       import_done = true;
       return;
     }
-    auto report = client->ImportData(provincial::ImportTarget::kTeachers, teachers_csv, false);
-    if (ledger.Note("admin", "import.teachers", report) && report->rows_applied() != 20000) {
+    auto report = client->ImportData(provincial::ImportTarget::kTeachers,
+                                     teachers_csv, false);
+    if (ledger.Note("admin", "import.teachers", report) &&
+        report->rows_applied() != 20000) {
       absl::MutexLock lock(&ledger.mu);
-      ledger.errors.push_back(absl::StrCat("import applied ", report->rows_applied()));
+      ledger.errors.push_back(
+          absl::StrCat("import applied ", report->rows_applied()));
     }
     import_done = true;
   });
@@ -172,14 +197,17 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
     const std::string school = units.schools[index / 2];
     const std::string partner = managers[index ^ 1];
     auto client = connect();
-    if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword))) return;
+    if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword)))
+      return;
     std::set<std::string> mine;
     auto approve_partners = [&]() {
       auto got = client->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest());
       if (!ledger.Note(me, "review.queue", got)) return 0;
       int approved = 0;
       for (const v1::ReviewItem& item : got->items()) {
-        if (item.step() != "school_approval" || mine.count(item.teacher_number())) continue;
+        if (item.step() != "school_approval" ||
+            mine.count(item.teacher_number()))
+          continue;
         v1::ReviewRequest review;
         review.set_teacher_number(item.teacher_number());
         review.set_decision(v1::ReviewRequest::APPROVE);
@@ -194,7 +222,8 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
     for (int i = 0; i < 10 || !import_done; ++i) {
       if (i % 4 == 3) {  // a fresh session now and then
         client = connect();
-        if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword))) return;
+        if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword)))
+          return;
       }
       v1::ListTeachersRequest list;
       list.set_unit_code(school);
@@ -206,14 +235,16 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
       create.set_gender("1");
       create.set_birth_date(absl::StrFormat("19%02d-01-01", 60 + index));
       create.set_id_card_number(
-          IdCard("449999", absl::StrFormat("19%02d0101", 60 + index), 100 + i * 2 + 1));
+          IdCard("449999", absl::StrFormat("19%02d0101", 60 + index),
+                 100 + i * 2 + 1));
       create.set_school_code(school);
       auto created = client->Call(&Stub::CreateTeacher, create);
       if (!ledger.Note(me, "teacher.create", created)) continue;
       ledger.Version(*created);
       const std::string number = created->teacher_number();
       mine.insert(number);
-      auto edited = client->Call(&Stub::EditTeacher, Complete(number, "2000-09-01"));
+      auto edited =
+          client->Call(&Stub::EditTeacher, Complete(number, "2000-09-01"));
       if (ledger.Note(me, "teacher.edit", edited)) ledger.Version(*edited);
       v1::PutEntryRequest contact;
       contact.set_teacher_number(number);
@@ -221,8 +252,10 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
       SetFields(contact.mutable_fields(), {{"mobile", "13800138000"}});
       ledger.Note(me, "entry.put", client->Call(&Stub::PutEntry, contact));
       auto submitted = client->Call(&Stub::SubmitTeacher, Number(number));
-      if (ledger.Note(me, "teacher.submit", submitted)) ledger.Version(*submitted);
-      ledger.Note(me, "teacher.read", client->Call(&Stub::GetTeacher, Number(number)));
+      if (ledger.Note(me, "teacher.submit", submitted))
+        ledger.Version(*submitted);
+      ledger.Note(me, "teacher.read",
+                  client->Call(&Stub::GetTeacher, Number(number)));
       approve_partners();
     }
     --workers_left;
@@ -236,7 +269,8 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
   auto county = [&](int parity) {
     const std::string me = absl::StrCat("k.m", parity);
     auto client = connect();
-    if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword))) return;
+    if (!ledger.NoteStatus(me, "user.login", client->Login(me, kPassword)))
+      return;
     while (true) {
       const bool last_round = approvers_left == 0;
       int approved = 0;
@@ -245,7 +279,8 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
       auto got = client->Call(&Stub::ReviewQueue, page);
       if (!ledger.Note(me, "review.queue", got)) return;
       for (const v1::ReviewItem& item : got->items()) {
-        if (item.step() != "county_review" || (item.teacher_number().back() - '0') % 2 != parity)
+        if (item.step() != "county_review" ||
+            (item.teacher_number().back() - '0') % 2 != parity)
           continue;
         v1::ReviewRequest review;
         review.set_teacher_number(item.teacher_number());
@@ -263,7 +298,8 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
     }
   };
   std::vector<std::thread> threads;
-  for (size_t i = 0; i < managers.size(); ++i) threads.emplace_back(worker, static_cast<int>(i));
+  for (size_t i = 0; i < managers.size(); ++i)
+    threads.emplace_back(worker, static_cast<int>(i));
   threads.emplace_back(county, 0);
   threads.emplace_back(county, 1);
   for (auto& t : threads) t.join();
@@ -282,13 +318,16 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
 
   // The audit log: one successful entry per successful call it records.
   f.FlushAudits();
-  sql::Database db = ValueOrDie(sql::Database::Open(f.province("44").database()));
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.province("44").database()));
   auto audited = [&](const std::string& action) {
     return ValueOrDie(db.QueryInt(absl::StrCat(
-        "SELECT COUNT(*) FROM audit WHERE result = 'ok' AND action = '", action, "'")));
+        "SELECT COUNT(*) FROM audit WHERE result = 'ok' AND action = '", action,
+        "'")));
   };
-  for (const char* action : {"teacher.create", "teacher.edit", "entry.put", "teacher.submit",
-                             "teacher.read", "import.teachers"}) {
+  for (const char* action :
+       {"teacher.create", "teacher.edit", "entry.put", "teacher.submit",
+        "teacher.read", "import.teachers"}) {
     INFO(action);
     CHECK(audited(action) == ledger.ok_calls[action]);
   }
@@ -301,7 +340,8 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
   }
   CHECK(audited("review.approve") == ledger.ok_calls["review.approve"]);
   CHECK(audited("user.login") == ledger.ok_calls["user.login"] + logins.load());
-  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE result != 'ok'")) == 0);
+  CHECK(ValueOrDie(db.QueryInt(
+            "SELECT COUNT(*) FROM audit WHERE result != 'ok'")) == 0);
   // Versions: each record is effective, and its versions are exactly the
   // ones its steps answered with, one per step, none lost or doubled.
   for (const auto& [number, answered] : ledger.versions) {
@@ -313,33 +353,44 @@ TEST_CASE("Eighteen users at once with an import and syncs running: no call fail
   CHECK(ledger.county_approvals == created);
   // The outbox: the import's 20,000 and one per record made effective.
   const uint64_t outbox_after = ValueOrDie(
-      ValueOrDie(provincial::Store::Open(f.province("44").database())).OutboxEnd());
-  CHECK(outbox_after - outbox_before == 20000u + static_cast<uint64_t>(created));
+      ValueOrDie(provincial::Store::Open(f.province("44").database()))
+          .OutboxEnd());
+  CHECK(outbox_after - outbox_before ==
+        20000u + static_cast<uint64_t>(created));
   // The national node counts exactly the province's effective teachers.
   CHECK(f.NationalProblems("44").empty());
-  CHECK(ValueOrDie(ValueOrDie(f.national().store().Province("44", true))->State()).applied_seq ==
-        outbox_after);
+  CHECK(
+      ValueOrDie(ValueOrDie(f.national().store().Province("44", true))->State())
+          .applied_seq == outbox_after);
 }
 
-TEST_CASE("A login flood from one address slows that address and no one else", "[concurrency]") {
+TEST_CASE("A login flood from one address slows that address and no one else",
+          "[concurrency]") {
   Federation f;
   f.AddProvince("44");
   auto admin = f.Admin("44");
-  REQUIRE(ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, kUnits, false))
+  REQUIRE(ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, kUnits,
+                                       false))
               .problems_total() == 0);
-  auto connect = [&]() { return ValueOrDie(Client::Connect(f.province_address("44"), f.pki().ca_cert())); };
+  auto connect = [&]() {
+    return ValueOrDie(
+        Client::Connect(f.province_address("44"), f.pki().ca_cert()));
+  };
   // Four users at work, each with a session of its own.
   std::vector<std::string> names;
   std::vector<std::unique_ptr<Client>> users;
   for (int i = 0; i < 4; ++i) {
     v1::CreateUserRequest request;
     // Two city administrators and two province-level queriers.
-    request.set_username(i < 2 ? absl::StrCat("city", i, ".admin") : absl::StrCat("viewer", i));
+    request.set_username(i < 2 ? absl::StrCat("city", i, ".admin")
+                               : absl::StrCat("viewer", i));
     request.set_unit_code(i < 2 ? (i % 2 ? "4401" : "4402") : "44");
     request.set_role(i < 2 ? v1::USER_ROLE_SYSADMIN : v1::USER_ROLE_QUERIER);
-    v1::CreateUserResponse created = ValueOrDie(admin->Call(&Stub::CreateUser, request));
+    v1::CreateUserResponse created =
+        ValueOrDie(admin->Call(&Stub::CreateUser, request));
     auto client = connect();
-    NTMIS_ASSERT_OK(client->Login(request.username(), created.initial_password()));
+    NTMIS_ASSERT_OK(
+        client->Login(request.username(), created.initial_password()));
     v1::ChangePasswordRequest change;
     change.set_old_password(created.initial_password());
     change.set_new_password(kPassword);
@@ -356,7 +407,8 @@ TEST_CASE("A login flood from one address slows that address and no one else", "
   auto flood = [&](int k) {
     auto client = connect();
     for (int i = 0; !stop; ++i) {
-      const std::string name = i % 3 == 0 ? absl::StrCat("guess", i) : names[(i + k) % names.size()];
+      const std::string name =
+          i % 3 == 0 ? absl::StrCat("guess", i) : names[(i + k) % names.size()];
       absl::Status s = client->Login(name, absl::StrCat("Wrong-", i));
       if (absl::IsResourceExhausted(s)) {
         ++refused_wait;
@@ -378,7 +430,9 @@ TEST_CASE("A login flood from one address slows that address and no one else", "
     while (!stop) {
       auto start = std::chrono::steady_clock::now();
       absl::Status s = users[i]->Call(&Stub::ListUnits, units).status();
-      mine.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      mine.push_back(std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - start)
+                         .count());
       failed += !s.ok();
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
@@ -396,8 +450,9 @@ TEST_CASE("A login flood from one address slows that address and no one else", "
   std::sort(latencies_ms.begin(), latencies_ms.end());
   const double p99 = latencies_ms[latencies_ms.size() * 99 / 100];
   INFO("users' calls " << latencies_ms.size() << ", p99 " << p99 << " ms, max "
-                       << latencies_ms.back() << " ms; flood: " << refused_password.load()
-                       << " passwords checked, " << refused_wait.load() << " told to wait");
+                       << latencies_ms.back() << " ms; flood: "
+                       << refused_password.load() << " passwords checked, "
+                       << refused_wait.load() << " told to wait");
   CHECK(errors == 0);
   CHECK(p99 < 50.0);
   CHECK(flood_other == 0);
@@ -410,11 +465,17 @@ TEST_CASE("A login flood from one address slows that address and no one else", "
   v1::ListUsersRequest list;
   list.set_include_below(true);
   CHECK(ValueOrDie(admin->Call(&Stub::ListUsers, list)).users_size() == 5);
-  sql::Database db = ValueOrDie(sql::Database::Open(f.province("44").database()));
-  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(DISTINCT source) FROM login_failures")) <= 1);
-  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM login_failures WHERE locked_until_unix > 0")) <= 5);
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.province("44").database()));
+  CHECK(ValueOrDie(db.QueryInt(
+            "SELECT COUNT(DISTINCT source) FROM login_failures")) <= 1);
+  CHECK(
+      ValueOrDie(db.QueryInt(
+          "SELECT COUNT(*) FROM login_failures WHERE locked_until_unix > 0")) <=
+      5);
   // The users' sessions still work.
-  for (auto& u : users) NTMIS_ASSERT_OK(u->Call(&Stub::ListUnits, v1::ListUnitsRequest()).status());
+  for (auto& u : users)
+    NTMIS_ASSERT_OK(u->Call(&Stub::ListUnits, v1::ListUnitsRequest()).status());
 }
 
 }  // namespace

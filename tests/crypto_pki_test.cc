@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "common/crypto.h"
@@ -35,14 +34,16 @@ TEST_CASE("Sealed values open only with their key and intact", "[crypto]") {
   std::string tampered = sealed;
   tampered[15] ^= 1;
   CHECK(absl::IsDataLoss(crypto::Open(key, tampered).status()));
-  CHECK(absl::IsDataLoss(crypto::Open(crypto::RandomBytes(32), sealed).status()));
+  CHECK(
+      absl::IsDataLoss(crypto::Open(crypto::RandomBytes(32), sealed).status()));
 }
 
 TEST_CASE("The CA issues certificates with a SPIFFE URI SAN", "[pki]") {
   TempDir dir;
   NTMIS_ASSERT_OK(pki::InitCa(dir.File("ca"), "Test"));
   CHECK(absl::IsAlreadyExists(pki::InitCa(dir.File("ca"), "Test")));
-  pki::IssueRequest request{PeerIdentity::Province("44"), "", {"localhost"}, {"127.0.0.1"}};
+  pki::IssueRequest request{
+      PeerIdentity::Province("44"), "", {"localhost"}, {"127.0.0.1"}};
   NTMIS_ASSERT_OK(pki::Issue(dir.File("ca"), request, dir.File("p44")));
 
   FILE* f = std::fopen(dir.File("p44.crt").c_str(), "r");
@@ -57,7 +58,8 @@ TEST_CASE("The CA issues certificates with a SPIFFE URI SAN", "[pki]") {
   for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
     GENERAL_NAME* n = sk_GENERAL_NAME_value(names, i);
     if (n->type == GEN_URI)
-      uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.ia5)));
+      uris.emplace_back(
+          reinterpret_cast<const char*>(ASN1_STRING_get0_data(n->d.ia5)));
   }
   GENERAL_NAMES_free(names);
 
@@ -81,13 +83,17 @@ TEST_CASE("The CA issues certificates with a SPIFFE URI SAN", "[pki]") {
   CHECK((st.st_mode & 0777) == 0600);
 }
 
-TEST_CASE("The CA refuses a validity that has ended or outlives it and keeps its key private", "[pki]") {
+TEST_CASE(
+    "The CA refuses a validity that has ended or outlives it and keeps its key "
+    "private",
+    "[pki]") {
   TempDir dir;
   NTMIS_ASSERT_OK(pki::InitCa(dir.File("ca"), "Test"));
   CHECK((std::filesystem::status(dir.File("ca")).permissions() &
-         (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) ==
-        std::filesystem::perms::none);
-  pki::IssueRequest request{PeerIdentity::Province("44"), "", {"localhost"}, {"127.0.0.1"}};
+         (std::filesystem::perms::group_all |
+          std::filesystem::perms::others_all)) == std::filesystem::perms::none);
+  pki::IssueRequest request{
+      PeerIdentity::Province("44"), "", {"localhost"}, {"127.0.0.1"}};
   request.days = 0;
   absl::Status expired = pki::Issue(dir.File("ca"), request, dir.File("p44"));
   CHECK(absl::IsInvalidArgument(expired));
@@ -95,7 +101,8 @@ TEST_CASE("The CA refuses a validity that has ended or outlives it and keeps its
   request.days = 5000;
   absl::Status too_long = pki::Issue(dir.File("ca"), request, dir.File("p44"));
   CHECK(absl::IsInvalidArgument(too_long));
-  CHECK_THAT(std::string(too_long.message()), Catch::Contains("cannot outlive the CA"));
+  CHECK_THAT(std::string(too_long.message()),
+             Catch::Contains("cannot outlive the CA"));
   CHECK(!std::filesystem::exists(dir.File("p44.crt")));
   request.days = 30;
   NTMIS_ASSERT_OK(pki::Issue(dir.File("ca"), request, dir.File("p44")));
@@ -105,7 +112,8 @@ TEST_CASE("Peer identities parse only federation URIs", "[pki]") {
   CHECK(ParsePeerIdentity("spiffe://ntmis/province/44")->name == "44");
   CHECK(ParsePeerIdentity("spiffe://ntmis/operator/alice")->kind ==
         PeerIdentity::Kind::kOperator);
-  CHECK(ParsePeerIdentity("spiffe://ntmis/national")->kind == PeerIdentity::Kind::kNational);
+  CHECK(ParsePeerIdentity("spiffe://ntmis/national")->kind ==
+        PeerIdentity::Kind::kNational);
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/province/99").ok());
   CHECK_FALSE(ParsePeerIdentity("spiffe://other/province/44").ok());
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/").ok());
@@ -115,7 +123,8 @@ TEST_CASE("Peer identities parse only federation URIs", "[pki]") {
   CHECK(admin->name == "li.wei");
   CHECK(admin->role == OperatorRole::kAdmin);
   CHECK(admin->Uri() == "spiffe://ntmis/operator/admin/li.wei");
-  CHECK(ParsePeerIdentity("spiffe://ntmis/operator/alice")->role == OperatorRole::kQuerier);
+  CHECK(ParsePeerIdentity("spiffe://ntmis/operator/alice")->role ==
+        OperatorRole::kQuerier);
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/boss/alice").ok());
   CHECK_FALSE(ParsePeerIdentity("spiffe://ntmis/operator/manager/").ok());
 }

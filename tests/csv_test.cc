@@ -1,7 +1,7 @@
 // The incremental CSV reader and writer.
-#include <catch2/catch.hpp>
-
 #include "common/csv.h"
+
+#include <catch2/catch.hpp>
 
 namespace ntmis {
 namespace {
@@ -13,23 +13,28 @@ std::vector<CsvRecord> ReadAll(const std::string& text, size_t chunk) {
   for (size_t i = 0; i <= text.size(); i += chunk) {
     if (i < text.size()) reader.Feed(absl::string_view(text).substr(i, chunk));
     if (i + chunk > text.size()) reader.Finish();
-    while (reader.Next(&record) == CsvReader::Result::kRecord) out.push_back(record);
+    while (reader.Next(&record) == CsvReader::Result::kRecord)
+      out.push_back(record);
   }
   return out;
 }
 
-TEST_CASE("CSV quoting with escapes and CRLF and line breaks in fields", "[csv]") {
-  std::string text = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\n1,,3";
+TEST_CASE("CSV quoting with escapes and CRLF and line breaks in fields",
+          "[csv]") {
+  std::string text =
+      "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\n1,,3";
   for (size_t chunk : {1, 2, 3, 7, 1000}) {
     auto rows = ReadAll(text, chunk);
     INFO("chunk " << chunk);
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].fields == std::vector<std::string>{"a", "b", "c"});
-    CHECK(rows[1].fields == std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"});
+    CHECK(rows[1].fields ==
+          std::vector<std::string>{"x, y", "say \"hi\"", "two\nlines"});
     CHECK(rows[1].error.empty());
     CHECK(rows[2].fields == std::vector<std::string>{"1", "", "3"});
     CHECK(rows[1].row == 2);
-    CHECK(rows[2].row == 5);  // the line it is on: a quoted line break and a blank line before it
+    CHECK(rows[2].row == 5);  // the line it is on: a quoted line break and a
+                              // blank line before it
   }
 }
 

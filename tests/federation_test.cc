@@ -1,12 +1,11 @@
 // End to end in one process: real national and provincial servers with real
 // certificates on localhost:0; import through the API, sync over mutual TLS,
 // query as an operator, and compare with counts made from the CSV itself.
-#include <ctime>
 #include <atomic>
-#include <thread>
-#include <map>
-
 #include <catch2/catch.hpp>
+#include <ctime>
+#include <map>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_split.h"
@@ -30,8 +29,8 @@ struct CsvCounts {
   uint64_t total = 0;
 };
 
-CsvCounts CountCsv(const std::string& province, const std::string& csv, uint64_t count,
-                   uint64_t seed) {
+CsvCounts CountCsv(const std::string& province, const std::string& csv,
+                   uint64_t count, uint64_t seed) {
   provincial::SyntheticProvince gen(std::stoi(province), count, seed);
   absl::flat_hash_map<std::string, std::string> category;
   for (const auto& u : gen.units())
@@ -56,17 +55,20 @@ CsvCounts CountCsv(const std::string& province, const std::string& csv, uint64_t
   return counts;
 }
 
-v1::AggregateResponse Query(Federation& f, const std::vector<std::string>& by,
-                            const std::vector<std::pair<std::string, std::string>>& where = {}) {
+v1::AggregateResponse Query(
+    Federation& f, const std::vector<std::string>& by,
+    const std::vector<std::pair<std::string, std::string>>& where = {}) {
   auto stub = f.QueryStub(PeerIdentity::Operator("tester"));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
   v1::AggregateRequest request;
   for (const auto& d : by) request.add_group_by(d);
   for (const auto& [dim, values] : where) {
     v1::Filter* filter = request.add_where();
     filter->set_dimension(dim);
-    for (absl::string_view v : absl::StrSplit(values, ',')) filter->add_values(std::string(v));
+    for (absl::string_view v : absl::StrSplit(values, ','))
+      filter->add_values(std::string(v));
   }
   v1::AggregateResponse response;
   grpc::Status status = stub->Aggregate(&context, request, &response);
@@ -80,13 +82,15 @@ Counts AsCounts(const v1::AggregateResponse& response) {
   Counts counts;
   for (const national::AnswerRow& row : national::AnswerRows(response)) {
     std::vector<std::string> keys;
-    for (const auto& k : row.codes) keys.push_back(std::to_string(std::stoi(k)));
+    for (const auto& k : row.codes)
+      keys.push_back(std::to_string(std::stoi(k)));
     counts[keys] += row.teachers;
   }
   return counts;
 }
 
-TEST_CASE("Provinces sync to the national node and aggregates equal the data", "[e2e]") {
+TEST_CASE("Provinces sync to the national node and aggregates equal the data",
+          "[e2e]") {
   Federation f;
   f.AddProvince("44");
   f.AddProvince("11");
@@ -130,15 +134,18 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data", "
     sum += row.teachers;
   }
   CHECK(sum == 1500);
-  v1::AggregateResponse counties = Query(f, {"county"}, {{"city", city_rows[0].codes[0]}});
+  v1::AggregateResponse counties =
+      Query(f, {"county"}, {{"city", city_rows[0].codes[0]}});
   uint64_t county_sum = 0;
-  for (const auto& row : national::AnswerRows(counties)) county_sum += row.teachers;
+  for (const auto& row : national::AnswerRows(counties))
+    county_sum += row.teachers;
   CHECK(county_sum == city_rows[0].teachers);
 
   // City filters across provinces pick exactly the cities named.
   std::map<std::string, uint64_t> all_cities;
   v1::AggregateResponse by_city = Query(f, {"city"});
-  for (const auto& row : national::AnswerRows(by_city)) all_cities[row.codes[0]] = row.teachers;
+  for (const auto& row : national::AnswerRows(by_city))
+    all_cities[row.codes[0]] = row.teachers;
   REQUIRE(all_cities.count("4401"));
   REQUIRE(all_cities.count("1102"));
   v1::AggregateResponse two = Query(f, {"city"}, {{"city", "4401,1102"}});
@@ -151,7 +158,8 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data", "
   // Province health.
   auto stub = f.QueryStub(PeerIdentity::Operator("tester"));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
   v1::ProvincesResponse health;
   REQUIRE(stub->Provinces(&context, {}, &health).ok());
   REQUIRE(health.provinces_size() == 32);
@@ -196,7 +204,8 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(ValueOrDie(db->State()).records == 3000);
   CHECK(Query(f, {}).total() == 3000);
   auto health = [&] {
-    return ValueOrDie(national::ProvinceHealth(f.national().store(), std::time(nullptr), 3600));
+    return ValueOrDie(national::ProvinceHealth(f.national().store(),
+                                               std::time(nullptr), 3600));
   };
   auto guangdong = [](const v1::ProvincesResponse& r) {
     for (const auto& p : r.provinces())
@@ -221,12 +230,13 @@ TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
   CHECK(p.verified_unix() > 0);
   CHECK(p.verify_differing() == 0);
   // Overdue once the last success is older than the expected interval.
-  CHECK(guangdong(ValueOrDie(national::ProvinceHealth(f.national().store(),
-                                                      std::time(nullptr) + 7200, 3600)))
+  CHECK(guangdong(ValueOrDie(national::ProvinceHealth(
+                      f.national().store(), std::time(nullptr) + 7200, 3600)))
             .overdue());
 }
 
-TEST_CASE("The national node killed mid-sync comes back and sync completes", "[e2e][fault]") {
+TEST_CASE("The national node killed mid-sync comes back and sync completes",
+          "[e2e][fault]") {
   Federation f;
   f.AddProvince("44");
   f.LoadSynthetic("44", 2000, 31);
@@ -249,7 +259,8 @@ TEST_CASE("The national node killed mid-sync comes back and sync completes", "[e
   CHECK(Query(f, {"gender"}).total() == 2000);
 }
 
-TEST_CASE("A serving province syncs by itself on its schedule", "[e2e][schedule]") {
+TEST_CASE("A serving province syncs by itself on its schedule",
+          "[e2e][schedule]") {
   Federation f;
   f.AddProvince("44", /*sync_interval_seconds=*/1);
   f.LoadSynthetic("44", 500, 41);
@@ -274,7 +285,8 @@ TEST_CASE("A serving province syncs by itself on its schedule", "[e2e][schedule]
   }
 }
 
-TEST_CASE("Operators see the sync backlog and can sync now through the API", "[e2e][schedule]") {
+TEST_CASE("Operators see the sync backlog and can sync now through the API",
+          "[e2e][schedule]") {
   Federation f;
   f.AddProvince("44");  // scheduled sync off: only the API call syncs
   f.LoadSynthetic("44", 300, 51);
@@ -285,7 +297,8 @@ TEST_CASE("Operators see the sync backlog and can sync now through the API", "[e
   CHECK(before.backlog() == 300);
   CHECK(before.last_attempt_unix() == 0);
 
-  v1::SyncNowResponse done = ValueOrDie(admin->SyncNow(std::chrono::seconds(60)));
+  v1::SyncNowResponse done =
+      ValueOrDie(admin->SyncNow(std::chrono::seconds(60)));
   CHECK(done.sent() == 300);
   CHECK(done.cursor_after() == 300);
   CHECK(done.health().backlog() == 0);
@@ -298,13 +311,14 @@ TEST_CASE("Operators see the sync backlog and can sync now through the API", "[e
     provincial::Store store =
         ValueOrDie(provincial::Store::Open(f.province("44").database()));
     provincial::Accounts accounts(store);
-    ValueOrDie(accounts.Create("viewer", "44", provincial::Role::kQuerier, kAdminPassword,
-                               false));
+    ValueOrDie(accounts.Create("viewer", "44", provincial::Role::kQuerier,
+                               kAdminPassword, false));
   }
-  auto viewer = ValueOrDie(provincial::ApiClient::Connect(f.province_address("44"),
-                                                          f.pki().ca_cert()));
+  auto viewer = ValueOrDie(provincial::ApiClient::Connect(
+      f.province_address("44"), f.pki().ca_cert()));
   NTMIS_ASSERT_OK(viewer->Login("viewer", kAdminPassword));
-  CHECK(absl::IsPermissionDenied(viewer->SyncNow(std::chrono::seconds(10)).status()));
+  CHECK(absl::IsPermissionDenied(
+      viewer->SyncNow(std::chrono::seconds(10)).status()));
 }
 
 }  // namespace

@@ -15,11 +15,13 @@ std::vector<std::vector<std::string>> Rows(const std::string& csv) {
   reader.Finish();
   std::vector<std::vector<std::string>> rows;
   CsvRecord r;
-  while (reader.Next(&r) == CsvReader::Result::kRecord) rows.push_back(r.fields);
+  while (reader.Next(&r) == CsvReader::Result::kRecord)
+    rows.push_back(r.fields);
   return rows;
 }
 
-TEST_CASE("Same province and count and seed give the same bytes", "[generator]") {
+TEST_CASE("Same province and count and seed give the same bytes",
+          "[generator]") {
   CHECK(SyntheticTeachers(44, 300, 7) == SyntheticTeachers(44, 300, 7));
   CHECK(SyntheticTeachers(44, 300, 7) != SyntheticTeachers(44, 300, 8));
   provincial::SyntheticProvince a(44, 300, 7), b(44, 300, 7);
@@ -30,10 +32,10 @@ TEST_CASE("Every generated row passes the importer's rules", "[generator]") {
   TempDir dir;
   for (int province : {11, 44, 54, 65, 66}) {
     INFO("province " << province);
-    provincial::Store store = ProvinceWithUnits(dir.File(std::to_string(province) + ".db"),
-                                                province, 2000, 3);
-    v1::ImportReport report =
-        ImportTeachers(store, SyntheticTeachers(province, 2000, 3), /*dry_run=*/true);
+    provincial::Store store = ProvinceWithUnits(
+        dir.File(std::to_string(province) + ".db"), province, 2000, 3);
+    v1::ImportReport report = ImportTeachers(
+        store, SyntheticTeachers(province, 2000, 3), /*dry_run=*/true);
     CHECK(report.rows_read() == 2000);
     CHECK(report.rows_valid() == 2000);
     if (report.problems_size() > 0) FAIL(report.problems(0).ShortDebugString());
@@ -44,7 +46,8 @@ TEST_CASE("Generated distributions are plausible", "[generator]") {
   provincial::SyntheticProvince gen(65, 5000, 1);
   absl::flat_hash_map<std::string, int> category_of_school;
   for (const auto& u : gen.units())
-    if (u.level == provincial::UnitLevel::kSchool) category_of_school[u.code] = u.school_category;
+    if (u.level == provincial::UnitLevel::kSchool)
+      category_of_school[u.code] = u.school_category;
   auto rows = Rows(SyntheticTeachers(65, 5000, 1));
   REQUIRE(rows.size() == 5001);
   int kg = 0, kg_female = 0, uyghur = 0, senior = 0, born_here = 0;

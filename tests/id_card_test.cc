@@ -1,7 +1,8 @@
 // GB 11643 ID-card validation.
+#include "common/teacher/id_card.h"
+
 #include <catch2/catch.hpp>
 
-#include "common/teacher/id_card.h"
 #include "common/teacher/teacher_number.h"
 
 namespace ntmis {
@@ -14,7 +15,7 @@ TEST_CASE("Check character follows GB 11643 MOD 11-2", "[id]") {
   REQUIRE(info.ok());
   CHECK(info->region == "110105");
   CHECK(info->birth_date.ToString() == "1949-12-31");
-  CHECK(info->gender == v1::GENDER_FEMALE);  // digit 17 is 2
+  CHECK(info->gender == v1::GENDER_FEMALE);       // digit 17 is 2
   CHECK(ParseIdCard("11010519491231002x").ok());  // lower-case x accepted
   std::string male = "44052419800101001";
   male += IdCardCheckChar(male);
@@ -22,7 +23,9 @@ TEST_CASE("Check character follows GB 11643 MOD 11-2", "[id]") {
 }
 
 TEST_CASE("Bad ID-card numbers name the rule they break", "[id]") {
-  auto message = [](const char* id) { return std::string(ParseIdCard(id).status().message()); };
+  auto message = [](const char* id) {
+    return std::string(ParseIdCard(id).status().message());
+  };
   CHECK_THAT(message("110105194912310021"), Catch::Contains("校验位"));
   CHECK_THAT(message("1101051949123100"), Catch::Contains("须为 18 位"));
   CHECK_THAT(message("11010519491231A02X"), Catch::Contains("位须为数字"));

@@ -22,16 +22,21 @@ std::vector<std::vector<std::string>> Rows(const std::string& csv) {
 }
 
 // The conflicts a province's node stored at its last sync: "KIND number".
-std::vector<std::string> StoredConflicts(Federation& f, const std::string& code) {
-  sql::Database db = ValueOrDie(sql::Database::Open(f.province(code).database()));
-  auto s = ValueOrDie(db.Prepare("SELECT kind, teacher_number FROM identity_conflicts "
-                                 "ORDER BY teacher_number"));
+std::vector<std::string> StoredConflicts(Federation& f,
+                                         const std::string& code) {
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.province(code).database()));
+  auto s = ValueOrDie(
+      db.Prepare("SELECT kind, teacher_number FROM identity_conflicts "
+                 "ORDER BY teacher_number"));
   std::vector<std::string> out;
-  while (ValueOrDie(s.Step())) out.push_back(s.ColumnText(0) + " " + s.ColumnText(1));
+  while (ValueOrDie(s.Step()))
+    out.push_back(s.ColumnText(0) + " " + s.ColumnText(1));
   return out;
 }
 
-TEST_CASE("A person moving to another province keeps their national number", "[identity]") {
+TEST_CASE("A person moving to another province keeps their national number",
+          "[identity]") {
   Federation f;
   f.AddProvince("44");
   f.AddProvince("32");
@@ -43,7 +48,8 @@ TEST_CASE("A person moving to another province keeps their national number", "[i
   const std::string js_school = js[1][10];
   // Guangdong's numbers, by ID-card number, as the national node holds them.
   auto number_of = [&](const std::string& id_card) {
-    auto stub = f.QueryStub(PeerIdentity::Operator("op", OperatorRole::kManager));
+    auto stub =
+        f.QueryStub(PeerIdentity::Operator("op", OperatorRole::kManager));
     grpc::ClientContext c;
     c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::LookupRequest r;
@@ -59,8 +65,8 @@ TEST_CASE("A person moving to another province keeps their national number", "[i
   std::vector<std::string> moved = gd[1];
   moved[10] = js_school;
   auto report = ValueOrDie(f.Admin("32")->ImportData(
-      provincial::ImportTarget::kTeachers, header + "\n" + absl::StrJoin(moved, ",") + "\n",
-      false));
+      provincial::ImportTarget::kTeachers,
+      header + "\n" + absl::StrJoin(moved, ",") + "\n", false));
   REQUIRE(report.rows_applied() == 1);
   REQUIRE(report.numbers_reused() == 1);
   CHECK(report.reused(0).teacher_number() == number_of(gd[1][3]));
@@ -82,8 +88,8 @@ TEST_CASE("A person moving to another province keeps their national number", "[i
   std::vector<std::string> second = gd[2];
   second[10] = js_school;
   report = ValueOrDie(f.Admin("32")->ImportData(
-      provincial::ImportTarget::kTeachers, header + "\n" + absl::StrJoin(second, ",") + "\n",
-      false));
+      provincial::ImportTarget::kTeachers,
+      header + "\n" + absl::StrJoin(second, ",") + "\n", false));
   REQUIRE(report.rows_applied() == 1);
   CHECK(report.provisional() == 1);
   CHECK(report.numbers_reused() == 0);
@@ -92,21 +98,26 @@ TEST_CASE("A person moving to another province keeps their national number", "[i
   CHECK(sync.renumbered == 1);
   CHECK(sync.held == 1);
   CHECK(sync.rejections.empty());
-  sql::Database js_db = ValueOrDie(sql::Database::Open(f.province("32").database()));
-  CHECK(ValueOrDie(js_db.QueryInt("SELECT COUNT(*) FROM teachers WHERE provisional = 1")) == 0);
+  sql::Database js_db =
+      ValueOrDie(sql::Database::Open(f.province("32").database()));
+  CHECK(ValueOrDie(js_db.QueryInt(
+            "SELECT COUNT(*) FROM teachers WHERE provisional = 1")) == 0);
   CHECK(StoredConflicts(f, "32").size() == 2);
   // Nothing was counted twice: each province counts its own teachers.
-  CHECK(ValueOrDie(ValueOrDie(f.national().store().Province("32", false))->State()).records ==
-        30);
+  CHECK(ValueOrDie(
+            ValueOrDie(f.national().store().Province("32", false))->State())
+            .records == 30);
   CHECK(f.NationalProblems("32").empty());
 }
 
-TEST_CASE("A second number for a registered person is refused and both provinces see it",
-          "[identity]") {
+TEST_CASE(
+    "A second number for a registered person is refused and both provinces see "
+    "it",
+    "[identity]") {
   TempDir dir;
   auto store = ValueOrDie(national::NationalStore::Open(dir.path()));
-  auto push = [&](const std::string& province, uint64_t seq, const v1::TeacherRecord& r,
-                  bool tombstone = false) {
+  auto push = [&](const std::string& province, uint64_t seq,
+                  const v1::TeacherRecord& r, bool tombstone = false) {
     v1::PushBatch batch;
     v1::Change* c = batch.add_changes();
     c->set_seq(seq);
@@ -116,7 +127,8 @@ TEST_CASE("A second number for a registered person is refused and both provinces
     } else {
       *c->mutable_record() = r;
     }
-    return ValueOrDie(ValueOrDie(store->Province(province, true))->Apply(batch, 10));
+    return ValueOrDie(
+        ValueOrDie(store->Province(province, true))->Apply(batch, 10));
   };
   v1::TeacherRecord first = SampleRecord(44, 1);
   v1::TeacherRecord second = SampleRecord(32, 1);
@@ -126,8 +138,9 @@ TEST_CASE("A second number for a registered person is refused and both provinces
   CHECK(ack.applied() == 0);
   REQUIRE(ack.rejections_size() == 1);
   CHECK(ack.rejections(0).field() == "id_card_number");
-  CHECK_THAT(ack.rejections(0).reason(),
-             Catch::Contains("registered as teacher " + first.teacher_number()));
+  CHECK_THAT(
+      ack.rejections(0).reason(),
+      Catch::Contains("registered as teacher " + first.teacher_number()));
   for (const char* p : {"44", "32"}) {
     auto conflicts = ValueOrDie(store->IdentityConflictsOf(p));
     REQUIRE(conflicts.conflicts_size() == 1);

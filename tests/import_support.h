@@ -18,26 +18,33 @@ inline provincial::IdKeys TestKeys() {
   return {std::string(32, 'h'), std::string(32, 's')};
 }
 
-// A province database with the generator's unit tree for (province, count, seed).
-inline provincial::Store ProvinceWithUnits(const std::string& path, int province,
-                                           uint64_t count, uint64_t seed) {
+// A province database with the generator's unit tree for (province, count,
+// seed).
+inline provincial::Store ProvinceWithUnits(const std::string& path,
+                                           int province, uint64_t count,
+                                           uint64_t seed) {
   provincial::Store store = ValueOrDie(provincial::Store::Open(path, true));
   std::string code = std::to_string(province);
-  if (!store.SetProvince(code).ok() || !provincial::EnsureProvinceUnit(store, code).ok())
+  if (!store.SetProvince(code).ok() ||
+      !provincial::EnsureProvinceUnit(store, code).ok())
     throw std::runtime_error("province setup failed");
   provincial::SyntheticProvince gen(province, count, seed);
   auto handler = ValueOrDie(provincial::UnitRowHandler::Create(store));
   provincial::CsvImport import(store, *handler, {});
-  if (!import.Feed(gen.UnitsCsv()).ok()) throw std::runtime_error("units feed failed");
+  if (!import.Feed(gen.UnitsCsv()).ok())
+    throw std::runtime_error("units feed failed");
   auto report = ValueOrDie(import.Finish());
-  if (report.problems_total() != 0) throw std::runtime_error(report.problems(0).rule());
+  if (report.problems_total() != 0)
+    throw std::runtime_error(report.problems(0).rule());
   return store;
 }
 
-inline v1::ImportReport ImportTeachers(provincial::Store& store, const std::string& csv,
-                                       bool dry_run, size_t chunk = 1 << 16,
+inline v1::ImportReport ImportTeachers(provincial::Store& store,
+                                       const std::string& csv, bool dry_run,
+                                       size_t chunk = 1 << 16,
                                        size_t batch_rows = 0) {
-  auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(store, TestKeys(), nullptr));
+  auto handler = ValueOrDie(
+      provincial::TeacherRowHandler::Create(store, TestKeys(), nullptr));
   provincial::ImportOptions options;
   options.dry_run = dry_run;
   if (batch_rows > 0) options.batch_rows = batch_rows;  // else the default
@@ -49,7 +56,8 @@ inline v1::ImportReport ImportTeachers(provincial::Store& store, const std::stri
   return ValueOrDie(import.Finish());
 }
 
-inline std::string SyntheticTeachers(int province, uint64_t count, uint64_t seed) {
+inline std::string SyntheticTeachers(int province, uint64_t count,
+                                     uint64_t seed) {
   provincial::SyntheticProvince gen(province, count, seed);
   std::string csv;
   gen.WriteTeachersCsv([&csv](const std::string& chunk) { csv += chunk; });

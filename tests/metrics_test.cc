@@ -1,11 +1,11 @@
 // The nodes' Prometheus metrics (common/metrics.h) over plain HTTP: the
 // endpoint answers Prometheus text whose every line parses, and its
 // counters move when calls, syncs, logins and audit checks happen.
-#include <map>
-#include <regex>
+#include <httplib.h>
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
+#include <map>
+#include <regex>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -26,12 +26,15 @@ std::map<std::string, double> Scrape(int port) {
   httplib::Result r = client.Get("/metrics");
   REQUIRE(r);
   REQUIRE(r->status == 200);
-  CHECK_THAT(r->get_header_value("Content-Type"), Catch::Contains("text/plain"));
+  CHECK_THAT(r->get_header_value("Content-Type"),
+             Catch::Contains("text/plain"));
   static const std::regex kSample(
       R"(^([a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})?) (-?[0-9.eE+-]+|[+-]?[Ii]nf|[Nn]a[Nn])( -?[0-9]+)?$)");
-  static const std::regex kComment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
+  static const std::regex kComment(
+      R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*$)");
   std::map<std::string, double> samples;
-  for (absl::string_view line : absl::StrSplit(r->body, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(r->body, '\n', absl::SkipEmpty())) {
     const std::string text(line);
     if (text[0] == '#') {
       CHECK(std::regex_match(text, kComment));
@@ -46,7 +49,8 @@ std::map<std::string, double> Scrape(int port) {
   return samples;
 }
 
-TEST_CASE("The metrics endpoint speaks Prometheus text and its counters move", "[metrics]") {
+TEST_CASE("The metrics endpoint speaks Prometheus text and its counters move",
+          "[metrics]") {
   Federation f;
   f.national_config().set_metrics_listen("127.0.0.1:0");
   f.StopNational();
@@ -68,10 +72,12 @@ TEST_CASE("The metrics endpoint speaks Prometheus text and its counters move", "
 
   // Another sync, a refused login and an audit check move their counters.
   NTMIS_ASSERT_OK(f.Sync("44").status());
-  auto stranger = ValueOrDie(provincial::ApiClient::Connect(f.province_address("44"),
-                                                            f.pki().ca_cert()));
+  auto stranger = ValueOrDie(provincial::ApiClient::Connect(
+      f.province_address("44"), f.pki().ca_cert()));
   CHECK_FALSE(stranger->Login("admin", "not-the-password").ok());
-  NTMIS_ASSERT_OK(f.Admin("44")->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest()).status());
+  NTMIS_ASSERT_OK(f.Admin("44")
+                      ->Call(&Stub::VerifyAudit, v1::VerifyAuditRequest())
+                      .status());
   std::map<std::string, double> after = Scrape(port);
   CHECK(after[cursor] > before[cursor]);
   CHECK(after[R"(ntmis_sync_runs_total{result="ok"})"] >
@@ -80,14 +86,20 @@ TEST_CASE("The metrics endpoint speaks Prometheus text and its counters move", "
         before[R"(ntmis_logins_total{result="UNAUTHENTICATED"})"]);
   CHECK(after[R"(ntmis_audit_verify_total{result="intact"})"] >
         before[R"(ntmis_audit_verify_total{result="intact"})"]);
-  CHECK(after[R"(ntmis_grpc_requests_total{code="OK",method="/ntmis.v1.ProvincialApi/VerifyAudit"})"] >= 1);
+  CHECK(
+      after
+          [R"(ntmis_grpc_requests_total{code="OK",method="/ntmis.v1.ProvincialApi/VerifyAudit"})"] >=
+      1);
 
   // The probe's answer, over the node's TLS.
-  CHECK(ValueOrDie(ProbeHealth(f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe"))),
-                               std::chrono::seconds(5))) == "SERVING");
+  CHECK(ValueOrDie(ProbeHealth(
+            f.ChannelAs(f.pki().For(PeerIdentity::Operator("probe"))),
+            std::chrono::seconds(5))) == "SERVING");
 }
 
-TEST_CASE("A metrics address that cannot be used stops the node with the reason", "[metrics]") {
+TEST_CASE(
+    "A metrics address that cannot be used stops the node with the reason",
+    "[metrics]") {
   Federation f;
   httplib::Server holder;
   const int taken = holder.bind_to_any_port("127.0.0.1");
@@ -97,7 +109,8 @@ TEST_CASE("A metrics address that cannot be used stops the node with the reason"
   absl::StatusOr<std::unique_ptr<national::NationalServer>> refused =
       national::NationalServer::Start(config);
   CHECK(absl::IsUnavailable(refused.status()));
-  CHECK_THAT(std::string(refused.status().message()), Catch::Contains("cannot serve metrics"));
+  CHECK_THAT(std::string(refused.status().message()),
+             Catch::Contains("cannot serve metrics"));
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 // The national province store: batch rules, idempotence, rejections and
 // rollups that always equal a recount.
-#include <random>
-
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "national/ingest/national_store.h"
@@ -15,7 +14,8 @@ using testing::SampleRecord;
 using testing::TempDir;
 using testing::ValueOrDie;
 
-v1::PushBatch Batch(uint64_t first, const std::vector<v1::TeacherRecord>& records) {
+v1::PushBatch Batch(uint64_t first,
+                    const std::vector<v1::TeacherRecord>& records) {
   v1::PushBatch batch;
   uint64_t seq = first;
   for (const auto& r : records) {
@@ -47,7 +47,8 @@ std::map<int64_t, int64_t> Recount(sql::Database& db) {
   return cells;
 }
 
-TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "[national]") {
+TEST_CASE("Batches apply once and duplicates or stale retries change nothing",
+          "[national]") {
   TempDir dir;
   auto store = ValueOrDie(NationalStore::Open(dir.path()));
   ProvinceDb* db = ValueOrDie(store->Province("44", /*create=*/true));
@@ -65,7 +66,8 @@ TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "
   CHECK(ack.applied() == 1);
   CHECK(ValueOrDie(db->State()).records == 4);
 
-  // A gap after the cursor, a foreign record, an oversize batch: refused, nothing written.
+  // A gap after the cursor, a foreign record, an oversize batch: refused,
+  // nothing written.
   CHECK(absl::IsFailedPrecondition(db->Apply(Batch(6, {r[4]}), 100).status()));
   v1::TeacherRecord foreign = SampleRecord(11, 9);
   CHECK(absl::IsPermissionDenied(db->Apply(Batch(5, {foreign}), 100).status()));
@@ -82,13 +84,15 @@ TEST_CASE("Batches apply once and duplicates or stale retries change nothing", "
   CHECK(ValueOrDie(db->State()).records == 4);
 }
 
-TEST_CASE("Invalid records are rejected into the ledger and the stream goes on", "[national]") {
+TEST_CASE("Invalid records are rejected into the ledger and the stream goes on",
+          "[national]") {
   TempDir dir;
   auto store = ValueOrDie(NationalStore::Open(dir.path()));
   ProvinceDb* db = ValueOrDie(store->Province("44", /*create=*/true));
   v1::TeacherRecord bad = SampleRecord(44, 2);
   bad.set_ethnicity(static_cast<v1::Ethnicity>(77));
-  v1::PushAck ack = ValueOrDie(db->Apply(Batch(1, {SampleRecord(44, 1), bad, SampleRecord(44, 3)}), 100));
+  v1::PushAck ack = ValueOrDie(db->Apply(
+      Batch(1, {SampleRecord(44, 1), bad, SampleRecord(44, 3)}), 100));
   CHECK(ack.applied() == 2);
   REQUIRE(ack.rejections_size() == 1);
   CHECK(ack.rejections(0).seq() == 2);
@@ -103,7 +107,9 @@ TEST_CASE("Invalid records are rejected into the ledger and the stream goes on",
   CHECK(ValueOrDie(db->State()).records == 3);
 }
 
-TEST_CASE("Rollups equal a recount after random changes and moves and tombstones", "[national]") {
+TEST_CASE(
+    "Rollups equal a recount after random changes and moves and tombstones",
+    "[national]") {
   TempDir dir;
   const std::string path = dir.File("province-44.db");
   auto store = ValueOrDie(NationalStore::Open(dir.path()));
@@ -120,14 +126,16 @@ TEST_CASE("Rollups equal a recount after random changes and moves and tombstones
       if (rng() % 7 == 0) {
         c->set_tombstone(true);
       } else {
-        *c->mutable_record() = SampleRecord(44, n, static_cast<int>(rng() % 60));
+        *c->mutable_record() =
+            SampleRecord(44, n, static_cast<int>(rng() % 60));
       }
     }
     NTMIS_ASSERT_OK(db->Apply(batch, 100).status());
   }
   sql::Database check = ValueOrDie(sql::Database::Open(path));
   CHECK(RollupCells(check) == Recount(check));
-  CHECK(ValueOrDie(check.QueryInt("SELECT COUNT(*) FROM rollup WHERE teachers <= 0")) == 0);
+  CHECK(ValueOrDie(check.QueryInt(
+            "SELECT COUNT(*) FROM rollup WHERE teachers <= 0")) == 0);
   CHECK(static_cast<int64_t>(ValueOrDie(db->State()).records) ==
         ValueOrDie(check.QueryInt("SELECT COUNT(*) FROM teachers")));
 
@@ -136,7 +144,9 @@ TEST_CASE("Rollups equal a recount after random changes and moves and tombstones
   const Dimension* county = *FindDimension("county");
   std::map<std::pair<int64_t, int64_t>, uint64_t> got, expected;
   CubeCounts counts;
-  db->Count({{{title->shift, title->mask()}, {county->shift, county->mask()}}, {}}, counts);
+  db->Count(
+      {{{title->shift, title->mask()}, {county->shift, county->mask()}}, {}},
+      counts);
   for (const auto& [key, n] : counts) {
     std::vector<int64_t> k = RollupCube::UnpackKey(key, 2);
     got[{k[0], k[1]}] = n;
@@ -152,14 +162,17 @@ TEST_CASE("Rollups equal a recount after random changes and moves and tombstones
   CHECK(got == expected);
 }
 
-TEST_CASE("A release interrupted before its hand-over is finished when the store opens",
-          "[national]") {
+TEST_CASE(
+    "A release interrupted before its hand-over is finished when the store "
+    "opens",
+    "[national]") {
   testing::TempDir dir;
   const std::string number = testing::SampleRecord(44, 7).teacher_number();
   {
     auto store = testing::ValueOrDie(NationalStore::Open(dir.path()));
     ProvinceDb* gd = testing::ValueOrDie(store->Province("44", true));
-    NTMIS_ASSERT_OK(gd->Apply(Batch(1, {testing::SampleRecord(44, 7)}), 10).status());
+    NTMIS_ASSERT_OK(
+        gd->Apply(Batch(1, {testing::SampleRecord(44, 7)}), 10).status());
     // The receiving province pushed first: its record is held.
     ProvinceDb* js = testing::ValueOrDie(store->Province("32", true));
     v1::TeacherRecord moved = testing::SampleRecord(32, 1);
@@ -174,7 +187,8 @@ TEST_CASE("A release interrupted before its hand-over is finished when the store
     c->set_moved_to(v1::PROVINCE_JIANGSU);
     NTMIS_ASSERT_OK(gd->Apply(release, 10).status());
     CHECK(testing::ValueOrDie(gd->State()).records == 0);
-    CHECK(testing::ValueOrDie(js->State()).records == 0);  // in neither, for now
+    CHECK(testing::ValueOrDie(js->State()).records ==
+          0);  // in neither, for now
   }
   auto store = testing::ValueOrDie(NationalStore::Open(dir.path()));
   CHECK(store->KnownProvinces() == std::vector<std::string>{"32", "44"});
@@ -183,8 +197,8 @@ TEST_CASE("A release interrupted before its hand-over is finished when the store
   CHECK(testing::ValueOrDie(js->State()).records == 1);
   CHECK(testing::ValueOrDie(js->State()).held == 0);
   CHECK(testing::ValueOrDie(js->Check()).problems.empty());
-  CHECK(testing::ValueOrDie(
-            testing::ValueOrDie(store->Province("44", false))->PendingDepartures())
+  CHECK(testing::ValueOrDie(testing::ValueOrDie(store->Province("44", false))
+                                ->PendingDepartures())
             .empty());
 }
 

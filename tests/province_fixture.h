@@ -17,7 +17,8 @@ namespace ntmis::testing {
 inline constexpr char kPassword[] = "Chosen-Passw0rd";
 
 // A valid ID-card number: region, birth date YYYYMMDD, sequence (odd male).
-std::string IdCard(const std::string& region, const std::string& birth, int sequence);
+std::string IdCard(const std::string& region, const std::string& birth,
+                   int sequence);
 
 // Cities 4401 (counties 440103 with schools 4401030001 and 4401030002,
 // 440104 with 4401040001) and 4402 (county 440201, school 4402010001).
@@ -34,7 +35,8 @@ class Province {
   // changes it to kPassword.
   std::unique_ptr<provincial::ApiClient> Account(provincial::ApiClient& by,
                                                  const std::string& name,
-                                                 const std::string& unit, v1::UserRole role);
+                                                 const std::string& unit,
+                                                 v1::UserRole role);
   std::unique_ptr<provincial::ApiClient> FirstLogin(const std::string& name,
                                                     const std::string& initial);
   // Rows of the province's audit log matching an SQL condition.
@@ -52,27 +54,31 @@ class Province {
 // information manager, and the manager of the neighbouring county 440104.
 struct Staff {
   std::unique_ptr<provincial::ApiClient> city_admin, county_admin, school_admin,
-      school_manager, school_reviewer, county_manager, other_county_admin, other_county_manager;
+      school_manager, school_reviewer, county_manager, other_county_admin,
+      other_county_manager;
 };
 Staff MakeStaff(Province& p);
 
-v1::TeacherView Create(provincial::ApiClient& by, const std::string& name, const std::string& id,
-                       const std::string& birth, const std::string& gender,
+v1::TeacherView Create(provincial::ApiClient& by, const std::string& name,
+                       const std::string& id, const std::string& birth,
+                       const std::string& gender,
                        const std::string& school = "4401030001");
 // Appends field values in order.
 void SetFields(google::protobuf::RepeatedPtrField<v1::FieldValue>* out,
                const std::vector<std::pair<std::string, std::string>>& fields);
-v1::EditTeacherRequest Fields(const std::string& number,
-                              std::vector<std::pair<std::string, std::string>> fields,
-                              const std::string& reason = "");
+v1::EditTeacherRequest Fields(
+    const std::string& number,
+    std::vector<std::pair<std::string, std::string>> fields,
+    const std::string& reason = "");
 // Every core field the completeness check asks for beyond the identity items.
-v1::EditTeacherRequest Complete(const std::string& number, const std::string& hire_date);
+v1::EditTeacherRequest Complete(const std::string& number,
+                                const std::string& hire_date);
 // The contact entry every record needs before submission.
 void AddContact(provincial::ApiClient& by, const std::string& number);
-v1::TeacherView Review(provincial::ApiClient& by, const std::string& number, bool approve,
-                       const std::string& reason = "");
-absl::Status ReviewStatus(provincial::ApiClient& by, const std::string& number, bool approve,
-                          const std::string& reason = "");
+v1::TeacherView Review(provincial::ApiClient& by, const std::string& number,
+                       bool approve, const std::string& reason = "");
+absl::Status ReviewStatus(provincial::ApiClient& by, const std::string& number,
+                          bool approve, const std::string& reason = "");
 v1::TeacherRequest Number(const std::string& number, uint32_t version = 0);
 // Creates, completes, submits and takes a teacher through both reviews.
 std::string Effective(Staff& s, const std::string& name, const std::string& id,

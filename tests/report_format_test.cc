@@ -1,8 +1,9 @@
 // Operators' output: tables aligned for Chinese labels, CSV, JSON.
+#include "national/query/report_format.h"
+
 #include <catch2/catch.hpp>
 
 #include "absl/strings/str_split.h"
-#include "national/query/report_format.h"
 
 namespace ntmis::national {
 namespace {
@@ -33,7 +34,8 @@ TEST_CASE("Aggregates print as CSV with shares and a total", "[format]") {
 }
 
 TEST_CASE("Tables align columns by display width", "[format]") {
-  std::vector<std::string> lines = absl::StrSplit(FormatAggregate(Sample(), Format::kTable), '\n');
+  std::vector<std::string> lines =
+      absl::StrSplit(FormatAggregate(Sample(), Format::kTable), '\n');
   REQUIRE(lines.size() >= 5);
   // Every data line ends its count column at the same display column: the
   // share column starts right after, so the lines have equal display widths.

@@ -1,12 +1,11 @@
 // The in-memory rollup: after any sequence of committed changes (new cells,
 // cells emptied, merges of fresh cells) every view answers what a count over
 // a plain map of cells answers.
-#include <map>
-#include <random>
+#include "national/rollup/rollup_cube.h"
 
 #include <catch2/catch.hpp>
-
-#include "national/rollup/rollup_cube.h"
+#include <map>
+#include <random>
 
 namespace ntmis::national {
 namespace {
@@ -17,7 +16,8 @@ TEST_CASE("The in-memory rollup and its views follow every change", "[cube]") {
   std::map<int64_t, int64_t> truth;
   // Cells of three 8-bit fields.
   auto random_cell = [&] {
-    return static_cast<int64_t>((rng() % 40) << 16 | (rng() % 30) << 8 | (rng() % 200));
+    return static_cast<int64_t>((rng() % 40) << 16 | (rng() % 30) << 8 |
+                                (rng() % 200));
   };
   const CellField a{16, 255}, b{8, 255}, c{0, 255};
   auto count_by = [&](const CubeQuery& q) {
@@ -30,10 +30,12 @@ TEST_CASE("The in-memory rollup and its views follow every change", "[cube]") {
     for (const auto& [cell, n] : truth) {
       if (n == 0) continue;
       bool pass = true;
-      for (const auto& f : q.where) pass = pass && f.allowed[(cell >> f.field.shift) & f.field.mask];
+      for (const auto& f : q.where)
+        pass = pass && f.allowed[(cell >> f.field.shift) & f.field.mask];
       if (!pass) continue;
       std::vector<int64_t> key;
-      for (const auto& g : q.group_by) key.push_back((cell >> g.shift) & g.mask);
+      for (const auto& g : q.group_by)
+        key.push_back((cell >> g.shift) & g.mask);
       out[RollupCube::PackKey(key)] += n;
     }
     return out;
@@ -47,10 +49,15 @@ TEST_CASE("The in-memory rollup and its views follow every change", "[cube]") {
   CellFilter c_runs{c, std::vector<uint8_t>(256, 0)};
   for (int v = 0; v < 200; ++v) c_runs.allowed[v] = (v / 10) % 3 == 0;
   CellFilter c_none{c, std::vector<uint8_t>(256, 0)};
-  const std::vector<CubeQuery> queries = {
-      {{a}, {}},          {{b, c}, {}},          {{a, b}, {b_small}},       {{}, {b_small}},
-      {{c, a, b}, {}},    {{b}, {a_some, c_runs}}, {{c}, {c_runs, b_small}}, {{a}, {c_none}},
-      {{b, a}, {a_some}}};
+  const std::vector<CubeQuery> queries = {{{a}, {}},
+                                          {{b, c}, {}},
+                                          {{a, b}, {b_small}},
+                                          {{}, {b_small}},
+                                          {{c, a, b}, {}},
+                                          {{b}, {a_some, c_runs}},
+                                          {{c}, {c_runs, b_small}},
+                                          {{a}, {c_none}},
+                                          {{b, a}, {a_some}}};
   for (int round = 0; round < 30; ++round) {
     // A batch: mostly new teachers early, then moves between cells.
     std::map<int64_t, int64_t> batch;

@@ -1,11 +1,11 @@
 // The SQLite RAII layer: statements, transactions, migrations, error codes.
-#include <catch2/catch.hpp>
+#include "common/sqlite.h"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
-#include "common/sqlite.h"
 #include "common/wal_checkpointer.h"
 #include "tests/test_support.h"
 
@@ -62,10 +62,12 @@ TEST_CASE("Errors carry deliberate status codes", "[sqlite]") {
   CHECK(absl::IsAlreadyExists(db.Exec("INSERT INTO t VALUES (1)")));
   CHECK(!db.Prepare("SELECT nonsense FROM nowhere").ok());
   CHECK(absl::IsNotFound(
-      Database::Open(dir.File("missing.db"), OpenOptions{.create = false}).status()));
+      Database::Open(dir.File("missing.db"), OpenOptions{.create = false})
+          .status()));
 }
 
-TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]") {
+TEST_CASE("Migrations apply once in order and refuse a newer schema",
+          "[sqlite]") {
   TempDir dir;
   std::vector<std::string> v1 = {"CREATE TABLE a(x)"};
   std::vector<std::string> v2 = {"CREATE TABLE a(x)", "CREATE TABLE b(y)"};
@@ -75,7 +77,8 @@ TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]"
     NTMIS_ASSERT_OK(Migrate(db, v1));  // idempotent
     NTMIS_ASSERT_OK(Migrate(db, v2));
     CHECK(ValueOrDie(db.QueryInt("PRAGMA user_version")) == 2);
-    CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE name='b'")) == 1);
+    CHECK(ValueOrDie(db.QueryInt(
+              "SELECT COUNT(*) FROM sqlite_master WHERE name='b'")) == 1);
   }
   Database db = ValueOrDie(Database::Open(dir.File("m.db")));
   CHECK(absl::IsFailedPrecondition(Migrate(db, v1)));
@@ -83,16 +86,20 @@ TEST_CASE("Migrations apply once in order and refuse a newer schema", "[sqlite]"
 
 // Mode bits of `path` beyond the owner's.
 int OthersBits(const std::string& path) {
-  return static_cast<int>(std::filesystem::status(path).permissions() &
-                          (std::filesystem::perms::group_all | std::filesystem::perms::others_all));
+  return static_cast<int>(
+      std::filesystem::status(path).permissions() &
+      (std::filesystem::perms::group_all | std::filesystem::perms::others_all));
 }
 
-TEST_CASE("Database files are private to their user and loose ones are tightened", "[sqlite]") {
+TEST_CASE(
+    "Database files are private to their user and loose ones are tightened",
+    "[sqlite]") {
   testing::TempDir dir;
   const std::string path = dir.File("private.db");
   {
     Database db = ValueOrDie(Database::Open(path));
-    REQUIRE(db.Exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)").ok());
+    REQUIRE(
+        db.Exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1)").ok());
     for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
       INFO(file);
       REQUIRE(std::filesystem::exists(file));
@@ -110,7 +117,8 @@ TEST_CASE("Database files are private to their user and loose ones are tightened
   CHECK(ValueOrDie(db.QueryInt("SELECT v FROM t")) == 1);
 }
 
-TEST_CASE("A watched WAL is checkpointed off the writer's commits", "[sqlite]") {
+TEST_CASE("A watched WAL is checkpointed off the writer's commits",
+          "[sqlite]") {
   testing::TempDir dir;
   const std::string path = dir.File("w.db");
   WalCheckpointer checkpointer;
@@ -130,7 +138,8 @@ TEST_CASE("A watched WAL is checkpointed off the writer's commits", "[sqlite]") 
   // A checkpoint is due once 10 pages wait in the WAL and copies what is
   // committed when it runs: at least those 10 pages (how much more depends
   // on timing; the rest waits in the WAL for the next one).
-  for (int i = 0; i < 3000 && std::filesystem::file_size(path) < before + 10 * 4096; ++i)
+  for (int i = 0;
+       i < 3000 && std::filesystem::file_size(path) < before + 10 * 4096; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(std::filesystem::file_size(path) >= before + 10 * 4096);
   CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM t")) == 100);

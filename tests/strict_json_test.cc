@@ -1,17 +1,18 @@
 // RFC 8259 and nothing more (common/strict_json.h): every form protobuf's
 // lenient parser also takes is refused with the rule and the place; what
 // RFC 8259 allows passes.
-#include <catch2/catch.hpp>
-
 #include "common/strict_json.h"
+
+#include <catch2/catch.hpp>
 
 namespace ntmis {
 namespace {
 
 TEST_CASE("Strict JSON accepts RFC 8259 values", "[json]") {
-  for (const char* ok : {"{}", "[]", " {\"a\": [1, -2.5e+3, 0, true, false, null]} ", "\"\"",
-                         "{\"a\":{\"a\":1}}", "{\"名\":\"王小明\\u4e00\\ud83d\\ude00\"}", "0",
-                         "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", "{\"a\":1,\"b\":2}"}) {
+  for (const char* ok :
+       {"{}", "[]", " {\"a\": [1, -2.5e+3, 0, true, false, null]} ", "\"\"",
+        "{\"a\":{\"a\":1}}", "{\"名\":\"王小明\\u4e00\\ud83d\\ude00\"}", "0",
+        "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", "{\"a\":1,\"b\":2}"}) {
     INFO(ok);
     CHECK(CheckStrictJson(ok).ok());
   }
@@ -51,16 +52,19 @@ TEST_CASE("Strict JSON refuses what only a lenient parser reads", "[json]") {
   }
   std::string deep(100, '[');
   deep += std::string(100, ']');
-  CHECK_THAT(std::string(CheckStrictJson(deep).message()), Catch::Contains("嵌套超过"));
+  CHECK_THAT(std::string(CheckStrictJson(deep).message()),
+             Catch::Contains("嵌套超过"));
 }
 
 TEST_CASE("Only the JSON media type passes", "[json]") {
-  for (const char* ok : {"application/json", "application/json; charset=utf-8",
-                         "APPLICATION/JSON;charset=\"UTF-8\"", " application/json "})
+  for (const char* ok :
+       {"application/json", "application/json; charset=utf-8",
+        "APPLICATION/JSON;charset=\"UTF-8\"", " application/json "})
     CHECK(IsJsonContentType(ok));
-  for (const char* bad : {"application/jsonx", "application/json-seq", "text/json", "",
-                          "application/json; charset=gbk", "application/json; boundary=x",
-                          "application/json; charset=utf-8; x=y", "application/json;"})
+  for (const char* bad :
+       {"application/jsonx", "application/json-seq", "text/json", "",
+        "application/json; charset=gbk", "application/json; boundary=x",
+        "application/json; charset=utf-8; x=y", "application/json;"})
     CHECK_FALSE(IsJsonContentType(bad));
 }
 

@@ -1,11 +1,11 @@
 // The sync schedule: interval, back-off after failures, one sync at a time.
+#include "provincial/sync/sync_scheduler.h"
+
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
-#include <catch2/catch.hpp>
-
 #include "provincial/sync/sync_lock.h"
-#include "provincial/sync/sync_scheduler.h"
 #include "tests/test_support.h"
 
 namespace ntmis::provincial {
@@ -21,12 +21,14 @@ TEST_CASE("Only one sync of a province holds the lock", "[schedule]") {
     REQUIRE(first.ok());
     auto second = AcquireSyncLock(path);
     CHECK(absl::IsAborted(second.status()));
-    CHECK_THAT(std::string(second.status().message()), Catch::Contains("another sync"));
+    CHECK_THAT(std::string(second.status().message()),
+               Catch::Contains("another sync"));
   }
   CHECK(AcquireSyncLock(path).ok());  // released with its holder
 }
 
-TEST_CASE("Scheduled syncs run on the interval and back off after failures", "[schedule]") {
+TEST_CASE("Scheduled syncs run on the interval and back off after failures",
+          "[schedule]") {
   std::atomic<int> calls{0}, running{0}, overlaps{0};
   auto run = [&]() -> absl::StatusOr<SyncReport> {
     if (running.fetch_add(1) > 0) ++overlaps;
@@ -37,8 +39,10 @@ TEST_CASE("Scheduled syncs run on the interval and back off after failures", "[s
     return SyncReport{};
   };
   SyncSchedule schedule;
-  schedule.interval = std::chrono::seconds(30);  // never reached within the test
-  schedule.first_backoff = std::chrono::seconds(0);  // retry at once in the test
+  schedule.interval =
+      std::chrono::seconds(30);  // never reached within the test
+  schedule.first_backoff =
+      std::chrono::seconds(0);  // retry at once in the test
   SyncScheduler scheduler(run, schedule, /*seed=*/7);
 
   SyncHealth before = scheduler.Health();

@@ -1,16 +1,14 @@
 #include "tests/test_support.h"
 
-
 #include <iconv.h>
-#include <stdlib.h>
-
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
-#include <thread>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -31,7 +29,8 @@
 namespace ntmis::testing {
 
 TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "ntmis-test-XXXXXX").string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "ntmis-test-XXXXXX").string();
   char* made = mkdtemp(pattern.data());
   if (made == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = made;
@@ -42,7 +41,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-TestPki::TestPki(const std::string& dir, const std::string& org) : ca_dir_(dir + "/ca") {
+TestPki::TestPki(const std::string& dir, const std::string& org)
+    : ca_dir_(dir + "/ca") {
   absl::Status s = pki::InitCa(ca_dir_, org);
   if (!s.ok()) throw std::runtime_error(s.ToString());
 }
@@ -94,8 +94,9 @@ v1::TeacherRecord SampleRecord(int province, uint64_t n, int variant) {
   r.set_city_code(city);
   r.set_county_code(absl::StrFormat("%s%02d", city, 1 + variant % 3));
   r.set_school_code(r.county_code() + "0001");
-  r.set_school_category(variant % 4 == 0 ? v1::SCHOOL_CATEGORY_KINDERGARTEN
-                                         : v1::SCHOOL_CATEGORY_PRIMARY_SECONDARY);
+  r.set_school_category(variant % 4 == 0
+                            ? v1::SCHOOL_CATEGORY_KINDERGARTEN
+                            : v1::SCHOOL_CATEGORY_PRIMARY_SECONDARY);
   r.set_post_type(v1::POST_TYPE_FULL_TIME_TEACHER);
   r.set_education(v1::EDUCATION_BACHELOR);
   r.set_degree(v1::DEGREE_BACHELOR);
@@ -119,14 +120,16 @@ Federation::Federation(std::string national_binary)
 }
 
 Federation::~Federation() {
-  for (auto& [code, node] : nodes_) node->Shutdown(std::chrono::milliseconds(0));
+  for (auto& [code, node] : nodes_)
+    node->Shutdown(std::chrono::milliseconds(0));
   if (national_) national_->Shutdown(std::chrono::milliseconds(0));
   if (national_pid_ != 0) StopNational();
 }
 
 void Federation::StartNational() {
   // Reuse the port after a restart so provinces' configs stay valid.
-  if (national_port_ != 0) national_config_.set_listen(absl::StrCat("localhost:", national_port_));
+  if (national_port_ != 0)
+    national_config_.set_listen(absl::StrCat("localhost:", national_port_));
   if (national_binary_.empty()) {
     national_ = ValueOrDie(national::NationalServer::Start(national_config_));
     national_port_ = national_->port();
@@ -139,8 +142,9 @@ void Federation::StartNational() {
   if (!saved.ok()) throw std::runtime_error(saved.ToString());
   national_pid_ = fork();
   if (national_pid_ == 0) {
-    execl(national_binary_.c_str(), national_binary_.c_str(), "serve", "--config",
-          config.c_str(), "--address-file", address.c_str(), static_cast<char*>(nullptr));
+    execl(national_binary_.c_str(), national_binary_.c_str(), "serve",
+          "--config", config.c_str(), "--address-file", address.c_str(),
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   for (int i = 0; i < 400 && !std::filesystem::exists(address); ++i)
@@ -164,8 +168,8 @@ std::string Federation::national_address() const {
   return absl::StrCat("localhost:", national_port_);
 }
 
-const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
-                                                    uint32_t sync_interval_seconds) {
+const v1::ProvincialConfig& Federation::AddProvince(
+    const std::string& code, uint32_t sync_interval_seconds) {
   std::string dir = dir_.File("province-" + code);
   std::filesystem::create_directories(dir);
   v1::ProvincialConfig config;
@@ -176,7 +180,8 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
   // The province's own copy of the revocation list, as handed out with its
   // certificate; its syncs keep it current.
   config.mutable_tls()->set_crl_file(dir + "/federation.crl");
-  std::filesystem::copy_file(pki_.ca_dir() + "/revoked.crl", dir + "/federation.crl",
+  std::filesystem::copy_file(pki_.ca_dir() + "/revoked.crl",
+                             dir + "/federation.crl",
                              std::filesystem::copy_options::overwrite_existing);
   config.set_national_address(national_address());
   config.set_id_hash_key(pki_.id_hash_key());
@@ -192,13 +197,15 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
   if (auto s = crypto::CreateKeyFile(config.pii_key()); !s.ok())
     throw std::runtime_error(s.ToString());
   {
-    provincial::Store store = ValueOrDie(provincial::Store::Open(config.database(), true));
-    if (auto s = store.SetProvince(code); !s.ok()) throw std::runtime_error(s.ToString());
+    provincial::Store store =
+        ValueOrDie(provincial::Store::Open(config.database(), true));
+    if (auto s = store.SetProvince(code); !s.ok())
+      throw std::runtime_error(s.ToString());
     if (auto s = provincial::EnsureProvinceUnit(store, code); !s.ok())
       throw std::runtime_error(s.ToString());
     provincial::Accounts accounts(store);
-    ValueOrDie(accounts.Create("admin", code, provincial::Role::kSysAdmin, kAdminPassword,
-                               false));
+    ValueOrDie(accounts.Create("admin", code, provincial::Role::kSysAdmin,
+                               kAdminPassword, false));
   }
   nodes_[code] = ValueOrDie(provincial::ProvincialNode::Start(config));
   provinces_[code] = config;
@@ -208,8 +215,8 @@ const v1::ProvincialConfig& Federation::AddProvince(const std::string& code,
 int Federation::StartConsole(const std::string& code) {
   v1::ProvincialConfig config = provinces_.at(code);
   config.set_web_listen("localhost:0");
-  consoles_[code] = ValueOrDie(provincial::WebServer::Start(provincial::WebOptionsFrom(config),
-                                                            nodes_.at(code)->InProcessChannel()));
+  consoles_[code] = ValueOrDie(provincial::WebServer::Start(
+      provincial::WebOptionsFrom(config), nodes_.at(code)->InProcessChannel()));
   return consoles_[code]->port();
 }
 
@@ -225,9 +232,10 @@ std::string Federation::province_address(const std::string& code) const {
   return absl::StrCat("localhost:", nodes_.at(code)->port());
 }
 
-std::unique_ptr<provincial::ApiClient> Federation::Admin(const std::string& code) {
-  auto client = ValueOrDie(provincial::ApiClient::Connect(province_address(code),
-                                                          pki_.ca_cert()));
+std::unique_ptr<provincial::ApiClient> Federation::Admin(
+    const std::string& code) {
+  auto client = ValueOrDie(
+      provincial::ApiClient::Connect(province_address(code), pki_.ca_cert()));
   absl::Status s = client->Login("admin", kAdminPassword);
   if (!s.ok()) throw std::runtime_error(s.ToString());
   return client;
@@ -239,16 +247,20 @@ std::string Federation::LoadSynthetic(const std::string& code, uint64_t count,
   std::string csv;
   gen.WriteTeachersCsv([&csv](const std::string& chunk) { csv += chunk; });
   auto admin = Admin(code);
-  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
-  if (units.problems_total() != 0) throw std::runtime_error(units.problems(0).rule());
-  auto teachers = ValueOrDie(admin->ImportData(provincial::ImportTarget::kTeachers, csv, false));
+  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits,
+                                            gen.UnitsCsv(), false));
+  if (units.problems_total() != 0)
+    throw std::runtime_error(units.problems(0).rule());
+  auto teachers = ValueOrDie(
+      admin->ImportData(provincial::ImportTarget::kTeachers, csv, false));
   if (teachers.rows_applied() != count)
-    throw std::runtime_error(absl::StrCat("applied ", teachers.rows_applied(), " of ", count));
+    throw std::runtime_error(
+        absl::StrCat("applied ", teachers.rows_applied(), " of ", count));
   return csv;
 }
 
-absl::StatusOr<provincial::SyncReport> Federation::Sync(const std::string& code,
-                                                        provincial::SyncOptions options) {
+absl::StatusOr<provincial::SyncReport> Federation::Sync(
+    const std::string& code, provincial::SyncOptions options) {
   return provincial::SyncOnce(provinces_.at(code), std::move(options));
 }
 
@@ -271,17 +283,20 @@ void TamperAudit(const std::string& db_path, const std::string& sql) {
 
 AuditHead RecomputeAuditChain(const std::string& db_path) {
   sql::Database db = ValueOrDie(sql::Database::Open(db_path, {}));
-  sql::Statement rows = ValueOrDie(db.Prepare(
-      "SELECT id, at_unix, actor, action, target, result, detail FROM audit ORDER BY id"));
+  sql::Statement rows =
+      ValueOrDie(db.Prepare("SELECT id, at_unix, actor, action, target, "
+                            "result, detail FROM audit ORDER BY id"));
   AuditHead head;
   std::vector<std::pair<int64_t, std::string>> hashes;
   while (ValueOrDie(rows.Step())) {
-    AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4), rows.ColumnText(5),
-                 rows.ColumnText(6)};
-    head.hash = AuditChainHash(head.hash, rows.ColumnInt(0), rows.ColumnInt(1), e);
+    AuditEntry e{rows.ColumnText(2), rows.ColumnText(3), rows.ColumnText(4),
+                 rows.ColumnText(5), rows.ColumnText(6)};
+    head.hash =
+        AuditChainHash(head.hash, rows.ColumnInt(0), rows.ColumnInt(1), e);
     hashes.emplace_back(rows.ColumnInt(0), head.hash);
   }
-  sql::Statement update = ValueOrDie(db.Prepare("UPDATE audit SET hash = ? WHERE id = ?"));
+  sql::Statement update =
+      ValueOrDie(db.Prepare("UPDATE audit SET hash = ? WHERE id = ?"));
   for (const auto& [id, hash] : hashes) {
     update.Reset();
     update.BindBlob(1, hash);
@@ -293,7 +308,8 @@ AuditHead RecomputeAuditChain(const std::string& db_path) {
 }
 
 void Federation::StartProvince(const std::string& code) {
-  nodes_[code] = ValueOrDie(provincial::ProvincialNode::Start(provinces_.at(code)));
+  nodes_[code] =
+      ValueOrDie(provincial::ProvincialNode::Start(provinces_.at(code)));
 }
 
 void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
@@ -304,7 +320,8 @@ void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
   for (const auto& u : gen.units()) parent[u.code] = u.parent_code;
   for (const auto& u : gen.units()) {
     if (u.level == provincial::UnitLevel::kSchool)
-      schools[u.code] = {parent[u.parent_code], u.parent_code, u.school_category};
+      schools[u.code] = {parent[u.parent_code], u.parent_code,
+                         u.school_category};
   }
   crypto::Hmac hasher(std::string(32, 'k'));
   provincial::ColumnIndex index;
@@ -319,8 +336,8 @@ void ForEachSyntheticRecord(int province, uint64_t count, uint64_t seed,
         continue;
       }
       RowProblems problems(row.row);
-      if (!provincial::ParseTeacherRow(row.fields, index, province, schools, hasher, &parsed,
-                                       problems)) {
+      if (!provincial::ParseTeacherRow(row.fields, index, province, schools,
+                                       hasher, &parsed, problems)) {
         std::abort();
       }
       parsed.record.set_teacher_number(MintTeacherNumber(province, ++minted));
@@ -339,30 +356,36 @@ long StatusMiB(int pid, const std::string& field) {
   std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(status, line))
-    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + field.size()) / 1024;
+    if (line.rfind(field, 0) == 0)
+      return std::atol(line.c_str() + field.size()) / 1024;
   return 0;
 }
 
 v1::GetCursorRequest Hello() { return provincial::SyncHello(0); }
 
-absl::StatusOr<provincial::VerifyReport> Federation::Verify(const std::string& code) {
+absl::StatusOr<provincial::VerifyReport> Federation::Verify(
+    const std::string& code) {
   return provincial::VerifyOnce(provinces_.at(code), {});
 }
 
 std::vector<std::string> Federation::NationalProblems(const std::string& code) {
-  national::ProvinceDb* db = ValueOrDie(national_->store().Province(code, false));
+  national::ProvinceDb* db =
+      ValueOrDie(national_->store().Province(code, false));
   return ValueOrDie(db->Check()).problems;
 }
 
 std::shared_ptr<grpc::Channel> Federation::ChannelAs(const v1::TlsFiles& tls) {
-  return MakeChannel(national_address(), ValueOrDie(MakeChannelCredentials(tls)));
+  return MakeChannel(national_address(),
+                     ValueOrDie(MakeChannelCredentials(tls)));
 }
 
-std::unique_ptr<v1::NationalQuery::Stub> Federation::QueryStub(const PeerIdentity& as) {
+std::unique_ptr<v1::NationalQuery::Stub> Federation::QueryStub(
+    const PeerIdentity& as) {
   return v1::NationalQuery::NewStub(ChannelAs(pki_.For(as)));
 }
 
-std::unique_ptr<v1::NationalSync::Stub> Federation::SyncStub(const PeerIdentity& as) {
+std::unique_ptr<v1::NationalSync::Stub> Federation::SyncStub(
+    const PeerIdentity& as) {
   return v1::NationalSync::NewStub(ChannelAs(pki_.For(as)));
 }
 

@@ -35,11 +35,11 @@ class TempDir {
 };
 
 // Fails the test with the status message unless OK; returns the value.
-#define NTMIS_ASSERT_OK(expr)                                   \
-  do {                                                          \
-    auto ntmis_s_ = (expr);                                     \
-    INFO(ntmis_s_.ToString());                                  \
-    REQUIRE(ntmis_s_.ok());                                     \
+#define NTMIS_ASSERT_OK(expr)  \
+  do {                         \
+    auto ntmis_s_ = (expr);    \
+    INFO(ntmis_s_.ToString()); \
+    REQUIRE(ntmis_s_.ok());    \
   } while (0)
 
 template <typename T>
@@ -51,7 +51,8 @@ T ValueOrDie(absl::StatusOr<T> v) {
 // A CA in dir/ca with certificates issued on demand.
 class TestPki {
  public:
-  explicit TestPki(const std::string& dir, const std::string& org = "NTMIS Test");
+  explicit TestPki(const std::string& dir,
+                   const std::string& org = "NTMIS Test");
   // Issues (once) and returns the TLS files for an identity.
   v1::TlsFiles For(const PeerIdentity& identity);
   const std::string& ca_dir() const { return ca_dir_; }
@@ -121,13 +122,17 @@ class Federation {
   // is given.
   const v1::ProvincialConfig& AddProvince(const std::string& code,
                                           uint32_t sync_interval_seconds = 0);
-  const v1::ProvincialConfig& province(const std::string& code) { return provinces_.at(code); }
+  const v1::ProvincialConfig& province(const std::string& code) {
+    return provinces_.at(code);
+  }
   // Stops a province's node (its database stays; Sync and Verify still work).
   void StopProvince(const std::string& code);
   // Starts a stopped province's node again on its database.
   void StartProvince(const std::string& code);
   std::string province_address(const std::string& code) const;
-  provincial::ProvincialNode& node(const std::string& code) { return *nodes_.at(code); }
+  provincial::ProvincialNode& node(const std::string& code) {
+    return *nodes_.at(code);
+  }
   // Starts the province's web console on localhost:0; returns its port.
   int StartConsole(const std::string& code);
 
@@ -140,15 +145,18 @@ class Federation {
 
   // Generates `count` synthetic teachers with their unit tree, imports both
   // through the API; returns the teacher CSV.
-  std::string LoadSynthetic(const std::string& code, uint64_t count, uint64_t seed);
+  std::string LoadSynthetic(const std::string& code, uint64_t count,
+                            uint64_t seed);
 
   // A sync run for the province with the node certificate.
-  absl::StatusOr<provincial::SyncReport> Sync(const std::string& code,
-                                              provincial::SyncOptions options = {});
+  absl::StatusOr<provincial::SyncReport> Sync(
+      const std::string& code, provincial::SyncOptions options = {});
 
   // `sync --verify` for the province.
   absl::StatusOr<provincial::VerifyReport> Verify(const std::string& code);
-  const std::string& national_data_dir() const { return national_config_.data_dir(); }
+  const std::string& national_data_dir() const {
+    return national_config_.data_dir();
+  }
 
   // The national node's recount check of a province (empty when rollups,
   // digests and counts agree with the stored records).

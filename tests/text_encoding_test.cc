@@ -1,14 +1,14 @@
 // Encoding detection and GB18030 decoding of imported files.
+#include "common/text_encoding.h"
+
 #include <catch2/catch.hpp>
 
-#include "common/text_encoding.h"
 #include "tests/test_support.h"
 
 namespace ntmis {
 namespace {
 
 using testing::ToGb18030;
-
 
 TEST_CASE("UTF-8 and GB18030 are told apart", "[encoding]") {
   std::string utf8 = "姓名,性别\n王芳,女\n";

@@ -4,20 +4,20 @@
 // and the server's order decides; and a console certificate from a
 // province's own organisation's CA (web_tls) serves browsers that trust only
 // that CA.
+#include "common/tls_policy.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <catch2/catch.hpp>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
-#include "common/tls_policy.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -44,14 +44,18 @@ Handshake Connect(int port, const Probe& probe) {
   SSL_CTX_set_security_level(ctx, 0);
   SSL_CTX_set_min_proto_version(ctx, probe.version);
   SSL_CTX_set_max_proto_version(ctx, probe.version);
-  const bool set = probe.version == TLS1_3_VERSION
-                       ? SSL_CTX_set_ciphersuites(ctx, probe.ciphers.c_str()) == 1
-                       : SSL_CTX_set_cipher_list(ctx, (probe.ciphers + ":@SECLEVEL=0").c_str()) == 1;
-  static const unsigned char kAlpn[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+  const bool set =
+      probe.version == TLS1_3_VERSION
+          ? SSL_CTX_set_ciphersuites(ctx, probe.ciphers.c_str()) == 1
+          : SSL_CTX_set_cipher_list(
+                ctx, (probe.ciphers + ":@SECLEVEL=0").c_str()) == 1;
+  static const unsigned char kAlpn[] = {2,   'h', '2', 8,   'h', 't',
+                                        't', 'p', '/', '1', '.', '1'};
   SSL_CTX_set_alpn_protos(ctx, kAlpn, sizeof(kAlpn));
   if (probe.identity != nullptr) {
     SSL_CTX_use_certificate_chain_file(ctx, probe.identity->cert().c_str());
-    SSL_CTX_use_PrivateKey_file(ctx, probe.identity->key().c_str(), SSL_FILETYPE_PEM);
+    SSL_CTX_use_PrivateKey_file(ctx, probe.identity->key().c_str(),
+                                SSL_FILETYPE_PEM);
   }
   if (!probe.trust.empty()) {
     SSL_CTX_load_verify_locations(ctx, probe.trust.c_str(), nullptr);
@@ -62,7 +66,8 @@ Handshake Connect(int port, const Probe& probe) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (set && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+  if (set &&
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
     SSL* ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, "localhost");
@@ -93,7 +98,8 @@ std::vector<std::string> NonAeadSuites() {
   for (int i = 0; i < sk_SSL_CIPHER_num(all); ++i) {
     const SSL_CIPHER* c = sk_SSL_CIPHER_value(all, i);
     const std::string name = SSL_CIPHER_get_name(c);
-    if (name.rfind("TLS_", 0) == 0 || SSL_CIPHER_is_aead(c)) continue;  // TLS 1.3, or AEAD
+    if (name.rfind("TLS_", 0) == 0 || SSL_CIPHER_is_aead(c))
+      continue;  // TLS 1.3, or AEAD
     names.push_back(SSL_CIPHER_get_name(c));
   }
   sk_SSL_CIPHER_free(all);
@@ -103,7 +109,8 @@ std::vector<std::string> NonAeadSuites() {
 }
 
 // What testssl.sh checks on one port.
-void CheckPort(int port, const v1::TlsFiles* identity, const std::string& tls12_expected) {
+void CheckPort(int port, const v1::TlsFiles* identity,
+               const std::string& tls12_expected) {
   const std::vector<std::string> weak = NonAeadSuites();
   REQUIRE(weak.size() > 20);
   for (const std::string& suite : weak) {
@@ -118,10 +125,12 @@ void CheckPort(int port, const v1::TlsFiles* identity, const std::string& tls12_
   CHECK(tls13.ok);
   CHECK(tls13.version == "TLSv1.3");
   // The server's order: the same suite whichever order the client offers.
-  const std::string forward = "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:"
-                              "ECDHE-ECDSA-AES256-GCM-SHA384";
-  const std::string backward = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
-                               "ECDHE-ECDSA-CHACHA20-POLY1305";
+  const std::string forward =
+      "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256:"
+      "ECDHE-ECDSA-AES256-GCM-SHA384";
+  const std::string backward =
+      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
+      "ECDHE-ECDSA-CHACHA20-POLY1305";
   Handshake a = Connect(port, {TLS1_2_VERSION, forward, identity});
   Handshake b = Connect(port, {TLS1_2_VERSION, backward, identity});
   REQUIRE(a.ok);
@@ -130,25 +139,34 @@ void CheckPort(int port, const v1::TlsFiles* identity, const std::string& tls12_
   CHECK(b.cipher == tls12_expected);
 }
 
-TEST_CASE("Every port offers TLS 1.2 AEAD suites and TLS 1.3 only in the server's order", "[tls]") {
+TEST_CASE(
+    "Every port offers TLS 1.2 AEAD suites and TLS 1.3 only in the server's "
+    "order",
+    "[tls]") {
   Federation fed;
   fed.AddProvince("44");
   const int console = fed.StartConsole("44");
   const v1::TlsFiles province = fed.pki().For(PeerIdentity::Province("44"));
 
-  SECTION("the web console") { CheckPort(console, nullptr, "ECDHE-ECDSA-AES128-GCM-SHA256"); }
+  SECTION("the web console") {
+    CheckPort(console, nullptr, "ECDHE-ECDSA-AES128-GCM-SHA256");
+  }
   SECTION("the provincial API") {
     const std::string address = fed.province_address("44");
-    CheckPort(std::stoi(address.substr(address.rfind(':') + 1)), nullptr, kGrpcTls12Cipher);
+    CheckPort(std::stoi(address.substr(address.rfind(':') + 1)), nullptr,
+              kGrpcTls12Cipher);
   }
   SECTION("the national node") {
     const std::string address = fed.national_address();
-    CheckPort(std::stoi(address.substr(address.rfind(':') + 1)), &province, kGrpcTls12Cipher);
+    CheckPort(std::stoi(address.substr(address.rfind(':') + 1)), &province,
+              kGrpcTls12Cipher);
   }
 }
 
-TEST_CASE("A console certificate from the province's own CA serves browsers that trust that CA",
-          "[tls]") {
+TEST_CASE(
+    "A console certificate from the province's own CA serves browsers that "
+    "trust that CA",
+    "[tls]") {
   Federation fed;
   fed.AddProvince("44");
   // The organisation's CA, unknown to the federation; its certificate for
@@ -159,7 +177,8 @@ TEST_CASE("A console certificate from the province's own CA serves browsers that
   const std::string chain = fed.dir().File("console-chain.pem");
   {
     std::ofstream out(chain);
-    out << ValueOrDie(ReadFile(issued.cert())) << ValueOrDie(ReadFile(organisation.ca_cert()));
+    out << ValueOrDie(ReadFile(issued.cert()))
+        << ValueOrDie(ReadFile(organisation.ca_cert()));
   }
   v1::ProvincialConfig config = fed.province("44");
   config.set_web_listen("localhost:0");
@@ -167,14 +186,15 @@ TEST_CASE("A console certificate from the province's own CA serves browsers that
   config.mutable_web_tls()->set_key(issued.key());
   provincial::WebOptions options = provincial::WebOptionsFrom(config);
   CHECK(options.cert == chain);
-  std::unique_ptr<provincial::WebServer> web = ValueOrDie(provincial::WebServer::Start(
-      options, fed.node("44").InProcessChannel()));
+  std::unique_ptr<provincial::WebServer> web = ValueOrDie(
+      provincial::WebServer::Start(options, fed.node("44").InProcessChannel()));
 
-  Handshake trusted = Connect(web->port(), {TLS1_3_VERSION, kTls13Suites, nullptr,
-                                            organisation.ca_cert()});
+  Handshake trusted = Connect(web->port(), {TLS1_3_VERSION, kTls13Suites,
+                                            nullptr, organisation.ca_cert()});
   CHECK(trusted.ok);
-  Handshake federation_only = Connect(web->port(), {TLS1_3_VERSION, kTls13Suites, nullptr,
-                                                    fed.pki().ca_cert()});
+  Handshake federation_only =
+      Connect(web->port(),
+              {TLS1_3_VERSION, kTls13Suites, nullptr, fed.pki().ca_cert()});
   CHECK_FALSE(federation_only.ok);
   // The gRPC port keeps the federation's certificate.
   const std::string address = fed.province_address("44");

@@ -8,7 +8,6 @@
 // history; the sending province can no longer change the teacher; the
 // national counts equal a recount. A return travels back the same way.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -37,15 +36,17 @@ struct People {
   std::unique_ptr<Client> admin, county, m1, m2;
 };
 
-std::unique_ptr<Client> Account(Federation& f, const std::string& code, Client& by,
-                                const std::string& name, const std::string& unit,
-                                v1::UserRole role) {
+std::unique_ptr<Client> Account(Federation& f, const std::string& code,
+                                Client& by, const std::string& name,
+                                const std::string& unit, v1::UserRole role) {
   v1::CreateUserRequest request;
   request.set_username(name);
   request.set_unit_code(unit);
   request.set_role(role);
-  v1::CreateUserResponse created = ValueOrDie(by.Call(&Stub::CreateUser, request));
-  auto client = ValueOrDie(Client::Connect(f.province_address(code), f.pki().ca_cert()));
+  v1::CreateUserResponse created =
+      ValueOrDie(by.Call(&Stub::CreateUser, request));
+  auto client =
+      ValueOrDie(Client::Connect(f.province_address(code), f.pki().ca_cert()));
   NTMIS_ASSERT_OK(client->Login(name, created.initial_password()));
   v1::ChangePasswordRequest change;
   change.set_old_password(created.initial_password());
@@ -56,24 +57,33 @@ std::unique_ptr<Client> Account(Federation& f, const std::string& code, Client& 
 }
 
 People Staff(Federation& f, const std::string& code, const std::string& units,
-             const std::string& city, const std::string& county, const std::string& school) {
+             const std::string& city, const std::string& county,
+             const std::string& school) {
   People p;
   p.admin = f.Admin(code);
-  REQUIRE(ValueOrDie(p.admin->ImportData(provincial::ImportTarget::kUnits, units, false))
+  REQUIRE(ValueOrDie(p.admin->ImportData(provincial::ImportTarget::kUnits,
+                                         units, false))
               .problems_total() == 0);
-  auto city_admin = Account(f, code, *p.admin, "c" + code, city, v1::USER_ROLE_SYSADMIN);
-  auto county_admin = Account(f, code, *city_admin, "k" + code, county, v1::USER_ROLE_SYSADMIN);
-  p.county = Account(f, code, *county_admin, "km" + code, county, v1::USER_ROLE_MANAGER);
-  auto school_admin = Account(f, code, *county_admin, "s" + code, school, v1::USER_ROLE_SYSADMIN);
-  p.m1 = Account(f, code, *school_admin, "m1-" + code, school, v1::USER_ROLE_MANAGER);
-  p.m2 = Account(f, code, *school_admin, "m2-" + code, school, v1::USER_ROLE_MANAGER);
+  auto city_admin =
+      Account(f, code, *p.admin, "c" + code, city, v1::USER_ROLE_SYSADMIN);
+  auto county_admin =
+      Account(f, code, *city_admin, "k" + code, county, v1::USER_ROLE_SYSADMIN);
+  p.county = Account(f, code, *county_admin, "km" + code, county,
+                     v1::USER_ROLE_MANAGER);
+  auto school_admin = Account(f, code, *county_admin, "s" + code, school,
+                              v1::USER_ROLE_SYSADMIN);
+  p.m1 = Account(f, code, *school_admin, "m1-" + code, school,
+                 v1::USER_ROLE_MANAGER);
+  p.m2 = Account(f, code, *school_admin, "m2-" + code, school,
+                 v1::USER_ROLE_MANAGER);
   return p;
 }
 
 std::map<std::string, int64_t> ByProvince(Federation& f) {
   auto stub = f.QueryStub(PeerIdentity::Operator("tester"));
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
   v1::AggregateRequest request;
   request.add_group_by("province");
   v1::AggregateResponse response;
@@ -86,8 +96,10 @@ std::map<std::string, int64_t> ByProvince(Federation& f) {
 
 // Effective teachers in the province's store: the recount.
 int64_t Recount(Federation& f, const std::string& code) {
-  sql::Database db = ValueOrDie(sql::Database::Open(f.province(code).database()));
-  return ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM teachers WHERE state = 'effective'"));
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.province(code).database()));
+  return ValueOrDie(
+      db.QueryInt("SELECT COUNT(*) FROM teachers WHERE state = 'effective'"));
 }
 
 std::string Bytes(const std::string& path) {
@@ -108,12 +120,16 @@ absl::StatusOr<v1::CareerCase> Approve(Client& by, const v1::CareerCase& c) {
 v1::CareerCase Waiting(Client& at) {
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");
-  v1::ListCareerCasesResponse list = ValueOrDie(at.Call(&Stub::ListCareerCases, waiting));
+  v1::ListCareerCasesResponse list =
+      ValueOrDie(at.Call(&Stub::ListCareerCases, waiting));
   REQUIRE(list.cases_size() == 1);
   return list.cases(0);
 }
 
-TEST_CASE("A teacher moves between provinces with the whole file and the national node cannot read it", "[careers][transfer]") {
+TEST_CASE(
+    "A teacher moves between provinces with the whole file and the national "
+    "node cannot read it",
+    "[careers][transfer]") {
   Federation f;
   f.AddProvince("44");
   f.AddProvince("11");
@@ -122,8 +138,8 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
 
   // An effective teacher of province 11 with a contact entry changed once
   // (a history).
-  v1::TeacherView t = Create(*bj.m1, "吴老师", IdCard("110101", "19880808", 23), "1988-08-08", "1",
-                             "1101010001");
+  v1::TeacherView t = Create(*bj.m1, "吴老师", IdCard("110101", "19880808", 23),
+                             "1988-08-08", "1", "1101010001");
   const std::string number = t.teacher_number();
   ValueOrDie(bj.m1->Call(&Stub::EditTeacher, Complete(number, "2012-09-01")));
   AddContact(*bj.m1, number);
@@ -156,7 +172,8 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   v1::CareerCaseRequest withdraw;
   withdraw.set_case_id(c.id());
   withdraw.set_reason("不调了");
-  CHECK(absl::IsFailedPrecondition(gd.m1->Call(&Stub::WithdrawCareerCase, withdraw).status()));
+  CHECK(absl::IsFailedPrecondition(
+      gd.m1->Call(&Stub::WithdrawCareerCase, withdraw).status()));
 
   // The request waits at the national node for the owning province's sync.
   NTMIS_ASSERT_OK(f.Sync("44").status());
@@ -184,7 +201,9 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   CHECK(incoming.to_school_name() == "荔湾第一小学");
   CHECK(incoming.steps_size() == 2);
   CHECK(absl::IsFailedPrecondition(
-      bj.m1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升")).status()));
+      bj.m1
+          ->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升"))
+          .status()));
   CHECK(incoming.remote_steps_size() == 2);  // province 44's, decided
   incoming = ValueOrDie(Approve(*bj.m2, incoming));
   // Each side sees the other's progress: 44 learns 11's school decided.
@@ -200,9 +219,13 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   }
   incoming = ValueOrDie(Approve(*bj.county, incoming));
   CHECK(incoming.state() == "completed");
-  v1::TeacherView gone = ValueOrDie(bj.admin->Call(&Stub::GetTeacher, Number(number)));
+  v1::TeacherView gone =
+      ValueOrDie(bj.admin->Call(&Stub::GetTeacher, Number(number)));
   CHECK(gone.state() == "transferred_out");
-  CHECK(!bj.m1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升")).ok());
+  CHECK(!bj.m1
+             ->Call(&Stub::RequestChange,
+                    Fields(number, {{"title", "2"}}, "晋升"))
+             .ok());
   // The national node is down at the next sync: the decision waits in
   // province 11 and goes with the sync after it.
   f.StopNational();
@@ -211,7 +234,8 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   NTMIS_ASSERT_OK(f.Sync("11").status());
 
   // The sealed file waits at the national node, unreadable there.
-  for (const auto& entry : std::filesystem::directory_iterator(f.national_data_dir())) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(f.national_data_dir())) {
     const std::string bytes = Bytes(entry.path().string());
     INFO(entry.path().string());
     CHECK(bytes.find("13911112222") == std::string::npos);
@@ -225,7 +249,8 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   CHECK(done.state() == "completed");
   CHECK(done.remote_province() == "11");
   CHECK(done.steps_size() == 4);  // 44's two, 11's two
-  v1::TeacherView arrived = ValueOrDie(gd.m1->Call(&Stub::GetTeacher, Number(number)));
+  v1::TeacherView arrived =
+      ValueOrDie(gd.m1->Call(&Stub::GetTeacher, Number(number)));
   CHECK(arrived.state() == "effective");
   CHECK(arrived.record().school_code() == "4401030001");
   CHECK(arrived.record().province() == v1::PROVINCE_GUANGDONG);
@@ -234,7 +259,8 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   entries.set_teacher_number(number);
   entries.set_category("contact");
   entries.set_with_history(true);
-  v1::ListEntriesResponse listed = ValueOrDie(gd.m1->Call(&Stub::ListEntries, entries));
+  v1::ListEntriesResponse listed =
+      ValueOrDie(gd.m1->Call(&Stub::ListEntries, entries));
   REQUIRE(listed.entries_size() == 1);
   CHECK(listed.entries(0).values(0).value() == "13911112222");
   CHECK(listed.history_size() >= 1);  // the superseded 13800138000
@@ -255,14 +281,17 @@ TEST_CASE("A teacher moves between provinces with the whole file and the nationa
   CHECK(relayed.transfers(0).state() == "completed");
 }
 
-TEST_CASE("A transfer the owning province returns comes back with its reason and changes nothing", "[careers][transfer]") {
+TEST_CASE(
+    "A transfer the owning province returns comes back with its reason and "
+    "changes nothing",
+    "[careers][transfer]") {
   Federation f;
   f.AddProvince("44");
   f.AddProvince("11");
   People gd = Staff(f, "44", kUnits, "4401", "440103", "4401030001");
   People bj = Staff(f, "11", kUnits11, "1101", "110101", "1101010001");
-  v1::TeacherView t = Create(*bj.m1, "郑老师", IdCard("110101", "19900101", 25), "1990-01-01", "1",
-                             "1101010001");
+  v1::TeacherView t = Create(*bj.m1, "郑老师", IdCard("110101", "19900101", 25),
+                             "1990-01-01", "1", "1101010001");
   const std::string number = t.teacher_number();
   ValueOrDie(bj.m1->Call(&Stub::EditTeacher, Complete(number, "2013-09-01")));
   AddContact(*bj.m1, number);
@@ -286,9 +315,13 @@ TEST_CASE("A transfer the owning province returns comes back with its reason and
   back.set_step(incoming.step());
   back.set_decision(v1::DecideCareerStepRequest::RETURN);
   back.set_reason("学校缺编，暂不同意调出");
-  CHECK(ValueOrDie(bj.m2->Call(&Stub::DecideCareerStep, back)).state() == "returned");
+  CHECK(ValueOrDie(bj.m2->Call(&Stub::DecideCareerStep, back)).state() ==
+        "returned");
   // The teacher is free again at home.
-  NTMIS_ASSERT_OK(bj.m1->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升")).status());
+  NTMIS_ASSERT_OK(
+      bj.m1
+          ->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升"))
+          .status());
   NTMIS_ASSERT_OK(f.Sync("11").status());
   NTMIS_ASSERT_OK(f.Sync("44").status());
   v1::CareerCaseRequest get;
@@ -296,8 +329,10 @@ TEST_CASE("A transfer the owning province returns comes back with its reason and
   v1::CareerCase returned = ValueOrDie(gd.m1->Call(&Stub::GetCareerCase, get));
   CHECK(returned.state() == "returned");
   CHECK(returned.closing_reason() == "学校缺编，暂不同意调出");
-  CHECK(absl::IsNotFound(gd.m1->Call(&Stub::GetTeacher, Number(number)).status()));
-  CHECK(ValueOrDie(bj.m1->Call(&Stub::GetTeacher, Number(number))).state() == "effective");
+  CHECK(absl::IsNotFound(
+      gd.m1->Call(&Stub::GetTeacher, Number(number)).status()));
+  CHECK(ValueOrDie(bj.m1->Call(&Stub::GetTeacher, Number(number))).state() ==
+        "effective");
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 // CSRF, malformed and unknown input, size and type limits, static files
 // only from the console's own set, concurrent sessions, and the Excel
 // template and export downloads.
-#include <catch2/catch.hpp>
 #include <httplib.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -27,13 +27,15 @@ class Browser {
     client_.set_read_timeout(30, 0);
   }
 
-  httplib::Result Post(const std::string& method, const std::string& json, bool csrf = true,
+  httplib::Result Post(const std::string& method, const std::string& json,
+                       bool csrf = true,
                        const std::string& type = "application/json") {
     httplib::Headers headers;
     if (!cookies_.empty()) headers.emplace("Cookie", CookieHeader());
     if (csrf) headers.emplace("X-CSRF-Token", csrf_);
     httplib::Result r =
-        client_.Post(("/ntmis.v1.ProvincialApi/" + method).c_str(), headers, json, type.c_str());
+        client_.Post(("/ntmis.v1.ProvincialApi/" + method).c_str(), headers,
+                     json, type.c_str());
     Keep(r);
     return r;
   }
@@ -44,14 +46,21 @@ class Browser {
   }
 
   void Login(const std::string& user, const std::string& password) {
-    httplib::Result r = Post("Login", absl::StrCat("{\"username\":\"", user,
-                                                  "\",\"password\":\"", password, "\"}"),
-                             false);
+    httplib::Result r =
+        Post("Login",
+             absl::StrCat("{\"username\":\"", user, "\",\"password\":\"",
+                          password, "\"}"),
+             false);
     REQUIRE(r);
     REQUIRE(r->status == 200);
   }
-  std::string session() const { return cookies_.count("ntmis_session") ? cookies_.at("ntmis_session") : ""; }
-  void Forget() { cookies_.clear(); csrf_.clear(); }
+  std::string session() const {
+    return cookies_.count("ntmis_session") ? cookies_.at("ntmis_session") : "";
+  }
+  void Forget() {
+    cookies_.clear();
+    csrf_.clear();
+  }
   void SetSession(const std::string& token) {
     cookies_["ntmis_session"] = token;
     cookies_["ntmis_csrf"] = csrf_ = "0123456789abcdef";
@@ -60,7 +69,8 @@ class Browser {
  private:
   std::string CookieHeader() const {
     std::string out;
-    for (const auto& [k, v] : cookies_) absl::StrAppend(&out, out.empty() ? "" : "; ", k, "=", v);
+    for (const auto& [k, v] : cookies_)
+      absl::StrAppend(&out, out.empty() ? "" : "; ", k, "=", v);
     return out;
   }
   void Keep(const httplib::Result& r) {
@@ -69,8 +79,12 @@ class Browser {
     for (auto it = range.first; it != range.second; ++it) {
       const std::string& c = it->second;
       const size_t eq = c.find('='), end = c.find(';');
-      const std::string name = c.substr(0, eq), value = c.substr(eq + 1, end - eq - 1);
-      if (value.empty()) cookies_.erase(name); else cookies_[name] = value;
+      const std::string name = c.substr(0, eq),
+                        value = c.substr(eq + 1, end - eq - 1);
+      if (value.empty())
+        cookies_.erase(name);
+      else
+        cookies_[name] = value;
       if (name == "ntmis_csrf") csrf_ = value;
     }
   }
@@ -88,9 +102,14 @@ std::string StringField(const std::string& json, const std::string& name) {
   return json.substr(start, json.find('"', start) - start);
 }
 
-std::string CodeOf(const httplib::Result& r) { return StringField(r->body, "code"); }
+std::string CodeOf(const httplib::Result& r) {
+  return StringField(r->body, "code");
+}
 
-TEST_CASE("The JSON API answers as Connect does and keeps the console's security rules", "[web]") {
+TEST_CASE(
+    "The JSON API answers as Connect does and keeps the console's security "
+    "rules",
+    "[web]") {
   Federation f;
   f.AddProvince("44");
   f.LoadSynthetic("44", 30, 1);
@@ -106,22 +125,28 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
   auto page = anonymous.Get("/");
   REQUIRE(page);
   CHECK(page->status == 200);
-  CHECK_THAT(page->get_header_value("Content-Security-Policy"), Catch::Contains("script-src 'self'"));
+  CHECK_THAT(page->get_header_value("Content-Security-Policy"),
+             Catch::Contains("script-src 'self'"));
   CHECK(page->body.find("<script>") == std::string::npos);  // no inline script
   CHECK(anonymous.Get("/assets/app.js")->status == 200);
-  for (const char* path : {"/../province.db", "/assets/../../etc/passwd", "/etc/passwd",
-                           "/assets/%2e%2e/%2e%2e/etc/passwd", "/index.html/.."})
+  for (const char* path :
+       {"/../province.db", "/assets/../../etc/passwd", "/etc/passwd",
+        "/assets/%2e%2e/%2e%2e/etc/passwd", "/index.html/.."})
     CHECK(anonymous.Get(path)->status == 404);
 
   // A wrong password: unauthenticated, and no cookie.
-  auto wrong = anonymous.Post("Login", "{\"username\":\"admin\",\"password\":\"nope\"}", false);
+  auto wrong = anonymous.Post(
+      "Login", "{\"username\":\"admin\",\"password\":\"nope\"}", false);
   CHECK(wrong->status == 401);
   CHECK(anonymous.session().empty());
 
   // Login: the token travels only in an HttpOnly cookie.
   Browser admin(ca, port);
-  auto login = admin.Post("Login", absl::StrCat("{\"username\":\"admin\",\"password\":\"",
-                                                kAdminPassword, "\"}"), false);
+  auto login =
+      admin.Post("Login",
+                 absl::StrCat("{\"username\":\"admin\",\"password\":\"",
+                              kAdminPassword, "\"}"),
+                 false);
   REQUIRE(login->status == 200);
   CHECK(login->body.find(admin.session()) == std::string::npos);
   bool http_only = false;
@@ -140,7 +165,8 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
 
   // Without the CSRF header a change is refused and nothing happens.
   auto forged = admin.Post("CreateUser",
-                           "{\"username\":\"mallory\",\"unit_code\":\"44\",\"role\":\"USER_ROLE_QUERIER\"}",
+                           "{\"username\":\"mallory\",\"unit_code\":\"44\","
+                           "\"role\":\"USER_ROLE_QUERIER\"}",
                            /*csrf=*/false);
   CHECK(forged->status == 403);
   CHECK_THAT(forged->body, Catch::Contains("X-CSRF-Token"));
@@ -156,29 +182,34 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
   CHECK(text->status == 415);
   // RFC 8259 only, and the exact media type (common/strict_json.h): what
   // protobuf's parser alone would take is refused, and nothing happens.
-  for (const char* lenient : {"{\"page_size\": 5,}", "{'page_size': 5}", "{\"page_size\": 5, \"page_size\": 6}",
-                              "{\"state\":\"a\",\"state\":\"b\"}", "[1,]", "{\"page_size\": 05}",
-                              "{\"page_size\": 5} x"}) {
+  for (const char* lenient : {"{\"page_size\": 5,}", "{'page_size': 5}",
+                              "{\"page_size\": 5, \"page_size\": 6}",
+                              "{\"state\":\"a\",\"state\":\"b\"}", "[1,]",
+                              "{\"page_size\": 05}", "{\"page_size\": 5} x"}) {
     INFO(lenient);
     auto refused = admin.Post("ListTeachers", lenient);
     CHECK(refused->status == 400);
     CHECK(CodeOf(refused) == "invalid_argument");
   }
   auto duplicate = admin.Post(
-      "CreateUser", "{\"username\":\"dup1\",\"username\":\"dup2\",\"unit_code\":\"44\","
-                    "\"role\":\"USER_ROLE_QUERIER\"}");
+      "CreateUser",
+      "{\"username\":\"dup1\",\"username\":\"dup2\",\"unit_code\":\"44\","
+      "\"role\":\"USER_ROLE_QUERIER\"}");
   CHECK(duplicate->status == 400);
   CHECK_THAT(duplicate->body, Catch::Contains("username"));
-  for (const char* type : {"application/jsonx", "application/json-patch+json", "text/json",
-                           "application/json; charset=latin1", "application/json;x=1"}) {
+  for (const char* type :
+       {"application/jsonx", "application/json-patch+json", "text/json",
+        "application/json; charset=latin1", "application/json;x=1"}) {
     INFO(type);
     CHECK(admin.Post("ListTeachers", "{}", true, type)->status == 415);
   }
-  for (const char* type : {"application/json; charset=utf-8", "Application/JSON;charset=UTF-8"}) {
+  for (const char* type :
+       {"application/json; charset=utf-8", "Application/JSON;charset=UTF-8"}) {
     INFO(type);
     CHECK(admin.Post("ListTeachers", "{}", true, type)->status == 200);
   }
-  auto huge = admin.Post("ListTeachers", "{\"state\":\"" + std::string(2 << 20, 'x') + "\"}");
+  auto huge = admin.Post("ListTeachers",
+                         "{\"state\":\"" + std::string(2 << 20, 'x') + "\"}");
   CHECK(huge->status == 413);
   auto streaming = admin.Post("ImportTeachers", "{}");
   CHECK(streaming->status == 404);
@@ -186,19 +217,25 @@ TEST_CASE("The JSON API answers as Connect does and keeps the console's security
   CHECK(missing->status == 404);
 
   // Each code's HTTP status, from the service's own rules.
-  auto not_found = admin.Post("GetTeacher", "{\"teacher_number\":\"440000000999\"}");
+  auto not_found =
+      admin.Post("GetTeacher", "{\"teacher_number\":\"440000000999\"}");
   CHECK(not_found->status == 404);
   CHECK(CodeOf(not_found) == "not_found");
-  auto invalid = admin.Post("CreateTeacher", "{\"name\":\"x\",\"gender\":\"1\",\"birth_date\":\"1990-01-01\","
-                                            "\"id_card_number\":\"123\",\"school_code\":\"4401010001\"}");
-  CHECK(CodeOf(invalid) == "permission_denied");  // a province administrator enters no teachers
+  auto invalid = admin.Post(
+      "CreateTeacher",
+      "{\"name\":\"x\",\"gender\":\"1\",\"birth_date\":\"1990-01-01\","
+      "\"id_card_number\":\"123\",\"school_code\":\"4401010001\"}");
+  CHECK(CodeOf(invalid) ==
+        "permission_denied");  // a province administrator enters no teachers
   CHECK(invalid->status == 403);
   CHECK(admin.Post("ListUsers", "{}")->body.find("dup1") == std::string::npos);
   auto created = admin.Post("CreateUser",
-                            "{\"username\":\"q44\",\"unit_code\":\"44\",\"role\":\"USER_ROLE_QUERIER\"}");
+                            "{\"username\":\"q44\",\"unit_code\":\"44\","
+                            "\"role\":\"USER_ROLE_QUERIER\"}");
   REQUIRE(created->status == 200);
   auto again = admin.Post("CreateUser",
-                          "{\"username\":\"q44\",\"unit_code\":\"44\",\"role\":\"USER_ROLE_QUERIER\"}");
+                          "{\"username\":\"q44\",\"unit_code\":\"44\",\"role\":"
+                          "\"USER_ROLE_QUERIER\"}");
   CHECK(again->status == 409);
   CHECK(CodeOf(again) == "already_exists");
 
@@ -232,7 +269,10 @@ std::vector<SheetRow> SheetRows(const std::string& bytes) {
   return rows;
 }
 
-TEST_CASE("Templates and exports download as Excel workbooks with the caller's rights", "[web]") {
+TEST_CASE(
+    "Templates and exports download as Excel workbooks with the caller's "
+    "rights",
+    "[web]") {
   Federation f;
   f.AddProvince("44");
   f.LoadSynthetic("44", 30, 1);
@@ -261,16 +301,20 @@ TEST_CASE("Templates and exports download as Excel workbooks with the caller's r
         if (!r || r->status != 200) return;
         std::vector<SheetRow> rows = SheetRows(r->body);
         if (r->get_header_value("Content-Type") ==
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" &&
-            absl::StrContains(r->get_header_value("Content-Disposition"), "filename*=UTF-8''") &&
-            rows.size() == 1 && rows[0].cells.size() == provincial::TeacherTemplate().size() &&
+                "application/"
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet" &&
+            absl::StrContains(r->get_header_value("Content-Disposition"),
+                              "filename*=UTF-8''") &&
+            rows.size() == 1 &&
+            rows[0].cells.size() == provincial::TeacherTemplate().size() &&
             rows[0].cells[0] == "姓名")
           ++good;
       } else {
         auto r = b.Get("/console/export?format=xlsx");
         if (!r || r->status != 200) return;
         std::vector<SheetRow> rows = SheetRows(r->body);
-        if (rows.size() == 31 && rows[0].cells[0] == "教师编号" && rows[1].cells[0].size() == 12)
+        if (rows.size() == 31 && rows[0].cells[0] == "教师编号" &&
+            rows[1].cells[0].size() == 12)
           ++good;
       }
     });
@@ -279,7 +323,8 @@ TEST_CASE("Templates and exports download as Excel workbooks with the caller's r
   CHECK(good == 8);
 }
 
-TEST_CASE("Many console sessions at once get their own answers and no error", "[web]") {
+TEST_CASE("Many console sessions at once get their own answers and no error",
+          "[web]") {
   Federation f;
   f.AddProvince("44");
   f.LoadSynthetic("44", 200, 1);
@@ -290,11 +335,18 @@ TEST_CASE("Many console sessions at once get their own answers and no error", "[
   for (int u = 0; u < 16; ++u) {
     users.emplace_back([&] {
       Browser b(ca, port);
-      httplib::Result login = b.Post("Login", absl::StrCat("{\"username\":\"admin\",\"password\":\"",
-                                                          kAdminPassword, "\"}"), false);
-      if (!login || login->status != 200) { ++errors; return; }
+      httplib::Result login =
+          b.Post("Login",
+                 absl::StrCat("{\"username\":\"admin\",\"password\":\"",
+                              kAdminPassword, "\"}"),
+                 false);
+      if (!login || login->status != 200) {
+        ++errors;
+        return;
+      }
       for (int i = 0; i < 20; ++i) {
-        auto r = b.Post(i % 2 ? "ListTeachers" : "Progress", i % 2 ? "{\"page_size\":20}" : "{}");
+        auto r = b.Post(i % 2 ? "ListTeachers" : "Progress",
+                        i % 2 ? "{\"page_size\":20}" : "{}");
         ++calls;
         if (!r || r->status != 200) ++errors;
       }
@@ -307,8 +359,10 @@ TEST_CASE("Many console sessions at once get their own answers and no error", "[
   CHECK(calls == 16 * 20);
   // Each call was audited by the one code path, as a gRPC call would be.
   f.FlushAudits();
-  sql::Database db = ValueOrDie(sql::Database::Open(f.province("44").database()));
-  CHECK(ValueOrDie(db.QueryInt("SELECT COUNT(*) FROM audit WHERE action = 'user.logout'")) == 16);
+  sql::Database db =
+      ValueOrDie(sql::Database::Open(f.province("44").database()));
+  CHECK(ValueOrDie(db.QueryInt(
+            "SELECT COUNT(*) FROM audit WHERE action = 'user.logout'")) == 16);
 }
 
 }  // namespace

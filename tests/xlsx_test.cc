@@ -3,8 +3,9 @@
 // a teacher workbook imports like its CSV with the same row-level report,
 // every downloadable template reads back as its importer's header, and a
 // damaged workbook is refused with what to do.
-#include <catch2/catch.hpp>
 #include <xlsxwriter.h>
+
+#include <catch2/catch.hpp>
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -18,7 +19,8 @@
 namespace ntmis::testing {
 namespace {
 
-std::vector<SheetRow> ReadAll(const std::string& bytes, std::string* sheet = nullptr) {
+std::vector<SheetRow> ReadAll(const std::string& bytes,
+                              std::string* sheet = nullptr) {
   auto reader = ValueOrDie(XlsxReader::Open(bytes));
   if (sheet != nullptr) *sheet = reader->sheet_name();
   std::vector<SheetRow> rows;
@@ -32,7 +34,8 @@ std::string TeachersWorkbook(const std::string& csv, bool constant_memory) {
   auto table = ValueOrDie(TableWorkbook::Create("教师基本信息"));
   std::vector<std::string> lines = absl::StrSplit(csv, '\n', absl::SkipEmpty());
   std::vector<std::string> header;
-  for (const TableColumn& c : provincial::TeacherTemplate()) header.push_back(c.label);
+  for (const TableColumn& c : provincial::TeacherTemplate())
+    header.push_back(c.label);
   REQUIRE(table->AddRow(header).ok());
   for (size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string> fields = absl::StrSplit(lines[i], ',');
@@ -78,15 +81,19 @@ TEST_CASE("The reader shows cells as people see them in Excel", "[xlsx]") {
   CHECK(rows[0].row == 1);
   CHECK(rows[0].cells == std::vector<std::string>{"姓名", "", "日期"});
   CHECK(rows[1].row == 3);
-  CHECK(rows[1].cells == std::vector<std::string>{"张三", "2010-09-01", "2010-09-01",
-                                                  "1999-12-31 13:30:00", "12", "3.5", "1",
-                                                  "44010119800101"});
+  CHECK(rows[1].cells ==
+        std::vector<std::string>{"张三", "2010-09-01", "2010-09-01",
+                                 "1999-12-31 13:30:00", "12", "3.5", "1",
+                                 "44010119800101"});
   CHECK(rows[2].row == 5);
   REQUIRE(rows[2].cells.size() == 26);
   CHECK(rows[2].cells[25] == "Z 列以后");
 }
 
-TEST_CASE("A teacher workbook imports like its CSV and reports bad rows by the sheet's row numbers", "[xlsx][import]") {
+TEST_CASE(
+    "A teacher workbook imports like its CSV and reports bad rows by the "
+    "sheet's row numbers",
+    "[xlsx][import]") {
   TempDir dir;
   provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 120, 3);
   std::string csv = SyntheticTeachers(44, 120, 3);
@@ -108,18 +115,23 @@ TEST_CASE("A teacher workbook imports like its CSV and reports bad rows by the s
   v1::ImportReport real = ImportTeachers(store, book, false);
   CHECK(real.rows_applied() == 119);
   CHECK(real.problems_total() == 2);
-  CHECK(ValueOrDie(store.db().QueryInt("SELECT COUNT(*) FROM teachers")) == 119);
+  CHECK(ValueOrDie(store.db().QueryInt("SELECT COUNT(*) FROM teachers")) ==
+        119);
 }
 
-TEST_CASE("Every downloadable template reads back as its importer's header", "[xlsx]") {
+TEST_CASE("Every downloadable template reads back as its importer's header",
+          "[xlsx]") {
   const v1::CategoryCatalog& catalog = provincial::NationalCatalog();
   for (const auto& [name, label] : provincial::ImportTemplateNames(catalog)) {
     INFO(name);
-    provincial::ImportTemplate form = ValueOrDie(provincial::FindImportTemplate(catalog, name));
-    const std::string bytes = ValueOrDie(provincial::ImportTemplateWorkbook(form));
+    provincial::ImportTemplate form =
+        ValueOrDie(provincial::FindImportTemplate(catalog, name));
+    const std::string bytes =
+        ValueOrDie(provincial::ImportTemplateWorkbook(form));
     std::string sheet;
     std::vector<SheetRow> rows = ReadAll(bytes, &sheet);
-    CHECK(sheet.find(label.substr(0, 3)) == 0);  // the data sheet, not the guide or the codes
+    CHECK(sheet.find(label.substr(0, 3)) ==
+          0);  // the data sheet, not the guide or the codes
     REQUIRE(rows.size() == 1);
     std::vector<std::string> labels;
     for (const auto& c : form.columns) labels.push_back(c.column.label);
@@ -133,17 +145,23 @@ TEST_CASE("Every downloadable template reads back as its importer's header", "[x
     TableRow row;
     RowProblems problems(0);
     CHECK(reader.Next(&row, &problems) == TableReader::Result::kEnd);
-    for (const v1::ImportProblem& p : problems.problems()) FAIL_CHECK(p.ShortDebugString());
+    for (const v1::ImportProblem& p : problems.problems())
+      FAIL_CHECK(p.ShortDebugString());
   }
   // A code column's drop-down offers the official labels.
   provincial::ImportTemplate teachers =
       ValueOrDie(provincial::FindImportTemplate(catalog, "teachers"));
-  CHECK(teachers.columns[provincial::kGender].choices == std::vector<std::string>{"男", "女"});
-  CHECK_THAT(std::string(provincial::FindImportTemplate(catalog, "nosuch").status().message()),
-             Catch::Contains("可选：teachers（教师基本信息）"));
+  CHECK(teachers.columns[provincial::kGender].choices ==
+        std::vector<std::string>{"男", "女"});
+  CHECK_THAT(
+      std::string(
+          provincial::FindImportTemplate(catalog, "nosuch").status().message()),
+      Catch::Contains("可选：teachers（教师基本信息）"));
 }
 
-TEST_CASE("A damaged workbook or another kind of file is refused with what to do", "[xlsx]") {
+TEST_CASE(
+    "A damaged workbook or another kind of file is refused with what to do",
+    "[xlsx]") {
   const v1::CategoryCatalog& catalog = provincial::NationalCatalog();
   const std::string good = ValueOrDie(provincial::ImportTemplateWorkbook(
       ValueOrDie(provincial::FindImportTemplate(catalog, "units"))));
@@ -157,11 +175,13 @@ TEST_CASE("A damaged workbook or another kind of file is refused with what to do
     REQUIRE(!problems.empty());
     return problems.problems()[0].rule();
   };
-  CHECK_THAT(refusal(good.substr(0, good.size() / 2)), Catch::Contains("不是可读取的 Excel 工作簿"));
+  CHECK_THAT(refusal(good.substr(0, good.size() / 2)),
+             Catch::Contains("不是可读取的 Excel 工作簿"));
   std::string scrambled = good;
   for (size_t i = 200; i < scrambled.size(); i += 97) scrambled[i] ^= 0x5A;
   CHECK_THAT(refusal(scrambled), Catch::Contains("Excel"));
-  CHECK_THAT(refusal(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0')),
+  CHECK_THAT(refusal(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) +
+                     std::string(600, '\0')),
              Catch::Contains("旧版 Excel 工作簿"));
 }
 

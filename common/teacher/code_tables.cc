@@ -57,7 +57,8 @@ CodeTable::CodeTable(const google::protobuf::EnumDescriptor* descriptor)
   }
 }
 
-const CodeTable& CodeTable::For(const google::protobuf::EnumDescriptor* descriptor) {
+const CodeTable& CodeTable::For(
+    const google::protobuf::EnumDescriptor* descriptor) {
   static absl::Mutex mu(absl::kConstInit);
   static auto* tables =
       new absl::flat_hash_map<const google::protobuf::EnumDescriptor*,
@@ -71,7 +72,8 @@ const CodeTable& CodeTable::For(const google::protobuf::EnumDescriptor* descript
 absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
   absl::string_view trimmed = absl::StripAsciiWhitespace(text);
   int value = 0;
-  if (!trimmed.empty() && absl::ascii_isdigit(trimmed[0]) && absl::SimpleAtoi(trimmed, &value)) {
+  if (!trimmed.empty() && absl::ascii_isdigit(trimmed[0]) &&
+      absl::SimpleAtoi(trimmed, &value)) {
     if (codes_.empty() && Contains(value)) return value;
     auto official = by_code_.find(value);  // "1" and "01" are the same code
     if (official != by_code_.end()) return official->second;
@@ -109,7 +111,8 @@ bool IsProvinceCode(int code) {
 }
 
 std::vector<const CodeTable*> AllCodeTables() {
-  const google::protobuf::FileDescriptor* file = v1::Gender_descriptor()->file();
+  const google::protobuf::FileDescriptor* file =
+      v1::Gender_descriptor()->file();
   std::vector<const CodeTable*> tables;
   for (int i = 0; i < file->enum_type_count(); ++i)
     tables.push_back(&CodeTable::For(file->enum_type(i)));
@@ -120,7 +123,8 @@ std::string CodeTablesFingerprint() {
   std::string text;
   for (const CodeTable* t : AllCodeTables()) {
     for (int v : t->values())
-      absl::StrAppend(&text, t->name(), "\t", v, "\t", t->Code(v), "\t", t->Label(v), "\n");
+      absl::StrAppend(&text, t->name(), "\t", v, "\t", t->Code(v), "\t",
+                      t->Label(v), "\n");
   }
   return crypto::HexEncode(crypto::Sha256(text).substr(0, 8));
 }

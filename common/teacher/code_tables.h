@@ -7,11 +7,11 @@
 #define NTMIS_COMMON_TEACHER_CODE_TABLES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "ntmis/v1/codes.pb.h"
@@ -20,10 +20,12 @@ namespace ntmis {
 
 class CodeTable {
  public:
-  static const CodeTable& For(const google::protobuf::EnumDescriptor* descriptor);
+  static const CodeTable& For(
+      const google::protobuf::EnumDescriptor* descriptor);
   template <typename Enum>
   static const CodeTable& Of() {
-    static const CodeTable& table = For(google::protobuf::GetEnumDescriptor<Enum>());
+    static const CodeTable& table =
+        For(google::protobuf::GetEnumDescriptor<Enum>());
     return table;
   }
 
@@ -50,8 +52,9 @@ class CodeTable {
   std::vector<int> values_;
   absl::flat_hash_map<int, std::string> labels_;
   absl::flat_hash_map<std::string, int> by_label_;
-  absl::flat_hash_map<int, std::string> codes_;  // official codes, where they differ
-  absl::flat_hash_map<int, int> by_code_;        // official code's number -> value
+  absl::flat_hash_map<int, std::string>
+      codes_;                              // official codes, where they differ
+  absl::flat_hash_map<int, int> by_code_;  // official code's number -> value
 };
 
 // True for the 32 node codes (GB/T 2260 provinces and 66 for the Corps).

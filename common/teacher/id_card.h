@@ -4,9 +4,9 @@
 #define NTMIS_COMMON_TEACHER_ID_CARD_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/dates.h"
 #include "ntmis/v1/codes.pb.h"
 

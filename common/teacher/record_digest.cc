@@ -10,7 +10,8 @@ std::string BucketEnd(absl::string_view bucket) {
   return end;
 }
 
-uint64_t RecordHash(absl::string_view teacher_number, absl::string_view record_bytes) {
+uint64_t RecordHash(absl::string_view teacher_number,
+                    absl::string_view record_bytes) {
   thread_local crypto::Sha256Hasher hasher;
   hasher.Reset();
   hasher.Update(teacher_number);

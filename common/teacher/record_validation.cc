@@ -27,7 +27,8 @@ class Checker {
     const CodeTable& table = CodeTable::Of<Enum>();
     if (!table.Contains(value)) {
       Add(field, absl::StrCat(value),
-          absl::StrCat("必填，须为代码表中的代码；可选：", table.AllowedValues()));
+          absl::StrCat("必填，须为代码表中的代码；可选：",
+                       table.AllowedValues()));
     }
   }
 
@@ -55,9 +56,11 @@ class Checker {
       Add("id_hash", absl::StrCat(r_.id_hash().size(), " bytes"),
           "身份证件号码的密钥散列，须为 32 字节");
     Code<v1::Ethnicity>("ethnicity", r_.ethnicity());
-    if (!IsCountryCode(r_.nationality()) && !(draft_ && r_.nationality().empty()))
+    if (!IsCountryCode(r_.nationality()) &&
+        !(draft_ && r_.nationality().empty()))
       Add("nationality", r_.nationality(),
-          "须为 ISO 3166-1 三字母国家（地区）代码，如 CHN（港澳台为 HKG、MAC、TWN）");
+          "须为 ISO 3166-1 三字母国家（地区）代码，如 CHN（港澳台为 "
+          "HKG、MAC、TWN）");
     Code<v1::PoliticalStatus>("political_status", r_.political_status());
     std::optional<Date> hire = ParseDate(r_.hire_date());
     if (draft_ && r_.hire_date().empty()) {
@@ -96,7 +99,8 @@ class Checker {
 
 }  // namespace
 
-std::vector<FieldProblem> ValidateTeacherRecord(const v1::TeacherRecord& record) {
+std::vector<FieldProblem> ValidateTeacherRecord(
+    const v1::TeacherRecord& record) {
   return Checker(record, false).Run();
 }
 

@@ -18,7 +18,8 @@ struct FieldProblem {
 };
 
 // Every rule, every required field: the record is complete.
-std::vector<FieldProblem> ValidateTeacherRecord(const v1::TeacherRecord& record);
+std::vector<FieldProblem> ValidateTeacherRecord(
+    const v1::TeacherRecord& record);
 
 // The same rules for a record still being filled in (a draft): fields not
 // set yet (0, empty) pass; those set must be valid.

@@ -33,19 +33,22 @@ const std::vector<TableColumn>& RegistrySchoolColumns() {
   return *columns;
 }
 
-std::vector<FieldProblem> CheckRegistrySchool(const v1::RegistrySchool& school) {
+std::vector<FieldProblem> CheckRegistrySchool(
+    const v1::RegistrySchool& school) {
   std::vector<FieldProblem> problems;
   if (!AllDigits(school.code(), 10))
     problems.push_back({"code", school.code(), "学校标识码是 10 位数字"});
   if (school.name().empty()) {
     problems.push_back({"name", "", "必填"});
-  } else if (!IsSingleLineText(school.name())) {  // also guards records stored before the reader
-    problems.push_back({"name", school.name(),
-                        "只能是一行文字：不能含有无效字节、控制字符或双向文字控制字符"});
+  } else if (!IsSingleLineText(school.name())) {  // also guards records stored
+                                                  // before the reader
+    problems.push_back(
+        {"name", school.name(),
+         "只能是一行文字：不能含有无效字节、控制字符或双向文字控制字符"});
   } else if (Utf8Length(school.name()) > kMaxNameChars) {
     problems.push_back({"name", school.name(),
-                        absl::StrCat("长度 ", Utf8Length(school.name()), " 字，超过上限 ",
-                                     kMaxNameChars, " 字")});
+                        absl::StrCat("长度 ", Utf8Length(school.name()),
+                                     " 字，超过上限 ", kMaxNameChars, " 字")});
   }
   int province = 0;
   if (!AllDigits(school.county_code(), 6) ||
@@ -56,7 +59,8 @@ std::vector<FieldProblem> CheckRegistrySchool(const v1::RegistrySchool& school) 
   }
   if (!v1::SchoolCategory_IsValid(school.school_category()) ||
       school.school_category() == v1::SchoolCategory{}) {
-    problems.push_back({"school_category", absl::StrCat(school.school_category()),
+    problems.push_back({"school_category",
+                        absl::StrCat(school.school_category()),
                         "学校类别须是国家代码表中的代码"});
   }
   return problems;

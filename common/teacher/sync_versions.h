@@ -1,6 +1,6 @@
 // The versions a province and the national node exchange at the start of
-// every sync (docs/architecture.md, the sync protocol), and the one rule both sides use to decide
-// whether a difference can be bridged.
+// every sync (docs/architecture.md, the sync protocol), and the one rule both
+// sides use to decide whether a difference can be bridged.
 #ifndef NTMIS_COMMON_TEACHER_SYNC_VERSIONS_H_
 #define NTMIS_COMMON_TEACHER_SYNC_VERSIONS_H_
 
@@ -30,7 +30,8 @@ SyncVersions OwnSyncVersions();
 // `national`; otherwise FAILED_PRECONDITION saying which side to upgrade.
 // A province on an older catalog is bridged: it keeps sending the fields it
 // knows.
-absl::Status CheckSyncVersions(const SyncVersions& province, const SyncVersions& national);
+absl::Status CheckSyncVersions(const SyncVersions& province,
+                               const SyncVersions& national);
 
 }  // namespace ntmis
 

@@ -20,7 +20,8 @@ char CheckDigit(absl::string_view digits) {
 
 std::string MintTeacherNumber(int province, uint64_t sequence) {
   std::string body(11, '0');
-  for (int i = 10; i >= 2; --i, sequence /= 10) body[i] = static_cast<char>('0' + sequence % 10);
+  for (int i = 10; i >= 2; --i, sequence /= 10)
+    body[i] = static_cast<char>('0' + sequence % 10);
   body[0] = static_cast<char>('0' + province / 10 % 10);
   body[1] = static_cast<char>('0' + province % 10);
   return body + CheckDigit(body);

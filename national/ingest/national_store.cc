@@ -10,7 +10,8 @@
 
 namespace ntmis::national {
 
-absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& data_dir) {
+absl::StatusOr<std::string> NationalStore::PrepareNationalDb(
+    const std::string& data_dir) {
   std::error_code ec;
   if (!std::filesystem::exists(data_dir, ec)) {
     std::filesystem::create_directories(data_dir, ec);
@@ -22,10 +23,10 @@ absl::StatusOr<std::string> NationalStore::PrepareNationalDb(const std::string& 
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", data_dir));
   std::string path = data_dir + "/national.db";
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path));
-  RETURN_IF_ERROR(sql::Migrate(db, {AuditLog::kSchema, OwnerRegistry::kSchema,
-                                    IdentityRegistry::kSchema, SchoolRegistry::kSchema,
-                                    IdentityRegistry::kLogSchema, TransferRelay::kSchema,
-                                    AuditAnchors::kSchema}));
+  RETURN_IF_ERROR(sql::Migrate(
+      db, {AuditLog::kSchema, OwnerRegistry::kSchema, IdentityRegistry::kSchema,
+           SchoolRegistry::kSchema, IdentityRegistry::kLogSchema,
+           TransferRelay::kSchema, AuditAnchors::kSchema}));
   return path;
 }
 
@@ -36,9 +37,9 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
   ASSIGN_OR_RETURN(auto owners, OwnerRegistry::Open(path));
   ASSIGN_OR_RETURN(auto identities, IdentityRegistry::Open(path));
   ASSIGN_OR_RETURN(auto schools, SchoolRegistry::Open(path));
-  std::unique_ptr<NationalStore> store(new NationalStore(data_dir, std::move(audit),
-                                                         std::move(owners), std::move(identities),
-                                                         std::move(schools)));
+  std::unique_ptr<NationalStore> store(
+      new NationalStore(data_dir, std::move(audit), std::move(owners),
+                        std::move(identities), std::move(schools)));
   ASSIGN_OR_RETURN(store->transfers_, TransferRelay::Open(path));
   ASSIGN_OR_RETURN(store->audit_anchors_, AuditAnchors::Open(path));
   for (const std::string& code : store->KnownProvinces()) {
@@ -71,10 +72,11 @@ absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
     ASSIGN_OR_RETURN(bool taken, to->TakeIn(d.teacher_number));
     (void)taken;
     RETURN_IF_ERROR(from.MarkDeparted(d.teacher_number));
-    audit_->Append({PeerIdentity::Province(from.province()).Uri(),
-                          "sync.move", d.teacher_number, "ok",
-                          absl::StrCat("to province ", d.to_province,
-                                       taken ? "; counted there" : "; awaiting its record")});
+    audit_->Append(
+        {PeerIdentity::Province(from.province()).Uri(), "sync.move",
+         d.teacher_number, "ok",
+         absl::StrCat("to province ", d.to_province,
+                      taken ? "; counted there" : "; awaiting its record")});
   }
   return absl::OkStatus();
 }
@@ -82,15 +84,18 @@ absl::Status NationalStore::CompleteMoves(ProvinceDb& from) {
 absl::StatusOr<v1::ResolveIdentitiesResponse> NationalStore::ResolveIdentities(
     const v1::ResolveIdentitiesRequest& request) {
   if (static_cast<size_t>(request.id_hashes_size()) > kMaxResolve) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        request.id_hashes_size(), " identities in one request; at most ", kMaxResolve));
+    return absl::InvalidArgumentError(
+        absl::StrCat(request.id_hashes_size(),
+                     " identities in one request; at most ", kMaxResolve));
   }
   for (const std::string& h : request.id_hashes()) {
     if (h.size() != 32)
-      return absl::InvalidArgumentError("an ID-card hash is 32 bytes (HMAC-SHA256)");
+      return absl::InvalidArgumentError(
+          "an ID-card hash is 32 bytes (HMAC-SHA256)");
   }
-  ASSIGN_OR_RETURN(auto found, identities_->Resolve({request.id_hashes().begin(),
-                                                     request.id_hashes().end()}));
+  ASSIGN_OR_RETURN(auto found,
+                   identities_->Resolve({request.id_hashes().begin(),
+                                         request.id_hashes().end()}));
   v1::ResolveIdentitiesResponse response;
   for (const auto& f : found) {
     v1::KnownIdentity* k = response.add_identities();
@@ -105,7 +110,8 @@ absl::StatusOr<v1::ResolveIdentitiesResponse> NationalStore::ResolveIdentities(
 absl::StatusOr<v1::IdentityConflicts> NationalStore::IdentityConflictsOf(
     const std::string& province) {
   v1::IdentityConflicts out;
-  ASSIGN_OR_RETURN(std::vector<IdentityConflict> refused, identities_->Conflicts(province));
+  ASSIGN_OR_RETURN(std::vector<IdentityConflict> refused,
+                   identities_->Conflicts(province));
   for (const IdentityConflict& c : refused) {
     v1::IdentityConflict* x = out.add_conflicts();
     x->set_kind(v1::IdentityConflict::TWO_NUMBERS);
@@ -132,14 +138,17 @@ absl::StatusOr<v1::IdentityConflicts> NationalStore::IdentityConflictsOf(
   return out;
 }
 
-absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code, bool create) {
+absl::StatusOr<ProvinceDb*> NationalStore::Province(const std::string& code,
+                                                    bool create) {
   absl::MutexLock lock(&mu_);
   auto it = provinces_.find(code);
   if (it != provinces_.end()) return it->second.get();
   std::string path = absl::StrCat(dir_, "/province-", code, ".db");
   if (!create && !std::filesystem::exists(path))
-    return absl::NotFoundError(absl::StrCat("province ", code, " has never synced"));
-  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_, *identities_, &checkpointer_));
+    return absl::NotFoundError(
+        absl::StrCat("province ", code, " has never synced"));
+  ASSIGN_OR_RETURN(auto db, ProvinceDb::Open(path, code, *owners_, *identities_,
+                                             &checkpointer_));
   ProvinceDb* raw = db.get();
   provinces_.emplace(code, std::move(db));
   return raw;

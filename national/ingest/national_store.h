@@ -18,22 +18,24 @@
 #include "national/ingest/province_db.h"
 #include "national/ingest/view_warmer.h"
 #include "national/registry/audit_anchors.h"
-#include "national/registry/revoked_peers.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
-#include "national/registry/transfer_relay.h"
+#include "national/registry/revoked_peers.h"
 #include "national/registry/school_registry.h"
+#include "national/registry/transfer_relay.h"
 #include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {
 
 class NationalStore {
  public:
-  static absl::StatusOr<std::unique_ptr<NationalStore>> Open(const std::string& data_dir);
+  static absl::StatusOr<std::unique_ptr<NationalStore>> Open(
+      const std::string& data_dir);
 
   // Creates or migrates data_dir/national.db alone (for commands that need
   // only it); returns its path.
-  static absl::StatusOr<std::string> PrepareNationalDb(const std::string& data_dir);
+  static absl::StatusOr<std::string> PrepareNationalDb(
+      const std::string& data_dir);
 
   // The province's database; created when `create`, else NOT_FOUND if it
   // never synced.
@@ -59,7 +61,8 @@ class NationalStore {
   // Identity conflicts involving `province`: second numbers refused (either
   // side) and people active in two provinces (held here, or this
   // province's teachers held elsewhere).
-  absl::StatusOr<v1::IdentityConflicts> IdentityConflictsOf(const std::string& province);
+  absl::StatusOr<v1::IdentityConflicts> IdentityConflictsOf(
+      const std::string& province);
 
   AuditLog& audit() { return *audit_; }
   ViewWarmer& view_warmer() { return warmer_; }
@@ -75,8 +78,11 @@ class NationalStore {
                 std::unique_ptr<OwnerRegistry> owners,
                 std::unique_ptr<IdentityRegistry> identities,
                 std::unique_ptr<SchoolRegistry> schools)
-      : dir_(std::move(dir)), audit_(std::move(audit)), owners_(std::move(owners)),
-        identities_(std::move(identities)), schools_(std::move(schools)) {}
+      : dir_(std::move(dir)),
+        audit_(std::move(audit)),
+        owners_(std::move(owners)),
+        identities_(std::move(identities)),
+        schools_(std::move(schools)) {}
 
   const std::string dir_;
   std::unique_ptr<AuditLog> audit_;
@@ -90,7 +96,8 @@ class NationalStore {
   // them (declared first).
   sql::WalCheckpointer checkpointer_;
   absl::Mutex mu_;
-  std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<ProvinceDb>> provinces_
+      ABSL_GUARDED_BY(mu_);
   // Reaches the province files: declared after them, so stopped first.
   ViewWarmer warmer_{[this](const std::string& code) -> ProvinceDb* {
     auto db = Province(code, /*create=*/false);

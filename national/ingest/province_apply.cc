@@ -6,9 +6,11 @@ namespace ntmis::national {
 absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
                                                   size_t max_changes) const {
   // Shape checks first: nothing is written for a batch that fails them.
-  if (batch.changes_size() == 0) return absl::InvalidArgumentError("empty batch");
+  if (batch.changes_size() == 0)
+    return absl::InvalidArgumentError("empty batch");
   if (batch.end_of_stream())
-    return absl::InvalidArgumentError("the end-of-stream message must carry no changes");
+    return absl::InvalidArgumentError(
+        "the end-of-stream message must carry no changes");
   if (batch.catalog_version() > kCoreCatalogVersion) {
     return absl::InvalidArgumentError(absl::StrCat(
         "batch written with core catalog version ", batch.catalog_version(),
@@ -16,8 +18,9 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
         ": upgrade ntmis-national"));
   }
   if (static_cast<size_t>(batch.changes_size()) > max_changes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "batch of ", batch.changes_size(), " changes exceeds the limit of ", max_changes));
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch of ", batch.changes_size(),
+                     " changes exceeds the limit of ", max_changes));
   }
   const int province_code = std::stoi(province_);
   for (int i = 0; i < batch.changes_size(); ++i) {
@@ -27,13 +30,16 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
           "sequence numbers must be consecutive: ", batch.changes(i - 1).seq(),
           " is followed by ", c.seq()));
     }
-    if (c.seq() == 0) return absl::InvalidArgumentError("sequence numbers start at 1");
+    if (c.seq() == 0)
+      return absl::InvalidArgumentError("sequence numbers start at 1");
     if (c.body_case() == v1::Change::BODY_NOT_SET)
-      return absl::InvalidArgumentError(absl::StrCat("change ", c.seq(), " has no body"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("change ", c.seq(), " has no body"));
     if (!IsValidTeacherNumber(c.teacher_number())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "change ", c.seq(), ": '", c.teacher_number(),
-          "' is not a teacher number (12 digits with a MOD 11-10 check digit)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("change ", c.seq(), ": '", c.teacher_number(),
+                       "' is not a teacher number (12 digits with a MOD 11-10 "
+                       "check digit)"));
     }
     if (c.moved_to() != v1::PROVINCE_UNSPECIFIED &&
         (!c.tombstone() || !IsProvinceCode(c.moved_to()) ||
@@ -44,9 +50,10 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
     }
     if (c.has_record()) {
       if (c.record().province() != province_code) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "province ", province_, " may not write teacher ", c.teacher_number(),
-            " of province ", static_cast<int>(c.record().province())));
+        return absl::PermissionDeniedError(
+            absl::StrCat("province ", province_, " may not write teacher ",
+                         c.teacher_number(), " of province ",
+                         static_cast<int>(c.record().province())));
       }
       if (c.record().teacher_number() != c.teacher_number()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -89,8 +96,9 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   const v1::PushBatch& batch = prepared.batch;
   absl::MutexLock lock(&write_mu_);
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
-  ASSIGN_OR_RETURN(int64_t cursor,
-                   writer_.QueryInt("SELECT applied_seq FROM sync_state WHERE id = 1"));
+  ASSIGN_OR_RETURN(
+      int64_t cursor,
+      writer_.QueryInt("SELECT applied_seq FROM sync_state WHERE id = 1"));
   const uint64_t first = batch.changes(0).seq();
   const uint64_t last = batch.changes(batch.changes_size() - 1).seq();
   if (first > static_cast<uint64_t>(cursor) + 1) {
@@ -106,10 +114,12 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   }
 
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
-  ASSIGN_OR_RETURN(sql::Statement reject,
-                   writer_.Prepare("INSERT OR REPLACE INTO rejections VALUES (?,?,?,?,?)"));
-  ASSIGN_OR_RETURN(sql::Statement depart,
-                   writer_.Prepare("INSERT OR REPLACE INTO departures VALUES (?, ?, ?, 0)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement reject,
+      writer_.Prepare("INSERT OR REPLACE INTO rejections VALUES (?,?,?,?,?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement depart,
+      writer_.Prepare("INSERT OR REPLACE INTO departures VALUES (?, ?, ?, 0)"));
   const int64_t now = std::time(nullptr);
   auto add_rejection = [&](const v1::Change& c, const std::string& field,
                            const std::string& reason) {
@@ -118,7 +128,8 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
     r->set_teacher_number(c.teacher_number());
     r->set_field(field);
     r->set_reason(reason);
-    return reject.BindAll(c.seq(), c.teacher_number(), field, reason, now).Run();
+    return reject.BindAll(c.seq(), c.teacher_number(), field, reason, now)
+        .Run();
   };
 
   // A record of a teacher new to this file, or whose ID-card hash changed,
@@ -134,17 +145,21 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
       continue;
     }
     // (The lookup is kept for the write below.)
-    ASSIGN_OR_RETURN(WriteSet::Stored stored, writes.Lookup(c.teacher_number()));
+    ASSIGN_OR_RETURN(WriteSet::Stored stored,
+                     writes.Lookup(c.teacher_number()));
     if (stored.exists && stored.id_key == p.id_key) continue;
     claims.push_back({c.record().id_hash(), c.teacher_number()});
     claimed_by.push_back(i);
   }
-  std::vector<std::optional<RegisteredIdentity>> registered(batch.changes_size());
+  std::vector<std::optional<RegisteredIdentity>> registered(
+      batch.changes_size());
   if (!claims.empty()) {
     ASSIGN_OR_RETURN(auto answers, identities_.ClaimAll(province_, claims));
-    for (size_t k = 0; k < answers.size(); ++k) registered[claimed_by[k]] = std::move(answers[k]);
+    for (size_t k = 0; k < answers.size(); ++k)
+      registered[claimed_by[k]] = std::move(answers[k]);
   }
-  std::vector<std::string> settled;  // numbers whose identity conflict may be over
+  std::vector<std::string>
+      settled;  // numbers whose identity conflict may be over
 
   for (int i = 0; i < batch.changes_size(); ++i) {
     const v1::Change& c = batch.changes(i);
@@ -160,9 +175,10 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
     if (const auto& existing = registered[i]) {
       RETURN_IF_ERROR(add_rejection(
           c, "id_card_number",
-          absl::StrCat("identity conflict: this person is registered as teacher ",
-                       existing->teacher_number, " (province ", existing->province,
-                       "); one person, one number: use that number")));
+          absl::StrCat(
+              "identity conflict: this person is registered as teacher ",
+              existing->teacher_number, " (province ", existing->province,
+              "); one person, one number: use that number")));
       continue;
     }
     settled.push_back(c.teacher_number());
@@ -175,20 +191,22 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
         ack.set_held(ack.held() + 1);
         continue;
       }
-      RETURN_IF_ERROR(
-          writes.Upsert(c.teacher_number(), c.seq(), p.bytes, p.cell, p.hash, p.id_key));
+      RETURN_IF_ERROR(writes.Upsert(c.teacher_number(), c.seq(), p.bytes,
+                                    p.cell, p.hash, p.id_key));
     } else if (c.moved_to() != v1::PROVINCE_UNSPECIFIED) {
       if (owner != province_) {
         RETURN_IF_ERROR(add_rejection(
             c, "moved_to",
             absl::StrCat("province ", province_, " cannot release teacher ",
-                         c.teacher_number(), ": it belongs to province ", owner)));
+                         c.teacher_number(), ": it belongs to province ",
+                         owner)));
         continue;
       }
       RETURN_IF_ERROR(writes.Remove(c.teacher_number()));
       RETURN_IF_ERROR(depart
                           .BindAll(c.teacher_number(),
-                                   absl::StrCat(static_cast<int>(c.moved_to())), c.seq())
+                                   absl::StrCat(static_cast<int>(c.moved_to())),
+                                   c.seq())
                           .Run());
     } else {
       RETURN_IF_ERROR(writes.Remove(c.teacher_number()));
@@ -196,15 +214,18 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
     ack.set_applied(ack.applied() + 1);
   }
   RETURN_IF_ERROR(writes.Flush());
-  ASSIGN_OR_RETURN(sql::Statement state,
-                   writer_.Prepare("UPDATE sync_state SET applied_seq = ?1, "
-                                   "last_sync_unix = ?2, last_success_unix = ?2, last_result = 'ok' "
-                                   "WHERE id = 1"));
+  ASSIGN_OR_RETURN(
+      sql::Statement state,
+      writer_.Prepare(
+          "UPDATE sync_state SET applied_seq = ?1, "
+          "last_sync_unix = ?2, last_success_unix = ?2, last_result = 'ok' "
+          "WHERE id = 1"));
   RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
   if (identities_.HasConflicts()) {
-    for (const std::string& number : settled) RETURN_IF_ERROR(identities_.Resolved(number));
+    for (const std::string& number : settled)
+      RETURN_IF_ERROR(identities_.Resolved(number));
   }
   ack.set_applied_seq(last);
   return ack;

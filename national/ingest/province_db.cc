@@ -1,5 +1,4 @@
 #include "national/ingest/province_db.h"
-#include "national/ingest/province_db_internal.h"
 
 #include <algorithm>
 #include <ctime>
@@ -14,6 +13,7 @@
 #include "common/teacher/record_validation.h"
 #include "common/teacher/sync_versions.h"
 #include "common/teacher/teacher_number.h"
+#include "national/ingest/province_db_internal.h"
 
 namespace ntmis::national {
 namespace {
@@ -85,87 +85,103 @@ CREATE INDEX rejections_by_teacher ON rejections(teacher_number);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(const std::string& path,
-                                                             const std::string& province,
-                                                             const OwnerRegistry& owners,
-                                                             IdentityRegistry& identities,
-                                                             sql::WalCheckpointer* checkpointer) {
+absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(
+    const std::string& path, const std::string& province,
+    const OwnerRegistry& owners, IdentityRegistry& identities,
+    sql::WalCheckpointer* checkpointer) {
   sql::OpenOptions options;
-  options.cache_size = -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
-  options.wal_autocheckpoint_pages = 16384;  // 64 MiB of WAL between checkpoints
-  options.mmap_size = int64_t{1} << 34;  // updates read old records at random places
+  options.cache_size =
+      -32768;  // 32 MiB per province: 32 of them stay near 1 GiB at most
+  options.wal_autocheckpoint_pages =
+      16384;  // 64 MiB of WAL between checkpoints
+  options.mmap_size = int64_t{1}
+                      << 34;  // updates read old records at random places
   ASSIGN_OR_RETURN(sql::Database writer, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(
-      writer, {kSchema, kMovesAndDigests,
-               // 3: what the province reported of its own outbox.
-               "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT 0;",
-               // 4: the version of what is derived from records (kDerivedLayout).
-               "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT 1;",
-               // 5: each record's ID-card hash key (the index went in 9).
-               "ALTER TABLE teachers ADD COLUMN id_key INTEGER;"
-               "CREATE INDEX teachers_by_id ON teachers(id_key) WHERE id_key IS NOT NULL;",
-               // 6: what the province's last hello said of its catalog and
-               // its last verify.
-               "ALTER TABLE sync_state ADD COLUMN catalog_version INTEGER NOT NULL DEFAULT 0;"
-               "ALTER TABLE sync_state ADD COLUMN verified_unix INTEGER NOT NULL DEFAULT 0;"
-               "ALTER TABLE sync_state ADD COLUMN verify_differing INTEGER NOT NULL DEFAULT 0;"
-               "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL DEFAULT 0;",
-               // 7: the school registry version the province has.
-               "ALTER TABLE sync_state ADD COLUMN registry_version INTEGER NOT NULL DEFAULT 0;",
-               // 8: each record's rollup cell and digest hash, so an update
-               // takes the old record out of the counts without parsing it.
-               "ALTER TABLE teachers ADD COLUMN cell INTEGER;"
-               "ALTER TABLE teachers ADD COLUMN hash INTEGER;",
-               // 9: look-ups by ID-card number go through the identity
-               // registry; an index on random keys made every batch rewrite
-               // pages all over it.
-               "DROP INDEX IF EXISTS teachers_by_id;"}));
+      writer,
+      {kSchema, kMovesAndDigests,
+       // 3: what the province reported of its own outbox.
+       "ALTER TABLE sync_state ADD COLUMN outbox_end INTEGER NOT NULL DEFAULT "
+       "0;",
+       // 4: the version of what is derived from records (kDerivedLayout).
+       "ALTER TABLE sync_state ADD COLUMN cell_layout INTEGER NOT NULL DEFAULT "
+       "1;",
+       // 5: each record's ID-card hash key (the index went in 9).
+       "ALTER TABLE teachers ADD COLUMN id_key INTEGER;"
+       "CREATE INDEX teachers_by_id ON teachers(id_key) WHERE id_key IS NOT "
+       "NULL;",
+       // 6: what the province's last hello said of its catalog and
+       // its last verify.
+       "ALTER TABLE sync_state ADD COLUMN catalog_version INTEGER NOT NULL "
+       "DEFAULT 0;"
+       "ALTER TABLE sync_state ADD COLUMN verified_unix INTEGER NOT NULL "
+       "DEFAULT 0;"
+       "ALTER TABLE sync_state ADD COLUMN verify_differing INTEGER NOT NULL "
+       "DEFAULT 0;"
+       "ALTER TABLE sync_state ADD COLUMN last_success_unix INTEGER NOT NULL "
+       "DEFAULT 0;",
+       // 7: the school registry version the province has.
+       "ALTER TABLE sync_state ADD COLUMN registry_version INTEGER NOT NULL "
+       "DEFAULT 0;",
+       // 8: each record's rollup cell and digest hash, so an update
+       // takes the old record out of the counts without parsing it.
+       "ALTER TABLE teachers ADD COLUMN cell INTEGER;"
+       "ALTER TABLE teachers ADD COLUMN hash INTEGER;",
+       // 9: look-ups by ID-card number go through the identity
+       // registry; an index on random keys made every batch rewrite
+       // pages all over it.
+       "DROP INDEX IF EXISTS teachers_by_id;"}));
   ASSIGN_OR_RETURN(sql::Statement init,
-                   writer.Prepare("INSERT OR IGNORE INTO sync_state(id, province, applied_seq, records, "
+                   writer.Prepare("INSERT OR IGNORE INTO sync_state(id, "
+                                  "province, applied_seq, records, "
                                   "last_sync_unix, last_result) VALUES "
                                   "(1, ?, 0, 0, 0, 'never synced')"));
   RETURN_IF_ERROR(init.BindAll(province).Run());
-  ASSIGN_OR_RETURN(sql::Statement check,
-                   writer.Prepare("SELECT province FROM sync_state WHERE id = 1"));
+  ASSIGN_OR_RETURN(
+      sql::Statement check,
+      writer.Prepare("SELECT province FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, check.Step());
   if (!row || check.ColumnText(0) != province) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, " holds province ", row ? check.ColumnText(0) : "?",
                      ", not ", province));
   }
-  if (checkpointer != nullptr) checkpointer->Watch(writer, options.wal_autocheckpoint_pages);
+  if (checkpointer != nullptr)
+    checkpointer->Watch(writer, options.wal_autocheckpoint_pages);
   options.cache_size = -16384;
   ASSIGN_OR_RETURN(sql::Database reader, sql::Database::Open(path, options));
-  std::unique_ptr<ProvinceDb> db(
-      new ProvinceDb(province, owners, identities, std::move(writer), std::move(reader)));
+  std::unique_ptr<ProvinceDb> db(new ProvinceDb(
+      province, owners, identities, std::move(writer), std::move(reader)));
   RETURN_IF_ERROR(db->LoadCube());
   return db;
 }
 
 absl::Status ProvinceDb::LoadCube() {
   absl::MutexLock lock(&write_mu_);
-  ASSIGN_OR_RETURN(int64_t layout,
-                   writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
+  ASSIGN_OR_RETURN(
+      int64_t layout,
+      writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
   // Files from before the identity registry (layout 4) claim their records.
   if (layout != kDerivedLayout) return RebuildLocked(/*claim=*/layout < 4);
-  ASSIGN_OR_RETURN(sql::Statement s, writer_.Prepare("SELECT cell, teachers FROM rollup"));
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   writer_.Prepare("SELECT cell, teachers FROM rollup"));
   std::vector<std::pair<int64_t, int64_t>> cells;
-  RETURN_IF_ERROR(s.ForEachRow([&] {
-    cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1));
-  }));
+  RETURN_IF_ERROR(s.ForEachRow(
+      [&] { cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }));
   cube_.Reset(cells);
   return absl::OkStatus();
 }
 
 absl::StatusOr<ProvinceState> ProvinceDb::State() {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   reader_.Prepare("SELECT applied_seq, records, last_sync_unix, "
-                                   "last_result, (SELECT COUNT(*) FROM rejections), "
-                                   "(SELECT COUNT(*) FROM arrivals), outbox_end, "
-                                   "catalog_version, verified_unix, verify_differing, "
-                                   "last_success_unix, registry_version "
-                                   "FROM sync_state WHERE id = 1"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      reader_.Prepare("SELECT applied_seq, records, last_sync_unix, "
+                      "last_result, (SELECT COUNT(*) FROM rejections), "
+                      "(SELECT COUNT(*) FROM arrivals), outbox_end, "
+                      "catalog_version, verified_unix, verify_differing, "
+                      "last_success_unix, registry_version "
+                      "FROM sync_state WHERE id = 1"));
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return absl::DataLossError("sync_state row missing");
   ProvinceState state;
@@ -184,33 +200,41 @@ absl::StatusOr<ProvinceState> ProvinceDb::State() {
   return state;
 }
 
-absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(const std::string& teacher_number) {
+absl::StatusOr<v1::TeacherRecord> ProvinceDb::Find(
+    const std::string& teacher_number) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   reader_.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      reader_.Prepare("SELECT record FROM teachers WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
   if (!row) {
-    return absl::NotFoundError(
-        absl::StrCat("province ", province_, " holds no record of teacher ", teacher_number));
+    return absl::NotFoundError(absl::StrCat("province ", province_,
+                                            " holds no record of teacher ",
+                                            teacher_number));
   }
   v1::TeacherRecord record;
   if (!record.ParseFromString(std::string(s.ColumnBlob(0))))
-    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
+    return absl::DataLossError(
+        absl::StrCat("stored record of ", teacher_number, " is unreadable"));
   return record;
 }
 
 absl::Status ProvinceDb::NoteHello(const v1::GetCursorRequest& hello) {
   absl::MutexLock lock(&write_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   writer_.Prepare("UPDATE sync_state SET outbox_end = ?1, catalog_version = ?2, "
-                                   "verified_unix = ?3, verify_differing = ?4, "
-                                   "registry_version = ?6, "
-                                   // Nothing to send is a successful sync too.
-                                   "last_success_unix = CASE WHEN ?1 = applied_seq THEN ?5 "
-                                   "ELSE last_success_unix END WHERE id = 1"));
-  return s.BindAll(hello.outbox_end(), int64_t{hello.catalog_version()}, hello.verified_unix(),
-                   hello.verify_differing(), static_cast<int64_t>(std::time(nullptr)),
-                   hello.school_registry_version())
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      writer_.Prepare(
+          "UPDATE sync_state SET outbox_end = ?1, catalog_version = ?2, "
+          "verified_unix = ?3, verify_differing = ?4, "
+          "registry_version = ?6, "
+          // Nothing to send is a successful sync too.
+          "last_success_unix = CASE WHEN ?1 = applied_seq THEN ?5 "
+          "ELSE last_success_unix END WHERE id = 1"));
+  return s
+      .BindAll(hello.outbox_end(), int64_t{hello.catalog_version()},
+               hello.verified_unix(), hello.verify_differing(),
+               static_cast<int64_t>(std::time(nullptr)),
+               hello.school_registry_version())
       .Run();
 }
 

@@ -41,8 +41,9 @@ namespace ntmis::national {
 struct ProvinceState {
   uint64_t applied_seq = 0;
   uint64_t records = 0;
-  int64_t last_sync_unix = 0;     // last attempt
-  int64_t last_success_unix = 0;  // last batch applied, or hello with nothing to send
+  int64_t last_sync_unix = 0;  // last attempt
+  int64_t last_success_unix =
+      0;  // last batch applied, or hello with nothing to send
   std::string last_result;
   uint64_t rejected = 0;
   uint64_t held = 0;
@@ -70,11 +71,11 @@ struct CheckReport {
 
 // One change of a batch after the checks that need no database.
 struct PreparedChange {
-  std::string bytes;            // the record as stored; empty for tombstones
-  int64_t cell = 0;             // its rollup cell
-  uint64_t hash = 0;            // its digest hash
-  int64_t id_key = 0;           // its ID index key; 0: none
-  std::string rejected_field;   // set when the record breaks a rule
+  std::string bytes;           // the record as stored; empty for tombstones
+  int64_t cell = 0;            // its rollup cell
+  uint64_t hash = 0;           // its digest hash
+  int64_t id_key = 0;          // its ID index key; 0: none
+  std::string rejected_field;  // set when the record breaks a rule
   std::string rejected_reason;
 };
 
@@ -89,8 +90,9 @@ class ProvinceDb {
   // `identities` and `checkpointer` (if any: else SQLite checkpoints in the
   // commit path) must outlive it.
   static absl::StatusOr<std::unique_ptr<ProvinceDb>> Open(
-      const std::string& path, const std::string& province, const OwnerRegistry& owners,
-      IdentityRegistry& identities, sql::WalCheckpointer* checkpointer = nullptr);
+      const std::string& path, const std::string& province,
+      const OwnerRegistry& owners, IdentityRegistry& identities,
+      sql::WalCheckpointer* checkpointer = nullptr);
 
   const std::string& province() const { return province_; }
 
@@ -101,7 +103,8 @@ class ProvinceDb {
   // malformed batch, PERMISSION_DENIED for a record of another province.
   // Thread-safe and lock-free, so it can run beside Apply of the previous
   // batch.
-  absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch, size_t max_changes) const;
+  absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch,
+                                        size_t max_changes) const;
 
   // Applies a prepared batch and returns its ack; FAILED_PRECONDITION for a
   // gap after the cursor, which writes nothing. Each record claims its
@@ -113,15 +116,19 @@ class ProvinceDb {
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Prepare and Apply in one call.
-  absl::StatusOr<v1::PushAck> Apply(const v1::PushBatch& batch, size_t max_changes)
+  absl::StatusOr<v1::PushAck> Apply(const v1::PushBatch& batch,
+                                    size_t max_changes)
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Releases not yet handed over (see NationalStore::CompleteMoves).
-  absl::StatusOr<std::vector<Departure>> PendingDepartures() ABSL_LOCKS_EXCLUDED(write_mu_);
-  absl::Status MarkDeparted(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::StatusOr<std::vector<Departure>> PendingDepartures()
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status MarkDeparted(const std::string& teacher_number)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
   // Counts a held record of a teacher this province now owns; false when
   // none is held (the province's next push brings it).
-  absl::StatusOr<bool> TakeIn(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::StatusOr<bool> TakeIn(const std::string& teacher_number)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Teachers whose records this province pushed but another owns (held).
   absl::StatusOr<std::vector<std::string>> Held() ABSL_LOCKS_EXCLUDED(read_mu_);
@@ -133,8 +140,8 @@ class ProvinceDb {
   // Anti-entropy: every non-empty bucket's digest, and the per-teacher
   // hashes of some buckets.
   absl::StatusOr<v1::Digests> Digests() ABSL_LOCKS_EXCLUDED(read_mu_);
-  absl::StatusOr<v1::BucketEntries> BucketEntries(const std::vector<std::string>& buckets)
-      ABSL_LOCKS_EXCLUDED(read_mu_);
+  absl::StatusOr<v1::BucketEntries> BucketEntries(
+      const std::vector<std::string>& buckets) ABSL_LOCKS_EXCLUDED(read_mu_);
 
   // Recounts rollup, digests and the record count from the teachers table
   // and compares them with the stored ones and the in-memory rollup.
@@ -149,23 +156,30 @@ class ProvinceDb {
   absl::Status Rebuild() ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Records what the province's hello at the start of a sync reported.
-  absl::Status NoteHello(const v1::GetCursorRequest& hello) ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status NoteHello(const v1::GetCursorRequest& hello)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Notes a failed sync in the state shown to operators.
-  absl::Status RecordFailure(const std::string& result) ABSL_LOCKS_EXCLUDED(write_mu_);
+  absl::Status RecordFailure(const std::string& result)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Adds this province's teacher counts for `query` to `out`, from the
   // in-memory rollup (committed batches only).
-  void Count(const CubeQuery& query, CubeCounts& out) { cube_.Count(query, out); }
+  void Count(const CubeQuery& query, CubeCounts& out) {
+    cube_.Count(query, out);
+  }
   // Builds the in-memory view `query` would read (see ViewWarmer).
   void PrepareView(const CubeQuery& query) { cube_.Prepare(query); }
   // In-memory views kept (tests and benchmarks).
   size_t views() const { return cube_.views(); }
 
  private:
-  ProvinceDb(std::string province, const OwnerRegistry& owners, IdentityRegistry& identities,
-             sql::Database writer, sql::Database reader)
-      : province_(std::move(province)), owners_(owners), identities_(identities),
+  ProvinceDb(std::string province, const OwnerRegistry& owners,
+             IdentityRegistry& identities, sql::Database writer,
+             sql::Database reader)
+      : province_(std::move(province)),
+        owners_(owners),
+        identities_(identities),
         writer_(std::move(writer)),
         reader_(std::move(reader)) {}
 
@@ -173,7 +187,8 @@ class ProvinceDb {
   // records if it was written in another cell layout.
   absl::Status LoadCube() ABSL_LOCKS_EXCLUDED(write_mu_);
   // `claim`: also claim every record in the identity registry.
-  absl::Status RebuildLocked(bool claim) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status RebuildLocked(bool claim)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   const std::string province_;
   const OwnerRegistry& owners_;

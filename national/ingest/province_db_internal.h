@@ -31,14 +31,16 @@ inline constexpr int kDerivedLayout = 5;
 
 // The ID index key of a record (a lookup compares the full hash); 0 when
 // it has none.
-inline int64_t IdKey(const v1::TeacherRecord& record) { return IdKeyOf(record.id_hash()); }
-
-inline std::string JoinProblems(const std::vector<FieldProblem>& problems) {
-  return absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
-    absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
-  });
+inline int64_t IdKey(const v1::TeacherRecord& record) {
+  return IdKeyOf(record.id_hash());
 }
 
+inline std::string JoinProblems(const std::vector<FieldProblem>& problems) {
+  return absl::StrJoin(
+      problems, "; ", [](std::string* out, const FieldProblem& p) {
+        absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
+      });
+}
 
 // The statements and pending rollup/digest changes of one write
 // transaction. Every way a teacher enters or leaves the counted set goes
@@ -56,16 +58,24 @@ class WriteSet {
 
   static absl::StatusOr<WriteSet> Begin(sql::Database& db) {
     WriteSet w(db);
-    ASSIGN_OR_RETURN(w.insert_, db.Prepare("INSERT INTO teachers(teacher_number, seq, record, "
-                                           "id_key, cell, hash) VALUES (?, ?, ?, ?, ?, ?)"));
-    ASSIGN_OR_RETURN(w.old_row_, db.Prepare("SELECT cell, hash, id_key, record FROM teachers "
-                                            "WHERE teacher_number = ?"));
-    ASSIGN_OR_RETURN(w.update_, db.Prepare("UPDATE teachers SET seq = ?, record = ?, "
-                                           "id_key = ?, cell = ?, hash = ? "
-                                           "WHERE teacher_number = ?"));
-    ASSIGN_OR_RETURN(w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
-    ASSIGN_OR_RETURN(int64_t held, db.QueryInt("SELECT EXISTS (SELECT 1 FROM arrivals)"));
-    ASSIGN_OR_RETURN(int64_t rejected, db.QueryInt("SELECT EXISTS (SELECT 1 FROM rejections)"));
+    ASSIGN_OR_RETURN(
+        w.insert_,
+        db.Prepare("INSERT INTO teachers(teacher_number, seq, record, "
+                   "id_key, cell, hash) VALUES (?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        w.old_row_,
+        db.Prepare("SELECT cell, hash, id_key, record FROM teachers "
+                   "WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(w.update_,
+                     db.Prepare("UPDATE teachers SET seq = ?, record = ?, "
+                                "id_key = ?, cell = ?, hash = ? "
+                                "WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(
+        w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
+    ASSIGN_OR_RETURN(int64_t held,
+                     db.QueryInt("SELECT EXISTS (SELECT 1 FROM arrivals)"));
+    ASSIGN_OR_RETURN(int64_t rejected,
+                     db.QueryInt("SELECT EXISTS (SELECT 1 FROM rejections)"));
     w.any_held_ = held != 0;
     w.any_rejected_ = rejected != 0;
     return w;
@@ -87,9 +97,11 @@ class WriteSet {
         s.hash = static_cast<uint64_t>(old_row_.ColumnInt(1));
       } else {  // a row from before the columns (a rebuild fills them)
         absl::string_view blob = old_row_.ColumnBlob(3);
-        if (!old_record_.ParseFromArray(blob.data(), static_cast<int>(blob.size()))) {
+        if (!old_record_.ParseFromArray(blob.data(),
+                                        static_cast<int>(blob.size()))) {
           old_row_.Reset();
-          return absl::DataLossError(absl::StrCat("stored record of ", number, " is unreadable"));
+          return absl::DataLossError(
+              absl::StrCat("stored record of ", number, " is unreadable"));
         }
         s.cell = CellOf(old_record_);
         s.hash = RecordHash(number, blob);
@@ -102,8 +114,9 @@ class WriteSet {
 
   // Stores the current record of a teacher this province owns: an update
   // (two B-tree descents with the lookup) or an insert.
-  absl::Status Upsert(absl::string_view number, uint64_t seq, absl::string_view bytes,
-                      int64_t cell, uint64_t hash, int64_t id_key) {
+  absl::Status Upsert(absl::string_view number, uint64_t seq,
+                      absl::string_view bytes, int64_t cell, uint64_t hash,
+                      int64_t id_key) {
     ASSIGN_OR_RETURN(Stored old, Lookup(number));
     const auto h = static_cast<int64_t>(hash);
     if (old.exists) {
@@ -114,7 +127,8 @@ class WriteSet {
           .BindView(6, number);
       RETURN_IF_ERROR(update_.Run());
     } else {
-      BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes), 4, id_key)
+      BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes),
+              4, id_key)
           .Bind(5, cell)
           .Bind(6, h);
       RETURN_IF_ERROR(insert_.Run());
@@ -137,11 +151,13 @@ class WriteSet {
   }
 
   // Keeps the record of a teacher another province owns, uncounted.
-  absl::Status Hold(absl::string_view number, uint64_t seq, absl::string_view bytes) {
-    ASSIGN_OR_RETURN(sql::Statement hold,
-                     db_.Prepare("INSERT INTO arrivals VALUES (?, ?, ?) "
-                                 "ON CONFLICT(teacher_number) DO UPDATE SET "
-                                 "seq = excluded.seq, record = excluded.record"));
+  absl::Status Hold(absl::string_view number, uint64_t seq,
+                    absl::string_view bytes) {
+    ASSIGN_OR_RETURN(
+        sql::Statement hold,
+        db_.Prepare("INSERT INTO arrivals VALUES (?, ?, ?) "
+                    "ON CONFLICT(teacher_number) DO UPDATE SET "
+                    "seq = excluded.seq, record = excluded.record"));
     RETURN_IF_ERROR(hold.BindAll(number, seq).BindBlob(3, bytes).Run());
     any_held_ = true;
     return absl::OkStatus();
@@ -149,11 +165,13 @@ class WriteSet {
 
   // Counts a stored record again and refreshes what is derived from it
   // (Rebuild).
-  absl::Status Recount(absl::string_view number, int64_t cell, uint64_t hash, int64_t id_key) {
+  absl::Status Recount(absl::string_view number, int64_t cell, uint64_t hash,
+                       int64_t id_key) {
     Count(number, cell, hash, +1);
     if (!set_key_) {
-      ASSIGN_OR_RETURN(set_key_, db_.Prepare("UPDATE teachers SET id_key = ?, cell = ?, "
-                                             "hash = ? WHERE teacher_number = ?"));
+      ASSIGN_OR_RETURN(set_key_,
+                       db_.Prepare("UPDATE teachers SET id_key = ?, cell = ?, "
+                                   "hash = ? WHERE teacher_number = ?"));
     }
     return BindKey(*set_key_, 1, id_key)
         .Bind(2, cell)
@@ -170,19 +188,25 @@ class WriteSet {
 
   // Writes the rollup, digest and count changes.
   absl::Status Flush() {
-    ASSIGN_OR_RETURN(sql::Statement add,
-                     db_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
-                                 "ON CONFLICT(cell) DO UPDATE SET "
-                                 "teachers = teachers + excluded.teachers"));
+    ASSIGN_OR_RETURN(
+        sql::Statement add,
+        db_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
+                    "ON CONFLICT(cell) DO UPDATE SET "
+                    "teachers = teachers + excluded.teachers"));
     // (The CHECK is evaluated on the would-be inserted row, so decrements
     // go through UPDATE.) Cells are nearly as many as teachers, so most
     // decrements empty their cell: that is one DELETE.
-    ASSIGN_OR_RETURN(sql::Statement sub,
-                     db_.Prepare("UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
-    ASSIGN_OR_RETURN(sql::Statement drop,
-                     db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = ?"));
-    // In key order: neighbouring keys share pages, so each page is visited once.
-    std::vector<std::pair<int64_t, int64_t>> cells(cells_.begin(), cells_.end());
+    ASSIGN_OR_RETURN(
+        sql::Statement sub,
+        db_.Prepare(
+            "UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
+    ASSIGN_OR_RETURN(
+        sql::Statement drop,
+        db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = ?"));
+    // In key order: neighbouring keys share pages, so each page is visited
+    // once.
+    std::vector<std::pair<int64_t, int64_t>> cells(cells_.begin(),
+                                                   cells_.end());
     std::sort(cells.begin(), cells.end());
     for (const auto& [cell, d] : cells) {
       if (d > 0) {
@@ -193,27 +217,37 @@ class WriteSet {
       }
     }
     // SQLite has no XOR operator: a ^ b = (a | b) - (a & b).
-    ASSIGN_OR_RETURN(sql::Statement grow,
-                     db_.Prepare("INSERT INTO digests(bucket, teachers, hash) VALUES (?, ?, ?) "
-                                 "ON CONFLICT(bucket) DO UPDATE SET "
-                                 "teachers = teachers + excluded.teachers, "
-                                 "hash = (hash | excluded.hash) - (hash & excluded.hash)"));
-    ASSIGN_OR_RETURN(sql::Statement shrink,
-                     db_.Prepare("UPDATE digests SET teachers = teachers + ?2, "
-                                 "hash = (hash | ?3) - (hash & ?3) WHERE bucket = ?1"));
-    ASSIGN_OR_RETURN(sql::Statement empty,
-                     db_.Prepare("DELETE FROM digests WHERE bucket = ? AND teachers = 0"));
+    ASSIGN_OR_RETURN(
+        sql::Statement grow,
+        db_.Prepare(
+            "INSERT INTO digests(bucket, teachers, hash) VALUES (?, ?, ?) "
+            "ON CONFLICT(bucket) DO UPDATE SET "
+            "teachers = teachers + excluded.teachers, "
+            "hash = (hash | excluded.hash) - (hash & excluded.hash)"));
+    ASSIGN_OR_RETURN(
+        sql::Statement shrink,
+        db_.Prepare("UPDATE digests SET teachers = teachers + ?2, "
+                    "hash = (hash | ?3) - (hash & ?3) WHERE bucket = ?1"));
+    ASSIGN_OR_RETURN(
+        sql::Statement empty,
+        db_.Prepare("DELETE FROM digests WHERE bucket = ? AND teachers = 0"));
     for (const auto& [bucket, d] : buckets_) {
       if (d.teachers == 0 && d.hash == 0) continue;
       if (d.teachers >= 0) {
-        RETURN_IF_ERROR(grow.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash)).Run());
+        RETURN_IF_ERROR(
+            grow.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash))
+                .Run());
       } else {
-        RETURN_IF_ERROR(shrink.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash)).Run());
+        RETURN_IF_ERROR(
+            shrink.BindAll(bucket, d.teachers, static_cast<int64_t>(d.hash))
+                .Run());
         RETURN_IF_ERROR(empty.BindAll(bucket).Run());
       }
     }
-    ASSIGN_OR_RETURN(sql::Statement records,
-                     db_.Prepare("UPDATE sync_state SET records = records + ? WHERE id = 1"));
+    ASSIGN_OR_RETURN(
+        sql::Statement records,
+        db_.Prepare(
+            "UPDATE sync_state SET records = records + ? WHERE id = 1"));
     return records.BindAll(net_records_).Run();
   }
 
@@ -242,14 +276,17 @@ class WriteSet {
   absl::Status Settled(absl::string_view number) {
     if (any_held_) {
       if (!unhold_) {
-        ASSIGN_OR_RETURN(unhold_, db_.Prepare("DELETE FROM arrivals WHERE teacher_number = ?"));
+        ASSIGN_OR_RETURN(
+            unhold_,
+            db_.Prepare("DELETE FROM arrivals WHERE teacher_number = ?"));
       }
       RETURN_IF_ERROR(unhold_->BindAll(number).Run());
     }
     if (any_rejected_) {
       if (!resolve_) {
-        ASSIGN_OR_RETURN(resolve_,
-                         db_.Prepare("DELETE FROM rejections WHERE teacher_number = ?"));
+        ASSIGN_OR_RETURN(
+            resolve_,
+            db_.Prepare("DELETE FROM rejections WHERE teacher_number = ?"));
       }
       RETURN_IF_ERROR(resolve_->BindAll(number).Run());
     }
@@ -272,8 +309,10 @@ class WriteSet {
 // unreadable(number) for one that does not parse; either may end the scan
 // with an error.
 template <typename Row, typename Unreadable>
-absl::Status ScanRecords(sql::Database& db, Row&& row, Unreadable&& unreadable) {
-  ASSIGN_OR_RETURN(sql::Statement s, db.Prepare("SELECT teacher_number, record FROM teachers"));
+absl::Status ScanRecords(sql::Database& db, Row&& row,
+                         Unreadable&& unreadable) {
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   db.Prepare("SELECT teacher_number, record FROM teachers"));
   v1::TeacherRecord record;
   RETURN_IF_ERROR(s.ForEachRow([&]() -> absl::Status {
     const std::string number = s.ColumnText(0);

@@ -5,8 +5,9 @@ namespace ntmis::national {
 
 absl::StatusOr<v1::Digests> ProvinceDb::Digests() {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s, reader_.Prepare("SELECT bucket, teachers, hash FROM "
-                                                     "digests ORDER BY bucket"));
+  ASSIGN_OR_RETURN(sql::Statement s,
+                   reader_.Prepare("SELECT bucket, teachers, hash FROM "
+                                   "digests ORDER BY bucket"));
   v1::Digests out;
   RETURN_IF_ERROR(s.ForEachRow([&] {
     v1::BucketDigest* d = out.add_buckets();
@@ -20,10 +21,11 @@ absl::StatusOr<v1::Digests> ProvinceDb::Digests() {
 absl::StatusOr<v1::BucketEntries> ProvinceDb::BucketEntries(
     const std::vector<std::string>& buckets) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   reader_.Prepare("SELECT teacher_number, record FROM teachers "
-                                   "WHERE teacher_number >= ? AND teacher_number < ? "
-                                   "ORDER BY teacher_number"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      reader_.Prepare("SELECT teacher_number, record FROM teachers "
+                      "WHERE teacher_number >= ? AND teacher_number < ? "
+                      "ORDER BY teacher_number"));
   v1::BucketEntries out;
   for (const std::string& bucket : buckets) {
     s.BindAll(bucket, BucketEnd(bucket));

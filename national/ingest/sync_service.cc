@@ -10,33 +10,35 @@
 #include "common/config.h"
 #include "common/grpc_status.h"
 #include "common/metrics.h"
-#include "common/revocation_check.h"
 #include "common/peer_identity.h"
+#include "common/revocation_check.h"
+#include "common/status_macros.h"
 #include "common/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
-#include "common/status_macros.h"
 #include "common/tls.h"
 
 namespace ntmis::national {
 
-absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(grpc::ServerContext* context,
-                                                        const char* action) {
+absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(
+    grpc::ServerContext* context, const char* action) {
   // Nothing is done that the audit cannot record (common/audit_log.h).
   RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
   if (!caller.ok()) {
     store_.audit().Append({context->peer(), action, "", "UNAUTHENTICATED",
-                                 std::string(caller.status().message())});
+                           std::string(caller.status().message())});
     return caller.status();
   }
   if (caller->kind != PeerIdentity::Kind::kProvince) {
-    absl::Status denied = absl::PermissionDeniedError(absl::StrCat(
-        action, " needs a province node certificate (spiffe://ntmis/province/NN); caller is ",
-        caller->Uri()));
-    store_.audit().Append(
-        {caller->Uri(), action, "", "PERMISSION_DENIED", std::string(denied.message())});
+    absl::Status denied = absl::PermissionDeniedError(
+        absl::StrCat(action,
+                     " needs a province node certificate "
+                     "(spiffe://ntmis/province/NN); caller is ",
+                     caller->Uri()));
+    store_.audit().Append({caller->Uri(), action, "", "PERMISSION_DENIED",
+                           std::string(denied.message())});
     return denied;
   }
   return store_.Province(caller->name, /*create=*/true);
@@ -52,8 +54,8 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
       {request->protocol_version(), 0, request->catalog_version()}, own);
   if (!versions.ok()) {
     store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
-                                 "sync.cursor", "", "FAILED_PRECONDITION",
-                                 std::string(versions.message())});
+                           "sync.cursor", "", "FAILED_PRECONDITION",
+                           std::string(versions.message())});
     (void)(*db)->RecordFailure(std::string(versions.message()));
     return ToGrpcStatus(versions);
   }
@@ -70,9 +72,9 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status SyncService::ResolveIdentities(grpc::ServerContext* context,
-                                            const v1::ResolveIdentitiesRequest* request,
-                                            v1::ResolveIdentitiesResponse* response) {
+grpc::Status SyncService::ResolveIdentities(
+    grpc::ServerContext* context, const v1::ResolveIdentitiesRequest* request,
+    v1::ResolveIdentitiesResponse* response) {
   auto db = CallerProvince(context, "sync.resolve");
   if (!db.ok()) return ToGrpcStatus(db.status());
   auto result = store_.ResolveIdentities(*request);
@@ -82,16 +84,17 @@ grpc::Status SyncService::ResolveIdentities(grpc::ServerContext* context,
   store_.audit().Append(
       {PeerIdentity::Province((*db)->province()).Uri(), "sync.resolve", "",
        result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
-       result.ok() ? absl::StrCat(request->id_hashes_size(), " asked, ", known, " known")
+       result.ok() ? absl::StrCat(request->id_hashes_size(), " asked, ", known,
+                                  " known")
                    : std::string(result.status().message())});
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
 }
 
-grpc::Status SyncService::GetIdentityConflicts(grpc::ServerContext* context,
-                                               const v1::IdentityConflictsRequest*,
-                                               v1::IdentityConflicts* response) {
+grpc::Status SyncService::GetIdentityConflicts(
+    grpc::ServerContext* context, const v1::IdentityConflictsRequest*,
+    v1::IdentityConflicts* response) {
   auto db = CallerProvince(context, "sync.conflicts");
   if (!db.ok()) return ToGrpcStatus(db.status());
   auto result = store_.IdentityConflictsOf((*db)->province());
@@ -108,18 +111,21 @@ grpc::Status SyncService::ExchangeTransfers(grpc::ServerContext* context,
   // The caller's certificate, as the TLS handshake verified it: the sending
   // province seals the teacher's file for it.
   std::string certificate;
-  for (const grpc::string_ref& pem : context->auth_context()->FindPropertyValues("x509_pem_cert"))
+  for (const grpc::string_ref& pem :
+       context->auth_context()->FindPropertyValues("x509_pem_cert"))
     certificate.assign(pem.data(), pem.size());
   const std::string caller = (*db)->province();
   auto result = store_.transfers().Exchange(
-      caller, certificate, *request,
-      [this](const std::string& number) { return store_.owners().Owner(number); });
-  if (request->messages_size() > 0 || !result.ok() || (result.ok() && result->messages_size() > 0)) {
+      caller, certificate, *request, [this](const std::string& number) {
+        return store_.owners().Owner(number);
+      });
+  if (request->messages_size() > 0 || !result.ok() ||
+      (result.ok() && result->messages_size() > 0)) {
     store_.audit().Append(
         {PeerIdentity::Province(caller).Uri(), "sync.transfers", "",
          result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
-         result.ok() ? absl::StrCat(request->messages_size(), " in, ", result->messages_size(),
-                                    " out")
+         result.ok() ? absl::StrCat(request->messages_size(), " in, ",
+                                    result->messages_size(), " out")
                      : std::string(result.status().message())});
   }
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -144,13 +150,18 @@ grpc::Status SyncService::AnchorAudit(grpc::ServerContext* context,
   auto db = CallerProvince(context, "sync.audit");
   if (!db.ok()) return ToGrpcStatus(db.status());
   const std::string province = (*db)->province();
-  auto state = store_.audit_anchors().Anchor(province, *request, std::time(nullptr));
-  // A finding is audited here each time a sync reports it; a quiet anchor is not.
+  auto state =
+      store_.audit_anchors().Anchor(province, *request, std::time(nullptr));
+  // A finding is audited here each time a sync reports it; a quiet anchor is
+  // not.
   if (!state.ok() || !state->problem().empty()) {
     store_.audit().Append(
-        {PeerIdentity::Province(province).Uri(), "sync.audit", absl::StrCat(request->count()),
-         state.ok() ? "DATA_LOSS" : absl::StatusCodeToString(state.status().code()),
-         state.ok() ? state->problem() : std::string(state.status().message())});
+        {PeerIdentity::Province(province).Uri(), "sync.audit",
+         absl::StrCat(request->count()),
+         state.ok() ? "DATA_LOSS"
+                    : absl::StatusCodeToString(state.status().code()),
+         state.ok() ? state->problem()
+                    : std::string(state.status().message())});
   }
   if (!state.ok()) return ToGrpcStatus(state.status());
   *response = std::move(*state);
@@ -163,15 +174,15 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
   auto db = CallerProvince(context, "sync.reference");
   if (!db.ok()) return ToGrpcStatus(db.status());
   constexpr size_t kPage = 5000;
-  auto changes = store_.schools().ChangedSince((*db)->province(),
-                                               request->school_registry_version(),
-                                               request->resume_version(),
-                                               request->resume_after_code(), kPage);
+  auto changes = store_.schools().ChangedSince(
+      (*db)->province(), request->school_registry_version(),
+      request->resume_version(), request->resume_after_code(), kPage);
   if (!changes.ok()) return ToGrpcStatus(changes.status());
   response->set_catalog_version(kCoreCatalogVersion);
   static const std::string kFingerprint = CodeTablesFingerprint();
   response->set_code_tables_fingerprint(kFingerprint);
-  if (request->code_tables_fingerprint() != kFingerprint && request->resume_version() == 0) {
+  if (request->code_tables_fingerprint() != kFingerprint &&
+      request->resume_version() == 0) {
     for (const CodeTable* t : AllCodeTables()) {
       for (int v : t->values()) {
         v1::CodeTableEntry* e = response->add_code_tables();
@@ -194,14 +205,15 @@ grpc::Status SyncService::PullReference(grpc::ServerContext* context,
   if (!changes->skipped.empty()) {
     std::string codes;
     for (const v1::SkippedReference& skip : changes->skipped) {
-      absl::StrAppend(&codes, codes.empty() ? "" : "; ", skip.code(), ": ", skip.reason());
+      absl::StrAppend(&codes, codes.empty() ? "" : "; ", skip.code(), ": ",
+                      skip.reason());
       *response->add_skipped() = skip;
     }
     store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
-                                 "sync.reference", "", "SKIPPED",
-                                 absl::StrCat(changes->skipped.size(),
-                                              " registry schools not sent, broken: ",
-                                              ReportedValue(codes))});
+                           "sync.reference", "", "SKIPPED",
+                           absl::StrCat(changes->skipped.size(),
+                                        " registry schools not sent, broken: ",
+                                        ReportedValue(codes))});
   }
   response->set_school_registry_version(changes->complete_to);
   response->set_more(changes->more);
@@ -223,7 +235,8 @@ grpc::Status SyncService::GetDigests(grpc::ServerContext* context,
 }
 
 grpc::Status SyncService::Realign(grpc::ServerContext* context,
-                                  const v1::RealignRequest* request, v1::Cursor* response) {
+                                  const v1::RealignRequest* request,
+                                  v1::Cursor* response) {
   auto db = CallerProvince(context, "sync.realign");
   if (!db.ok()) return ToGrpcStatus(db.status());
   const std::string actor = PeerIdentity::Province((*db)->province()).Uri();
@@ -231,24 +244,26 @@ grpc::Status SyncService::Realign(grpc::ServerContext* context,
   if (!before.ok()) return ToGrpcStatus(before.status());
   absl::Status rewound = (*db)->Rewind(request->outbox_end());
   store_.audit().Append(
-      {actor, "sync.realign", "", rewound.ok() ? "ok" : absl::StatusCodeToString(rewound.code()),
-       absl::StrCat("cursor ", before->applied_seq, " -> ", request->outbox_end(),
-                    rewound.ok() ? "" : absl::StrCat(": ", rewound.message()))});
+      {actor, "sync.realign", "",
+       rewound.ok() ? "ok" : absl::StatusCodeToString(rewound.code()),
+       absl::StrCat(
+           "cursor ", before->applied_seq, " -> ", request->outbox_end(),
+           rewound.ok() ? "" : absl::StrCat(": ", rewound.message()))});
   if (!rewound.ok()) return ToGrpcStatus(rewound);
   response->set_applied_seq(request->outbox_end());
   response->set_records_held(before->records);
   return grpc::Status::OK;
 }
 
-grpc::Status SyncService::GetBucketEntries(grpc::ServerContext* context,
-                                           const v1::BucketEntriesRequest* request,
-                                           v1::BucketEntries* response) {
+grpc::Status SyncService::GetBucketEntries(
+    grpc::ServerContext* context, const v1::BucketEntriesRequest* request,
+    v1::BucketEntries* response) {
   auto db = CallerProvince(context, "sync.bucket_entries");
   if (!db.ok()) return ToGrpcStatus(db.status());
   if (request->buckets_size() > kMaxBucketsPerRequest) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        request->buckets_size(), " buckets asked; at most ", kMaxBucketsPerRequest,
-        " per request")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat(request->buckets_size(), " buckets asked; at most ",
+                     kMaxBucketsPerRequest, " per request")));
   }
   std::vector<std::string> buckets;
   for (const std::string& b : request->buckets()) {
@@ -275,9 +290,14 @@ class BatchReader {
  public:
   using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
 
-  BatchReader(grpc::ServerContext* context, Stream* stream, const ProvinceDb& db,
-              size_t max_changes, std::chrono::milliseconds idle)
-      : context_(context), stream_(stream), db_(db), max_changes_(max_changes), idle_(idle),
+  BatchReader(grpc::ServerContext* context, Stream* stream,
+              const ProvinceDb& db, size_t max_changes,
+              std::chrono::milliseconds idle)
+      : context_(context),
+        stream_(stream),
+        db_(db),
+        max_changes_(max_changes),
+        idle_(idle),
         thread_([this] { Run(); }) {}
 
   ~BatchReader() {
@@ -297,9 +317,10 @@ class BatchReader {
             this),
         absl::FromChrono(idle_));
     if (!ready) {
-      return absl::StatusOr<PreparedBatch>(absl::DeadlineExceededError(absl::StrCat(
-          "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
-          ": the push stream was closed")));
+      return absl::StatusOr<PreparedBatch>(
+          absl::DeadlineExceededError(absl::StrCat(
+              "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
+              ": the push stream was closed")));
     }
     if (queue_.empty()) return std::nullopt;
     auto next = std::move(queue_.front());
@@ -334,16 +355,19 @@ class BatchReader {
         in_read_ = true;
       }
       bool got = stream_->Read(&batch);
-      const bool end = got && batch.end_of_stream() && batch.changes_size() == 0;
+      const bool end =
+          got && batch.end_of_stream() && batch.changes_size() == 0;
       absl::StatusOr<PreparedBatch> prepared;
       if (end) {
         // Nothing to queue.
       } else if (got) {
         prepared = db_.Prepare(std::move(batch), max_changes_);
       } else if (context_->IsCancelled()) {
-        prepared = absl::CancelledError(absl::StrCat(
-            "the push was cancelled: by the province, or by gRPC for a message over the "
-            "limit of ", kMaxMessageBytes, " bytes"));
+        prepared = absl::CancelledError(
+            absl::StrCat("the push was cancelled: by the province, or by gRPC "
+                         "for a message over the "
+                         "limit of ",
+                         kMaxMessageBytes, " bytes"));
       } else {
         prepared = absl::InvalidArgumentError(
             "the push stream ended without its end marker: a message was not a "
@@ -385,7 +409,8 @@ grpc::Status SyncService::Push(
   uint64_t applied = 0, rejected = 0;
   absl::Status failure;
   {
-    BatchReader reader(context, stream, **db, limits_.max_batch_changes, limits_.push_idle);
+    BatchReader reader(context, stream, **db, limits_.max_batch_changes,
+                       limits_.push_idle);
     while (auto prepared = reader.Next()) {
       absl::StatusOr<v1::PushAck> ack =
           prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();
@@ -408,26 +433,29 @@ grpc::Status SyncService::Push(
       }
       applied += ack->applied();
       rejected += ack->rejections_size();
-      metrics::BatchApplied((*db)->province(), ack->applied(), ack->rejections_size());
+      metrics::BatchApplied((*db)->province(), ack->applied(),
+                            ack->rejections_size());
       if (!stream->Write(*ack)) {
         reader.Stop();
         break;
       }
     }
   }
-  if (auto state = (*db)->State(); state.ok()) metrics::RecordsHeld((*db)->province(), state->records);
+  if (auto state = (*db)->State(); state.ok())
+    metrics::RecordsHeld((*db)->province(), state->records);
   if (!failure.ok()) {
     std::string result = absl::StatusCodeToString(failure.code());
     store_.audit().Append(
         {actor, "sync.push", "", result,
-         absl::StrCat("applied ", applied, " rejected ", rejected, ", then: ",
-                      failure.message())});
+         absl::StrCat("applied ", applied, " rejected ", rejected,
+                      ", then: ", failure.message())});
     (void)(*db)->RecordFailure(absl::StrCat(result, ": ", failure.message()));
     return ToGrpcStatus(failure);
   }
   if (applied > 0 || rejected > 0) {
-    store_.audit().Append({actor, "sync.push", "", "ok",
-                                 absl::StrCat("applied ", applied, " rejected ", rejected)});
+    store_.audit().Append(
+        {actor, "sync.push", "", "ok",
+         absl::StrCat("applied ", applied, " rejected ", rejected)});
   }
   return grpc::Status::OK;
 }

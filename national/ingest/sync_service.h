@@ -24,35 +24,42 @@ class SyncService final : public v1::NationalSync::Service {
     std::string ca_cert;
   };
 
-  SyncService(NationalStore& store, Limits limits) : store_(store), limits_(limits) {}
+  SyncService(NationalStore& store, Limits limits)
+      : store_(store), limits_(limits) {}
 
-  grpc::Status GetCursor(grpc::ServerContext* context, const v1::GetCursorRequest* request,
+  grpc::Status GetCursor(grpc::ServerContext* context,
+                         const v1::GetCursorRequest* request,
                          v1::Cursor* response) override;
-  grpc::Status Push(grpc::ServerContext* context,
-                    grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
-  grpc::Status GetDigests(grpc::ServerContext* context, const v1::GetDigestsRequest* request,
+  grpc::Status Push(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) override;
+  grpc::Status GetDigests(grpc::ServerContext* context,
+                          const v1::GetDigestsRequest* request,
                           v1::Digests* response) override;
   grpc::Status GetBucketEntries(grpc::ServerContext* context,
                                 const v1::BucketEntriesRequest* request,
                                 v1::BucketEntries* response) override;
 
-  grpc::Status ResolveIdentities(grpc::ServerContext* context,
-                                 const v1::ResolveIdentitiesRequest* request,
-                                 v1::ResolveIdentitiesResponse* response) override;
+  grpc::Status ResolveIdentities(
+      grpc::ServerContext* context, const v1::ResolveIdentitiesRequest* request,
+      v1::ResolveIdentitiesResponse* response) override;
   grpc::Status GetIdentityConflicts(grpc::ServerContext* context,
                                     const v1::IdentityConflictsRequest* request,
                                     v1::IdentityConflicts* response) override;
-  grpc::Status ExchangeTransfers(grpc::ServerContext* context, const v1::TransferMail* request,
+  grpc::Status ExchangeTransfers(grpc::ServerContext* context,
+                                 const v1::TransferMail* request,
                                  v1::TransferMail* response) override;
   grpc::Status GetAuditAnchor(grpc::ServerContext* context,
                               const v1::GetAuditAnchorRequest* request,
                               v1::AuditAnchorState* response) override;
-  grpc::Status AnchorAudit(grpc::ServerContext* context, const v1::AnchorAuditRequest* request,
+  grpc::Status AnchorAudit(grpc::ServerContext* context,
+                           const v1::AnchorAuditRequest* request,
                            v1::AuditAnchorState* response) override;
   grpc::Status PullReference(grpc::ServerContext* context,
                              const v1::PullReferenceRequest* request,
                              v1::ReferenceData* response) override;
-  grpc::Status Realign(grpc::ServerContext* context, const v1::RealignRequest* request,
+  grpc::Status Realign(grpc::ServerContext* context,
+                       const v1::RealignRequest* request,
                        v1::Cursor* response) override;
 
   static constexpr int kMaxBucketsPerRequest = 64;

@@ -16,11 +16,13 @@ ViewWarmer::~ViewWarmer() {
   thread_.join();
 }
 
-void ViewWarmer::Warm(const CubeQuery& shape, const std::vector<std::string>& provinces) {
+void ViewWarmer::Warm(const CubeQuery& shape,
+                      const std::vector<std::string>& provinces) {
   if (provinces.empty()) return;
   const RollupCube::ViewName name = RollupCube::NameOf(shape);
   absl::MutexLock lock(&mu_);
-  if (stop_ || queue_.size() >= kMaxWaiting || !waiting_.insert(name).second) return;
+  if (stop_ || queue_.size() >= kMaxWaiting || !waiting_.insert(name).second)
+    return;
   queue_.push_back({name, shape, provinces});
 }
 

@@ -53,7 +53,8 @@ class ViewWarmer {
   const std::function<ProvinceDb*(const std::string&)> province_;
   absl::Mutex mu_;
   std::deque<Task> queue_ ABSL_GUARDED_BY(mu_);
-  std::set<RollupCube::ViewName> waiting_ ABSL_GUARDED_BY(mu_);  // queued shapes
+  std::set<RollupCube::ViewName> waiting_
+      ABSL_GUARDED_BY(mu_);  // queued shapes
   bool busy_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;

@@ -25,7 +25,8 @@ CellFilter CellFilterOf(const Dimension& d, const std::vector<int64_t>& values,
   if (d.kind == Kind::kAgeBand) {
     for (int64_t cohort = 0; cohort <= d.mask(); ++cohort) {
       int band = AgeBandOf(cohort, reference_year);
-      filter.allowed[cohort] = std::find(values.begin(), values.end(), band) != values.end();
+      filter.allowed[cohort] =
+          std::find(values.begin(), values.end(), band) != values.end();
     }
   } else {
     for (int64_t v : values) filter.allowed[v & d.mask()] = 1;
@@ -54,7 +55,8 @@ void WriteColumn(const GroupKeys& keys, size_t i,
   for (const auto& row : rows) {
     const GroupKeys::Value v = keys.ValueOf(row.first, i);
     if (v.ordinal != last_ordinal) {
-      uint32_t& index = dense ? table[v.ordinal] : map.try_emplace(v.ordinal, kNone).first->second;
+      uint32_t& index = dense ? table[v.ordinal]
+                              : map.try_emplace(v.ordinal, kNone).first->second;
       if (index == kNone) {
         index = static_cast<uint32_t>(column->codes_size());
         const std::string province =
@@ -71,16 +73,17 @@ void WriteColumn(const GroupKeys& keys, size_t i,
 
 }  // namespace
 
-absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
-                                                const v1::AggregateRequest& request,
-                                                const Date& today) {
+absl::StatusOr<v1::AggregateResponse> Aggregate(
+    NationalStore& store, const v1::AggregateRequest& request,
+    const Date& today) {
   if (static_cast<size_t>(request.group_by_size()) > kMaxGroupBy) {
     return absl::InvalidArgumentError(absl::StrCat(
         "at most ", kMaxGroupBy, " dimensions, got ", request.group_by_size()));
   }
-  ASSIGN_OR_RETURN(const int reference_year, ReferenceYear(request.age_reference(), today));
+  ASSIGN_OR_RETURN(const int reference_year,
+                   ReferenceYear(request.age_reference(), today));
   std::vector<const Dimension*> group_by;  // as asked
-  CubeQuery common;                        // what every province's cube is asked
+  CubeQuery common;  // what every province's cube is asked
   for (const std::string& name : request.group_by()) {
     ASSIGN_OR_RETURN(const Dimension* d, FindDimension(name));
     if (std::find(group_by.begin(), group_by.end(), d) != group_by.end())
@@ -95,18 +98,21 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   // province, so those filters are kept per province.
   const CodeTable& province_table = CodeTable::Of<v1::Province>();
   std::set<std::string> provinces;
-  for (int code : province_table.values()) provinces.insert(province_table.Code(code));
+  for (int code : province_table.values())
+    provinces.insert(province_table.Code(code));
   std::vector<std::map<std::string, CellFilter>> unit_filters;
   for (const v1::Filter& f : request.where()) {
     ASSIGN_OR_RETURN(const Dimension* d, FindDimension(f.dimension()));
     if (f.values().empty())
-      return absl::InvalidArgumentError(absl::StrCat("filter ", d->name, " has no value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter ", d->name, " has no value"));
     std::vector<int64_t> values;
     std::map<std::string, std::vector<int64_t>> unit_values;  // by province
     for (const std::string& text : f.values()) {
       ASSIGN_OR_RETURN(int64_t value, ParseDimensionValue(*d, text));
       values.push_back(value);
-      if (d->kind == Kind::kUnit) unit_values[text.substr(0, 2)].push_back(value);
+      if (d->kind == Kind::kUnit)
+        unit_values[text.substr(0, 2)].push_back(value);
     }
     if (d->kind == Kind::kCode || d->kind == Kind::kAgeBand) {
       common.where.push_back(CellFilterOf(*d, values, reference_year));
@@ -116,13 +122,15 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     for (const auto& p : provinces) {
       bool admitted = d->kind == Kind::kUnit
                           ? unit_values.count(p) > 0
-                          : std::find(values.begin(), values.end(), std::stoi(p)) != values.end();
+                          : std::find(values.begin(), values.end(),
+                                      std::stoi(p)) != values.end();
       if (admitted) kept.insert(p);
     }
     provinces.swap(kept);
     if (d->kind == Kind::kUnit) {
       std::map<std::string, CellFilter> per_province;
-      for (const auto& [p, v] : unit_values) per_province.emplace(p, CellFilterOf(*d, v, 0));
+      for (const auto& [p, v] : unit_values)
+        per_province.emplace(p, CellFilterOf(*d, v, 0));
       unit_filters.push_back(std::move(per_province));
     }
   }
@@ -145,7 +153,8 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
     if (absl::IsNotFound(db.status())) continue;
     if (!db.ok()) return db.status();
     CubeQuery query = common;
-    for (const auto& by_p : unit_filters) query.where.push_back(by_p.at(province));
+    for (const auto& by_p : unit_filters)
+      query.where.push_back(by_p.at(province));
     const size_t expected = counts.size();
     counts.clear();
     counts.reserve(expected);  // clear() drops a large table's slots
@@ -166,10 +175,12 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   if (!unit_filters.empty()) {
     // The same panel is asked of other cities and counties next.
     CubeQuery shape = common;
-    for (const auto& by_p : unit_filters) shape.where.push_back(by_p.begin()->second);
+    for (const auto& by_p : unit_filters)
+      shape.where.push_back(by_p.begin()->second);
     std::vector<std::string> others;
     for (int code : province_table.values())
-      if (provinces.count(province_table.Code(code)) == 0) others.push_back(province_table.Code(code));
+      if (provinces.count(province_table.Code(code)) == 0)
+        others.push_back(province_table.Code(code));
     store.view_warmer().Warm(shape, others);
   }
 
@@ -181,7 +192,8 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
   // row is an index per dimension and a count.
   uint64_t total = 0;
   response.mutable_teachers()->Reserve(static_cast<int>(rows.size()));
-  for (size_t i = 0; i < group_by.size(); ++i) WriteColumn(keys, i, rows, response.add_columns());
+  for (size_t i = 0; i < group_by.size(); ++i)
+    WriteColumn(keys, i, rows, response.add_columns());
   for (const auto& row : rows) {
     response.mutable_teachers()->AddAlreadyReserved(row.second);
     total += row.second;

@@ -15,9 +15,9 @@ namespace ntmis::national {
 // (by default the latest one on or before `today`). INVALID_ARGUMENT for
 // unknown dimensions or values, more than four dimensions, a dimension
 // named twice or a bad reference date; the message lists what is allowed.
-absl::StatusOr<v1::AggregateResponse> Aggregate(NationalStore& store,
-                                                const v1::AggregateRequest& request,
-                                                const Date& today);
+absl::StatusOr<v1::AggregateResponse> Aggregate(
+    NationalStore& store, const v1::AggregateRequest& request,
+    const Date& today);
 
 }  // namespace ntmis::national
 

@@ -21,7 +21,8 @@ std::string LookupTarget(const v1::LookupRequest& request);
 // INVALID_ARGUMENT for a missing reason, a malformed number or no key;
 // FAILED_PRECONDITION for an ID-card look-up when `id_hash_key` is empty;
 // NOT_FOUND when no province holds the teacher.
-absl::StatusOr<v1::LookupResponse> Lookup(NationalStore& store, const std::string& id_hash_key,
+absl::StatusOr<v1::LookupResponse> Lookup(NationalStore& store,
+                                          const std::string& id_hash_key,
                                           const v1::LookupRequest& request);
 
 }  // namespace ntmis::national

@@ -16,32 +16,39 @@ namespace ntmis::national {
 // Health of every province, synced or not, in code order; a province whose
 // last successful sync is older than `overdue_after` (at `now_unix`) is
 // overdue.
-absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store, int64_t now_unix,
+absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store,
+                                                     int64_t now_unix,
                                                      int64_t overdue_after);
 
 class QueryService final : public v1::NationalQuery::Service {
  public:
   struct Options {
-    std::string id_hash_key;     // federation key for ID-card look-ups ("" disables them)
+    std::string
+        id_hash_key;  // federation key for ID-card look-ups ("" disables them)
     int64_t overdue_after = 3600;  // seconds without a successful sync
   };
   QueryService(NationalStore& store, Options options)
       : store_(store), options_(std::move(options)) {}
 
-  grpc::Status Aggregate(grpc::ServerContext* context, const v1::AggregateRequest* request,
+  grpc::Status Aggregate(grpc::ServerContext* context,
+                         const v1::AggregateRequest* request,
                          v1::AggregateResponse* response) override;
-  grpc::Status Provinces(grpc::ServerContext* context, const v1::ProvincesRequest* request,
+  grpc::Status Provinces(grpc::ServerContext* context,
+                         const v1::ProvincesRequest* request,
                          v1::ProvincesResponse* response) override;
-  grpc::Status Transfers(grpc::ServerContext* context, const v1::TransfersRequest* request,
+  grpc::Status Transfers(grpc::ServerContext* context,
+                         const v1::TransfersRequest* request,
                          v1::TransfersResponse* response) override;
-  grpc::Status Lookup(grpc::ServerContext* context, const v1::LookupRequest* request,
+  grpc::Status Lookup(grpc::ServerContext* context,
+                      const v1::LookupRequest* request,
                       v1::LookupResponse* response) override;
 
  private:
   // The operator's identity URI if its role is at least `needs`, or an
   // audited refusal naming the role needed.
   absl::StatusOr<std::string> AuthorizeOperator(grpc::ServerContext* context,
-                                                const char* action, OperatorRole needs);
+                                                const char* action,
+                                                OperatorRole needs);
 
   NationalStore& store_;
   const Options options_;

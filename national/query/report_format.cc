@@ -18,7 +18,8 @@ namespace {
 using Table = std::vector<std::vector<std::string>>;
 
 // `right` marks numeric columns.
-std::string Render(const Table& table, const std::vector<bool>& right, Format format) {
+std::string Render(const Table& table, const std::vector<bool>& right,
+                   Format format) {
   return RenderTable(table, right, format == Format::kCsv);
 }
 
@@ -32,7 +33,9 @@ std::string Json(const google::protobuf::Message& message) {
   return out;
 }
 
-double Share(uint64_t n, uint64_t total) { return total == 0 ? 0.0 : 100.0 * n / total; }
+double Share(uint64_t n, uint64_t total) {
+  return total == 0 ? 0.0 : 100.0 * n / total;
+}
 
 // {"group_by": [...], "age_reference_date": ..., "total": N, "rows": [{DIM:
 // code, DIM_name: label, ..., "teachers": n, "share": percent}, ...]}
@@ -40,17 +43,20 @@ std::string AggregateJson(const v1::AggregateResponse& response) {
   google::protobuf::Struct answer;
   auto& fields = *answer.mutable_fields();
   auto* group_by = fields["group_by"].mutable_list_value();
-  for (const auto& dim : response.group_by()) group_by->add_values()->set_string_value(dim);
+  for (const auto& dim : response.group_by())
+    group_by->add_values()->set_string_value(dim);
   fields["age_reference_date"].set_string_value(response.age_reference_date());
   fields["total"].set_number_value(static_cast<double>(response.total()));
   auto* rows = fields["rows"].mutable_list_value();
   for (const AnswerRow& row : AnswerRows(response)) {
     auto& out = *rows->add_values()->mutable_struct_value()->mutable_fields();
-    for (size_t i = 0; i < row.codes.size() && i < static_cast<size_t>(response.group_by_size());
+    for (size_t i = 0; i < row.codes.size() &&
+                       i < static_cast<size_t>(response.group_by_size());
          ++i) {
-      out[response.group_by(static_cast<int>(i))].set_string_value(row.codes[i]);
-      out[absl::StrCat(response.group_by(static_cast<int>(i)), "_name")].set_string_value(
-          row.labels[i]);
+      out[response.group_by(static_cast<int>(i))].set_string_value(
+          row.codes[i]);
+      out[absl::StrCat(response.group_by(static_cast<int>(i)), "_name")]
+          .set_string_value(row.labels[i]);
     }
     out["teachers"].set_number_value(static_cast<double>(row.teachers));
     out["share"].set_number_value(Share(row.teachers, response.total()));
@@ -70,20 +76,25 @@ absl::StatusOr<Format> ParseFormat(const std::string& name) {
 
 std::vector<AnswerRow> AnswerRows(const v1::AggregateResponse& response) {
   std::vector<AnswerRow> rows(static_cast<size_t>(response.teachers_size()));
-  for (size_t r = 0; r < rows.size(); ++r) rows[r].teachers = response.teachers(static_cast<int>(r));
+  for (size_t r = 0; r < rows.size(); ++r)
+    rows[r].teachers = response.teachers(static_cast<int>(r));
   for (const v1::AggregateColumn& column : response.columns()) {
     for (size_t r = 0; r < rows.size(); ++r) {
       const bool present = static_cast<int>(r) < column.rows_size() &&
-                           static_cast<int>(column.rows(static_cast<int>(r))) < column.codes_size();
-      const int v = present ? static_cast<int>(column.rows(static_cast<int>(r))) : 0;
+                           static_cast<int>(column.rows(static_cast<int>(r))) <
+                               column.codes_size();
+      const int v =
+          present ? static_cast<int>(column.rows(static_cast<int>(r))) : 0;
       rows[r].codes.push_back(present ? column.codes(v) : "?");
-      rows[r].labels.push_back(present && v < column.labels_size() ? column.labels(v) : "");
+      rows[r].labels.push_back(
+          present && v < column.labels_size() ? column.labels(v) : "");
     }
   }
   return rows;
 }
 
-std::string FormatAggregate(const v1::AggregateResponse& response, Format format) {
+std::string FormatAggregate(const v1::AggregateResponse& response,
+                            Format format) {
   if (format == Format::kJson) return AggregateJson(response);
   Table table;
   std::vector<bool> right;
@@ -100,8 +111,9 @@ std::string FormatAggregate(const v1::AggregateResponse& response, Format format
   right.push_back(true);
   table.push_back(header);
   auto share = [&](uint64_t n) {
-    return response.total() == 0 ? std::string("-")
-                                 : absl::StrFormat("%.2f%%", Share(n, response.total()));
+    return response.total() == 0
+               ? std::string("-")
+               : absl::StrFormat("%.2f%%", Share(n, response.total()));
   };
   for (const AnswerRow& row : AnswerRows(response)) {
     std::vector<std::string> line;
@@ -132,8 +144,10 @@ std::string FormatLookup(const v1::LookupResponse& response, Format format) {
     for (const auto* field : fields) {
       std::string value;
       if (field->name() == "id_hash") {
-        continue;  // a keyed hash: meaningless to read, and not to be copied around
-      } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) {
+        continue;  // a keyed hash: meaningless to read, and not to be copied
+                   // around
+      } else if (field->type() ==
+                 google::protobuf::FieldDescriptor::TYPE_ENUM) {
         const int number = reflection->GetEnumValue(m.record(), field);
         const CodeTable& codes = CodeTable::For(field->enum_type());
         value = absl::StrCat(codes.Code(number), " ", codes.Label(number));
@@ -146,14 +160,15 @@ std::string FormatLookup(const v1::LookupResponse& response, Format format) {
   return Render(table, right, format);
 }
 
-std::string FormatProvinces(const v1::ProvincesResponse& response, Format format,
-                            int64_t now_unix) {
+std::string FormatProvinces(const v1::ProvincesResponse& response,
+                            Format format, int64_t now_unix) {
   if (format == Format::kJson) return Json(response);
-  Table table = {{"province", "name", "records", "cursor", "behind", "held", "rejected",
-                  "last_sync", "last_ok", "due", "digests", "catalog", "schools", "audit",
-                  "certificate", "last_result"}};
-  std::vector<bool> right = {false, false, true, true, true, true, true, true,
-                             true,  false, false, false, false, false, false, false};
+  Table table = {{"province", "name", "records", "cursor", "behind", "held",
+                  "rejected", "last_sync", "last_ok", "due", "digests",
+                  "catalog", "schools", "audit", "certificate", "last_result"}};
+  std::vector<bool> right = {false, false, true,  true,  true,  true,
+                             true,  true,  true,  false, false, false,
+                             false, false, false, false};
   auto ago = [now_unix](int64_t when) -> std::string {
     if (when == 0) return "never";
     int64_t s = std::max<int64_t>(0, now_unix - when);
@@ -168,18 +183,23 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
   for (const auto& p : response.provinces()) {
     std::string certificate = "ok";
     if (!p.revoked_serial().empty()) {
-      certificate = absl::StrCat("REVOKED (refused ", ago(p.revoked_refused_unix()), ")");
+      certificate =
+          absl::StrCat("REVOKED (refused ", ago(p.revoked_refused_unix()), ")");
       revoked.push_back(absl::StrCat(
-          p.province(), ": certificate serial ", p.revoked_serial(), " revoked on ",
-          absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(p.revoked_unix()),
+          p.province(), ": certificate serial ", p.revoked_serial(),
+          " revoked on ",
+          absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                           absl::FromUnixSeconds(p.revoked_unix()),
                            absl::UTCTimeZone()),
           "; ", p.revoked_refused_calls(), " calls refused, the latest ",
           ago(p.revoked_refused_unix())));
     }
-    std::string audit = p.audit_entries() == 0 ? "-" : absl::StrCat(p.audit_entries());
+    std::string audit =
+        p.audit_entries() == 0 ? "-" : absl::StrCat(p.audit_entries());
     if (!p.audit_problem().empty()) {
       audit = absl::StrCat("BROKEN (", ago(p.audit_problem_unix()), ")");
-      audit_problems.push_back(absl::StrCat(p.province(), ": ", p.audit_problem()));
+      audit_problems.push_back(
+          absl::StrCat(p.province(), ": ", p.audit_problem()));
     }
     std::string digests =
         p.verified_unix() == 0
@@ -188,11 +208,10 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                                ? std::string("agree")
                                : absl::StrCat(p.verify_differing(), " differ"),
                            " (", ago(p.verified_unix()), ")");
-    std::string catalog =
-        p.catalog_version() == 0 ? "-"
-        : p.catalog_version() < response.catalog_version()
-            ? absl::StrCat(p.catalog_version(), " (lags)")
-            : absl::StrCat(p.catalog_version());
+    std::string catalog = p.catalog_version() == 0 ? "-"
+                          : p.catalog_version() < response.catalog_version()
+                              ? absl::StrCat(p.catalog_version(), " (lags)")
+                              : absl::StrCat(p.catalog_version());
     std::string schools =
         p.school_registry_version() < response.school_registry_version()
             ? absl::StrCat("v", p.school_registry_version(), " (lags)")
@@ -202,17 +221,20 @@ std::string FormatProvinces(const v1::ProvincesResponse& response, Format format
                      absl::StrCat(p.applied_seq()), absl::StrCat(p.behind()),
                      absl::StrCat(p.held()), absl::StrCat(p.rejected()),
                      ago(p.last_sync_unix()), ago(p.last_success_unix()),
-                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools, audit,
-                     certificate, p.last_result()});
+                     p.overdue() ? "OVERDUE" : "ok", digests, catalog, schools,
+                     audit, certificate, p.last_result()});
   }
   std::string out = Render(table, right, format);
   if (format == Format::kTable) {
-    absl::StrAppend(&out, "\n", overdue.size(), " of ", response.provinces_size(),
-                    " provinces without a successful sync in the last ",
-                    response.overdue_after_seconds(), " s",
-                    overdue.empty() ? "" : ": ", absl::StrJoin(overdue, " "), "\n");
-    for (const std::string& problem : audit_problems) absl::StrAppend(&out, "audit ", problem, "\n");
-    for (const std::string& line : revoked) absl::StrAppend(&out, "revoked ", line, "\n");
+    absl::StrAppend(
+        &out, "\n", overdue.size(), " of ", response.provinces_size(),
+        " provinces without a successful sync in the last ",
+        response.overdue_after_seconds(), " s", overdue.empty() ? "" : ": ",
+        absl::StrJoin(overdue, " "), "\n");
+    for (const std::string& problem : audit_problems)
+      absl::StrAppend(&out, "audit ", problem, "\n");
+    for (const std::string& line : revoked)
+      absl::StrAppend(&out, "revoked ", line, "\n");
   }
   return out;
 }

@@ -28,13 +28,14 @@ struct AnswerRow {
 std::vector<AnswerRow> AnswerRows(const v1::AggregateResponse& response);
 
 // Rows with codes, labels, counts and shares of the total; a total line.
-std::string FormatAggregate(const v1::AggregateResponse& response, Format format);
+std::string FormatAggregate(const v1::AggregateResponse& response,
+                            Format format);
 // Each match: its province, then every field of the record set, one per
 // line (codes with their labels).
 std::string FormatLookup(const v1::LookupResponse& response, Format format);
 // One line per province; `now_unix` dates the "last sync" column.
-std::string FormatProvinces(const v1::ProvincesResponse& response, Format format,
-                            int64_t now_unix);
+std::string FormatProvinces(const v1::ProvincesResponse& response,
+                            Format format, int64_t now_unix);
 
 }  // namespace ntmis::national
 

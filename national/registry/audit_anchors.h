@@ -36,19 +36,21 @@ CREATE TABLE audit_anchors (
 )sql";
 
   // national.db, already migrated.
-  static absl::StatusOr<std::unique_ptr<AuditAnchors>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<AuditAnchors>> Open(
+      const std::string& path);
 
   // What is held for `province` (count 0 when nothing yet).
-  absl::StatusOr<v1::AuditAnchorState> Get(const std::string& province) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<v1::AuditAnchorState> Get(const std::string& province)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Takes the head `province` hands over. FAILED_PRECONDITION when the
   // request was built against another held count (a sync raced: ask again);
   // INVALID_ARGUMENT for a head that is not 32 bytes. A chain that no longer
   // reaches the held head sets the problem (returned in the state) and
   // keeps the held head.
-  absl::StatusOr<v1::AuditAnchorState> Anchor(const std::string& province,
-                                              const v1::AnchorAuditRequest& request,
-                                              int64_t now_unix) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<v1::AuditAnchorState> Anchor(
+      const std::string& province, const v1::AnchorAuditRequest& request,
+      int64_t now_unix) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Forgets the problem and the head held for `province`: its next sync
   // anchors the chain as it is then. NOT_FOUND when nothing is held.

@@ -10,7 +10,8 @@ namespace ntmis::national {
 int64_t IdKeyOf(const std::string& id_hash) {
   if (id_hash.size() < 8) return 0;
   uint64_t key = 0;
-  for (int i = 0; i < 8; ++i) key = key << 8 | static_cast<unsigned char>(id_hash[i]);
+  for (int i = 0; i < 8; ++i)
+    key = key << 8 | static_cast<unsigned char>(id_hash[i]);
   return static_cast<int64_t>(key);
 }
 
@@ -18,24 +19,29 @@ absl::StatusOr<std::unique_ptr<IdentityRegistry>> IdentityRegistry::Open(
     const std::string& path) {
   sql::OpenOptions options;
   options.mmap_size = int64_t{1} << 34;  // look-ups read at random places
-  options.cache_size = -16384;  // 16 MiB: reads come through the map
+  options.cache_size = -16384;           // 16 MiB: reads come through the map
   options.wal_autocheckpoint_pages = 16384;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
-  std::unique_ptr<IdentityRegistry> registry(new IdentityRegistry(std::move(db)));
+  std::unique_ptr<IdentityRegistry> registry(
+      new IdentityRegistry(std::move(db)));
   absl::MutexLock lock(&registry->mu_);
-  ASSIGN_OR_RETURN(sql::Statement all,
-                   registry->db_.Prepare("SELECT teacher_number FROM identity_conflicts"));
+  ASSIGN_OR_RETURN(
+      sql::Statement all,
+      registry->db_.Prepare("SELECT teacher_number FROM identity_conflicts"));
   // Filled in locals: the analysis does not see the lock inside a lambda.
   decltype(registry->conflicted_) conflicted;
-  RETURN_IF_ERROR(all.ForEachRow([&] { conflicted.insert(all.ColumnText(0)); }));
+  RETURN_IF_ERROR(
+      all.ForEachRow([&] { conflicted.insert(all.ColumnText(0)); }));
   registry->conflicted_ = std::move(conflicted);
-  ASSIGN_OR_RETURN(sql::Statement log,
-                   registry->db_.Prepare("SELECT id_key, id_hash, teacher_number, province "
-                                         "FROM identity_log"));
+  ASSIGN_OR_RETURN(
+      sql::Statement log,
+      registry->db_.Prepare("SELECT id_key, id_hash, teacher_number, province "
+                            "FROM identity_log"));
   decltype(registry->log_) logged;
   RETURN_IF_ERROR(log.ForEachRow([&] {
     logged.emplace(log.ColumnInt(0),
-                   Logged{std::string(log.ColumnBlob(1)), {log.ColumnText(2), log.ColumnText(3)}});
+                   Logged{std::string(log.ColumnBlob(1)),
+                          {log.ColumnText(2), log.ColumnText(3)}});
   }));
   registry->log_ = std::move(logged);
   return registry;
@@ -59,12 +65,13 @@ absl::StatusOr<std::optional<RegisteredIdentity>> IdentityRegistry::FindLocked(
   return out;
 }
 
-absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry::Resolve(
-    const std::vector<std::string>& id_hashes) {
+absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>>
+IdentityRegistry::Resolve(const std::vector<std::string>& id_hashes) {
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   db_.Prepare("SELECT id_hash, teacher_number, province FROM identities "
-                               "WHERE id_key = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      db_.Prepare("SELECT id_hash, teacher_number, province FROM identities "
+                  "WHERE id_key = ?"));
   std::vector<std::optional<RegisteredIdentity>> out;
   for (const std::string& h : id_hashes) {
     ASSIGN_OR_RETURN(auto found, FindLocked(h, find));
@@ -73,17 +80,22 @@ absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry:
   return out;
 }
 
-absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry::ClaimAll(
-    const std::string& province, const std::vector<Claim>& claims) {
+absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>>
+IdentityRegistry::ClaimAll(const std::string& province,
+                           const std::vector<Claim>& claims) {
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   db_.Prepare("SELECT id_hash, teacher_number, province FROM identities "
-                               "WHERE id_key = ?"));
-  ASSIGN_OR_RETURN(sql::Statement append,
-                   db_.Prepare("INSERT INTO identity_log VALUES (?, ?, ?, ?, ?)"));
-  ASSIGN_OR_RETURN(sql::Statement conflict,
-                   db_.Prepare("INSERT OR REPLACE INTO identity_conflicts VALUES (?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      db_.Prepare("SELECT id_hash, teacher_number, province FROM identities "
+                  "WHERE id_key = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement append,
+      db_.Prepare("INSERT INTO identity_log VALUES (?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement conflict,
+      db_.Prepare(
+          "INSERT OR REPLACE INTO identity_conflicts VALUES (?, ?, ?, ?, ?)"));
   const int64_t now = std::time(nullptr);
   std::vector<std::optional<RegisteredIdentity>> out(claims.size());
   std::vector<std::string> refused;
@@ -101,7 +113,8 @@ absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry:
     if (key == 0) continue;
     std::optional<RegisteredIdentity> existing;
     if (auto it = in_this_call.find(key); it != in_this_call.end()) {
-      if (added[it->second].second.id_hash == c.id_hash) existing = added[it->second].second.identity;
+      if (added[it->second].second.id_hash == c.id_hash)
+        existing = added[it->second].second.identity;
     } else {
       ASSIGN_OR_RETURN(existing, FindLocked(c.id_hash, find));
     }
@@ -121,8 +134,9 @@ absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry:
     }
     if (existing->teacher_number == c.teacher_number) continue;
     RETURN_IF_ERROR(conflict
-                        .BindAll(c.teacher_number, province, existing->teacher_number,
-                                 existing->province, now)
+                        .BindAll(c.teacher_number, province,
+                                 existing->teacher_number, existing->province,
+                                 now)
                         .Run());
     refused.push_back(c.teacher_number);
     out[i] = std::move(existing);
@@ -136,9 +150,11 @@ absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> IdentityRegistry:
 
 absl::Status IdentityRegistry::MergeLocked() {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(db_));
-  RETURN_IF_ERROR(db_.Exec(
-      "INSERT OR IGNORE INTO identities SELECT id_key, id_hash, teacher_number, province, "
-      "registered_unix FROM identity_log ORDER BY id_key; DELETE FROM identity_log;"));
+  RETURN_IF_ERROR(
+      db_.Exec("INSERT OR IGNORE INTO identities SELECT id_key, id_hash, "
+               "teacher_number, province, "
+               "registered_unix FROM identity_log ORDER BY id_key; DELETE FROM "
+               "identity_log;"));
   RETURN_IF_ERROR(txn.Commit());
   log_.clear();
   return absl::OkStatus();
@@ -147,22 +163,22 @@ absl::Status IdentityRegistry::MergeLocked() {
 absl::StatusOr<std::vector<std::string>> IdentityRegistry::SecondNumbers(
     const std::string& teacher_number) {
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   db_.Prepare("SELECT teacher_number FROM identity_conflicts "
-                               "WHERE existing_number = ? ORDER BY teacher_number"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.Prepare("SELECT teacher_number FROM identity_conflicts "
+                  "WHERE existing_number = ? ORDER BY teacher_number"));
   s.BindAll(teacher_number);
   std::vector<std::string> out;
-  RETURN_IF_ERROR(s.ForEachRow([&] {
-    out.push_back(s.ColumnText(0));
-  }));
+  RETURN_IF_ERROR(s.ForEachRow([&] { out.push_back(s.ColumnText(0)); }));
   return out;
 }
 
 absl::Status IdentityRegistry::Resolved(const std::string& teacher_number) {
   absl::MutexLock lock(&mu_);
   if (!conflicted_.contains(teacher_number)) return absl::OkStatus();
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   db_.Prepare("DELETE FROM identity_conflicts WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.Prepare("DELETE FROM identity_conflicts WHERE teacher_number = ?"));
   RETURN_IF_ERROR(s.BindAll(teacher_number).Run());
   conflicted_.erase(teacher_number);
   return absl::OkStatus();
@@ -176,16 +192,17 @@ bool IdentityRegistry::HasConflicts() const {
 absl::StatusOr<std::vector<IdentityConflict>> IdentityRegistry::Conflicts(
     const std::string& province) {
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   db_.Prepare("SELECT teacher_number, province, existing_number, "
-                               "existing_province, detected_unix FROM identity_conflicts "
-                               "WHERE province = ?1 OR existing_province = ?1 "
-                               "ORDER BY detected_unix, teacher_number"));
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      db_.Prepare("SELECT teacher_number, province, existing_number, "
+                  "existing_province, detected_unix FROM identity_conflicts "
+                  "WHERE province = ?1 OR existing_province = ?1 "
+                  "ORDER BY detected_unix, teacher_number"));
   s.BindAll(province);
   std::vector<IdentityConflict> out;
   RETURN_IF_ERROR(s.ForEachRow([&] {
-    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
-                   s.ColumnInt(4)});
+    out.push_back({s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+                   s.ColumnText(3), s.ColumnInt(4)});
   }));
   return out;
 }

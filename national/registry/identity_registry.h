@@ -75,7 +75,8 @@ CREATE TABLE identity_log (
 )sql";
 
   // Opens national.db (already migrated).
-  static absl::StatusOr<std::unique_ptr<IdentityRegistry>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<IdentityRegistry>> Open(
+      const std::string& path);
 
   // For each ID-card hash, the registered identity if any.
   absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> Resolve(
@@ -89,21 +90,23 @@ CREATE TABLE identity_log (
   // transaction. For a person registered under another number the answer
   // holds that identity (and a conflict is recorded); otherwise nullopt.
   absl::StatusOr<std::vector<std::optional<RegisteredIdentity>>> ClaimAll(
-      const std::string& province, const std::vector<Claim>& claims) ABSL_LOCKS_EXCLUDED(mu_);
+      const std::string& province, const std::vector<Claim>& claims)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Other numbers pushed for the person registered as `teacher_number`
   // (open identity conflicts).
-  absl::StatusOr<std::vector<std::string>> SecondNumbers(const std::string& teacher_number)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::vector<std::string>> SecondNumbers(
+      const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(mu_);
 
   // The number was accepted or withdrawn since: its conflict is over.
-  absl::Status Resolved(const std::string& teacher_number) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Resolved(const std::string& teacher_number)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Whether any conflict is open (cheap; lets callers skip Resolved).
   bool HasConflicts() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // Open conflicts that involve `province` on either side.
-  absl::StatusOr<std::vector<IdentityConflict>> Conflicts(const std::string& province)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::vector<IdentityConflict>> Conflicts(
+      const std::string& province) ABSL_LOCKS_EXCLUDED(mu_);
 
   static constexpr size_t kMergeAt = 200000;
 
@@ -115,15 +118,17 @@ CREATE TABLE identity_log (
     RegisteredIdentity identity;
   };
   // The registered identity of `id_hash`, from the log or the table.
-  absl::StatusOr<std::optional<RegisteredIdentity>> FindLocked(const std::string& id_hash,
-                                                               sql::Statement& find)
+  absl::StatusOr<std::optional<RegisteredIdentity>> FindLocked(
+      const std::string& id_hash, sql::Statement& find)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status MergeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   sql::Database db_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<int64_t, Logged> log_ ABSL_GUARDED_BY(mu_);  // unmerged registrations
-  absl::flat_hash_set<std::string> conflicted_ ABSL_GUARDED_BY(mu_);  // refused numbers
+  absl::flat_hash_map<int64_t, Logged> log_
+      ABSL_GUARDED_BY(mu_);  // unmerged registrations
+  absl::flat_hash_set<std::string> conflicted_
+      ABSL_GUARDED_BY(mu_);  // refused numbers
 };
 
 // The registry key of an ID-card hash: its first 8 bytes; 0 when shorter.

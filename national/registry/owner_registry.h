@@ -28,14 +28,16 @@ CREATE TABLE owners (
 )sql";
 
   // Loads the registry from national.db (already migrated).
-  static absl::StatusOr<std::unique_ptr<OwnerRegistry>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<OwnerRegistry>> Open(
+      const std::string& path);
 
   // The owning province's two-digit code.
-  std::string Owner(absl::string_view teacher_number) const ABSL_LOCKS_EXCLUDED(mu_);
+  std::string Owner(absl::string_view teacher_number) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Records that `province` now owns the teacher (durable before it returns).
-  absl::Status SetOwner(const std::string& teacher_number, const std::string& province)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status SetOwner(const std::string& teacher_number,
+                        const std::string& province) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   explicit OwnerRegistry(sql::Database db) : db_(std::move(db)) {}

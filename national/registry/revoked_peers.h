@@ -34,10 +34,12 @@ class RevokedPeers {
   // One refused call. Returns the calls refused since the last report when
   // this one is to be reported (the first, then at most once a minute),
   // else 0.
-  uint64_t Record(const RevokedPeer& peer, int64_t now_unix) ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t Record(const RevokedPeer& peer, int64_t now_unix)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The latest refusal of a certificate naming `identity` (a peer URI).
-  std::optional<RevokedPeerState> Of(const std::string& identity) const ABSL_LOCKS_EXCLUDED(mu_);
+  std::optional<RevokedPeerState> Of(const std::string& identity) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   static constexpr int64_t kReportEverySeconds = 60;
 

@@ -40,13 +40,14 @@ CREATE INDEX schools_by_province ON schools(province, version);
   // Registry-template columns, in order; `closed` (0/1) may be left out.
   static const std::vector<std::string>& Columns();
 
-  static absl::StatusOr<std::unique_ptr<SchoolRegistry>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<SchoolRegistry>> Open(
+      const std::string& path);
 
   struct ImportResult {
     uint64_t rows_read = 0;  // data rows in the file
     uint64_t rows = 0;       // rows without a problem
-    uint64_t changed = 0;   // rows that were new or different
-    uint64_t version = 0;   // the registry version after the import
+    uint64_t changed = 0;    // rows that were new or different
+    uint64_t version = 0;    // the registry version after the import
     std::vector<v1::ImportProblem> problems;  // non-empty: nothing was stored
   };
   // Imports a registry CSV, read by the one table reader like every
@@ -54,7 +55,8 @@ CREATE INDEX schools_by_province ON schools(province, version);
   // problem (row, column, value, rule) leaves the registry as it was.
   // Changed rows get a new version; a dry run reports the same problems and
   // counts the same changes without storing them.
-  absl::StatusOr<ImportResult> Import(absl::string_view csv, bool dry_run = false)
+  absl::StatusOr<ImportResult> Import(absl::string_view csv,
+                                      bool dry_run = false)
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // The current version (0: empty).
@@ -75,10 +77,10 @@ CREATE INDEX schools_by_province ON schools(province, version);
     // rules were checked): left out of `schools`, reported to the province.
     std::vector<v1::SkippedReference> skipped;
   };
-  absl::StatusOr<Changes> ChangedSince(const std::string& province, uint64_t since,
-                                       uint64_t resume_version,
-                                       const std::string& resume_after_code, size_t limit)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<Changes> ChangedSince(const std::string& province,
+                                       uint64_t since, uint64_t resume_version,
+                                       const std::string& resume_after_code,
+                                       size_t limit) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   explicit SchoolRegistry(sql::Database db) : db_(std::move(db)) {}

@@ -49,7 +49,8 @@ CREATE TABLE transfers (
 )sql";
 
   // national.db, already migrated.
-  static absl::StatusOr<std::unique_ptr<TransferRelay>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<TransferRelay>> Open(
+      const std::string& path);
 
   // One province's exchange: takes `in` from `caller` (its node certificate
   // `caller_certificate`, PEM), answers what waits for it. `owner` names a
@@ -57,7 +58,8 @@ CREATE TABLE transfers (
   absl::StatusOr<v1::TransferMail> Exchange(
       const std::string& caller, const std::string& caller_certificate,
       const v1::TransferMail& in,
-      const std::function<std::string(const std::string&)>& owner) ABSL_LOCKS_EXCLUDED(mu_);
+      const std::function<std::string(const std::string&)>& owner)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   struct Transfer {
     std::string receiving_province;

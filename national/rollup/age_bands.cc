@@ -10,25 +10,30 @@ namespace ntmis::national {
 int64_t BirthCohort(const std::string& birth_date) {
   std::optional<Date> birth = ParseDate(birth_date);
   if (!birth) return 0;
-  bool after = birth->month > kStatisticsMonth ||
-               (birth->month == kStatisticsMonth && birth->day > kStatisticsDay);
-  return std::clamp<int64_t>(birth->year + (after ? 1 : 0) - kCohortBase, 0, 127);
+  bool after =
+      birth->month > kStatisticsMonth ||
+      (birth->month == kStatisticsMonth && birth->day > kStatisticsDay);
+  return std::clamp<int64_t>(birth->year + (after ? 1 : 0) - kCohortBase, 0,
+                             127);
 }
 
 absl::StatusOr<int> ReferenceYear(const std::string& text, const Date& today) {
   if (text.empty()) {
-    bool reached = today.month > kStatisticsMonth ||
-                   (today.month == kStatisticsMonth && today.day >= kStatisticsDay);
+    bool reached =
+        today.month > kStatisticsMonth ||
+        (today.month == kStatisticsMonth && today.day >= kStatisticsDay);
     return reached ? today.year : today.year - 1;
   }
-  std::optional<Date> date = text.size() == 4 ? ParseDate(absl::StrCat(text, "-08-31"))
-                                              : ParseDate(text);
+  std::optional<Date> date = text.size() == 4
+                                 ? ParseDate(absl::StrCat(text, "-08-31"))
+                                 : ParseDate(text);
   if (!date || date->month != kStatisticsMonth || date->day != kStatisticsDay ||
       date->year <= kCohortBase || date->year > kCohortBase + 200) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "age reference '", text,
-        "': ages are counted on the statistics date 31 August; give a year (2026) "
-        "or that date (2026-08-31)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("age reference '", text,
+                     "': ages are counted on the statistics date 31 August; "
+                     "give a year (2026) "
+                     "or that date (2026-08-31)"));
   }
   return date->year;
 }
@@ -62,8 +67,9 @@ absl::StatusOr<int> ParseAgeBand(const std::string& text) {
     if (AgeBandCode(b) == text) return b;
     codes.push_back(AgeBandCode(b));
   }
-  return absl::InvalidArgumentError(absl::StrCat("age_band '", text, "' is not a band; allowed: ",
-                                                 absl::StrJoin(codes, ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("age_band '", text,
+                   "' is not a band; allowed: ", absl::StrJoin(codes, ", ")));
 }
 
 }  // namespace ntmis::national

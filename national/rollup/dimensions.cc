@@ -21,10 +21,14 @@ std::vector<Dimension> Build() {
   std::vector<Dimension> dims = {
       {"province", K::kProvince, &CodeTable::Of<v1::Province>(), 0, 0,
        [](const R& r) -> int64_t { return r.province(); }},
-      {"city", K::kUnit, nullptr, 0, 7, [](const R& r) { return TwoDigits(r.city_code(), 2); }},
+      {"city", K::kUnit, nullptr, 0, 7,
+       [](const R& r) { return TwoDigits(r.city_code(), 2); }},
       // County spans its city's field too: city << 7 | county.
       {"county", K::kUnit, nullptr, 0, 14,
-       [](const R& r) { return TwoDigits(r.county_code(), 2) << 7 | TwoDigits(r.county_code(), 4); }},
+       [](const R& r) {
+         return TwoDigits(r.county_code(), 2) << 7 |
+                TwoDigits(r.county_code(), 4);
+       }},
       {"school_category", K::kCode, &CodeTable::Of<v1::SchoolCategory>(), 0, 4,
        [](const R& r) -> int64_t { return r.school_category(); }},
       {"gender", K::kCode, &CodeTable::Of<v1::Gender>(), 0, 2,
@@ -82,44 +86,51 @@ absl::StatusOr<const Dimension*> FindDimension(const std::string& name) {
     if (d.name == name) return &d;
   std::vector<std::string> names;
   for (const auto& d : Dimensions()) names.push_back(d.name);
-  return absl::InvalidArgumentError(absl::StrCat("unknown dimension '", name,
-                                                 "'; allowed: ", absl::StrJoin(names, ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown dimension '", name, "'; allowed: ", absl::StrJoin(names, ", ")));
 }
 
 int64_t CellOf(const v1::TeacherRecord& record) {
   int64_t cell = 0;
   for (const auto& d : Dimensions()) {
-    if (d.in_cell() && d.name != "city") cell |= (d.value(record) & d.mask()) << d.shift;
+    if (d.in_cell() && d.name != "city")
+      cell |= (d.value(record) & d.mask()) << d.shift;
   }
   return cell;
 }
 
-absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d, const std::string& text) {
+absl::StatusOr<int64_t> ParseDimensionValue(const Dimension& d,
+                                            const std::string& text) {
   if (d.kind == Dimension::Kind::kAgeBand) {
     auto band = ParseAgeBand(text);
     if (!band.ok())
-      return absl::InvalidArgumentError(absl::StrCat("filter ", band.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter ", band.status().message()));
     return *band;
   }
   if (d.table != nullptr) {
     auto code = d.table->Parse(text);
     if (!code.ok())
-      return absl::InvalidArgumentError(
-          absl::StrCat("filter ", d.name, "=", text, ": ", code.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "filter ", d.name, "=", text, ": ", code.status().message()));
     return *code;
   }
   size_t digits = d.name == "city" ? 4 : 6;
   bool ok = text.size() == digits;
   for (char c : text) ok = ok && absl::ascii_isdigit(c);
   if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat("filter ", d.name, "=", text, ": a ",
-                                                   d.name, " code has ", digits, " digits"));
+    return absl::InvalidArgumentError(absl::StrCat("filter ", d.name, "=", text,
+                                                   ": a ", d.name, " code has ",
+                                                   digits, " digits"));
   }
-  return d.name == "city" ? TwoDigits(text, 2) : TwoDigits(text, 2) << 7 | TwoDigits(text, 4);
+  return d.name == "city" ? TwoDigits(text, 2)
+                          : TwoDigits(text, 2) << 7 | TwoDigits(text, 4);
 }
 
-std::string DimensionCode(const Dimension& d, int64_t value, const std::string& province) {
-  if (d.kind == Dimension::Kind::kAgeBand) return AgeBandCode(static_cast<int>(value));
+std::string DimensionCode(const Dimension& d, int64_t value,
+                          const std::string& province) {
+  if (d.kind == Dimension::Kind::kAgeBand)
+    return AgeBandCode(static_cast<int>(value));
   if (d.table != nullptr) return d.table->Code(static_cast<int>(value));
   auto two = [](int64_t v) { return absl::StrCat(v / 10, v % 10); };
   if (d.name == "city") return absl::StrCat(province, two(value));
@@ -127,8 +138,10 @@ std::string DimensionCode(const Dimension& d, int64_t value, const std::string& 
 }
 
 std::string DimensionLabel(const Dimension& d, int64_t value) {
-  if (d.kind == Dimension::Kind::kAgeBand) return AgeBandLabel(static_cast<int>(value));
-  return d.table != nullptr ? d.table->Label(static_cast<int>(value)) : std::string();
+  if (d.kind == Dimension::Kind::kAgeBand)
+    return AgeBandLabel(static_cast<int>(value));
+  return d.table != nullptr ? d.table->Label(static_cast<int>(value))
+                            : std::string();
 }
 
 }  // namespace ntmis::national

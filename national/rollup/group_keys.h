@@ -41,16 +41,17 @@ class GroupKeys {
 
   // Group dimension `i` of a key.
   struct Value {
-    int64_t value;      // the dimension's value; for age_band the band
-    int province;       // the province a unit belongs to (a province: itself); else 0
-    uint32_t ordinal;   // distinct per distinct (value, province)
+    int64_t value;  // the dimension's value; for age_band the band
+    int province;   // the province a unit belongs to (a province: itself); else
+                    // 0
+    uint32_t ordinal;  // distinct per distinct (value, province)
   };
   Value ValueOf(uint64_t key, size_t i) const;
 
  private:
   struct Part {
     const Dimension* dimension;
-    int shift = 0;      // in the key
+    int shift = 0;  // in the key
     int width = 0;
     int cube_shift = -1;  // in the rollup's group key; -1: the province
   };

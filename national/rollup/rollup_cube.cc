@@ -12,7 +12,8 @@ constexpr int kKeyBits = 16;
 inline uint64_t GroupKey(int64_t cell, const CellField* g, int n) {
   uint64_t key = 0;
   for (int k = 0; k < n; ++k)
-    key = key << kKeyBits | static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
+    key = key << kKeyBits |
+          static_cast<uint64_t>((cell >> g[k].shift) & g[k].mask);
   return key;
 }
 
@@ -23,8 +24,8 @@ using Slice = std::pair<size_t, size_t>;
 // to two; more are checked in a loop) so the inner loop over the cell
 // arrays has no loop over fields.
 template <int kGroups, int kFilters>
-void Scan(const RollupCube::Table& t, const CubeQuery& q, const std::vector<Slice>& slices,
-          CubeCounts& out) {
+void Scan(const RollupCube::Table& t, const CubeQuery& q,
+          const std::vector<Slice>& slices, CubeCounts& out) {
   CellField g[4];
   for (int i = 0; i < kGroups; ++i) g[i] = q.group_by[i];
   const CellFilter* f[2] = {};
@@ -37,10 +38,12 @@ void Scan(const RollupCube::Table& t, const CubeQuery& q, const std::vector<Slic
   auto visit = [&](int64_t cell, uint64_t count) {
     bool pass = true;
     for (int i = 0; i < kFilters; ++i)
-      pass &= f[i]->allowed[(cell >> f[i]->field.shift) & f[i]->field.mask] != 0;
+      pass &=
+          f[i]->allowed[(cell >> f[i]->field.shift) & f[i]->field.mask] != 0;
     for (size_t i = kFilters; i < filters; ++i) {
       const CellFilter& filter = q.where[i];
-      pass &= filter.allowed[(cell >> filter.field.shift) & filter.field.mask] != 0;
+      pass &=
+          filter.allowed[(cell >> filter.field.shift) & filter.field.mask] != 0;
     }
     if (!pass) return;
     const uint64_t key = GroupKey(cell, g, kGroups);
@@ -65,9 +68,12 @@ template <int kGroups>
 void ScanWithGroups(const RollupCube::Table& t, const CubeQuery& q,
                     const std::vector<Slice>& slices, CubeCounts& out) {
   switch (q.where.size()) {
-    case 0: return Scan<kGroups, 0>(t, q, slices, out);
-    case 1: return Scan<kGroups, 1>(t, q, slices, out);
-    default: return Scan<kGroups, 2>(t, q, slices, out);
+    case 0:
+      return Scan<kGroups, 0>(t, q, slices, out);
+    case 1:
+      return Scan<kGroups, 1>(t, q, slices, out);
+    default:
+      return Scan<kGroups, 2>(t, q, slices, out);
   }
 }
 
@@ -77,18 +83,26 @@ void ScanWithGroups(const RollupCube::Table& t, const CubeQuery& q,
 // sorted cell; `groups`: their grouped bits) is current, counts are summed
 // per group in an array; otherwise each cell is checked and hashed.
 void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
-               const std::vector<uint32_t>& group_of, const std::vector<int64_t>& groups,
-               bool groups_current, const CubeQuery& q, CubeCounts& out) {
+               const std::vector<uint32_t>& group_of,
+               const std::vector<int64_t>& groups, bool groups_current,
+               const CubeQuery& q, CubeCounts& out) {
   CubeQuery placed;
-  for (const CellField& g : q.group_by) placed.group_by.push_back(layout.Place(g));
-  for (const CellFilter& f : q.where) placed.where.push_back({layout.Place(f.field), f.allowed});
+  for (const CellField& g : q.group_by)
+    placed.group_by.push_back(layout.Place(g));
+  for (const CellFilter& f : q.where)
+    placed.where.push_back({layout.Place(f.field), f.allowed});
   auto scan = [&](const std::vector<Slice>& slices) {
     switch (placed.group_by.size()) {
-      case 0: return ScanWithGroups<0>(t, placed, slices, out);
-      case 1: return ScanWithGroups<1>(t, placed, slices, out);
-      case 2: return ScanWithGroups<2>(t, placed, slices, out);
-      case 3: return ScanWithGroups<3>(t, placed, slices, out);
-      default: return ScanWithGroups<4>(t, placed, slices, out);
+      case 0:
+        return ScanWithGroups<0>(t, placed, slices, out);
+      case 1:
+        return ScanWithGroups<1>(t, placed, slices, out);
+      case 2:
+        return ScanWithGroups<2>(t, placed, slices, out);
+      case 3:
+        return ScanWithGroups<3>(t, placed, slices, out);
+      default:
+        return ScanWithGroups<4>(t, placed, slices, out);
     }
   };
   std::vector<Slice> slices;
@@ -98,7 +112,8 @@ void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
     for (const auto& [lo, hi] : *ranges) {  // ascending
       from = std::lower_bound(from, t.cells.end(), lo);
       auto to = std::upper_bound(from, t.cells.end(), hi);
-      if (to != from) slices.emplace_back(from - t.cells.begin(), to - t.cells.begin());
+      if (to != from)
+        slices.emplace_back(from - t.cells.begin(), to - t.cells.begin());
       from = to;
     }
   } else {
@@ -110,11 +125,12 @@ void ScanTable(const RollupCube::Table& t, const ViewLayout& layout,
   const uint32_t* group = group_of.data();
   const uint32_t* counts = t.counts.data();
   for (const Slice& slice : slices)
-    for (size_t i = slice.first; i < slice.second; ++i) sums[group[i]] += counts[i];
+    for (size_t i = slice.first; i < slice.second; ++i)
+      sums[group[i]] += counts[i];
   for (size_t g = 0; g < groups.size(); ++g) {
     if (sums[g] == 0) continue;
-    out[GroupKey(groups[g], placed.group_by.data(), static_cast<int>(placed.group_by.size()))] +=
-        sums[g];
+    out[GroupKey(groups[g], placed.group_by.data(),
+                 static_cast<int>(placed.group_by.size()))] += sums[g];
   }
   scan({});  // the cells added since the last merge
 }
@@ -170,7 +186,8 @@ void RollupCube::Table::Merge() {
   merged_counts.reserve(merged_cells.capacity());
   size_t i = 0, k = 0;
   while (i < cells.size() || k < added.size()) {
-    const bool take_old = k == added.size() || (i < cells.size() && cells[i] < added[k].first);
+    const bool take_old =
+        k == added.size() || (i < cells.size() && cells[i] < added[k].first);
     const int64_t cell = take_old ? cells[i] : added[k].first;
     const int64_t n = take_old ? counts[i++] : added[k++].second;
     if (n <= 0) continue;
@@ -189,7 +206,8 @@ void RollupCube::View::Regroup() {
   groups.clear();
   group_of.resize(table.cells.size());
   for (size_t i = 0; i < table.cells.size(); ++i) {
-    auto [it, fresh] = ids.try_emplace(table.cells[i] & grouped, static_cast<uint32_t>(groups.size()));
+    auto [it, fresh] = ids.try_emplace(table.cells[i] & grouped,
+                                       static_cast<uint32_t>(groups.size()));
     if (fresh) groups.push_back(it->first);
     group_of[i] = it->second;
   }
@@ -204,7 +222,8 @@ void RollupCube::Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) {
   views_.clear();
 }
 
-void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) {
+void RollupCube::Apply(
+    const std::vector<std::pair<int64_t, int64_t>>& changes) {
   absl::MutexLock write(&write_mu_);
   for (const auto& [cell, d] : changes) full_.Add(cell, d);
   std::vector<std::shared_ptr<View>> views;
@@ -217,7 +236,8 @@ void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) 
   absl::flat_hash_map<int64_t, int64_t> projected;
   for (const auto& view : views) {
     projected.clear();
-    for (const auto& [cell, d] : changes) projected[view->layout.Project(cell)] += d;
+    for (const auto& [cell, d] : changes)
+      projected[view->layout.Project(cell)] += d;
     absl::MutexLock lock(&view->mu);
     for (const auto& [cell, d] : projected) view->table.Add(cell, d);
     if (view->grouped_at_merge != view->table.merges) view->Regroup();
@@ -226,12 +246,14 @@ void RollupCube::Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) 
 
 RollupCube::ViewName RollupCube::NameOf(const CubeQuery& query) {
   int64_t filtered = 0, grouped = 0;
-  for (const CellFilter& f : query.where) filtered |= f.field.mask << f.field.shift;
+  for (const CellFilter& f : query.where)
+    filtered |= f.field.mask << f.field.shift;
   for (const CellField& f : query.group_by) grouped |= f.mask << f.shift;
   return {filtered, grouped};
 }
 
-std::shared_ptr<RollupCube::View> RollupCube::FindView(const ViewName& name) const {
+std::shared_ptr<RollupCube::View> RollupCube::FindView(
+    const ViewName& name) const {
   absl::ReaderMutexLock lock(&views_mu_);
   auto it = views_.find(name);
   return it == views_.end() ? nullptr : it->second;
@@ -256,7 +278,8 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
     size_t smallest = full_.cells.size();
     for (const auto& [kept_name, kept] : views_) {
       absl::ReaderMutexLock view_lock(&kept->mu);
-      if ((kept->layout.fields() & fields) == fields && kept->table.cells.size() < smallest) {
+      if ((kept->layout.fields() & fields) == fields &&
+          kept->table.cells.size() < smallest) {
         smallest = kept->table.cells.size();
         source = kept;
       }
@@ -272,7 +295,9 @@ std::shared_ptr<RollupCube::View> RollupCube::ViewFor(const ViewName& name,
       merged[view->layout.Project(from.Unproject(cell))] += n;
     });
   } else {
-    full_.ForEach([&](int64_t cell, uint64_t n) { merged[view->layout.Project(cell)] += n; });
+    full_.ForEach([&](int64_t cell, uint64_t n) {
+      merged[view->layout.Project(cell)] += n;
+    });
   }
   {
     absl::MutexLock lock(&view->mu);

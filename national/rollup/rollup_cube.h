@@ -10,8 +10,8 @@
 // built from the smallest view that covers it the first time those filtered
 // and grouped fields are asked for, then kept current with every batch like
 // the full rollup. A view keeps its filtered fields first
-// (national/rollup/view_layout.h), so a query reads only the ranges of cells its
-// filter values admit. The least recently used views beyond kMaxViews are
+// (national/rollup/view_layout.h), so a query reads only the ranges of cells
+// its filter values admit. The least recently used views beyond kMaxViews are
 // dropped.
 //
 // Thread-safe. Each view has its own lock: a query holds only the reader
@@ -46,16 +46,21 @@ using CubeCounts = absl::flat_hash_map<uint64_t, uint64_t>;
 class RollupCube {
  public:
   // Replaces the contents (at open and after a rebuild).
-  void Reset(const std::vector<std::pair<int64_t, int64_t>>& cells) ABSL_LOCKS_EXCLUDED(write_mu_);
+  void Reset(const std::vector<std::pair<int64_t, int64_t>>& cells)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Adds committed count changes per cell.
-  void Apply(const std::vector<std::pair<int64_t, int64_t>>& changes) ABSL_LOCKS_EXCLUDED(write_mu_);
+  void Apply(const std::vector<std::pair<int64_t, int64_t>>& changes)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Adds this province's counts for `query` to `out`.
-  void Count(const CubeQuery& query, CubeCounts& out) ABSL_LOCKS_EXCLUDED(write_mu_);
+  void Count(const CubeQuery& query, CubeCounts& out)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Builds the view `query` would read, if it is not kept.
-  void Prepare(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_) { (void)ViewOf(query); }
+  void Prepare(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_) {
+    (void)ViewOf(query);
+  }
 
   // A view is named by the rollup bits of its filtered fields and of the
   // fields it groups by: queries of one name read one view.
@@ -63,7 +68,8 @@ class RollupCube {
   static ViewName NameOf(const CubeQuery& query);
 
   // Non-empty cells, for checks against the rollup table.
-  std::vector<std::pair<int64_t, int64_t>> Cells() const ABSL_LOCKS_EXCLUDED(write_mu_);
+  std::vector<std::pair<int64_t, int64_t>> Cells() const
+      ABSL_LOCKS_EXCLUDED(write_mu_);
 
   // Views currently kept (for tests and the benchmark).
   size_t views() const ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -111,12 +117,14 @@ class RollupCube {
     std::atomic<uint64_t> last_used{0};
   };
   // The view `query` reads, built if missing.
-  std::shared_ptr<View> ViewOf(const CubeQuery& query) ABSL_LOCKS_EXCLUDED(write_mu_);
+  std::shared_ptr<View> ViewOf(const CubeQuery& query)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
   // The view `name` of `query`'s fields, built if missing.
   std::shared_ptr<View> ViewFor(const ViewName& name, const CubeQuery& query)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) ABSL_LOCKS_EXCLUDED(views_mu_);
   // The view `name` if it is kept; null otherwise.
-  std::shared_ptr<View> FindView(const ViewName& name) const ABSL_LOCKS_EXCLUDED(views_mu_);
+  std::shared_ptr<View> FindView(const ViewName& name) const
+      ABSL_LOCKS_EXCLUDED(views_mu_);
 
   // Held by Apply, Reset and view building (one at a time).
   mutable absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(views_mu_);
@@ -124,7 +132,8 @@ class RollupCube {
   // Changed only with write_mu_ held too; a query keeps the view it scans
   // alive even if it is dropped meanwhile.
   mutable absl::Mutex views_mu_;
-  absl::flat_hash_map<ViewName, std::shared_ptr<View>> views_ ABSL_GUARDED_BY(views_mu_);
+  absl::flat_hash_map<ViewName, std::shared_ptr<View>> views_
+      ABSL_GUARDED_BY(views_mu_);
   std::atomic<uint64_t> clock_{0};
 };
 

@@ -13,10 +13,13 @@ int Width(const CellField& f) {
 
 // Fields by position, most significant first, without repeats.
 std::vector<CellField> Canonical(std::vector<CellField> fields) {
-  std::sort(fields.begin(), fields.end(),
-            [](const CellField& a, const CellField& b) { return a.shift > b.shift; });
+  std::sort(
+      fields.begin(), fields.end(),
+      [](const CellField& a, const CellField& b) { return a.shift > b.shift; });
   fields.erase(std::unique(fields.begin(), fields.end(),
-                           [](const CellField& a, const CellField& b) { return a.shift == b.shift; }),
+                           [](const CellField& a, const CellField& b) {
+                             return a.shift == b.shift;
+                           }),
                fields.end());
   return fields;
 }
@@ -29,8 +32,9 @@ ViewLayout::ViewLayout(const std::vector<CellField>& filtered,
   parts_ = Canonical(filtered);
   filtered_ = parts_.size();
   for (const CellField& g : Canonical(grouped)) {
-    const bool seen = std::any_of(parts_.begin(), parts_.begin() + filtered_,
-                                  [&](const CellField& f) { return f.shift == g.shift; });
+    const bool seen =
+        std::any_of(parts_.begin(), parts_.begin() + filtered_,
+                    [&](const CellField& f) { return f.shift == g.shift; });
     if (!seen) parts_.push_back(g);
   }
   shifts_.resize(parts_.size());
@@ -76,7 +80,8 @@ std::optional<std::vector<std::pair<int64_t, int64_t>>> ViewLayout::Ranges(
       bool pass = true;
       for (const CellFilter& f : where) {
         if (f.field.shift != parts_[i].shift) continue;
-        pass = pass && static_cast<size_t>(v) < f.allowed.size() && f.allowed[v] != 0;
+        pass = pass && static_cast<size_t>(v) < f.allowed.size() &&
+               f.allowed[v] != 0;
       }
       if (pass) admitted[i].push_back(v);
     }
@@ -94,7 +99,8 @@ std::optional<std::vector<std::pair<int64_t, int64_t>>> ViewLayout::Ranges(
   }
   const std::vector<int64_t>& last = admitted[filtered_ - 1];
   const int last_width = Width(parts_[filtered_ - 1]);
-  const int low = shifts_[filtered_ - 1];  // bits of the fields after the filtered ones
+  const int low =
+      shifts_[filtered_ - 1];  // bits of the fields after the filtered ones
   const int64_t low_all = (int64_t{1} << low) - 1;
   std::vector<std::pair<int64_t, int64_t>> ranges;
   for (int64_t p : prefixes) {

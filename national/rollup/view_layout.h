@@ -1,5 +1,5 @@
-// How a view of the in-memory rollup (national/rollup/rollup_cube.h) lays out the
-// fields it keeps in its own cell numbers: the fields its queries filter by
+// How a view of the in-memory rollup (national/rollup/rollup_cube.h) lays out
+// the fields it keeps in its own cell numbers: the fields its queries filter by
 // first (most significant), then the fields they only group by, each at its
 // own width. A view's cells are sorted by these numbers, so the cells a
 // filter admits lie in a few ranges, and a filtered query reads only those
@@ -34,7 +34,8 @@ class ViewLayout {
   ViewLayout() = default;
   // `filtered` fields first, then the `grouped` ones not filtered; each
   // list in any order, a field named twice is kept once.
-  ViewLayout(const std::vector<CellField>& filtered, const std::vector<CellField>& grouped);
+  ViewLayout(const std::vector<CellField>& filtered,
+             const std::vector<CellField>& grouped);
 
   // A rollup cell as this view's cell, and back (fields the view does not
   // keep are zero).

@@ -26,8 +26,8 @@ struct NationalBackupReport {
 
 // Copies the node's files into the new directory `to` (ALREADY_EXISTS when
 // it exists; created mode 0700), and audits it.
-absl::StatusOr<NationalBackupReport> BackupNational(const v1::NationalConfig& config,
-                                                    const std::string& to);
+absl::StatusOr<NationalBackupReport> BackupNational(
+    const v1::NationalConfig& config, const std::string& to);
 
 // Replaces the node's files with the backup in `from`, the node being
 // stopped. Refused with nothing changed: a directory without an intact
@@ -35,8 +35,8 @@ absl::StatusOr<NationalBackupReport> BackupNational(const v1::NationalConfig& co
 // (INVALID_ARGUMENT), a node still running (FAILED_PRECONDITION). The files
 // replaced go to `data_dir/before-restore-<UTC time>/`; the audit anchor
 // follows the restored chain and the restore is audited in it.
-absl::StatusOr<NationalBackupReport> RestoreNational(const v1::NationalConfig& config,
-                                                     const std::string& from);
+absl::StatusOr<NationalBackupReport> RestoreNational(
+    const v1::NationalConfig& config, const std::string& from);
 
 }  // namespace ntmis::national
 

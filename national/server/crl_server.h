@@ -26,8 +26,8 @@ class CrlServer {
  public:
   // Listens on `listen` (host:port, port 0 picks one) for `crl_file`.
   // UNAVAILABLE naming the address when it cannot.
-  static absl::StatusOr<std::unique_ptr<CrlServer>> Start(const std::string& listen,
-                                                          const std::string& crl_file);
+  static absl::StatusOr<std::unique_ptr<CrlServer>> Start(
+      const std::string& listen, const std::string& crl_file);
   ~CrlServer();
   int port() const { return port_; }
 

@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "common/audit_archive.h"
 #include "common/crypto.h"
 #include "common/exit_code.h"
 #include "common/file_lock.h"
 #include "common/grpc_server.h"
-#include "common/audit_archive.h"
 #include "common/metrics.h"
 #include "common/node_certificate.h"
 #include "common/status_macros.h"
@@ -25,15 +25,18 @@ RevokedPeerHandler RevokedPeerReporter(NationalStore& store) {
   return [&store](const RevokedPeer& peer) {
     const std::string who = peer.identity.empty() ? "unknown" : peer.identity;
     metrics::PeerRefused("revoked", who);
-    const uint64_t since = store.revoked_peers().Record(peer, std::time(nullptr));
+    const uint64_t since =
+        store.revoked_peers().Record(peer, std::time(nullptr));
     if (since == 0) return;
     const std::string what = absl::StrCat(
         "certificate serial ", peer.serial, " of ", who, " is revoked (since ",
-        absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", absl::FromUnixSeconds(peer.revoked_unix),
+        absl::FormatTime("%Y-%m-%d %H:%M:%S UTC",
+                         absl::FromUnixSeconds(peer.revoked_unix),
                          absl::UTCTimeZone()),
         "): refused ", since, since == 1 ? " call" : " calls");
     std::cerr << "ntmis-national: " << what << "\n";
-    store.audit().Append({who, "tls.refused", absl::StrCat("serial ", peer.serial),
+    store.audit().Append({who, "tls.refused",
+                          absl::StrCat("serial ", peer.serial),
                           "UNAUTHENTICATED", what});
   };
 }
@@ -43,27 +46,32 @@ RevokedPeerHandler RevokedPeerReporter(NationalStore& store) {
 absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
     const v1::NationalConfig& config) {
   if (config.data_dir().empty())
-    return WithExitCode(absl::InvalidArgumentError("data_dir is not set"), ExitCode::kUsage);
-  if (absl::Status cert =
-          CheckNodeCertificate(config.tls(), PeerIdentity::National(), std::time(nullptr));
+    return WithExitCode(absl::InvalidArgumentError("data_dir is not set"),
+                        ExitCode::kUsage);
+  if (absl::Status cert = CheckNodeCertificate(
+          config.tls(), PeerIdentity::National(), std::time(nullptr));
       !cert.ok()) {
     return WithExitCode(cert, ExitCode::kCertificate);
   }
   RETURN_IF_ERROR(CheckCanListen(config.listen()));
-  RETURN_IF_ERROR(CheckWritableDirectory(config.data_dir(), "the data directory (data_dir)",
+  RETURN_IF_ERROR(CheckWritableDirectory(config.data_dir(),
+                                         "the data directory (data_dir)",
                                          /*create=*/true));
   absl::StatusOr<FileLock> lock = FileLock::Acquire(
       config.data_dir() + "/national.serve.lock",
-      absl::StrCat("another ntmis-national serve is running on ", config.data_dir(),
+      absl::StrCat("another ntmis-national serve is running on ",
+                   config.data_dir(),
                    " — stop it first, or give this node its own data_dir"));
   if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
   std::unique_ptr<NationalServer> s(new NationalServer());
   s->serve_lock_.emplace(std::move(*lock));
   ASSIGN_OR_RETURN(s->store_, NationalStore::Open(config.data_dir()));
-  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kRequire,
-                                                     RevokedPeerReporter(*s->store_)));
+  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(
+                                   config.tls(), ClientCertPolicy::kRequire,
+                                   RevokedPeerReporter(*s->store_)));
   SyncService::Limits limits;
-  if (config.max_batch_changes() > 0) limits.max_batch_changes = config.max_batch_changes();
+  if (config.max_batch_changes() > 0)
+    limits.max_batch_changes = config.max_batch_changes();
   if (config.push_idle_seconds() > 0)
     limits.push_idle = std::chrono::seconds(config.push_idle_seconds());
   limits.revocation_list = config.tls().crl_file();
@@ -71,29 +79,39 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
   s->sync_ = std::make_unique<SyncService>(*s->store_, limits);
   QueryService::Options query;
   if (!config.id_hash_key().empty()) {
-    ASSIGN_OR_RETURN(query.id_hash_key, crypto::ReadKeyFile(config.id_hash_key()));
+    ASSIGN_OR_RETURN(query.id_hash_key,
+                     crypto::ReadKeyFile(config.id_hash_key()));
   }
-  if (config.sync_overdue_seconds() > 0) query.overdue_after = config.sync_overdue_seconds();
+  if (config.sync_overdue_seconds() > 0)
+    query.overdue_after = config.sync_overdue_seconds();
   s->query_ = std::make_unique<QueryService>(*s->store_, std::move(query));
   ConnectionLimits connections;
-  connections.max_age = std::chrono::seconds(
-      config.max_connection_age_seconds() > 0 ? config.max_connection_age_seconds() : 600);
-  connections.grace = std::chrono::seconds(
-      config.max_connection_grace_seconds() > 0 ? config.max_connection_grace_seconds() : 300);
-  ASSIGN_OR_RETURN(RunningServer running,
-                   StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()},
-                                   connections));
+  connections.max_age =
+      std::chrono::seconds(config.max_connection_age_seconds() > 0
+                               ? config.max_connection_age_seconds()
+                               : 600);
+  connections.grace =
+      std::chrono::seconds(config.max_connection_grace_seconds() > 0
+                               ? config.max_connection_grace_seconds()
+                               : 300);
+  ASSIGN_OR_RETURN(
+      RunningServer running,
+      StartGrpcServer(config.listen(), creds, {s->sync_.get(), s->query_.get()},
+                      connections));
   s->server_ = std::move(running.server);
   s->port_ = running.port;
   FollowAuditInHealth(s->store_->audit(), *s->server_);
-  const AuditArchivePlan archive = AuditArchivePlanFrom(
-      config.audit(), config.data_dir() + "/national.db");
-  if (archive.enabled) s->store_->audit().ArchiveEvery(archive.dir, archive.after);
+  const AuditArchivePlan archive =
+      AuditArchivePlanFrom(config.audit(), config.data_dir() + "/national.db");
+  if (archive.enabled)
+    s->store_->audit().ArchiveEvery(archive.dir, archive.after);
   if (!config.metrics_listen().empty()) {
-    ASSIGN_OR_RETURN(s->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
+    ASSIGN_OR_RETURN(s->metrics_,
+                     metrics::MetricsServer::Start(config.metrics_listen()));
   }
   if (!config.crl_listen().empty()) {
-    ASSIGN_OR_RETURN(s->crl_, CrlServer::Start(config.crl_listen(), config.tls().crl_file()));
+    ASSIGN_OR_RETURN(s->crl_, CrlServer::Start(config.crl_listen(),
+                                               config.tls().crl_file()));
   }
   return s;
 }
@@ -103,7 +121,8 @@ void NationalServer::Shutdown(std::chrono::milliseconds grace) {
   stopped_ = true;
   if (store_ != nullptr) store_->audit().SetWritableListener(nullptr);
   // A server whose start failed half-way has nothing to shut down.
-  if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
+  if (server_ != nullptr)
+    DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }
 
 NationalServer::~NationalServer() { Shutdown(std::chrono::milliseconds(0)); }

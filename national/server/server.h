@@ -3,19 +3,19 @@
 #ifndef NTMIS_NATIONAL_SERVER_SERVER_H_
 #define NTMIS_NATIONAL_SERVER_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/status/statusor.h"
 #include "common/file_lock.h"
 #include "common/metrics.h"
-#include "national/server/crl_server.h"
 #include "national/ingest/national_store.h"
 #include "national/ingest/sync_service.h"
 #include "national/query/query_service.h"
+#include "national/server/crl_server.h"
 #include "ntmis/v1/config.pb.h"
 
 namespace ntmis::national {
@@ -29,7 +29,8 @@ class NationalServer {
   // directory and starts listening on config.listen (port 0 picks a free
   // port; see port()). Each failure says what to do and carries its exit
   // code (common/exit_code.h).
-  static absl::StatusOr<std::unique_ptr<NationalServer>> Start(const v1::NationalConfig& config);
+  static absl::StatusOr<std::unique_ptr<NationalServer>> Start(
+      const v1::NationalConfig& config);
   ~NationalServer();
 
   int port() const { return port_; }

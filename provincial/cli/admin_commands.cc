@@ -30,8 +30,9 @@ const char* RoleText(v1::UserRole role) {
 absl::StatusOr<v1::UserRole> RoleArg(const std::string& name) {
   ASSIGN_OR_RETURN(Role role, ParseRole(name));
   if (role == Role::kTeacher)
-    return absl::InvalidArgumentError("--role: sysadmin, manager or querier (teacher accounts "
-                                      "come from `user teacher-accounts`)");
+    return absl::InvalidArgumentError(
+        "--role: sysadmin, manager or querier (teacher accounts "
+        "come from `user teacher-accounts`)");
   return RoleToProto(role);
 }
 
@@ -39,19 +40,22 @@ void PrintAccounts(const std::vector<const v1::UserAccount*>& users, bool csv) {
   std::vector<std::vector<std::string>> rows{
       {"user", "unit", "role", "teacher", "state", "created"}};
   for (const v1::UserAccount* u : users) {
-    std::string state = u->disabled() ? "disabled"
-                        : u->locked() ? absl::StrCat("locked until ", FormatTime(u->locked_until_unix()))
-                        : u->must_change_password() ? "password to change"
-                                                    : "active";
-    rows.push_back({u->username(), u->unit_code(), RoleText(u->role()), u->teacher_number(),
-                    state, FormatTime(u->created_unix())});
+    std::string state =
+        u->disabled() ? "disabled"
+        : u->locked()
+            ? absl::StrCat("locked until ", FormatTime(u->locked_until_unix()))
+        : u->must_change_password() ? "password to change"
+                                    : "active";
+    rows.push_back({u->username(), u->unit_code(), RoleText(u->role()),
+                    u->teacher_number(), state, FormatTime(u->created_unix())});
   }
   PrintTable(rows, csv);
 }
 
 void PrintNewAccount(const v1::CreateUserResponse& created) {
-  std::cout << "user " << created.user().username() << " (" << RoleText(created.user().role())
-            << " of unit " << created.user().unit_code() << ")\n"
+  std::cout << "user " << created.user().username() << " ("
+            << RoleText(created.user().role()) << " of unit "
+            << created.user().unit_code() << ")\n"
             << "initial password (shown once; to be changed at first login): "
             << created.initial_password() << "\n";
 }
@@ -60,13 +64,15 @@ absl::Status UserPasswd(const Args& args) {
   if (!args.Has("new-password-file"))
     return absl::InvalidArgumentError("--new-password-file FILE is required");
   ASSIGN_OR_RETURN(std::string fresh, ReadFile(args.Get("new-password-file")));
-  while (!fresh.empty() && (fresh.back() == '\n' || fresh.back() == '\r')) fresh.pop_back();
+  while (!fresh.empty() && (fresh.back() == '\n' || fresh.back() == '\r'))
+    fresh.pop_back();
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   v1::ChangePasswordRequest request;
   ASSIGN_OR_RETURN(*request.mutable_old_password(), ReadPassword(args));
   request.set_new_password(fresh);
   RETURN_IF_ERROR(client->Call(&Stub::ChangePassword, request).status());
-  std::cout << "password changed for " << args.Get("user") << "; other sessions ended\n";
+  std::cout << "password changed for " << args.Get("user")
+            << "; other sessions ended\n";
   return absl::OkStatus();
 }
 
@@ -78,7 +84,8 @@ absl::Status UserCreate(const Args& args) {
   ASSIGN_OR_RETURN(v1::UserRole role, RoleArg(args.Get("role")));
   request.set_role(role);
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::CreateUserResponse created, client->Call(&Stub::CreateUser, request));
+  ASSIGN_OR_RETURN(v1::CreateUserResponse created,
+                   client->Call(&Stub::CreateUser, request));
   PrintNewAccount(created);
   return absl::OkStatus();
 }
@@ -88,7 +95,8 @@ absl::Status UserList(const Args& args) {
   request.set_unit_code(args.Get("unit"));
   request.set_include_below(args.Has("below"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::ListUsersResponse list, client->Call(&Stub::ListUsers, request));
+  ASSIGN_OR_RETURN(v1::ListUsersResponse list,
+                   client->Call(&Stub::ListUsers, request));
   std::vector<const v1::UserAccount*> users;
   for (const auto& u : list.users()) users.push_back(&u);
   PrintAccounts(users, args.Get("format") == "csv");
@@ -97,35 +105,42 @@ absl::Status UserList(const Args& args) {
 
 absl::Status UserReset(const Args& args) {
   v1::UserRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_username(), OnePositional(args, "the user name"));
+  ASSIGN_OR_RETURN(*request.mutable_username(),
+                   OnePositional(args, "the user name"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::CreateUserResponse reset, client->Call(&Stub::ResetPassword, request));
+  ASSIGN_OR_RETURN(v1::CreateUserResponse reset,
+                   client->Call(&Stub::ResetPassword, request));
   PrintNewAccount(reset);
   return absl::OkStatus();
 }
 
 absl::Status UserUnlock(const Args& args) {
   v1::UserRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_username(), OnePositional(args, "the user name"));
+  ASSIGN_OR_RETURN(*request.mutable_username(),
+                   OnePositional(args, "the user name"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::UserAccount user, client->Call(&Stub::UnlockUser, request));
+  ASSIGN_OR_RETURN(v1::UserAccount user,
+                   client->Call(&Stub::UnlockUser, request));
   PrintAccounts({&user}, false);
   return absl::OkStatus();
 }
 
 absl::Status UserDisable(const Args& args, bool disabled) {
   v1::SetUserDisabledRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_username(), OnePositional(args, "the user name"));
+  ASSIGN_OR_RETURN(*request.mutable_username(),
+                   OnePositional(args, "the user name"));
   request.set_disabled(disabled);
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::UserAccount user, client->Call(&Stub::SetUserDisabled, request));
+  ASSIGN_OR_RETURN(v1::UserAccount user,
+                   client->Call(&Stub::SetUserDisabled, request));
   PrintAccounts({&user}, false);
   return absl::OkStatus();
 }
 
 absl::Status UserTeacherAccounts(const Args& args) {
   if (!args.Has("out"))
-    return absl::InvalidArgumentError("--out FILE is required (the initial passwords go there)");
+    return absl::InvalidArgumentError(
+        "--out FILE is required (the initial passwords go there)");
   v1::UnitRequest request;
   request.set_unit_code(args.Get("unit"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
@@ -134,41 +149,51 @@ absl::Status UserTeacherAccounts(const Args& args) {
   std::string csv;
   AppendCsvLine(&csv, {"username", "teacher_number", "initial_password"});
   for (const auto& a : made.accounts()) {
-    AppendCsvLine(&csv, {a.user().username(), a.user().teacher_number(), a.initial_password()});
+    AppendCsvLine(&csv, {a.user().username(), a.user().teacher_number(),
+                         a.initial_password()});
   }
   std::ofstream out(args.Get("out"), std::ios::binary);
   out << csv;
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", args.Get("out")));
-  std::cout << made.accounts_size() << " teacher accounts created; initial passwords in "
+  if (!out)
+    return absl::InternalError(absl::StrCat("cannot write ", args.Get("out")));
+  std::cout << made.accounts_size()
+            << " teacher accounts created; initial passwords in "
             << args.Get("out") << " (hand them out, then delete the file)\n";
   return absl::OkStatus();
 }
 
 void PrintUnits(const std::vector<const v1::UnitInfo*>& units, bool csv) {
   static const char* kLevels[] = {"", "province", "city", "county", "school"};
-  std::vector<std::vector<std::string>> rows{{"code", "parent", "level", "name", "category", "state"}};
+  std::vector<std::vector<std::string>> rows{
+      {"code", "parent", "level", "name", "category", "state"}};
   for (const v1::UnitInfo* u : units) {
-    rows.push_back({u->code(), u->parent_code(), kLevels[u->level() <= 4 ? u->level() : 0],
-                    u->name(),
-                    u->school_category() == 0
-                        ? ""
-                        : CodeTable::Of<v1::SchoolCategory>().Label(u->school_category()),
-                    u->closed() ? "closed" : "open"});
+    rows.push_back(
+        {u->code(), u->parent_code(), kLevels[u->level() <= 4 ? u->level() : 0],
+         u->name(),
+         u->school_category() == 0
+             ? ""
+             : CodeTable::Of<v1::SchoolCategory>().Label(u->school_category()),
+         u->closed() ? "closed" : "open"});
   }
   PrintTable(rows, csv);
 }
 
 absl::Status UnitAdd(const Args& args) {
   v1::UnitInfo request;
-  ASSIGN_OR_RETURN(*request.mutable_code(), OnePositional(args, "the new unit's code"));
+  ASSIGN_OR_RETURN(*request.mutable_code(),
+                   OnePositional(args, "the new unit's code"));
   request.set_parent_code(args.Get("parent"));
   request.set_name(args.Get("name"));
   const std::string level = args.Get("level");
-  request.set_level(level == "city" ? 2 : level == "county" ? 3 : level == "school" ? 4 : 0);
+  request.set_level(level == "city"     ? 2
+                    : level == "county" ? 3
+                    : level == "school" ? 4
+                                        : 0);
   if (request.level() == 0)
     return absl::InvalidArgumentError("--level: city, county or school");
   if (args.Has("category")) {
-    ASSIGN_OR_RETURN(int category, CodeTable::Of<v1::SchoolCategory>().Parse(args.Get("category")));
+    ASSIGN_OR_RETURN(int category, CodeTable::Of<v1::SchoolCategory>().Parse(
+                                       args.Get("category")));
     request.set_school_category(category);
   }
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
@@ -179,7 +204,8 @@ absl::Status UnitAdd(const Args& args) {
 
 absl::Status UnitRename(const Args& args) {
   v1::RenameUnitRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_code(), OnePositional(args, "the unit code"));
+  ASSIGN_OR_RETURN(*request.mutable_code(),
+                   OnePositional(args, "the unit code"));
   request.set_name(args.Get("name"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::UnitInfo unit, client->Call(&Stub::RenameUnit, request));
@@ -189,7 +215,8 @@ absl::Status UnitRename(const Args& args) {
 
 absl::Status UnitMove(const Args& args) {
   v1::MoveUnitRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_code(), OnePositional(args, "the school code"));
+  ASSIGN_OR_RETURN(*request.mutable_code(),
+                   OnePositional(args, "the school code"));
   request.set_new_parent_code(args.Get("parent"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::UnitInfo unit, client->Call(&Stub::MoveUnit, request));
@@ -199,7 +226,8 @@ absl::Status UnitMove(const Args& args) {
 
 absl::Status UnitClose(const Args& args) {
   v1::CloseUnitRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_code(), OnePositional(args, "the unit code"));
+  ASSIGN_OR_RETURN(*request.mutable_code(),
+                   OnePositional(args, "the unit code"));
   request.set_reason(args.Get("reason"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::UnitInfo unit, client->Call(&Stub::CloseUnit, request));
@@ -212,14 +240,16 @@ absl::Status UnitList(const Args& args) {
   request.set_unit_code(args.Get("unit"));
   request.set_include_closed(args.Has("closed"));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::ListUnitsResponse list, client->Call(&Stub::ListUnits, request));
+  ASSIGN_OR_RETURN(v1::ListUnitsResponse list,
+                   client->Call(&Stub::ListUnits, request));
   std::vector<const v1::UnitInfo*> units;
   for (const auto& u : list.units()) units.push_back(&u);
   PrintUnits(units, args.Get("format") == "csv");
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> DateArg(const Args& args, const std::string& flag, bool end_of_day) {
+absl::StatusOr<int64_t> DateArg(const Args& args, const std::string& flag,
+                                bool end_of_day) {
   if (!args.Has(flag)) return 0;
   int y, m, d;
   if (std::sscanf(args.Get(flag).c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
@@ -228,7 +258,8 @@ absl::StatusOr<int64_t> DateArg(const Args& args, const std::string& flag, bool 
   tm.tm_year = y - 1900;
   tm.tm_mon = m - 1;
   tm.tm_mday = d;
-  int64_t day = static_cast<int64_t>(timegm(&tm)) - 8 * 3600;  // midnight in UTC+8
+  int64_t day =
+      static_cast<int64_t>(timegm(&tm)) - 8 * 3600;  // midnight in UTC+8
   return end_of_day ? day + 86399 : day;
 }
 
@@ -245,12 +276,13 @@ absl::Status AuditQueryCommand(const Args& args) {
   ASSIGN_OR_RETURN(int64_t limit, args.GetInt("limit", 100));
   request.set_limit(static_cast<uint32_t>(limit));
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-  ASSIGN_OR_RETURN(v1::AuditEntries entries, client->Call(&Stub::QueryAudit, request));
+  ASSIGN_OR_RETURN(v1::AuditEntries entries,
+                   client->Call(&Stub::QueryAudit, request));
   std::vector<std::vector<std::string>> rows{
       {"id", "time", "actor", "action", "target", "result", "detail"}};
   for (const auto& e : entries.entries()) {
-    rows.push_back({absl::StrCat(e.id()), FormatTime(e.at_unix()), e.actor(), e.action(),
-                    e.target(), e.result(), e.detail()});
+    rows.push_back({absl::StrCat(e.id()), FormatTime(e.at_unix()), e.actor(),
+                    e.action(), e.target(), e.result(), e.detail()});
   }
   PrintTable(rows, args.Get("format") == "csv");
   return absl::OkStatus();
@@ -267,7 +299,8 @@ absl::Status AuditVerifyCommand(const Args& args) {
     AuditVerifyOptions options;
     options.full = args.Has("full");
     if (args.Has("archive"))
-      options.archive_dir = AuditArchivePlanFrom(config.audit(), config.database()).dir;
+      options.archive_dir =
+          AuditArchivePlanFrom(config.audit(), config.database()).dir;
     options.progress = PrintAuditVerifyProgress;
     ASSIGN_OR_RETURN(report, audit->Verify(options));
   } else {
@@ -275,7 +308,8 @@ absl::Status AuditVerifyCommand(const Args& args) {
     request.set_full(args.Has("full"));
     request.set_archive(args.Has("archive"));
     ASSIGN_OR_RETURN(auto client, LoggedIn(args));
-    ASSIGN_OR_RETURN(v1::VerifyAuditResponse result, client->Call(&Stub::VerifyAudit, request));
+    ASSIGN_OR_RETURN(v1::VerifyAuditResponse result,
+                     client->Call(&Stub::VerifyAudit, request));
     if (!result.intact()) return absl::DataLossError(result.problem());
     report.entries = result.entries_checked();
     report.walked = result.walked();
@@ -287,17 +321,21 @@ absl::Status AuditVerifyCommand(const Args& args) {
   return absl::OkStatus();
 }
 
-const cli::Flag kFormatFlag{"format", "table|csv", "output format (default table)"};
+const cli::Flag kFormatFlag{"format", "table|csv",
+                            "output format (default table)"};
 
 }  // namespace
 
 std::vector<cli::Command> AdminCommands() {
   return {
-      {"user passwd", "change your own password (required first when it was generated)", "",
-       LoginFlagsWith({{"new-password-file", "FILE", "file holding the new password"}}),
+      {"user passwd",
+       "change your own password (required first when it was generated)", "",
+       LoginFlagsWith(
+           {{"new-password-file", "FILE", "file holding the new password"}}),
        UserPasswd},
-      {"user create", "create an account (system administrators: own unit, or a system "
-                      "administrator one level down); prints its initial password",
+      {"user create",
+       "create an account (system administrators: own unit, or a system "
+       "administrator one level down); prints its initial password",
        "NAME",
        LoginFlagsWith({{"unit", "CODE", "the account's unit"},
                        {"role", "ROLE", "sysadmin, manager or querier"}}),
@@ -307,50 +345,63 @@ std::vector<cli::Command> AdminCommands() {
                        {"below", "", "also every unit below it"},
                        kFormatFlag}),
        UserList},
-      {"user reset-password", "give an account a new generated password", "NAME", LoginFlags(),
-       UserReset},
-      {"user unlock", "lift a lockout after failed logins", "NAME", LoginFlags(), UserUnlock},
-      {"user disable", "disable an account (its sessions end)", "NAME", LoginFlags(),
-       [](const Args& a) { return UserDisable(a, true); }},
+      {"user reset-password", "give an account a new generated password",
+       "NAME", LoginFlags(), UserReset},
+      {"user unlock", "lift a lockout after failed logins", "NAME",
+       LoginFlags(), UserUnlock},
+      {"user disable", "disable an account (its sessions end)", "NAME",
+       LoginFlags(), [](const Args& a) { return UserDisable(a, true); }},
       {"user enable", "enable a disabled account", "NAME", LoginFlags(),
        [](const Args& a) { return UserDisable(a, false); }},
       {"user teacher-accounts",
        "create self-service accounts for a school's teachers who have none", "",
-       LoginFlagsWith({{"unit", "CODE", "the school (default: your unit)"},
-                       {"out", "FILE", "CSV of user names and initial passwords"}}),
+       LoginFlagsWith(
+           {{"unit", "CODE", "the school (default: your unit)"},
+            {"out", "FILE", "CSV of user names and initial passwords"}}),
        UserTeacherAccounts},
-      {"unit add", "add a city, county or school under an existing unit", "CODE",
+      {"unit add", "add a city, county or school under an existing unit",
+       "CODE",
        LoginFlagsWith({{"parent", "CODE", "the parent unit"},
                        {"level", "LEVEL", "city, county or school"},
                        {"name", "NAME", "the unit's name"},
                        {"category", "CODE", "school category (schools)"}}),
        UnitAdd},
-      {"unit rename", "rename a unit", "CODE", LoginFlagsWith({{"name", "NAME", "the new name"}}),
-       UnitRename},
-      {"unit move", "move a school to another county (its effective records are re-sent)",
-       "CODE", LoginFlagsWith({{"parent", "CODE", "the new county"}}), UnitMove},
-      {"unit close", "close a unit with no open units or active teachers left (history stays)",
-       "CODE", LoginFlagsWith({{"reason", "TEXT", "why (required; audited)"}}), UnitClose},
+      {"unit rename", "rename a unit", "CODE",
+       LoginFlagsWith({{"name", "NAME", "the new name"}}), UnitRename},
+      {"unit move",
+       "move a school to another county (its effective records are re-sent)",
+       "CODE", LoginFlagsWith({{"parent", "CODE", "the new county"}}),
+       UnitMove},
+      {"unit close",
+       "close a unit with no open units or active teachers left (history "
+       "stays)",
+       "CODE", LoginFlagsWith({{"reason", "TEXT", "why (required; audited)"}}),
+       UnitClose},
       {"unit list", "the units directly below a unit", "",
        LoginFlagsWith({{"unit", "CODE", "default: your unit"},
                        {"closed", "", "include closed units"},
                        kFormatFlag}),
        UnitList},
       {"audit query", "search the audit log (newest first)", "",
-       LoginFlagsWith({{"actor", "NAME", "who"},
-                       {"action", "ACTION", "exact, or a prefix ending in '.' (teacher.)"},
-                       {"target", "TEXT", "what it acted on"},
-                       {"unit", "CODE", "actions by the accounts of this unit and below"},
-                       {"since", "YYYY-MM-DD", "from this day"},
-                       {"until", "YYYY-MM-DD", "to this day"},
-                       {"limit", "N", "at most N entries (default 100)"},
-                       kFormatFlag}),
+       LoginFlagsWith(
+           {{"actor", "NAME", "who"},
+            {"action", "ACTION", "exact, or a prefix ending in '.' (teacher.)"},
+            {"target", "TEXT", "what it acted on"},
+            {"unit", "CODE", "actions by the accounts of this unit and below"},
+            {"since", "YYYY-MM-DD", "from this day"},
+            {"until", "YYYY-MM-DD", "to this day"},
+            {"limit", "N", "at most N entries (default 100)"},
+            kFormatFlag}),
        AuditQueryCommand},
-      {"audit verify", "check the audit log's hash chain; names the first broken link", "",
-       LoginFlagsWith({{"full", "", "walk every entry, not only those since the last check"},
-                       {"archive", "", "also the archive files (implies --full)"},
-                       {"config", "FILE", "on the node's host: verify its database directly, "
-                                          "with progress (no login)"}}),
+      {"audit verify",
+       "check the audit log's hash chain; names the first broken link", "",
+       LoginFlagsWith(
+           {{"full", "",
+             "walk every entry, not only those since the last check"},
+            {"archive", "", "also the archive files (implies --full)"},
+            {"config", "FILE",
+             "on the node's host: verify its database directly, "
+             "with progress (no login)"}}),
        AuditVerifyCommand},
   };
 }

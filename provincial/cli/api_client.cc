@@ -12,8 +12,8 @@ namespace {
 constexpr size_t kChunkBytes = 1 << 20;
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ApiClient>> ApiClient::Connect(const std::string& address,
-                                                              const std::string& ca_cert) {
+absl::StatusOr<std::unique_ptr<ApiClient>> ApiClient::Connect(
+    const std::string& address, const std::string& ca_cert) {
   v1::TlsFiles tls;
   tls.set_ca_cert(ca_cert);
   auto creds = MakeChannelCredentials(tls);
@@ -22,20 +22,23 @@ absl::StatusOr<std::unique_ptr<ApiClient>> ApiClient::Connect(const std::string&
       v1::ProvincialApi::NewStub(MakeChannel(address, *creds)));
 }
 
-absl::Status ApiClient::Login(const std::string& username, const std::string& password) {
+absl::Status ApiClient::Login(const std::string& username,
+                              const std::string& password) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
   v1::LoginRequest request;
   request.set_username(username);
   request.set_password(password);
   v1::LoginResponse response;
-  absl::Status status = FromGrpcStatus(stub_->Login(&context, request, &response));
+  absl::Status status =
+      FromGrpcStatus(stub_->Login(&context, request, &response));
   if (status.ok()) token_ = response.token();
   return status;
 }
 
-absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(const ImportCall& call,
-                                                       const std::string& path) {
+absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(
+    const ImportCall& call, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::error_code ec;
@@ -48,8 +51,8 @@ absl::StatusOr<v1::ImportReport> ApiClient::ImportFile(const ImportCall& call,
   });
 }
 
-absl::StatusOr<v1::ImportReport> ApiClient::ImportData(const ImportCall& call,
-                                                       const std::string& data) {
+absl::StatusOr<v1::ImportReport> ApiClient::ImportData(
+    const ImportCall& call, const std::string& data) {
   size_t pos = 0;
   return Import(call, data.size(), [&](std::string* chunk) {
     if (pos >= data.size()) return false;
@@ -59,17 +62,21 @@ absl::StatusOr<v1::ImportReport> ApiClient::ImportData(const ImportCall& call,
   });
 }
 
-void ApiClient::Prepare(grpc::ClientContext* context, std::chrono::seconds deadline) const {
+void ApiClient::Prepare(grpc::ClientContext* context,
+                        std::chrono::seconds deadline) const {
   context->set_deadline(std::chrono::system_clock::now() + deadline);
   context->AddMetadata("authorization", "Bearer " + token_);
 }
 
 absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {
-  return Call(&v1::ProvincialApi::StubInterface::GetSyncHealth, v1::SyncHealthRequest());
+  return Call(&v1::ProvincialApi::StubInterface::GetSyncHealth,
+              v1::SyncHealthRequest());
 }
 
-absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(std::chrono::seconds deadline) {
-  return Call(&v1::ProvincialApi::StubInterface::SyncNow, v1::SyncNowRequest(), deadline);
+absl::StatusOr<v1::SyncNowResponse> ApiClient::SyncNow(
+    std::chrono::seconds deadline) {
+  return Call(&v1::ProvincialApi::StubInterface::SyncNow, v1::SyncNowRequest(),
+              deadline);
 }
 
 absl::StatusOr<v1::WithdrawTeacherResponse> ApiClient::WithdrawTeacher(
@@ -81,14 +88,17 @@ absl::StatusOr<v1::WithdrawTeacherResponse> ApiClient::WithdrawTeacher(
 }
 
 absl::StatusOr<v1::ImportReport> ApiClient::Import(
-    const ImportCall& call, uint64_t size_hint, const std::function<bool(std::string*)>& next) {
+    const ImportCall& call, uint64_t size_hint,
+    const std::function<bool(std::string*)>& next) {
   grpc::ClientContext context;
   // 60 s plus 10 s per MiB: generous for a slow disk, still bounded.
   Prepare(&context, std::chrono::seconds(60 + 10 * (size_hint >> 20)));
   v1::ImportReport report;
-  auto writer = call.target == ImportTarget::kUnits      ? stub_->ImportUnits(&context, &report)
-                : call.target == ImportTarget::kTeachers ? stub_->ImportTeachers(&context, &report)
-                                                         : stub_->ImportCategory(&context, &report);
+  auto writer = call.target == ImportTarget::kUnits
+                    ? stub_->ImportUnits(&context, &report)
+                : call.target == ImportTarget::kTeachers
+                    ? stub_->ImportTeachers(&context, &report)
+                    : stub_->ImportCategory(&context, &report);
   v1::ImportChunk chunk;
   chunk.set_dry_run(call.dry_run);
   chunk.set_category(call.category);
@@ -104,10 +114,12 @@ absl::StatusOr<v1::ImportReport> ApiClient::Import(
   return report;
 }
 
-absl::Status ApiClient::Export(const v1::ExportRequest& request,
-                               const std::function<absl::Status(const std::string&)>& sink) {
+absl::Status ApiClient::Export(
+    const v1::ExportRequest& request,
+    const std::function<absl::Status(const std::string&)>& sink) {
   grpc::ClientContext context;
-  Prepare(&context, std::chrono::seconds(3600));  // a whole province: minutes, still bounded
+  Prepare(&context, std::chrono::seconds(
+                        3600));  // a whole province: minutes, still bounded
   auto reader = stub_->Export(&context, request);
   v1::ExportChunk chunk;
   absl::Status status;

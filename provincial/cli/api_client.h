@@ -19,7 +19,7 @@ enum class ImportTarget { kUnits, kTeachers, kCategory };
 // What to import and how.
 struct ImportCall {
   ImportTarget target = ImportTarget::kTeachers;
-  std::string category;         // kCategory: which template
+  std::string category;  // kCategory: which template
   bool dry_run = false;
   bool all_or_nothing = false;  // apply nothing if any row has a problem
 };
@@ -29,40 +29,47 @@ struct ImportCall {
 class ApiClient {
  public:
   // Verifies the node's certificate against `ca_cert` (PEM file).
-  static absl::StatusOr<std::unique_ptr<ApiClient>> Connect(const std::string& address,
-                                                            const std::string& ca_cert);
+  static absl::StatusOr<std::unique_ptr<ApiClient>> Connect(
+      const std::string& address, const std::string& ca_cert);
   explicit ApiClient(std::unique_ptr<v1::ProvincialApi::StubInterface> stub)
       : stub_(std::move(stub)) {}
 
   absl::Status Login(const std::string& username, const std::string& password);
 
   // Streams the file at `path` (or the bytes of `data` with ImportData).
-  absl::StatusOr<v1::ImportReport> ImportFile(const ImportCall& call, const std::string& path);
-  absl::StatusOr<v1::ImportReport> ImportData(const ImportCall& call, const std::string& data);
-  absl::StatusOr<v1::ImportReport> ImportFile(ImportTarget target, const std::string& path,
+  absl::StatusOr<v1::ImportReport> ImportFile(const ImportCall& call,
+                                              const std::string& path);
+  absl::StatusOr<v1::ImportReport> ImportData(const ImportCall& call,
+                                              const std::string& data);
+  absl::StatusOr<v1::ImportReport> ImportFile(ImportTarget target,
+                                              const std::string& path,
                                               bool dry_run) {
     return ImportFile(ImportCall{target, "", dry_run, false}, path);
   }
-  absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target, const std::string& data,
+  absl::StatusOr<v1::ImportReport> ImportData(ImportTarget target,
+                                              const std::string& data,
                                               bool dry_run) {
     return ImportData(ImportCall{target, "", dry_run, false}, data);
   }
 
   // Export (v1::ExportRequest) into `sink`, chunk by chunk.
-  absl::Status Export(const v1::ExportRequest& request,
-                      const std::function<absl::Status(const std::string&)>& sink);
+  absl::Status Export(
+      const v1::ExportRequest& request,
+      const std::function<absl::Status(const std::string&)>& sink);
 
   // Any unary call of the API, with the token and a deadline:
   //   client.Call(&v1::ProvincialApi::StubInterface::GetTeacher, request)
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (v1::ProvincialApi::StubInterface::*method)(
-                                    grpc::ClientContext*, const Request&, Response*),
-                                const Request& request,
-                                std::chrono::seconds deadline = std::chrono::seconds(30)) {
+  absl::StatusOr<Response> Call(
+      grpc::Status (v1::ProvincialApi::StubInterface::*method)(
+          grpc::ClientContext*, const Request&, Response*),
+      const Request& request,
+      std::chrono::seconds deadline = std::chrono::seconds(30)) {
     grpc::ClientContext context;
     Prepare(&context, deadline);
     Response response;
-    absl::Status status = FromGrpcStatus((stub_.get()->*method)(&context, request, &response));
+    absl::Status status =
+        FromGrpcStatus((stub_.get()->*method)(&context, request, &response));
     if (!status.ok()) return status;
     return response;
   }
@@ -70,15 +77,17 @@ class ApiClient {
   absl::StatusOr<v1::SyncHealth> GetSyncHealth();
   // Runs a sync now on the node; the deadline allows for a large backlog.
   absl::StatusOr<v1::SyncNowResponse> SyncNow(std::chrono::seconds deadline);
-  absl::StatusOr<v1::WithdrawTeacherResponse> WithdrawTeacher(const std::string& teacher_number,
-                                                              const std::string& reason);
+  absl::StatusOr<v1::WithdrawTeacherResponse> WithdrawTeacher(
+      const std::string& teacher_number, const std::string& reason);
 
  private:
   // Sets the call's deadline and the bearer token.
-  void Prepare(grpc::ClientContext* context, std::chrono::seconds deadline) const;
+  void Prepare(grpc::ClientContext* context,
+               std::chrono::seconds deadline) const;
   // `next` fills the next chunk and returns false at the end.
-  absl::StatusOr<v1::ImportReport> Import(const ImportCall& call, uint64_t size_hint,
-                                          const std::function<bool(std::string*)>& next);
+  absl::StatusOr<v1::ImportReport> Import(
+      const ImportCall& call, uint64_t size_hint,
+      const std::function<bool(std::string*)>& next);
 
   std::unique_ptr<v1::ProvincialApi::StubInterface> stub_;
   std::string token_;

@@ -30,11 +30,13 @@ absl::StatusOr<std::string> ReadPassword(const cli::Args& args);
 absl::StatusOr<std::unique_ptr<ApiClient>> LoggedIn(const cli::Args& args);
 
 // The one positional argument, or INVALID_ARGUMENT naming it.
-absl::StatusOr<std::string> OnePositional(const cli::Args& args, const std::string& what);
+absl::StatusOr<std::string> OnePositional(const cli::Args& args,
+                                          const std::string& what);
 
 // The --set FIELD=VALUE flags (repeated) as field values.
-absl::Status AddSetFlags(const cli::Args& args,
-                         google::protobuf::RepeatedPtrField<v1::FieldValue>* fields);
+absl::Status AddSetFlags(
+    const cli::Args& args,
+    google::protobuf::RepeatedPtrField<v1::FieldValue>* fields);
 
 // "2026-12-02 15:04" in China Standard Time; "-" for 0.
 std::string FormatTime(int64_t unix_time);

@@ -18,7 +18,8 @@ namespace ntmis::provincial {
 
 // OK when `unit_code` is the user's unit or one below it; PERMISSION_DENIED
 // naming both otherwise (and for teacher accounts, which have no unit scope).
-absl::Status CheckWithin(Store& store, const User& user, const std::string& unit_code);
+absl::Status CheckWithin(Store& store, const User& user,
+                         const std::string& unit_code);
 
 // OK when the user has one of `roles`; PERMISSION_DENIED naming `action`
 // and the roles it needs otherwise.
@@ -29,16 +30,19 @@ absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
 // two-digit code) with one of `roles`; PERMISSION_DENIED naming `action`,
 // the roles and the user's unit otherwise.
 absl::Status CheckProvinceLevel(const User& user, const std::string& province,
-                                std::initializer_list<Role> roles, const std::string& action);
+                                std::initializer_list<Role> roles,
+                                const std::string& action);
 
 // Reading a teacher of `school_code`: staff within scope, or the teacher's
 // own account.
-absl::Status CheckReadTeacher(Store& store, const User& user, const std::string& school_code,
+absl::Status CheckReadTeacher(Store& store, const User& user,
+                              const std::string& school_code,
                               const std::string& teacher_number);
 
 // The school codes under a unit (the unit itself when it is a school), for
 // queries that must stay within a subtree. Includes closed schools.
-absl::StatusOr<std::vector<std::string>> SchoolsUnder(Store& store, const std::string& unit_code);
+absl::StatusOr<std::vector<std::string>> SchoolsUnder(
+    Store& store, const std::string& unit_code);
 
 }  // namespace ntmis::provincial
 

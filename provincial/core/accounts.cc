@@ -13,14 +13,18 @@ namespace ntmis::provincial {
 std::string GeneratePassword() {
   // 12 characters from a set without look-alikes, then one of each class,
   // so the rules hold whatever the random part is.
-  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  static constexpr char kAlphabet[] =
+      "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string random = crypto::RandomBytes(12);
   std::string password;
-  for (unsigned char c : random) password.push_back(kAlphabet[c % (sizeof(kAlphabet) - 1)]);
+  for (unsigned char c : random)
+    password.push_back(kAlphabet[c % (sizeof(kAlphabet) - 1)]);
   std::string tail = crypto::RandomBytes(2);
   password.push_back('-');
-  password.push_back(kAlphabet[24 + static_cast<unsigned char>(tail[0]) % 24]);  // upper
-  password.push_back(kAlphabet[48 + static_cast<unsigned char>(tail[1]) % 8]);   // digit
+  password.push_back(
+      kAlphabet[24 + static_cast<unsigned char>(tail[0]) % 24]);  // upper
+  password.push_back(
+      kAlphabet[48 + static_cast<unsigned char>(tail[1]) % 8]);  // digit
   password.push_back('k');
   return password;
 }
@@ -29,8 +33,10 @@ namespace {
 
 // locked_until_unix: the latest lock of the account from any source.
 constexpr char kUserColumns[] =
-    "SELECT id, username, unit_code, role, must_change_password, COALESCE(teacher_number, ''), "
-    "disabled, (SELECT COALESCE(MAX(f.locked_until_unix), 0) FROM login_failures f "
+    "SELECT id, username, unit_code, role, must_change_password, "
+    "COALESCE(teacher_number, ''), "
+    "disabled, (SELECT COALESCE(MAX(f.locked_until_unix), 0) FROM "
+    "login_failures f "
     "WHERE f.user_id = users.id), created_unix FROM users ";
 
 User UserFrom(const sql::Statement& row) {
@@ -52,15 +58,20 @@ User UserFrom(const sql::Statement& row) {
 absl::Status CheckPasswordRules(const std::string& password) {
   bool lower = false, upper = false, digit = false, other = false;
   for (char c : password) {
-    if (absl::ascii_islower(c)) lower = true;
-    else if (absl::ascii_isupper(c)) upper = true;
-    else if (absl::ascii_isdigit(c)) digit = true;
-    else other = true;
+    if (absl::ascii_islower(c))
+      lower = true;
+    else if (absl::ascii_isupper(c))
+      upper = true;
+    else if (absl::ascii_isdigit(c))
+      digit = true;
+    else
+      other = true;
   }
   int classes = lower + upper + digit + other;
   if (password.size() < 8 || classes < 3) {
     return absl::InvalidArgumentError(
-        "密码至少 8 位，且须包含小写字母、大写字母、数字、其他符号中的至少 3 类");
+        "密码至少 8 位，且须包含小写字母、大写字母、数字、其他符号中的至少 3 "
+        "类");
   }
   return absl::OkStatus();
 }
@@ -74,12 +85,15 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
     return absl::InvalidArgumentError("用户名须为 1 至 64 个字符");
   RETURN_IF_ERROR(CheckPasswordRules(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare(
-                       "INSERT INTO users(username, unit_code, role, password_hash, "
-                       "must_change_password, created_unix, teacher_number) VALUES (?, ?, ?, "
-                       "?, ?, strftime('%s','now'), ?)"));
-  insert.BindAll(username, unit_code, RoleName(role), hash, must_change_password ? 1 : 0);
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store_.db().Prepare(
+          "INSERT INTO users(username, unit_code, role, password_hash, "
+          "must_change_password, created_unix, teacher_number) VALUES (?, ?, "
+          "?, "
+          "?, ?, strftime('%s','now'), ?)"));
+  insert.BindAll(username, unit_code, RoleName(role), hash,
+                 must_change_password ? 1 : 0);
   if (teacher_number.empty()) {
     insert.BindNull(6);
   } else {
@@ -87,50 +101,57 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
   }
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("用户名 ", username, " 已存在，或单位 ", unit_code, " 不存在"));
+    return absl::AlreadyExistsError(absl::StrCat(
+        "用户名 ", username, " 已存在，或单位 ", unit_code, " 不存在"));
   }
   RETURN_IF_ERROR(inserted);
   return Find(username);
 }
 
 absl::StatusOr<User> Accounts::Find(const std::string& username) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare(absl::StrCat(kUserColumns, "WHERE username = ?")));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store_.db().Prepare(absl::StrCat(kUserColumns, "WHERE username = ?")));
   ASSIGN_OR_RETURN(bool found, find.BindAll(username).Step());
   if (!found) return absl::NotFoundError(absl::StrCat("no user ", username));
   return UserFrom(find);
 }
 
-absl::Status Accounts::CheckManages(const User& actor, const std::string& unit_code,
-                                    Role role) {
+absl::Status Accounts::CheckManages(const User& actor,
+                                    const std::string& unit_code, Role role) {
   if (actor.role != Role::kSysAdmin) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "管理账号须由系统管理员操作；", actor.username, " 是单位 ", actor.unit_code, " 的",
-        RoleLabel(actor.role)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("管理账号须由系统管理员操作；", actor.username, " 是单位 ",
+                     actor.unit_code, " 的", RoleLabel(actor.role)));
   }
   if (unit_code == actor.unit_code) return absl::OkStatus();
   absl::StatusOr<Unit> unit = LoadUnit(store_, unit_code);
-  if (unit.ok() && unit->parent_code == actor.unit_code && role == Role::kSysAdmin)
+  if (unit.ok() && unit->parent_code == actor.unit_code &&
+      role == Role::kSysAdmin)
     return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      "单位 ", actor.unit_code, " 的系统管理员管理本单位的账号和直接下级单位的系统管理员账号，"
-      "不能管理单位 ", unit_code, " 的", RoleLabel(role), "账号"));
+      "单位 ", actor.unit_code,
+      " 的系统管理员管理本单位的账号和直接下级单位的系统管理员账号，"
+      "不能管理单位 ",
+      unit_code, " 的", RoleLabel(role), "账号"));
 }
 
 absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
-  if (unit.closed) return absl::FailedPreconditionError(absl::StrCat("单位 ", unit_code, " 已撤销"));
+  if (unit.closed)
+    return absl::FailedPreconditionError(
+        absl::StrCat("单位 ", unit_code, " 已撤销"));
   int limit = 0;
   switch (role) {
     case Role::kSysAdmin:
       limit = policy_.quota.sysadmins;
       break;
     case Role::kManager:
-      limit = unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_EDUCATION ||
-                      unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_VOCATIONAL
-                  ? policy_.quota.higher_education_managers
-                  : policy_.quota.managers;
+      limit =
+          unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_EDUCATION ||
+                  unit.school_category == v1::SCHOOL_CATEGORY_HIGHER_VOCATIONAL
+              ? policy_.quota.higher_education_managers
+              : policy_.quota.managers;
       break;
     case Role::kQuerier:
       limit = policy_.quota.queriers;
@@ -138,47 +159,57 @@ absl::Status Accounts::CheckQuota(const std::string& unit_code, Role role) {
     case Role::kTeacher:
       return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(sql::Statement count,
-                   store_.db().Prepare("SELECT COUNT(*) FROM users WHERE unit_code = ? AND "
-                                       "role = ? AND disabled = 0"));
+  ASSIGN_OR_RETURN(
+      sql::Statement count,
+      store_.db().Prepare("SELECT COUNT(*) FROM users WHERE unit_code = ? AND "
+                          "role = ? AND disabled = 0"));
   ASSIGN_OR_RETURN(bool row, count.BindAll(unit_code, RoleName(role)).Step());
   if (row && count.ColumnInt(0) >= limit) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "单位 ", unit_code, " 已有 ", count.ColumnInt(0), " 个在用的", RoleLabel(role),
-        "账号，已达上限（", limit, " 个）；请先停用一个"));
+        "单位 ", unit_code, " 已有 ", count.ColumnInt(0), " 个在用的",
+        RoleLabel(role), "账号，已达上限（", limit, " 个）；请先停用一个"));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Accounts::HashPassword(const std::string& password) {
+absl::StatusOr<std::string> Accounts::HashPassword(
+    const std::string& password) {
   if (hashing_ == nullptr) return crypto::HashPassword(password);
   return hashing_->Run([&] { return crypto::HashPassword(password); });
 }
 
-bool Accounts::VerifyPassword(const std::string& password, const std::string& hash) {
+bool Accounts::VerifyPassword(const std::string& password,
+                              const std::string& hash) {
   if (hashing_ == nullptr) return crypto::VerifyPassword(password, hash);
   return hashing_->Run([&] { return crypto::VerifyPassword(password, hash); });
 }
 
-absl::Status Accounts::SetPassword(int64_t id, const std::string& password, bool must_change) {
+absl::Status Accounts::SetPassword(int64_t id, const std::string& password,
+                                   bool must_change) {
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store_.db().Prepare("UPDATE users SET password_hash = ?, "
-                                       "must_change_password = ?, failed_logins = 0, "
-                                       "locked_until_unix = 0 WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store_.db().Prepare("UPDATE users SET password_hash = ?, "
+                          "must_change_password = ?, failed_logins = 0, "
+                          "locked_until_unix = 0 WHERE id = ?"));
   RETURN_IF_ERROR(update.BindAll(hash, must_change ? 1 : 0, id).Run());
   // Sessions opened with the old password end, and so do its lockouts.
-  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement end,
+      store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
   RETURN_IF_ERROR(end.BindAll(id).Run());
-  ASSIGN_OR_RETURN(sql::Statement unlock,
-                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement unlock,
+      store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
   RETURN_IF_ERROR(unlock.BindAll(id).Run());
   return txn.Commit();
 }
 
-absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor, const std::string& username,
-                                               const std::string& unit_code, Role role) {
+absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor,
+                                               const std::string& username,
+                                               const std::string& unit_code,
+                                               Role role) {
   if (role == Role::kTeacher) {
     return absl::InvalidArgumentError(
         "教师账号由教师记录生成（为学校批量生成教师账号）");
@@ -187,13 +218,13 @@ absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor, const std::str
   RETURN_IF_ERROR(CheckQuota(unit_code, role));
   NewAccount account;
   account.initial_password = GeneratePassword();
-  ASSIGN_OR_RETURN(account.user,
-                   Create(username, unit_code, role, account.initial_password, true));
+  ASSIGN_OR_RETURN(account.user, Create(username, unit_code, role,
+                                        account.initial_password, true));
   return account;
 }
 
-absl::StatusOr<NewAccount> Accounts::ResetPassword(const User& actor,
-                                                   const std::string& username) {
+absl::StatusOr<NewAccount> Accounts::ResetPassword(
+    const User& actor, const std::string& username) {
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
   NewAccount account;
@@ -203,17 +234,20 @@ absl::StatusOr<NewAccount> Accounts::ResetPassword(const User& actor,
   return account;
 }
 
-absl::StatusOr<User> Accounts::Unlock(const User& actor, const std::string& username) {
+absl::StatusOr<User> Accounts::Unlock(const User& actor,
+                                      const std::string& username) {
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
   // Every source's lock and count of failures.
-  ASSIGN_OR_RETURN(sql::Statement unlock,
-                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement unlock,
+      store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
   RETURN_IF_ERROR(unlock.BindAll(target.id).Run());
   return Find(username);
 }
 
-absl::StatusOr<User> Accounts::SetDisabled(const User& actor, const std::string& username,
+absl::StatusOr<User> Accounts::SetDisabled(const User& actor,
+                                           const std::string& username,
                                            bool disabled) {
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
@@ -221,10 +255,13 @@ absl::StatusOr<User> Accounts::SetDisabled(const User& actor, const std::string&
     return absl::InvalidArgumentError("管理员不能停用自己的账号");
   if (!disabled) RETURN_IF_ERROR(CheckQuota(target.unit_code, target.role));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store_.db().Prepare("UPDATE users SET disabled = ? WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store_.db().Prepare("UPDATE users SET disabled = ? WHERE id = ?"));
   RETURN_IF_ERROR(update.BindAll(disabled ? 1 : 0, target.id).Run());
-  ASSIGN_OR_RETURN(sql::Statement end, store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement end,
+      store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
   if (disabled) RETURN_IF_ERROR(end.BindAll(target.id).Run());
   RETURN_IF_ERROR(txn.Commit());
   return Find(username);
@@ -234,24 +271,25 @@ absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
                                                  const std::string& unit_code,
                                                  bool include_below) {
   if (actor.role != Role::kSysAdmin) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "查看账号须由系统管理员操作；", actor.username, " 是", RoleLabel(actor.role)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("查看账号须由系统管理员操作；", actor.username, " 是",
+                     RoleLabel(actor.role)));
   }
   RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
   std::vector<std::string> units{unit_code};
   for (size_t i = 0; include_below && i < units.size(); ++i) {
-    ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store_, units[i], true));
+    ASSIGN_OR_RETURN(std::vector<Unit> children,
+                     ChildUnits(store_, units[i], true));
     for (Unit& c : children) units.push_back(std::move(c.code));
   }
-  ASSIGN_OR_RETURN(sql::Statement list,
-                   store_.db().Prepare(absl::StrCat(kUserColumns,
-                                                    "WHERE unit_code = ? ORDER BY role, username")));
+  ASSIGN_OR_RETURN(
+      sql::Statement list,
+      store_.db().Prepare(absl::StrCat(
+          kUserColumns, "WHERE unit_code = ? ORDER BY role, username")));
   std::vector<User> users;
   for (const std::string& unit : units) {
     list.BindAll(unit);
-    RETURN_IF_ERROR(list.ForEachRow([&] {
-      users.push_back(UserFrom(list));
-    }));
+    RETURN_IF_ERROR(list.ForEachRow([&] { users.push_back(UserFrom(list)); }));
     list.Reset();
   }
   return users;
@@ -262,8 +300,10 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
   RETURN_IF_ERROR(CheckManages(actor, school, Role::kTeacher));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
   if (unit.level != UnitLevel::kSchool)
-    return absl::InvalidArgumentError(absl::StrCat("单位 ", school, " 不是学校"));
-  ASSIGN_OR_RETURN(std::vector<std::string> numbers, ActiveTeacherNumbers(store_, school));
+    return absl::InvalidArgumentError(
+        absl::StrCat("单位 ", school, " 不是学校"));
+  ASSIGN_OR_RETURN(std::vector<std::string> numbers,
+                   ActiveTeacherNumbers(store_, school));
   ASSIGN_OR_RETURN(sql::Statement has_account,
                    store_.db().Prepare("SELECT EXISTS (SELECT 1 FROM users "
                                        "WHERE teacher_number = ?)"));
@@ -275,17 +315,20 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
     if (exists) continue;
     NewAccount account;
     account.initial_password = GeneratePassword();
-    ASSIGN_OR_RETURN(account.user, Create(number, school, Role::kTeacher,
-                                          account.initial_password, true, number));
+    ASSIGN_OR_RETURN(account.user,
+                     Create(number, school, Role::kTeacher,
+                            account.initial_password, true, number));
     accounts.push_back(std::move(account));
   }
   return accounts;
 }
 
-absl::Status Accounts::ChangePassword(const User& user, const std::string& old_password,
+absl::Status Accounts::ChangePassword(const User& user,
+                                      const std::string& old_password,
                                       const std::string& new_password) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
   ASSIGN_OR_RETURN(bool found, find.BindAll(user.id).Step());
   const std::string hash = found ? find.ColumnText(0) : "";
   find.Reset();
@@ -299,11 +342,13 @@ absl::Status Accounts::ChangePassword(const User& user, const std::string& old_p
 
 absl::StatusOr<LoginRecord> Accounts::ReadForLogin(const std::string& username,
                                                    const std::string& source) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare(
-                       "SELECT u.id, u.password_hash, u.disabled, COALESCE(f.failures, 0), "
-                       "COALESCE(f.locked_until_unix, 0) FROM users u LEFT JOIN login_failures f "
-                       "ON f.user_id = u.id AND f.source = ? WHERE u.username = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store_.db().Prepare(
+          "SELECT u.id, u.password_hash, u.disabled, COALESCE(f.failures, 0), "
+          "COALESCE(f.locked_until_unix, 0) FROM users u LEFT JOIN "
+          "login_failures f "
+          "ON f.user_id = u.id AND f.source = ? WHERE u.username = ?"));
   ASSIGN_OR_RETURN(bool found, find.BindAll(source, username).Step());
   LoginRecord record;
   if (!found) return record;
@@ -316,45 +361,58 @@ absl::StatusOr<LoginRecord> Accounts::ReadForLogin(const std::string& username,
   return record;
 }
 
-absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id, const std::string& source,
-                                                     int64_t now, int max_failures,
+absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id,
+                                                     const std::string& source,
+                                                     int64_t now,
+                                                     int max_failures,
                                                      int64_t lockout_seconds) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   int64_t failures = 1;
   {
-    ASSIGN_OR_RETURN(sql::Statement count,
-                     store_.db().Prepare("SELECT failures, locked_until_unix FROM login_failures "
-                                         "WHERE user_id = ? AND source = ?"));
+    ASSIGN_OR_RETURN(
+        sql::Statement count,
+        store_.db().Prepare(
+            "SELECT failures, locked_until_unix FROM login_failures "
+            "WHERE user_id = ? AND source = ?"));
     ASSIGN_OR_RETURN(bool row, count.BindAll(user_id, source).Step());
     // A lock that has run out starts the count again.
     if (row && !(count.ColumnInt(1) != 0 && count.ColumnInt(1) <= now))
       failures = count.ColumnInt(0) + 1;
   }
   const bool lock = failures >= max_failures;
-  ASSIGN_OR_RETURN(sql::Statement upsert,
-                   store_.db().Prepare(
-                       "INSERT INTO login_failures(user_id, source, failures, locked_until_unix, "
-                       "last_failure_unix) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, source) "
-                       "DO UPDATE SET failures = excluded.failures, locked_until_unix = "
-                       "excluded.locked_until_unix, last_failure_unix = excluded.last_failure_unix"));
-  RETURN_IF_ERROR(
-      upsert.BindAll(user_id, source, failures, lock ? now + lockout_seconds : int64_t{0}, now)
-          .Run());
+  ASSIGN_OR_RETURN(
+      sql::Statement upsert,
+      store_.db().Prepare(
+          "INSERT INTO login_failures(user_id, source, failures, "
+          "locked_until_unix, "
+          "last_failure_unix) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, "
+          "source) "
+          "DO UPDATE SET failures = excluded.failures, locked_until_unix = "
+          "excluded.locked_until_unix, last_failure_unix = "
+          "excluded.last_failure_unix"));
+  RETURN_IF_ERROR(upsert
+                      .BindAll(user_id, source, failures,
+                               lock ? now + lockout_seconds : int64_t{0}, now)
+                      .Run());
   RETURN_IF_ERROR(txn.Commit());
   return failures;
 }
 
-absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id, const std::string& source,
+absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id,
+                                              const std::string& source,
                                               int64_t now) {
   Session session{crypto::HexEncode(crypto::RandomBytes(32)),
                   now + policy_.session_max_seconds};
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(sql::Statement clear,
-                   store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ? AND source = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement clear,
+      store_.db().Prepare(
+          "DELETE FROM login_failures WHERE user_id = ? AND source = ?"));
   RETURN_IF_ERROR(clear.BindAll(user_id, source).Run());
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare("INSERT INTO sessions(token_hash, user_id, "
-                                       "expires_unix, last_used_unix) VALUES (?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store_.db().Prepare("INSERT INTO sessions(token_hash, user_id, "
+                          "expires_unix, last_used_unix) VALUES (?, ?, ?, ?)"));
   insert.BindBlob(1, crypto::Sha256(session.token));
   insert.Bind(2, user_id).Bind(3, session.expires_unix).Bind(4, now);
   RETURN_IF_ERROR(insert.Run());
@@ -363,20 +421,23 @@ absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id, const std::string
 }
 
 absl::Status Accounts::EndSession(const std::string& token) {
-  ASSIGN_OR_RETURN(sql::Statement end,
-                   store_.db().Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement end,
+      store_.db().Prepare("DELETE FROM sessions WHERE token_hash = ?"));
   end.BindBlob(1, crypto::Sha256(token));
   return end.Run();
 }
 
-absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t now) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare(
-                       "SELECT u.id, u.username, u.unit_code, u.role, "
-                       "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
-                       "0, u.created_unix, s.expires_unix, s.last_used_unix "
-                       "FROM sessions s JOIN users u ON u.id = s.user_id "
-                       "WHERE s.token_hash = ?"));
+absl::StatusOr<User> Accounts::Authenticate(const std::string& token,
+                                            int64_t now) {
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store_.db().Prepare(
+          "SELECT u.id, u.username, u.unit_code, u.role, "
+          "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
+          "0, u.created_unix, s.expires_unix, s.last_used_unix "
+          "FROM sessions s JOIN users u ON u.id = s.user_id "
+          "WHERE s.token_hash = ?"));
   std::string token_hash = crypto::Sha256(token);
   find.BindBlob(1, token_hash);
   ASSIGN_OR_RETURN(bool found, find.Step());
@@ -392,9 +453,10 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token, int64_t no
   }
   if (user.disabled) return absl::UnauthenticatedError("账号已停用");
   if (now - last_used >= policy_.touch_interval_seconds) {
-    ASSIGN_OR_RETURN(sql::Statement touch,
-                     store_.db().Prepare(
-                         "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
+    ASSIGN_OR_RETURN(
+        sql::Statement touch,
+        store_.db().Prepare(
+            "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
     touch.Bind(1, now).BindBlob(2, token_hash);
     RETURN_IF_ERROR(touch.Run());
   }

@@ -3,8 +3,8 @@
 // idle expiry. Passwords are stored as scrypt hashes and tokens as SHA-256
 // hashes; neither is ever logged.
 //
-// Not thread-safe: one Accounts per Store (a lane of provincial/core/store_pool.h),
-// used by the thread that holds it.
+// Not thread-safe: one Accounts per Store (a lane of
+// provincial/core/store_pool.h), used by the thread that holds it.
 #ifndef NTMIS_PROVINCIAL_CORE_ACCOUNTS_H_
 #define NTMIS_PROVINCIAL_CORE_ACCOUNTS_H_
 
@@ -59,8 +59,8 @@ struct LoginRecord {
   int64_t user_id = 0;
   std::string password_hash;
   bool disabled = false;
-  int64_t failures = 0;            // from this source, since the last success
-  int64_t locked_until_unix = 0;   // for this source
+  int64_t failures = 0;           // from this source, since the last success
+  int64_t locked_until_unix = 0;  // for this source
 };
 
 // INVALID_ARGUMENT unless >= 8 characters from >= 3 of: lower, upper,
@@ -76,8 +76,9 @@ class Accounts {
       : store_(store), policy_(policy), hashing_(hashing) {}
 
   // An account without checking who asks (init and tests).
-  absl::StatusOr<User> Create(const std::string& username, const std::string& unit_code,
-                              Role role, const std::string& password,
+  absl::StatusOr<User> Create(const std::string& username,
+                              const std::string& unit_code, Role role,
+                              const std::string& password,
                               bool must_change_password,
                               const std::string& teacher_number = "");
 
@@ -86,20 +87,23 @@ class Accounts {
   // of the units one level down. PERMISSION_DENIED otherwise, naming the
   // rule; RESOURCE_EXHAUSTED past the unit's quota. Initial passwords are
   // generated and must be changed at first login.
-  absl::StatusOr<NewAccount> CreateFor(const User& actor, const std::string& username,
+  absl::StatusOr<NewAccount> CreateFor(const User& actor,
+                                       const std::string& username,
                                        const std::string& unit_code, Role role);
-  absl::StatusOr<NewAccount> ResetPassword(const User& actor, const std::string& username);
+  absl::StatusOr<NewAccount> ResetPassword(const User& actor,
+                                           const std::string& username);
   absl::StatusOr<User> Unlock(const User& actor, const std::string& username);
-  absl::StatusOr<User> SetDisabled(const User& actor, const std::string& username,
-                                   bool disabled);
+  absl::StatusOr<User> SetDisabled(const User& actor,
+                                   const std::string& username, bool disabled);
   // The accounts of `unit_code` (and below), which must be within the
   // actor's unit; a system administrator's view.
-  absl::StatusOr<std::vector<User>> List(const User& actor, const std::string& unit_code,
+  absl::StatusOr<std::vector<User>> List(const User& actor,
+                                         const std::string& unit_code,
                                          bool include_below);
   // Self-service accounts for the effective teachers of a school who have
   // none (user name = teacher number), by the school's system administrator.
-  absl::StatusOr<std::vector<NewAccount>> CreateTeacherAccounts(const User& actor,
-                                                                const std::string& school);
+  absl::StatusOr<std::vector<NewAccount>> CreateTeacherAccounts(
+      const User& actor, const std::string& school);
 
   // The user's own password: the old one must match; the new one must meet
   // the rules and differ from it. Clears must_change_password.
@@ -114,11 +118,13 @@ class Accounts {
                                            const std::string& source);
   // Counts a wrong password from `source`; at `max_failures` the account is
   // locked for that source until now + lockout_seconds. Returns the count.
-  absl::StatusOr<int64_t> RecordLoginFailure(int64_t user_id, const std::string& source,
+  absl::StatusOr<int64_t> RecordLoginFailure(int64_t user_id,
+                                             const std::string& source,
                                              int64_t now, int max_failures,
                                              int64_t lockout_seconds);
   // A new session, in one transaction with clearing `source`'s failures.
-  absl::StatusOr<Session> OpenSession(int64_t user_id, const std::string& source, int64_t now);
+  absl::StatusOr<Session> OpenSession(int64_t user_id,
+                                      const std::string& source, int64_t now);
 
   // Ends the session of `token` (nothing happens for an unknown one).
   absl::Status EndSession(const std::string& token);
@@ -135,9 +141,11 @@ class Accounts {
 
  private:
   // OK if `actor` may manage an account of `role` at `unit_code`.
-  absl::Status CheckManages(const User& actor, const std::string& unit_code, Role role);
+  absl::Status CheckManages(const User& actor, const std::string& unit_code,
+                            Role role);
   absl::Status CheckQuota(const std::string& unit_code, Role role);
-  absl::Status SetPassword(int64_t id, const std::string& password, bool must_change);
+  absl::Status SetPassword(int64_t id, const std::string& password,
+                           bool must_change);
 
   Store& store_;
   AccountPolicy policy_;

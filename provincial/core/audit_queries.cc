@@ -5,10 +5,9 @@
 
 namespace ntmis::provincial {
 
-absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts& accounts,
-                                                         AuditLog& audit, const User& actor,
-                                                         AuditFilter filter,
-                                                         const std::string& unit_code) {
+absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(
+    Store& store, Accounts& accounts, AuditLog& audit, const User& actor,
+    AuditFilter filter, const std::string& unit_code) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "查询审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   // Below the province, an administrator sees what its unit's accounts did.
@@ -22,12 +21,14 @@ absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts&
   return audit.Query(filter);
 }
 
-absl::StatusOr<AuditVerifyReport> VerifyAudit(Store& store, AuditLog& audit, const User& actor,
-                                              const AuditVerifyOptions& options) {
+absl::StatusOr<AuditVerifyReport> VerifyAudit(
+    Store& store, AuditLog& audit, const User& actor,
+    const AuditVerifyOptions& options) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "校验审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (actor.unit_code != province)
-    return absl::PermissionDeniedError("the audit chain is verified by the province level");
+    return absl::PermissionDeniedError(
+        "the audit chain is verified by the province level");
   return audit.Verify(options);
 }
 

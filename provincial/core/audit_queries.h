@@ -20,15 +20,15 @@ namespace ntmis::provincial {
 
 // Entries matching `filter`; `unit_code` (default: the actor's unit below
 // the province level) limits them to that unit's accounts.
-absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(Store& store, Accounts& accounts,
-                                                         AuditLog& audit, const User& actor,
-                                                         AuditFilter filter,
-                                                         const std::string& unit_code);
+absl::StatusOr<std::vector<StoredAuditEntry>> QueryAudit(
+    Store& store, Accounts& accounts, AuditLog& audit, const User& actor,
+    AuditFilter filter, const std::string& unit_code);
 
 // How many entries the chain holds, all intact; DATA_LOSS naming the first
 // broken entry otherwise.
-absl::StatusOr<AuditVerifyReport> VerifyAudit(Store& store, AuditLog& audit, const User& actor,
-                                              const AuditVerifyOptions& options = {});
+absl::StatusOr<AuditVerifyReport> VerifyAudit(
+    Store& store, AuditLog& audit, const User& actor,
+    const AuditVerifyOptions& options = {});
 
 }  // namespace ntmis::provincial
 

@@ -18,9 +18,11 @@ inline constexpr char kCaseWithdrawn[] = "withdrawn";
 inline constexpr char kCaseInEffect[] = "in_effect";
 inline constexpr char kCaseEnded[] = "ended";
 
-const char* CareerKindLabel(v1::CareerKind kind);  // 调动, 在职情况变动, 交流轮岗
-std::string CareerStateLabel(const v1::CareerCase& c);  // 待「…」审核, 已办结, 轮岗中, …
-std::string TodayText();  // YYYY-MM-DD, China Standard Time
+const char* CareerKindLabel(
+    v1::CareerKind kind);  // 调动, 在职情况变动, 交流轮岗
+std::string CareerStateLabel(
+    const v1::CareerCase& c);  // 待「…」审核, 已办结, 轮岗中, …
+std::string TodayText();       // YYYY-MM-DD, China Standard Time
 
 // The schools a case joins and where they are: the teacher's school
 // (`from`) and the receiving or host school (`to`; the same school for a
@@ -30,15 +32,18 @@ struct Careers::Parties {
   std::string to_school;
   SchoolPlace from;
   SchoolPlace to;
-  bool remote_sending = false;  // a transfer in: the sending side is another province's
-  bool incoming = false;        // a transfer out another province asked for
+  bool remote_sending =
+      false;  // a transfer in: the sending side is another province's
+  bool incoming = false;  // a transfer out another province asked for
 };
 
 // A school that takes teachers, or FAILED_PRECONDITION saying why not.
 absl::StatusOr<SchoolPlace> OpenSchool(Store& store, const std::string& code);
 
 // The placeholder step of a transfer in that the other province decides.
-inline bool IsRemoteStep(const v1::CareerStep& step) { return step.unit_code().empty(); }
+inline bool IsRemoteStep(const v1::CareerStep& step) {
+  return step.unit_code().empty();
+}
 
 // A transfer in of a teacher another province owns: no local record to lock.
 inline bool OfRemoteTeacher(const v1::CareerCase& c) {

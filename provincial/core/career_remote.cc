@@ -6,8 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/crypto.h"
 #include "common/envelope.h"
 #include "common/status_macros.h"
@@ -22,16 +22,20 @@ namespace {
 // The teacher's whole file: the record with its ID-card number in clear
 // (only ever sealed for the receiving node), every category's entries with
 // their superseded versions.
-absl::StatusOr<v1::TeacherFile> BuildFile(Store& store, const std::string& number,
+absl::StatusOr<v1::TeacherFile> BuildFile(Store& store,
+                                          const std::string& number,
                                           const std::string& seal_key) {
   v1::TeacherFile file;
   ASSIGN_OR_RETURN(StoredTeacher t, LoadTeacher(store, number));
   *file.mutable_record() = t.record;
   ASSIGN_OR_RETURN(std::string sealed, LoadSealedIdCard(store, number));
-  ASSIGN_OR_RETURN(*file.mutable_id_card_number(), crypto::Open(seal_key, sealed));
-  ASSIGN_OR_RETURN(std::vector<v1::EntryView> entries, LoadEntries(store, number, "", true));
+  ASSIGN_OR_RETURN(*file.mutable_id_card_number(),
+                   crypto::Open(seal_key, sealed));
+  ASSIGN_OR_RETURN(std::vector<v1::EntryView> entries,
+                   LoadEntries(store, number, "", true));
   for (v1::EntryView& e : entries) *file.add_entries() = std::move(e);
-  ASSIGN_OR_RETURN(std::vector<v1::EntryView> history, EntryHistory(store, number));
+  ASSIGN_OR_RETURN(std::vector<v1::EntryView> history,
+                   EntryHistory(store, number));
   for (v1::EntryView& e : history) *file.add_entry_history() = std::move(e);
   return file;
 }
@@ -39,22 +43,22 @@ absl::StatusOr<v1::TeacherFile> BuildFile(Store& store, const std::string& numbe
 }  // namespace
 
 absl::Status Careers::Send(const v1::TransferMessage& message) {
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare("INSERT INTO transfer_mail_out(message) VALUES (?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store_.db().Prepare("INSERT INTO transfer_mail_out(message) VALUES (?)"));
   insert.BindBlob(1, message.SerializeAsString());
   return insert.Run();
 }
 
-absl::StatusOr<v1::CareerCase> Careers::FileRemoteTransfer(const User& actor,
-                                                           const std::string& number,
-                                                           const std::string& to_school,
-                                                           const std::string& date,
-                                                           const std::string& reason) {
+absl::StatusOr<v1::CareerCase> Careers::FileRemoteTransfer(
+    const User& actor, const std::string& number, const std::string& to_school,
+    const std::string& date, const std::string& reason) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   absl::StatusOr<SchoolPlace> to = OpenSchool(store_, to_school);
   if (!to.ok())
     return absl::FailedPreconditionError(absl::StrCat(
-        "to_school='", to_school, "': 调入单位须是可接收教师的学校：", to.status().message()));
+        "to_school='", to_school, "': 调入单位须是可接收教师的学校：",
+        to.status().message()));
   v1::CareerCase c;
   c.set_kind(v1::CAREER_TRANSFER);
   c.set_teacher_number(number);
@@ -81,7 +85,8 @@ absl::Status Careers::RequestRemote(const v1::CareerCase& c) {
   m.set_effective_date(c.effective_date());
   m.set_reason(c.reason());
   m.set_filed_by(c.filed_by());
-  for (int i = 0; i < static_cast<int>(c.step()); ++i) *m.add_receiving_steps() = c.steps(i);
+  for (int i = 0; i < static_cast<int>(c.step()); ++i)
+    *m.add_receiving_steps() = c.steps(i);
   return Send(m);
 }
 
@@ -95,7 +100,8 @@ absl::Status Careers::ReportProgress(const v1::CareerCase& c) {
   return Send(m);
 }
 
-absl::Status Careers::AnswerIncoming(v1::CareerCase& c, bool approved, const std::string& reason,
+absl::Status Careers::AnswerIncoming(v1::CareerCase& c, bool approved,
+                                     const std::string& reason,
                                      const std::string& approvers) {
   v1::TransferMessage m;
   m.set_kind(v1::TransferMessage::DECISION);
@@ -106,9 +112,11 @@ absl::Status Careers::AnswerIncoming(v1::CareerCase& c, bool approved, const std
   m.set_decision_reason(reason);
   *m.mutable_sending_steps() = c.steps();
   if (approved) {
-    ASSIGN_OR_RETURN(v1::TeacherFile file, BuildFile(store_, c.teacher_number(), seal_key_));
-    ASSIGN_OR_RETURN(*m.mutable_sealed_file(),
-                     SealFor(c.receiving_certificate(), file.SerializeAsString()));
+    ASSIGN_OR_RETURN(v1::TeacherFile file,
+                     BuildFile(store_, c.teacher_number(), seal_key_));
+    ASSIGN_OR_RETURN(
+        *m.mutable_sealed_file(),
+        SealFor(c.receiving_certificate(), file.SerializeAsString()));
     RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
     ChangeMeta meta;
     meta.actor = c.filed_by();
@@ -117,8 +125,10 @@ absl::Status Careers::AnswerIncoming(v1::CareerCase& c, bool approved, const std
     meta.approved_by = approvers;
     int to_province = 0;
     if (!absl::SimpleAtoi(c.remote_province(), &to_province))
-      return absl::DataLossError(absl::StrCat("case ", c.id(), " names no receiving province"));
-    RETURN_IF_ERROR(HandOverTeacher(store_, c.teacher_number(), to_province, meta));
+      return absl::DataLossError(
+          absl::StrCat("case ", c.id(), " names no receiving province"));
+    RETURN_IF_ERROR(
+        HandOverTeacher(store_, c.teacher_number(), to_province, meta));
     c.set_state(kCaseCompleted);
     c.set_closed_unix(std::time(nullptr));
   }
@@ -127,13 +137,16 @@ absl::Status Careers::AnswerIncoming(v1::CareerCase& c, bool approved, const std
 
 absl::Status Careers::ReceiveTransferMessage(
     const v1::TransferMessage& m,
-    const std::function<absl::StatusOr<std::string>(const std::string&)>& open_sealed) {
+    const std::function<absl::StatusOr<std::string>(const std::string&)>&
+        open_sealed) {
   if (m.kind() == v1::TransferMessage::REQUEST) {
     // This province owns the teacher: an incoming case, unless it exists.
-    ASSIGN_OR_RETURN(sql::Statement seen,
-                     store_.db().Prepare("SELECT COUNT(*) FROM career_cases WHERE "
-                                         "remote_province = ? AND remote_case = ?"));
-    seen.BindAll(m.receiving_province(), static_cast<int64_t>(m.receiving_case()));
+    ASSIGN_OR_RETURN(
+        sql::Statement seen,
+        store_.db().Prepare("SELECT COUNT(*) FROM career_cases WHERE "
+                            "remote_province = ? AND remote_case = ?"));
+    seen.BindAll(m.receiving_province(),
+                 static_cast<int64_t>(m.receiving_case()));
     int64_t count = 0;
     RETURN_IF_ERROR(seen.ForEachRow([&] { count = seen.ColumnInt(0); }));
     if (count > 0) return absl::OkStatus();
@@ -153,11 +166,14 @@ absl::Status Careers::ReceiveTransferMessage(
       return AnswerIncoming(c, false, why, "");
     };
     absl::StatusOr<StoredTeacher> t = LoadTeacher(store_, m.teacher_number());
-    if (!t.ok()) return refuse(absl::StrCat("调出省份没有教师 ", m.teacher_number()));
+    if (!t.ok())
+      return refuse(absl::StrCat("调出省份没有教师 ", m.teacher_number()));
     if (t->state != TeacherState::kEffective)
-      return refuse(absl::StrCat("教师 ", m.teacher_number(), " 在调出省份的记录为「",
-                                 StateLabel(t->state), "」，不能调动"));
-    absl::StatusOr<SchoolPlace> from = OpenSchool(store_, t->record.school_code());
+      return refuse(absl::StrCat("教师 ", m.teacher_number(),
+                                 " 在调出省份的记录为「", StateLabel(t->state),
+                                 "」，不能调动"));
+    absl::StatusOr<SchoolPlace> from =
+        OpenSchool(store_, t->record.school_code());
     if (!from.ok()) return refuse(std::string(from.status().message()));
     Parties parties;
     parties.from_school = t->record.school_code();
@@ -169,13 +185,17 @@ absl::Status Careers::ReceiveTransferMessage(
     filer.unit_code = absl::StrCat("province-", m.receiving_province());
     filer.role = Role::kManager;
     absl::StatusOr<v1::CareerCase> filed = Insert(filer, std::move(c), parties);
-    if (absl::IsAlreadyExists(filed.status())) return refuse(std::string(filed.status().message()));
+    if (absl::IsAlreadyExists(filed.status()))
+      return refuse(std::string(filed.status().message()));
     RETURN_IF_ERROR(filed.status());
-    return LockForCase(store_, m.teacher_number(), static_cast<int64_t>(filed->id()));
+    return LockForCase(store_, m.teacher_number(),
+                       static_cast<int64_t>(filed->id()));
   }
-  if (m.kind() != v1::TransferMessage::DECISION && m.kind() != v1::TransferMessage::PROGRESS)
+  if (m.kind() != v1::TransferMessage::DECISION &&
+      m.kind() != v1::TransferMessage::PROGRESS)
     return absl::OkStatus();
-  // The owning province decided a transfer this province filed, or a step of it.
+  // The owning province decided a transfer this province filed, or a step of
+  // it.
   absl::StatusOr<v1::CareerCase> loaded = Load(m.receiving_case());
   if (!loaded.ok()) return absl::OkStatus();
   v1::CareerCase c = *std::move(loaded);
@@ -190,7 +210,8 @@ absl::Status Careers::ReceiveTransferMessage(
   // The placeholder gives way to the owning province's own steps.
   v1::CareerCase decided = c;
   decided.clear_steps();
-  for (int i = 0; i < static_cast<int>(c.step()); ++i) *decided.add_steps() = c.steps(i);
+  for (int i = 0; i < static_cast<int>(c.step()); ++i)
+    *decided.add_steps() = c.steps(i);
   for (const v1::CareerStep& s : m.sending_steps()) *decided.add_steps() = s;
   if (m.sending_steps_size() == 0) {
     v1::CareerStep* s = decided.add_steps();
@@ -209,7 +230,8 @@ absl::Status Careers::ReceiveTransferMessage(
   ASSIGN_OR_RETURN(std::string bytes, open_sealed(m.sealed_file()));
   v1::TeacherFile file;
   if (!file.ParseFromString(bytes))
-    return absl::DataLossError(absl::StrCat("case ", c.id(), ": the teacher's file is damaged"));
+    return absl::DataLossError(
+        absl::StrCat("case ", c.id(), ": the teacher's file is damaged"));
   ASSIGN_OR_RETURN(std::string province, store_.Province());
   ASSIGN_OR_RETURN(SchoolPlace place, OpenSchool(store_, c.to_school()));
   v1::TeacherRecord record = file.record();
@@ -239,16 +261,19 @@ absl::Status Careers::ReceiveTransferMessage(
   for (const v1::EntryView& e : file.entries()) {
     int64_t entry_no = 0;
     for (const v1::EntryView& h : file.entry_history()) {
-      if (h.category() != e.category() || h.entry_no() != e.entry_no()) continue;
+      if (h.category() != e.category() || h.entry_no() != e.entry_no())
+        continue;
       v1::EntryValues values;
       *values.mutable_values() = h.values();
-      ASSIGN_OR_RETURN(entry_no, writer.Write(record.teacher_number(), e.category(), entry_no,
-                                              values, h.deleted(), entry_meta));
+      ASSIGN_OR_RETURN(entry_no,
+                       writer.Write(record.teacher_number(), e.category(),
+                                    entry_no, values, h.deleted(), entry_meta));
     }
     v1::EntryValues values;
     *values.mutable_values() = e.values();
-    RETURN_IF_ERROR(writer.Write(record.teacher_number(), e.category(), entry_no, values,
-                                 e.deleted(), entry_meta)
+    RETURN_IF_ERROR(writer
+                        .Write(record.teacher_number(), e.category(), entry_no,
+                               values, e.deleted(), entry_meta)
                         .status());
   }
   decided.set_state(kCaseCompleted);

@@ -20,8 +20,10 @@ namespace ntmis::provincial {
 CareerSettings CareerSettingsFrom(const v1::CareerSettings& config) {
   CareerSettings s;
   s.transfer_city_review = config.transfer_city_review();
-  if (config.backdate_days() > 0) s.backdate_days = static_cast<int>(config.backdate_days());
-  if (config.rotation_years() > 0) s.rotation_years = static_cast<int>(config.rotation_years());
+  if (config.backdate_days() > 0)
+    s.backdate_days = static_cast<int>(config.backdate_days());
+  if (config.rotation_years() > 0)
+    s.rotation_years = static_cast<int>(config.rotation_years());
   return s;
 }
 
@@ -43,10 +45,14 @@ bool EndsService(v1::InServiceStatus status) {
 
 const char* CareerKindLabel(v1::CareerKind kind) {
   switch (kind) {
-    case v1::CAREER_TRANSFER: return "调动";
-    case v1::CAREER_STATUS_CHANGE: return "在职情况变动";
-    case v1::CAREER_ROTATION: return "交流轮岗";
-    default: return "申请";
+    case v1::CAREER_TRANSFER:
+      return "调动";
+    case v1::CAREER_STATUS_CHANGE:
+      return "在职情况变动";
+    case v1::CAREER_ROTATION:
+      return "交流轮岗";
+    default:
+      return "申请";
   }
 }
 
@@ -79,7 +85,10 @@ std::string CareerStateLabel(const v1::CareerCase& c) {
 }
 
 Careers::Careers(Store& store, const IdKeys& keys, CareerSettings settings)
-    : store_(store), id_hasher_(keys.hash_key), seal_key_(keys.seal_key), settings_(settings) {}
+    : store_(store),
+      id_hasher_(keys.hash_key),
+      seal_key_(keys.seal_key),
+      settings_(settings) {}
 
 void Careers::Describe(v1::CareerCase& c) {
   c.set_kind_label(CareerKindLabel(c.kind()));
@@ -90,17 +99,21 @@ void Careers::Describe(v1::CareerCase& c) {
   };
   if (!c.from_school().empty()) c.set_from_school_name(name(c.from_school()));
   // Another province's receiving school keeps the name it came with.
-  if (!c.to_school().empty() && !c.incoming()) c.set_to_school_name(name(c.to_school()));
-  if (absl::StatusOr<StoredTeacher> t = LoadTeacher(store_, c.teacher_number()); t.ok())
+  if (!c.to_school().empty() && !c.incoming())
+    c.set_to_school_name(name(c.to_school()));
+  if (absl::StatusOr<StoredTeacher> t = LoadTeacher(store_, c.teacher_number());
+      t.ok())
     c.set_teacher_name(t->record.name());
 }
 
-absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase c,
+absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor,
+                                               v1::CareerCase c,
                                                const Parties& parties) {
   {
-    ASSIGN_OR_RETURN(sql::Statement open, store_.db().Prepare(
-                                              "SELECT record FROM career_cases "
-                                              "WHERE teacher_number = ? AND state = 'open'"));
+    ASSIGN_OR_RETURN(
+        sql::Statement open,
+        store_.db().Prepare("SELECT record FROM career_cases "
+                            "WHERE teacher_number = ? AND state = 'open'"));
     open.BindAll(c.teacher_number());
     v1::CareerCase existing;
     bool found = false;
@@ -108,10 +121,12 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
       found = existing.ParseFromString(std::string(open.ColumnBlob(0)));
     }));
     if (found) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "教师 ", c.teacher_number(), " 已有进行中的", CareerKindLabel(existing.kind()), "（第 ",
-          existing.id(), " 号，", CareerStateLabel(existing),
-          "）：一位教师同一时间只能有一项进行中的调动或变动，请等它办结或撤回"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("教师 ", c.teacher_number(), " 已有进行中的",
+                       CareerKindLabel(existing.kind()), "（第 ", existing.id(),
+                       " 号，", CareerStateLabel(existing),
+                       "）：一位教师同一时间只能有一项进行中的调动或变动，请等"
+                       "它办结或撤回"));
     }
   }
   // The steps, each unit once: a unit that appears twice decides at its
@@ -126,7 +141,8 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
       if (!parties.incoming) {
         add(parties.to_school, "调入学校");
         add(parties.to.county_code, "调入学校主管部门");
-        if (settings_.transfer_city_review && (other_city || parties.remote_sending))
+        if (settings_.transfer_city_review &&
+            (other_city || parties.remote_sending))
           add(parties.to.city_code, "调入地市");
       }
       if (!parties.remote_sending) {
@@ -149,7 +165,8 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
   }
   for (size_t i = 0; i < steps.size(); ++i) {
     bool later = false;
-    for (size_t j = i + 1; j < steps.size(); ++j) later |= steps[j].first == steps[i].first;
+    for (size_t j = i + 1; j < steps.size(); ++j)
+      later |= steps[j].first == steps[i].first;
     if (later) continue;
     v1::CareerStep* step = c.add_steps();
     step->set_unit_code(steps[i].first);
@@ -157,7 +174,8 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
     absl::StatusOr<Unit> unit = LoadUnit(store_, steps[i].first);
     step->set_unit_name(unit.ok() ? unit->name : steps[i].first);
   }
-  if (parties.remote_sending) {  // decided in the province that owns the teacher
+  if (parties
+          .remote_sending) {  // decided in the province that owns the teacher
     v1::CareerStep* remote = c.add_steps();
     remote->set_role("调出省份");
     remote->set_unit_name("调出省份（经国家节点转递）");
@@ -170,19 +188,22 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
   c.set_from_school(parties.from_school);
   c.set_to_school(parties.to_school);
 
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare(
-                       "INSERT INTO career_cases(kind, teacher_number, state, waiting_unit, "
-                       "from_school, to_school, from_county, to_county, from_city, to_city, "
-                       "filed_unit, filed_unix, start_date, end_date, remote_province, "
-                       "remote_case, record) "
-                       "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store_.db().Prepare(
+          "INSERT INTO career_cases(kind, teacher_number, state, waiting_unit, "
+          "from_school, to_school, from_county, to_county, from_city, to_city, "
+          "filed_unit, filed_unix, start_date, end_date, remote_province, "
+          "remote_case, record) "
+          "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
   RETURN_IF_ERROR(insert
-                      .BindAll(static_cast<int64_t>(c.kind()), c.teacher_number(),
-                               c.steps(0).unit_code(), parties.from_school, parties.to_school,
+                      .BindAll(static_cast<int64_t>(c.kind()),
+                               c.teacher_number(), c.steps(0).unit_code(),
+                               parties.from_school, parties.to_school,
                                parties.from.county_code, parties.to.county_code,
-                               parties.from.city_code, parties.to.city_code, actor.unit_code,
-                               c.filed_unix(), c.start_date(), c.end_date(), c.remote_province(),
+                               parties.from.city_code, parties.to.city_code,
+                               actor.unit_code, c.filed_unix(), c.start_date(),
+                               c.end_date(), c.remote_province(),
                                static_cast<int64_t>(c.remote_case()))
                       .Run());
   c.set_id(static_cast<uint64_t>(store_.db().LastInsertRowId()));
@@ -192,10 +213,12 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor, v1::CareerCase
 
 absl::Status Careers::Save(const v1::CareerCase& c) {
   ASSIGN_OR_RETURN(sql::Statement update,
-                   store_.db().Prepare("UPDATE career_cases SET state = ?, waiting_unit = ?, "
-                                       "end_date = ?, record = ? WHERE id = ?"));
+                   store_.db().Prepare(
+                       "UPDATE career_cases SET state = ?, waiting_unit = ?, "
+                       "end_date = ?, record = ? WHERE id = ?"));
   const std::string waiting =
-      c.state() == kCaseOpen ? c.steps(static_cast<int>(c.step())).unit_code() : std::string();
+      c.state() == kCaseOpen ? c.steps(static_cast<int>(c.step())).unit_code()
+                             : std::string();
   v1::CareerCase stored = c;  // names and labels are derived on reading
   stored.clear_kind_label();
   stored.clear_state_label();
@@ -210,17 +233,22 @@ absl::Status Careers::Save(const v1::CareerCase& c) {
 }
 
 absl::StatusOr<v1::CareerCase> Careers::Load(uint64_t case_id) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store_.db().Prepare("SELECT record FROM career_cases WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store_.db().Prepare("SELECT record FROM career_cases WHERE id = ?"));
   q.BindAll(static_cast<int64_t>(case_id));
   v1::CareerCase c;
   bool found = false;
-  RETURN_IF_ERROR(q.ForEachRow([&] { found = c.ParseFromString(std::string(q.ColumnBlob(0))); }));
-  if (!found) return absl::NotFoundError(absl::StrCat("没有第 ", case_id, " 号调动或变动申请"));
+  RETURN_IF_ERROR(q.ForEachRow(
+      [&] { found = c.ParseFromString(std::string(q.ColumnBlob(0))); }));
+  if (!found)
+    return absl::NotFoundError(
+        absl::StrCat("没有第 ", case_id, " 号调动或变动申请"));
   return c;
 }
 
-absl::Status Careers::Complete(v1::CareerCase& c, const std::string& approvers) {
+absl::Status Careers::Complete(v1::CareerCase& c,
+                               const std::string& approvers) {
   ChangeMeta meta;
   meta.actor = c.filed_by();
   meta.reason = c.reason();
@@ -230,16 +258,18 @@ absl::Status Careers::Complete(v1::CareerCase& c, const std::string& approvers) 
       if (c.incoming()) return AnswerIncoming(c, true, "", approvers);
       RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
       meta.action = absl::StrCat("career.transfer #", c.id());
-      RETURN_IF_ERROR(MoveTeacherToSchool(store_, c.teacher_number(), c.to_school(), meta));
+      RETURN_IF_ERROR(
+          MoveTeacherToSchool(store_, c.teacher_number(), c.to_school(), meta));
       c.set_state(kCaseCompleted);
       break;
     }
     case v1::CAREER_STATUS_CHANGE: {
-      ASSIGN_OR_RETURN(int status, CodeTable::Of<v1::InServiceStatus>().Parse(c.to_status()));
+      ASSIGN_OR_RETURN(int status, CodeTable::Of<v1::InServiceStatus>().Parse(
+                                       c.to_status()));
       const auto value = static_cast<v1::InServiceStatus>(status);
       meta.action = absl::StrCat("career.status #", c.id());
-      RETURN_IF_ERROR(
-          ChangeServiceStatus(store_, c.teacher_number(), value, !EndsService(value), meta));
+      RETURN_IF_ERROR(ChangeServiceStatus(store_, c.teacher_number(), value,
+                                          !EndsService(value), meta));
       c.set_state(kCaseCompleted);
       break;
     }
@@ -253,35 +283,41 @@ absl::Status Careers::Complete(v1::CareerCase& c, const std::string& approvers) 
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
-                                               const v1::DecideCareerStepRequest& request) {
-  const bool approve = request.decision() == v1::DecideCareerStepRequest::APPROVE;
+absl::StatusOr<v1::CareerCase> Careers::Decide(
+    const User& actor, const v1::DecideCareerStepRequest& request) {
+  const bool approve =
+      request.decision() == v1::DecideCareerStepRequest::APPROVE;
   if (!approve && request.decision() != v1::DecideCareerStepRequest::RETURN)
-    return absl::InvalidArgumentError("decision: 须为 APPROVE（同意）或 RETURN（退回）");
+    return absl::InvalidArgumentError(
+        "decision: 须为 APPROVE（同意）或 RETURN（退回）");
   if (!approve && request.reason().empty())
     return absl::InvalidArgumentError("reason: 退回须填写原因，申请人会看到它");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::CareerCase c, Load(request.case_id()));
   if (c.state() != kCaseOpen)
-    return absl::FailedPreconditionError(absl::StrCat("第 ", c.id(), " 号", CareerKindLabel(c.kind()),
-                                                      "申请", CareerStateLabel(c), "，不能再审核"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("第 ", c.id(), " 号", CareerKindLabel(c.kind()), "申请",
+                     CareerStateLabel(c), "，不能再审核"));
   const v1::CareerStep& step = c.steps(static_cast<int>(c.step()));
   if (IsRemoteStep(step))
     return absl::FailedPreconditionError(absl::StrCat(
-        "第 ", c.id(), " 号调动正由调出省份审核（经国家节点转递），本省不能代为审核"));
+        "第 ", c.id(),
+        " 号调动正由调出省份审核（经国家节点转递），本省不能代为审核"));
   if (request.step() != c.step())
-    return absl::FailedPreconditionError(absl::StrCat(
-        "这一步已经审核过了：第 ", c.id(), " 号申请现在", CareerStateLabel(c), "，请刷新后再看"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("这一步已经审核过了：第 ", c.id(), " 号申请现在",
+                     CareerStateLabel(c), "，请刷新后再看"));
   if (actor.role != Role::kManager)
     return absl::PermissionDeniedError(absl::StrCat(
         "调动与变动由信息管理员审核；您的角色是", RoleLabel(actor.role)));
   if (actor.unit_code != step.unit_code())
     return absl::PermissionDeniedError(absl::StrCat(
-        "这一步（", step.role(), "）由「", step.unit_name(), "」（", step.unit_code(),
-        "）审核，不是您的单位 ", actor.unit_code));
+        "这一步（", step.role(), "）由「", step.unit_name(), "」（",
+        step.unit_code(), "）审核，不是您的单位 ", actor.unit_code));
   if (actor.username == c.filed_by())
     return absl::PermissionDeniedError(
-        "不能审核自己提交的申请（谁填报谁负责、谁审核谁负责）：请本单位另一位信息管理员审核");
+        "不能审核自己提交的申请（谁填报谁负责、谁审核谁负责）：请本单位另一位信"
+        "息管理员审核");
   v1::CareerStep* decided = c.mutable_steps(static_cast<int>(c.step()));
   decided->set_decision(approve ? "approved" : "returned");
   decided->set_decided_by(actor.username);
@@ -293,14 +329,16 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
     c.set_closed_unix(std::time(nullptr));
     if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
       RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
-    if (c.incoming()) RETURN_IF_ERROR(AnswerIncoming(c, false, request.reason(), ""));
+    if (c.incoming())
+      RETURN_IF_ERROR(AnswerIncoming(c, false, request.reason(), ""));
   } else if (c.step() + 1 < static_cast<uint32_t>(c.steps_size()) &&
              IsRemoteStep(c.steps(static_cast<int>(c.step()) + 1))) {
     c.set_step(c.step() + 1);  // now the owning province's
     RETURN_IF_ERROR(RequestRemote(c));
   } else if (c.step() + 1 == static_cast<uint32_t>(c.steps_size())) {
     std::vector<std::string> approvers;
-    for (const v1::CareerStep& s : c.steps()) approvers.push_back(s.decided_by());
+    for (const v1::CareerStep& s : c.steps())
+      approvers.push_back(s.decided_by());
     RETURN_IF_ERROR(Complete(c, absl::StrJoin(approvers, ",")));
   } else {
     c.set_step(c.step() + 1);
@@ -312,17 +350,20 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(const User& actor,
   return c;
 }
 
-absl::StatusOr<v1::CareerCase> Careers::Withdraw(const User& actor,
-                                                 const v1::CareerCaseRequest& request) {
-  if (request.reason().empty()) return absl::InvalidArgumentError("reason: 撤回须填写原因");
+absl::StatusOr<v1::CareerCase> Careers::Withdraw(
+    const User& actor, const v1::CareerCaseRequest& request) {
+  if (request.reason().empty())
+    return absl::InvalidArgumentError("reason: 撤回须填写原因");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::CareerCase c, Load(request.case_id()));
   if (actor.unit_code != c.filed_unit() || actor.role != Role::kManager)
-    return absl::PermissionDeniedError(absl::StrCat(
-        "只有提交申请的单位（", c.filed_unit(), "）的信息管理员可以撤回第 ", c.id(), " 号申请"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("只有提交申请的单位（", c.filed_unit(),
+                     "）的信息管理员可以撤回第 ", c.id(), " 号申请"));
   if (c.state() != kCaseOpen)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "第 ", c.id(), " 号申请", CareerStateLabel(c), "：只有审核中的申请可以撤回"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("第 ", c.id(), " 号申请", CareerStateLabel(c),
+                     "：只有审核中的申请可以撤回"));
   if (IsRemoteStep(c.steps(static_cast<int>(c.step()))))
     return absl::FailedPreconditionError(absl::StrCat(
         "第 ", c.id(), " 号调动已转调出省份审核，不能再撤回；可请对方退回"));
@@ -337,19 +378,22 @@ absl::StatusOr<v1::CareerCase> Careers::Withdraw(const User& actor,
   return c;
 }
 
-absl::StatusOr<v1::CareerCase> Careers::EndRotation(const User& actor,
-                                                    const v1::CareerCaseRequest& request) {
-  if (request.reason().empty()) return absl::InvalidArgumentError("reason: 提前结束须填写原因");
+absl::StatusOr<v1::CareerCase> Careers::EndRotation(
+    const User& actor, const v1::CareerCaseRequest& request) {
+  if (request.reason().empty())
+    return absl::InvalidArgumentError("reason: 提前结束须填写原因");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::CareerCase c, Load(request.case_id()));
   if (c.kind() != v1::CAREER_ROTATION)
-    return absl::InvalidArgumentError(absl::StrCat("第 ", c.id(), " 号申请不是交流轮岗"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("第 ", c.id(), " 号申请不是交流轮岗"));
   RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "提前结束轮岗"));
   RETURN_IF_ERROR(CheckWithin(store_, actor, c.from_school()));
   const std::string today = TodayText();
   if (c.state() != kCaseInEffect || today > c.end_date())
-    return absl::FailedPreconditionError(absl::StrCat(
-        "第 ", c.id(), " 号轮岗", CareerStateLabel(c), "：只有已批准、尚未结束的轮岗可以提前结束"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("第 ", c.id(), " 号轮岗", CareerStateLabel(c),
+                     "：只有已批准、尚未结束的轮岗可以提前结束"));
   c.set_state(kCaseEnded);
   c.set_end_date(today < c.start_date() ? c.start_date() : today);
   c.set_closing_reason(request.reason());
@@ -360,14 +404,16 @@ absl::StatusOr<v1::CareerCase> Careers::EndRotation(const User& actor,
   return c;
 }
 
-absl::StatusOr<v1::CareerCase> Careers::Get(const User& actor, uint64_t case_id) {
+absl::StatusOr<v1::CareerCase> Careers::Get(const User& actor,
+                                            uint64_t case_id) {
   ASSIGN_OR_RETURN(v1::CareerCase c, Load(case_id));
   if (actor.role == Role::kTeacher) {
     if (actor.teacher_number != c.teacher_number())
       return absl::PermissionDeniedError("教师账号只能查看本人的申请");
   } else {
-    bool waiting_here = c.state() == kCaseOpen &&
-                        c.steps(static_cast<int>(c.step())).unit_code() == actor.unit_code;
+    bool waiting_here =
+        c.state() == kCaseOpen &&
+        c.steps(static_cast<int>(c.step())).unit_code() == actor.unit_code;
     if (!waiting_here && !CheckWithin(store_, actor, c.from_school()).ok() &&
         !CheckWithin(store_, actor, c.to_school()).ok())
       return absl::PermissionDeniedError(absl::StrCat(
@@ -399,13 +445,16 @@ absl::StatusOr<v1::ListCareerCasesResponse> Careers::List(
                          : unit.level == UnitLevel::kCity   ? "city"
                                                             : nullptr;
     if (column != nullptr) {
-      where.push_back(absl::StrCat("(from_", column, " = ? OR to_", column, " = ?)"));
+      where.push_back(
+          absl::StrCat("(from_", column, " = ? OR to_", column, " = ?)"));
       binds.push_back(actor.unit_code);
       binds.push_back(actor.unit_code);
     }
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "view='", request.view(), "': 须为 waiting（待我审核）、filed（本单位提交的）或 scope（管理范围内的）"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("view='", request.view(),
+                     "': 须为 waiting（待我审核）、filed（本单位提交的）或 "
+                     "scope（管理范围内的）"));
   }
   if (request.kind() != v1::CAREER_KIND_UNSPECIFIED) {
     where.push_back("kind = ?");
@@ -418,15 +467,18 @@ absl::StatusOr<v1::ListCareerCasesResponse> Careers::List(
       where.push_back("state = 'in_effect' AND end_date >= ?");
       binds.push_back(today);
     } else if (s == kCaseEnded) {
-      where.push_back("(state = 'ended' OR (state = 'in_effect' AND end_date < ?))");
+      where.push_back(
+          "(state = 'ended' OR (state = 'in_effect' AND end_date < ?))");
       binds.push_back(today);
-    } else if (s == kCaseOpen || s == kCaseCompleted || s == kCaseReturned || s == kCaseWithdrawn) {
+    } else if (s == kCaseOpen || s == kCaseCompleted || s == kCaseReturned ||
+               s == kCaseWithdrawn) {
       where.push_back("state = ?");
       binds.push_back(s);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "state='", s, "': 须为 open（审核中）、completed（已办结）、returned（已退回）、"
-                        "withdrawn（已撤回）、in_effect（轮岗中）或 ended（已结束）"));
+          "state='", s,
+          "': 须为 open（审核中）、completed（已办结）、returned（已退回）、"
+          "withdrawn（已撤回）、in_effect（轮岗中）或 ended（已结束）"));
     }
   }
   if (!request.teacher_number().empty()) {
@@ -434,19 +486,24 @@ absl::StatusOr<v1::ListCareerCasesResponse> Careers::List(
     binds.push_back(request.teacher_number());
   }
   int64_t after = 0;
-  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &after))
+  if (!request.page_token().empty() &&
+      !absl::SimpleAtoi(request.page_token(), &after))
     return absl::InvalidArgumentError("page_token: 不是本接口给出的翻页标记");
   if (after > 0) {
     where.push_back(oldest_first ? "id > ?" : "id < ?");
     binds.push_back(absl::StrCat(after));
   }
-  const uint32_t size = request.page_size() == 0 ? 50 : std::min<uint32_t>(request.page_size(), 200);
+  const uint32_t size = request.page_size() == 0
+                            ? 50
+                            : std::min<uint32_t>(request.page_size(), 200);
   const std::string sql = absl::StrCat(
       "SELECT id, record FROM career_cases",
-      where.empty() ? "" : absl::StrCat(" WHERE ", absl::StrJoin(where, " AND ")),
+      where.empty() ? ""
+                    : absl::StrCat(" WHERE ", absl::StrJoin(where, " AND ")),
       " ORDER BY id ", oldest_first ? "ASC" : "DESC", " LIMIT ", size + 1);
   ASSIGN_OR_RETURN(sql::Statement q, store_.db().Prepare(sql));
-  for (size_t i = 0; i < binds.size(); ++i) q.Bind(static_cast<int>(i + 1), binds[i]);
+  for (size_t i = 0; i < binds.size(); ++i)
+    q.Bind(static_cast<int>(i + 1), binds[i]);
   v1::ListCareerCasesResponse response;
   RETURN_IF_ERROR(q.ForEachRow([&] {
     if (static_cast<uint32_t>(response.cases_size()) == size) {
@@ -459,11 +516,13 @@ absl::StatusOr<v1::ListCareerCasesResponse> Careers::List(
   return response;
 }
 
-absl::StatusOr<std::vector<v1::CareerCase>> Careers::RotatingIn(const std::string& school) {
-  ASSIGN_OR_RETURN(sql::Statement q, store_.db().Prepare(
-                                         "SELECT record FROM career_cases WHERE kind = ? AND "
-                                         "state = 'in_effect' AND to_school = ? AND "
-                                         "start_date <= ? AND end_date >= ? ORDER BY id"));
+absl::StatusOr<std::vector<v1::CareerCase>> Careers::RotatingIn(
+    const std::string& school) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store_.db().Prepare("SELECT record FROM career_cases WHERE kind = ? AND "
+                          "state = 'in_effect' AND to_school = ? AND "
+                          "start_date <= ? AND end_date >= ? ORDER BY id"));
   const std::string today = TodayText();
   q.BindAll(static_cast<int64_t>(v1::CAREER_ROTATION), school, today, today);
   std::vector<v1::CareerCase> cases;

@@ -56,8 +56,9 @@ namespace ntmis::provincial {
 
 struct CareerSettings {
   bool transfer_city_review = false;
-  int backdate_days = 30;   // effective dates at most this far in the past
-  int rotation_years = 6;   // years at one school before a teacher is due to rotate
+  int backdate_days = 30;  // effective dates at most this far in the past
+  int rotation_years =
+      6;  // years at one school before a teacher is due to rotate
 };
 CareerSettings CareerSettingsFrom(const v1::CareerSettings& config);
 
@@ -73,32 +74,34 @@ class Careers {
   // school within a filer's administration); the teacher is found by
   // number or by ID-card number. A status change and a rotation are filed
   // within the teacher's school's subtree.
-  absl::StatusOr<v1::CareerCase> FileTransfer(const User& actor,
-                                              const v1::FileTransferRequest& request);
-  absl::StatusOr<v1::CareerCase> FileStatusChange(const User& actor,
-                                                  const v1::FileStatusChangeRequest& request);
-  absl::StatusOr<v1::CareerCase> FileRotation(const User& actor,
-                                              const v1::FileRotationRequest& request);
+  absl::StatusOr<v1::CareerCase> FileTransfer(
+      const User& actor, const v1::FileTransferRequest& request);
+  absl::StatusOr<v1::CareerCase> FileStatusChange(
+      const User& actor, const v1::FileStatusChangeRequest& request);
+  absl::StatusOr<v1::CareerCase> FileRotation(
+      const User& actor, const v1::FileRotationRequest& request);
 
   // The step waiting for the actor's unit. `request.step` must be the step
   // the actor saw: a repeated request decides nothing twice.
-  absl::StatusOr<v1::CareerCase> Decide(const User& actor,
-                                        const v1::DecideCareerStepRequest& request);
+  absl::StatusOr<v1::CareerCase> Decide(
+      const User& actor, const v1::DecideCareerStepRequest& request);
   // By the filer's unit, while the case is open; a reason is required.
-  absl::StatusOr<v1::CareerCase> Withdraw(const User& actor, const v1::CareerCaseRequest& request);
+  absl::StatusOr<v1::CareerCase> Withdraw(const User& actor,
+                                          const v1::CareerCaseRequest& request);
   // A rotation in effect ends today, by its home school or county.
-  absl::StatusOr<v1::CareerCase> EndRotation(const User& actor,
-                                             const v1::CareerCaseRequest& request);
+  absl::StatusOr<v1::CareerCase> EndRotation(
+      const User& actor, const v1::CareerCaseRequest& request);
 
   absl::StatusOr<v1::CareerCase> Get(const User& actor, uint64_t case_id);
-  absl::StatusOr<v1::ListCareerCasesResponse> List(const User& actor,
-                                                   const v1::ListCareerCasesRequest& request);
+  absl::StatusOr<v1::ListCareerCasesResponse> List(
+      const User& actor, const v1::ListCareerCasesRequest& request);
   // Rotations in effect today hosted by `school` (its list shows them as
   // rotating in).
-  absl::StatusOr<std::vector<v1::CareerCase>> RotatingIn(const std::string& school);
+  absl::StatusOr<std::vector<v1::CareerCase>> RotatingIn(
+      const std::string& school);
 
-  absl::StatusOr<v1::RotationReport> RotationReport(const User& actor,
-                                                    const v1::RotationReportRequest& request);
+  absl::StatusOr<v1::RotationReport> RotationReport(
+      const User& actor, const v1::RotationReportRequest& request);
 
   // Transfers between provinces (career_remote.cc). A transfer of a teacher
   // another province owns is filed here like any other; after the local
@@ -114,7 +117,8 @@ class Careers {
   // opens a file sealed for this node.
   absl::Status ReceiveTransferMessage(
       const v1::TransferMessage& message,
-      const std::function<absl::StatusOr<std::string>(const std::string&)>& open_sealed);
+      const std::function<absl::StatusOr<std::string>(const std::string&)>&
+          open_sealed);
 
  private:
   struct Parties;  // the schools, counties and cities a case joins
@@ -129,22 +133,24 @@ class Careers {
   absl::Status Complete(v1::CareerCase& c, const std::string& approvers);
   // The teacher of a filing by number (or ID-card number), checked to be
   // this province's and in service as the kind needs.
-  absl::StatusOr<std::string> FindTeacher(const std::string& number, const std::string& id_card);
-  absl::Status CheckEffectiveDate(const std::string& date, std::string* normalized,
-                                  const char* field);
+  absl::StatusOr<std::string> FindTeacher(const std::string& number,
+                                          const std::string& id_card);
+  absl::Status CheckEffectiveDate(const std::string& date,
+                                  std::string* normalized, const char* field);
   // Fills names and labels for display.
   void Describe(v1::CareerCase& c);
   // A transfer of a teacher owned by another province, from the receiving
   // school (career_remote.cc).
-  absl::StatusOr<v1::CareerCase> FileRemoteTransfer(const User& actor, const std::string& number,
-                                                    const std::string& to_school,
-                                                    const std::string& date,
-                                                    const std::string& reason);
+  absl::StatusOr<v1::CareerCase> FileRemoteTransfer(
+      const User& actor, const std::string& number,
+      const std::string& to_school, const std::string& date,
+      const std::string& reason);
   // Queues a message for the relay, in the caller's transaction.
   absl::Status Send(const v1::TransferMessage& message);
   // The decision of an incoming transfer for the receiving province; on
   // approval the teacher is handed over and the file sealed for it.
-  absl::Status AnswerIncoming(v1::CareerCase& c, bool approved, const std::string& reason,
+  absl::Status AnswerIncoming(v1::CareerCase& c, bool approved,
+                              const std::string& reason,
                               const std::string& approvers);
   // The request of a local case whose remaining step is the other province's.
   absl::Status RequestRemote(const v1::CareerCase& c);

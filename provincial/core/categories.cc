@@ -1,4 +1,3 @@
-#include "provincial/core/teacher_fields.h"
 #include "provincial/core/categories.h"
 
 #include <cstdlib>
@@ -6,8 +5,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -18,6 +17,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
 #include "provincial/core/access.h"
+#include "provincial/core/teacher_fields.h"
 
 namespace ntmis::provincial {
 
@@ -28,13 +28,15 @@ namespace {
 const CodeTable* TableOf(const v1::FieldDef& field) {
   if (field.code_table().empty()) return nullptr;
   const auto* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(field.code_table());
+      google::protobuf::DescriptorPool::generated_pool()->FindEnumTypeByName(
+          field.code_table());
   return descriptor == nullptr ? nullptr : &CodeTable::For(descriptor);
 }
 
 // The code and label of "code=label".
 std::pair<std::string, std::string> SplitCode(const std::string& entry) {
-  std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+  std::pair<std::string, std::string> parts =
+      absl::StrSplit(entry, absl::MaxSplits('=', 1));
   return parts;
 }
 
@@ -48,14 +50,18 @@ std::string AllowedCodes(const v1::FieldDef& field) {
   return absl::StrJoin(allowed, ", ");
 }
 
-absl::Status Bad(const v1::FieldDef& field, const std::string& value, absl::string_view rule) {
-  return absl::InvalidArgumentError(absl::StrCat(field.name(), "='", value, "': ", rule));
+absl::Status Bad(const v1::FieldDef& field, const std::string& value,
+                 absl::string_view rule) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(field.name(), "='", value, "': ", rule));
 }
 
 bool ValidName(const std::string& name) {
-  if (name.empty() || name.size() > 40 || !absl::ascii_islower(name[0])) return false;
+  if (name.empty() || name.size() > 40 || !absl::ascii_islower(name[0]))
+    return false;
   for (char c : name)
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') return false;
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_')
+      return false;
   return true;
 }
 
@@ -68,7 +74,8 @@ std::string Range(const v1::FieldDef& field) {
 const v1::CategoryCatalog& NationalCatalog() {
   static const v1::CategoryCatalog* catalog = [] {
     auto* c = new v1::CategoryCatalog;
-    if (!google::protobuf::TextFormat::ParseFromString(kCategoryCatalogText, c)) {
+    if (!google::protobuf::TextFormat::ParseFromString(kCategoryCatalogText,
+                                                       c)) {
       std::fprintf(stderr, "the shipped category catalog does not parse\n");
       std::abort();
     }
@@ -84,33 +91,42 @@ absl::StatusOr<Catalog> Catalog::Load(Store& store) {
   custom->set_code(kCustomCategory);
   custom->set_label("本省自定义指标");
   custom->set_writer(v1::WRITER_STAFF);
-  ASSIGN_OR_RETURN(sql::Statement defs,
-                   store.db().Prepare("SELECT definition FROM custom_indicators ORDER BY rowid"));
+  ASSIGN_OR_RETURN(
+      sql::Statement defs,
+      store.db().Prepare(
+          "SELECT definition FROM custom_indicators ORDER BY rowid"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, defs.Step());
     if (!row) break;
     if (!custom->add_fields()->ParseFromString(std::string(defs.ColumnBlob(0))))
-      return absl::DataLossError("a stored custom indicator definition is unreadable");
+      return absl::DataLossError(
+          "a stored custom indicator definition is unreadable");
   }
   return c;
 }
 
-absl::StatusOr<const v1::CategoryDef*> Catalog::Get(const std::string& code) const {
+absl::StatusOr<const v1::CategoryDef*> Catalog::Get(
+    const std::string& code) const {
   for (const v1::CategoryDef& c : catalog_.categories()) {
     if (c.code() == code) return &c;
   }
   std::vector<std::string> codes;
-  for (const v1::CategoryDef& c : catalog_.categories()) codes.push_back(c.code());
-  return absl::InvalidArgumentError(absl::StrCat("category '", code, "' is unknown; categories: ",
-                                                 absl::StrJoin(codes, ", ")));
+  for (const v1::CategoryDef& c : catalog_.categories())
+    codes.push_back(c.code());
+  return absl::InvalidArgumentError(
+      absl::StrCat("category '", code,
+                   "' is unknown; categories: ", absl::StrJoin(codes, ", ")));
 }
 
-v1::Writer WriterOfField(const v1::CategoryDef& category, const v1::FieldDef& field) {
+v1::Writer WriterOfField(const v1::CategoryDef& category,
+                         const v1::FieldDef& field) {
   if (category.administration_only()) return v1::WRITER_STAFF;
-  return field.writer() != v1::WRITER_UNSPECIFIED ? field.writer() : category.writer();
+  return field.writer() != v1::WRITER_UNSPECIFIED ? field.writer()
+                                                  : category.writer();
 }
 
-absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std::string& raw,
+absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field,
+                                            const std::string& raw,
                                             const std::string& birth_date) {
   const std::string value(absl::StripAsciiWhitespace(raw));
   if (value.empty()) return value;
@@ -123,8 +139,11 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     }
     case v1::FieldDef::DATE: {
       std::optional<Date> date = ParseEnteredDate(value);
-      if (!date) return Bad(field, value, "须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
-      if (field.not_future() && Today() < *date) return Bad(field, value, "不能晚于今天");
+      if (!date)
+        return Bad(field, value,
+                   "须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
+      if (field.not_future() && Today() < *date)
+        return Bad(field, value, "不能晚于今天");
       std::optional<Date> birth = ParseDate(birth_date);
       if (field.after_birth() && birth && *date < *birth)
         return Bad(field, value, absl::StrCat("不能早于出生日期 ", birth_date));
@@ -140,7 +159,9 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
         auto [code, label] = SplitCode(c);
         if (value == code || value == label) return code;
       }
-      return Bad(field, value, absl::StrCat("不是有效的代码或名称；可选：", AllowedCodes(field)));
+      return Bad(
+          field, value,
+          absl::StrCat("不是有效的代码或名称；可选：", AllowedCodes(field)));
     }
     case v1::FieldDef::INTEGER: {
       int64_t n;
@@ -151,7 +172,8 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     }
     case v1::FieldDef::DECIMAL: {
       double d;
-      if (!absl::SimpleAtod(value, &d) || value.find_first_not_of("0123456789.-") != std::string::npos)
+      if (!absl::SimpleAtod(value, &d) ||
+          value.find_first_not_of("0123456789.-") != std::string::npos)
         return Bad(field, value, "须为数字，如 12.5");
       if (field.min() < field.max() && (d < field.min() || d > field.max()))
         return Bad(field, value, Range(field));
@@ -159,8 +181,10 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std
     }
     case v1::FieldDef::BOOLEAN: {
       std::string v = absl::AsciiStrToLower(value);
-      if (v == "1" || v == "是" || v == "true" || v == "y") return std::string("1");
-      if (v == "0" || v == "否" || v == "false" || v == "n") return std::string("0");
+      if (v == "1" || v == "是" || v == "true" || v == "y")
+        return std::string("1");
+      if (v == "0" || v == "否" || v == "false" || v == "n")
+        return std::string("0");
       return Bad(field, value, "填 1（是）或 0（否）");
     }
     default:
@@ -172,12 +196,14 @@ v1::CategoryCatalog FormCatalog(const v1::CategoryCatalog& catalog) {
   v1::CategoryCatalog form;
   form.set_version(catalog.version());
   *form.add_categories() = BasicInformationForm();
-  for (const v1::CategoryDef& c : catalog.categories()) *form.add_categories() = c;
+  for (const v1::CategoryDef& c : catalog.categories())
+    *form.add_categories() = c;
   for (v1::CategoryDef& c : *form.mutable_categories()) {
     for (v1::FieldDef& f : *c.mutable_fields()) {
       const CodeTable* table = TableOf(f);
       if (table == nullptr) continue;
-      for (int v : table->values()) f.add_codes(absl::StrCat(table->Code(v), "=", table->Label(v)));
+      for (int v : table->values())
+        f.add_codes(absl::StrCat(table->Code(v), "=", table->Label(v)));
     }
   }
   return form;
@@ -190,21 +216,22 @@ std::string FieldRule(const absl::Status& status, const std::string& field,
   return std::string(message);
 }
 
-std::string EntryValue(const v1::EntryValues& values, const std::string& field) {
+std::string EntryValue(const v1::EntryValues& values,
+                       const std::string& field) {
   for (const v1::FieldValue& v : values.values()) {
     if (v.field() == field) return v.value();
   }
   return "";
 }
 
-absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
-                                           const v1::EntryValues& base,
-                                           const std::vector<v1::FieldValue>& given,
-                                           bool by_teacher, const std::string& birth_date,
-                                           std::vector<FieldProblem>* problems_out) {
+absl::StatusOr<v1::EntryValues> CheckEntry(
+    const v1::CategoryDef& category, const v1::EntryValues& base,
+    const std::vector<v1::FieldValue>& given, bool by_teacher,
+    const std::string& birth_date, std::vector<FieldProblem>* problems_out) {
   std::vector<FieldProblem> problems;
   absl::flat_hash_map<std::string, std::string> values;
-  absl::flat_hash_set<std::string> broken;  // reported once, not also as missing
+  absl::flat_hash_set<std::string>
+      broken;  // reported once, not also as missing
   for (const v1::FieldValue& v : base.values()) values[v.field()] = v.value();
   for (const v1::FieldValue& g : given) {
     const v1::FieldDef* field = nullptr;
@@ -213,21 +240,24 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
     if (field == nullptr) {
       std::vector<std::string> names;
       for (const v1::FieldDef& f : category.fields()) names.push_back(f.name());
-      return absl::InvalidArgumentError(absl::StrCat("field '", g.field(), "' is not in ",
-                                                     category.code(), "; fields: ",
-                                                     absl::StrJoin(names, ", ")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("field '", g.field(), "' is not in ", category.code(),
+                       "; fields: ", absl::StrJoin(names, ", ")));
     }
     if (by_teacher && WriterOfField(category, *field) == v1::WRITER_STAFF) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          category.code(), ".", field->name(),
-          category.administration_only() ? " is an administration-only record"
-                                         : " is written by the school or the administration",
-          "; a teacher reads it but may not write it"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(category.code(), ".", field->name(),
+                       category.administration_only()
+                           ? " is an administration-only record"
+                           : " is written by the school or the administration",
+                       "; a teacher reads it but may not write it"));
     }
-    absl::StatusOr<std::string> checked = CheckFieldValue(*field, g.value(), birth_date);
+    absl::StatusOr<std::string> checked =
+        CheckFieldValue(*field, g.value(), birth_date);
     if (!checked.ok()) {
       const std::string value(absl::StripAsciiWhitespace(g.value()));
-      problems.push_back({field->name(), value, FieldRule(checked.status(), field->name(), value)});
+      problems.push_back({field->name(), value,
+                          FieldRule(checked.status(), field->name(), value)});
       broken.insert(field->name());
     } else {
       values[field->name()] = *checked;
@@ -237,9 +267,10 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
   for (const v1::FieldDef& f : category.fields()) {
     auto it = values.find(f.name());
     bool set = it != values.end() && !it->second.empty();
-    if (!set && f.required() && f.required_for().empty() && category.code() != kCustomCategory &&
-        !broken.contains(f.name()))
-      problems.push_back({f.name(), "", absl::StrCat("必填（", f.label(), "）")});
+    if (!set && f.required() && f.required_for().empty() &&
+        category.code() != kCustomCategory && !broken.contains(f.name()))
+      problems.push_back(
+          {f.name(), "", absl::StrCat("必填（", f.label(), "）")});
     if (!set) continue;
     v1::FieldValue* v = out.add_values();
     v->set_field(f.name());
@@ -259,19 +290,21 @@ absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
     // Both are checked dates, YYYY-MM-DD, so they compare as text.
     if (end->second < start->second) {
       problems.push_back({f.name(), end->second,
-                          absl::StrCat("不能早于「", first->label(), "」（", first->name(), "）",
-                                       start->second)});
+                          absl::StrCat("不能早于「", first->label(), "」（",
+                                       first->name(), "）", start->second)});
     }
   }
   if (problems.empty()) return out;
-  std::string message = absl::StrJoin(problems, "; ", [](std::string* o, const FieldProblem& p) {
-    absl::StrAppend(o, p.field, "='", p.value, "': ", p.rule);
-  });
+  std::string message =
+      absl::StrJoin(problems, "; ", [](std::string* o, const FieldProblem& p) {
+        absl::StrAppend(o, p.field, "='", p.value, "': ", p.rule);
+      });
   if (problems_out != nullptr) *problems_out = std::move(problems);
   return absl::InvalidArgumentError(message);
 }
 
-std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category) {
+std::vector<std::string> CategoryTemplateColumns(
+    const v1::CategoryDef& category) {
   std::vector<std::string> columns{"teacher_number", "entry_no"};
   for (const v1::FieldDef& f : category.fields()) columns.push_back(f.name());
   return columns;
@@ -287,7 +320,8 @@ std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category) {
     TableColumn c;
     c.name = f.name();
     c.label = f.label();
-    if (f.type() == v1::FieldDef::TEXT) c.max_chars = f.max_length() == 0 ? 200 : f.max_length();
+    if (f.type() == v1::FieldDef::TEXT)
+      c.max_chars = f.max_length() == 0 ? 200 : f.max_length();
     columns.push_back(std::move(c));
   }
   return columns;
@@ -296,17 +330,23 @@ std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category) {
 absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
   std::vector<std::string> problems;
   if (!ValidName(field.name()))
-    problems.push_back(absl::StrCat("name='", field.name(), "': lower-case letters, digits and "
+    problems.push_back(absl::StrCat("name='", field.name(),
+                                    "': lower-case letters, digits and "
                                     "'_', starting with a letter, at most 40"));
   for (const char* reserved : {"teacher_number", "entry_no"})
-    if (field.name() == reserved) problems.push_back(absl::StrCat("name='", reserved, "': reserved"));
-  if (field.label().empty() || field.label().size() > 100 || !IsValidUtf8(field.label()))
-    problems.push_back(absl::StrCat("label='", field.label(), "': required, at most 100 bytes"));
+    if (field.name() == reserved)
+      problems.push_back(absl::StrCat("name='", reserved, "': reserved"));
+  if (field.label().empty() || field.label().size() > 100 ||
+      !IsValidUtf8(field.label()))
+    problems.push_back(absl::StrCat("label='", field.label(),
+                                    "': required, at most 100 bytes"));
   switch (field.type()) {
     case v1::FieldDef::CODE:
       if (field.codes().empty() && TableOf(field) == nullptr)
-        problems.push_back("codes: a CODE indicator needs its code list (code=label, ...) or a "
-                           "national code table");
+        problems.push_back(
+            "codes: a CODE indicator needs its code list (code=label, ...) or "
+            "a "
+            "national code table");
       for (const std::string& c : field.codes()) {
         auto [code, label] = SplitCode(c);
         if (code.empty() || label.empty())
@@ -316,7 +356,8 @@ absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
     case v1::FieldDef::INTEGER:
     case v1::FieldDef::DECIMAL:
       if (field.min() > field.max())
-        problems.push_back(absl::StrCat("range ", field.min(), "..", field.max(),
+        problems.push_back(absl::StrCat("range ", field.min(), "..",
+                                        field.max(),
                                         ": min must not exceed max"));
       break;
     case v1::FieldDef::TEXT:
@@ -328,27 +369,34 @@ absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
   }
   for (int category : field.required_for()) {
     if (!CodeTable::Of<v1::SchoolCategory>().Contains(category))
-      problems.push_back(absl::StrCat("required_for='", category, "': school categories are ",
-                                      CodeTable::Of<v1::SchoolCategory>().AllowedValues()));
+      problems.push_back(
+          absl::StrCat("required_for='", category, "': school categories are ",
+                       CodeTable::Of<v1::SchoolCategory>().AllowedValues()));
   }
-  if (!problems.empty()) return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
+  if (!problems.empty())
+    return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
   return absl::OkStatus();
 }
 
-absl::Status DefineCustomIndicator(Store& store, const User& actor, const v1::FieldDef& field) {
+absl::Status DefineCustomIndicator(Store& store, const User& actor,
+                                   const v1::FieldDef& field) {
   ASSIGN_OR_RETURN(std::string province, store.Province());
-  RETURN_IF_ERROR(CheckProvinceLevel(actor, province, {Role::kSysAdmin, Role::kManager},
+  RETURN_IF_ERROR(CheckProvinceLevel(actor, province,
+                                     {Role::kSysAdmin, Role::kManager},
                                      "defining custom indicators"));
   RETURN_IF_ERROR(CheckCustomIndicator(field));
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare("INSERT INTO custom_indicators(name, definition, "
-                                      "defined_by, defined_unix) VALUES (?, ?, ?, ?)"));
-  insert.Bind(1, field.name()).BindBlob(2, field.SerializeAsString()).Bind(3, actor.username);
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store.db().Prepare("INSERT INTO custom_indicators(name, definition, "
+                         "defined_by, defined_unix) VALUES (?, ?, ?, ?)"));
+  insert.Bind(1, field.name())
+      .BindBlob(2, field.SerializeAsString())
+      .Bind(3, actor.username);
   insert.Bind(4, static_cast<int64_t>(std::time(nullptr)));
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
-    return absl::AlreadyExistsError(absl::StrCat("custom indicator ", field.name(),
-                                                 " is already defined"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("custom indicator ", field.name(), " is already defined"));
   }
   return inserted;
 }

@@ -40,13 +40,15 @@ class Catalog {
 };
 
 // Who writes `field` of `category`.
-v1::Writer WriterOfField(const v1::CategoryDef& category, const v1::FieldDef& field);
+v1::Writer WriterOfField(const v1::CategoryDef& category,
+                         const v1::FieldDef& field);
 
 // Checks one value and returns it normalised (codes as codes, dates as
 // YYYY-MM-DD, booleans as 1/0, numbers as written); empty stays empty.
 // `birth_date` (may be empty) is the teacher's, for after_birth dates.
 // INVALID_ARGUMENT "field='value': rule" with what is allowed.
-absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field, const std::string& value,
+absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field,
+                                            const std::string& value,
                                             const std::string& birth_date);
 
 // The rule of a CheckFieldValue error, without its "field='value': ".
@@ -62,17 +64,18 @@ v1::CategoryCatalog FormCatalog(const v1::CategoryCatalog& catalog);
 // allowed (`by_teacher`), every required field set. Fields in definition
 // order, empty ones left out. Also, one per field broken, in `problems` if
 // given (an import reports them by column).
-absl::StatusOr<v1::EntryValues> CheckEntry(const v1::CategoryDef& category,
-                                           const v1::EntryValues& base,
-                                           const std::vector<v1::FieldValue>& given,
-                                           bool by_teacher, const std::string& birth_date,
-                                           std::vector<FieldProblem>* problems = nullptr);
+absl::StatusOr<v1::EntryValues> CheckEntry(
+    const v1::CategoryDef& category, const v1::EntryValues& base,
+    const std::vector<v1::FieldValue>& given, bool by_teacher,
+    const std::string& birth_date,
+    std::vector<FieldProblem>* problems = nullptr);
 
 // A field's value in an entry ("" when not set).
 std::string EntryValue(const v1::EntryValues& values, const std::string& field);
 
 // Import template header: teacher_number, entry_no, then the fields.
-std::vector<std::string> CategoryTemplateColumns(const v1::CategoryDef& category);
+std::vector<std::string> CategoryTemplateColumns(
+    const v1::CategoryDef& category);
 // The same columns with their labels and limits, as imports read them.
 std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category);
 
@@ -82,7 +85,8 @@ std::vector<TableColumn> CategoryTemplate(const v1::CategoryDef& category);
 absl::Status CheckCustomIndicator(const v1::FieldDef& field);
 // Defined at the province level by its system administrator or
 // information manager.
-absl::Status DefineCustomIndicator(Store& store, const User& actor, const v1::FieldDef& field);
+absl::Status DefineCustomIndicator(Store& store, const User& actor,
+                                   const v1::FieldDef& field);
 
 }  // namespace ntmis::provincial
 

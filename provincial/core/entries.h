@@ -25,8 +25,9 @@ class EntryWriter {
   // Writes entry `entry_no` of a teacher's category (0: a new entry,
   // numbered after the last one), inside the caller's transaction; returns
   // its number. NOT_FOUND for a given entry_no that does not exist.
-  absl::StatusOr<int64_t> Write(const std::string& teacher_number, const std::string& category,
-                                int64_t entry_no, const v1::EntryValues& values, bool deleted,
+  absl::StatusOr<int64_t> Write(const std::string& teacher_number,
+                                const std::string& category, int64_t entry_no,
+                                const v1::EntryValues& values, bool deleted,
                                 const ChangeMeta& meta);
 
  private:
@@ -35,25 +36,25 @@ class EntryWriter {
 };
 
 // One EntryWriter::Write.
-absl::StatusOr<int64_t> WriteEntry(Store& store, const std::string& teacher_number,
-                                   const std::string& category, int64_t entry_no,
+absl::StatusOr<int64_t> WriteEntry(Store& store,
+                                   const std::string& teacher_number,
+                                   const std::string& category,
+                                   int64_t entry_no,
                                    const v1::EntryValues& values, bool deleted,
                                    const ChangeMeta& meta);
 
 // The current entries (deleted ones left out unless `with_deleted`), by
 // category then number; every category when `category` is empty.
-absl::StatusOr<std::vector<v1::EntryView>> LoadEntries(Store& store,
-                                                       const std::string& teacher_number,
-                                                       const std::string& category,
-                                                       bool with_deleted = false);
-absl::StatusOr<std::optional<v1::EntryView>> LoadEntry(Store& store,
-                                                       const std::string& teacher_number,
-                                                       const std::string& category,
-                                                       int64_t entry_no);
+absl::StatusOr<std::vector<v1::EntryView>> LoadEntries(
+    Store& store, const std::string& teacher_number,
+    const std::string& category, bool with_deleted = false);
+absl::StatusOr<std::optional<v1::EntryView>> LoadEntry(
+    Store& store, const std::string& teacher_number,
+    const std::string& category, int64_t entry_no);
 
 // Every superseded version of a teacher's entries, oldest first.
-absl::StatusOr<std::vector<v1::EntryView>> EntryHistory(Store& store,
-                                                        const std::string& teacher_number);
+absl::StatusOr<std::vector<v1::EntryView>> EntryHistory(
+    Store& store, const std::string& teacher_number);
 
 }  // namespace ntmis::provincial
 

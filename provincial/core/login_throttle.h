@@ -36,11 +36,12 @@
 namespace ntmis::provincial {
 
 struct ThrottlePolicy {
-  int pair_free_failures = 5;  // per address and name: the account lockout's count
-  int free_failures = 20;      // per address, in a sliding window: a school's typos
+  int pair_free_failures =
+      5;                   // per address and name: the account lockout's count
+  int free_failures = 20;  // per address, in a sliding window: a school's typos
   int64_t window_seconds = 15 * 60;  // failures older than this are forgotten
   int64_t max_delay_seconds = 15 * 60;
-  size_t max_sources = 100000;       // memory bound per kind; stale entries go first
+  size_t max_sources = 100000;  // memory bound per kind; stale entries go first
 };
 
 // Which delay holds an attempt back.
@@ -56,12 +57,12 @@ class LoginThrottle {
   explicit LoginThrottle(ThrottlePolicy policy = {}) : policy_(policy) {}
 
   // How long an attempt for `name` from `source` must still wait.
-  ThrottleWait Wait(const std::string& source, const std::string& name, int64_t now)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  ThrottleWait Wait(const std::string& source, const std::string& name,
+                    int64_t now) ABSL_LOCKS_EXCLUDED(mu_);
   // A failed attempt for `name` from `source`; returns the failures counted
   // from `source` in the window (all names).
-  int RecordFailure(const std::string& source, const std::string& name, int64_t now)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  int RecordFailure(const std::string& source, const std::string& name,
+                    int64_t now) ABSL_LOCKS_EXCLUDED(mu_);
   // Forgets the delays of `name` at every address (its administrator
   // unlocked the account or reset its password).
   void ForgetName(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);

@@ -20,51 +20,59 @@ std::string Result(const absl::Status& status) {
 }  // namespace
 
 const char kLoginRefused[] =
-    "wrong user name or password (after 5 failed logins from one address an account is "
+    "wrong user name or password (after 5 failed logins from one address an "
+    "account is "
     "locked there for 15 minutes; its administrator can unlock it)";
 
 std::string MaskTypedName(const std::string& typed) {
   if (typed.empty()) return "(empty)";
   // The first character whole, even when it is a multi-byte UTF-8 one.
   size_t first = 1;
-  while (first < typed.size() && (static_cast<unsigned char>(typed[first]) & 0xC0) == 0x80)
+  while (first < typed.size() &&
+         (static_cast<unsigned char>(typed[first]) & 0xC0) == 0x80)
     ++first;
   size_t chars = 0;
   for (unsigned char c : typed) chars += (c & 0xC0) != 0x80;
-  return absl::StrCat(typed.substr(0, first), std::string(chars > 1 ? chars - 1 : 0, '*'));
+  return absl::StrCat(typed.substr(0, first),
+                      std::string(chars > 1 ? chars - 1 : 0, '*'));
 }
 
 std::string PeerAddress(const std::string& grpc_peer) {
   absl::string_view peer = grpc_peer;
-  if (!absl::ConsumePrefix(&peer, "ipv4:") && !absl::ConsumePrefix(&peer, "ipv6:"))
+  if (!absl::ConsumePrefix(&peer, "ipv4:") &&
+      !absl::ConsumePrefix(&peer, "ipv6:"))
     return std::string(peer);  // unix sockets and the like: the whole name
   if (absl::ConsumePrefix(&peer, "[")) {
     size_t end = peer.find(']');
     return std::string(peer.substr(0, end));
   }
   size_t colon = peer.rfind(':');
-  return std::string(colon == absl::string_view::npos ? peer : peer.substr(0, colon));
+  return std::string(colon == absl::string_view::npos ? peer
+                                                      : peer.substr(0, colon));
 }
 
-absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt, int64_t now) {
+absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt,
+                                      int64_t now) {
   // Nothing is decided that the audit cannot record (common/audit_log.h).
   RETURN_IF_ERROR(audit_.Writable());
   AuditEntry audit{"", "user.login", attempt.source, "", ""};
   absl::StatusOr<Session> session = Decide(attempt, now, audit);
   audit.result = Result(session.status());
   audit_.Append(audit);
-  metrics::Login(session.ok() ? "ok" : absl::StatusCodeToString(session.status().code()));
+  metrics::Login(
+      session.ok() ? "ok" : absl::StatusCodeToString(session.status().code()));
   return session;
 }
 
 absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
                                        AuditEntry& audit) {
-  audit.actor = MaskTypedName(attempt.username);  // until it is known to be an account
+  audit.actor =
+      MaskTypedName(attempt.username);  // until it is known to be an account
   if (ThrottleWait wait = throttle_.Wait(attempt.source, attempt.username, now);
       wait.seconds > 0) {
     const bool name = wait.scope == ThrottleScope::kName;
-    audit.detail = absl::StrCat("rule: ", name ? "name" : "source", " throttled, ", wait.seconds,
-                                " s to wait");
+    audit.detail = absl::StrCat("rule: ", name ? "name" : "source",
+                                " throttled, ", wait.seconds, " s to wait");
     return absl::ResourceExhaustedError(absl::StrCat(
         name ? "too many failed logins for this user name from your address"
              : "too many failed logins from your address",
@@ -73,12 +81,14 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
   LoginRecord account;
   {
     StorePool::Lease lane = pool_.Acquire();
-    ASSIGN_OR_RETURN(account, lane->accounts.ReadForLogin(attempt.username, attempt.source));
+    ASSIGN_OR_RETURN(
+        account, lane->accounts.ReadForLogin(attempt.username, attempt.source));
   }
   // The same work whatever the case: one password hash, outside any lane.
   const bool right = hashing_.Run([&] {
-    return crypto::VerifyPassword(attempt.password,
-                                  account.found ? account.password_hash : kNoAccountHash);
+    return crypto::VerifyPassword(attempt.password, account.found
+                                                        ? account.password_hash
+                                                        : kNoAccountHash);
   });
   const absl::Status refused = absl::UnauthenticatedError(kLoginRefused);
   if (!account.found) {
@@ -90,27 +100,30 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
   if (account.locked_until_unix > now) {
     throttle_.RecordFailure(attempt.source, attempt.username, now);
     audit.detail = absl::StrCat("rule: account locked for this address for ",
-                                (account.locked_until_unix - now + 59) / 60, " more minutes");
+                                (account.locked_until_unix - now + 59) / 60,
+                                " more minutes");
     return refused;
   }
   if (!right) {
-    const int in_window = throttle_.RecordFailure(attempt.source, attempt.username, now);
+    const int in_window =
+        throttle_.RecordFailure(attempt.source, attempt.username, now);
     StorePool::Lease lane = pool_.Acquire();
     ASSIGN_OR_RETURN(int64_t failures,
-                     lane->accounts.RecordLoginFailure(account.user_id, attempt.source, now,
-                                                       policy_.max_failures,
-                                                       policy_.lockout_seconds));
-    audit.detail = absl::StrCat("rule: wrong password, ", failures, " of ",
-                                policy_.max_failures, " from this address",
-                                failures >= policy_.max_failures
-                                    ? "; account locked for this address"
-                                    : "",
-                                "; ", in_window, " failures from this address in the window");
+                     lane->accounts.RecordLoginFailure(
+                         account.user_id, attempt.source, now,
+                         policy_.max_failures, policy_.lockout_seconds));
+    audit.detail = absl::StrCat(
+        "rule: wrong password, ", failures, " of ", policy_.max_failures,
+        " from this address",
+        failures >= policy_.max_failures ? "; account locked for this address"
+                                         : "",
+        "; ", in_window, " failures from this address in the window");
     return refused;
   }
   if (account.disabled) {
     audit.detail = "rule: account disabled";
-    return absl::PermissionDeniedError("account disabled: ask its administrator");
+    return absl::PermissionDeniedError(
+        "account disabled: ask its administrator");
   }
   StorePool::Lease lane = pool_.Acquire();
   return lane->accounts.OpenSession(account.user_id, attempt.source, now);

@@ -60,8 +60,12 @@ std::string PeerAddress(const std::string& grpc_peer);
 class Logins {
  public:
   // `pool`, `audit` and `hashing` must outlive this.
-  Logins(StorePool& pool, AuditLog& audit, ConcurrencyLimit& hashing, LoginPolicy policy = {})
-      : pool_(pool), audit_(audit), hashing_(hashing), policy_(policy),
+  Logins(StorePool& pool, AuditLog& audit, ConcurrencyLimit& hashing,
+         LoginPolicy policy = {})
+      : pool_(pool),
+        audit_(audit),
+        hashing_(hashing),
+        policy_(policy),
         throttle_(policy.throttle) {}
 
   // A session for a right password. UNAUTHENTICATED (kLoginRefused) for an

@@ -7,18 +7,19 @@
 namespace ntmis::provincial {
 
 absl::StatusOr<OutboxReader> OutboxReader::Create(Store& store) {
-  ASSIGN_OR_RETURN(sql::Statement page,
-                   store.db().Prepare(absl::StrCat(
-                       "SELECT o.seq, o.teacher_number, o.op, t.record, o.moved_to "
-                       "FROM outbox o LEFT JOIN teachers t "
-                       "ON t.teacher_number = o.teacher_number AND t.state = '",
-                       StateName(TeacherState::kEffective),
-                       "' WHERE o.seq > ? ORDER BY o.seq LIMIT ?")));
+  ASSIGN_OR_RETURN(
+      sql::Statement page,
+      store.db().Prepare(absl::StrCat(
+          "SELECT o.seq, o.teacher_number, o.op, t.record, o.moved_to "
+          "FROM outbox o LEFT JOIN teachers t "
+          "ON t.teacher_number = o.teacher_number AND t.state = '",
+          StateName(TeacherState::kEffective),
+          "' WHERE o.seq > ? ORDER BY o.seq LIMIT ?")));
   return OutboxReader(std::move(page));
 }
 
 absl::StatusOr<uint64_t> OutboxReader::Next(uint64_t after, uint32_t limit,
-                                           v1::PushBatch* batch) {
+                                            v1::PushBatch* batch) {
   batch->Clear();
   page_.Bind(1, after).Bind(2, static_cast<int64_t>(limit));
   uint64_t last = after;
@@ -40,8 +41,8 @@ absl::StatusOr<uint64_t> OutboxReader::Next(uint64_t after, uint32_t limit,
     } else if (!change->mutable_record()->ParseFromString(
                    std::string(page_.ColumnBlob(3)))) {
       page_.Reset();
-      return absl::DataLossError(
-          absl::StrCat("stored record of ", change->teacher_number(), " is unreadable"));
+      return absl::DataLossError(absl::StrCat(
+          "stored record of ", change->teacher_number(), " is unreadable"));
     }
   }
   page_.Reset();

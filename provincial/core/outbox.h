@@ -22,7 +22,8 @@ class OutboxReader {
   // Fills `batch` with up to `limit` changes after `after`; returns the last
   // sequence number read (== after when the outbox is drained). A change
   // whose teacher is no longer effective is sent as a tombstone.
-  absl::StatusOr<uint64_t> Next(uint64_t after, uint32_t limit, v1::PushBatch* batch);
+  absl::StatusOr<uint64_t> Next(uint64_t after, uint32_t limit,
+                                v1::PushBatch* batch);
 
  private:
   explicit OutboxReader(sql::Statement page) : page_(std::move(page)) {}

@@ -18,7 +18,8 @@ void Count(v1::ProgressRow& row, TeacherState state, uint64_t n) {
   using S = TeacherState;
   row.set_entered(row.entered() + n);
   if (state == S::kReturned) row.set_returned(row.returned() + n);
-  if (state == S::kSubmitted || state == S::kSchoolApproved || state == S::kEffective)
+  if (state == S::kSubmitted || state == S::kSchoolApproved ||
+      state == S::kEffective)
     row.set_submitted(row.submitted() + n);
   if (state == S::kSchoolApproved || state == S::kEffective)
     row.set_school_approved(row.school_approved() + n);
@@ -30,7 +31,8 @@ void Count(v1::ProgressRow& row, TeacherState state, uint64_t n) {
 absl::StatusOr<v1::ProgressReport> ProgressOf(Store& store, const User& user,
                                               const std::string& unit_code) {
   if (user.role == Role::kTeacher)
-    return absl::PermissionDeniedError("progress reports are for unit accounts");
+    return absl::PermissionDeniedError(
+        "progress reports are for unit accounts");
   const std::string code = unit_code.empty() ? user.unit_code : unit_code;
   RETURN_IF_ERROR(CheckWithin(store, user, code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
@@ -49,24 +51,28 @@ absl::StatusOr<v1::ProgressReport> ProgressOf(Store& store, const User& user,
       int index = report.children_size();
       v1::ProgressRow* row = report.add_children();
       row->set_unit_code(child.code);
-      row->set_unit_name(child.closed ? absl::StrCat(child.name, " (closed)") : child.name);
-      ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, child.code));
+      row->set_unit_name(child.closed ? absl::StrCat(child.name, " (closed)")
+                                      : child.name);
+      ASSIGN_OR_RETURN(std::vector<std::string> schools,
+                       SchoolsUnder(store, child.code));
       for (std::string& s : schools) row_of_school[std::move(s)] = index;
     }
   }
   std::vector<std::string> schools;
   for (const auto& [school, row] : row_of_school) schools.push_back(school);
   RETURN_IF_ERROR(CountByState(
-      store, schools, [&](const std::string& school, TeacherState state, uint64_t n) {
+      store, schools,
+      [&](const std::string& school, TeacherState state, uint64_t n) {
         Count(*report.mutable_total(), state, n);
         int index = row_of_school[school];
         if (index >= 0) Count(*report.mutable_children(index), state, n);
       }));
   uint64_t total = 0;
-  RETURN_IF_ERROR(ForEachInProgress(store, schools, [&](const v1::TeacherSummary& t) {
-    if (++total <= kIncompleteListed) *report.add_incomplete() = t;
-    return true;
-  }));
+  RETURN_IF_ERROR(
+      ForEachInProgress(store, schools, [&](const v1::TeacherSummary& t) {
+        if (++total <= kIncompleteListed) *report.add_incomplete() = t;
+        return true;
+      }));
   report.set_incomplete_total(total);
   return report;
 }

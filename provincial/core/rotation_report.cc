@@ -36,7 +36,8 @@ std::string YearsBefore(const std::string& date, int years) {
   std::optional<Date> d = ParseDate(date);
   if (!d) return date;
   Date back{d->year - years, d->month, d->day};
-  if (!IsValidDate(back.year, back.month, back.day)) back.day = DaysInMonth(back.year, back.month);
+  if (!IsValidDate(back.year, back.month, back.day))
+    back.day = DaysInMonth(back.year, back.month);
   return back.ToString();
 }
 
@@ -63,16 +64,19 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
     const User& actor, const v1::RotationReportRequest& request) {
   if (actor.role == Role::kTeacher)
     return absl::PermissionDeniedError("轮岗统计供单位账号查看");
-  const std::string unit_code = request.unit_code().empty() ? actor.unit_code : request.unit_code();
+  const std::string unit_code =
+      request.unit_code().empty() ? actor.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
   const Date today = Today();
-  const int year = request.school_year() != 0 ? static_cast<int>(request.school_year())
-                   : today.month >= 9         ? today.year
-                                              : today.year - 1;
+  const int year = request.school_year() != 0
+                       ? static_cast<int>(request.school_year())
+                   : today.month >= 9 ? today.year
+                                      : today.year - 1;
   const std::string from = Date{year, 9, 1}.ToString();
   const std::string to = Date{year + 1, 8, 31}.ToString();
-  const std::string eligible_since = YearsBefore(from, settings_.rotation_years);
+  const std::string eligible_since =
+      YearsBefore(from, settings_.rotation_years);
 
   v1::RotationReport report;
   report.set_unit_code(unit.code);
@@ -84,7 +88,8 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
   report.set_target_share(0.10);
   report.set_target_backbone_share(0.20);
 
-  ASSIGN_OR_RETURN(sql::Transaction read, sql::Transaction::BeginRead(store_.db()));
+  ASSIGN_OR_RETURN(sql::Transaction read,
+                   sql::Transaction::BeginRead(store_.db()));
   // Completed transfers: when each teacher arrived at a school, and who left
   // which school during the year.
   struct Move {
@@ -92,17 +97,20 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
   };
   std::vector<Move> moves;
   {
-    ASSIGN_OR_RETURN(sql::Statement q, store_.db().Prepare(
-                                           "SELECT record FROM career_cases WHERE kind = ? "
-                                           "AND state = 'completed' ORDER BY id"));
+    ASSIGN_OR_RETURN(
+        sql::Statement q,
+        store_.db().Prepare("SELECT record FROM career_cases WHERE kind = ? "
+                            "AND state = 'completed' ORDER BY id"));
     q.BindAll(static_cast<int64_t>(v1::CAREER_TRANSFER));
     RETURN_IF_ERROR(q.ForEachRow([&] {
       v1::CareerCase c;
       if (c.ParseFromString(std::string(q.ColumnBlob(0))))
-        moves.push_back({c.teacher_number(), c.from_school(), c.to_school(), c.effective_date()});
+        moves.push_back({c.teacher_number(), c.from_school(), c.to_school(),
+                         c.effective_date()});
     }));
   }
-  absl::flat_hash_map<std::string, std::vector<const Move*>> moves_of;  // by teacher
+  absl::flat_hash_map<std::string, std::vector<const Move*>>
+      moves_of;  // by teacher
   for (const Move& m : moves) moves_of[m.teacher].push_back(&m);
   // When `teacher` arrived at `school`, as of `date`: the last transfer into
   // it before then, else the hire date.
@@ -112,28 +120,35 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
     auto it = moves_of.find(teacher);
     if (it == moves_of.end()) return since;
     for (const Move* m : it->second)
-      if (m->to_school == school && m->date <= date && m->date > since) since = m->date;
+      if (m->to_school == school && m->date <= date && m->date > since)
+        since = m->date;
     return since;
   };
   absl::flat_hash_set<std::string> backbone;
   {
-    ASSIGN_OR_RETURN(sql::Statement q, store_.db().Prepare(
-                                           "SELECT DISTINCT teacher_number FROM teacher_entries "
-                                           "WHERE category = 'talent_programmes' AND deleted = 0"));
+    ASSIGN_OR_RETURN(
+        sql::Statement q,
+        store_.db().Prepare(
+            "SELECT DISTINCT teacher_number FROM teacher_entries "
+            "WHERE category = 'talent_programmes' AND deleted = 0"));
     RETURN_IF_ERROR(q.ForEachRow([&] { backbone.insert(q.ColumnText(0)); }));
   }
   // Rotated this school year, by the school they rotated from.
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> rotated_from;
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
+      rotated_from;
   {
     ASSIGN_OR_RETURN(sql::Statement q,
-                     store_.db().Prepare("SELECT teacher_number, from_school FROM career_cases "
-                                         "WHERE kind = ? AND state IN ('in_effect', 'ended') "
-                                         "AND start_date <= ? AND end_date >= ? AND "
-                                         "end_date >= start_date"));
+                     store_.db().Prepare(
+                         "SELECT teacher_number, from_school FROM career_cases "
+                         "WHERE kind = ? AND state IN ('in_effect', 'ended') "
+                         "AND start_date <= ? AND end_date >= ? AND "
+                         "end_date >= start_date"));
     q.BindAll(static_cast<int64_t>(v1::CAREER_ROTATION), to, from);
-    RETURN_IF_ERROR(q.ForEachRow([&] { rotated_from[q.ColumnText(1)].insert(q.ColumnText(0)); }));
+    RETURN_IF_ERROR(q.ForEachRow(
+        [&] { rotated_from[q.ColumnText(1)].insert(q.ColumnText(0)); }));
   }
-  absl::flat_hash_map<std::string, std::vector<const Move*>> left;  // by from_school
+  absl::flat_hash_map<std::string, std::vector<const Move*>>
+      left;  // by from_school
   for (const Move& m : moves)
     if (m.date >= from && m.date <= to) left[m.from_school].push_back(&m);
 
@@ -141,21 +156,25 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
                         v1::RotationReportRow& row) -> absl::Status {
     const auto rotated_it = rotated_from.find(school);
     auto was_rotated = [&](const std::string& number) {
-      return rotated_it != rotated_from.end() && rotated_it->second.contains(number);
+      return rotated_it != rotated_from.end() &&
+             rotated_it->second.contains(number);
     };
     absl::flat_hash_set<std::string> counted;
     RETURN_IF_ERROR(ForEachTeacherOfSchool(
         store_, school, TeacherState::kEffective,
-        [&](const std::string& number, TeacherState, const v1::TeacherRecord& record) {
+        [&](const std::string& number, TeacherState,
+            const v1::TeacherRecord& record) {
           if (EndsService(record.status())) return absl::OkStatus();
           row.set_teachers(row.teachers() + 1);
-          const bool eligible = arrived(number, school, record.hire_date(), from) <= eligible_since;
+          const bool eligible = arrived(number, school, record.hire_date(),
+                                        from) <= eligible_since;
           if (eligible) row.set_eligible(row.eligible() + 1);
           if (was_rotated(number)) {
             counted.insert(number);
             row.set_rotated(row.rotated() + 1);
             if (eligible) row.set_rotated_eligible(row.rotated_eligible() + 1);
-            if (backbone.contains(number)) row.set_backbone_rotated(row.backbone_rotated() + 1);
+            if (backbone.contains(number))
+              row.set_backbone_rotated(row.backbone_rotated() + 1);
           }
           return absl::OkStatus();
         }));
@@ -165,11 +184,13 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
         if (!counted.insert(m->teacher).second) continue;
         absl::StatusOr<StoredTeacher> t = LoadTeacher(store_, m->teacher);
         if (!t.ok()) continue;
-        const bool eligible = arrived(m->teacher, school, t->record.hire_date(), from) <= eligible_since;
+        const bool eligible = arrived(m->teacher, school, t->record.hire_date(),
+                                      from) <= eligible_since;
         if (eligible) row.set_eligible(row.eligible() + 1);
         row.set_rotated(row.rotated() + 1);
         if (eligible) row.set_rotated_eligible(row.rotated_eligible() + 1);
-        if (backbone.contains(m->teacher)) row.set_backbone_rotated(row.backbone_rotated() + 1);
+        if (backbone.contains(m->teacher))
+          row.set_backbone_rotated(row.backbone_rotated() + 1);
       }
     }
     return absl::OkStatus();
@@ -179,7 +200,8 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
   if (unit.level == UnitLevel::kSchool) {
     children.push_back(unit);
   } else {
-    ASSIGN_OR_RETURN(children, ChildUnits(store_, unit.code, /*include_closed=*/false));
+    ASSIGN_OR_RETURN(children,
+                     ChildUnits(store_, unit.code, /*include_closed=*/false));
   }
   v1::RotationReportRow* total = report.mutable_total();
   total->set_unit_code(unit.code);
@@ -188,8 +210,10 @@ absl::StatusOr<v1::RotationReport> Careers::RotationReport(
     v1::RotationReportRow* row = report.add_children();
     row->set_unit_code(child.code);
     row->set_unit_name(child.name);
-    ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store_, child.code));
-    for (const std::string& school : schools) RETURN_IF_ERROR(school_row(school, *row));
+    ASSIGN_OR_RETURN(std::vector<std::string> schools,
+                     SchoolsUnder(store_, child.code));
+    for (const std::string& school : schools)
+      RETURN_IF_ERROR(school_row(school, *row));
     SetShares(*row);
     Add(*total, *row);
   }

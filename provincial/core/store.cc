@@ -1,11 +1,11 @@
 #include "provincial/core/store.h"
 
-#include <filesystem>
-
 #include <sqlite3.h>
 
-#include "absl/strings/numbers.h"
+#include <filesystem>
+
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/audit_log.h"
@@ -97,7 +97,8 @@ CREATE TABLE sync_runs (
                    AuditLog::kSchema),
       // 2: tombstones that complete a transfer name the receiving province.
       "ALTER TABLE outbox ADD COLUMN moved_to INTEGER NOT NULL DEFAULT 0;",
-      // 3: one person, one number across provinces (provincial/sync/identities.h):
+      // 3: one person, one number across provinces
+      // (provincial/sync/identities.h):
       // teachers created while the national registry could not answer, and
       // the conflicts the national node reports.
       R"sql(
@@ -238,7 +239,8 @@ ALTER TABLE change_requests ADD COLUMN category TEXT NOT NULL DEFAULT '';
 ALTER TABLE change_requests ADD COLUMN entry_no INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE change_requests ADD COLUMN delete_entry INTEGER NOT NULL DEFAULT 0;
 )sql",
-      // 7: failed logins per account and source address (provincial/core/logins.h):
+      // 7: failed logins per account and source address
+      // (provincial/core/logins.h):
       // five from one address lock the account for that address only. The
       // users table's failed_logins and locked_until_unix are no longer used.
       R"sql(
@@ -310,20 +312,25 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
   options.cache_size = -1024 * store_options.cache_mib;
   options.page_size = 16384;
   options.wal_autocheckpoint_pages = 4096;  // 64 MiB of WAL between checkpoints
-  options.mmap_size = int64_t{1} << 34;  // sync reads current records at random places
+  options.mmap_size = int64_t{1}
+                      << 34;  // sync reads current records at random places
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));
   RETURN_IF_ERROR(sql::Migrate(db, Migrations()));
   // teacher_name(record): the name in a stored record, for searching lists.
   const int rc = sqlite3_create_function_v2(
-      db.handle(), "teacher_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+      db.handle(), "teacher_name", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+      nullptr,
       [](sqlite3_context* context, int, sqlite3_value** args) {
         v1::TeacherRecord record;
-        record.ParseFromArray(sqlite3_value_blob(args[0]), sqlite3_value_bytes(args[0]));
-        sqlite3_result_text(context, record.name().data(), static_cast<int>(record.name().size()),
+        record.ParseFromArray(sqlite3_value_blob(args[0]),
+                              sqlite3_value_bytes(args[0]));
+        sqlite3_result_text(context, record.name().data(),
+                            static_cast<int>(record.name().size()),
                             SQLITE_TRANSIENT);
       },
       nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return absl::InternalError("cannot register teacher_name()");
+  if (rc != SQLITE_OK)
+    return absl::InternalError("cannot register teacher_name()");
   return Store(std::move(db));
 }
 
@@ -336,7 +343,8 @@ constexpr absl::string_view kSealedMark("\0S1", 3);
 absl::StatusOr<std::string> Store::SealAtRest(absl::string_view plain) const {
   if (seal_key_.empty()) {
     return absl::FailedPreconditionError(
-        "this connection has no sealing key (pii_key): personal details are stored sealed");
+        "this connection has no sealing key (pii_key): personal details are "
+        "stored sealed");
   }
   ASSIGN_OR_RETURN(std::string sealed, crypto::Seal(seal_key_, plain));
   return absl::StrCat(kSealedMark, sealed);
@@ -346,12 +354,15 @@ absl::StatusOr<std::string> Store::OpenAtRest(absl::string_view stored) const {
   if (!absl::StartsWith(stored, kSealedMark)) return std::string(stored);
   if (seal_key_.empty()) {
     return absl::FailedPreconditionError(
-        "this connection has no sealing key (pii_key): personal details are stored sealed");
+        "this connection has no sealing key (pii_key): personal details are "
+        "stored sealed");
   }
-  absl::StatusOr<std::string> plain = crypto::Open(seal_key_, stored.substr(kSealedMark.size()));
+  absl::StatusOr<std::string> plain =
+      crypto::Open(seal_key_, stored.substr(kSealedMark.size()));
   if (!plain.ok()) {
     return absl::DataLossError(
-        "a sealed value does not open under this node's pii_key (another key, or damaged)");
+        "a sealed value does not open under this node's pii_key (another key, "
+        "or damaged)");
   }
   return plain;
 }
@@ -366,8 +377,11 @@ absl::Status Store::SealStoredValues() {
     std::vector<const char*> key;  // the primary key's columns
   };
   for (const Clear& c :
-       {Clear{"teacher_entries", "entry_values", {"teacher_number", "category", "entry_no"}},
-        Clear{"entry_versions", "entry_values",
+       {Clear{"teacher_entries",
+              "entry_values",
+              {"teacher_number", "category", "entry_no"}},
+        Clear{"entry_versions",
+              "entry_values",
               {"teacher_number", "category", "entry_no", "version"}},
         Clear{"change_requests", "fields", {"id"}}}) {
     const std::string key = absl::StrJoin(c.key, ", ");
@@ -375,11 +389,12 @@ absl::Status Store::SealStoredValues() {
     for (const char* column : c.key)
       absl::StrAppend(&where, where.empty() ? "" : " AND ", column, " = ?");
     ASSIGN_OR_RETURN(sql::Statement clear,
-                     db_.Prepare(absl::StrCat("SELECT ", c.column, ", ", key, " FROM ", c.table,
-                                              " WHERE substr(", c.column, ", 1, 1) != x'00'")));
+                     db_.Prepare(absl::StrCat(
+                         "SELECT ", c.column, ", ", key, " FROM ", c.table,
+                         " WHERE substr(", c.column, ", 1, 1) != x'00'")));
     ASSIGN_OR_RETURN(sql::Statement seal,
-                     db_.Prepare(absl::StrCat("UPDATE ", c.table, " SET ", c.column, " = ? WHERE ",
-                                              where)));
+                     db_.Prepare(absl::StrCat("UPDATE ", c.table, " SET ",
+                                              c.column, " = ? WHERE ", where)));
     // Rows read first, then sealed: SQLite may not change a table under a
     // running SELECT of it.
     struct Row {
@@ -389,14 +404,16 @@ absl::Status Store::SealStoredValues() {
     std::vector<Row> rows;
     RETURN_IF_ERROR(clear.ForEachRow([&] {
       Row row{std::string(clear.ColumnBlob(0)), {}};
-      for (size_t i = 0; i < c.key.size(); ++i) row.key.push_back(clear.ColumnText(static_cast<int>(i) + 1));
+      for (size_t i = 0; i < c.key.size(); ++i)
+        row.key.push_back(clear.ColumnText(static_cast<int>(i) + 1));
       rows.push_back(std::move(row));
     }));
     for (const Row& row : rows) {
       ASSIGN_OR_RETURN(std::string sealed, SealAtRest(row.value));
       seal.Reset();
       seal.BindBlob(1, sealed);
-      for (size_t i = 0; i < row.key.size(); ++i) seal.Bind(static_cast<int>(i) + 2, row.key[i]);
+      for (size_t i = 0; i < row.key.size(); ++i)
+        seal.Bind(static_cast<int>(i) + 2, row.key[i]);
       RETURN_IF_ERROR(seal.Run());
     }
   }
@@ -414,13 +431,15 @@ absl::StatusOr<std::string> Store::GetMeta(const std::string& key,
 }
 
 absl::Status Store::SetMeta(const std::string& key, const std::string& value) {
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   db_.Prepare("INSERT INTO meta(key, value) VALUES (?, ?) "
-                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+  ASSIGN_OR_RETURN(
+      sql::Statement stmt,
+      db_.Prepare("INSERT INTO meta(key, value) VALUES (?, ?) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
   return stmt.BindAll(key, value).Run();
 }
 
-absl::StatusOr<int64_t> Store::GetMetaInt(const std::string& key, int64_t fallback) {
+absl::StatusOr<int64_t> Store::GetMetaInt(const std::string& key,
+                                          int64_t fallback) {
   ASSIGN_OR_RETURN(std::string text, GetMeta(key, absl::StrCat(fallback)));
   int64_t value;
   if (!absl::SimpleAtoi(text, &value))
@@ -441,7 +460,8 @@ absl::StatusOr<std::string> Store::PeekProvince(const std::string& path) {
   sql::OpenOptions read_only;
   read_only.read_only = true;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, read_only));
-  ASSIGN_OR_RETURN(sql::Statement meta, db.Prepare("SELECT value FROM meta WHERE key = ?"));
+  ASSIGN_OR_RETURN(sql::Statement meta,
+                   db.Prepare("SELECT value FROM meta WHERE key = ?"));
   ASSIGN_OR_RETURN(bool row, meta.BindAll(meta::kProvince).Step());
   return row ? meta.ColumnText(0) : std::string();
 }
@@ -449,17 +469,20 @@ absl::StatusOr<std::string> Store::PeekProvince(const std::string& path) {
 absl::StatusOr<std::string> Store::Province() {
   ASSIGN_OR_RETURN(std::string province, GetMeta(meta::kProvince, ""));
   if (province.empty())
-    return absl::NotFoundError("database not initialised: run `ntmis-provincial init`");
+    return absl::NotFoundError(
+        "database not initialised: run `ntmis-provincial init`");
   return province;
 }
 
 absl::Status Store::AppendOutbox(const std::string& teacher_number, OutboxOp op,
                                  int moved_to) {
   if (!outbox_insert_) {
-    ASSIGN_OR_RETURN(outbox_insert_, db_.Prepare("INSERT INTO outbox(teacher_number, op, "
-                                                 "moved_to) VALUES (?, ?, ?)"));
+    ASSIGN_OR_RETURN(outbox_insert_,
+                     db_.Prepare("INSERT INTO outbox(teacher_number, op, "
+                                 "moved_to) VALUES (?, ?, ?)"));
   }
-  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op), moved_to).Run();
+  return outbox_insert_->BindAll(teacher_number, static_cast<int>(op), moved_to)
+      .Run();
 }
 
 absl::StatusOr<uint64_t> Store::OutboxEnd() {

@@ -27,7 +27,8 @@ struct StoreOptions {
 class Store {
  public:
   // Opens (creating if asked) and migrates the database at `path`.
-  static absl::StatusOr<Store> Open(const std::string& path, bool create = false,
+  static absl::StatusOr<Store> Open(const std::string& path,
+                                    bool create = false,
                                     StoreOptions store_options = {});
   // The province of the database at `path`, read without opening it for
   // writing or migrating it (empty if it was never initialised); an error if
@@ -40,14 +41,16 @@ class Store {
   // NOT_FOUND until `ntmis-provincial init` ran.
   absl::StatusOr<std::string> Province();
 
-  absl::StatusOr<std::string> GetMeta(const std::string& key, const std::string& fallback);
+  absl::StatusOr<std::string> GetMeta(const std::string& key,
+                                      const std::string& fallback);
   absl::Status SetMeta(const std::string& key, const std::string& value);
   absl::StatusOr<int64_t> GetMetaInt(const std::string& key, int64_t fallback);
 
   // Appends to the outbox; call inside the transaction that makes the change
   // effective. `moved_to` (a province code) goes with a tombstone that
   // completes a transfer out.
-  absl::Status AppendOutbox(const std::string& teacher_number, OutboxOp op, int moved_to = 0);
+  absl::Status AppendOutbox(const std::string& teacher_number, OutboxOp op,
+                            int moved_to = 0);
 
   // The newest outbox sequence number (0 when empty).
   absl::StatusOr<uint64_t> OutboxEnd();

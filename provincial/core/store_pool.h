@@ -46,12 +46,10 @@ class StorePool {
   // Opens `lanes` connections to the initialised database at `path`.
   // `resolver` (may be null) must outlive the pool; `hashing` bounds the
   // password hashes the lanes' Accounts run at once.
-  static absl::StatusOr<std::unique_ptr<StorePool>> Open(const std::string& path, int lanes,
-                                                         const IdKeys& keys,
-                                                         IdentityResolver* resolver,
-                                                         ConcurrencyLimit* hashing,
-                                                         const AccountPolicy& policy = {},
-                                                         const CareerSettings& careers = {});
+  static absl::StatusOr<std::unique_ptr<StorePool>> Open(
+      const std::string& path, int lanes, const IdKeys& keys,
+      IdentityResolver* resolver, ConcurrencyLimit* hashing,
+      const AccountPolicy& policy = {}, const CareerSettings& careers = {});
 
   // A lane until destruction. Move-only.
   class Lease {

@@ -14,20 +14,32 @@
 namespace ntmis::provincial {
 
 const std::vector<std::string>& TeacherTemplateColumns() {
-  static const auto* columns = new std::vector<std::string>{
-      "name",           "gender",           "birth_date",      "id_card_number",
-      "ethnicity",      "nationality",      "political_status", "hire_date",
-      "employment_type", "status",          "school_code",     "post_type",
-      "education",      "degree",           "title",           "qualification"};
+  static const auto* columns = new std::vector<std::string>{"name",
+                                                            "gender",
+                                                            "birth_date",
+                                                            "id_card_number",
+                                                            "ethnicity",
+                                                            "nationality",
+                                                            "political_status",
+                                                            "hire_date",
+                                                            "employment_type",
+                                                            "status",
+                                                            "school_code",
+                                                            "post_type",
+                                                            "education",
+                                                            "degree",
+                                                            "title",
+                                                            "qualification"};
   return *columns;
 }
 
 const std::vector<TableColumn>& TeacherTemplate() {
   static const auto* columns = [] {
     static const char* const kLabels[] = {
-        "姓名",     "性别",     "出生日期", "身份证件号码", "民族",     "国籍/地区",
-        "政治面貌", "参加工作年月", "用人形式", "任职状态",   "学校标识码", "岗位类别",
-        "最高学历", "最高学位", "专业技术职务", "教师资格"};
+        "姓名",     "性别",      "出生日期",     "身份证件号码",
+        "民族",     "国籍/地区", "政治面貌",     "参加工作年月",
+        "用人形式", "任职状态",  "学校标识码",   "岗位类别",
+        "最高学历", "最高学位",  "专业技术职务", "教师资格"};
     auto* out = new std::vector<TableColumn>();
     for (size_t i = 0; i < TeacherTemplateColumns().size(); ++i) {
       TableColumn c;
@@ -74,17 +86,20 @@ template <typename Enum>
 absl::StatusOr<Enum> CodeValue(TeacherColumn column, const std::string& value) {
   auto parsed = CodeTable::Of<Enum>().Parse(value);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
-                                                   value, "': ", parsed.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(TeacherTemplateColumns()[column], "='", value,
+                     "': ", parsed.status().message()));
   }
   return static_cast<Enum>(*parsed);
 }
 
-absl::StatusOr<std::string> DateValue(TeacherColumn column, const std::string& value) {
+absl::StatusOr<std::string> DateValue(TeacherColumn column,
+                                      const std::string& value) {
   std::optional<Date> date = ParseEnteredDate(value);
   if (!date) {
-    return absl::InvalidArgumentError(absl::StrCat(TeacherTemplateColumns()[column], "='",
-                                                   value, "': 须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        TeacherTemplateColumns()[column], "='", value,
+        "': 须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日"));
   }
   return date->ToString();
 }
@@ -96,35 +111,67 @@ namespace {
 // The code table of a code field; nullptr for other fields.
 const google::protobuf::EnumDescriptor* EnumOf(TeacherColumn column) {
   switch (column) {
-    case kGender: return v1::Gender_descriptor();
-    case kEthnicity: return v1::Ethnicity_descriptor();
-    case kPoliticalStatus: return v1::PoliticalStatus_descriptor();
-    case kEmploymentType: return v1::EmploymentType_descriptor();
-    case kStatus: return v1::InServiceStatus_descriptor();
-    case kPostType: return v1::PostType_descriptor();
-    case kEducation: return v1::Education_descriptor();
-    case kDegree: return v1::Degree_descriptor();
-    case kTitle: return v1::TitleLevel_descriptor();
-    case kQualification: return v1::QualificationType_descriptor();
-    default: return nullptr;
+    case kGender:
+      return v1::Gender_descriptor();
+    case kEthnicity:
+      return v1::Ethnicity_descriptor();
+    case kPoliticalStatus:
+      return v1::PoliticalStatus_descriptor();
+    case kEmploymentType:
+      return v1::EmploymentType_descriptor();
+    case kStatus:
+      return v1::InServiceStatus_descriptor();
+    case kPostType:
+      return v1::PostType_descriptor();
+    case kEducation:
+      return v1::Education_descriptor();
+    case kDegree:
+      return v1::Degree_descriptor();
+    case kTitle:
+      return v1::TitleLevel_descriptor();
+    case kQualification:
+      return v1::QualificationType_descriptor();
+    default:
+      return nullptr;
   }
 }
 
 // The code table and value of a code field; nullptr for other fields.
-const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column, int* value) {
+const CodeTable* CodeOf(const v1::TeacherRecord& r, TeacherColumn column,
+                        int* value) {
   const google::protobuf::EnumDescriptor* table = EnumOf(column);
   if (table == nullptr) return nullptr;
   switch (column) {
-    case kGender: *value = r.gender(); break;
-    case kEthnicity: *value = r.ethnicity(); break;
-    case kPoliticalStatus: *value = r.political_status(); break;
-    case kEmploymentType: *value = r.employment_type(); break;
-    case kStatus: *value = r.status(); break;
-    case kPostType: *value = r.post_type(); break;
-    case kEducation: *value = r.education(); break;
-    case kDegree: *value = r.degree(); break;
-    case kTitle: *value = r.title(); break;
-    default: *value = r.qualification(); break;
+    case kGender:
+      *value = r.gender();
+      break;
+    case kEthnicity:
+      *value = r.ethnicity();
+      break;
+    case kPoliticalStatus:
+      *value = r.political_status();
+      break;
+    case kEmploymentType:
+      *value = r.employment_type();
+      break;
+    case kStatus:
+      *value = r.status();
+      break;
+    case kPostType:
+      *value = r.post_type();
+      break;
+    case kEducation:
+      *value = r.education();
+      break;
+    case kDegree:
+      *value = r.degree();
+      break;
+    case kTitle:
+      *value = r.title();
+      break;
+    default:
+      *value = r.qualification();
+      break;
   }
   return &CodeTable::For(table);
 }
@@ -137,16 +184,23 @@ std::string TeacherFieldText(const v1::TeacherRecord& r, TeacherColumn column) {
     return value == 0 ? "" : table->Code(value);
   }
   switch (column) {
-    case kName: return r.name();
-    case kBirthDate: return r.birth_date();
-    case kNationality: return r.nationality();
-    case kHireDate: return r.hire_date();
-    case kSchoolCode: return r.school_code();
-    default: return "";
+    case kName:
+      return r.name();
+    case kBirthDate:
+      return r.birth_date();
+    case kNationality:
+      return r.nationality();
+    case kHireDate:
+      return r.hire_date();
+    case kSchoolCode:
+      return r.school_code();
+    default:
+      return "";
   }
 }
 
-std::string TeacherFieldLabel(const v1::TeacherRecord& r, TeacherColumn column) {
+std::string TeacherFieldLabel(const v1::TeacherRecord& r,
+                              TeacherColumn column) {
   int value = 0;
   const CodeTable* table = CodeOf(r, column, &value);
   return table == nullptr || value == 0 ? "" : table->Label(value);
@@ -171,12 +225,19 @@ const v1::CategoryDef& BasicInformationForm() {
         f->set_type(v1::FieldDef::DATE);
       } else {
         f->set_type(v1::FieldDef::TEXT);
-        f->set_max_length(column == kNationality ? 3 : TeacherTemplate()[i].max_chars);
+        f->set_max_length(
+            column == kNationality ? 3 : TeacherTemplate()[i].max_chars);
       }
       switch (WriterOf(column)) {
-        case FieldWriter::kFixed: f->set_writer(v1::WRITER_FIXED); break;
-        case FieldWriter::kStaff: f->set_writer(v1::WRITER_STAFF); break;
-        case FieldWriter::kTeacher: f->set_writer(v1::WRITER_TEACHER); break;
+        case FieldWriter::kFixed:
+          f->set_writer(v1::WRITER_FIXED);
+          break;
+        case FieldWriter::kStaff:
+          f->set_writer(v1::WRITER_STAFF);
+          break;
+        case FieldWriter::kTeacher:
+          f->set_writer(v1::WRITER_TEACHER);
+          break;
       }
     }
     return c;
@@ -184,7 +245,8 @@ const v1::CategoryDef& BasicInformationForm() {
   return *form;
 }
 
-std::vector<v1::FieldValue> BasicInformationValues(const v1::TeacherRecord& record) {
+std::vector<v1::FieldValue> BasicInformationValues(
+    const v1::TeacherRecord& record) {
   std::vector<v1::FieldValue> values;
   for (size_t i = 0; i < TeacherTemplateColumns().size(); ++i) {
     v1::FieldValue v;
@@ -201,8 +263,8 @@ absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
   switch (column) {
     case kName:
       if (value.empty() || value.size() > 120)
-        return absl::InvalidArgumentError(absl::StrCat("name='", value,
-                                                       "': 必填，不超过 120 字节（40 个汉字）"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "name='", value, "': 必填，不超过 120 字节（40 个汉字）"));
       r.set_name(value);
       return absl::OkStatus();
     case kGender: {

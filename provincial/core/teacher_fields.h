@@ -24,9 +24,22 @@ const std::vector<TableColumn>& TeacherTemplate();
 
 // Positions in TeacherTemplateColumns().
 enum TeacherColumn {
-  kName, kGender, kBirthDate, kIdCardNumber, kEthnicity, kNationality,
-  kPoliticalStatus, kHireDate, kEmploymentType, kStatus, kSchoolCode, kPostType,
-  kEducation, kDegree, kTitle, kQualification
+  kName,
+  kGender,
+  kBirthDate,
+  kIdCardNumber,
+  kEthnicity,
+  kNationality,
+  kPoliticalStatus,
+  kHireDate,
+  kEmploymentType,
+  kStatus,
+  kSchoolCode,
+  kPostType,
+  kEducation,
+  kDegree,
+  kTitle,
+  kQualification
 };
 
 // Keys for the ID-card number: the federation's hash key and the node's
@@ -41,8 +54,8 @@ struct IdKeys {
 // never change by editing.
 enum class FieldWriter {
   kTeacher,  // the teacher (self-service) or school / administration staff
-  kStaff,    // school or administration only: a teacher reads it, never writes it
-  kFixed,    // set when the record is created
+  kStaff,  // school or administration only: a teacher reads it, never writes it
+  kFixed,  // set when the record is created
 };
 FieldWriter WriterOf(TeacherColumn column);
 
@@ -51,9 +64,11 @@ absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name);
 
 // A field of `record` as template text (codes as codes; the ID-card number,
 // which records do not hold, as empty), so exported rows import again.
-std::string TeacherFieldText(const v1::TeacherRecord& record, TeacherColumn column);
+std::string TeacherFieldText(const v1::TeacherRecord& record,
+                             TeacherColumn column);
 // The official label of a code field's value ("女"); empty for other fields.
-std::string TeacherFieldLabel(const v1::TeacherRecord& record, TeacherColumn column);
+std::string TeacherFieldLabel(const v1::TeacherRecord& record,
+                              TeacherColumn column);
 
 // The core record described as a form's category ("basic", 基本信息): each
 // template column with its label, type, code table and writer (the ID
@@ -61,7 +76,8 @@ std::string TeacherFieldLabel(const v1::TeacherRecord& record, TeacherColumn col
 const v1::CategoryDef& BasicInformationForm();
 
 // The core record's fields as template text, in template order.
-std::vector<v1::FieldValue> BasicInformationValues(const v1::TeacherRecord& record);
+std::vector<v1::FieldValue> BasicInformationValues(
+    const v1::TeacherRecord& record);
 
 // Sets one field of `record` from its template text (codes or labels,
 // YYYY-MM-DD dates). INVALID_ARGUMENT naming field, value and rule; the

@@ -7,8 +7,10 @@ namespace ntmis::provincial {
 namespace {
 
 constexpr char kViewColumns[] =
-    "SELECT teacher_number, state, version, record, changed_by, change_action, change_reason, "
-    "approved_by, updated_unix, provisional FROM teachers WHERE teacher_number = ?";
+    "SELECT teacher_number, state, version, record, changed_by, change_action, "
+    "change_reason, "
+    "approved_by, updated_unix, provisional FROM teachers WHERE teacher_number "
+    "= ?";
 
 // A TeacherView from the row's columns in kViewColumns order.
 v1::TeacherView ViewFrom(const sql::Statement& row) {
@@ -42,57 +44,73 @@ v1::TeacherSummary SummaryFrom(const sql::Statement& row) {
 }
 
 constexpr char kSummaryColumns[] =
-    "SELECT teacher_number, school_code, state, version, updated_unix, record FROM teachers ";
+    "SELECT teacher_number, school_code, state, version, updated_unix, record "
+    "FROM teachers ";
 
 TeacherState StateOfColumn(const sql::Statement& row, int column) {
-  return ParseTeacherState(row.ColumnText(column)).value_or(TeacherState::kDraft);
+  return ParseTeacherState(row.ColumnText(column))
+      .value_or(TeacherState::kDraft);
 }
 
 const std::string& InactiveStates() {
-  static const std::string* list =
-      new std::string(SqlStateList({TeacherState::kWithdrawn, TeacherState::kTransferredOut}));
+  static const std::string* list = new std::string(
+      SqlStateList({TeacherState::kWithdrawn, TeacherState::kTransferredOut}));
   return *list;
 }
 
 }  // namespace
 
-absl::StatusOr<v1::TeacherView> LoadTeacherView(Store& store, const std::string& teacher_number) {
+absl::StatusOr<v1::TeacherView> LoadTeacherView(
+    Store& store, const std::string& teacher_number) {
   ASSIGN_OR_RETURN(sql::Statement find, store.db().Prepare(kViewColumns));
   ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
   return ViewFrom(find);
 }
 
-absl::Status ForEachPastVersion(Store& store, const std::string& teacher_number,
-                                const std::function<void(v1::TeacherView)>& version) {
-  ASSIGN_OR_RETURN(sql::Statement versions,
-                   store.db().Prepare(
-                       "SELECT teacher_number, state, version, record, changed_by, "
-                       "change_action, change_reason, approved_by, at_unix, 0 "
-                       "FROM teacher_versions WHERE teacher_number = ? ORDER BY version"));
+absl::Status ForEachPastVersion(
+    Store& store, const std::string& teacher_number,
+    const std::function<void(v1::TeacherView)>& version) {
+  ASSIGN_OR_RETURN(
+      sql::Statement versions,
+      store.db().Prepare(
+          "SELECT teacher_number, state, version, record, changed_by, "
+          "change_action, change_reason, approved_by, at_unix, 0 "
+          "FROM teacher_versions WHERE teacher_number = ? ORDER BY version"));
   versions.BindAll(teacher_number);
   return versions.ForEachRow([&] { version(ViewFrom(versions)); });
 }
 
-absl::StatusOr<std::string> SealedIdCard(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store.db().Prepare("SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
+absl::StatusOr<std::string> SealedIdCard(Store& store,
+                                         const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store.db().Prepare(
+          "SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
   return std::string(find.ColumnBlob(0));
 }
 
-absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(Store& store,
-                                                                const TeacherPageQuery& query) {
+absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(
+    Store& store, const TeacherPageQuery& query) {
   const std::string sql = absl::StrCat(
-      kSummaryColumns, "WHERE (school_code, state, teacher_number) > (?1, ?2, ?3)",
-      query.schools == nullptr ? "" : " AND school_code IN (SELECT value FROM json_each(?4))",
+      kSummaryColumns,
+      "WHERE (school_code, state, teacher_number) > (?1, ?2, ?3)",
+      query.schools == nullptr
+          ? ""
+          : " AND school_code IN (SELECT value FROM json_each(?4))",
       query.state ? " AND state = ?5" : "",
-      query.search.empty() ? ""
-                           : " AND (teacher_number = ?7 OR instr(teacher_name(record), ?7) > 0)",
+      query.search.empty()
+          ? ""
+          : " AND (teacher_number = ?7 OR instr(teacher_name(record), ?7) > 0)",
       " ORDER BY school_code, state, teacher_number LIMIT ?6");
   ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(sql));
-  q.Bind(1, query.after_school).Bind(2, query.after_state).Bind(3, query.after_number);
+  q.Bind(1, query.after_school)
+      .Bind(2, query.after_state)
+      .Bind(3, query.after_number);
   if (query.schools != nullptr) q.Bind(4, sql::JsonArray(*query.schools));
   if (query.state) q.Bind(5, std::string(StateName(*query.state)));
   q.Bind(6, int64_t{query.limit});
@@ -102,14 +120,16 @@ absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(Store& store,
   return out;
 }
 
-absl::StatusOr<std::vector<WaitingTeacher>> WaitingTeachers(Store& store,
-                                                            const WaitingQuery& query) {
+absl::StatusOr<std::vector<WaitingTeacher>> WaitingTeachers(
+    Store& store, const WaitingQuery& query) {
   // The state is spelled out (a constant) so that the partial index of
   // pending records serves the query.
   const std::string sql = absl::StrCat(
-      "SELECT teacher_number, school_code, updated_unix, record FROM teachers WHERE ",
-      query.county ? "school_code IN (SELECT code FROM units WHERE parent_code = ?1)"
-                   : "school_code = ?1",
+      "SELECT teacher_number, school_code, updated_unix, record FROM teachers "
+      "WHERE ",
+      query.county
+          ? "school_code IN (SELECT code FROM units WHERE parent_code = ?1)"
+          : "school_code = ?1",
       " AND state = '", StateName(query.state), "'",
       " AND (updated_unix, teacher_number) > (?2, ?3) "
       "ORDER BY updated_unix, teacher_number LIMIT ?4");
@@ -120,30 +140,37 @@ absl::StatusOr<std::vector<WaitingTeacher>> WaitingTeachers(Store& store,
   RETURN_IF_ERROR(q.ForEachRow([&] {
     v1::TeacherRecord record;
     record.ParseFromString(std::string(q.ColumnBlob(3)));
-    out.push_back({q.ColumnText(0), q.ColumnText(1), record.name(), q.ColumnInt(2)});
+    out.push_back(
+        {q.ColumnText(0), q.ColumnText(1), record.name(), q.ColumnInt(2)});
   }));
   return out;
 }
 
-absl::Status CountByState(Store& store, const std::vector<std::string>& schools,
-                          const std::function<void(const std::string& school, TeacherState,
-                                                   uint64_t)>& count) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare(
-                       "SELECT school_code, state, COUNT(*) FROM teachers WHERE school_code IN "
-                       "(SELECT value FROM json_each(?)) GROUP BY school_code, state"));
+absl::Status CountByState(
+    Store& store, const std::vector<std::string>& schools,
+    const std::function<void(const std::string& school, TeacherState,
+                             uint64_t)>& count) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare(
+          "SELECT school_code, state, COUNT(*) FROM teachers WHERE school_code "
+          "IN "
+          "(SELECT value FROM json_each(?)) GROUP BY school_code, state"));
   q.BindAll(sql::JsonArray(schools));
   return q.ForEachRow([&] {
-    count(q.ColumnText(0), StateOfColumn(q, 1), static_cast<uint64_t>(q.ColumnInt(2)));
+    count(q.ColumnText(0), StateOfColumn(q, 1),
+          static_cast<uint64_t>(q.ColumnInt(2)));
   });
 }
 
-absl::Status ForEachInProgress(Store& store, const std::vector<std::string>& schools,
-                               const std::function<bool(const v1::TeacherSummary&)>& teacher) {
+absl::Status ForEachInProgress(
+    Store& store, const std::vector<std::string>& schools,
+    const std::function<bool(const v1::TeacherSummary&)>& teacher) {
   static const std::string* sql = new std::string(absl::StrCat(
-      kSummaryColumns, "WHERE school_code IN (SELECT value FROM json_each(?)) AND state IN (",
-      SqlStateList({TeacherState::kDraft, TeacherState::kReturned, TeacherState::kSubmitted,
-                    TeacherState::kSchoolApproved}),
+      kSummaryColumns,
+      "WHERE school_code IN (SELECT value FROM json_each(?)) AND state IN (",
+      SqlStateList({TeacherState::kDraft, TeacherState::kReturned,
+                    TeacherState::kSubmitted, TeacherState::kSchoolApproved}),
       ") ORDER BY school_code, state, teacher_number"));
   ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(*sql));
   q.BindAll(sql::JsonArray(schools));
@@ -153,23 +180,26 @@ absl::Status ForEachInProgress(Store& store, const std::vector<std::string>& sch
   }
 }
 
-absl::StatusOr<std::vector<std::string>> ActiveTeacherNumbers(Store& store,
-                                                              const std::string& school) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare(absl::StrCat(
-                       "SELECT teacher_number FROM teachers WHERE school_code = ? AND state "
-                       "NOT IN (", InactiveStates(), ") ORDER BY teacher_number")));
+absl::StatusOr<std::vector<std::string>> ActiveTeacherNumbers(
+    Store& store, const std::string& school) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare(absl::StrCat(
+          "SELECT teacher_number FROM teachers WHERE school_code = ? AND state "
+          "NOT IN (",
+          InactiveStates(), ") ORDER BY teacher_number")));
   q.BindAll(school);
   std::vector<std::string> out;
   RETURN_IF_ERROR(q.ForEachRow([&] { out.push_back(q.ColumnText(0)); }));
   return out;
 }
 
-absl::StatusOr<uint64_t> CountActiveTeachers(Store& store, const std::string& school) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare(absl::StrCat(
-                       "SELECT COUNT(*) FROM teachers WHERE school_code = ? AND state NOT IN (",
-                       InactiveStates(), ")")));
+absl::StatusOr<uint64_t> CountActiveTeachers(Store& store,
+                                             const std::string& school) {
+  ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(absl::StrCat(
+                                         "SELECT COUNT(*) FROM teachers WHERE "
+                                         "school_code = ? AND state NOT IN (",
+                                         InactiveStates(), ")")));
   ASSIGN_OR_RETURN(bool row, q.BindAll(school).Step());
   return row ? static_cast<uint64_t>(q.ColumnInt(0)) : 0;
 }
@@ -178,30 +208,34 @@ absl::Status ForEachTeacherOfSchool(
     Store& store, const std::string& school, std::optional<TeacherState> state,
     const std::function<absl::Status(const std::string& number, TeacherState,
                                      const v1::TeacherRecord&)>& teacher) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare("SELECT teacher_number, state, record FROM teachers "
-                                      "WHERE school_code = ?1 AND (?2 = '' OR state = ?2) "
-                                      "ORDER BY teacher_number"));
-  q.Bind(1, school).Bind(2, state ? std::string(StateName(*state)) : std::string());
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare("SELECT teacher_number, state, record FROM teachers "
+                         "WHERE school_code = ?1 AND (?2 = '' OR state = ?2) "
+                         "ORDER BY teacher_number"));
+  q.Bind(1, school).Bind(
+      2, state ? std::string(StateName(*state)) : std::string());
   v1::TeacherRecord record;
   return q.ForEachRow([&]() -> absl::Status {
     if (!record.ParseFromString(std::string(q.ColumnBlob(2))))
-      return absl::DataLossError(absl::StrCat("stored record of ", q.ColumnText(0),
-                                              " is unreadable"));
+      return absl::DataLossError(
+          absl::StrCat("stored record of ", q.ColumnText(0), " is unreadable"));
     return teacher(q.ColumnText(0), StateOfColumn(q, 1), record);
   });
 }
 
 absl::Status ForEachEntryOfSchool(
     Store& store, const std::string& school, const std::string& category,
-    const std::function<absl::Status(const std::string& number, int64_t entry_no,
-                                     const v1::EntryValues&)>& entry) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare(
-                       "SELECT e.teacher_number, e.entry_no, e.entry_values FROM teachers t "
-                       "JOIN teacher_entries e ON e.teacher_number = t.teacher_number "
-                       "WHERE t.school_code = ? AND e.category = ? AND e.deleted = 0 "
-                       "ORDER BY e.teacher_number, e.entry_no"));
+    const std::function<absl::Status(const std::string& number,
+                                     int64_t entry_no, const v1::EntryValues&)>&
+        entry) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare(
+          "SELECT e.teacher_number, e.entry_no, e.entry_values FROM teachers t "
+          "JOIN teacher_entries e ON e.teacher_number = t.teacher_number "
+          "WHERE t.school_code = ? AND e.category = ? AND e.deleted = 0 "
+          "ORDER BY e.teacher_number, e.entry_no"));
   q.BindAll(school, category);
   v1::EntryValues values;
   return q.ForEachRow([&]() -> absl::Status {
@@ -214,9 +248,10 @@ absl::Status ForEachEntryOfSchool(
 
 absl::Status ForEachEffectiveRecord(
     Store& store, const std::string& from, const std::string& to,
-    const std::function<absl::Status(const std::string& number, absl::string_view record)>&
-        record) {
-  std::string sql = "SELECT teacher_number, record FROM teachers WHERE state = ?";
+    const std::function<absl::Status(const std::string& number,
+                                     absl::string_view record)>& record) {
+  std::string sql =
+      "SELECT teacher_number, record FROM teachers WHERE state = ?";
   if (!to.empty()) sql += " AND teacher_number >= ? AND teacher_number < ?";
   sql += " ORDER BY teacher_number";
   ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(sql));
@@ -225,11 +260,12 @@ absl::Status ForEachEffectiveRecord(
   return s.ForEachRow([&] { return record(s.ColumnText(0), s.ColumnBlob(1)); });
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ProvisionalTeachers(
-    Store& store, uint32_t limit) {
-  ASSIGN_OR_RETURN(sql::Statement q,
-                   store.db().Prepare("SELECT teacher_number, id_hash FROM teachers "
-                                      "WHERE provisional = 1 LIMIT ?"));
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ProvisionalTeachers(Store& store, uint32_t limit) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare("SELECT teacher_number, id_hash FROM teachers "
+                         "WHERE provisional = 1 LIMIT ?"));
   q.BindAll(int64_t{limit});
   std::vector<std::pair<std::string, std::string>> out;
   RETURN_IF_ERROR(q.ForEachRow([&] {

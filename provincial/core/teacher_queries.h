@@ -17,35 +17,40 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "ntmis/v1/categories.pb.h"
-#include "ntmis/v1/teacher.pb.h"
 #include "ntmis/v1/provincial.pb.h"
+#include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_state.h"
 
 namespace ntmis::provincial {
 
 // One teacher: the current row as the API shows it. NOT_FOUND if none.
-absl::StatusOr<v1::TeacherView> LoadTeacherView(Store& store, const std::string& teacher_number);
+absl::StatusOr<v1::TeacherView> LoadTeacherView(
+    Store& store, const std::string& teacher_number);
 
 // The teacher's past versions, oldest first; the current one is not among
 // them.
-absl::Status ForEachPastVersion(Store& store, const std::string& teacher_number,
-                                const std::function<void(v1::TeacherView)>& version);
+absl::Status ForEachPastVersion(
+    Store& store, const std::string& teacher_number,
+    const std::function<void(v1::TeacherView)>& version);
 
 // The ID-card number as sealed with the node's key. NOT_FOUND if none.
-absl::StatusOr<std::string> SealedIdCard(Store& store, const std::string& teacher_number);
+absl::StatusOr<std::string> SealedIdCard(Store& store,
+                                         const std::string& teacher_number);
 
 // A page of teachers in (school, state, number) order after the keyset
 // `after` (empty strings: from the start), up to `limit` rows.
 struct TeacherPageQuery {
-  const std::vector<std::string>* schools = nullptr;  // nullptr: the whole province
-  std::optional<TeacherState> state;                  // nullopt: every state
+  const std::vector<std::string>* schools =
+      nullptr;                        // nullptr: the whole province
+  std::optional<TeacherState> state;  // nullopt: every state
   std::string after_school, after_state, after_number;
-  std::string search;  // name contains it, or it is the teacher number; empty: all
+  std::string
+      search;  // name contains it, or it is the teacher number; empty: all
   uint32_t limit = 50;
 };
-absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(Store& store,
-                                                                const TeacherPageQuery& query);
+absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(
+    Store& store, const TeacherPageQuery& query);
 
 // Records waiting in `state` (a review step), oldest first after
 // (after_unix, after_number): those of the school `unit`, or with
@@ -64,24 +69,27 @@ struct WaitingTeacher {
   std::string name;
   int64_t since_unix = 0;
 };
-absl::StatusOr<std::vector<WaitingTeacher>> WaitingTeachers(Store& store,
-                                                            const WaitingQuery& query);
+absl::StatusOr<std::vector<WaitingTeacher>> WaitingTeachers(
+    Store& store, const WaitingQuery& query);
 
 // How many teachers each of `schools` has in each state (from the
 // (school_code, state) index alone).
-absl::Status CountByState(Store& store, const std::vector<std::string>& schools,
-                          const std::function<void(const std::string& school, TeacherState,
-                                                   uint64_t)>& count);
+absl::Status CountByState(
+    Store& store, const std::vector<std::string>& schools,
+    const std::function<void(const std::string& school, TeacherState,
+                             uint64_t)>& count);
 
 // The teachers of `schools` not yet effective (IsInProgress), in (school,
 // state, number) order; `teacher` returns false to stop early.
-absl::Status ForEachInProgress(Store& store, const std::vector<std::string>& schools,
-                               const std::function<bool(const v1::TeacherSummary&)>& teacher);
+absl::Status ForEachInProgress(
+    Store& store, const std::vector<std::string>& schools,
+    const std::function<bool(const v1::TeacherSummary&)>& teacher);
 
 // The school's teachers that are still this province's (IsActive).
-absl::StatusOr<std::vector<std::string>> ActiveTeacherNumbers(Store& store,
-                                                              const std::string& school);
-absl::StatusOr<uint64_t> CountActiveTeachers(Store& store, const std::string& school);
+absl::StatusOr<std::vector<std::string>> ActiveTeacherNumbers(
+    Store& store, const std::string& school);
+absl::StatusOr<uint64_t> CountActiveTeachers(Store& store,
+                                             const std::string& school);
 
 // Every teacher of `school` (in `state` only, if given), in number order.
 absl::Status ForEachTeacherOfSchool(
@@ -93,20 +101,21 @@ absl::Status ForEachTeacherOfSchool(
 // entry) order.
 absl::Status ForEachEntryOfSchool(
     Store& store, const std::string& school, const std::string& category,
-    const std::function<absl::Status(const std::string& number, int64_t entry_no,
-                                     const v1::EntryValues&)>& entry);
+    const std::function<absl::Status(const std::string& number,
+                                     int64_t entry_no, const v1::EntryValues&)>&
+        entry);
 
 // Each effective record in number range [from, to) (the whole table when
 // both are empty), in number order, as stored.
 absl::Status ForEachEffectiveRecord(
     Store& store, const std::string& from, const std::string& to,
-    const std::function<absl::Status(const std::string& number, absl::string_view record)>&
-        record);
+    const std::function<absl::Status(const std::string& number,
+                                     absl::string_view record)>& record);
 
 // Up to `limit` teachers whose number the national registry has not yet
 // confirmed: (number, keyed ID hash).
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ProvisionalTeachers(
-    Store& store, uint32_t limit);
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+ProvisionalTeachers(Store& store, uint32_t limit);
 
 }  // namespace ntmis::provincial
 

@@ -6,8 +6,9 @@ namespace ntmis::provincial {
 namespace {
 
 constexpr TeacherState kAll[] = {
-    TeacherState::kDraft,     TeacherState::kSubmitted, TeacherState::kSchoolApproved,
-    TeacherState::kReturned,  TeacherState::kEffective, TeacherState::kWithdrawn,
+    TeacherState::kDraft,          TeacherState::kSubmitted,
+    TeacherState::kSchoolApproved, TeacherState::kReturned,
+    TeacherState::kEffective,      TeacherState::kWithdrawn,
     TeacherState::kTransferredOut,
 };
 
@@ -15,26 +16,40 @@ constexpr TeacherState kAll[] = {
 
 absl::string_view StateName(TeacherState state) {
   switch (state) {
-    case TeacherState::kDraft: return "draft";
-    case TeacherState::kSubmitted: return "submitted";
-    case TeacherState::kSchoolApproved: return "school_approved";
-    case TeacherState::kReturned: return "returned";
-    case TeacherState::kEffective: return "effective";
-    case TeacherState::kWithdrawn: return "withdrawn";
-    case TeacherState::kTransferredOut: return "transferred_out";
+    case TeacherState::kDraft:
+      return "draft";
+    case TeacherState::kSubmitted:
+      return "submitted";
+    case TeacherState::kSchoolApproved:
+      return "school_approved";
+    case TeacherState::kReturned:
+      return "returned";
+    case TeacherState::kEffective:
+      return "effective";
+    case TeacherState::kWithdrawn:
+      return "withdrawn";
+    case TeacherState::kTransferredOut:
+      return "transferred_out";
   }
   return "unknown";
 }
 
 absl::string_view StateLabel(TeacherState state) {
   switch (state) {
-    case TeacherState::kDraft: return "草稿";
-    case TeacherState::kSubmitted: return "待学校审核";
-    case TeacherState::kSchoolApproved: return "待区县审核";
-    case TeacherState::kReturned: return "已退回";
-    case TeacherState::kEffective: return "已生效";
-    case TeacherState::kWithdrawn: return "已撤销";
-    case TeacherState::kTransferredOut: return "已调出本省";
+    case TeacherState::kDraft:
+      return "草稿";
+    case TeacherState::kSubmitted:
+      return "待学校审核";
+    case TeacherState::kSchoolApproved:
+      return "待区县审核";
+    case TeacherState::kReturned:
+      return "已退回";
+    case TeacherState::kEffective:
+      return "已生效";
+    case TeacherState::kWithdrawn:
+      return "已撤销";
+    case TeacherState::kTransferredOut:
+      return "已调出本省";
   }
   return "未知";
 }
@@ -56,7 +71,8 @@ std::string AllStateNames() {
 }
 
 bool IsActive(TeacherState state) {
-  return state != TeacherState::kWithdrawn && state != TeacherState::kTransferredOut;
+  return state != TeacherState::kWithdrawn &&
+         state != TeacherState::kTransferredOut;
 }
 
 bool IsInProgress(TeacherState state) {

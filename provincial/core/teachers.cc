@@ -25,12 +25,14 @@ absl::Status CheckValid(const v1::TeacherRecord& record) {
       }));
 }
 
-absl::Status Write(Store& store, const std::string& teacher_number, TeacherState state,
-                   const v1::TeacherRecord* record, OutboxOp op, int moved_to,
-                   ChangeMeta meta, bool system = false) {
+absl::Status Write(Store& store, const std::string& teacher_number,
+                   TeacherState state, const v1::TeacherRecord* record,
+                   OutboxOp op, int moved_to, ChangeMeta meta,
+                   bool system = false) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  RETURN_IF_ERROR(WriteVersion(store, teacher_number,
-                               {state, record, op, moved_to, std::move(meta), system}));
+  RETURN_IF_ERROR(
+      WriteVersion(store, teacher_number,
+                   {state, record, op, moved_to, std::move(meta), system}));
   return txn.Commit();
 }
 
@@ -40,22 +42,31 @@ absl::StatusOr<TeacherCreator> TeacherCreator::Begin(Store& store) {
   ASSIGN_OR_RETURN(std::string code, store.Province());
   int province = 0;
   if (!absl::SimpleAtoi(code, &province))
-    return absl::DataLossError(absl::StrCat("the store's province '", code, "' is not a code"));
+    return absl::DataLossError(
+        absl::StrCat("the store's province '", code, "' is not a code"));
   ASSIGN_OR_RETURN(int64_t next, store.GetMetaInt(meta::kNextTeacherSeq, 1));
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare(
-                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
-                       "state, record, version, updated_unix, provisional, changed_by, "
-                       "change_action, change_reason) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT DO NOTHING"));
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store.db().Prepare("SELECT teacher_number FROM teachers WHERE id_hash = ?"));
-  return TeacherCreator(store, province, next, std::move(insert), std::move(find));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store.db().Prepare(
+          "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
+          "school_code, "
+          "state, record, version, updated_unix, provisional, changed_by, "
+          "change_action, change_reason) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
+          "?, ?) "
+          "ON CONFLICT DO NOTHING"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store.db().Prepare(
+          "SELECT teacher_number FROM teachers WHERE id_hash = ?"));
+  return TeacherCreator(store, province, next, std::move(insert),
+                        std::move(find));
 }
 
-absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t now_unix) {
+absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t,
+                                                   int64_t now_unix) {
   const bool minted = t.known == nullptr;
-  std::string number = minted ? MintTeacherNumber(province_, next_) : t.known->teacher_number;
+  std::string number =
+      minted ? MintTeacherNumber(province_, next_) : t.known->teacher_number;
   // Field 1 (teacher_number, length-delimited) first, then the rest.
   std::string record;
   record.reserve(2 + number.size() + t.record_without_number.size());
@@ -63,8 +74,12 @@ absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t, int64_t 
   record.push_back(static_cast<char>(number.size()));
   record += number;
   record.append(t.record_without_number.data(), t.record_without_number.size());
-  insert_.BindView(1, number).BindBlobView(2, t.id_hash).BindBlobView(3, t.id_sealed);
-  insert_.BindView(4, t.school_code).Bind(5, StateName(t.state)).BindBlobView(6, record);
+  insert_.BindView(1, number)
+      .BindBlobView(2, t.id_hash)
+      .BindBlobView(3, t.id_sealed);
+  insert_.BindView(4, t.school_code)
+      .Bind(5, StateName(t.state))
+      .BindBlobView(6, record);
   insert_.Bind(7, now_unix).Bind(8, t.provisional ? 1 : 0);
   insert_.BindView(9, t.actor).BindView(10, t.action).BindView(11, t.reason);
   RETURN_IF_ERROR(insert_.Run());
@@ -90,84 +105,99 @@ absl::Status TeacherCreator::Finish() {
   return store_->SetMeta(meta::kNextTeacherSeq, absl::StrCat(next_));
 }
 
-absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   store.db().Prepare("SELECT state, version, record FROM teachers "
-                                      "WHERE teacher_number = ?"));
+absl::StatusOr<StoredTeacher> LoadTeacher(Store& store,
+                                          const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(
+      sql::Statement s,
+      store.db().Prepare("SELECT state, version, record FROM teachers "
+                         "WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
   StoredTeacher t;
   std::optional<TeacherState> state = ParseTeacherState(s.ColumnText(0));
   if (!state)
-    return absl::DataLossError(absl::StrCat("teacher ", teacher_number, " has an unknown state '",
+    return absl::DataLossError(absl::StrCat("teacher ", teacher_number,
+                                            " has an unknown state '",
                                             s.ColumnText(0), "'"));
   t.state = *state;
   t.version = s.ColumnInt(1);
   if (!t.record.ParseFromString(std::string(s.ColumnBlob(2))))
-    return absl::DataLossError(absl::StrCat("stored record of ", teacher_number, " is unreadable"));
+    return absl::DataLossError(
+        absl::StrCat("stored record of ", teacher_number, " is unreadable"));
   return t;
 }
 
 // Copies a teacher's current row into the history.
 constexpr char kKeepVersion[] =
-    "INSERT INTO teacher_versions(teacher_number, version, state, school_code, record, "
-    "changed_by, change_action, change_reason, approved_by, at_unix) SELECT teacher_number, "
-    "version, state, school_code, record, changed_by, change_action, change_reason, "
+    "INSERT INTO teacher_versions(teacher_number, version, state, school_code, "
+    "record, "
+    "changed_by, change_action, change_reason, approved_by, at_unix) SELECT "
+    "teacher_number, "
+    "version, state, school_code, record, changed_by, change_action, "
+    "change_reason, "
     "approved_by, updated_unix FROM teachers WHERE teacher_number = ?";
 
-absl::Status LockForCase(Store& store, const std::string& teacher_number, int64_t case_id) {
-  ASSIGN_OR_RETURN(sql::Statement lock, store.db().Prepare(
-                                            "UPDATE teachers SET locked_case = ? "
-                                            "WHERE teacher_number = ?"));
+absl::Status LockForCase(Store& store, const std::string& teacher_number,
+                         int64_t case_id) {
+  ASSIGN_OR_RETURN(sql::Statement lock,
+                   store.db().Prepare("UPDATE teachers SET locked_case = ? "
+                                      "WHERE teacher_number = ?"));
   RETURN_IF_ERROR(lock.BindAll(case_id, teacher_number).Run());
   if (store.db().Changes() == 0)
-    return absl::NotFoundError(absl::StrCat("没有教师编号为 ", teacher_number, " 的教师"));
+    return absl::NotFoundError(
+        absl::StrCat("没有教师编号为 ", teacher_number, " 的教师"));
   return absl::OkStatus();
 }
 
 absl::Status CheckNotLocked(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(
-                                         "SELECT locked_case FROM teachers "
-                                         "WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(sql::Statement q,
+                   store.db().Prepare("SELECT locked_case FROM teachers "
+                                      "WHERE teacher_number = ?"));
   q.BindAll(teacher_number);
   int64_t locked = 0;
   RETURN_IF_ERROR(q.ForEachRow([&] { locked = q.ColumnInt(0); }));
   if (locked == 0) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "教师 ", teacher_number, " 有进行中的调动（第 ", locked,
-      " 号）：调动办结、退回或撤回之前，不能修改其信息"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("教师 ", teacher_number, " 有进行中的调动（第 ", locked,
+                   " 号）：调动办结、退回或撤回之前，不能修改其信息"));
 }
 
 absl::Status WriteVersion(Store& store, const std::string& teacher_number,
                           const VersionWrite& write) {
   if (!write.system) RETURN_IF_ERROR(CheckNotLocked(store, teacher_number));
-  ASSIGN_OR_RETURN(sql::Statement keep,
-                   store.db().Prepare(kKeepVersion));
+  ASSIGN_OR_RETURN(sql::Statement keep, store.db().Prepare(kKeepVersion));
   RETURN_IF_ERROR(keep.BindAll(teacher_number).Run());
   if (store.db().Changes() == 0)
     return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare("UPDATE teachers SET state = ?, "
-                                      "record = COALESCE(?, record), school_code = "
-                                      "COALESCE(?, school_code), version = version + 1, "
-                                      "updated_unix = ?, changed_by = ?, change_action = ?, "
-                                      "change_reason = ?, approved_by = ? "
-                                      "WHERE teacher_number = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store.db().Prepare("UPDATE teachers SET state = ?, "
+                         "record = COALESCE(?, record), school_code = "
+                         "COALESCE(?, school_code), version = version + 1, "
+                         "updated_unix = ?, changed_by = ?, change_action = ?, "
+                         "change_reason = ?, approved_by = ? "
+                         "WHERE teacher_number = ?"));
   update.Bind(1, StateName(write.state));
   if (write.record) {
-    update.BindBlob(2, write.record->SerializeAsString()).Bind(3, write.record->school_code());
+    update.BindBlob(2, write.record->SerializeAsString())
+        .Bind(3, write.record->school_code());
   }
   update.Bind(4, static_cast<int64_t>(std::time(nullptr)));
-  update.Bind(5, write.meta.actor).Bind(6, write.meta.action).Bind(7, write.meta.reason);
+  update.Bind(5, write.meta.actor)
+      .Bind(6, write.meta.action)
+      .Bind(7, write.meta.reason);
   update.Bind(8, write.meta.approved_by).Bind(9, teacher_number);
   RETURN_IF_ERROR(update.Run());
   if (write.outbox) {
-    RETURN_IF_ERROR(store.AppendOutbox(teacher_number, *write.outbox, write.moved_to));
+    RETURN_IF_ERROR(
+        store.AppendOutbox(teacher_number, *write.outbox, write.moved_to));
   }
   return absl::OkStatus();
 }
 
-absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code,
+absl::Status RelocateSchoolTeachers(Store& store,
+                                    const std::string& school_code,
                                     const std::string& city_code,
                                     const std::string& county_code) {
   std::vector<std::string> numbers;
@@ -176,9 +206,8 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
                      store.db().Prepare("SELECT teacher_number FROM teachers "
                                         "WHERE school_code = ?"));
     list.BindAll(school_code);
-    RETURN_IF_ERROR(list.ForEachRow([&] {
-      numbers.push_back(list.ColumnText(0));
-    }));
+    RETURN_IF_ERROR(
+        list.ForEachRow([&] { numbers.push_back(list.ColumnText(0)); }));
   }
   for (const std::string& number : numbers) {
     ASSIGN_OR_RETURN(StoredTeacher t, LoadTeacher(store, number));
@@ -188,41 +217,50 @@ absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code
     if (t.state == TeacherState::kEffective) outbox = OutboxOp::kUpsert;
     ChangeMeta meta;
     meta.action = "unit.move";
-    meta.reason = absl::StrCat("school ", school_code, " moved to county ", county_code);
-    RETURN_IF_ERROR(WriteVersion(store, number,
-                                 {t.state, &t.record, outbox, 0, std::move(meta), true}));
+    meta.reason =
+        absl::StrCat("school ", school_code, " moved to county ", county_code);
+    RETURN_IF_ERROR(WriteVersion(
+        store, number, {t.state, &t.record, outbox, 0, std::move(meta), true}));
   }
   return absl::OkStatus();
 }
 
-absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
+absl::Status UpdateEffectiveRecord(Store& store,
+                                   const v1::TeacherRecord& record,
                                    const ChangeMeta& meta) {
-  ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, record.teacher_number()));
+  ASSIGN_OR_RETURN(StoredTeacher current,
+                   LoadTeacher(store, record.teacher_number()));
   if (current.state != TeacherState::kEffective) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", record.teacher_number(), " is ", StateName(current.state), ", not effective"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("teacher ", record.teacher_number(), " is ",
+                     StateName(current.state), ", not effective"));
   }
   if (record.province() != current.record.province() ||
       record.id_hash() != current.record.id_hash()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "teacher ", record.teacher_number(),
-        ": the province and the ID-card number of a record cannot be changed here"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("teacher ", record.teacher_number(),
+                     ": the province and the ID-card number of a record cannot "
+                     "be changed here"));
   }
   RETURN_IF_ERROR(CheckValid(record));
-  return Write(store, record.teacher_number(), TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
-               meta);
+  return Write(store, record.teacher_number(), TeacherState::kEffective,
+               &record, OutboxOp::kUpsert, 0, meta);
 }
 
-absl::Status MoveTeacherToSchool(Store& store, const std::string& teacher_number,
-                                 const std::string& school_code, const ChangeMeta& meta) {
+absl::Status MoveTeacherToSchool(Store& store,
+                                 const std::string& teacher_number,
+                                 const std::string& school_code,
+                                 const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
         "」：只有已生效的记录可以调动"));
   }
-  ASSIGN_OR_RETURN(std::optional<SchoolPlace> place, LoadSchool(store, school_code));
-  const std::string refused = SchoolTakesTeachersRule(school_code, place ? &*place : nullptr);
+  ASSIGN_OR_RETURN(std::optional<SchoolPlace> place,
+                   LoadSchool(store, school_code));
+  const std::string refused =
+      SchoolTakesTeachersRule(school_code, place ? &*place : nullptr);
   if (!refused.empty()) return absl::FailedPreconditionError(refused);
   v1::TeacherRecord record = current.record;
   record.set_school_code(school_code);
@@ -230,25 +268,31 @@ absl::Status MoveTeacherToSchool(Store& store, const std::string& teacher_number
   record.set_county_code(place->county_code);
   record.set_school_category(place->category);
   RETURN_IF_ERROR(CheckValid(record));
-  return WriteVersion(store, teacher_number,
-                      {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0, meta});
+  return WriteVersion(
+      store, teacher_number,
+      {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0, meta});
 }
 
-absl::Status ChangeServiceStatus(Store& store, const std::string& teacher_number,
+absl::Status ChangeServiceStatus(Store& store,
+                                 const std::string& teacher_number,
                                  v1::InServiceStatus status, bool in_service,
                                  const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
-  if (current.state != TeacherState::kEffective && current.state != TeacherState::kWithdrawn) {
+  if (current.state != TeacherState::kEffective &&
+      current.state != TeacherState::kWithdrawn) {
     return absl::FailedPreconditionError(absl::StrCat(
         "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
-        "」：在职情况变动只用于已生效（或已退出）的记录；草稿请直接修改任职状态"));
+        "」：在职情况变动只用于已生效（或已退出）的记录；草稿请直接修改任职状"
+        "态"));
   }
   v1::TeacherRecord record = current.record;
   record.set_status(status);
   if (in_service) RETURN_IF_ERROR(CheckValid(record));
-  return WriteVersion(store, teacher_number,
-                      {in_service ? TeacherState::kEffective : TeacherState::kWithdrawn, &record,
-                       in_service ? OutboxOp::kUpsert : OutboxOp::kTombstone, 0, meta});
+  return WriteVersion(
+      store, teacher_number,
+      {in_service ? TeacherState::kEffective : TeacherState::kWithdrawn,
+       &record, in_service ? OutboxOp::kUpsert : OutboxOp::kTombstone, 0,
+       meta});
 }
 
 absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
@@ -256,15 +300,18 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", StateName(current.state), "; only an effective teacher "
+        "teacher ", teacher_number, " is ", StateName(current.state),
+        "; only an effective teacher "
         "can be withdrawn"));
   }
   ChangeMeta withdraw = meta;
   if (withdraw.action.empty()) withdraw.action = "teacher.withdraw";
-  return Write(store, teacher_number, TeacherState::kWithdrawn, nullptr, OutboxOp::kTombstone, 0, withdraw);
+  return Write(store, teacher_number, TeacherState::kWithdrawn, nullptr,
+               OutboxOp::kTombstone, 0, withdraw);
 }
 
-absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province) {
+absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number,
+                            int to_province) {
   ChangeMeta meta;
   meta.action = "teacher.transfer_out";
   meta.reason = absl::StrCat("to province ", to_province);
@@ -273,40 +320,48 @@ absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int
   return txn.Commit();
 }
 
-absl::StatusOr<std::string> LoadSealedIdCard(Store& store, const std::string& teacher_number) {
-  ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(
-                                         "SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
+absl::StatusOr<std::string> LoadSealedIdCard(
+    Store& store, const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store.db().Prepare(
+          "SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
   q.BindAll(teacher_number);
   std::optional<std::string> sealed;
   RETURN_IF_ERROR(q.ForEachRow([&] { sealed = std::string(q.ColumnBlob(0)); }));
-  if (!sealed) return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+  if (!sealed)
+    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
   return *sealed;
 }
 
-absl::Status HandOverTeacher(Store& store, const std::string& teacher_number, int to_province,
-                             const ChangeMeta& meta) {
+absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
+                             int to_province, const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
-  if (!IsProvinceCode(to_province) || to_province == current.record.province()) {
+  if (!IsProvinceCode(to_province) ||
+      to_province == current.record.province()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "a transfer needs another province's code (GB/T 2260, 11-66), not ", to_province));
+        "a transfer needs another province's code (GB/T 2260, 11-66), not ",
+        to_province));
   }
   if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher_number, " is ", StateName(current.state),
         "; only an effective teacher can transfer out"));
   }
-  return WriteVersion(store, teacher_number,
-                      {TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone, to_province,
-                       meta, /*system=*/true});
+  return WriteVersion(
+      store, teacher_number,
+      {TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone,
+       to_province, meta, /*system=*/true});
 }
 
-absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
+absl::Status AdmitTransferredTeacher(Store& store,
+                                     const v1::TeacherRecord& record,
                                      const std::string& id_sealed) {
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (absl::StrCat(static_cast<int>(record.province())) != province) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a teacher transferring in must carry this province (", province, "), not ",
-        static_cast<int>(record.province())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a teacher transferring in must carry this province (",
+                     province, "), not ", static_cast<int>(record.province())));
   }
   RETURN_IF_ERROR(CheckValid(record));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
@@ -317,34 +372,45 @@ absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& reco
 }
 
 absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
-                          const std::string& id_sealed, const ChangeMeta& meta) {
+                          const std::string& id_sealed,
+                          const ChangeMeta& meta) {
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (absl::StrCat(static_cast<int>(record.province())) != province) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a teacher transferring in must carry this province (", province, "), not ",
-        static_cast<int>(record.province())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a teacher transferring in must carry this province (",
+                     province, "), not ", static_cast<int>(record.province())));
   }
   RETURN_IF_ERROR(CheckValid(record));
   // A teacher who left this province earlier comes back under the same row;
   // the row as it was stays in the history.
-  ASSIGN_OR_RETURN(sql::Statement keep,
-                   store.db().Prepare(kKeepVersion));
+  ASSIGN_OR_RETURN(sql::Statement keep, store.db().Prepare(kKeepVersion));
   RETURN_IF_ERROR(keep.BindAll(record.teacher_number()).Run());
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare(
-                       "INSERT INTO teachers(teacher_number, id_hash, id_sealed, school_code, "
-                       "state, record, version, updated_unix, changed_by, change_action, "
-                       "change_reason, approved_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
-                       "record = excluded.record, school_code = excluded.school_code, "
-                       "version = version + 1, updated_unix = excluded.updated_unix, "
-                       "changed_by = excluded.changed_by, change_action = excluded.change_action, "
-                       "change_reason = excluded.change_reason, "
-                       "approved_by = excluded.approved_by, locked_case = 0"));
-  insert.BindAll(record.teacher_number()).BindBlob(2, record.id_hash()).BindBlob(3, id_sealed);
-  insert.Bind(4, record.school_code()).Bind(5, StateName(TeacherState::kEffective)).BindBlob(6, record.SerializeAsString());
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store.db().Prepare(
+          "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
+          "school_code, "
+          "state, record, version, updated_unix, changed_by, change_action, "
+          "change_reason, approved_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
+          "?, ?) "
+          "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
+          "record = excluded.record, school_code = excluded.school_code, "
+          "version = version + 1, updated_unix = excluded.updated_unix, "
+          "changed_by = excluded.changed_by, change_action = "
+          "excluded.change_action, "
+          "change_reason = excluded.change_reason, "
+          "approved_by = excluded.approved_by, locked_case = 0"));
+  insert.BindAll(record.teacher_number())
+      .BindBlob(2, record.id_hash())
+      .BindBlob(3, id_sealed);
+  insert.Bind(4, record.school_code())
+      .Bind(5, StateName(TeacherState::kEffective))
+      .BindBlob(6, record.SerializeAsString());
   insert.Bind(7, static_cast<int64_t>(std::time(nullptr)));
-  insert.Bind(8, meta.actor).Bind(9, meta.action).Bind(10, meta.reason).Bind(11, meta.approved_by);
+  insert.Bind(8, meta.actor)
+      .Bind(9, meta.action)
+      .Bind(10, meta.reason)
+      .Bind(11, meta.approved_by);
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -355,7 +421,8 @@ absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
   return store.AppendOutbox(record.teacher_number(), OutboxOp::kUpsert, 0);
 }
 
-absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teacher_numbers) {
+absl::Status RequeueForSync(Store& store,
+                            const std::vector<std::string>& teacher_numbers) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   for (const std::string& number : teacher_numbers) {
     RETURN_IF_ERROR(store.AppendOutbox(number, OutboxOp::kUpsert, 0));
@@ -363,42 +430,52 @@ absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teache
   return txn.Commit();
 }
 
-absl::Status SettleProvisional(Store& store, const std::string& teacher_number) {
+absl::Status SettleProvisional(Store& store,
+                               const std::string& teacher_number) {
   ASSIGN_OR_RETURN(sql::Statement settle,
                    store.db().Prepare("UPDATE teachers SET provisional = 0 "
                                       "WHERE teacher_number = ?"));
   return settle.BindAll(teacher_number).Run();
 }
 
-absl::Status RenumberTeacher(Store& store, const std::string& from, const std::string& to) {
+absl::Status RenumberTeacher(Store& store, const std::string& from,
+                             const std::string& to) {
   sql::Database& db = store.db();
-  ASSIGN_OR_RETURN(sql::Statement taken,
-                   db.Prepare("SELECT EXISTS (SELECT 1 FROM teachers WHERE teacher_number = ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement taken,
+      db.Prepare(
+          "SELECT EXISTS (SELECT 1 FROM teachers WHERE teacher_number = ?)"));
   ASSIGN_OR_RETURN(bool row, taken.BindAll(to).Step());
   if (row && taken.ColumnInt(0) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", from, " is registered nationally as ", to,
-        ", a number another teacher of this province already has; resolve by hand"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("teacher ", from, " is registered nationally as ", to,
+                     ", a number another teacher of this province already has; "
+                     "resolve by hand"));
   }
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, from));
   current.record.set_teacher_number(to);
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   db.Prepare("UPDATE teachers SET teacher_number = ?, record = ?, "
-                              "provisional = 0 WHERE teacher_number = ?"));
-  RETURN_IF_ERROR(
-      update.Bind(1, to).BindBlob(2, current.record.SerializeAsString()).Bind(3, from).Run());
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      db.Prepare("UPDATE teachers SET teacher_number = ?, record = ?, "
+                 "provisional = 0 WHERE teacher_number = ?"));
+  RETURN_IF_ERROR(update.Bind(1, to)
+                      .BindBlob(2, current.record.SerializeAsString())
+                      .Bind(3, from)
+                      .Run());
   // Its history, entries, change requests and self-service account follow
   // (past versions keep the record as it was, provisional number included).
-  for (const char* table : {"outbox", "teacher_versions", "teacher_entries", "entry_versions",
-                            "change_requests", "users"}) {
+  for (const char* table : {"outbox", "teacher_versions", "teacher_entries",
+                            "entry_versions", "change_requests", "users"}) {
     ASSIGN_OR_RETURN(sql::Statement follow,
-                     db.Prepare(absl::StrCat("UPDATE ", table,
-                                             " SET teacher_number = ? WHERE teacher_number = ?")));
+                     db.Prepare(absl::StrCat(
+                         "UPDATE ", table,
+                         " SET teacher_number = ? WHERE teacher_number = ?")));
     RETURN_IF_ERROR(follow.BindAll(to, from).Run());
   }
-  ASSIGN_OR_RETURN(sql::Statement account,
-                   db.Prepare("UPDATE users SET username = ? WHERE username = ? AND "
-                              "role = 'teacher'"));
+  ASSIGN_OR_RETURN(
+      sql::Statement account,
+      db.Prepare("UPDATE users SET username = ? WHERE username = ? AND "
+                 "role = 'teacher'"));
   return account.BindAll(to, from).Run();
 }
 

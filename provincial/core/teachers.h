@@ -40,9 +40,11 @@ struct NewTeacher {
   // The serialized TeacherRecord without its teacher_number (field 1),
   // which the creator puts first.
   absl::string_view record_without_number;
-  TeacherState state = TeacherState::kDraft;  // kDraft (a school's entry) or kEffective (the import)
-  bool provisional = false;    // the national registry could not be asked
-  const KnownIdentity* known = nullptr;  // the number the registry holds for this person
+  TeacherState state = TeacherState::kDraft;  // kDraft (a school's entry) or
+                                              // kEffective (the import)
+  bool provisional = false;  // the national registry could not be asked
+  const KnownIdentity* known =
+      nullptr;  // the number the registry holds for this person
   // Who created it; the import's rows keep the schema's defaults.
   std::string actor;
   std::string action = "import";
@@ -61,16 +63,20 @@ class TeacherCreator {
   // when the ID-card number is registered here already ("already
   // registered as teacher N (one person, one number)") or the registry's
   // number is another teacher's here. An effective record enters the outbox.
-  absl::StatusOr<std::string> Create(const NewTeacher& teacher, int64_t now_unix);
+  absl::StatusOr<std::string> Create(const NewTeacher& teacher,
+                                     int64_t now_unix);
 
   // Writes the number counter back.
   absl::Status Finish();
 
  private:
-  TeacherCreator(Store& store, int province, int64_t next, sql::Statement insert,
-                 sql::Statement find)
-      : store_(&store), province_(province), next_(next),
-        insert_(std::move(insert)), find_(std::move(find)) {}
+  TeacherCreator(Store& store, int province, int64_t next,
+                 sql::Statement insert, sql::Statement find)
+      : store_(&store),
+        province_(province),
+        next_(next),
+        insert_(std::move(insert)),
+        find_(std::move(find)) {}
   Store* store_;
   int province_;
   int64_t next_;
@@ -101,7 +107,8 @@ absl::Status WriteVersion(Store& store, const std::string& teacher_number,
 // An open transfer locks the teacher's record: no version, entry or change
 // request is written until the case closes (provincial/core/careers.h).
 // Inside the caller's transaction; `case_id` 0 releases the lock.
-absl::Status LockForCase(Store& store, const std::string& teacher_number, int64_t case_id);
+absl::Status LockForCase(Store& store, const std::string& teacher_number,
+                         int64_t case_id);
 // FAILED_PRECONDITION naming the open case when the teacher is locked.
 absl::Status CheckNotLocked(Store& store, const std::string& teacher_number);
 
@@ -109,15 +116,18 @@ absl::Status CheckNotLocked(Store& store, const std::string& teacher_number);
 // inside the caller's transaction: a new version with the school, its
 // city, county and school category; the outbox carries it, so the national
 // counts move from one county to the other in one change.
-absl::Status MoveTeacherToSchool(Store& store, const std::string& teacher_number,
-                                 const std::string& school_code, const ChangeMeta& meta);
+absl::Status MoveTeacherToSchool(Store& store,
+                                 const std::string& teacher_number,
+                                 const std::string& school_code,
+                                 const ChangeMeta& meta);
 
 // Sets the in-service status (a completed status change), inside the
 // caller's transaction. `in_service` false takes the teacher out of the
 // national scope (withdrawn, a tombstone), true keeps or brings it back
 // (effective, the record re-sent under the same number). The teacher must
 // be effective or withdrawn.
-absl::Status ChangeServiceStatus(Store& store, const std::string& teacher_number,
+absl::Status ChangeServiceStatus(Store& store,
+                                 const std::string& teacher_number,
                                  v1::InServiceStatus status, bool in_service,
                                  const ChangeMeta& meta);
 
@@ -127,17 +137,20 @@ struct StoredTeacher {
   int64_t version = 0;
   v1::TeacherRecord record;
 };
-absl::StatusOr<StoredTeacher> LoadTeacher(Store& store, const std::string& teacher_number);
+absl::StatusOr<StoredTeacher> LoadTeacher(Store& store,
+                                          const std::string& teacher_number);
 
 // Sets the city and county of every record of a school that moved, inside
 // the caller's transaction; effective records are re-sent.
-absl::Status RelocateSchoolTeachers(Store& store, const std::string& school_code,
+absl::Status RelocateSchoolTeachers(Store& store,
+                                    const std::string& school_code,
                                     const std::string& city_code,
                                     const std::string& county_code);
 
 // Replaces the effective record of `record.teacher_number()` (validated like
 // an import; the number, province and ID hash cannot change).
-absl::Status UpdateEffectiveRecord(Store& store, const v1::TeacherRecord& record,
+absl::Status UpdateEffectiveRecord(Store& store,
+                                   const v1::TeacherRecord& record,
                                    const ChangeMeta& meta = {});
 
 // Takes a teacher out of the national scope: a tombstone reaches the
@@ -147,18 +160,21 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
 
 // Completes a transfer out: the national node moves the teacher to
 // `to_province` when that province pushes the record.
-absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number, int to_province);
+absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number,
+                            int to_province);
 // The same inside the caller's transaction, with who approved it.
-absl::Status HandOverTeacher(Store& store, const std::string& teacher_number, int to_province,
-                             const ChangeMeta& meta);
+absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
+                             int to_province, const ChangeMeta& meta);
 
 // The sealed ID-card number of a teacher (the node's key opens it).
-absl::StatusOr<std::string> LoadSealedIdCard(Store& store, const std::string& teacher_number);
+absl::StatusOr<std::string> LoadSealedIdCard(Store& store,
+                                             const std::string& teacher_number);
 
 // Completes a transfer in: the teacher keeps the number minted elsewhere.
 // `record.province()` must be this province; the ID-card number arrives
 // already hashed and sealed under this node's key.
-absl::Status AdmitTransferredTeacher(Store& store, const v1::TeacherRecord& record,
+absl::Status AdmitTransferredTeacher(Store& store,
+                                     const v1::TeacherRecord& record,
                                      const std::string& id_sealed);
 // The same inside the caller's transaction, with who approved it.
 absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
@@ -172,11 +188,13 @@ absl::Status SettleProvisional(Store& store, const std::string& teacher_number);
 // changes from `from` everywhere it is kept (record, history, entries,
 // change requests, outbox, self-service account). Inside the caller's
 // transaction; FAILED_PRECONDITION if another teacher here has `to`.
-absl::Status RenumberTeacher(Store& store, const std::string& from, const std::string& to);
+absl::Status RenumberTeacher(Store& store, const std::string& from,
+                             const std::string& to);
 
 // Appends outbox entries that re-send these teachers' current state (a
 // tombstone for any not effective here).
-absl::Status RequeueForSync(Store& store, const std::vector<std::string>& teacher_numbers);
+absl::Status RequeueForSync(Store& store,
+                            const std::vector<std::string>& teacher_numbers);
 
 }  // namespace ntmis::provincial
 

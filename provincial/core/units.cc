@@ -31,8 +31,8 @@ const std::vector<std::string>& UnitTemplateColumns() {
 
 const std::vector<TableColumn>& UnitTemplate() {
   static const auto* columns = [] {
-    static const char* const kLabels[] = {"单位代码", "上级单位代码", "层级", "单位名称",
-                                          "学校类别"};
+    static const char* const kLabels[] = {"单位代码", "上级单位代码", "层级",
+                                          "单位名称", "学校类别"};
     auto* out = new std::vector<TableColumn>();
     for (size_t i = 0; i < UnitTemplateColumns().size(); ++i) {
       TableColumn c;
@@ -48,14 +48,17 @@ const std::vector<TableColumn>& UnitTemplate() {
 
 absl::Status EnsureProvinceUnit(Store& store, const std::string& province) {
   int code = 0;
-  if (!absl::SimpleAtoi(province, &code) || !IsProvinceCode(code) || province.size() != 2)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "province must be a two-digit GB/T 2260 code; allowed: ",
-        CodeTable::Of<v1::Province>().AllowedValues()));
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare("INSERT OR IGNORE INTO units(code, parent_code, "
-                                      "level, name) VALUES (?, NULL, 1, ?)"));
-  return stmt.BindAll(province, CodeTable::Of<v1::Province>().Label(code)).Run();
+  if (!absl::SimpleAtoi(province, &code) || !IsProvinceCode(code) ||
+      province.size() != 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat("province must be a two-digit GB/T 2260 code; allowed: ",
+                     CodeTable::Of<v1::Province>().AllowedValues()));
+  ASSIGN_OR_RETURN(
+      sql::Statement stmt,
+      store.db().Prepare("INSERT OR IGNORE INTO units(code, parent_code, "
+                         "level, name) VALUES (?, NULL, 1, ?)"));
+  return stmt.BindAll(province, CodeTable::Of<v1::Province>().Label(code))
+      .Run();
 }
 
 namespace {
@@ -71,39 +74,52 @@ constexpr char kSchoolPlaceSql[] =
 
 SchoolPlace PlaceOf(sql::Statement& stmt) {
   return {stmt.ColumnText(1), stmt.ColumnText(2),
-          static_cast<v1::SchoolCategory>(stmt.ColumnInt(3)), stmt.ColumnText(4)};
+          static_cast<v1::SchoolCategory>(stmt.ColumnInt(3)),
+          stmt.ColumnText(4)};
 }
 
 }  // namespace
 
-absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store) {
+absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(
+    Store& store) {
   ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare(kSchoolPlaceSql));
   absl::flat_hash_map<std::string, SchoolPlace> schools;
-  RETURN_IF_ERROR(stmt.ForEachRow([&] { schools[stmt.ColumnText(0)] = PlaceOf(stmt); }));
+  RETURN_IF_ERROR(
+      stmt.ForEachRow([&] { schools[stmt.ColumnText(0)] = PlaceOf(stmt); }));
   return schools;
 }
 
-absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store, const std::string& code) {
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare(absl::StrCat(kSchoolPlaceSql, " AND s.code = ?")));
+absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store,
+                                                      const std::string& code) {
+  ASSIGN_OR_RETURN(
+      sql::Statement stmt,
+      store.db().Prepare(absl::StrCat(kSchoolPlaceSql, " AND s.code = ?")));
   ASSIGN_OR_RETURN(bool row, stmt.BindAll(code).Step());
   if (!row) return std::nullopt;
   return PlaceOf(stmt);
 }
 
-std::string SchoolTakesTeachersRule(const std::string& school_code, const SchoolPlace* place) {
-  if (place == nullptr) return "本省单位树中没有这个学校代码（请核对代码，或先导入单位）";
+std::string SchoolTakesTeachersRule(const std::string& school_code,
+                                    const SchoolPlace* place) {
+  if (place == nullptr)
+    return "本省单位树中没有这个学校代码（请核对代码，或先导入单位）";
   if (place->closed_unit.empty()) return "";
-  if (place->closed_unit == school_code) return "该学校已撤销（关闭），不能再录入教师";
-  return absl::StrCat("该学校所属单位 ", place->closed_unit, " 已撤销（关闭），不能再录入教师");
+  if (place->closed_unit == school_code)
+    return "该学校已撤销（关闭），不能再录入教师";
+  return absl::StrCat("该学校所属单位 ", place->closed_unit,
+                      " 已撤销（关闭），不能再录入教师");
 }
 
-void CheckNewUnit(const Unit& unit,
-                  std::optional<UnitLevel> parent_level, bool code_taken,
-                  const std::string& category, RowProblems& problems) {
-  size_t code_len = unit.level == UnitLevel::kCity ? 4 : unit.level == UnitLevel::kCounty ? 6 : 10;
+void CheckNewUnit(const Unit& unit, std::optional<UnitLevel> parent_level,
+                  bool code_taken, const std::string& category,
+                  RowProblems& problems) {
+  size_t code_len = unit.level == UnitLevel::kCity     ? 4
+                    : unit.level == UnitLevel::kCounty ? 6
+                                                       : 10;
   if (!AllDigits(unit.code) || unit.code.size() != code_len) {
-    problems.Add("code", unit.code, absl::StrCat(UnitLevelLabel(unit.level), "代码为 ", code_len, " 位数字"));
+    problems.Add("code", unit.code,
+                 absl::StrCat(UnitLevelLabel(unit.level), "代码为 ", code_len,
+                              " 位数字"));
   } else if (code_taken) {
     problems.Add("code", unit.code, "单位代码已存在");
   } else if (unit.level != UnitLevel::kSchool &&
@@ -113,14 +129,16 @@ void CheckNewUnit(const Unit& unit,
   UnitLevel wanted = static_cast<UnitLevel>(static_cast<int>(unit.level) - 1);
   if (parent_level != wanted) {
     problems.Add("parent_code", unit.parent_code,
-                 absl::StrCat("须为已有且未撤销的", UnitLevelLabel(wanted), "单位代码（已导入，或在本文件前面的行中）"));
+                 absl::StrCat("须为已有且未撤销的", UnitLevelLabel(wanted),
+                              "单位代码（已导入，或在本文件前面的行中）"));
   }
   if (unit.name.empty() || unit.name.size() > 200 || !IsValidUtf8(unit.name))
     problems.Add("name", unit.name, "必填，UTF-8 文本，不超过 200 字节");
   if (unit.level == UnitLevel::kSchool) {
     auto parsed = CodeTable::Of<v1::SchoolCategory>().Parse(category);
     if (!parsed.ok())
-      problems.Add("school_category", category, std::string(parsed.status().message()));
+      problems.Add("school_category", category,
+                   std::string(parsed.status().message()));
   } else if (!category.empty()) {
     problems.Add("school_category", category, "只有学校才填学校类别");
   }
@@ -147,7 +165,8 @@ Unit UnitFrom(const sql::Statement& row) {
 }
 
 constexpr char kUnitColumns[] =
-    "SELECT code, COALESCE(parent_code, ''), level, name, COALESCE(school_category, 0), "
+    "SELECT code, COALESCE(parent_code, ''), level, name, "
+    "COALESCE(school_category, 0), "
     "closed FROM units ";
 
 }  // namespace
@@ -181,14 +200,15 @@ const char* UnitLevelLabel(UnitLevel level) {
 }
 
 absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code) {
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare(absl::StrCat(kUnitColumns, "WHERE code = ?")));
+  ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare(absl::StrCat(
+                                            kUnitColumns, "WHERE code = ?")));
   ASSIGN_OR_RETURN(bool row, stmt.BindAll(code).Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no unit ", code));
   return UnitFrom(stmt);
 }
 
-absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& code) {
+absl::StatusOr<std::vector<Unit>> UnitChain(Store& store,
+                                            const std::string& code) {
   std::vector<Unit> chain;
   std::string next = code;
   while (!next.empty() && chain.size() < 5) {
@@ -199,36 +219,39 @@ absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& cod
   return chain;
 }
 
-absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& code,
+absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store,
+                                             const std::string& code,
                                              bool include_closed) {
-  ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare(absl::StrCat(
-                       kUnitColumns, "WHERE parent_code = ?",
-                       include_closed ? "" : " AND closed = 0", " ORDER BY code")));
+  ASSIGN_OR_RETURN(
+      sql::Statement stmt,
+      store.db().Prepare(absl::StrCat(kUnitColumns, "WHERE parent_code = ?",
+                                      include_closed ? "" : " AND closed = 0",
+                                      " ORDER BY code")));
   stmt.BindAll(code);
   std::vector<Unit> units;
-  RETURN_IF_ERROR(stmt.ForEachRow([&] {
-    units.push_back(UnitFrom(stmt));
-  }));
+  RETURN_IF_ERROR(stmt.ForEachRow([&] { units.push_back(UnitFrom(stmt)); }));
   return units;
 }
 
 namespace {
 
 // A system administrator changes the units below its own.
-absl::Status CheckUnitAdmin(Store& store, const User& actor, const std::string& unit_code) {
+absl::Status CheckUnitAdmin(Store& store, const User& actor,
+                            const std::string& unit_code) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
   RETURN_IF_ERROR(CheckWithin(store, actor, unit_code));
   if (unit_code == actor.unit_code) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "unit ", unit_code, " is changed by the administrator of the unit above it"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("unit ", unit_code,
+                     " is changed by the administrator of the unit above it"));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) {
+absl::StatusOr<Unit> AddUnit(Store& store, const User& actor,
+                             const Unit& unit) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
   RETURN_IF_ERROR(CheckWithin(store, actor, unit.parent_code));
   if (static_cast<int>(unit.level) < 2 || static_cast<int>(unit.level) > 4)
@@ -240,7 +263,9 @@ absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) 
   bool taken = LoadUnit(store, unit.code).ok();
   RowProblems problems(0);
   std::string category =
-      unit.level == UnitLevel::kSchool ? absl::StrCat(static_cast<int>(unit.school_category)) : "";
+      unit.level == UnitLevel::kSchool
+          ? absl::StrCat(static_cast<int>(unit.school_category))
+          : "";
   CheckNewUnit(unit, parent_level, taken, category, problems);
   if (!problems.empty()) return ProblemsStatus(problems);
   RETURN_IF_ERROR(InsertUnit(store, unit));
@@ -249,10 +274,12 @@ absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit) 
 }
 
 absl::Status InsertUnit(Store& store, const Unit& unit) {
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare("INSERT INTO units(code, parent_code, level, name, "
-                                      "school_category) VALUES (?, ?, ?, ?, ?)"));
-  insert.BindAll(unit.code, unit.parent_code, static_cast<int>(unit.level), unit.name);
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store.db().Prepare("INSERT INTO units(code, parent_code, level, name, "
+                         "school_category) VALUES (?, ?, ?, ?, ?)"));
+  insert.BindAll(unit.code, unit.parent_code, static_cast<int>(unit.level),
+                 unit.name);
   if (unit.level == UnitLevel::kSchool) {
     insert.Bind(5, static_cast<int>(unit.school_category));
   } else {
@@ -261,21 +288,24 @@ absl::Status InsertUnit(Store& store, const Unit& unit) {
   return insert.Run();
 }
 
-absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor,
+                                const std::string& code,
                                 const std::string& name) {
   RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (name.empty() || name.size() > 200 || !IsValidUtf8(name))
     return absl::InvalidArgumentError(
         absl::StrCat("name='", name, "': required, UTF-8, at most 200 bytes"));
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare("UPDATE units SET name = ? WHERE code = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store.db().Prepare("UPDATE units SET name = ? WHERE code = ?"));
   RETURN_IF_ERROR(update.BindAll(name, code).Run());
   unit.name = name;
   return unit;
 }
 
-absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor,
+                              const std::string& code,
                               const std::string& new_parent_code) {
   RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
   RETURN_IF_ERROR(CheckWithin(store, actor, new_parent_code));
@@ -284,29 +314,35 @@ absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor, const std::string
   if (unit.level != UnitLevel::kSchool) {
     return absl::InvalidArgumentError(absl::StrCat(
         UnitLevelName(unit.level), " ", code,
-        ": only schools move; a city's or county's code starts with its parent's, so one "
+        ": only schools move; a city's or county's code starts with its "
+        "parent's, so one "
         "that changes parent gets a new code (add it, then move its schools)"));
   }
   absl::StatusOr<Unit> parent = LoadUnit(store, new_parent_code);
   if (!parent.ok() || parent->level != UnitLevel::kCounty || parent->closed) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "new_parent_code='", new_parent_code, "': must be an open county of this province"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("new_parent_code='", new_parent_code,
+                     "': must be an open county of this province"));
   }
   if (unit.closed) {
-    return absl::FailedPreconditionError(absl::StrCat("school ", code, " is closed"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("school ", code, " is closed"));
   }
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare("UPDATE units SET parent_code = ? WHERE code = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store.db().Prepare("UPDATE units SET parent_code = ? WHERE code = ?"));
   RETURN_IF_ERROR(update.BindAll(new_parent_code, code).Run());
   // Every record of the school carries its county and city; effective ones
   // are re-sent with them.
-  RETURN_IF_ERROR(RelocateSchoolTeachers(store, code, parent->parent_code, new_parent_code));
+  RETURN_IF_ERROR(RelocateSchoolTeachers(store, code, parent->parent_code,
+                                         new_parent_code));
   RETURN_IF_ERROR(txn.Commit());
   unit.parent_code = new_parent_code;
   return unit;
 }
 
-absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor,
+                               const std::string& code,
                                const std::string& reason) {
   if (absl::StripAsciiWhitespace(reason).empty())
     return absl::InvalidArgumentError("closing a unit needs a reason");
@@ -318,20 +354,22 @@ absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::strin
   if (unit.closed) return unit;
   ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store, code, false));
   if (!children.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        UnitLevelName(unit.level), " ", code, " still has ", children.size(),
-        " open units (first ", children[0].code, "): close or move them first"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(UnitLevelName(unit.level), " ", code, " still has ",
+                     children.size(), " open units (first ", children[0].code,
+                     "): close or move them first"));
   }
   if (unit.level == UnitLevel::kSchool) {
     ASSIGN_OR_RETURN(uint64_t active, CountActiveTeachers(store, code));
     if (active > 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "school ", code, " still has ", active,
-          " active teachers: transfer or withdraw them first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("school ", code, " still has ", active,
+                       " active teachers: transfer or withdraw them first"));
     }
   }
-  ASSIGN_OR_RETURN(sql::Statement update,
-                   store.db().Prepare("UPDATE units SET closed = 1 WHERE code = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement update,
+      store.db().Prepare("UPDATE units SET closed = 1 WHERE code = ?"));
   RETURN_IF_ERROR(update.BindAll(code).Run());
   RETURN_IF_ERROR(txn.Commit());
   unit.closed = true;

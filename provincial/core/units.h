@@ -18,7 +18,12 @@
 
 namespace ntmis::provincial {
 
-enum class UnitLevel : int { kProvince = 1, kCity = 2, kCounty = 3, kSchool = 4 };
+enum class UnitLevel : int {
+  kProvince = 1,
+  kCity = 2,
+  kCounty = 3,
+  kSchool = 4
+};
 
 struct Unit {
   std::string code;
@@ -36,10 +41,12 @@ const char* UnitLevelLabel(UnitLevel level);  // "地市", as clerks read it
 absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code);
 
 // The unit and its ancestors, the unit first and the province last.
-absl::StatusOr<std::vector<Unit>> UnitChain(Store& store, const std::string& code);
+absl::StatusOr<std::vector<Unit>> UnitChain(Store& store,
+                                            const std::string& code);
 
 // The unit's children (open ones unless `include_closed`), by code.
-absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& code,
+absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store,
+                                             const std::string& code,
                                              bool include_closed);
 
 // Changes to the tree after the import, by `actor`: a system administrator
@@ -51,11 +58,14 @@ absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store, const std::string& co
 // unit and no active teacher is left under it; closed units and their
 // teachers' history stay.
 absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit);
-absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor,
+                                const std::string& code,
                                 const std::string& name);
-absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor,
+                              const std::string& code,
                               const std::string& new_parent_code);
-absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor, const std::string& code,
+absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor,
+                               const std::string& code,
                                const std::string& reason);
 
 // Where a school sits, as a teacher record needs it.
@@ -81,24 +91,27 @@ absl::Status EnsureProvinceUnit(Store& store, const std::string& province);
 
 // Every school with its city and county, and whether it or a unit above
 // it is closed.
-absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(Store& store);
+absl::StatusOr<absl::flat_hash_map<std::string, SchoolPlace>> LoadSchools(
+    Store& store);
 
 // The same for one school; nullopt when `code` is not a school.
-absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store, const std::string& code);
+absl::StatusOr<std::optional<SchoolPlace>> LoadSchool(Store& store,
+                                                      const std::string& code);
 
 // The rule a school breaks when it cannot take teachers (unknown, or it or
 // a unit above it closed), in Chinese; empty when it can. For the teacher
 // import and Workflow::CreateTeacher alike.
-std::string SchoolTakesTeachersRule(const std::string& school_code, const SchoolPlace* place);
+std::string SchoolTakesTeachersRule(const std::string& school_code,
+                                    const SchoolPlace* place);
 
 // The rules for a new unit, shared by the unit template and AddUnit:
 // code length and prefix, the parent's level (`parent_level`: the open
 // parent's, none if it is missing or closed), a free code, name and school
 // category (`category` as given: code or label). Adds one problem per rule
 // broken.
-void CheckNewUnit(const Unit& unit,
-                  std::optional<UnitLevel> parent_level, bool code_taken,
-                  const std::string& category, RowProblems& problems);
+void CheckNewUnit(const Unit& unit, std::optional<UnitLevel> parent_level,
+                  bool code_taken, const std::string& category,
+                  RowProblems& problems);
 
 // Inserts a unit whose rules were checked (CheckNewUnit), inside the
 // caller's transaction.

@@ -33,11 +33,13 @@ const char* RoleName(Role role) {
 }
 
 absl::StatusOr<Role> ParseRole(const std::string& name) {
-  for (Role role : {Role::kSysAdmin, Role::kManager, Role::kQuerier, Role::kTeacher}) {
+  for (Role role :
+       {Role::kSysAdmin, Role::kManager, Role::kQuerier, Role::kTeacher}) {
     if (name == RoleName(role)) return role;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "role '", name, "' is unknown; allowed: sysadmin, manager, querier, teacher"));
+      "role '", name,
+      "' is unknown; allowed: sysadmin, manager, querier, teacher"));
 }
 
 v1::UserRole RoleToProto(Role role) {
@@ -65,7 +67,8 @@ absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
     case v1::USER_ROLE_TEACHER:
       return Role::kTeacher;
     default:
-      return absl::InvalidArgumentError("role: sysadmin, manager, querier or teacher");
+      return absl::InvalidArgumentError(
+          "role: sysadmin, manager, querier or teacher");
   }
 }
 

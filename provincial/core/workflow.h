@@ -1,4 +1,5 @@
-// The review workflow of teacher records (docs/architecture.md, the review workflow):
+// The review workflow of teacher records (docs/architecture.md, the review
+// workflow):
 //
 //   draft --submit--> submitted --school approves--> school_approved
 //         --county re-reviews--> effective
@@ -47,41 +48,45 @@ class Workflow {
  public:
   // `resolver` (may be null) asks the national registry whether a new
   // teacher already has a number.
-  static absl::StatusOr<std::unique_ptr<Workflow>> Create(Store& store, const IdKeys& keys,
-                                                          IdentityResolver* resolver);
+  static absl::StatusOr<std::unique_ptr<Workflow>> Create(
+      Store& store, const IdKeys& keys, IdentityResolver* resolver);
 
   // A draft from the four identity items and the school; the ID-card number
   // is checked (GB 11643, agreeing with birth date and gender) and a person
   // already registered in the province is ALREADY_EXISTS naming the number.
-  absl::StatusOr<v1::TeacherView> CreateTeacher(const User& actor,
-                                                const v1::CreateTeacherRequest& request);
+  absl::StatusOr<v1::TeacherView> CreateTeacher(
+      const User& actor, const v1::CreateTeacherRequest& request);
   // Edits a draft or returned record; each field must be one the actor may
   // write (a teacher only its own record's teacher fields).
-  absl::StatusOr<v1::TeacherView> Edit(const User& actor, const v1::EditTeacherRequest& request);
-  absl::StatusOr<v1::TeacherView> Submit(const User& actor, const std::string& teacher_number);
+  absl::StatusOr<v1::TeacherView> Edit(const User& actor,
+                                       const v1::EditTeacherRequest& request);
+  absl::StatusOr<v1::TeacherView> Submit(const User& actor,
+                                         const std::string& teacher_number);
   // The school approval (submitted) or the county re-review (school
   // approved), whichever is due; RETURN needs a reason. The one who
   // submitted a record cannot approve it (PERMISSION_DENIED saying so), nor
   // decide their own change request.
-  absl::StatusOr<v1::TeacherView> Review(const User& actor, const v1::ReviewRequest& request);
+  absl::StatusOr<v1::TeacherView> Review(const User& actor,
+                                         const v1::ReviewRequest& request);
 
-  absl::StatusOr<v1::ChangeRequestView> RequestChange(const User& actor,
-                                                      const v1::EditTeacherRequest& request);
-  absl::StatusOr<v1::ChangeRequestView> DecideChange(const User& actor,
-                                                     const v1::DecideChangeRequest& request);
+  absl::StatusOr<v1::ChangeRequestView> RequestChange(
+      const User& actor, const v1::EditTeacherRequest& request);
+  absl::StatusOr<v1::ChangeRequestView> DecideChange(
+      const User& actor, const v1::DecideChangeRequest& request);
 
   // What waits for the actor's decision, oldest first.
-  absl::StatusOr<v1::ReviewQueueResponse> Queue(const User& actor,
-                                                const v1::ReviewQueueRequest& request);
+  absl::StatusOr<v1::ReviewQueueResponse> Queue(
+      const User& actor, const v1::ReviewQueueRequest& request);
 
-  absl::StatusOr<v1::TeacherView> Get(const User& actor, const std::string& teacher_number);
+  absl::StatusOr<v1::TeacherView> Get(const User& actor,
+                                      const std::string& teacher_number);
   // A unit's teachers by school, state and number, a page at a time.
-  absl::StatusOr<v1::ListTeachersResponse> List(const User& actor,
-                                                const v1::ListTeachersRequest& request);
+  absl::StatusOr<v1::ListTeachersResponse> List(
+      const User& actor, const v1::ListTeachersRequest& request);
   // Every version, oldest first, with the change requests; with a version
   // number, that version with its record.
-  absl::StatusOr<v1::TeacherHistoryResponse> History(const User& actor,
-                                                     const v1::TeacherRequest& request);
+  absl::StatusOr<v1::TeacherHistoryResponse> History(
+      const User& actor, const v1::TeacherRequest& request);
 
   // Takes an effective teacher out of the national scope (a tombstone in the
   // outbox): the province's system administrator or information manager,
@@ -95,54 +100,64 @@ class Workflow {
   // decided by the school; a changed or deleted one: decided by the level
   // above). `sensitive` receives the sensitive categories (ethics) whose
   // entries a read returned, for the audit log.
-  absl::StatusOr<v1::PutEntryResponse> PutEntry(const User& actor,
-                                                const v1::PutEntryRequest& request);
-  absl::StatusOr<v1::ListEntriesResponse> ListEntries(const User& actor,
-                                                      const v1::ListEntriesRequest& request,
-                                                      std::vector<std::string>* sensitive);
+  absl::StatusOr<v1::PutEntryResponse> PutEntry(
+      const User& actor, const v1::PutEntryRequest& request);
+  absl::StatusOr<v1::ListEntriesResponse> ListEntries(
+      const User& actor, const v1::ListEntriesRequest& request,
+      std::vector<std::string>* sensitive);
   // The record, its entries, what is missing and (unless !with_catalog)
   // the catalog to read them by.
-  absl::StatusOr<v1::ReviewForm> ReviewForm(const User& actor, const std::string& teacher_number,
+  absl::StatusOr<v1::ReviewForm> ReviewForm(const User& actor,
+                                            const std::string& teacher_number,
                                             std::vector<std::string>* sensitive,
                                             bool with_catalog = true);
   // The ID-card number in clear, for staff within scope and the teacher
   // itself; the caller audits the read.
-  absl::StatusOr<std::string> RevealIdCard(const User& actor, const std::string& teacher_number);
+  absl::StatusOr<std::string> RevealIdCard(const User& actor,
+                                           const std::string& teacher_number);
 
  private:
-  Workflow(Store& store, const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer,
-           IdentityResolver* resolver)
-      : store_(store), id_hasher_(keys.hash_key), seal_key_(keys.seal_key),
-        sealer_(std::move(sealer)), resolver_(resolver) {}
+  Workflow(Store& store, const IdKeys& keys,
+           std::unique_ptr<crypto::Sealer> sealer, IdentityResolver* resolver)
+      : store_(store),
+        id_hasher_(keys.hash_key),
+        seal_key_(keys.seal_key),
+        sealer_(std::move(sealer)),
+        resolver_(resolver) {}
 
   // The teacher as the actor may see it, with its school for scope checks.
   absl::StatusOr<v1::TeacherView> Load(const std::string& teacher_number);
   // Applies `fields` to `record`, checking the actor's right to each.
-  absl::Status ApplyFields(const User& actor, const v1::EditTeacherRequest& request,
+  absl::Status ApplyFields(const User& actor,
+                           const v1::EditTeacherRequest& request,
                            v1::TeacherRecord& record);
   // OK if the actor may enter data for the record: a manager within scope,
   // or the teacher itself.
   absl::Status CheckEnters(const User& actor, const v1::TeacherView& teacher);
   // The unit that decides a change request by `actor` about a teacher of
   // `school_code`.
-  absl::StatusOr<std::string> ChangeReviewer(const User& actor, const std::string& school_code,
+  absl::StatusOr<std::string> ChangeReviewer(const User& actor,
+                                             const std::string& school_code,
                                              bool addition);
   absl::StatusOr<v1::ChangeRequestView> LoadChange(uint64_t id);
   // What a change request is about beyond its fields.
   struct ChangeTarget {
-    std::string kind;          // addition | change
-    std::string category;      // empty: the core record
+    std::string kind;      // addition | change
+    std::string category;  // empty: the core record
     int64_t entry_no = 0;
     bool delete_entry = false;
   };
   absl::StatusOr<uint64_t> InsertChange(
-      const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
+      const User& actor, const v1::TeacherView& teacher,
+      const std::string& reviewer,
       const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
       const std::string& reason, const ChangeTarget& target);
   // Writes an approved change of an entry, inside the caller's transaction.
-  absl::Status ApplyEntryChange(const v1::ChangeRequestView& change, const User& approver);
+  absl::Status ApplyEntryChange(const v1::ChangeRequestView& change,
+                                const User& approver);
   // What the completeness check still asks for (empty: complete).
-  absl::StatusOr<std::vector<std::string>> Missing(const v1::TeacherView& teacher);
+  absl::StatusOr<std::vector<std::string>> Missing(
+      const v1::TeacherView& teacher);
 
   Store& store_;
   crypto::Hmac id_hasher_;

@@ -3,9 +3,8 @@
 
 namespace ntmis::provincial {
 
-absl::StatusOr<std::string> Workflow::ChangeReviewer(const User& actor,
-                                                     const std::string& school_code,
-                                                     bool addition) {
+absl::StatusOr<std::string> Workflow::ChangeReviewer(
+    const User& actor, const std::string& school_code, bool addition) {
   // Additions and a teacher's own changes: the school decides.
   if (addition || actor.role == Role::kTeacher) return school_code;
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, actor.unit_code));
@@ -13,12 +12,13 @@ absl::StatusOr<std::string> Workflow::ChangeReviewer(const User& actor,
 }
 
 absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
-  ASSIGN_OR_RETURN(sql::Statement find,
-                   store_.db().Prepare(
-                       "SELECT id, teacher_number, kind, state, fields, reviewer_unit, "
-                       "requested_by, reason, requested_unix, decided_by, decision_reason, "
-                       "decided_unix, category, entry_no, delete_entry FROM change_requests "
-                       "WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      sql::Statement find,
+      store_.db().Prepare(
+          "SELECT id, teacher_number, kind, state, fields, reviewer_unit, "
+          "requested_by, reason, requested_unix, decided_by, decision_reason, "
+          "decided_unix, category, entry_no, delete_entry FROM change_requests "
+          "WHERE id = ?"));
   ASSIGN_OR_RETURN(bool row, find.BindAll(id).Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no change request ", id));
   v1::ChangeRequestView view;
@@ -45,14 +45,16 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
 
 absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
     const User& actor, const v1::EditTeacherRequest& request) {
-  if (Blank(request.reason())) return absl::InvalidArgumentError("变更申请须填写原因");
+  if (Blank(request.reason()))
+    return absl::InvalidArgumentError("变更申请须填写原因");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
   if (StateOf(teacher) != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        ": change requests are for effective records; edit the record instead"));
+        ": change requests are for effective records; edit the record "
+        "instead"));
   }
   v1::TeacherRecord record = teacher.record();
   RETURN_IF_ERROR(ApplyFields(actor, request, record));
@@ -60,37 +62,47 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
   if (!invalid.empty()) return ProblemsError(invalid, "");
   bool addition = true;
   for (const v1::FieldValue& f : request.fields()) {
-    addition = addition && !IsFilled(teacher.record(), *ColumnByName(f.field()));
+    addition =
+        addition && !IsFilled(teacher.record(), *ColumnByName(f.field()));
   }
-  ASSIGN_OR_RETURN(std::string reviewer,
-                   ChangeReviewer(actor, teacher.record().school_code(), addition));
+  ASSIGN_OR_RETURN(
+      std::string reviewer,
+      ChangeReviewer(actor, teacher.record().school_code(), addition));
   ChangeTarget target;
   target.kind = addition ? "addition" : "change";
-  ASSIGN_OR_RETURN(uint64_t id, InsertChange(actor, teacher, reviewer, request.fields(),
-                                             request.reason(), target));
+  ASSIGN_OR_RETURN(uint64_t id,
+                   InsertChange(actor, teacher, reviewer, request.fields(),
+                                request.reason(), target));
   RETURN_IF_ERROR(txn.Commit());
   return LoadChange(id);
 }
 
 absl::StatusOr<uint64_t> Workflow::InsertChange(
-    const User& actor, const v1::TeacherView& teacher, const std::string& reviewer,
-    const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields, const std::string& reason,
-    const ChangeTarget& target) {
+    const User& actor, const v1::TeacherView& teacher,
+    const std::string& reviewer,
+    const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
+    const std::string& reason, const ChangeTarget& target) {
   RETURN_IF_ERROR(CheckNotLocked(store_, teacher.teacher_number()));
   v1::EditTeacherRequest stored;
   *stored.mutable_fields() = fields;
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store_.db().Prepare(
-                       "INSERT INTO change_requests(teacher_number, kind, fields, base_version, "
-                       "reviewer_unit, state, requested_by, reason, requested_unix, category, "
-                       "entry_no, delete_entry) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, "
-                       "?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store_.db().Prepare("INSERT INTO change_requests(teacher_number, kind, "
+                          "fields, base_version, "
+                          "reviewer_unit, state, requested_by, reason, "
+                          "requested_unix, category, "
+                          "entry_no, delete_entry) VALUES (?, ?, ?, ?, ?, "
+                          "'pending', ?, ?, ?, ?, ?, "
+                          "?)"));
   insert.Bind(1, teacher.teacher_number()).Bind(2, target.kind);
-  ASSIGN_OR_RETURN(std::string sealed, store_.SealAtRest(stored.SerializeAsString()));
+  ASSIGN_OR_RETURN(std::string sealed,
+                   store_.SealAtRest(stored.SerializeAsString()));
   insert.BindBlob(3, sealed).Bind(4, int64_t{teacher.version()});
   insert.Bind(5, reviewer).Bind(6, actor.username).Bind(7, reason);
   insert.Bind(8, static_cast<int64_t>(std::time(nullptr)));
-  insert.Bind(9, target.category).Bind(10, target.entry_no).Bind(11, target.delete_entry ? 1 : 0);
+  insert.Bind(9, target.category)
+      .Bind(10, target.entry_no)
+      .Bind(11, target.delete_entry ? 1 : 0);
   RETURN_IF_ERROR(insert.Run());
   return static_cast<uint64_t>(store_.db().LastInsertRowId());
 }
@@ -107,25 +119,28 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
         "change request ", change.id(), " is already ", change.state()));
   }
   if (actor.unit_code != change.reviewer_unit()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "change request ", change.id(), " is decided by unit ", change.reviewer_unit(), "; ",
-        actor.username, " is of unit ", actor.unit_code));
+    return absl::PermissionDeniedError(
+        absl::StrCat("change request ", change.id(), " is decided by unit ",
+                     change.reviewer_unit(), "; ", actor.username,
+                     " is of unit ", actor.unit_code));
   }
   if (change.requested_by() == actor.username) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        actor.username, " filed change request ", change.id(),
-        " and cannot also decide it (谁填报谁负责、谁审核谁负责: the one who files and the one "
-        "who decides are different people); another information manager of unit ",
-        change.reviewer_unit(), " decides it"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(actor.username, " filed change request ", change.id(),
+                     " and cannot also decide it (谁填报谁负责、谁审核谁负责: "
+                     "the one who files and the one "
+                     "who decides are different people); another information "
+                     "manager of unit ",
+                     change.reviewer_unit(), " decides it"));
   }
   if (request.approve() && !change.category().empty()) {
     RETURN_IF_ERROR(ApplyEntryChange(change, actor));
   } else if (request.approve()) {
     ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
     if (StateOf(teacher) != TeacherState::kEffective) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "teacher ", teacher.teacher_number(), " is no longer effective (", teacher.state(),
-          ")"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("teacher ", teacher.teacher_number(),
+                       " is no longer effective (", teacher.state(), ")"));
     }
     v1::TeacherRecord record = teacher.record();
     for (const v1::FieldValue& f : change.fields()) {
@@ -134,17 +149,20 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     }
     std::vector<FieldProblem> invalid = ValidateTeacherRecord(record);
     if (!invalid.empty()) return ProblemsError(invalid, "");
-    RETURN_IF_ERROR(WriteVersion(
-        store_, teacher.teacher_number(),
-        {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
-         ChangeMeta{change.requested_by(), absl::StrCat("change.", change.kind()),
-                    change.reason(), actor.username}}));
+    RETURN_IF_ERROR(
+        WriteVersion(store_, teacher.teacher_number(),
+                     {TeacherState::kEffective, &record, OutboxOp::kUpsert, 0,
+                      ChangeMeta{change.requested_by(),
+                                 absl::StrCat("change.", change.kind()),
+                                 change.reason(), actor.username}}));
   }
   ASSIGN_OR_RETURN(sql::Statement decide,
-                   store_.db().Prepare("UPDATE change_requests SET state = ?, decided_by = ?, "
-                                       "decision_reason = ?, decided_unix = ? WHERE id = ?"));
-  decide.BindAll(request.approve() ? "approved" : "rejected", actor.username, request.reason(),
-                 static_cast<int64_t>(std::time(nullptr)), change.id());
+                   store_.db().Prepare(
+                       "UPDATE change_requests SET state = ?, decided_by = ?, "
+                       "decision_reason = ?, decided_unix = ? WHERE id = ?"));
+  decide.BindAll(request.approve() ? "approved" : "rejected", actor.username,
+                 request.reason(), static_cast<int64_t>(std::time(nullptr)),
+                 change.id());
   RETURN_IF_ERROR(decide.Run());
   RETURN_IF_ERROR(txn.Commit());
   return LoadChange(change.id());

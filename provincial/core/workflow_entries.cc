@@ -7,10 +7,10 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/teacher/record_validation.h"
-#include "provincial/core/teacher_fields.h"
 #include "provincial/core/access.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/entries.h"
+#include "provincial/core/teacher_fields.h"
 #include "provincial/core/teachers.h"
 #include "provincial/core/workflow.h"
 #include "provincial/core/workflow_internal.h"
@@ -18,11 +18,14 @@
 namespace ntmis::provincial {
 namespace {
 
-bool RequiredFor(const google::protobuf::RepeatedField<int32_t>& categories, int school_category) {
-  return std::find(categories.begin(), categories.end(), school_category) != categories.end();
+bool RequiredFor(const google::protobuf::RepeatedField<int32_t>& categories,
+                 int school_category) {
+  return std::find(categories.begin(), categories.end(), school_category) !=
+         categories.end();
 }
 
-std::vector<v1::FieldValue> Given(const google::protobuf::RepeatedPtrField<v1::FieldValue>& f) {
+std::vector<v1::FieldValue> Given(
+    const google::protobuf::RepeatedPtrField<v1::FieldValue>& f) {
   return {f.begin(), f.end()};
 }
 
@@ -34,98 +37,117 @@ v1::EntryValues ValuesOf(const v1::EntryView& entry) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> Workflow::Missing(const v1::TeacherView& teacher) {
+absl::StatusOr<std::vector<std::string>> Workflow::Missing(
+    const v1::TeacherView& teacher) {
   std::vector<std::string> missing;
   for (const FieldProblem& p : ValidateTeacherRecord(teacher.record())) {
     // A field not filled in yet: its name is enough; a wrong one: the rule.
     const bool unset = p.value.empty() || p.value == "0";
-    missing.push_back(unset ? absl::StrCat(p.field, ": required")
-                            : absl::StrCat(p.field, "='", p.value, "': ", p.rule));
+    missing.push_back(
+        unset ? absl::StrCat(p.field, ": required")
+              : absl::StrCat(p.field, "='", p.value, "': ", p.rule));
   }
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
   ASSIGN_OR_RETURN(std::vector<v1::EntryView> entries,
                    LoadEntries(store_, teacher.teacher_number(), ""));
   const int school_category = teacher.record().school_category();
   for (const v1::CategoryDef& c : catalog.catalog().categories()) {
-    const bool needed = c.required_for_all() || RequiredFor(c.required_for(), school_category);
+    const bool needed =
+        c.required_for_all() || RequiredFor(c.required_for(), school_category);
     const v1::EntryView* entry = nullptr;
     for (const v1::EntryView& e : entries)
       if (e.category() == c.code() && entry == nullptr) entry = &e;
     if (needed && entry == nullptr)
-      missing.push_back(absl::StrCat(c.code(), ": at least one entry (", c.label(), ")"));
+      missing.push_back(
+          absl::StrCat(c.code(), ": at least one entry (", c.label(), ")"));
     if (c.code() != kCustomCategory) continue;
     for (const v1::FieldDef& f : c.fields()) {
       const bool required = (f.required() && f.required_for().empty()) ||
                             RequiredFor(f.required_for(), school_category);
-      if (required && (entry == nullptr || EntryValue(ValuesOf(*entry), f.name()).empty()))
-        missing.push_back(absl::StrCat("custom.", f.name(), ": required (", f.label(), ")"));
+      if (required &&
+          (entry == nullptr || EntryValue(ValuesOf(*entry), f.name()).empty()))
+        missing.push_back(
+            absl::StrCat("custom.", f.name(), ": required (", f.label(), ")"));
     }
   }
   return missing;
 }
 
-absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(const User& actor,
-                                                        const v1::PutEntryRequest& request) {
+absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(
+    const User& actor, const v1::PutEntryRequest& request) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
-  ASSIGN_OR_RETURN(const v1::CategoryDef* category, catalog.Get(request.category()));
+  ASSIGN_OR_RETURN(const v1::CategoryDef* category,
+                   catalog.Get(request.category()));
   const bool by_teacher = actor.role == Role::kTeacher;
 
   int64_t entry_no = request.entry_no();
   std::optional<v1::EntryView> current;
   if (!category->repeated()) {
-    ASSIGN_OR_RETURN(current, LoadEntry(store_, teacher.teacher_number(), category->code(), 1));
+    ASSIGN_OR_RETURN(current, LoadEntry(store_, teacher.teacher_number(),
+                                        category->code(), 1));
     entry_no = current ? 1 : 0;
   } else if (entry_no != 0) {
-    ASSIGN_OR_RETURN(current, LoadEntry(store_, teacher.teacher_number(), category->code(), entry_no));
+    ASSIGN_OR_RETURN(current, LoadEntry(store_, teacher.teacher_number(),
+                                        category->code(), entry_no));
   }
   if (entry_no != 0 && (!current || current->deleted())) {
-    return absl::NotFoundError(absl::StrCat("teacher ", teacher.teacher_number(), " has no ",
-                                            category->code(), " entry ", entry_no));
+    return absl::NotFoundError(
+        absl::StrCat("teacher ", teacher.teacher_number(), " has no ",
+                     category->code(), " entry ", entry_no));
   }
   v1::EntryValues base = current ? ValuesOf(*current) : v1::EntryValues();
   v1::EntryValues values = base;
   if (request.delete_entry()) {
-    if (entry_no == 0) return absl::InvalidArgumentError("give the entry_no to delete");
-    if (by_teacher && (category->administration_only() || category->writer() == v1::WRITER_STAFF))
+    if (entry_no == 0)
+      return absl::InvalidArgumentError("give the entry_no to delete");
+    if (by_teacher && (category->administration_only() ||
+                       category->writer() == v1::WRITER_STAFF))
       return absl::PermissionDeniedError(absl::StrCat(
           category->code(), " is written by the school or the administration"));
   } else {
-    ASSIGN_OR_RETURN(values, CheckEntry(*category, base, Given(request.fields()), by_teacher,
-                                        teacher.record().birth_date()));
+    ASSIGN_OR_RETURN(
+        values, CheckEntry(*category, base, Given(request.fields()), by_teacher,
+                           teacher.record().birth_date()));
   }
 
   v1::PutEntryResponse response;
   if (IsEditable(StateOf(teacher))) {
-    ASSIGN_OR_RETURN(int64_t written,
-                     WriteEntry(store_, teacher.teacher_number(), category->code(), entry_no,
-                                values, request.delete_entry(),
-                                ChangeMeta{actor.username,
-                                           request.delete_entry() ? "entry.delete" : "entry.put",
-                                           request.reason(), ""}));
+    ASSIGN_OR_RETURN(
+        int64_t written,
+        WriteEntry(
+            store_, teacher.teacher_number(), category->code(), entry_no,
+            values, request.delete_entry(),
+            ChangeMeta{actor.username,
+                       request.delete_entry() ? "entry.delete" : "entry.put",
+                       request.reason(), ""}));
     RETURN_IF_ERROR(txn.Commit());
-    ASSIGN_OR_RETURN(std::optional<v1::EntryView> entry,
-                     LoadEntry(store_, teacher.teacher_number(), category->code(), written));
+    ASSIGN_OR_RETURN(
+        std::optional<v1::EntryView> entry,
+        LoadEntry(store_, teacher.teacher_number(), category->code(), written));
     *response.mutable_entry() = *entry;
     return response;
   }
   if (StateOf(teacher) != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
         "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        ": entries change while the record is a draft or returned, or by change request once "
+        ": entries change while the record is a draft or returned, or by "
+        "change request once "
         "it is effective"));
   }
   if (Blank(request.reason()))
     return absl::InvalidArgumentError("修改已生效的记录须填写原因");
   const bool addition = entry_no == 0;
-  ASSIGN_OR_RETURN(std::string reviewer,
-                   ChangeReviewer(actor, teacher.record().school_code(), addition));
-  ChangeTarget target{addition ? "addition" : "change", category->code(), entry_no,
-                      request.delete_entry()};
-  ASSIGN_OR_RETURN(uint64_t id, InsertChange(actor, teacher, reviewer, request.fields(),
-                                             request.reason(), target));
+  ASSIGN_OR_RETURN(
+      std::string reviewer,
+      ChangeReviewer(actor, teacher.record().school_code(), addition));
+  ChangeTarget target{addition ? "addition" : "change", category->code(),
+                      entry_no, request.delete_entry()};
+  ASSIGN_OR_RETURN(uint64_t id,
+                   InsertChange(actor, teacher, reviewer, request.fields(),
+                                request.reason(), target));
   RETURN_IF_ERROR(txn.Commit());
   ASSIGN_OR_RETURN(*response.mutable_change_request(), LoadChange(id));
   return response;
@@ -135,18 +157,21 @@ absl::Status Workflow::ApplyEntryChange(const v1::ChangeRequestView& change,
                                         const User& approver) {
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
-  ASSIGN_OR_RETURN(const v1::CategoryDef* category, catalog.Get(change.category()));
+  ASSIGN_OR_RETURN(const v1::CategoryDef* category,
+                   catalog.Get(change.category()));
   v1::EntryValues base;
   int64_t entry_no = change.entry_no();
   if (!category->repeated() && entry_no == 0) {
     // A single category's entry may have been created since the request.
-    ASSIGN_OR_RETURN(std::optional<v1::EntryView> existing,
-                     LoadEntry(store_, change.teacher_number(), category->code(), 1));
+    ASSIGN_OR_RETURN(
+        std::optional<v1::EntryView> existing,
+        LoadEntry(store_, change.teacher_number(), category->code(), 1));
     if (existing) entry_no = 1;
   }
   if (entry_no != 0) {
-    ASSIGN_OR_RETURN(std::optional<v1::EntryView> current,
-                     LoadEntry(store_, change.teacher_number(), category->code(), entry_no));
+    ASSIGN_OR_RETURN(
+        std::optional<v1::EntryView> current,
+        LoadEntry(store_, change.teacher_number(), category->code(), entry_no));
     if (!current || current->deleted()) {
       return absl::FailedPreconditionError(absl::StrCat(
           category->code(), " entry ", entry_no, " no longer exists"));
@@ -155,12 +180,13 @@ absl::Status Workflow::ApplyEntryChange(const v1::ChangeRequestView& change,
   }
   v1::EntryValues values = base;
   if (!change.delete_entry()) {
-    ASSIGN_OR_RETURN(values, CheckEntry(*category, base, Given(change.fields()), false,
-                                        teacher.record().birth_date()));
+    ASSIGN_OR_RETURN(values, CheckEntry(*category, base, Given(change.fields()),
+                                        false, teacher.record().birth_date()));
   }
-  return WriteEntry(store_, change.teacher_number(), category->code(), entry_no, values,
-                    change.delete_entry(),
-                    ChangeMeta{change.requested_by(), absl::StrCat("change.", change.kind()),
+  return WriteEntry(store_, change.teacher_number(), category->code(), entry_no,
+                    values, change.delete_entry(),
+                    ChangeMeta{change.requested_by(),
+                               absl::StrCat("change.", change.kind()),
                                change.reason(), approver.username})
       .status();
 }
@@ -168,12 +194,15 @@ absl::Status Workflow::ApplyEntryChange(const v1::ChangeRequestView& change,
 absl::StatusOr<v1::ListEntriesResponse> Workflow::ListEntries(
     const User& actor, const v1::ListEntriesRequest& request,
     std::vector<std::string>* sensitive) {
-  ASSIGN_OR_RETURN(v1::TeacherView teacher, Get(actor, request.teacher_number()));
+  ASSIGN_OR_RETURN(v1::TeacherView teacher,
+                   Get(actor, request.teacher_number()));
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
-  if (!request.category().empty()) RETURN_IF_ERROR(catalog.Get(request.category()).status());
+  if (!request.category().empty())
+    RETURN_IF_ERROR(catalog.Get(request.category()).status());
   v1::ListEntriesResponse response;
-  ASSIGN_OR_RETURN(std::vector<v1::EntryView> entries,
-                   LoadEntries(store_, teacher.teacher_number(), request.category()));
+  ASSIGN_OR_RETURN(
+      std::vector<v1::EntryView> entries,
+      LoadEntries(store_, teacher.teacher_number(), request.category()));
   for (v1::EntryView& e : entries) *response.add_entries() = std::move(e);
   if (request.with_history()) {
     ASSIGN_OR_RETURN(std::vector<v1::EntryView> history,
@@ -186,22 +215,24 @@ absl::StatusOr<v1::ListEntriesResponse> Workflow::ListEntries(
   for (const v1::CategoryDef& c : catalog.catalog().categories()) {
     if (!c.sensitive()) continue;
     bool read = false;
-    for (const auto& e : response.entries()) read = read || e.category() == c.code();
-    for (const auto& e : response.history()) read = read || e.category() == c.code();
+    for (const auto& e : response.entries())
+      read = read || e.category() == c.code();
+    for (const auto& e : response.history())
+      read = read || e.category() == c.code();
     if (read) sensitive->push_back(c.code());
   }
   return response;
 }
 
-absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(const User& actor,
-                                                    const std::string& teacher_number,
-                                                    std::vector<std::string>* sensitive,
-                                                    bool with_catalog) {
+absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(
+    const User& actor, const std::string& teacher_number,
+    std::vector<std::string>* sensitive, bool with_catalog) {
   v1::ReviewForm form;
   ASSIGN_OR_RETURN(*form.mutable_teacher(), Get(actor, teacher_number));
   v1::ListEntriesRequest all;
   all.set_teacher_number(teacher_number);
-  ASSIGN_OR_RETURN(v1::ListEntriesResponse entries, ListEntries(actor, all, sensitive));
+  ASSIGN_OR_RETURN(v1::ListEntriesResponse entries,
+                   ListEntries(actor, all, sensitive));
   *form.mutable_entries() = std::move(*entries.mutable_entries());
   if (with_catalog) {
     ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
@@ -214,12 +245,13 @@ absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(const User& actor,
   return form;
 }
 
-absl::StatusOr<std::string> Workflow::RevealIdCard(const User& actor,
-                                                   const std::string& teacher_number) {
+absl::StatusOr<std::string> Workflow::RevealIdCard(
+    const User& actor, const std::string& teacher_number) {
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Get(actor, teacher_number));
   if (actor.role == Role::kQuerier) {
     return absl::PermissionDeniedError(
-        "the ID-card number is shown to information managers, system administrators and the "
+        "the ID-card number is shown to information managers, system "
+        "administrators and the "
         "teacher; queriers see the record without it");
   }
   ASSIGN_OR_RETURN(std::string sealed, SealedIdCard(store_, teacher_number));

@@ -29,16 +29,22 @@
 
 namespace ntmis::provincial {
 
-inline absl::Status ProblemsError(const std::vector<FieldProblem>& problems, absl::string_view what) {
+inline absl::Status ProblemsError(const std::vector<FieldProblem>& problems,
+                                  absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(
-      what, absl::StrJoin(problems, "; ", [](std::string* out, const FieldProblem& p) {
-        absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
-      })));
+      what, absl::StrJoin(
+                problems, "; ", [](std::string* out, const FieldProblem& p) {
+                  absl::StrAppend(out, p.field, "='", p.value, "': ", p.rule);
+                })));
 }
 
-inline bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }
+inline bool Blank(absl::string_view s) {
+  return absl::StripAsciiWhitespace(s).empty();
+}
 
-inline uint32_t PageSize(uint32_t asked) { return asked == 0 ? 50 : std::min<uint32_t>(asked, 1000); }
+inline uint32_t PageSize(uint32_t asked) {
+  return asked == 0 ? 50 : std::min<uint32_t>(asked, 1000);
+}
 
 // Whether the template field of `record` holds a value yet (the ID-card
 // number always does; records keep it only as its hash).
@@ -52,8 +58,8 @@ inline TeacherState StateOf(const v1::TeacherView& teacher) {
   return ParseTeacherState(teacher.state()).value_or(TeacherState::kWithdrawn);
 }
 
-inline ChangeMeta Meta(const User& actor, std::string action, std::string reason,
-                std::string approved_by = "") {
+inline ChangeMeta Meta(const User& actor, std::string action,
+                       std::string reason, std::string approved_by = "") {
   return ChangeMeta{actor.username, std::move(action), std::move(reason),
                     std::move(approved_by)};
 }

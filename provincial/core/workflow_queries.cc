@@ -3,8 +3,8 @@
 
 namespace ntmis::provincial {
 
-absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
-                                                        const v1::ReviewQueueRequest& request) {
+absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
+    const User& actor, const v1::ReviewQueueRequest& request) {
   RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "查看审核队列"));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, actor.unit_code));
   const uint32_t limit = PageSize(request.page_size());
@@ -22,8 +22,8 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
   auto collect_teachers = [&](bool county, TeacherState state,
                               const std::string& step) -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<WaitingTeacher> waiting,
-                     WaitingTeachers(store_, {unit.code, county, state, after_time, after_key,
-                                              limit}));
+                     WaitingTeachers(store_, {unit.code, county, state,
+                                              after_time, after_key, limit}));
     for (WaitingTeacher& w : waiting) {
       Item it{w.since_unix, w.teacher_number, {}};
       it.item.set_teacher_number(w.teacher_number);
@@ -36,12 +36,15 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
     return absl::OkStatus();
   };
   if (unit.level == UnitLevel::kSchool) {
-    RETURN_IF_ERROR(collect_teachers(false, TeacherState::kSubmitted, "school_approval"));
+    RETURN_IF_ERROR(
+        collect_teachers(false, TeacherState::kSubmitted, "school_approval"));
     // Returned records wait for the school to correct and resubmit them.
-    RETURN_IF_ERROR(collect_teachers(false, TeacherState::kReturned, "correction"));
+    RETURN_IF_ERROR(
+        collect_teachers(false, TeacherState::kReturned, "correction"));
   }
   if (unit.level == UnitLevel::kCounty) {
-    RETURN_IF_ERROR(collect_teachers(true, TeacherState::kSchoolApproved, "county_review"));
+    RETURN_IF_ERROR(
+        collect_teachers(true, TeacherState::kSchoolApproved, "county_review"));
   }
   {
     struct Pending {
@@ -49,18 +52,24 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
       std::string teacher_number;
     };
     std::vector<Pending> pending;
-    ASSIGN_OR_RETURN(sql::Statement q,
-                     store_.db().Prepare(
-                         "SELECT c.id, c.teacher_number, c.requested_unix FROM change_requests c "
-                         "WHERE c.reviewer_unit = ?1 AND c.state = 'pending' AND "
-                         "(c.requested_unix, printf('%020d', c.id)) > (?2, ?3) "
-                         "ORDER BY c.requested_unix, c.id LIMIT ?4"));
-    q.Bind(1, unit.code).Bind(2, after_time).Bind(3, after_key).Bind(4, int64_t{limit});
+    ASSIGN_OR_RETURN(
+        sql::Statement q,
+        store_.db().Prepare(
+            "SELECT c.id, c.teacher_number, c.requested_unix FROM "
+            "change_requests c "
+            "WHERE c.reviewer_unit = ?1 AND c.state = 'pending' AND "
+            "(c.requested_unix, printf('%020d', c.id)) > (?2, ?3) "
+            "ORDER BY c.requested_unix, c.id LIMIT ?4"));
+    q.Bind(1, unit.code)
+        .Bind(2, after_time)
+        .Bind(3, after_key)
+        .Bind(4, int64_t{limit});
     RETURN_IF_ERROR(q.ForEachRow([&] {
       pending.push_back({q.ColumnInt(0), q.ColumnInt(2), q.ColumnText(1)});
     }));
     for (const Pending& p : pending) {
-      ASSIGN_OR_RETURN(StoredTeacher teacher, LoadTeacher(store_, p.teacher_number));
+      ASSIGN_OR_RETURN(StoredTeacher teacher,
+                       LoadTeacher(store_, p.teacher_number));
       Item it{p.since, absl::StrFormat("%020d", p.id), {}};
       it.item.set_teacher_number(p.teacher_number);
       it.item.set_name(teacher.record.name());
@@ -75,7 +84,8 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
     return std::tie(a.since, a.key) < std::tie(b.since, b.key);
   });
   v1::ReviewQueueResponse response;
-  for (size_t i = 0; i < items.size() && i < limit; ++i) *response.add_items() = items[i].item;
+  for (size_t i = 0; i < items.size() && i < limit; ++i)
+    *response.add_items() = items[i].item;
   if (items.size() > limit) {
     const Item& last = items[limit - 1];
     response.set_next_page_token(absl::StrCat(last.since, "|", last.key));
@@ -83,19 +93,21 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(const User& actor,
   return response;
 }
 
-absl::StatusOr<v1::TeacherView> Workflow::Get(const User& actor,
-                                              const std::string& teacher_number) {
+absl::StatusOr<v1::TeacherView> Workflow::Get(
+    const User& actor, const std::string& teacher_number) {
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(teacher_number));
-  RETURN_IF_ERROR(CheckReadTeacher(store_, actor, teacher.record().school_code(),
-                                   teacher_number));
+  RETURN_IF_ERROR(CheckReadTeacher(
+      store_, actor, teacher.record().school_code(), teacher_number));
   return teacher;
 }
 
-absl::StatusOr<v1::ListTeachersResponse> Workflow::List(const User& actor,
-                                                        const v1::ListTeachersRequest& request) {
+absl::StatusOr<v1::ListTeachersResponse> Workflow::List(
+    const User& actor, const v1::ListTeachersRequest& request) {
   if (actor.role == Role::kTeacher)
-    return absl::PermissionDeniedError("a teacher account sees only its own record");
-  const std::string unit_code = request.unit_code().empty() ? actor.unit_code : request.unit_code();
+    return absl::PermissionDeniedError(
+        "a teacher account sees only its own record");
+  const std::string unit_code =
+      request.unit_code().empty() ? actor.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, unit_code));
   const uint32_t limit = PageSize(request.page_size());
@@ -109,21 +121,22 @@ absl::StatusOr<v1::ListTeachersResponse> Workflow::List(const User& actor,
   if (!request.state().empty()) {
     query.state = ParseTeacherState(request.state());
     if (!query.state)
-      return absl::InvalidArgumentError(
-          absl::StrCat("没有“", request.state(), "”这种状态；可选：", AllStateNames()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "没有“", request.state(), "”这种状态；可选：", AllStateNames()));
   }
   query.search = std::string(absl::StripAsciiWhitespace(request.search()));
   query.after_school = token[0];
   query.after_state = token[1];
   query.after_number = token[2];
   query.limit = limit + 1;
-  ASSIGN_OR_RETURN(std::vector<v1::TeacherSummary> page, ListTeacherPage(store_, query));
+  ASSIGN_OR_RETURN(std::vector<v1::TeacherSummary> page,
+                   ListTeacherPage(store_, query));
   v1::ListTeachersResponse response;
   for (v1::TeacherSummary& t : page) {
     if (static_cast<uint32_t>(response.teachers_size()) == limit) {
       const v1::TeacherSummary& last = response.teachers(limit - 1);
-      response.set_next_page_token(
-          absl::StrCat(last.school_code(), "|", last.state(), "|", last.teacher_number()));
+      response.set_next_page_token(absl::StrCat(
+          last.school_code(), "|", last.state(), "|", last.teacher_number()));
       break;
     }
     *response.add_teachers() = std::move(t);
@@ -131,13 +144,14 @@ absl::StatusOr<v1::ListTeachersResponse> Workflow::List(const User& actor,
   return response;
 }
 
-absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(const User& actor,
-                                                             const v1::TeacherRequest& request) {
-  ASSIGN_OR_RETURN(v1::TeacherView current, Get(actor, request.teacher_number()));
+absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(
+    const User& actor, const v1::TeacherRequest& request) {
+  ASSIGN_OR_RETURN(v1::TeacherView current,
+                   Get(actor, request.teacher_number()));
   v1::TeacherHistoryResponse response;
-  RETURN_IF_ERROR(ForEachPastVersion(store_, request.teacher_number(), [&](v1::TeacherView v) {
-    *response.add_versions() = std::move(v);
-  }));
+  RETURN_IF_ERROR(ForEachPastVersion(
+      store_, request.teacher_number(),
+      [&](v1::TeacherView v) { *response.add_versions() = std::move(v); }));
   *response.add_versions() = current;
   if (request.version() != 0) {
     for (const v1::TeacherView& v : response.versions()) {
@@ -148,19 +162,20 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(const User& actor,
         return response;
       }
     }
-    return absl::NotFoundError(absl::StrCat("teacher ", request.teacher_number(),
-                                            " has no version ", request.version(),
-                                            "; versions 1 to ", current.version()));
+    return absl::NotFoundError(
+        absl::StrCat("teacher ", request.teacher_number(), " has no version ",
+                     request.version(), "; versions 1 to ", current.version()));
   }
   for (v1::TeacherView& v : *response.mutable_versions()) v.clear_record();
-  ASSIGN_OR_RETURN(sql::Statement changes,
-                   store_.db().Prepare("SELECT id FROM change_requests WHERE teacher_number = ? "
-                                       "ORDER BY id"));
+  ASSIGN_OR_RETURN(
+      sql::Statement changes,
+      store_.db().Prepare(
+          "SELECT id FROM change_requests WHERE teacher_number = ? "
+          "ORDER BY id"));
   changes.BindAll(request.teacher_number());
   std::vector<uint64_t> ids;
-  RETURN_IF_ERROR(changes.ForEachRow([&] {
-    ids.push_back(changes.ColumnInt(0));
-  }));
+  RETURN_IF_ERROR(
+      changes.ForEachRow([&] { ids.push_back(changes.ColumnInt(0)); }));
   for (uint64_t id : ids) {
     ASSIGN_OR_RETURN(*response.add_change_requests(), LoadChange(id));
   }

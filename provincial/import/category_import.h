@@ -24,16 +24,16 @@ namespace ntmis::provincial {
 // Thread-compatible: one import (one thread) at a time.
 class CategoryRowHandler final : public RowHandler {
  public:
-  static absl::StatusOr<std::unique_ptr<CategoryRowHandler>> Create(Store& store,
-                                                                    const User& user,
-                                                                    const std::string& category);
+  static absl::StatusOr<std::unique_ptr<CategoryRowHandler>> Create(
+      Store& store, const User& user, const std::string& category);
 
   const std::vector<TableColumn>& columns() const override { return columns_; }
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;
-  absl::StatusOr<uint64_t> Write(Store& store, PreparedRows& rows,
-                                 std::vector<v1::ImportProblem>* problems) override;
+  absl::StatusOr<uint64_t> Write(
+      Store& store, PreparedRows& rows,
+      std::vector<v1::ImportProblem>* problems) override;
 
  private:
   struct Row {
@@ -50,7 +50,8 @@ class CategoryRowHandler final : public RowHandler {
   const v1::CategoryDef* category_ = nullptr;
   std::vector<TableColumn> columns_;
   bool whole_province_ = false;
-  absl::flat_hash_set<std::string> schools_;  // the actor's, unless whole_province_
+  absl::flat_hash_set<std::string>
+      schools_;  // the actor's, unless whole_province_
   std::vector<Row> prepared_;
   std::optional<EntryWriter> writer_;
 };

@@ -13,7 +13,10 @@ constexpr size_t kQueueChunks = 8;
 }  // namespace
 
 CsvImport::CsvImport(Store& store, RowHandler& handler, ImportOptions options)
-    : store_(store), handler_(handler), options_(options), reader_(handler.columns()),
+    : store_(store),
+      handler_(handler),
+      options_(options),
+      reader_(handler.columns()),
       writer_([this] { WriterLoop(); }) {
   for (size_t c = 0; c < handler.columns().size(); ++c) index_.push_back(c);
 }
@@ -30,7 +33,8 @@ CsvImport::~CsvImport() {
 
 void CsvImport::Report(v1::ImportProblem problem) {
   report_.set_problems_total(report_.problems_total() + 1);
-  if (static_cast<size_t>(report_.problems_size()) < options_.max_reported_problems) {
+  if (static_cast<size_t>(report_.problems_size()) <
+      options_.max_reported_problems) {
     LabelProblem(handler_.columns(), &problem);
     *report_.add_problems() = std::move(problem);
   }
@@ -47,13 +51,16 @@ absl::Status CsvImport::Drain() {
   RowProblems problems(0);
   while (!fatal_) {
     const TableReader::Result got = reader_.Next(&row, &problems);
-    if (got == TableReader::Result::kNeedMore || got == TableReader::Result::kEnd) break;
+    if (got == TableReader::Result::kNeedMore ||
+        got == TableReader::Result::kEnd)
+      break;
     if (got == TableReader::Result::kRefused) fatal_ = true;
     if (got == TableReader::Result::kRow) {
       problems = RowProblems(row.row);
       if (handler_.Prepare(row.fields, index_, problems)) {
         report_.set_rows_valid(report_.rows_valid() + 1);
-        if (++prepared_ >= HandoffRows()) RETURN_IF_ERROR(HandOff(/*force=*/true));
+        if (++prepared_ >= HandoffRows())
+          RETURN_IF_ERROR(HandOff(/*force=*/true));
       }
     }
     for (auto& p : problems.problems()) Report(std::move(p));
@@ -120,12 +127,14 @@ void CsvImport::WriterLoop() {
 
 absl::Status CsvImport::WriteChunk(PreparedRows& rows) {
   if (!batch_txn_) {
-    ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
+    ASSIGN_OR_RETURN(sql::Transaction txn,
+                     sql::Transaction::Begin(store_.db()));
     batch_txn_.emplace(std::move(txn));
     batch_size_ = 0;
     RETURN_IF_ERROR(handler_.BeginBatch(store_));
   }
-  ASSIGN_OR_RETURN(uint64_t written, handler_.Write(store_, rows, &writer_problems_));
+  ASSIGN_OR_RETURN(uint64_t written,
+                   handler_.Write(store_, rows, &writer_problems_));
   batch_size_ += written;
   if (batch_size_ >= BatchRows()) return EndBatch();
   return absl::OkStatus();
@@ -166,11 +175,13 @@ absl::StatusOr<v1::ImportReport> CsvImport::Finish() {
   // before it stay, whole; the open one was rolled back.
   uint64_t refused = writer_problems_.size();
   for (auto& p : writer_problems_) Report(std::move(p));
-  std::sort(report_.mutable_problems()->begin(), report_.mutable_problems()->end(),
+  std::sort(report_.mutable_problems()->begin(),
+            report_.mutable_problems()->end(),
             [](const v1::ImportProblem& a, const v1::ImportProblem& b) {
               return a.row() < b.row();
             });
-  report_.set_rows_valid(report_.rows_valid() - std::min(report_.rows_valid(), refused));
+  report_.set_rows_valid(report_.rows_valid() -
+                         std::min(report_.rows_valid(), refused));
   report_.set_rows_applied(written_);
   handler_.Describe(&report_);
   return report_;

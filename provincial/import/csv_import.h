@@ -46,16 +46,17 @@ class RowHandler {
   // Parsing stage. Checks one row's fields (read and checked by the table
   // reader, in columns() order; positions in `index`) without the database;
   // keeps it and returns true, or adds every problem of the row.
-  virtual bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
-                       RowProblems& problems) = 0;
+  virtual bool Prepare(const std::vector<std::string>& fields,
+                       const ColumnIndex& index, RowProblems& problems) = 0;
   // Parsing stage. Hands over the rows kept since the last call.
   virtual std::unique_ptr<PreparedRows> TakePrepared() = 0;
 
   // Writer stage, inside the batch transaction: writes the rows, adding a
   // problem for each row the database refuses (e.g. an ID already stored);
   // returns how many were written.
-  virtual absl::StatusOr<uint64_t> Write(Store& store, PreparedRows& rows,
-                                         std::vector<v1::ImportProblem>* problems) = 0;
+  virtual absl::StatusOr<uint64_t> Write(
+      Store& store, PreparedRows& rows,
+      std::vector<v1::ImportProblem>* problems) = 0;
   // Writer stage: start and end of each batch transaction.
   virtual absl::Status BeginBatch(Store& store) { return absl::OkStatus(); }
   virtual absl::Status EndBatch(Store& store) { return absl::OkStatus(); }
@@ -72,7 +73,7 @@ struct ImportOptions {
   // Rows per committed transaction. Large: each commit writes every page the
   // batch touched, and ID-hash index inserts touch pages all over the index.
   size_t batch_rows = 100000;
-  size_t handoff_rows = 1000;      // rows per hand-off to the writer
+  size_t handoff_rows = 1000;  // rows per hand-off to the writer
   size_t max_reported_problems = 10000;
 };
 
@@ -120,7 +121,8 @@ class CsvImport {
   absl::Mutex mu_;
   std::deque<std::unique_ptr<PreparedRows>> queue_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  bool abort_ ABSL_GUARDED_BY(mu_) = false;  // roll back the open batch at close
+  bool abort_ ABSL_GUARDED_BY(mu_) =
+      false;  // roll back the open batch at close
   absl::Status writer_status_ ABSL_GUARDED_BY(mu_);
 
   // Writer stage (writer thread; read by Finish after join).

@@ -15,12 +15,15 @@ constexpr size_t kChunkBytes = 256 << 10;
 
 }  // namespace
 
-absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& request,
-                       const std::function<absl::Status(const std::string&)>& sink,
-                       uint64_t* rows) {
+absl::Status ExportCsv(
+    Store& store, const User& user, const v1::ExportRequest& request,
+    const std::function<absl::Status(const std::string&)>& sink,
+    uint64_t* rows) {
   if (user.role == Role::kTeacher)
-    return absl::PermissionDeniedError("导出只对单位账号开放，教师账号不能导出");
-  const std::string unit = request.unit_code().empty() ? user.unit_code : request.unit_code();
+    return absl::PermissionDeniedError(
+        "导出只对单位账号开放，教师账号不能导出");
+  const std::string unit =
+      request.unit_code().empty() ? user.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store, user, unit));
   ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, unit));
   std::sort(schools.begin(), schools.end());
@@ -31,10 +34,12 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
   }
 
   // A read transaction: one consistent picture of the unit.
-  ASSIGN_OR_RETURN(sql::Transaction read, sql::Transaction::BeginRead(store.db()));
+  ASSIGN_OR_RETURN(sql::Transaction read,
+                   sql::Transaction::BeginRead(store.db()));
   std::string out;
   auto flush = [&](bool force) -> absl::Status {
-    if (out.empty() || (!force && out.size() < kChunkBytes)) return absl::OkStatus();
+    if (out.empty() || (!force && out.size() < kChunkBytes))
+      return absl::OkStatus();
     RETURN_IF_ERROR(sink(out));
     out.clear();
     return absl::OkStatus();
@@ -51,18 +56,20 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
     if (!request.state().empty()) {
       state = ParseTeacherState(request.state());
       if (!state)
-        return absl::InvalidArgumentError(
-            absl::StrCat("没有“", request.state(), "”这种状态；可选：", AllStateNames()));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "没有“", request.state(), "”这种状态；可选：", AllStateNames()));
     }
     std::vector<std::string> line;
     for (const std::string& school : schools) {
       RETURN_IF_ERROR(ForEachTeacherOfSchool(
           store, school, state,
-          [&](const std::string& number, TeacherState s, const v1::TeacherRecord& record) {
+          [&](const std::string& number, TeacherState s,
+              const v1::TeacherRecord& record) {
             line.assign({number, std::string(StateName(s))});
             for (size_t c = 0; c < TeacherTemplateColumns().size(); ++c) {
               if (c != kIdCardNumber)
-                line.push_back(TeacherFieldText(record, static_cast<TeacherColumn>(c)));
+                line.push_back(
+                    TeacherFieldText(record, static_cast<TeacherColumn>(c)));
             }
             line.push_back(record.city_code());
             line.push_back(record.county_code());
@@ -76,16 +83,17 @@ absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& 
   AppendCsvLine(&out, CategoryTemplateColumns(*category));
   std::vector<std::string> line;
   for (const std::string& school : schools) {
-    RETURN_IF_ERROR(ForEachEntryOfSchool(
-        store, school, category->code(),
-        [&](const std::string& number, int64_t entry_no, const v1::EntryValues& values) {
-          line.assign({number, absl::StrCat(entry_no)});
-          for (const v1::FieldDef& f : category->fields())
-            line.push_back(EntryValue(values, f.name()));
-          AppendCsvLine(&out, line);
-          ++*rows;
-          return flush(false);
-        }));
+    RETURN_IF_ERROR(
+        ForEachEntryOfSchool(store, school, category->code(),
+                             [&](const std::string& number, int64_t entry_no,
+                                 const v1::EntryValues& values) {
+                               line.assign({number, absl::StrCat(entry_no)});
+                               for (const v1::FieldDef& f : category->fields())
+                                 line.push_back(EntryValue(values, f.name()));
+                               AppendCsvLine(&out, line);
+                               ++*rows;
+                               return flush(false);
+                             }));
   }
   return flush(true);
 }
@@ -95,7 +103,8 @@ absl::StatusOr<std::unique_ptr<ExportWorkbook>> ExportWorkbook::Create(
   auto book = std::unique_ptr<ExportWorkbook>(new ExportWorkbook());
   std::string sheet = "教师名单";
   if (category.empty()) {
-    for (const TableColumn& c : TeacherTemplate()) book->labels_.emplace_back(c.name, c.label);
+    for (const TableColumn& c : TeacherTemplate())
+      book->labels_.emplace_back(c.name, c.label);
     book->labels_.insert(book->labels_.end(), {{"teacher_number", "教师编号"},
                                                {"state", "状态"},
                                                {"city_code", "地市代码"},

@@ -7,9 +7,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <string>
-
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,9 +23,10 @@ namespace ntmis::provincial {
 // Streams the CSV to `sink` in pieces of about 256 KiB, school by school;
 // `rows` counts the data rows. The unit must be within the user's scope;
 // teacher accounts export nothing.
-absl::Status ExportCsv(Store& store, const User& user, const v1::ExportRequest& request,
-                       const std::function<absl::Status(const std::string&)>& sink,
-                       uint64_t* rows);
+absl::Status ExportCsv(
+    Store& store, const User& user, const v1::ExportRequest& request,
+    const std::function<absl::Status(const std::string&)>& sink,
+    uint64_t* rows);
 
 // The export's CSV, fed as it streams, as an Excel workbook whose header
 // shows each column's label (the importers read labels back like column
@@ -44,7 +44,8 @@ class ExportWorkbook {
  private:
   absl::Status Drain();
 
-  std::vector<std::pair<std::string, std::string>> labels_;  // identifier -> label
+  std::vector<std::pair<std::string, std::string>>
+      labels_;  // identifier -> label
   CsvReader csv_;
   std::unique_ptr<TableWorkbook> table_;
   bool header_done_ = false;

@@ -20,10 +20,11 @@
 namespace ntmis::provincial {
 
 struct TemplateColumn {
-  TableColumn column;                // name, label, limit
-  bool value_required = false;       // a row must fill it
-  std::string rule;                  // in words, in Chinese
-  std::vector<std::string> choices;  // official labels, for code and yes/no columns
+  TableColumn column;           // name, label, limit
+  bool value_required = false;  // a row must fill it
+  std::string rule;             // in words, in Chinese
+  std::vector<std::string>
+      choices;  // official labels, for code and yes/no columns
 };
 
 struct ImportTemplate {
@@ -38,11 +39,12 @@ std::vector<std::pair<std::string, std::string>> ImportTemplateNames(
     const v1::CategoryCatalog& catalog);
 
 // One template; INVALID_ARGUMENT naming the templates there are.
-absl::StatusOr<ImportTemplate> FindImportTemplate(const v1::CategoryCatalog& catalog,
-                                                  const std::string& name);
+absl::StatusOr<ImportTemplate> FindImportTemplate(
+    const v1::CategoryCatalog& catalog, const std::string& name);
 
 // A field's rule in words: type, limits, who writes it.
-std::string FieldRuleText(const v1::CategoryDef& category, const v1::FieldDef& field);
+std::string FieldRuleText(const v1::CategoryDef& category,
+                          const v1::FieldDef& field);
 
 // The template as an .xlsx workbook.
 absl::StatusOr<std::string> ImportTemplateWorkbook(const ImportTemplate& form);

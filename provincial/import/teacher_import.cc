@@ -35,9 +35,10 @@ class RowReader {
     auto parsed = CodeTable::Of<Enum>().Parse(value);
     if (!parsed.ok()) {
       problems_.Add(Name(column), value,
-                    value.empty() ? absl::StrCat("必填；可选：",
-                                                 CodeTable::Of<Enum>().AllowedValues())
-                                  : std::string(parsed.status().message()));
+                    value.empty()
+                        ? absl::StrCat("必填；可选：",
+                                       CodeTable::Of<Enum>().AllowedValues())
+                        : std::string(parsed.status().message()));
       return static_cast<Enum>(0);
     }
     return static_cast<Enum>(*parsed);
@@ -47,8 +48,9 @@ class RowReader {
     std::string value = Text(column);
     std::optional<Date> date = ParseEnteredDate(value);
     if (!date)
-      problems_.Add(Name(column), value,
-                    "必填，须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
+      problems_.Add(
+          Name(column), value,
+          "必填，须为真实日期，如 2010-09-01、2010/9/1 或 2010年9月1日");
     return date;
   }
 
@@ -64,10 +66,10 @@ class RowReader {
 
 }  // namespace
 
-bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
-                     int province,
-                     const absl::flat_hash_map<std::string, SchoolPlace>& schools,
-                     crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems) {
+bool ParseTeacherRow(
+    const std::vector<std::string>& fields, const ColumnIndex& index,
+    int province, const absl::flat_hash_map<std::string, SchoolPlace>& schools,
+    crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems) {
   RowReader row(fields, index, problems);
   v1::TeacherRecord& r = out->record;
   r.Clear();
@@ -106,7 +108,8 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
   std::string school = row.Text(kSchoolCode);
   auto place = schools.find(school);
   const SchoolPlace* found = place == schools.end() ? nullptr : &place->second;
-  if (std::string rule = SchoolTakesTeachersRule(school, found); !rule.empty()) {
+  if (std::string rule = SchoolTakesTeachersRule(school, found);
+      !rule.empty()) {
     problems.Add("school_code", school, rule);
   } else {
     r.set_school_code(school);
@@ -122,11 +125,12 @@ bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& 
   // The national rules on the assembled record (ranges, date order, ...),
   // for the fields not already reported: every problem of a row at once.
   absl::flat_hash_set<std::string> reported;
-  for (const v1::ImportProblem& p : problems.problems()) reported.insert(p.column());
+  for (const v1::ImportProblem& p : problems.problems())
+    reported.insert(p.column());
   for (const FieldProblem& p : ValidateTeacherRecord(r)) {
     if (reported.contains(p.field)) continue;
-    if (p.field == "school_code" || p.field == "city_code" || p.field == "county_code" ||
-        p.field == "school_category") {
+    if (p.field == "school_code" || p.field == "city_code" ||
+        p.field == "county_code" || p.field == "school_category") {
       if (reported.contains("school_code")) continue;
     }
     if (p.field == "id_hash" && reported.contains("id_card_number")) continue;
@@ -164,16 +168,19 @@ const std::vector<TableColumn>& TeacherRowHandler::columns() const {
 }
 
 bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
-                                const ColumnIndex& index, RowProblems& problems) {
-  if (!ParseTeacherRow(fields, index, province_, schools_, id_hasher_, &parsed_, problems))
+                                const ColumnIndex& index,
+                                RowProblems& problems) {
+  if (!ParseTeacherRow(fields, index, province_, schools_, id_hasher_, &parsed_,
+                       problems))
     return false;
   v1::TeacherRecord& record = parsed_.record;
   std::string masked = MaskIdCard(parsed_.id_card);
-  auto [it, inserted] = rows_by_id_hash_.emplace(record.id_hash(), problems.row());
+  auto [it, inserted] =
+      rows_by_id_hash_.emplace(record.id_hash(), problems.row());
   if (!inserted) {
     problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
-                 absl::StrCat("duplicate: the same ID-card number is on row ", it->second,
-                              " of this file"));
+                 absl::StrCat("duplicate: the same ID-card number is on row ",
+                              it->second, " of this file"));
     return false;
   }
   auto sealed = sealer_->Seal(parsed_.id_card);
@@ -182,8 +189,10 @@ bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
                  std::string(sealed.status().message()));
     return false;
   }
-  Row row{problems.row(), record.id_hash(), std::move(*sealed), std::move(masked),
-          record.school_code(), {}, std::nullopt, false};
+  Row row{problems.row(),       record.id_hash(),
+          std::move(*sealed),   std::move(masked),
+          record.school_code(), {},
+          std::nullopt,         false};
   record.clear_teacher_number();  // minted by the writer
   record.SerializeToString(&row.record_rest);
   prepared_.push_back(std::move(row));
@@ -198,8 +207,9 @@ std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
   std::vector<std::string> hashes;
   for (const Row& r : rows->rows) hashes.push_back(r.id_hash);
   absl::StatusOr<std::vector<std::optional<KnownIdentity>>> known =
-      resolver_ == nullptr ? absl::UnavailableError("no national node configured")
-                           : resolver_->Resolve(hashes);
+      resolver_ == nullptr
+          ? absl::UnavailableError("no national node configured")
+          : resolver_->Resolve(hashes);
   for (size_t i = 0; i < rows->rows.size(); ++i) {
     if (known.ok()) {
       rows->rows[i].known = (*known)[i];
@@ -212,7 +222,8 @@ std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
 
 void TeacherRowHandler::Describe(v1::ImportReport* report) const {
   report->set_numbers_reused(reused_.size());
-  for (size_t i = 0; i < reused_.size() && i < 1000; ++i) *report->add_reused() = reused_[i];
+  for (size_t i = 0; i < reused_.size() && i < 1000; ++i)
+    *report->add_reused() = reused_[i];
   report->set_provisional(provisional_);
 }
 
@@ -222,8 +233,9 @@ absl::Status TeacherRowHandler::BeginBatch(Store& store) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> TeacherRowHandler::Write(Store& store, PreparedRows& prepared,
-                                                  std::vector<v1::ImportProblem>* problems) {
+absl::StatusOr<uint64_t> TeacherRowHandler::Write(
+    Store& store, PreparedRows& prepared,
+    std::vector<v1::ImportProblem>* problems) {
   const int64_t now = std::time(nullptr);
   uint64_t written = 0;
   for (const Row& row : static_cast<Rows&>(prepared).rows) {

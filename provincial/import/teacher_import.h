@@ -29,10 +29,10 @@ struct ParsedTeacher {
 
 // Parses and checks one row. On failure adds one problem per bad field and
 // returns false. `province` is the node's code; `id_hasher` keys id_hash.
-bool ParseTeacherRow(const std::vector<std::string>& fields, const ColumnIndex& index,
-                     int province,
-                     const absl::flat_hash_map<std::string, SchoolPlace>& schools,
-                     crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems);
+bool ParseTeacherRow(
+    const std::vector<std::string>& fields, const ColumnIndex& index,
+    int province, const absl::flat_hash_map<std::string, SchoolPlace>& schools,
+    crypto::Hmac& id_hasher, ParsedTeacher* out, RowProblems& problems);
 
 // Thread-compatible: one import (one thread) at a time.
 class TeacherRowHandler final : public RowHandler {
@@ -46,8 +46,9 @@ class TeacherRowHandler final : public RowHandler {
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;
-  absl::StatusOr<uint64_t> Write(Store& store, PreparedRows& rows,
-                                 std::vector<v1::ImportProblem>* problems) override;
+  absl::StatusOr<uint64_t> Write(
+      Store& store, PreparedRows& rows,
+      std::vector<v1::ImportProblem>* problems) override;
   absl::Status BeginBatch(Store& store) override;
   absl::Status EndBatch(Store& store) override;
   void Describe(v1::ImportReport* report) const override;
@@ -67,7 +68,9 @@ class TeacherRowHandler final : public RowHandler {
 
   TeacherRowHandler(const IdKeys& keys, std::unique_ptr<crypto::Sealer> sealer,
                     IdentityResolver* resolver)
-      : id_hasher_(keys.hash_key), sealer_(std::move(sealer)), resolver_(resolver) {}
+      : id_hasher_(keys.hash_key),
+        sealer_(std::move(sealer)),
+        resolver_(resolver) {}
 
   // Parsing stage.
   crypto::Hmac id_hasher_;

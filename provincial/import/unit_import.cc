@@ -1,8 +1,7 @@
 #include "provincial/import/unit_import.h"
 
-#include "absl/strings/str_cat.h"
-
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 
@@ -18,12 +17,15 @@ struct PreparedUnits final : PreparedRows {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(Store& store) {
+absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(
+    Store& store) {
   std::unique_ptr<UnitRowHandler> handler(new UnitRowHandler());
   ASSIGN_OR_RETURN(handler->province_, store.Province());
-  ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare("SELECT code, level FROM units"));
+  ASSIGN_OR_RETURN(sql::Statement stmt,
+                   store.db().Prepare("SELECT code, level FROM units"));
   RETURN_IF_ERROR(stmt.ForEachRow([&] {
-    handler->known_[stmt.ColumnText(0)] = static_cast<UnitLevel>(stmt.ColumnInt(1));
+    handler->known_[stmt.ColumnText(0)] =
+        static_cast<UnitLevel>(stmt.ColumnInt(1));
   }));
   return handler;
 }
@@ -44,18 +46,22 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
   std::string level = absl::AsciiStrToLower(field(kLevel));
   if (level == "city" || level == "2" || level == "地市" || level == "市") {
     unit.level = UnitLevel::kCity;
-  } else if (level == "county" || level == "3" || level == "区县" || level == "县") {
+  } else if (level == "county" || level == "3" || level == "区县" ||
+             level == "县") {
     unit.level = UnitLevel::kCounty;
   } else if (level == "school" || level == "4" || level == "学校") {
     unit.level = UnitLevel::kSchool;
   } else {
-    problems.Add("level", level, "须为 city（地市）、county（区县）或 school（学校）之一");
+    problems.Add("level", level,
+                 "须为 city（地市）、county（区县）或 school（学校）之一");
     return false;
   }
 
-  if (auto earlier = row_of_code_.find(unit.code); earlier != row_of_code_.end()) {
+  if (auto earlier = row_of_code_.find(unit.code);
+      earlier != row_of_code_.end()) {
     problems.Add("code", unit.code,
-                 absl::StrCat("重复：本文件第 ", earlier->second, " 行已有同一单位代码"));
+                 absl::StrCat("重复：本文件第 ", earlier->second,
+                              " 行已有同一单位代码"));
     return false;
   }
   auto parent = known_.find(unit.parent_code);
@@ -80,8 +86,9 @@ std::unique_ptr<PreparedRows> UnitRowHandler::TakePrepared() {
   return rows;
 }
 
-absl::StatusOr<uint64_t> UnitRowHandler::Write(Store& store, PreparedRows& rows,
-                                               std::vector<v1::ImportProblem>* problems) {
+absl::StatusOr<uint64_t> UnitRowHandler::Write(
+    Store& store, PreparedRows& rows,
+    std::vector<v1::ImportProblem>* problems) {
   const auto& units = static_cast<PreparedUnits&>(rows).units;
   for (const Unit& u : units) RETURN_IF_ERROR(InsertUnit(store, u));
   return units.size();

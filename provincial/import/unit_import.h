@@ -15,9 +15,9 @@
 
 namespace ntmis::provincial {
 
-// Import of the unit template (UnitTemplateColumns()). Rows may come in any order as long as each
-// parent is already stored or appears earlier in the file.
-// Thread-compatible: one import (one thread) at a time.
+// Import of the unit template (UnitTemplateColumns()). Rows may come in any
+// order as long as each parent is already stored or appears earlier in the
+// file. Thread-compatible: one import (one thread) at a time.
 class UnitRowHandler final : public RowHandler {
  public:
   static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
@@ -26,14 +26,16 @@ class UnitRowHandler final : public RowHandler {
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,
                RowProblems& problems) override;
   std::unique_ptr<PreparedRows> TakePrepared() override;
-  absl::StatusOr<uint64_t> Write(Store& store, PreparedRows& rows,
-                                 std::vector<v1::ImportProblem>* problems) override;
+  absl::StatusOr<uint64_t> Write(
+      Store& store, PreparedRows& rows,
+      std::vector<v1::ImportProblem>* problems) override;
 
  private:
   UnitRowHandler() = default;
   std::string province_;
   absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and prepared
-  absl::flat_hash_map<std::string, uint64_t> row_of_code_;  // file row of each prepared unit
+  absl::flat_hash_map<std::string, uint64_t>
+      row_of_code_;  // file row of each prepared unit
   std::vector<Unit> prepared_;
 };
 

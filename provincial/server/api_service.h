@@ -31,7 +31,7 @@ namespace ntmis::provincial {
 class ApiService final : public v1::ProvincialApi::Service {
  public:
   struct Options {
-    int lanes = 8;                  // connections of the store pool
+    int lanes = 8;  // connections of the store pool
     int hashing_slots = ConcurrencyLimit::HalfTheCores();
     LoginPolicy login;
     AccountPolicy accounts;
@@ -41,15 +41,12 @@ class ApiService final : public v1::ProvincialApi::Service {
   // `db_path` is province.db, already initialised; `scheduler` runs the
   // node's syncs and `resolver` (may be null) asks the national identity
   // registry; both must outlive the service.
-  static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
-                                                            IdKeys keys,
-                                                            SyncScheduler* scheduler,
-                                                            IdentityResolver* resolver,
-                                                            Options options);
-  static absl::StatusOr<std::unique_ptr<ApiService>> Create(const std::string& db_path,
-                                                            IdKeys keys,
-                                                            SyncScheduler* scheduler,
-                                                            IdentityResolver* resolver) {
+  static absl::StatusOr<std::unique_ptr<ApiService>> Create(
+      const std::string& db_path, IdKeys keys, SyncScheduler* scheduler,
+      IdentityResolver* resolver, Options options);
+  static absl::StatusOr<std::unique_ptr<ApiService>> Create(
+      const std::string& db_path, IdKeys keys, SyncScheduler* scheduler,
+      IdentityResolver* resolver) {
     return Create(db_path, std::move(keys), scheduler, resolver, Options());
   }
 
@@ -61,11 +58,14 @@ class ApiService final : public v1::ProvincialApi::Service {
   // gateway makes in-process (honoured from in-process peers only).
   static constexpr char kClientAddressKey[] = "ntmis-client-address";
 
-  grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
+  grpc::Status Login(grpc::ServerContext* context,
+                     const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
-  grpc::Status Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
+  grpc::Status Logout(grpc::ServerContext* context,
+                      const v1::LogoutRequest* request,
                       v1::LogoutResponse* response) override;
-  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
+  grpc::Status WhoAmI(grpc::ServerContext* context,
+                      const v1::WhoAmIRequest* request,
                       v1::WhoAmIResponse* response) override;
   grpc::Status ImportUnits(grpc::ServerContext* context,
                            grpc::ServerReader<v1::ImportChunk>* reader,
@@ -76,7 +76,8 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status GetSyncHealth(grpc::ServerContext* context,
                              const v1::SyncHealthRequest* request,
                              v1::SyncHealth* response) override;
-  grpc::Status SyncNow(grpc::ServerContext* context, const v1::SyncNowRequest* request,
+  grpc::Status SyncNow(grpc::ServerContext* context,
+                       const v1::SyncNowRequest* request,
                        v1::SyncNowResponse* response) override;
   grpc::Status WithdrawTeacher(grpc::ServerContext* context,
                                const v1::WithdrawTeacherRequest* request,
@@ -85,45 +86,58 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status ChangePassword(grpc::ServerContext* context,
                               const v1::ChangePasswordRequest* request,
                               v1::ChangePasswordResponse* response) override;
-  grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
+  grpc::Status CreateUser(grpc::ServerContext* context,
+                          const v1::CreateUserRequest* request,
                           v1::CreateUserResponse* response) override;
-  grpc::Status ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
+  grpc::Status ListUsers(grpc::ServerContext* context,
+                         const v1::ListUsersRequest* request,
                          v1::ListUsersResponse* response) override;
-  grpc::Status ResetPassword(grpc::ServerContext* context, const v1::UserRequest* request,
+  grpc::Status ResetPassword(grpc::ServerContext* context,
+                             const v1::UserRequest* request,
                              v1::CreateUserResponse* response) override;
-  grpc::Status UnlockUser(grpc::ServerContext* context, const v1::UserRequest* request,
+  grpc::Status UnlockUser(grpc::ServerContext* context,
+                          const v1::UserRequest* request,
                           v1::UserAccount* response) override;
   grpc::Status SetUserDisabled(grpc::ServerContext* context,
                                const v1::SetUserDisabledRequest* request,
                                v1::UserAccount* response) override;
-  grpc::Status CreateTeacherAccounts(grpc::ServerContext* context,
-                                     const v1::UnitRequest* request,
-                                     v1::CreateTeacherAccountsResponse* response) override;
+  grpc::Status CreateTeacherAccounts(
+      grpc::ServerContext* context, const v1::UnitRequest* request,
+      v1::CreateTeacherAccountsResponse* response) override;
 
-  grpc::Status AddUnit(grpc::ServerContext* context, const v1::UnitInfo* request,
+  grpc::Status AddUnit(grpc::ServerContext* context,
+                       const v1::UnitInfo* request,
                        v1::UnitInfo* response) override;
-  grpc::Status RenameUnit(grpc::ServerContext* context, const v1::RenameUnitRequest* request,
+  grpc::Status RenameUnit(grpc::ServerContext* context,
+                          const v1::RenameUnitRequest* request,
                           v1::UnitInfo* response) override;
-  grpc::Status MoveUnit(grpc::ServerContext* context, const v1::MoveUnitRequest* request,
+  grpc::Status MoveUnit(grpc::ServerContext* context,
+                        const v1::MoveUnitRequest* request,
                         v1::UnitInfo* response) override;
-  grpc::Status CloseUnit(grpc::ServerContext* context, const v1::CloseUnitRequest* request,
+  grpc::Status CloseUnit(grpc::ServerContext* context,
+                         const v1::CloseUnitRequest* request,
                          v1::UnitInfo* response) override;
-  grpc::Status ListUnits(grpc::ServerContext* context, const v1::ListUnitsRequest* request,
+  grpc::Status ListUnits(grpc::ServerContext* context,
+                         const v1::ListUnitsRequest* request,
                          v1::ListUnitsResponse* response) override;
 
   grpc::Status CreateTeacher(grpc::ServerContext* context,
                              const v1::CreateTeacherRequest* request,
                              v1::TeacherView* response) override;
-  grpc::Status EditTeacher(grpc::ServerContext* context, const v1::EditTeacherRequest* request,
+  grpc::Status EditTeacher(grpc::ServerContext* context,
+                           const v1::EditTeacherRequest* request,
                            v1::TeacherView* response) override;
-  grpc::Status GetTeacher(grpc::ServerContext* context, const v1::TeacherRequest* request,
+  grpc::Status GetTeacher(grpc::ServerContext* context,
+                          const v1::TeacherRequest* request,
                           v1::TeacherView* response) override;
   grpc::Status ListTeachers(grpc::ServerContext* context,
                             const v1::ListTeachersRequest* request,
                             v1::ListTeachersResponse* response) override;
-  grpc::Status SubmitTeacher(grpc::ServerContext* context, const v1::TeacherRequest* request,
+  grpc::Status SubmitTeacher(grpc::ServerContext* context,
+                             const v1::TeacherRequest* request,
                              v1::TeacherView* response) override;
-  grpc::Status ReviewTeacher(grpc::ServerContext* context, const v1::ReviewRequest* request,
+  grpc::Status ReviewTeacher(grpc::ServerContext* context,
+                             const v1::ReviewRequest* request,
                              v1::TeacherView* response) override;
   grpc::Status RequestChange(grpc::ServerContext* context,
                              const v1::EditTeacherRequest* request,
@@ -131,39 +145,53 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status DecideChange(grpc::ServerContext* context,
                             const v1::DecideChangeRequest* request,
                             v1::ChangeRequestView* response) override;
-  grpc::Status ReviewQueue(grpc::ServerContext* context, const v1::ReviewQueueRequest* request,
+  grpc::Status ReviewQueue(grpc::ServerContext* context,
+                           const v1::ReviewQueueRequest* request,
                            v1::ReviewQueueResponse* response) override;
-  grpc::Status TeacherHistory(grpc::ServerContext* context, const v1::TeacherRequest* request,
+  grpc::Status TeacherHistory(grpc::ServerContext* context,
+                              const v1::TeacherRequest* request,
                               v1::TeacherHistoryResponse* response) override;
-  grpc::Status GetCatalog(grpc::ServerContext* context, const v1::CatalogRequest* request,
+  grpc::Status GetCatalog(grpc::ServerContext* context,
+                          const v1::CatalogRequest* request,
                           v1::CategoryCatalog* response) override;
-  grpc::Status GetFormCatalog(grpc::ServerContext* context, const v1::CatalogRequest* request,
+  grpc::Status GetFormCatalog(grpc::ServerContext* context,
+                              const v1::CatalogRequest* request,
                               v1::CategoryCatalog* response) override;
-  grpc::Status DefineIndicator(grpc::ServerContext* context, const v1::FieldDef* request,
+  grpc::Status DefineIndicator(grpc::ServerContext* context,
+                               const v1::FieldDef* request,
                                v1::FieldDef* response) override;
-  grpc::Status PutEntry(grpc::ServerContext* context, const v1::PutEntryRequest* request,
+  grpc::Status PutEntry(grpc::ServerContext* context,
+                        const v1::PutEntryRequest* request,
                         v1::PutEntryResponse* response) override;
-  grpc::Status ListEntries(grpc::ServerContext* context, const v1::ListEntriesRequest* request,
+  grpc::Status ListEntries(grpc::ServerContext* context,
+                           const v1::ListEntriesRequest* request,
                            v1::ListEntriesResponse* response) override;
-  grpc::Status GetReviewForm(grpc::ServerContext* context, const v1::TeacherRequest* request,
+  grpc::Status GetReviewForm(grpc::ServerContext* context,
+                             const v1::TeacherRequest* request,
                              v1::ReviewForm* response) override;
   grpc::Status ImportCategory(grpc::ServerContext* context,
                               grpc::ServerReader<v1::ImportChunk>* reader,
                               v1::ImportReport* report) override;
-  grpc::Status Export(grpc::ServerContext* context, const v1::ExportRequest* request,
+  grpc::Status Export(grpc::ServerContext* context,
+                      const v1::ExportRequest* request,
                       grpc::ServerWriter<v1::ExportChunk>* writer) override;
-  grpc::Status Progress(grpc::ServerContext* context, const v1::UnitRequest* request,
+  grpc::Status Progress(grpc::ServerContext* context,
+                        const v1::UnitRequest* request,
                         v1::ProgressReport* response) override;
-  grpc::Status QueryAudit(grpc::ServerContext* context, const v1::AuditQuery* request,
+  grpc::Status QueryAudit(grpc::ServerContext* context,
+                          const v1::AuditQuery* request,
                           v1::AuditEntries* response) override;
-  grpc::Status VerifyAudit(grpc::ServerContext* context, const v1::VerifyAuditRequest* request,
+  grpc::Status VerifyAudit(grpc::ServerContext* context,
+                           const v1::VerifyAuditRequest* request,
                            v1::VerifyAuditResponse* response) override;
-  grpc::Status FileTransfer(grpc::ServerContext* context, const v1::FileTransferRequest* request,
+  grpc::Status FileTransfer(grpc::ServerContext* context,
+                            const v1::FileTransferRequest* request,
                             v1::CareerCase* response) override;
   grpc::Status FileStatusChange(grpc::ServerContext* context,
                                 const v1::FileStatusChangeRequest* request,
                                 v1::CareerCase* response) override;
-  grpc::Status FileRotation(grpc::ServerContext* context, const v1::FileRotationRequest* request,
+  grpc::Status FileRotation(grpc::ServerContext* context,
+                            const v1::FileRotationRequest* request,
                             v1::CareerCase* response) override;
   grpc::Status DecideCareerStep(grpc::ServerContext* context,
                                 const v1::DecideCareerStepRequest* request,
@@ -171,9 +199,11 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status WithdrawCareerCase(grpc::ServerContext* context,
                                   const v1::CareerCaseRequest* request,
                                   v1::CareerCase* response) override;
-  grpc::Status EndRotation(grpc::ServerContext* context, const v1::CareerCaseRequest* request,
+  grpc::Status EndRotation(grpc::ServerContext* context,
+                           const v1::CareerCaseRequest* request,
                            v1::CareerCase* response) override;
-  grpc::Status GetCareerCase(grpc::ServerContext* context, const v1::CareerCaseRequest* request,
+  grpc::Status GetCareerCase(grpc::ServerContext* context,
+                             const v1::CareerCaseRequest* request,
                              v1::CareerCase* response) override;
   grpc::Status ListCareerCases(grpc::ServerContext* context,
                                const v1::ListCareerCasesRequest* request,
@@ -185,16 +215,19 @@ class ApiService final : public v1::ProvincialApi::Service {
  private:
   ApiService(std::string db_path, IdKeys keys, SyncScheduler* scheduler,
              IdentityResolver* resolver)
-      : db_path_(std::move(db_path)), keys_(std::move(keys)), scheduler_(scheduler),
+      : db_path_(std::move(db_path)),
+        keys_(std::move(keys)),
+        scheduler_(scheduler),
         resolver_(resolver) {}
 
   // The account behind the call's bearer token, on `lane`. Until a
   // generated password is changed, every action but "user.change_password"
   // is refused (FAILED_PRECONDITION).
-  absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action,
-                                    Lane& lane);
+  absl::StatusOr<User> Authenticate(grpc::ServerContext* context,
+                                    const std::string& action, Lane& lane);
   // The same on a lane leased for the check only.
-  absl::StatusOr<User> Authenticate(grpc::ServerContext* context, const std::string& action);
+  absl::StatusOr<User> Authenticate(grpc::ServerContext* context,
+                                    const std::string& action);
   // Leases a lane, authenticates, runs `fn` on it, audits who did `action`
   // on `target` with the outcome (PERMISSION_DENIED included; the error's
   // message, or `detail` on success), and converts the status.
@@ -222,7 +255,8 @@ class ApiService final : public v1::ProvincialApi::Service {
   SyncScheduler* const scheduler_;
   IdentityResolver* const resolver_;
   std::unique_ptr<AuditLog> audit_;
-  std::string archive_dir_;  // where the audit's archives are (VerifyAudit with archive)
+  std::string archive_dir_;  // where the audit's archives are (VerifyAudit with
+                             // archive)
   std::unique_ptr<ConcurrencyLimit> hashing_;
   std::unique_ptr<StorePool> pool_;
   std::unique_ptr<Logins> logins_;

@@ -11,18 +11,21 @@ grpc::Status ApiService::FileTransfer(grpc::ServerContext* context,
                                       const v1::FileTransferRequest* request,
                                       v1::CareerCase* response) {
   return Handle(context, "career.transfer.file",
-                request->teacher_number().empty() ? "(by ID card)" : request->teacher_number(),
+                request->teacher_number().empty() ? "(by ID card)"
+                                                  : request->teacher_number(),
                 [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileTransfer(user, *request), response);
+                  return Fill(lane.careers->FileTransfer(user, *request),
+                              response);
                 });
 }
 
-grpc::Status ApiService::FileStatusChange(grpc::ServerContext* context,
-                                          const v1::FileStatusChangeRequest* request,
-                                          v1::CareerCase* response) {
+grpc::Status ApiService::FileStatusChange(
+    grpc::ServerContext* context, const v1::FileStatusChangeRequest* request,
+    v1::CareerCase* response) {
   return Handle(context, "career.status.file", request->teacher_number(),
                 [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileStatusChange(user, *request), response);
+                  return Fill(lane.careers->FileStatusChange(user, *request),
+                              response);
                 });
 }
 
@@ -31,24 +34,27 @@ grpc::Status ApiService::FileRotation(grpc::ServerContext* context,
                                       v1::CareerCase* response) {
   return Handle(context, "career.rotation.file", request->teacher_number(),
                 [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->FileRotation(user, *request), response);
+                  return Fill(lane.careers->FileRotation(user, *request),
+                              response);
                 });
 }
 
-grpc::Status ApiService::DecideCareerStep(grpc::ServerContext* context,
-                                          const v1::DecideCareerStepRequest* request,
-                                          v1::CareerCase* response) {
+grpc::Status ApiService::DecideCareerStep(
+    grpc::ServerContext* context, const v1::DecideCareerStepRequest* request,
+    v1::CareerCase* response) {
   return Handle(context,
-                request->decision() == v1::DecideCareerStepRequest::RETURN ? "career.return"
-                                                                           : "career.approve",
-                absl::StrCat(request->case_id()), [&](const User& user, Lane& lane) {
+                request->decision() == v1::DecideCareerStepRequest::RETURN
+                    ? "career.return"
+                    : "career.approve",
+                absl::StrCat(request->case_id()),
+                [&](const User& user, Lane& lane) {
                   return Fill(lane.careers->Decide(user, *request), response);
                 });
 }
 
-grpc::Status ApiService::WithdrawCareerCase(grpc::ServerContext* context,
-                                            const v1::CareerCaseRequest* request,
-                                            v1::CareerCase* response) {
+grpc::Status ApiService::WithdrawCareerCase(
+    grpc::ServerContext* context, const v1::CareerCaseRequest* request,
+    v1::CareerCase* response) {
   return Handle(context, "career.withdraw", absl::StrCat(request->case_id()),
                 [&](const User& user, Lane& lane) {
                   return Fill(lane.careers->Withdraw(user, *request), response);
@@ -58,10 +64,11 @@ grpc::Status ApiService::WithdrawCareerCase(grpc::ServerContext* context,
 grpc::Status ApiService::EndRotation(grpc::ServerContext* context,
                                      const v1::CareerCaseRequest* request,
                                      v1::CareerCase* response) {
-  return Handle(context, "career.rotation.end", absl::StrCat(request->case_id()),
-                [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->EndRotation(user, *request), response);
-                });
+  return Handle(
+      context, "career.rotation.end", absl::StrCat(request->case_id()),
+      [&](const User& user, Lane& lane) {
+        return Fill(lane.careers->EndRotation(user, *request), response);
+      });
 }
 
 grpc::Status ApiService::GetCareerCase(grpc::ServerContext* context,
@@ -69,24 +76,27 @@ grpc::Status ApiService::GetCareerCase(grpc::ServerContext* context,
                                        v1::CareerCase* response) {
   return Handle(context, "career.read", absl::StrCat(request->case_id()),
                 [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->Get(user, request->case_id()), response);
+                  return Fill(lane.careers->Get(user, request->case_id()),
+                              response);
                 });
 }
 
-grpc::Status ApiService::ListCareerCases(grpc::ServerContext* context,
-                                         const v1::ListCareerCasesRequest* request,
-                                         v1::ListCareerCasesResponse* response) {
-  return Handle(context, "career.list", request->view(), [&](const User& user, Lane& lane) {
-    return Fill(lane.careers->List(user, *request), response);
-  });
+grpc::Status ApiService::ListCareerCases(
+    grpc::ServerContext* context, const v1::ListCareerCasesRequest* request,
+    v1::ListCareerCasesResponse* response) {
+  return Handle(context, "career.list", request->view(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(lane.careers->List(user, *request), response);
+                });
 }
 
-grpc::Status ApiService::GetRotationReport(grpc::ServerContext* context,
-                                           const v1::RotationReportRequest* request,
-                                           v1::RotationReport* response) {
+grpc::Status ApiService::GetRotationReport(
+    grpc::ServerContext* context, const v1::RotationReportRequest* request,
+    v1::RotationReport* response) {
   return Handle(context, "report.rotation", request->unit_code(),
                 [&](const User& user, Lane& lane) {
-                  return Fill(lane.careers->RotationReport(user, *request), response);
+                  return Fill(lane.careers->RotationReport(user, *request),
+                              response);
                 });
 }
 

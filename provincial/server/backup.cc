@@ -25,11 +25,14 @@ absl::StatusOr<BackupReport> Describe(const std::string& path) {
   sql::OpenOptions read_only;
   read_only.read_only = true;
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, read_only));
-  absl::StatusOr<int64_t> teachers = db.QueryInt("SELECT COUNT(*) FROM teachers");
+  absl::StatusOr<int64_t> teachers =
+      db.QueryInt("SELECT COUNT(*) FROM teachers");
   absl::StatusOr<int64_t> audit = db.QueryInt("SELECT COUNT(*) FROM audit");
   if (!teachers.ok() || !audit.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, " is not a provincial node's database (it has no teachers or audit table)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     " is not a provincial node's database (it has no teachers "
+                     "or audit table)"));
   }
   ASSIGN_OR_RETURN(report.province, Store::PeekProvince(path));
   report.teachers = static_cast<uint64_t>(*teachers);
@@ -41,8 +44,9 @@ absl::StatusOr<BackupReport> Describe(const std::string& path) {
 
 std::vector<std::string> KeysOf(const v1::ProvincialConfig& config) {
   std::vector<std::string> keys;
-  for (const std::string& file : {config.id_hash_key(), config.pii_key(), config.tls().key(),
-                                  config.tls().cert(), config.database() + ".audit-key"}) {
+  for (const std::string& file :
+       {config.id_hash_key(), config.pii_key(), config.tls().key(),
+        config.tls().cert(), config.database() + ".audit-key"}) {
     if (!file.empty()) keys.push_back(file);
   }
   return keys;
@@ -50,45 +54,51 @@ std::vector<std::string> KeysOf(const v1::ProvincialConfig& config) {
 
 }  // namespace
 
-absl::StatusOr<BackupReport> BackupNode(const v1::ProvincialConfig& config, const std::string& to) {
+absl::StatusOr<BackupReport> BackupNode(const v1::ProvincialConfig& config,
+                                        const std::string& to) {
   if (to.empty()) return absl::InvalidArgumentError("--to FILE is required");
-  ASSIGN_OR_RETURN(std::string province, Store::PeekProvince(config.database()));
+  ASSIGN_OR_RETURN(std::string province,
+                   Store::PeekProvince(config.database()));
   RETURN_IF_ERROR(sql::CopyDatabase(config.database(), to));
   ASSIGN_OR_RETURN(BackupReport report, Describe(to));
   report.keys_not_included = KeysOf(config);
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(config.database()));
-  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-provincial backup)", "node.backup", to, "ok",
-                       absl::StrCat(report.teachers, " teachers, ", report.audit_entries,
-                                    " audit entries, ", report.bytes, " bytes")}));
+  RETURN_IF_ERROR(audit->AppendAndFlush(
+      {"local operator (ntmis-provincial backup)", "node.backup", to, "ok",
+       absl::StrCat(report.teachers, " teachers, ", report.audit_entries,
+                    " audit entries, ", report.bytes, " bytes")}));
   return report;
 }
 
 absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
                                           const std::string& from) {
-  if (from.empty()) return absl::InvalidArgumentError("--from FILE is required");
+  if (from.empty())
+    return absl::InvalidArgumentError("--from FILE is required");
   const std::string& db = config.database();
   // The backup first: nothing is touched for a file that is not one.
   RETURN_IF_ERROR(sql::CheckIntactDatabase(from));
   ASSIGN_OR_RETURN(BackupReport described, Describe(from));
   if (described.province.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(from, " is not a provincial node's backup (no province in its meta table)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        from,
+        " is not a provincial node's backup (no province in its meta table)"));
   }
   if (described.province != config.province()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        from, " is a backup of province ", described.province, "; this node is province ",
-        config.province(), ": nothing restored"));
+        from, " is a backup of province ", described.province,
+        "; this node is province ", config.province(), ": nothing restored"));
   }
   // Then the node: stopped, and no sync running.
   absl::StatusOr<FileLock> serve_lock = FileLock::Acquire(
-      db + ".serve.lock", absl::StrCat("the node is running on ", db, ": stop it first; nothing restored"));
+      db + ".serve.lock", absl::StrCat("the node is running on ", db,
+                                       ": stop it first; nothing restored"));
   if (absl::IsAborted(serve_lock.status()))
     return absl::FailedPreconditionError(serve_lock.status().message());
   if (!serve_lock.ok()) return serve_lock.status();
   absl::StatusOr<FileLock> sync_lock = AcquireSyncLock(SyncLockPath(db));
   if (!sync_lock.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("a sync is running on ", db, ": wait for it; nothing restored"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a sync is running on ", db, ": wait for it; nothing restored"));
   }
 
   RestoreReport report;
@@ -101,21 +111,23 @@ absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
   std::error_code ec;
   if (fs::exists(db, ec)) {
     report.set_aside = absl::StrCat(
-        db, ".before-restore-", absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+        db, ".before-restore-",
+        absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
     for (const char* suffix : {"", "-wal", "-shm"}) {
       if (!fs::exists(db + suffix, ec)) continue;
       fs::rename(db + suffix, report.set_aside + suffix, ec);
       if (ec) {
-        return absl::InternalError(absl::StrCat("cannot set ", db, suffix, " aside: ", ec.message(),
-                                                " (the restored copy is ", incoming, ")"));
+        return absl::InternalError(
+            absl::StrCat("cannot set ", db, suffix, " aside: ", ec.message(),
+                         " (the restored copy is ", incoming, ")"));
       }
     }
   }
   fs::rename(incoming, db, ec);
   if (ec) {
-    return absl::InternalError(absl::StrCat("cannot move ", incoming, " to ", db, ": ",
-                                            ec.message(), " (the old database is ",
-                                            report.set_aside, ")"));
+    return absl::InternalError(
+        absl::StrCat("cannot move ", incoming, " to ", db, ": ", ec.message(),
+                     " (the old database is ", report.set_aside, ")"));
   }
   // The anchor follows the restored chain (which is shorter than the one it
   // replaced: the national node will say so at the next sync until its
@@ -127,10 +139,11 @@ absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
     RETURN_IF_ERROR(anchor.Write(head));
   }
   ASSIGN_OR_RETURN(auto audit, AuditLog::Open(db));
-  RETURN_IF_ERROR(audit->AppendAndFlush({"local operator (ntmis-provincial restore)", "node.restore", from, "ok",
-                       absl::StrCat(described.teachers, " teachers, ", described.audit_entries,
-                                    " audit entries; the database replaced is ",
-                                    report.set_aside.empty() ? "none" : report.set_aside)}));
+  RETURN_IF_ERROR(audit->AppendAndFlush(
+      {"local operator (ntmis-provincial restore)", "node.restore", from, "ok",
+       absl::StrCat(described.teachers, " teachers, ", described.audit_entries,
+                    " audit entries; the database replaced is ",
+                    report.set_aside.empty() ? "none" : report.set_aside)}));
   return report;
 }
 

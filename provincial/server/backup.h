@@ -26,11 +26,12 @@ struct BackupReport {
 
 // Copies the node's database to `to` (ALREADY_EXISTS when `to` exists;
 // nothing written) while the node may be serving, and audits it.
-absl::StatusOr<BackupReport> BackupNode(const v1::ProvincialConfig& config, const std::string& to);
+absl::StatusOr<BackupReport> BackupNode(const v1::ProvincialConfig& config,
+                                        const std::string& to);
 
 struct RestoreReport {
-  BackupReport backup;      // what the restored database holds
-  std::string set_aside;    // where the database it replaced went ("" if none)
+  BackupReport backup;    // what the restored database holds
+  std::string set_aside;  // where the database it replaced went ("" if none)
 };
 
 // Replaces the node's database with the backup at `from`, the node being

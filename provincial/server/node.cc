@@ -25,59 +25,71 @@ absl::StatusOr<IdKeys> LoadIdKeys(const v1::ProvincialConfig& config) {
 
 ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config) {
   ApiService::Options options;
-  if (config.api_connections() > 0) options.lanes = static_cast<int>(config.api_connections());
+  if (config.api_connections() > 0)
+    options.lanes = static_cast<int>(config.api_connections());
   const v1::AccountQuota& q = config.account_quota();
   AccountQuota& quota = options.accounts.quota;
   if (q.sysadmins() > 0) quota.sysadmins = static_cast<int>(q.sysadmins());
   if (q.managers() > 0) quota.managers = static_cast<int>(q.managers());
   if (q.higher_education_managers() > 0)
-    quota.higher_education_managers = static_cast<int>(q.higher_education_managers());
+    quota.higher_education_managers =
+        static_cast<int>(q.higher_education_managers());
   if (q.queriers() > 0) quota.queriers = static_cast<int>(q.queriers());
   options.careers = CareerSettingsFrom(config.careers());
-  options.audit_archive = AuditArchivePlanFrom(config.audit(), config.database());
+  options.audit_archive =
+      AuditArchivePlanFrom(config.audit(), config.database());
   return options;
 }
 
 absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config) {
   if (config.province().empty())
-    return WithExitCode(absl::InvalidArgumentError("province is not set"), ExitCode::kUsage);
-  if (absl::Status cert = CheckNodeCertificate(config.tls(), PeerIdentity::Province(config.province()),
-                                              std::time(nullptr));
+    return WithExitCode(absl::InvalidArgumentError("province is not set"),
+                        ExitCode::kUsage);
+  if (absl::Status cert = CheckNodeCertificate(
+          config.tls(), PeerIdentity::Province(config.province()),
+          std::time(nullptr));
       !cert.ok()) {
     return WithExitCode(cert, ExitCode::kCertificate);
   }
   RETURN_IF_ERROR(CheckCanListen(config.listen()));
   if (config.database().empty())
-    return WithExitCode(absl::InvalidArgumentError("database is not set"), ExitCode::kUsage);
-  std::string dir = std::filesystem::path(config.database()).parent_path().string();
-  RETURN_IF_ERROR(CheckWritableDirectory(dir.empty() ? "." : dir, "the database directory",
+    return WithExitCode(absl::InvalidArgumentError("database is not set"),
+                        ExitCode::kUsage);
+  std::string dir =
+      std::filesystem::path(config.database()).parent_path().string();
+  RETURN_IF_ERROR(CheckWritableDirectory(dir.empty() ? "." : dir,
+                                         "the database directory",
                                          /*create=*/false));
   if (!std::filesystem::exists(config.database())) {
-    return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
-                            "the database ", config.database(),
-                            " does not exist — run `ntmis-provincial init` first")),
-                        ExitCode::kDataUnusable);
+    return WithExitCode(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the database ", config.database(),
+            " does not exist — run `ntmis-provincial init` first")),
+        ExitCode::kDataUnusable);
   }
   absl::StatusOr<FileLock> lock = FileLock::Acquire(
       config.database() + ".serve.lock",
-      absl::StrCat("another ntmis-provincial serve is running on ", config.database(),
+      absl::StrCat("another ntmis-provincial serve is running on ",
+                   config.database(),
                    " — stop it first, or give this node its own database"));
   if (!lock.ok()) return WithExitCode(lock.status(), ExitCode::kDataUnusable);
   // Read-only, so a database of another province is left as it is.
   absl::StatusOr<std::string> province = Store::PeekProvince(config.database());
   if (!province.ok()) {
-    return WithExitCode(absl::FailedPreconditionError(absl::StrCat(
-                            "the database ", config.database(), " cannot be read (",
-                            province.status().message(),
-                            ") — is it a province database made by `ntmis-provincial init`?")),
-                        ExitCode::kDataUnusable);
+    return WithExitCode(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the database ", config.database(), " cannot be read (",
+            province.status().message(),
+            ") — is it a province database made by `ntmis-provincial init`?")),
+        ExitCode::kDataUnusable);
   }
   const std::string& owner = *province;
   if (owner != config.province()) {
     return WithExitCode(
         absl::FailedPreconditionError(absl::StrCat(
             "the database ", config.database(),
-            owner.empty() ? " is not initialised" : absl::StrCat(" belongs to province ", owner),
+            owner.empty() ? " is not initialised"
+                          : absl::StrCat(" belongs to province ", owner),
             ", but the configuration says province ", config.province(),
             " — point `database` at this province's database")),
         ExitCode::kDataUnusable);
@@ -89,7 +101,8 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
     const v1::ProvincialConfig& config) {
   ASSIGN_OR_RETURN(FileLock serve_lock, CheckCanServe(config));
   ASSIGN_OR_RETURN(IdKeys keys, LoadIdKeys(config));
-  ASSIGN_OR_RETURN(auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
+  ASSIGN_OR_RETURN(
+      auto creds, MakeServerCredentials(config.tls(), ClientCertPolicy::kNone));
   std::unique_ptr<ProvincialNode> node(new ProvincialNode());
   node->serve_lock_.emplace(std::move(serve_lock));
   SyncSchedule schedule;
@@ -99,11 +112,12 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
       [config]() -> absl::StatusOr<SyncReport> {
         auto report = SyncOnce(config, SyncOptionsFrom(config));
         if (report.ok()) {
-          std::cerr << "ntmis-provincial: sync: sent " << report->sent << ", cursor "
-                    << report->cursor_after << ", rejected " << report->rejections.size()
-                    << "\n";
+          std::cerr << "ntmis-provincial: sync: sent " << report->sent
+                    << ", cursor " << report->cursor_after << ", rejected "
+                    << report->rejections.size() << "\n";
         } else {
-          std::cerr << "ntmis-provincial: sync failed: " << report.status() << "\n";
+          std::cerr << "ntmis-provincial: sync failed: " << report.status()
+                    << "\n";
         }
         return report;
       },
@@ -111,19 +125,23 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
   if (!config.national_address().empty()) {
     SyncOptions resolve = SyncOptionsFrom(config);
     resolve.rpc_deadline = std::chrono::seconds(10);  // an import waits for it
-    ASSIGN_OR_RETURN(auto channel, OpenNationalChannel(config, std::move(resolve)));
+    ASSIGN_OR_RETURN(auto channel,
+                     OpenNationalChannel(config, std::move(resolve)));
     node->resolver_ = NationalResolver(std::move(channel));
   }
-  ASSIGN_OR_RETURN(node->api_, ApiService::Create(config.database(), std::move(keys),
-                                                  node->scheduler_.get(), node->resolver_.get(),
-                                                  ApiOptionsFrom(config)));
+  ASSIGN_OR_RETURN(
+      node->api_,
+      ApiService::Create(config.database(), std::move(keys),
+                         node->scheduler_.get(), node->resolver_.get(),
+                         ApiOptionsFrom(config)));
   ASSIGN_OR_RETURN(RunningServer running,
                    StartGrpcServer(config.listen(), creds, {node->api_.get()}));
   node->server_ = std::move(running.server);
   node->port_ = running.port;
   FollowAuditInHealth(node->api_->audit(), *node->server_);
   if (!config.metrics_listen().empty()) {
-    ASSIGN_OR_RETURN(node->metrics_, metrics::MetricsServer::Start(config.metrics_listen()));
+    ASSIGN_OR_RETURN(node->metrics_,
+                     metrics::MetricsServer::Start(config.metrics_listen()));
   }
   if (!config.sync_disabled()) node->scheduler_->Start();
   return node;
@@ -135,7 +153,8 @@ void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   // A node whose start failed half-way has no server, and maybe no scheduler.
   if (scheduler_ != nullptr) scheduler_->Stop();
   if (api_ != nullptr) api_->audit().SetWritableListener(nullptr);
-  if (server_ != nullptr) DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
+  if (server_ != nullptr)
+    DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
 }
 
 ProvincialNode::~ProvincialNode() { Shutdown(std::chrono::milliseconds(0)); }

@@ -4,11 +4,11 @@
 #ifndef NTMIS_PROVINCIAL_SERVER_NODE_H_
 #define NTMIS_PROVINCIAL_SERVER_NODE_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "common/file_lock.h"
@@ -61,7 +61,7 @@ class ProvincialNode {
  private:
   ProvincialNode() = default;
   std::optional<FileLock> serve_lock_;  // one serve per database; released last
-  std::unique_ptr<SyncScheduler> scheduler_;  // outlives api_, which uses it
+  std::unique_ptr<SyncScheduler> scheduler_;    // outlives api_, which uses it
   std::unique_ptr<IdentityResolver> resolver_;  // outlives api_, which uses it
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;

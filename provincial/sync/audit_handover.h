@@ -17,7 +17,8 @@ namespace ntmis::provincial {
 
 // Hands the head over; returns what the national node found wrong with the
 // province's chain (empty when nothing), which the caller shows.
-absl::StatusOr<std::string> HandOverAuditHead(NationalChannel& channel, Store& store);
+absl::StatusOr<std::string> HandOverAuditHead(NationalChannel& channel,
+                                              Store& store);
 
 }  // namespace ntmis::provincial
 

@@ -19,10 +19,12 @@ absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store) {
   ASSIGN_OR_RETURN(uint64_t outbox_end, store.OutboxEnd());
   v1::GetCursorRequest hello = SyncHello(outbox_end);
   ASSIGN_OR_RETURN(int64_t verified, store.GetMetaInt(meta::kVerifiedUnix, 0));
-  ASSIGN_OR_RETURN(int64_t differing, store.GetMetaInt(meta::kVerifyDiffering, 0));
+  ASSIGN_OR_RETURN(int64_t differing,
+                   store.GetMetaInt(meta::kVerifyDiffering, 0));
   hello.set_verified_unix(verified);
   hello.set_verify_differing(static_cast<uint64_t>(differing));
-  ASSIGN_OR_RETURN(int64_t registry, store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
+  ASSIGN_OR_RETURN(int64_t registry,
+                   store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
   hello.set_school_registry_version(static_cast<uint64_t>(registry));
   return hello;
 }

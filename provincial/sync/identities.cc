@@ -25,15 +25,17 @@ class ChannelResolver final : public IdentityResolver {
     std::vector<std::optional<KnownIdentity>> out;
     for (size_t from = 0; from < id_hashes.size(); from += kResolveChunk) {
       v1::ResolveIdentitiesRequest request;
-      for (size_t i = from; i < std::min(id_hashes.size(), from + kResolveChunk); ++i)
+      for (size_t i = from;
+           i < std::min(id_hashes.size(), from + kResolveChunk); ++i)
         request.add_id_hashes(id_hashes[i]);
       v1::ResolveIdentitiesResponse response;
       grpc::ClientContext context;
       client_->SetDeadline(&context);
-      RETURN_IF_ERROR(
-          FromGrpcStatus(client_->stub().ResolveIdentities(&context, request, &response)));
+      RETURN_IF_ERROR(FromGrpcStatus(
+          client_->stub().ResolveIdentities(&context, request, &response)));
       if (response.identities_size() != request.id_hashes_size())
-        return absl::DataLossError("the national node answered for a different number of people");
+        return absl::DataLossError(
+            "the national node answered for a different number of people");
       for (const v1::KnownIdentity& k : response.identities()) {
         if (k.known()) {
           out.push_back(KnownIdentity{k.teacher_number(), k.owner_province()});
@@ -52,7 +54,8 @@ class ChannelResolver final : public IdentityResolver {
 
 }  // namespace
 
-std::unique_ptr<IdentityResolver> NationalResolver(std::unique_ptr<NationalChannel> client) {
+std::unique_ptr<IdentityResolver> NationalResolver(
+    std::unique_ptr<NationalChannel> client) {
   return std::make_unique<ChannelResolver>(std::move(client));
 }
 
@@ -60,7 +63,8 @@ std::unique_ptr<IdentityResolver> NationalResolver(NationalChannel& client) {
   return std::make_unique<ChannelResolver>(client);
 }
 
-absl::StatusOr<uint64_t> ReconcileProvisional(Store& store, IdentityResolver& resolver) {
+absl::StatusOr<uint64_t> ReconcileProvisional(Store& store,
+                                              IdentityResolver& resolver) {
   uint64_t renumbered = 0;
   while (true) {
     ASSIGN_OR_RETURN(auto pending, ProvisionalTeachers(store, kResolveChunk));
@@ -72,7 +76,8 @@ absl::StatusOr<uint64_t> ReconcileProvisional(Store& store, IdentityResolver& re
     for (size_t i = 0; i < pending.size(); ++i) {
       const std::string& number = pending[i].first;
       if (known[i] && known[i]->teacher_number != number) {
-        RETURN_IF_ERROR(RenumberTeacher(store, number, known[i]->teacher_number));
+        RETURN_IF_ERROR(
+            RenumberTeacher(store, number, known[i]->teacher_number));
         ++renumbered;
       } else {
         // Unknown: this push registers the person under our number.
@@ -88,16 +93,20 @@ absl::Status PullIdentityConflicts(NationalChannel& client, Store& store) {
   {
     grpc::ClientContext context;
     client.SetDeadline(&context);
-    RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetIdentityConflicts(&context, {}, &conflicts)));
+    RETURN_IF_ERROR(FromGrpcStatus(
+        client.stub().GetIdentityConflicts(&context, {}, &conflicts)));
   }
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   RETURN_IF_ERROR(store.db().Exec("DELETE FROM identity_conflicts"));
-  ASSIGN_OR_RETURN(sql::Statement insert,
-                   store.db().Prepare("INSERT INTO identity_conflicts VALUES (?, ?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement insert,
+      store.db().Prepare(
+          "INSERT INTO identity_conflicts VALUES (?, ?, ?, ?, ?, ?)"));
   for (const v1::IdentityConflict& c : conflicts.conflicts()) {
     RETURN_IF_ERROR(insert
-                        .BindAll(v1::IdentityConflict::Kind_Name(c.kind()), c.teacher_number(),
-                                 c.province(), c.existing_number(), c.existing_province(),
+                        .BindAll(v1::IdentityConflict::Kind_Name(c.kind()),
+                                 c.teacher_number(), c.province(),
+                                 c.existing_number(), c.existing_province(),
                                  c.detected_unix())
                         .Run());
   }

@@ -22,7 +22,8 @@ namespace ntmis::provincial {
 
 // Over the NationalSync channel (the node certificate), in
 // requests of at most 10,000 people.
-std::unique_ptr<IdentityResolver> NationalResolver(std::unique_ptr<NationalChannel> client);
+std::unique_ptr<IdentityResolver> NationalResolver(
+    std::unique_ptr<NationalChannel> client);
 // The same over a client the caller keeps.
 std::unique_ptr<IdentityResolver> NationalResolver(NationalChannel& client);
 
@@ -30,7 +31,8 @@ std::unique_ptr<IdentityResolver> NationalResolver(NationalChannel& client);
 // the national node knows under another number (record, outbox entries),
 // and clears the flag; all in one transaction per chunk. Returns how many
 // were renumbered.
-absl::StatusOr<uint64_t> ReconcileProvisional(Store& store, IdentityResolver& resolver);
+absl::StatusOr<uint64_t> ReconcileProvisional(Store& store,
+                                              IdentityResolver& resolver);
 
 // Replaces the stored identity conflicts with the national node's view.
 absl::Status PullIdentityConflicts(NationalChannel& client, Store& store);

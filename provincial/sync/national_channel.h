@@ -20,8 +20,9 @@
 namespace ntmis::provincial {
 
 struct SyncOptions {
-  uint32_t batch_size = 10000;  // changes per batch (each commit rewrites rollup pages)
-  uint32_t window = 4;          // batches in flight
+  uint32_t batch_size =
+      10000;            // changes per batch (each commit rewrites rollup pages)
+  uint32_t window = 4;  // batches in flight
   std::chrono::seconds rpc_deadline{60};
   // Called after each acknowledgement; returning false cancels the stream
   // (for operators' throttling and for fault tests).
@@ -33,7 +34,8 @@ SyncOptions SyncOptionsFrom(const v1::ProvincialConfig& config);
 
 class NationalChannel {
  public:
-  NationalChannel(std::unique_ptr<v1::NationalSync::StubInterface> stub, SyncOptions options)
+  NationalChannel(std::unique_ptr<v1::NationalSync::StubInterface> stub,
+                  SyncOptions options)
       : stub_(std::move(stub)), options_(std::move(options)) {}
 
   v1::NationalSync::StubInterface& stub() { return *stub_; }
@@ -42,7 +44,9 @@ class NationalChannel {
   const SyncOptions& options() const { return options_; }
   // The node's configuration, when the channel was opened from one (keys,
   // certificate and career settings for the transfer exchange).
-  const v1::ProvincialConfig* config() const { return config_ ? &*config_ : nullptr; }
+  const v1::ProvincialConfig* config() const {
+    return config_ ? &*config_ : nullptr;
+  }
   void set_config(const v1::ProvincialConfig& config) { config_ = config; }
 
  private:

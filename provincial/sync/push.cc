@@ -28,7 +28,10 @@ std::chrono::system_clock::time_point Deadline(std::chrono::seconds d) {
 class ProgressWatchdog {
  public:
   ProgressWatchdog(grpc::ClientContext* context, absl::Duration limit)
-      : context_(context), limit_(limit), last_(absl::Now()), thread_([this] { Run(); }) {}
+      : context_(context),
+        limit_(limit),
+        last_(absl::Now()),
+        thread_([this] { Run(); }) {}
   ~ProgressWatchdog() {
     {
       absl::MutexLock lock(&mu_);
@@ -73,12 +76,12 @@ class RejectionLedger {
  public:
   static absl::StatusOr<RejectionLedger> Load(Store& store) {
     RejectionLedger ledger;
-    ASSIGN_OR_RETURN(sql::Statement s, store.db().Prepare(
-                                           "SELECT teacher_number, MAX(seq) FROM "
-                                           "sync_rejections GROUP BY teacher_number"));
-    RETURN_IF_ERROR(s.ForEachRow([&] {
-      ledger.open_[s.ColumnText(0)] = s.ColumnInt(1);
-    }));
+    ASSIGN_OR_RETURN(
+        sql::Statement s,
+        store.db().Prepare("SELECT teacher_number, MAX(seq) FROM "
+                           "sync_rejections GROUP BY teacher_number"));
+    RETURN_IF_ERROR(
+        s.ForEachRow([&] { ledger.open_[s.ColumnText(0)] = s.ColumnInt(1); }));
     return ledger;
   }
 
@@ -86,7 +89,8 @@ class RejectionLedger {
     if (open_.empty()) return;
     for (const v1::Change& c : batch.changes()) {
       auto it = open_.find(c.teacher_number());
-      if (it != open_.end() && c.seq() > it->second) sent_.push_back({c.seq(), it->first});
+      if (it != open_.end() && c.seq() > it->second)
+        sent_.push_back({c.seq(), it->first});
     }
   }
 
@@ -95,11 +99,13 @@ class RejectionLedger {
     std::set<uint64_t> rejected;
     for (const auto& r : ack.rejections()) rejected.insert(r.seq());
     ASSIGN_OR_RETURN(sql::Statement resolve,
-                     store.db().Prepare("DELETE FROM sync_rejections WHERE teacher_number = ? "
-                                        "AND seq < ?"));
+                     store.db().Prepare(
+                         "DELETE FROM sync_rejections WHERE teacher_number = ? "
+                         "AND seq < ?"));
     while (!sent_.empty() && sent_.front().first <= ack.applied_seq()) {
       const auto& [seq, number] = sent_.front();
-      if (rejected.count(seq) == 0) RETURN_IF_ERROR(resolve.BindAll(number, seq).Run());
+      if (rejected.count(seq) == 0)
+        RETURN_IF_ERROR(resolve.BindAll(number, seq).Run());
       sent_.pop_front();
     }
     return absl::OkStatus();
@@ -114,7 +120,8 @@ class RejectionLedger {
 
 }  // namespace
 
-absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& report) {
+absl::Status PushOutbox(NationalChannel& channel, Store& store,
+                        SyncReport& report) {
   const SyncOptions& options = channel.options();
   ASSIGN_OR_RETURN(v1::GetCursorRequest hello, SyncHello(store));
   const uint64_t outbox_end = hello.outbox_end();
@@ -122,27 +129,33 @@ absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& repo
     grpc::ClientContext context;
     channel.SetDeadline(&context);
     v1::Cursor cursor;
-    RETURN_IF_ERROR(FromGrpcStatus(channel.stub().GetCursor(&context, hello, &cursor)));
+    RETURN_IF_ERROR(
+        FromGrpcStatus(channel.stub().GetCursor(&context, hello, &cursor)));
     RETURN_IF_ERROR(CheckSyncVersions(
-        OwnSyncVersions(), {cursor.protocol_version(), cursor.min_protocol_version(),
-              cursor.catalog_version()}));
+        OwnSyncVersions(),
+        {cursor.protocol_version(), cursor.min_protocol_version(),
+         cursor.catalog_version()}));
     report.cursor_before = report.cursor_after = cursor.applied_seq();
   }
   if (outbox_end < report.cursor_before) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the national node has applied up to seq ", report.cursor_before,
         " but this outbox ends at ", outbox_end,
-        ": is this the right province database? If it was restored from a backup, run "
-        "`ntmis-provincial sync --verify` to re-align the national node with it"));
+        ": is this the right province database? If it was restored from a "
+        "backup, run "
+        "`ntmis-provincial sync --verify` to re-align the national node with "
+        "it"));
   }
-  RETURN_IF_ERROR(store.SetMeta(meta::kSyncAckedSeq, absl::StrCat(report.cursor_before)));
+  RETURN_IF_ERROR(
+      store.SetMeta(meta::kSyncAckedSeq, absl::StrCat(report.cursor_before)));
   if (outbox_end == report.cursor_before) return absl::OkStatus();
 
   ASSIGN_OR_RETURN(OutboxReader outbox, OutboxReader::Create(store));
-  ASSIGN_OR_RETURN(sql::Statement reject,
-                   store.db().Prepare(
-                       "INSERT OR REPLACE INTO sync_rejections(seq, teacher_number, field, "
-                       "reason, at_unix) VALUES (?, ?, ?, ?, ?)"));
+  ASSIGN_OR_RETURN(
+      sql::Statement reject,
+      store.db().Prepare(
+          "INSERT OR REPLACE INTO sync_rejections(seq, teacher_number, field, "
+          "reason, at_unix) VALUES (?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(RejectionLedger ledger, RejectionLedger::Load(store));
 
   // The stream's deadline grows with the backlog: a base plus 1 ms a change;
@@ -150,15 +163,16 @@ absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& repo
   // sooner (a peer or a network that went silent).
   uint64_t backlog = outbox_end - report.cursor_before;
   grpc::ClientContext context;
-  context.set_deadline(Deadline(options.rpc_deadline +
-                                std::chrono::seconds(backlog / 1000)));
+  context.set_deadline(
+      Deadline(options.rpc_deadline + std::chrono::seconds(backlog / 1000)));
   ProgressWatchdog watchdog(&context, absl::FromChrono(options.rpc_deadline));
   // A small backlog goes in two batches, so reading and sending the second
   // overlaps the national commit of the first; not in more, because every
   // commit rewrites each rollup and digest page its batch touches, and the
   // changes of an incremental sync are spread over all of them.
   const uint32_t batch_size = static_cast<uint32_t>(std::clamp<uint64_t>(
-      (backlog + 1) / 2, std::min(500u, options.batch_size), options.batch_size));
+      (backlog + 1) / 2, std::min(500u, options.batch_size),
+      options.batch_size));
   auto stream = channel.stub().Push(&context);
 
   uint64_t read_up_to = report.cursor_before;
@@ -169,7 +183,8 @@ absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& repo
   bool cancelled = false;
   while (true) {
     while (!drained && in_flight.size() < options.window) {
-      ASSIGN_OR_RETURN(uint64_t last, outbox.Next(read_up_to, batch_size, &batch));
+      ASSIGN_OR_RETURN(uint64_t last,
+                       outbox.Next(read_up_to, batch_size, &batch));
       if (last == read_up_to) {
         drained = true;
         v1::PushBatch end;
@@ -209,7 +224,8 @@ absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& repo
       report.rejections.push_back(r);
     }
     RETURN_IF_ERROR(ledger.Acknowledged(store, ack));
-    RETURN_IF_ERROR(store.SetMeta(meta::kSyncAckedSeq, absl::StrCat(ack.applied_seq())));
+    RETURN_IF_ERROR(
+        store.SetMeta(meta::kSyncAckedSeq, absl::StrCat(ack.applied_seq())));
     if (options.on_ack && !options.on_ack(ack)) {
       context.TryCancel();
       cancelled = true;
@@ -218,16 +234,19 @@ absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& repo
   }
   if (!drained && !cancelled) stream->WritesDone();
   grpc::Status status = stream->Finish();
-  if (cancelled) return absl::CancelledError("sync cancelled after an acknowledgement");
+  if (cancelled)
+    return absl::CancelledError("sync cancelled after an acknowledgement");
   if (watchdog.Fired()) {
     return absl::DeadlineExceededError(absl::StrCat(
         "no acknowledgement from the national node for ",
         absl::FormatDuration(absl::FromChrono(options.rpc_deadline)),
-        ": the stream was cancelled; the next sync resumes from the national cursor"));
+        ": the stream was cancelled; the next sync resumes from the national "
+        "cursor"));
   }
   RETURN_IF_ERROR(FromGrpcStatus(status));
   if (!in_flight.empty())
-    return absl::UnavailableError("stream ended before every batch was acknowledged");
+    return absl::UnavailableError(
+        "stream ended before every batch was acknowledged");
   return absl::OkStatus();
 }
 

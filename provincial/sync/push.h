@@ -29,8 +29,10 @@ struct SyncReport {
   uint64_t applied = 0;
   uint64_t skipped = 0;
   uint64_t batches = 0;
-  uint64_t held = 0;  // records the national node keeps until their owner releases them
-  uint64_t renumbered = 0;  // provisional teachers given their existing national number
+  uint64_t held =
+      0;  // records the national node keeps until their owner releases them
+  uint64_t renumbered =
+      0;  // provisional teachers given their existing national number
   std::vector<v1::Rejection> rejections;
   // What the national node found wrong with the province's audit chain
   // (provincial/sync/audit_handover.h); empty when nothing.
@@ -39,7 +41,8 @@ struct SyncReport {
 
 // Streams the outbox after the national cursor, adding to `report`
 // (cursors, sent, applied, rejections, held).
-absl::Status PushOutbox(NationalChannel& channel, Store& store, SyncReport& report);
+absl::Status PushOutbox(NationalChannel& channel, Store& store,
+                        SyncReport& report);
 
 }  // namespace ntmis::provincial
 

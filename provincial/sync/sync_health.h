@@ -12,7 +12,8 @@
 
 namespace ntmis::provincial {
 
-absl::StatusOr<v1::SyncHealth> BuildSyncHealth(Store& store, SyncScheduler& scheduler);
+absl::StatusOr<v1::SyncHealth> BuildSyncHealth(Store& store,
+                                               SyncScheduler& scheduler);
 
 }  // namespace ntmis::provincial
 

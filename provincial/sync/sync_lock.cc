@@ -2,13 +2,15 @@
 
 namespace ntmis::provincial {
 
-std::string SyncLockPath(const std::string& db_path) { return db_path + ".sync.lock"; }
+std::string SyncLockPath(const std::string& db_path) {
+  return db_path + ".sync.lock";
+}
 
 absl::StatusOr<FileLock> AcquireSyncLock(const std::string& path) {
-  return FileLock::Acquire(
-      path,
-      "another sync of this province is running (a serve process or sync --once); "
-      "try again when it ends");
+  return FileLock::Acquire(path,
+                           "another sync of this province is running (a serve "
+                           "process or sync --once); "
+                           "try again when it ends");
 }
 
 }  // namespace ntmis::provincial

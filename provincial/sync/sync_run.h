@@ -25,9 +25,12 @@ absl::StatusOr<SyncReport> RunSync(NationalChannel& channel, Store& store);
 // if another sync, in `serve` or another process, is running), on the
 // configured store and a fresh channel to the national node.
 template <typename Step>
-auto UnderSyncLock(const v1::ProvincialConfig& config, SyncOptions options, Step&& step)
-    -> decltype(step(std::declval<NationalChannel&>(), std::declval<Store&>())) {
-  absl::StatusOr<FileLock> lock = AcquireSyncLock(SyncLockPath(config.database()));
+auto UnderSyncLock(const v1::ProvincialConfig& config, SyncOptions options,
+                   Step&& step)
+    -> decltype(step(std::declval<NationalChannel&>(),
+                     std::declval<Store&>())) {
+  absl::StatusOr<FileLock> lock =
+      AcquireSyncLock(SyncLockPath(config.database()));
   if (!lock.ok()) return lock.status();
   absl::StatusOr<Store> store = Store::Open(config.database());
   if (!store.ok()) return store.status();
@@ -37,7 +40,8 @@ auto UnderSyncLock(const v1::ProvincialConfig& config, SyncOptions options, Step
 }
 
 // One sync of the province now, under the sync lock.
-absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config, SyncOptions options);
+absl::StatusOr<SyncReport> SyncOnce(const v1::ProvincialConfig& config,
+                                    SyncOptions options);
 
 }  // namespace ntmis::provincial
 

@@ -11,7 +11,8 @@ namespace ntmis::provincial {
 namespace {
 
 int64_t ToUnix(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -45,11 +46,14 @@ std::chrono::milliseconds SyncScheduler::NextDelay(bool failed) {
   if (failed) {
     int shift = std::min(health_.consecutive_failures - 1, 20);
     milliseconds backoff =
-        std::chrono::duration_cast<milliseconds>(schedule_.first_backoff) * (int64_t{1} << shift);
+        std::chrono::duration_cast<milliseconds>(schedule_.first_backoff) *
+        (int64_t{1} << shift);
     return std::min<milliseconds>(backoff, interval);
   }
-  std::uniform_real_distribution<double> jitter(-schedule_.jitter, schedule_.jitter);
-  return milliseconds(static_cast<int64_t>(interval.count() * (1.0 + jitter(rng_))));
+  std::uniform_real_distribution<double> jitter(-schedule_.jitter,
+                                                schedule_.jitter);
+  return milliseconds(
+      static_cast<int64_t>(interval.count() * (1.0 + jitter(rng_))));
 }
 
 absl::StatusOr<SyncReport> SyncScheduler::RunNow() {
@@ -95,7 +99,8 @@ void SyncScheduler::Loop() {
       // Wake when stopping or when the next run is due (it may move when
       // RunNow runs in between).
       while (!stopping_ && std::chrono::system_clock::now() < next_run_) {
-        mu_.AwaitWithDeadline(absl::Condition(&stopping_), absl::FromChrono(next_run_));
+        mu_.AwaitWithDeadline(absl::Condition(&stopping_),
+                              absl::FromChrono(next_run_));
       }
       if (stopping_) return;
     }

@@ -23,7 +23,7 @@ namespace ntmis::provincial {
 
 struct SyncSchedule {
   std::chrono::seconds interval{900};
-  double jitter = 0.1;                         // fraction of the interval, +/-
+  double jitter = 0.1;  // fraction of the interval, +/-
   std::chrono::seconds first_backoff{5};
   // Back-off doubles from first_backoff up to the interval.
 };
@@ -32,7 +32,7 @@ struct SyncHealth {
   int64_t last_attempt_unix = 0;
   int64_t last_success_unix = 0;
   int64_t next_run_unix = 0;
-  std::string last_error;       // empty after a success
+  std::string last_error;  // empty after a success
   int consecutive_failures = 0;
   uint64_t last_sent = 0;
 };
@@ -58,7 +58,8 @@ class SyncScheduler {
  private:
   void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   // The delay before the next run after a success (jittered) or failure.
-  std::chrono::milliseconds NextDelay(bool failed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::chrono::milliseconds NextDelay(bool failed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const RunFn run_;
   const SyncSchedule schedule_;

@@ -19,16 +19,17 @@ namespace {
 // Calls `row(number, hash)` for each effective record in [from, to), in
 // number order; the whole table when both are empty.
 template <typename Fn>
-absl::Status ScanEffective(Store& store, const std::string& from, const std::string& to,
-                           Fn&& row) {
+absl::Status ScanEffective(Store& store, const std::string& from,
+                           const std::string& to, Fn&& row) {
   v1::TeacherRecord record;
   std::string bytes;
   return ForEachEffectiveRecord(
       store, from, to, [&](const std::string& number, absl::string_view blob) {
         if (!record.ParseFromArray(blob.data(), static_cast<int>(blob.size())))
-          return absl::DataLossError(absl::StrCat("stored record of ", number,
-                                                  " is unreadable"));
-        // Hash what the national node stores: the record as it re-serializes it.
+          return absl::DataLossError(
+              absl::StrCat("stored record of ", number, " is unreadable"));
+        // Hash what the national node stores: the record as it re-serializes
+        // it.
         bytes.clear();
         record.SerializeToString(&bytes);
         row(number, RecordHash(number, bytes));
@@ -40,13 +41,16 @@ absl::StatusOr<DigestMap> NationalDigests(NationalChannel& client) {
   grpc::ClientContext context;
   client.SetDeadline(&context);
   v1::Digests digests;
-  RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetDigests(&context, {}, &digests)));
+  RETURN_IF_ERROR(
+      FromGrpcStatus(client.stub().GetDigests(&context, {}, &digests)));
   DigestMap out;
-  for (const auto& b : digests.buckets()) out[b.bucket()] = {b.teachers(), b.hash()};
+  for (const auto& b : digests.buckets())
+    out[b.bucket()] = {b.teachers(), b.hash()};
   return out;
 }
 
-std::vector<std::string> Mismatched(const DigestMap& local, const DigestMap& national,
+std::vector<std::string> Mismatched(const DigestMap& local,
+                                    const DigestMap& national,
                                     uint64_t* buckets) {
   std::vector<std::string> out;
   auto l = local.begin();
@@ -76,19 +80,20 @@ absl::Status Differences(NationalChannel& client, Store& store,
   grpc::ClientContext context;
   client.SetDeadline(&context);
   v1::BucketEntries entries;
-  RETURN_IF_ERROR(
-      FromGrpcStatus(client.stub().GetBucketEntries(&context, request, &entries)));
+  RETURN_IF_ERROR(FromGrpcStatus(
+      client.stub().GetBucketEntries(&context, request, &entries)));
   absl::flat_hash_map<std::string, uint64_t> national;
-  for (const auto& e : entries.entries()) national[e.teacher_number()] = e.hash();
+  for (const auto& e : entries.entries())
+    national[e.teacher_number()] = e.hash();
   for (const std::string& b : buckets) {
-    RETURN_IF_ERROR(ScanEffective(store, b, BucketEnd(b),
-                                  [&](const std::string& number, uint64_t hash) {
-                                    auto it = national.find(number);
-                                    if (it == national.end() || it->second != hash) {
-                                      differing->push_back(number);
-                                    }
-                                    if (it != national.end()) national.erase(it);
-                                  }));
+    RETURN_IF_ERROR(ScanEffective(
+        store, b, BucketEnd(b), [&](const std::string& number, uint64_t hash) {
+          auto it = national.find(number);
+          if (it == national.end() || it->second != hash) {
+            differing->push_back(number);
+          }
+          if (it != national.end()) national.erase(it);
+        }));
   }
   // Held nationally but not effective here: re-queued, they go as tombstones.
   for (const auto& [number, hash] : national) differing->push_back(number);
@@ -102,11 +107,13 @@ absl::StatusOr<v1::Cursor> Hello(NationalChannel& client, Store& store) {
   v1::Cursor cursor;
   grpc::ClientContext context;
   client.SetDeadline(&context);
-  RETURN_IF_ERROR(FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
+  RETURN_IF_ERROR(
+      FromGrpcStatus(client.stub().GetCursor(&context, hello, &cursor)));
   return cursor;
 }
 
-absl::Status RealignCursor(NationalChannel& client, Store& store, uint64_t* realigned_from) {
+absl::Status RealignCursor(NationalChannel& client, Store& store,
+                           uint64_t* realigned_from) {
   ASSIGN_OR_RETURN(uint64_t end, store.OutboxEnd());
   ASSIGN_OR_RETURN(v1::Cursor cursor, Hello(client, store));
   if (end >= cursor.applied_seq()) return absl::OkStatus();
@@ -122,13 +129,15 @@ absl::Status RealignCursor(NationalChannel& client, Store& store, uint64_t* real
 
 absl::StatusOr<DigestMap> LocalDigests(Store& store) {
   DigestMap digests;
-  RETURN_IF_ERROR(ScanEffective(store, "", "", [&](const std::string& number, uint64_t hash) {
-    digests[std::string(DigestBucket(number))].Add(hash);
-  }));
+  RETURN_IF_ERROR(ScanEffective(
+      store, "", "", [&](const std::string& number, uint64_t hash) {
+        digests[std::string(DigestBucket(number))].Add(hash);
+      }));
   return digests;
 }
 
-absl::StatusOr<VerifyReport> VerifyAndRepair(NationalChannel& client, Store& store) {
+absl::StatusOr<VerifyReport> VerifyAndRepair(NationalChannel& client,
+                                             Store& store) {
   VerifyReport report;
   // A province restored from a backup is behind the national cursor: its
   // new outbox entries must not be taken for ones already applied.
@@ -138,7 +147,8 @@ absl::StatusOr<VerifyReport> VerifyAndRepair(NationalChannel& client, Store& sto
   ASSIGN_OR_RETURN(SyncReport before, RunSync(client, store));
   ASSIGN_OR_RETURN(DigestMap local, LocalDigests(store));
   ASSIGN_OR_RETURN(DigestMap national, NationalDigests(client));
-  std::vector<std::string> mismatched = Mismatched(local, national, &report.buckets);
+  std::vector<std::string> mismatched =
+      Mismatched(local, national, &report.buckets);
   report.mismatched_buckets = mismatched.size();
 
   std::vector<std::string> differing;
@@ -162,13 +172,16 @@ absl::StatusOr<VerifyReport> VerifyAndRepair(NationalChannel& client, Store& sto
   report.agreed = report.mismatched_after == 0;
   // Recorded here and told to the national node at once (and with every
   // later sync), for its province health view.
-  RETURN_IF_ERROR(store.SetMeta(meta::kVerifiedUnix, absl::StrCat(std::time(nullptr))));
-  RETURN_IF_ERROR(store.SetMeta(meta::kVerifyDiffering, absl::StrCat(report.mismatched_after)));
+  RETURN_IF_ERROR(
+      store.SetMeta(meta::kVerifiedUnix, absl::StrCat(std::time(nullptr))));
+  RETURN_IF_ERROR(store.SetMeta(meta::kVerifyDiffering,
+                                absl::StrCat(report.mismatched_after)));
   RETURN_IF_ERROR(Hello(client, store).status());
   return report;
 }
 
-absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config, SyncOptions options) {
+absl::StatusOr<VerifyReport> VerifyOnce(const v1::ProvincialConfig& config,
+                                        SyncOptions options) {
   return UnderSyncLock(config, std::move(options), VerifyAndRepair);
 }
 

@@ -16,15 +16,17 @@ absl::Status ExchangeTransfers(NationalChannel& channel, Store& store) {
   v1::TransferMail out;
   int64_t last_sent = 0;
   {
-    ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(
-                                           "SELECT id, message FROM transfer_mail_out "
-                                           "ORDER BY id LIMIT 100"));
+    ASSIGN_OR_RETURN(
+        sql::Statement q,
+        store.db().Prepare("SELECT id, message FROM transfer_mail_out "
+                           "ORDER BY id LIMIT 100"));
     RETURN_IF_ERROR(q.ForEachRow([&] {
       last_sent = q.ColumnInt(0);
       out.add_messages()->ParseFromString(std::string(q.ColumnBlob(1)));
     }));
   }
-  ASSIGN_OR_RETURN(int64_t stored, store.GetMetaInt(meta::kTransferMailStored, 0));
+  ASSIGN_OR_RETURN(int64_t stored,
+                   store.GetMetaInt(meta::kTransferMailStored, 0));
   out.set_stored_through(static_cast<uint64_t>(stored));
   grpc::ClientContext context;
   channel.SetDeadline(&context);
@@ -32,8 +34,9 @@ absl::Status ExchangeTransfers(NationalChannel& channel, Store& store) {
   grpc::Status status = channel.stub().ExchangeTransfers(&context, out, &in);
   if (!status.ok()) return FromGrpcStatus(status);
   if (last_sent > 0) {
-    ASSIGN_OR_RETURN(sql::Statement sent,
-                     store.db().Prepare("DELETE FROM transfer_mail_out WHERE id <= ?"));
+    ASSIGN_OR_RETURN(
+        sql::Statement sent,
+        store.db().Prepare("DELETE FROM transfer_mail_out WHERE id <= ?"));
     RETURN_IF_ERROR(sent.BindAll(last_sent).Run());
   }
   if (in.messages_size() == 0) return absl::OkStatus();
@@ -41,7 +44,8 @@ absl::Status ExchangeTransfers(NationalChannel& channel, Store& store) {
   IdKeys keys;
   ASSIGN_OR_RETURN(keys.hash_key, crypto::ReadKeyFile(config->id_hash_key()));
   ASSIGN_OR_RETURN(keys.seal_key, crypto::ReadKeyFile(config->pii_key()));
-  store.set_seal_key(keys.seal_key);  // the teacher file's entries are stored sealed
+  store.set_seal_key(
+      keys.seal_key);  // the teacher file's entries are stored sealed
   Careers careers(store, keys, CareerSettingsFrom(config->careers()));
   auto open_sealed = [config](const std::string& sealed) {
     return OpenSealed(config->tls().cert(), config->tls().key(), sealed);
@@ -50,11 +54,13 @@ absl::Status ExchangeTransfers(NationalChannel& channel, Store& store) {
     ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
     absl::Status applied = careers.ReceiveTransferMessage(m, open_sealed);
     if (!applied.ok())
-      return absl::Status(applied.code(), absl::StrCat("transfer message ", m.seq(), " (case ",
-                                                       m.receiving_case(), " of province ",
-                                                       m.receiving_province(), "): ",
-                                                       applied.message()));
-    RETURN_IF_ERROR(store.SetMeta(meta::kTransferMailStored, absl::StrCat(m.seq())));
+      return absl::Status(
+          applied.code(),
+          absl::StrCat("transfer message ", m.seq(), " (case ",
+                       m.receiving_case(), " of province ",
+                       m.receiving_province(), "): ", applied.message()));
+    RETURN_IF_ERROR(
+        store.SetMeta(meta::kTransferMailStored, absl::StrCat(m.seq())));
     RETURN_IF_ERROR(txn.Commit());
   }
   return absl::OkStatus();

@@ -10,12 +10,12 @@
 #ifndef NTMIS_PROVINCIAL_WEB_CONNECT_GATEWAY_H_
 #define NTMIS_PROVINCIAL_WEB_CONNECT_GATEWAY_H_
 
-#include <memory>
-#include <string>
-
 #include <google/protobuf/message.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
 
 #include "ntmis/v1/provincial.grpc.pb.h"
 
@@ -50,15 +50,18 @@ class ConnectGateway {
   // `method` of ProvincialApi with `json` as its request. A streaming
   // method, an unknown one, malformed JSON or an unknown field are refused
   // here (NOT_FOUND / INVALID_ARGUMENT) and never reach the service.
-  Reply Unary(const std::string& method, const std::string& json, const Caller& caller);
+  Reply Unary(const std::string& method, const std::string& json,
+              const Caller& caller);
 
   // The streaming imports as one upload: `kind` is "units", "teachers" or
   // "category" (then `category` names it); the answer is the ImportReport.
-  Reply Import(const std::string& kind, const std::string& category, bool dry_run,
-               bool all_or_nothing, const std::string& data, const Caller& caller);
+  Reply Import(const std::string& kind, const std::string& category,
+               bool dry_run, bool all_or_nothing, const std::string& data,
+               const Caller& caller);
 
   // Export as one download: the CSV bytes in `*csv` when OK.
-  Reply Export(const v1::ExportRequest& request, const Caller& caller, std::string* csv);
+  Reply Export(const v1::ExportRequest& request, const Caller& caller,
+               std::string* csv);
 
  private:
   void Prepare(grpc::ClientContext& context, const Caller& caller) const;
@@ -67,7 +70,9 @@ class ConnectGateway {
 
   const google::protobuf::ServiceDescriptor* const service_;  // ProvincialApi's
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>> generic_;
+  std::unique_ptr<
+      grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>>
+      generic_;
   std::unique_ptr<v1::ProvincialApi::Stub> stub_;
 };
 

@@ -17,11 +17,11 @@
 #ifndef NTMIS_PROVINCIAL_WEB_WEB_SERVER_H_
 #define NTMIS_PROVINCIAL_WEB_WEB_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "ntmis/v1/config.pb.h"
@@ -53,8 +53,8 @@ class WebServer {
  public:
   // Listens on options.listen (UNAVAILABLE naming the address if it
   // cannot); calls go to the node over `in_process`.
-  static absl::StatusOr<std::unique_ptr<WebServer>> Start(const WebOptions& options,
-                                                          std::shared_ptr<grpc::Channel> in_process);
+  static absl::StatusOr<std::unique_ptr<WebServer>> Start(
+      const WebOptions& options, std::shared_ptr<grpc::Channel> in_process);
   ~WebServer();
 
   int port() const { return port_; }

@@ -25,6 +25,9 @@
 //
 //   ntmis_api_load_bench [--teachers N] [--seconds S]
 //                        [--sessions 1,2,8,500,500@500] [--transport grpc,json]
+#include <google/protobuf/util/json_util.h>
+#include <httplib.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -34,16 +37,13 @@
 #include <random>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include <google/protobuf/util/json_util.h>
-#include <httplib.h>
-
 #include "common/proto_json.h"
 #include "common/teacher/id_card.h"
 #include "common/tls.h"
@@ -60,7 +60,8 @@ using Stub = v1::ProvincialApi::StubInterface;
 constexpr char kPassword[] = "Bench-Passw0rd";
 
 double Ms(Clock::time_point since) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+  return std::chrono::duration<double, std::milli>(Clock::now() - since)
+      .count();
 }
 
 struct Percentiles {
@@ -69,7 +70,9 @@ struct Percentiles {
 Percentiles Of(std::vector<double> ms) {
   if (ms.empty()) return {};
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+  };
   return {at(0.5), at(0.99), ms.back()};
 }
 
@@ -98,19 +101,29 @@ struct Session {
 
 // One call of ProvincialApi over the session's transport.
 template <typename Request, typename Response>
-absl::StatusOr<Response> Invoke(Session& me,
-                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                             Response*),
-                                const char* name, const Request& request) {
+absl::StatusOr<Response> Invoke(
+    Session& me,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const char* name, const Request& request) {
   if (me.web == nullptr) return me.client->Call(method, request);
-  const std::string body = ProtoJson(request);  // as a page sends it: every field
-  httplib::Headers headers{{"Cookie", me.web->cookie}, {"X-CSRF-Token", me.web->csrf}};
+  const std::string body =
+      ProtoJson(request);  // as a page sends it: every field
+  httplib::Headers headers{{"Cookie", me.web->cookie},
+                           {"X-CSRF-Token", me.web->csrf}};
   const std::string path = absl::StrCat("/ntmis.v1.ProvincialApi/", name);
-  httplib::Result r = me.web->http->Post(path.c_str(), headers, body, "application/json");
-  if (!r && r.error() == httplib::Error::Write)  // the server closed an idle connection: reconnect, as browsers do
+  httplib::Result r =
+      me.web->http->Post(path.c_str(), headers, body, "application/json");
+  if (!r && r.error() ==
+                httplib::Error::Write)  // the server closed an idle connection:
+                                        // reconnect, as browsers do
     r = me.web->http->Post(path.c_str(), headers, body, "application/json");
-  if (!r) return absl::UnavailableError(absl::StrCat(name, ": ", httplib::to_string(r.error())));
-  if (r->status != 200) return absl::UnknownError(absl::StrCat(name, ": HTTP ", r->status, " ", r->body));
+  if (!r)
+    return absl::UnavailableError(
+        absl::StrCat(name, ": ", httplib::to_string(r.error())));
+  if (r->status != 200)
+    return absl::UnknownError(
+        absl::StrCat(name, ": HTTP ", r->status, " ", r->body));
   Response response;
   if (!google::protobuf::util::JsonStringToMessage(r->body, &response).ok())
     return absl::DataLossError(absl::StrCat(name, ": unreadable answer"));
@@ -118,7 +131,8 @@ absl::StatusOr<Response> Invoke(Session& me,
 }
 
 // A JSON session for user `name`: HTTPS to the console, logged in.
-absl::StatusOr<std::unique_ptr<WebSession>> WebLogin(int port, const std::string& ca,
+absl::StatusOr<std::unique_ptr<WebSession>> WebLogin(int port,
+                                                     const std::string& ca,
                                                      const std::string& name) {
   auto web = std::make_unique<WebSession>();
   web->http = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
@@ -127,11 +141,13 @@ absl::StatusOr<std::unique_ptr<WebSession>> WebLogin(int port, const std::string
   web->http->set_keep_alive(true);
   web->http->set_tcp_nodelay(true);
   web->http->set_read_timeout(60, 0);
-  httplib::Result r = web->http->Post(
-      "/ntmis.v1.ProvincialApi/Login",
-      absl::StrCat("{\"username\":\"", name, "\",\"password\":\"", kPassword, "\"}"),
-      "application/json");
-  if (!r || r->status != 200) return absl::UnauthenticatedError("console login failed for " + name);
+  httplib::Result r =
+      web->http->Post("/ntmis.v1.ProvincialApi/Login",
+                      absl::StrCat("{\"username\":\"", name,
+                                   "\",\"password\":\"", kPassword, "\"}"),
+                      "application/json");
+  if (!r || r->status != 200)
+    return absl::UnauthenticatedError("console login failed for " + name);
   std::vector<std::string> cookies;
   auto range = r->headers.equal_range("Set-Cookie");
   for (auto it = range.first; it != range.second; ++it) {
@@ -149,9 +165,11 @@ std::atomic<uint64_t> next_person{0};
 std::pair<std::string, std::string> NewPerson() {
   const uint64_t k = next_person++;
   const int day = static_cast<int>(k / 450);
-  const int year = 1970 + day / 336, month = 1 + (day / 28) % 12, dom = 1 + day % 28;
+  const int year = 1970 + day / 336, month = 1 + (day / 28) % 12,
+            dom = 1 + day % 28;
   std::string birth = absl::StrFormat("%04d%02d%02d", year, month, dom);
-  std::string first17 = absl::StrFormat("449999%s%03d", birth, 101 + 2 * (k % 450));
+  std::string first17 =
+      absl::StrFormat("449999%s%03d", birth, 101 + 2 * (k % 450));
   return {first17 + IdCardCheckChar(first17),
           absl::StrFormat("%04d-%02d-%02d", year, month, dom)};
 }
@@ -160,9 +178,16 @@ v1::EditTeacherRequest Complete(const std::string& number) {
   v1::EditTeacherRequest request;
   request.set_teacher_number(number);
   for (auto [k, v] : std::vector<std::pair<const char*, const char*>>{
-           {"ethnicity", "01"}, {"nationality", "CHN"}, {"political_status", "13"},
-           {"hire_date", "2000-09-01"}, {"employment_type", "1"}, {"status", "11"},
-           {"post_type", "1"}, {"education", "21"}, {"degree", "3"}, {"title", "3"},
+           {"ethnicity", "01"},
+           {"nationality", "CHN"},
+           {"political_status", "13"},
+           {"hire_date", "2000-09-01"},
+           {"employment_type", "1"},
+           {"status", "11"},
+           {"post_type", "1"},
+           {"education", "21"},
+           {"degree", "3"},
+           {"title", "3"},
            {"qualification", "2"}}) {
     v1::FieldValue* f = request.add_fields();
     f->set_field(k);
@@ -205,7 +230,9 @@ absl::Status Write(Session& me, Session* partner) {
     }
     case 1:
       me.step = 2;
-      return Invoke(me, &Stub::EditTeacher, "EditTeacher", Complete(me.entering)).status();
+      return Invoke(me, &Stub::EditTeacher, "EditTeacher",
+                    Complete(me.entering))
+          .status();
     case 2: {
       v1::PutEntryRequest contact;
       contact.set_teacher_number(me.entering);
@@ -220,7 +247,8 @@ absl::Status Write(Session& me, Session* partner) {
       v1::TeacherRequest submit;
       submit.set_teacher_number(me.entering);
       me.step = 0;
-      absl::Status s = Invoke(me, &Stub::SubmitTeacher, "SubmitTeacher", submit).status();
+      absl::Status s =
+          Invoke(me, &Stub::SubmitTeacher, "SubmitTeacher", submit).status();
       if (s.ok()) {
         absl::MutexLock lock(&me.mu);
         me.submitted.push_back(me.entering);
@@ -241,11 +269,14 @@ absl::Status Read(Session& me, std::mt19937_64& rng) {
     case 1: {
       v1::TeacherRequest form;
       form.set_teacher_number(me.teachers[rng() % me.teachers.size()]);
-      form.set_without_catalog(true);  // as the console asks (it reads the catalog once)
+      form.set_without_catalog(
+          true);  // as the console asks (it reads the catalog once)
       return Invoke(me, &Stub::GetReviewForm, "GetReviewForm", form).status();
     }
     default:
-      return Invoke(me, &Stub::ReviewQueue, "ReviewQueue", v1::ReviewQueueRequest()).status();
+      return Invoke(me, &Stub::ReviewQueue, "ReviewQueue",
+                    v1::ReviewQueueRequest())
+          .status();
   }
 }
 
@@ -263,7 +294,8 @@ struct Level {
   int think_ms = 0;  // mean think time between a session's requests
 };
 
-LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level level, int seconds) {
+LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions,
+                     Level level, int seconds) {
   const int count = level.sessions;
   absl::Mutex mu;
   std::vector<double> reads, writes;
@@ -277,7 +309,8 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level leve
       Session& me = *sessions[i];
       Session* partner = (i ^ 1) < count ? sessions[i ^ 1].get() : nullptr;
       std::mt19937_64 rng(i + 1);
-      std::exponential_distribution<double> think(level.think_ms > 0 ? 1.0 / level.think_ms : 1.0);
+      std::exponential_distribution<double> think(
+          level.think_ms > 0 ? 1.0 / level.think_ms : 1.0);
       std::vector<double> my_reads, my_writes;
       uint64_t errors = 0;
       std::string first_error;
@@ -286,8 +319,10 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level leve
       // (the exponential distribution has no memory), instead of all S
       // sending their first request together at the start.
       if (level.think_ms > 0) {
-        std::this_thread::sleep_until(std::min(
-            start + std::chrono::microseconds(static_cast<int64_t>(think(rng) * 1000)), end));
+        std::this_thread::sleep_until(
+            std::min(start + std::chrono::microseconds(
+                                 static_cast<int64_t>(think(rng) * 1000)),
+                     end));
       }
       while (Clock::now() < end) {
         const bool write = rng() % 5 == 0;
@@ -298,8 +333,9 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level leve
           if (errors++ == 0) first_error = s.ToString();
         }
         if (level.think_ms > 0) {
-          const auto wake = Clock::now() + std::chrono::microseconds(
-                                               static_cast<int64_t>(think(rng) * 1000));
+          const auto wake =
+              Clock::now() + std::chrono::microseconds(
+                                 static_cast<int64_t>(think(rng) * 1000));
           std::this_thread::sleep_until(std::min(wake, end));
         }
       }
@@ -319,7 +355,8 @@ LevelResult RunLevel(std::vector<std::unique_ptr<Session>>& sessions, Level leve
 }
 
 int Main(int argc, char** argv) {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the binaries do
+  absl::SetMutexDeadlockDetectionMode(
+      absl::OnDeadlockCycle::kIgnore);  // as the binaries do
   uint64_t n = 1000000;
   int seconds = 60;
   std::vector<Level> levels = {{1, 0}, {2, 0}, {8, 0}, {500, 0}, {500, 500}};
@@ -332,8 +369,10 @@ int Main(int argc, char** argv) {
     if (flag == "--sessions") {
       levels.clear();
       for (absl::string_view v : absl::StrSplit(argv[i + 1], ',')) {
-        std::pair<std::string, std::string> st = absl::StrSplit(v, absl::MaxSplits('@', 1));
-        levels.push_back({std::stoi(st.first), st.second.empty() ? 0 : std::stoi(st.second)});
+        std::pair<std::string, std::string> st =
+            absl::StrSplit(v, absl::MaxSplits('@', 1));
+        levels.push_back({std::stoi(st.first),
+                          st.second.empty() ? 0 : std::stoi(st.second)});
       }
     }
   }
@@ -346,19 +385,23 @@ int Main(int argc, char** argv) {
   std::vector<std::string> schools;
   {
     provincial::Store store = ProvinceWithUnits(db, 44, n, 1);
-    v1::ImportReport imported = ImportTeachers(store, SyntheticTeachers(44, n, 1), false);
-    auto q = ValueOrDie(store.db().Prepare(
-        "SELECT school_code FROM teachers GROUP BY school_code ORDER BY COUNT(*) DESC LIMIT ?"));
+    v1::ImportReport imported =
+        ImportTeachers(store, SyntheticTeachers(44, n, 1), false);
+    auto q = ValueOrDie(
+        store.db().Prepare("SELECT school_code FROM teachers GROUP BY "
+                           "school_code ORDER BY COUNT(*) DESC LIMIT ?"));
     q.BindAll((most + 1) / 2);
     while (ValueOrDie(q.Step())) schools.push_back(q.ColumnText(0));
     provincial::Accounts accounts(store);
     for (int i = 0; i < most; ++i) {
-      ValueOrDie(accounts.Create(absl::StrCat("m", i), schools[(i / 2) % schools.size()],
+      ValueOrDie(accounts.Create(absl::StrCat("m", i),
+                                 schools[(i / 2) % schools.size()],
                                  provincial::Role::kManager, kPassword, false));
     }
     if (!store.db().Exec("ANALYZE").ok()) return 1;
-    std::cout << absl::StrFormat("province 44: %d teachers, %d accounts, in %.0f s\n",
-                                 static_cast<int>(imported.rows_applied()), most, Ms(t0) / 1000);
+    std::cout << absl::StrFormat(
+        "province 44: %d teachers, %d accounts, in %.0f s\n",
+        static_cast<int>(imported.rows_applied()), most, Ms(t0) / 1000);
   }
   v1::ProvincialConfig config;
   config.set_province("44");
@@ -376,8 +419,8 @@ int Main(int argc, char** argv) {
   config.set_web_listen("127.0.0.1:0");
   auto node = ValueOrDie(provincial::ProvincialNode::Start(config));
   const std::string address = absl::StrCat("127.0.0.1:", node->port());
-  auto web = ValueOrDie(provincial::WebServer::Start(provincial::WebOptionsFrom(config),
-                                                     node->InProcessChannel()));
+  auto web = ValueOrDie(provincial::WebServer::Start(
+      provincial::WebOptionsFrom(config), node->InProcessChannel()));
 
   // Every session on a connection of its own, as browsers and CLIs are.
   t0 = Clock::now();
@@ -388,40 +431,46 @@ int Main(int argc, char** argv) {
   }()));
   std::map<std::string, std::vector<std::unique_ptr<Session>>> by_transport;
   for (const std::string& transport : transports) {
-  std::vector<std::unique_ptr<Session>>& sessions = by_transport[transport];
-  for (int i = 0; i < most; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-    auto s = std::make_unique<Session>();
-    s->client = std::make_unique<provincial::ApiClient>(
-        v1::ProvincialApi::NewStub(grpc::CreateCustomChannel(address, creds, args)));
-    s->school = schools[(i / 2) % schools.size()];
-    absl::Status login = s->client->Login(absl::StrCat("m", i), kPassword);
-    if (login.ok() && transport == "json") {
-      absl::StatusOr<std::unique_ptr<WebSession>> w =
-          WebLogin(web->port(), pki.ca_cert(), absl::StrCat("m", i));
-      if (w.ok()) s->web = std::move(*w); else login = w.status();
+    std::vector<std::unique_ptr<Session>>& sessions = by_transport[transport];
+    for (int i = 0; i < most; ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+      auto s = std::make_unique<Session>();
+      s->client =
+          std::make_unique<provincial::ApiClient>(v1::ProvincialApi::NewStub(
+              grpc::CreateCustomChannel(address, creds, args)));
+      s->school = schools[(i / 2) % schools.size()];
+      absl::Status login = s->client->Login(absl::StrCat("m", i), kPassword);
+      if (login.ok() && transport == "json") {
+        absl::StatusOr<std::unique_ptr<WebSession>> w =
+            WebLogin(web->port(), pki.ca_cert(), absl::StrCat("m", i));
+        if (w.ok())
+          s->web = std::move(*w);
+        else
+          login = w.status();
+      }
+      if (!login.ok()) {
+        std::cerr << "login m" << i << ": " << login << "\n";
+        return 1;
+      }
+      v1::ListTeachersRequest list;
+      list.set_unit_code(s->school);
+      list.set_page_size(100);
+      const v1::ListTeachersResponse page =
+          ValueOrDie(Invoke(*s, &Stub::ListTeachers, "ListTeachers", list));
+      for (const auto& t : page.teachers())
+        s->teachers.push_back(t.teacher_number());
+      sessions.push_back(std::move(s));
     }
-    if (!login.ok()) {
-      std::cerr << "login m" << i << ": " << login << "\n";
-      return 1;
-    }
-    v1::ListTeachersRequest list;
-    list.set_unit_code(s->school);
-    list.set_page_size(100);
-    const v1::ListTeachersResponse page =
-        ValueOrDie(Invoke(*s, &Stub::ListTeachers, "ListTeachers", list));
-    for (const auto& t : page.teachers()) s->teachers.push_back(t.teacher_number());
-    sessions.push_back(std::move(s));
   }
-  }
-  std::cout << absl::StrFormat("%d sessions logged in, in %.1f s (password hashes on %d slot(s))\n",
-                               most, Ms(t0) / 1000, ConcurrencyLimit::HalfTheCores());
+  std::cout << absl::StrFormat(
+      "%d sessions logged in, in %.1f s (password hashes on %d slot(s))\n",
+      most, Ms(t0) / 1000, ConcurrencyLimit::HalfTheCores());
 
   std::cout << absl::StrFormat(
-      "%-9s %8s %8s %9s %9s %8s | %-26s | %-26s | %s\n", "transport", "sessions", "think ms",
-      "requests", "req/s", "x 1",
+      "%-9s %8s %8s %9s %9s %8s | %-26s | %-26s | %s\n", "transport",
+      "sessions", "think ms", "requests", "req/s", "x 1",
       "reads p50 / p99 / max ms", "writes p50 / p99 / max ms", "errors");
   int failed = 0;
   // Levels alternate between the transports, so both see the same machine.
@@ -434,16 +483,19 @@ int Main(int argc, char** argv) {
       if (baseline[transport] == 0) baseline[transport] = rate;
       rate_of[transport] = rate;
       std::cout << absl::StrFormat(
-          "%-9s %8d %8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / %7.2f / %7.1f | %d%s\n",
-          transport, r.sessions, level.think_ms, static_cast<int>(r.requests), rate,
-          rate / baseline[transport], r.reads.p50, r.reads.p99, r.reads.max, r.writes.p50,
-          r.writes.p99, r.writes.max, static_cast<int>(r.errors),
+          "%-9s %8d %8d %9d %9.0f %7.2fx | %7.2f / %7.2f / %7.1f | %7.2f / "
+          "%7.2f / %7.1f | %d%s\n",
+          transport, r.sessions, level.think_ms, static_cast<int>(r.requests),
+          rate, rate / baseline[transport], r.reads.p50, r.reads.p99,
+          r.reads.max, r.writes.p50, r.writes.p99, r.writes.max,
+          static_cast<int>(r.errors),
           r.errors ? absl::StrCat(" (first: ", r.first_error, ")") : "");
       failed += r.errors != 0;
     }
     if (rate_of.count("json") && rate_of.count("grpc"))
-      std::cout << absl::StrFormat("%-9s %8d %8d   json / grpc throughput %.2f\n", "", level.sessions,
-                                   level.think_ms, rate_of["json"] / rate_of["grpc"]);
+      std::cout << absl::StrFormat(
+          "%-9s %8d %8d   json / grpc throughput %.2f\n", "", level.sessions,
+          level.think_ms, rate_of["json"] / rate_of["grpc"]);
   }
   web->Stop();
   node->Shutdown();

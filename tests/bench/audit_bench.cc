@@ -18,7 +18,8 @@
 namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
 }
 
 }  // namespace
@@ -48,7 +49,8 @@ int main(int argc, char** argv) {
   for (int t = 0; t < threads; ++t) {
     writers.emplace_back([&, t] {
       for (uint64_t i = next++; i < entries; i = next++) {
-        log->Append({absl::StrCat("clerk", i % 5000), i % 3 ? "teacher.read" : "teacher.edit",
+        log->Append({absl::StrCat("clerk", i % 5000),
+                     i % 3 ? "teacher.read" : "teacher.edit",
                      absl::StrCat(440100000000 + i % 1000000), "ok",
                      i % 3 ? "" : "fields: mobile, address"});
       }
@@ -57,36 +59,42 @@ int main(int argc, char** argv) {
   for (std::thread& w : writers) w.join();
   if (!log->Flush(absl::Hours(1)).ok()) return 1;
   const double write_s = Seconds(start);
-  std::cout << "append " << entries << " entries from " << threads << " threads: " << write_s
-            << " s, " << static_cast<uint64_t>(entries / write_s) << " entries/s\n";
+  std::cout << "append " << entries << " entries from " << threads
+            << " threads: " << write_s << " s, "
+            << static_cast<uint64_t>(entries / write_s) << " entries/s\n";
 
   AuditVerifyOptions full;
   full.full = true;
   start = std::chrono::steady_clock::now();
   AuditVerifyReport report = ValueOrDie(log->Verify(full));
   const double full_s = Seconds(start);
-  std::cout << "verify --full, " << report.walked << " entries: " << full_s << " s, "
-            << static_cast<uint64_t>(report.walked / full_s) << " entries/s\n";
+  std::cout << "verify --full, " << report.walked << " entries: " << full_s
+            << " s, " << static_cast<uint64_t>(report.walked / full_s)
+            << " entries/s\n";
 
-  for (int i = 0; i < 10000; ++i) log->Append({"clerk1", "teacher.edit", "x", "ok", ""});
+  for (int i = 0; i < 10000; ++i)
+    log->Append({"clerk1", "teacher.edit", "x", "ok", ""});
   start = std::chrono::steady_clock::now();
   report = ValueOrDie(log->Verify(AuditVerifyOptions()));
-  std::cout << "verify after 10,000 more (from the verified mark), chain of " << report.entries
-            << ": walked " << report.walked << " in " << Seconds(start) * 1000 << " ms\n";
+  std::cout << "verify after 10,000 more (from the verified mark), chain of "
+            << report.entries << ": walked " << report.walked << " in "
+            << Seconds(start) * 1000 << " ms\n";
 
   start = std::chrono::steady_clock::now();
   AuditArchiveReport archived =
       ValueOrDie(log->Archive(dir.File("archive"), std::time(nullptr) + 10));
-  std::cout << "archive " << archived.entries << " entries into " << archived.files.size()
-            << " files: " << Seconds(start) << " s\n";
+  std::cout << "archive " << archived.entries << " entries into "
+            << archived.files.size() << " files: " << Seconds(start) << " s\n";
   AuditVerifyOptions with_archive;
   with_archive.archive_dir = dir.File("archive");
   start = std::chrono::steady_clock::now();
   report = ValueOrDie(log->Verify(with_archive));
-  std::cout << "verify --archive, " << report.walked << " entries: " << Seconds(start) << " s\n";
+  std::cout << "verify --archive, " << report.walked
+            << " entries: " << Seconds(start) << " s\n";
   start = std::chrono::steady_clock::now();
   report = ValueOrDie(log->Verify(AuditVerifyOptions()));
-  std::cout << "verify after archiving (the database holds " << report.entries - report.archived
+  std::cout << "verify after archiving (the database holds "
+            << report.entries - report.archived
             << "): " << Seconds(start) * 1000 << " ms\n";
   return 0;
 }

@@ -12,6 +12,8 @@
 //      a share of the baseline.
 //
 //   ntmis_dashboard_bench DIR [--queries N] [--baseline-queries M] [--panels P]
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,8 +23,6 @@
 #include <random>
 #include <set>
 #include <thread>
-
-#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -44,25 +44,28 @@ using Kind = Dimension::Kind;
 using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::time_point since) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
+  return std::chrono::duration<double, std::milli>(Clock::now() - since)
+      .count();
 }
 
 // Codes a filter on `d` may name: code tables' values, or the cities and
 // counties that exist (read once through the aggregator).
-std::map<std::string, std::vector<std::string>> FilterValues(national::NationalStore& store,
-                                                            const Date& today) {
+std::map<std::string, std::vector<std::string>> FilterValues(
+    national::NationalStore& store, const Date& today) {
   std::map<std::string, std::vector<std::string>> values;
   for (const auto& d : national::Dimensions()) {
     if (d.kind == Kind::kAgeBand) {
       for (int b = 0; b < national::kAgeBands; ++b)
         values[d.name].push_back(national::AgeBandCode(b));
     } else if (d.table != nullptr) {
-      for (int v : d.table->values()) values[d.name].push_back(d.table->Code(v));
+      for (int v : d.table->values())
+        values[d.name].push_back(d.table->Code(v));
     } else {
       v1::AggregateRequest r;
       r.add_group_by(d.name);
       auto units = ValueOrDie(national::Aggregate(store, r, today));
-      for (const auto& row : national::AnswerRows(units)) values[d.name].push_back(row.codes[0]);
+      for (const auto& row : national::AnswerRows(units))
+        values[d.name].push_back(row.codes[0]);
     }
   }
   return values;
@@ -83,8 +86,9 @@ Panel RandomPanel(std::mt19937_64& rng) {
           {names.begin() + dims, names.begin() + dims + filters}};
 }
 
-v1::AggregateRequest RandomQuery(const Panel& panel, std::mt19937_64& rng,
-                                 const std::map<std::string, std::vector<std::string>>& values) {
+v1::AggregateRequest RandomQuery(
+    const Panel& panel, std::mt19937_64& rng,
+    const std::map<std::string, std::vector<std::string>>& values) {
   v1::AggregateRequest r;
   for (const auto& name : panel.group_by) r.add_group_by(name);
   for (const auto& name : panel.filter_on) {
@@ -101,9 +105,10 @@ v1::AggregateRequest RandomQuery(const Panel& panel, std::mt19937_64& rng,
 // The same question as a GROUP BY over baseline.db's rows: grouped by the
 // stored values (and the province, which city and county codes need), then
 // mapped to codes as the aggregator prints them.
-std::map<std::vector<std::string>, uint64_t> Baseline(sql::Database& db,
-                                                      const v1::AggregateRequest& r) {
-  const int year = ValueOrDie(national::ReferenceYear(r.age_reference(), Today()));
+std::map<std::vector<std::string>, uint64_t> Baseline(
+    sql::Database& db, const v1::AggregateRequest& r) {
+  const int year =
+      ValueOrDie(national::ReferenceYear(r.age_reference(), Today()));
   auto column = [](const Dimension& d) { return d.name; };
   std::vector<std::string> clauses;
   for (const v1::Filter& f : r.where()) {
@@ -112,8 +117,9 @@ std::map<std::vector<std::string>, uint64_t> Baseline(sql::Database& db,
     for (const std::string& text : f.values()) {
       int64_t value = ValueOrDie(national::ParseDimensionValue(d, text));
       if (d.kind == Kind::kUnit) {
-        alternatives.push_back(absl::StrCat("(province = ", text.substr(0, 2), " AND ",
-                                            column(d), " = ", value, ")"));
+        alternatives.push_back(absl::StrCat("(province = ", text.substr(0, 2),
+                                            " AND ", column(d), " = ", value,
+                                            ")"));
       } else if (d.kind == Kind::kAgeBand) {
         for (int64_t cohort = 0; cohort <= d.mask(); ++cohort)
           if (national::AgeBandOf(cohort, year) == value)
@@ -122,19 +128,22 @@ std::map<std::vector<std::string>, uint64_t> Baseline(sql::Database& db,
         alternatives.push_back(absl::StrCat(column(d), " = ", value));
       }
     }
-    clauses.push_back(absl::StrCat("(", absl::StrJoin(alternatives, " OR "), ")"));
+    clauses.push_back(
+        absl::StrCat("(", absl::StrJoin(alternatives, " OR "), ")"));
   }
   std::vector<std::string> columns = {"province"};
   for (const std::string& name : r.group_by())
     if (name != "province") columns.push_back(name);
   std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
                                  ", COUNT(*) FROM teachers");
-  if (!clauses.empty()) absl::StrAppend(&sql, " WHERE ", absl::StrJoin(clauses, " AND "));
+  if (!clauses.empty())
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(clauses, " AND "));
   absl::StrAppend(&sql, " GROUP BY ", absl::StrJoin(columns, ", "));
   auto s = ValueOrDie(db.Prepare(sql));
   std::map<std::vector<std::string>, uint64_t> out;
   while (ValueOrDie(s.Step())) {
-    const std::string province = CodeTable::Of<v1::Province>().Code(s.ColumnInt(0));
+    const std::string province =
+        CodeTable::Of<v1::Province>().Code(s.ColumnInt(0));
     std::vector<std::string> codes;
     int k = 1;
     for (const std::string& name : r.group_by()) {
@@ -148,16 +157,19 @@ std::map<std::vector<std::string>, uint64_t> Baseline(sql::Database& db,
   return out;
 }
 
-std::map<std::vector<std::string>, uint64_t> Rows(const v1::AggregateResponse& response) {
+std::map<std::vector<std::string>, uint64_t> Rows(
+    const v1::AggregateResponse& response) {
   std::map<std::vector<std::string>, uint64_t> out;
-  for (const auto& row : national::AnswerRows(response)) out[row.codes] = row.teachers;
+  for (const auto& row : national::AnswerRows(response))
+    out[row.codes] = row.teachers;
   return out;
 }
 
 std::string Describe(const v1::AggregateRequest& r) {
   std::string out = absl::StrCat("by ", absl::StrJoin(r.group_by(), ","));
   for (const auto& f : r.where())
-    absl::StrAppend(&out, " where ", f.dimension(), "=", absl::StrJoin(f.values(), ","));
+    absl::StrAppend(&out, " where ", f.dimension(), "=",
+                    absl::StrJoin(f.values(), ","));
   return out;
 }
 
@@ -167,9 +179,11 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
   auto store = ValueOrDie(national::NationalStore::Open(dir));
   uint64_t teachers = 0;
   for (const std::string& code : store->KnownProvinces())
-    teachers += ValueOrDie(ValueOrDie(store->Province(code, false))->State()).records;
+    teachers +=
+        ValueOrDie(ValueOrDie(store->Province(code, false))->State()).records;
   std::cout << "national data: " << teachers << " teachers in "
-            << store->KnownProvinces().size() << " provinces; opened (rollups loaded) in "
+            << store->KnownProvinces().size()
+            << " provinces; opened (rollups loaded) in "
             << absl::StrFormat("%.0f", Ms(t_open)) << " ms; anonymous memory "
             << StatusMiB(getpid(), "RssAnon:") << " MiB\n";
   auto baseline = ValueOrDie(sql::Database::Open(dir + "/baseline.db"));
@@ -185,8 +199,9 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     double ms = Ms(t);
     baseline_ms += ms;
     auto got = Rows(ValueOrDie(national::Aggregate(*store, r, today)));
-    std::cout << absl::StrFormat("  GROUP BY %8.0f ms  %s: %s\n", ms, Describe(r),
-                                 got == expected ? "same answer" : "DIFFERENT ANSWER");
+    std::cout << absl::StrFormat(
+        "  GROUP BY %8.0f ms  %s: %s\n", ms, Describe(r),
+        got == expected ? "same answer" : "DIFFERENT ANSWER");
     if (got != expected) return 1;
   }
   baseline_ms /= std::max(1, baseline_queries);
@@ -212,15 +227,17 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     for (size_t from = 0; !stop; from = (from + 2000) % originals.size()) {
       for (bool restore : {false, true}) {
         v1::PushBatch batch;
-        for (size_t i = from; i < std::min(originals.size(), from + 2000); ++i) {
+        for (size_t i = from; i < std::min(originals.size(), from + 2000);
+             ++i) {
           v1::Change* c = batch.add_changes();
           c->set_seq(++seq);
           c->set_teacher_number(originals[i].teacher_number());
           v1::TeacherRecord* r = c->mutable_record();
           *r = originals[i];
           if (!restore) {
-            r->set_title(r->title() == v1::TITLE_LEVEL_SENIOR_DEPUTY ? v1::TITLE_LEVEL_INTERMEDIATE
-                                                               : v1::TITLE_LEVEL_SENIOR_DEPUTY);
+            r->set_title(r->title() == v1::TITLE_LEVEL_SENIOR_DEPUTY
+                             ? v1::TITLE_LEVEL_INTERMEDIATE
+                             : v1::TITLE_LEVEL_SENIOR_DEPUTY);
           }
         }
         ValueOrDie(busy->Apply(batch, 2000));
@@ -229,10 +246,12 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     }
   });
   // A dashboard of `panels` panels, each asked in turn with new values; the
-  // first query of a panel builds its views (see national/rollup/rollup_cube.h).
+  // first query of a panel builds its views (see
+  // national/rollup/rollup_cube.h).
   std::vector<Panel> dashboard;
   for (int i = 0; i < panels; ++i) dashboard.push_back(RandomPanel(rng));
-  std::vector<double> first, later, small;  // small: answers of at most 1,000 rows
+  std::vector<double> first, later,
+      small;  // small: answers of at most 1,000 rows
   auto t_run = Clock::now();
   for (int i = 0; i < queries; ++i) {
     const size_t p = i % dashboard.size();
@@ -241,9 +260,12 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
     auto answer = ValueOrDie(national::Aggregate(*store, r, today));
     double ms = Ms(t);
     (i < static_cast<int>(dashboard.size()) ? first : later).push_back(ms);
-    if (i >= static_cast<int>(dashboard.size()) && answer.teachers_size() <= 1000) small.push_back(ms);
+    if (i >= static_cast<int>(dashboard.size()) &&
+        answer.teachers_size() <= 1000)
+      small.push_back(ms);
     if (getenv("NTMIS_BENCH_SLOW") && ms > 10)
-      std::cout << absl::StrFormat("  slow %.1f ms, %d rows: %s\n", ms, answer.teachers_size(), Describe(r));
+      std::cout << absl::StrFormat("  slow %.1f ms, %d rows: %s\n", ms,
+                                   answer.teachers_size(), Describe(r));
   }
   double run_s = Ms(t_run) / 1000;
   stop = true;
@@ -252,10 +274,13 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
   std::sort(later.begin(), later.end());
   std::sort(small.begin(), small.end());
   auto pct = [](const std::vector<double>& v, double p) {
-    return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
+    return v.empty()
+               ? 0.0
+               : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
   };
   std::cout << absl::StrFormat(
-      "dashboard of %d panels: %d queries in %.1f s while ingesting %.0f records/s into "
+      "dashboard of %d panels: %d queries in %.1f s while ingesting %.0f "
+      "records/s into "
       "province 44\n"
       "  first query of a panel: p50 %.1f ms, max %.1f ms\n"
       "  later queries:          p50 %.2f ms, p99 %.2f ms, max %.2f ms\n"
@@ -265,8 +290,8 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
       "  anonymous memory at the end (rollups, views, ingest): %ld MiB\n",
       panels, queries, run_s, ingested.load() / run_s, pct(first, 0.5),
       first.empty() ? 0.0 : first.back(), pct(later, 0.5), pct(later, 0.99),
-      later.empty() ? 0.0 : later.back(), small.size(), pct(small, 0.5), pct(small, 0.99),
-      baseline_ms, baseline_queries,
+      later.empty() ? 0.0 : later.back(), small.size(), pct(small, 0.5),
+      pct(small, 0.99), baseline_ms, baseline_queries,
       pct(later, 0.99) / baseline_ms, baseline_ms / pct(later, 0.99),
       StatusMiB(getpid(), "RssAnon:"));
   return 0;
@@ -277,13 +302,16 @@ int Run(const std::string& dir, int queries, int baseline_queries, int panels) {
 
 int main(int argc, char** argv) {
   if (argc < 2 || argv[1][0] == '-') {
-    std::cerr << "usage: ntmis_dashboard_bench DIR [--queries N] [--baseline-queries M] [--panels P]\n";
+    std::cerr << "usage: ntmis_dashboard_bench DIR [--queries N] "
+                 "[--baseline-queries M] [--panels P]\n";
     return 2;
   }
   int queries = 5000, baseline_queries = 5, panels = 24;
   for (int i = 2; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--queries") == 0) queries = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--baseline-queries") == 0) baseline_queries = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--queries") == 0)
+      queries = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--baseline-queries") == 0)
+      baseline_queries = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--panels") == 0) panels = std::atoi(argv[i + 1]);
   }
   return ntmis::testing::Run(argv[1], queries, baseline_queries, panels);

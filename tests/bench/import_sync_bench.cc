@@ -18,7 +18,8 @@ namespace ntmis::testing {
 namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
 }
 
 long PeakRssKiB() {
@@ -42,8 +43,9 @@ int Run(uint64_t teachers, uint32_t batch) {
   // Baseline: sqlite3's .import into an unindexed table (file database, WAL
   // off, defaults) — the cheapest way SQLite itself gets these rows in.
   std::string baseline_db = f.dir().File("baseline.db");
-  std::string command = absl::StrCat("sqlite3 ", baseline_db, " '.mode csv' '.import ",
-                                     csv_path, " teachers'");
+  std::string command =
+      absl::StrCat("sqlite3 ", baseline_db, " '.mode csv' '.import ", csv_path,
+                   " teachers'");
   auto t0 = std::chrono::steady_clock::now();
   if (std::system(command.c_str()) != 0) {
     std::cerr << "sqlite3 .import failed (is sqlite3 installed?)\n";
@@ -53,12 +55,15 @@ int Run(uint64_t teachers, uint32_t batch) {
 
   f.AddProvince("44");
   auto admin = f.Admin("44");
-  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
+  auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits,
+                                            gen.UnitsCsv(), false));
   t0 = std::chrono::steady_clock::now();
-  auto report = ValueOrDie(admin->ImportFile(provincial::ImportTarget::kTeachers, csv_path, false));
+  auto report = ValueOrDie(
+      admin->ImportFile(provincial::ImportTarget::kTeachers, csv_path, false));
   double import = Seconds(t0);
   if (report.rows_applied() != teachers) {
-    std::cerr << "import applied " << report.rows_applied() << " of " << teachers << "\n";
+    std::cerr << "import applied " << report.rows_applied() << " of "
+              << teachers << "\n";
     return 1;
   }
   t0 = std::chrono::steady_clock::now();
@@ -72,14 +77,16 @@ int Run(uint64_t teachers, uint32_t batch) {
   }
 
   std::cout << absl::StrFormat(
-      "%-34s %9s %12s %14s\n%-34s %9.2f %12.0f %14s\n%-34s %9.2f %12.0f %14.2f\n"
+      "%-34s %9s %12s %14s\n%-34s %9.2f %12.0f %14s\n%-34s %9.2f %12.0f "
+      "%14.2f\n"
       "%-34s %9.2f %12.0f %14.2f\n",
       "step", "seconds", "rows/s", "x .import time",
       "sqlite3 .import (baseline)", baseline, teachers / baseline, "1.00",
       "import through the API", import, teachers / import, import / baseline,
-      "full sync to the national node", sync_s, teachers / sync_s, sync_s / baseline);
-  std::cout << "peak RSS of this process (both nodes in-process): " << PeakRssKiB() / 1024
-            << " MiB\n";
+      "full sync to the national node", sync_s, teachers / sync_s,
+      sync_s / baseline);
+  std::cout << "peak RSS of this process (both nodes in-process): "
+            << PeakRssKiB() / 1024 << " MiB\n";
   return 0;
 }
 
@@ -90,8 +97,10 @@ int main(int argc, char** argv) {
   uint64_t teachers = 1000000;
   uint32_t batch = 0;  // the sync client's default
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::string(argv[i]) == "--teachers") teachers = std::strtoull(argv[i + 1], nullptr, 10);
-    if (std::string(argv[i]) == "--batch") batch = std::strtoul(argv[i + 1], nullptr, 10);
+    if (std::string(argv[i]) == "--teachers")
+      teachers = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::string(argv[i]) == "--batch")
+      batch = std::strtoul(argv[i + 1], nullptr, 10);
   }
   return ntmis::testing::Run(teachers, batch);
 }

@@ -14,7 +14,8 @@ namespace {
 
 std::vector<v1::TeacherRecord> Records(int n) {
   std::vector<v1::TeacherRecord> records;
-  testing::ForEachSyntheticRecord(44, n, 9, [&](v1::TeacherRecord& r) { records.push_back(r); });
+  testing::ForEachSyntheticRecord(
+      44, n, 9, [&](v1::TeacherRecord& r) { records.push_back(r); });
   return records;
 }
 
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   std::vector<v1::TeacherRecord> records = Records(n);
   testing::TempDir dir;
   auto store = testing::ValueOrDie(national::NationalStore::Open(dir.path()));
-  national::ProvinceDb* db = testing::ValueOrDie(store->Province("44", /*create=*/true));
+  national::ProvinceDb* db =
+      testing::ValueOrDie(store->Province("44", /*create=*/true));
   uint64_t seq = 1;
   for (int pass = 0; pass < 2; ++pass) {
     std::vector<v1::PushBatch> batches;
@@ -47,9 +49,12 @@ int main(int argc, char** argv) {
     }
     auto t0 = std::chrono::steady_clock::now();
     for (const auto& b : batches) testing::ValueOrDie(db->Apply(b, 100000));
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << (pass == 0 ? "first load " : "changes    ") << n << " records: " << s
-              << " s, " << static_cast<int>(n / s) << " records/s\n";
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    std::cout << (pass == 0 ? "first load " : "changes    ") << n
+              << " records: " << s << " s, " << static_cast<int>(n / s)
+              << " records/s\n";
   }
   return 0;
 }

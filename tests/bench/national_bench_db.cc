@@ -43,9 +43,12 @@ int Run(const std::string& dir, uint64_t teachers) {
   auto store = ValueOrDie(national::NationalStore::Open(dir));
   auto baseline = ValueOrDie(sql::Database::Open(dir + "/baseline.db"));
   std::vector<std::string> columns;
-  for (const auto* d : BaselineDimensions()) columns.push_back(d->name + " INTEGER NOT NULL");
-  if (!baseline.Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS teachers (",
-                                  absl::StrJoin(columns, ", "), ")")).ok()) {
+  for (const auto* d : BaselineDimensions())
+    columns.push_back(d->name + " INTEGER NOT NULL");
+  if (!baseline
+           .Exec(absl::StrCat("CREATE TABLE IF NOT EXISTS teachers (",
+                              absl::StrJoin(columns, ", "), ")"))
+           .ok()) {
     return 1;
   }
   absl::Mutex baseline_mu;
@@ -56,9 +59,10 @@ int Run(const std::string& dir, uint64_t teachers) {
   auto worker = [&] {
     for (size_t i; (i = next++) < codes.size();) {
       const int code = codes[i];
-      const uint64_t count = teachers / codes.size() + (i < teachers % codes.size() ? 1 : 0);
-      national::ProvinceDb* db =
-          ValueOrDie(store->Province(CodeTable::Of<v1::Province>().Code(code), true));
+      const uint64_t count =
+          teachers / codes.size() + (i < teachers % codes.size() ? 1 : 0);
+      national::ProvinceDb* db = ValueOrDie(
+          store->Province(CodeTable::Of<v1::Province>().Code(code), true));
       v1::PushBatch batch;
       std::vector<std::vector<int64_t>> rows;
       uint64_t seq = ValueOrDie(db->State()).applied_seq;
@@ -86,7 +90,8 @@ int Run(const std::string& dir, uint64_t teachers) {
         auto insert = ValueOrDie(baseline.Prepare(absl::StrCat(
             "INSERT INTO teachers VALUES (", absl::StrJoin(marks, ","), ")")));
         for (const auto& row : rows) {
-          for (size_t k = 0; k < row.size(); ++k) insert.Bind(static_cast<int>(k + 1), row[k]);
+          for (size_t k = 0; k < row.size(); ++k)
+            insert.Bind(static_cast<int>(k + 1), row[k]);
           if (!insert.Run().ok()) std::abort();
         }
         if (!txn.Commit().ok()) std::abort();
@@ -103,7 +108,8 @@ int Run(const std::string& dir, uint64_t teachers) {
   std::thread a(worker), b(worker);
   a.join();
   b.join();
-  std::ofstream(dir + "/complete") << teachers << "\n";  // tests/bench/dashboard.sh checks it
+  std::ofstream(dir + "/complete")
+      << teachers << "\n";  // tests/bench/dashboard.sh checks it
   return 0;
 }
 
@@ -117,6 +123,7 @@ int main(int argc, char** argv) {
   }
   uint64_t teachers = 20000000;
   for (int i = 2; i + 1 < argc; ++i)
-    if (std::strcmp(argv[i], "--teachers") == 0) teachers = std::strtoull(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--teachers") == 0)
+      teachers = std::strtoull(argv[i + 1], nullptr, 10);
   return ntmis::testing::Run(argv[1], teachers);
 }

@@ -17,9 +17,12 @@ int main(int argc, char** argv) {
   for (bool dry : {true, false}) {
     auto t0 = std::chrono::steady_clock::now();
     auto report = ImportTeachers(store, csv, dry);
-    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << (dry ? "dry run " : "import  ") << report.rows_valid() << " rows: " << s
-              << " s, " << static_cast<int>(n / s) << " rows/s\n";
+    double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+            .count();
+    std::cout << (dry ? "dry run " : "import  ") << report.rows_valid()
+              << " rows: " << s << " s, " << static_cast<int>(n / s)
+              << " rows/s\n";
   }
   return 0;
 }

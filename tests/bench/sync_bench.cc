@@ -6,7 +6,8 @@
 //      rate against the single-province rate of 1.;
 // and the national node's peak RSS during 1.+2. and during 3.
 //
-//   ntmis_sync_bench --national PATH/ntmis-national [--teachers N] [--provinces P]
+//   ntmis_sync_bench --national PATH/ntmis-national [--teachers N] [--provinces
+//   P]
 // (--provinces 0 skips the concurrent run.)
 #include <algorithm>
 #include <atomic>
@@ -25,13 +26,14 @@
 namespace ntmis::testing {
 namespace {
 
-constexpr const char* kCodes[] = {"11", "12", "13", "14", "15", "21", "22", "23",
-                                  "31", "32", "33", "34", "35", "36", "37", "41",
-                                  "42", "43", "44", "45", "46", "50", "51", "52",
-                                  "53", "54", "61", "62", "63", "64", "65", "66"};
+constexpr const char* kCodes[] = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33",
+    "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50",
+    "51", "52", "53", "54", "61", "62", "63", "64", "65", "66"};
 
 double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
 }
 
 // Samples a process's anonymous memory (heap, stacks: what it allocates,
@@ -69,14 +71,19 @@ void Load(Federation& f, const std::string& code, uint64_t teachers) {
     gen.WriteTeachersCsv([&out](const std::string& chunk) { out << chunk; });
   }
   auto admin = f.Admin(code);
-  ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(), false));
-  auto report = ValueOrDie(admin->ImportFile(provincial::ImportTarget::kTeachers, csv, false));
-  if (report.rows_applied() != teachers) throw std::runtime_error("import incomplete");
+  ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits, gen.UnitsCsv(),
+                               false));
+  auto report = ValueOrDie(
+      admin->ImportFile(provincial::ImportTarget::kTeachers, csv, false));
+  if (report.rows_applied() != teachers)
+    throw std::runtime_error("import incomplete");
 }
 
-// Changes the title of every 100th teacher (1%), each as its own effective change.
+// Changes the title of every 100th teacher (1%), each as its own effective
+// change.
 uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
-  provincial::Store store = ValueOrDie(provincial::Store::Open(f.province(code).database()));
+  provincial::Store store =
+      ValueOrDie(provincial::Store::Open(f.province(code).database()));
   auto s = ValueOrDie(store.db().Prepare(
       "SELECT record FROM teachers ORDER BY teacher_number"));
   std::vector<v1::TeacherRecord> picked;
@@ -85,8 +92,9 @@ uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
     if (i++ % 100 != 0) continue;
     v1::TeacherRecord r;
     r.ParseFromString(std::string(s.ColumnBlob(0)));
-    r.set_title(r.title() == v1::TITLE_LEVEL_INTERMEDIATE ? v1::TITLE_LEVEL_SENIOR_DEPUTY
-                                                          : v1::TITLE_LEVEL_INTERMEDIATE);
+    r.set_title(r.title() == v1::TITLE_LEVEL_INTERMEDIATE
+                    ? v1::TITLE_LEVEL_SENIOR_DEPUTY
+                    : v1::TITLE_LEVEL_INTERMEDIATE);
     picked.push_back(std::move(r));
   }
   s.Reset();
@@ -98,7 +106,8 @@ uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
 }
 
 int Run(const std::string& national, uint64_t teachers, int provinces) {
-  std::cout << "teachers: " << teachers << "; " << provinces << " provinces for the concurrent run\n";
+  std::cout << "teachers: " << teachers << "; " << provinces
+            << " provinces for the concurrent run\n";
   double full, incremental, concurrent = 0;
   uint64_t concurrent_teachers = 0;
   uint64_t changed;
@@ -110,20 +119,25 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
     auto t0 = std::chrono::steady_clock::now();
     auto sync = ValueOrDie(f.Sync("44"));
     full = Seconds(t0);
-    if (sync.applied != teachers) throw std::runtime_error("full sync incomplete");
+    if (sync.applied != teachers)
+      throw std::runtime_error("full sync incomplete");
     changed = ChangeOnePercent(f, "44");
-    std::cerr << "sync_bench: changed " << changed << ", syncing them" << std::endl;
-    if (const char* pause = std::getenv("NTMIS_BENCH_PAUSE_MS"))  // to attach a profiler
+    std::cerr << "sync_bench: changed " << changed << ", syncing them"
+              << std::endl;
+    if (const char* pause =
+            std::getenv("NTMIS_BENCH_PAUSE_MS"))  // to attach a profiler
       std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(pause)));
     t0 = std::chrono::steady_clock::now();
     sync = ValueOrDie(f.Sync("44"));
     incremental = Seconds(t0);
-    if (sync.applied != changed) throw std::runtime_error("incremental sync incomplete");
+    if (sync.applied != changed)
+      throw std::runtime_error("incremental sync incomplete");
     // What every sync pays whatever it sends: the hello, provisional
     // teachers, identity conflicts and reference data.
     t0 = std::chrono::steady_clock::now();
     sync = ValueOrDie(f.Sync("44"));
-    std::cout << "empty sync (nothing to send): " << Seconds(t0) * 1000 << " ms\n";
+    std::cout << "empty sync (nothing to send): " << Seconds(t0) * 1000
+              << " ms\n";
     rss_single = StatusMiB(f.national_pid(), "VmHWM:");
     anon_single = anon.Stop();
   }
@@ -136,7 +150,8 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
     std::vector<uint64_t> applied(provinces);
     auto t0 = std::chrono::steady_clock::now();
     for (int p = 0; p < provinces; ++p) {
-      threads.emplace_back([&, p] { applied[p] = ValueOrDie(f.Sync(kCodes[p])).applied; });
+      threads.emplace_back(
+          [&, p] { applied[p] = ValueOrDie(f.Sync(kCodes[p])).applied; });
     }
     for (auto& t : threads) t.join();
     concurrent = Seconds(t0);
@@ -153,18 +168,21 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
       "%-44s %9.3f %12.0f %9.2f%%\n",
       "step", "seconds", "changes/s", "ratio",
       "full sync, 1 province (baseline)", full, single_rate, "1.00",
-      absl::StrCat("incremental sync after 1% changed (", changed, ")"), incremental,
-      changed / incremental, 100.0 * incremental / full);
-  std::cout << "national node peak anonymous memory: " << anon_single << " MiB (1 province); "
+      absl::StrCat("incremental sync after 1% changed (", changed, ")"),
+      incremental, changed / incremental, 100.0 * incremental / full);
+  std::cout << "national node peak anonymous memory: " << anon_single
+            << " MiB (1 province); "
             << "peak RSS with mapped file pages: " << rss_single << " MiB\n";
   if (provinces > 0) {
     const double rate = concurrent_teachers / concurrent;
-    std::cout << absl::StrFormat("%-44s %9.2f %12.0f %9.2fx\n",
-                                 absl::StrCat(provinces, " provinces syncing at once (total)"),
-                                 concurrent, rate, rate / single_rate);
-    std::cout << "national node peak anonymous memory: " << anon_concurrent << " MiB ("
-              << provinces << " at once); peak RSS with mapped file pages: " << rss_concurrent
-              << " MiB\n";
+    std::cout << absl::StrFormat(
+        "%-44s %9.2f %12.0f %9.2fx\n",
+        absl::StrCat(provinces, " provinces syncing at once (total)"),
+        concurrent, rate, rate / single_rate);
+    std::cout << "national node peak anonymous memory: " << anon_concurrent
+              << " MiB (" << provinces
+              << " at once); peak RSS with mapped file pages: "
+              << rss_concurrent << " MiB\n";
   }
   return 0;
 }
@@ -178,12 +196,14 @@ int main(int argc, char** argv) {
   std::string national;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--teachers") teachers = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--teachers")
+      teachers = std::strtoull(argv[i + 1], nullptr, 10);
     if (flag == "--provinces") provinces = std::atoi(argv[i + 1]);
     if (flag == "--national") national = argv[i + 1];
   }
   if (national.empty() || provinces < 0 || provinces > 32) {
-    std::cerr << "usage: ntmis_sync_bench --national PATH/ntmis-national [--teachers N] "
+    std::cerr << "usage: ntmis_sync_bench --national PATH/ntmis-national "
+                 "[--teachers N] "
                  "[--provinces 0..32]\n";
     return 2;
   }

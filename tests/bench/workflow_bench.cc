@@ -34,7 +34,8 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-std::vector<std::string> Column(provincial::Store& store, const std::string& sql) {
+std::vector<std::string> Column(provincial::Store& store,
+                                const std::string& sql) {
   auto q = ValueOrDie(store.db().Prepare(sql));
   std::vector<std::string> out;
   while (ValueOrDie(q.Step())) out.push_back(q.ColumnText(0));
@@ -45,9 +46,12 @@ struct Timing {
   std::vector<double> ms;
   void Report(const std::string& what) {
     std::sort(ms.begin(), ms.end());
-    auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))]; };
-    std::cout << absl::StrFormat("  %-44s p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d)\n", what,
-                                 at(0.5), at(0.95), ms.back(), static_cast<int>(ms.size()));
+    auto at = [&](double q) {
+      return ms[std::min(ms.size() - 1, static_cast<size_t>(q * ms.size()))];
+    };
+    std::cout << absl::StrFormat(
+        "  %-44s p50 %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%d)\n", what,
+        at(0.5), at(0.95), ms.back(), static_cast<int>(ms.size()));
   }
 };
 
@@ -60,7 +64,8 @@ int Main(int argc, char** argv) {
     if (flag == "--queries") queries = std::stoi(argv[i + 1]);
   }
   TempDir dir;
-  provincial::Store store = ProvinceWithUnits(dir.File("province.db"), 44, n, 1);
+  provincial::Store store =
+      ProvinceWithUnits(dir.File("province.db"), 44, n, 1);
   std::cout << "province 44, " << n << " teachers\n";
 
   // The teacher import: the baseline rate.
@@ -70,27 +75,34 @@ int Main(int argc, char** argv) {
   const double teacher_s = Seconds(t0);
   csv.clear();
   csv.shrink_to_fit();
-  std::cout << absl::StrFormat("teacher import (baseline): %d rows in %.1f s, %.0f rows/s\n",
-                               static_cast<int>(teachers.rows_applied()), teacher_s,
-                               teachers.rows_applied() / teacher_s);
+  std::cout << absl::StrFormat(
+      "teacher import (baseline): %d rows in %.1f s, %.0f rows/s\n",
+      static_cast<int>(teachers.rows_applied()), teacher_s,
+      teachers.rows_applied() / teacher_s);
 
   // Review queues: 2% submitted, 2% school-approved, waiting since
   // different times.
-  Check(store.db().Exec(
-      "UPDATE teachers SET state = CASE CAST(substr(teacher_number, 3, 9) AS INTEGER) % 50 "
-      "WHEN 7 THEN 'submitted' ELSE 'school_approved' END, updated_unix = updated_unix - "
-      "abs(random() % 1000000) WHERE CAST(substr(teacher_number, 3, 9) AS INTEGER) % 50 "
-      "IN (7, 13)"));
+  Check(
+      store.db().Exec("UPDATE teachers SET state = CASE "
+                      "CAST(substr(teacher_number, 3, 9) AS INTEGER) % 50 "
+                      "WHEN 7 THEN 'submitted' ELSE 'school_approved' END, "
+                      "updated_unix = updated_unix - "
+                      "abs(random() % 1000000) WHERE "
+                      "CAST(substr(teacher_number, 3, 9) AS INTEGER) % 50 "
+                      "IN (7, 13)"));
   Check(store.db().Exec("ANALYZE"));
 
-  auto workflow = ValueOrDie(provincial::Workflow::Create(store, TestKeys(), nullptr));
+  auto workflow =
+      ValueOrDie(provincial::Workflow::Create(store, TestKeys(), nullptr));
   std::mt19937_64 rng(7);
-  auto pick = [&rng](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto pick = [&rng](const std::vector<std::string>& v) {
+    return v[rng() % v.size()];
+  };
   const auto schools = Column(store, "SELECT code FROM units WHERE level = 4");
   const auto counties = Column(store, "SELECT code FROM units WHERE level = 3");
   const auto cities = Column(store, "SELECT code FROM units WHERE level = 2");
-  std::cout << schools.size() << " schools, " << counties.size() << " counties, "
-            << cities.size() << " cities\n";
+  std::cout << schools.size() << " schools, " << counties.size()
+            << " counties, " << cities.size() << " cities\n";
   auto manager = [](const std::string& unit) {
     provincial::User u;
     u.username = "bench";
@@ -100,7 +112,8 @@ int Main(int argc, char** argv) {
   };
 
   std::cout << "listing and queues (" << queries << " random units each):\n";
-  auto list = [&](const std::vector<std::string>& units, int pages, const std::string& what) {
+  auto list = [&](const std::vector<std::string>& units, int pages,
+                  const std::string& what) {
     Timing timing;
     for (int q = 0; q < queries; ++q) {
       std::string unit = pick(units);
@@ -109,7 +122,8 @@ int Main(int argc, char** argv) {
       request.set_page_size(50);
       for (int page = 0; page < pages; ++page) {
         auto start = Clock::now();
-        v1::ListTeachersResponse response = ValueOrDie(workflow->List(manager(unit), request));
+        v1::ListTeachersResponse response =
+            ValueOrDie(workflow->List(manager(unit), request));
         if (page == pages - 1) timing.ms.push_back(Seconds(start) * 1000);
         if (response.next_page_token().empty()) break;
         request.set_page_token(response.next_page_token());
@@ -124,7 +138,8 @@ int Main(int argc, char** argv) {
   list(cities, 20, "city's teachers, 20th page");
   list({"44"}, 1, "province's teachers, first page");
   list({"44"}, 100, "province's teachers, 100th page");
-  auto queue = [&](const std::vector<std::string>& units, const std::string& what) {
+  auto queue = [&](const std::vector<std::string>& units,
+                   const std::string& what) {
     Timing timing;
     size_t items = 0;
     for (int q = 0; q < queries; ++q) {
@@ -141,12 +156,18 @@ int Main(int argc, char** argv) {
   queue(counties, "county review queue");
 
   // A category template, one row per teacher, through the same import driver.
-  const auto numbers = Column(store, "SELECT teacher_number FROM teachers ORDER BY teacher_number");
-  std::string entries = "teacher_number,entry_no,programme,organiser,start_date,end_date,hours,credits,mode\n";
+  const auto numbers = Column(
+      store, "SELECT teacher_number FROM teachers ORDER BY teacher_number");
+  std::string entries =
+      "teacher_number,entry_no,programme,organiser,start_date,end_date,hours,"
+      "credits,mode\n";
   for (const std::string& number : numbers)
-    absl::StrAppend(&entries, number, ",,国培计划（2024）,广东省教育厅,2024-07-01,2024-07-10,60,3,1\n");
+    absl::StrAppend(
+        &entries, number,
+        ",,国培计划（2024）,广东省教育厅,2024-07-01,2024-07-10,60,3,1\n");
   provincial::User province = manager("44");
-  auto handler = ValueOrDie(provincial::CategoryRowHandler::Create(store, province, "domestic_training"));
+  auto handler = ValueOrDie(provincial::CategoryRowHandler::Create(
+      store, province, "domestic_training"));
   provincial::CsvImport import(store, *handler, {});
   t0 = Clock::now();
   for (size_t i = 0; i < entries.size(); i += 1 << 16)
@@ -154,10 +175,13 @@ int Main(int argc, char** argv) {
   v1::ImportReport report = ValueOrDie(import.Finish());
   const double entry_s = Seconds(t0);
   std::cout << absl::StrFormat(
-      "category import (domestic_training): %d rows in %.1f s, %.0f rows/s = %.2f x the teacher "
+      "category import (domestic_training): %d rows in %.1f s, %.0f rows/s = "
+      "%.2f x the teacher "
       "import's rate (target >= 0.50)\n",
-      static_cast<int>(report.rows_applied()), entry_s, report.rows_applied() / entry_s,
-      (report.rows_applied() / entry_s) / (teachers.rows_applied() / teacher_s));
+      static_cast<int>(report.rows_applied()), entry_s,
+      report.rows_applied() / entry_s,
+      (report.rows_applied() / entry_s) /
+          (teachers.rows_applied() / teacher_s));
   return report.problems_total() == 0 ? 0 : 1;
 }
 

@@ -32,10 +32,14 @@ enum class Fault { kNone, kReset, kDrop, kStall };
 
 const char* Name(Fault f) {
   switch (f) {
-    case Fault::kReset: return "reset";
-    case Fault::kDrop: return "drop";
-    case Fault::kStall: return "stall";
-    default: return "none";
+    case Fault::kReset:
+      return "reset";
+    case Fault::kDrop:
+      return "drop";
+    case Fault::kStall:
+      return "stall";
+    default:
+      return "none";
   }
 }
 
@@ -64,7 +68,8 @@ void Reset(int fd) {
 
 // Copies both ways until either side closes, applying `fault` once `after`
 // bytes have passed.
-void Pump(int client, int server, Fault fault, uint64_t after, int stall_ms, int id) {
+void Pump(int client, int server, Fault fault, uint64_t after, int stall_ms,
+          int id) {
   char buf[65536];
   uint64_t passed = 0;
   bool faulted = false;
@@ -92,8 +97,8 @@ void Pump(int client, int server, Fault fault, uint64_t after, int stall_ms, int
       passed += n;
       if (!faulted && fault != Fault::kNone && passed >= after) {
         faulted = true;
-        std::cerr << "ntmis-tcp-proxy: connection " << id << ": " << Name(fault) << " after "
-                  << passed << " bytes\n";
+        std::cerr << "ntmis-tcp-proxy: connection " << id << ": " << Name(fault)
+                  << " after " << passed << " bytes\n";
         if (fault == Fault::kReset) {
           Reset(client);
           Reset(server);
@@ -117,11 +122,16 @@ int main(int argc, char** argv) {
   unsigned seed = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--target") target = value;
-    else if (flag == "--port-file") port_file = value;
-    else if (flag == "--faulty") faulty = std::stoi(value);
-    else if (flag == "--seed") seed = static_cast<unsigned>(std::stoul(value));
-    else if (flag == "--stall-ms") stall_ms = std::stoi(value);
+    if (flag == "--target")
+      target = value;
+    else if (flag == "--port-file")
+      port_file = value;
+    else if (flag == "--faulty")
+      faulty = std::stoi(value);
+    else if (flag == "--seed")
+      seed = static_cast<unsigned>(std::stoul(value));
+    else if (flag == "--stall-ms")
+      stall_ms = std::stoi(value);
     else {
       std::cerr << "ntmis-tcp-proxy: unknown flag " << flag << "\n";
       return 2;
@@ -129,11 +139,13 @@ int main(int argc, char** argv) {
   }
   size_t colon = target.rfind(':');
   if (colon == std::string::npos || port_file.empty()) {
-    std::cerr << "usage: ntmis-tcp-proxy --target HOST:PORT --port-file FILE [--faulty N] "
+    std::cerr << "usage: ntmis-tcp-proxy --target HOST:PORT --port-file FILE "
+                 "[--faulty N] "
                  "[--seed S] [--stall-ms MS]\n";
     return 2;
   }
-  const std::string host = target.substr(0, colon), port = target.substr(colon + 1);
+  const std::string host = target.substr(0, colon),
+                    port = target.substr(colon + 1);
 
   int listener = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
