@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  g++ clang cmake ninja-build ccache pkg-config
+  g++ clang clang-format git cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev sqlite3 libssl-dev openssl catch2 procps
   libcpp-httplib-dev libxlsxwriter-dev libzip-dev libexpat1-dev prometheus-cpp-dev
