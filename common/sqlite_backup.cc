@@ -63,4 +63,28 @@ absl::Status CheckIntactDatabase(const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status SwapInRestored(const std::string& incoming,
+                            const std::string& live, const std::string& aside) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = live + suffix;
+    if (!fs::exists(file, ec)) continue;
+    fs::rename(file, aside + suffix, ec);
+    if (ec) {
+      return absl::InternalError(
+          absl::StrCat("cannot set ", file, " aside: ", ec.message(),
+                       " (the restored copy is ", incoming, ")"));
+    }
+  }
+  if (incoming.empty()) return absl::OkStatus();
+  fs::rename(incoming, live, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot move ", incoming, " to ", live, ": ", ec.message(),
+                     " (the old database is ", aside, ")"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace ntmis::sql

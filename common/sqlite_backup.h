@@ -19,6 +19,14 @@ absl::Status CopyDatabase(const std::string& from, const std::string& to);
 // it is not (not a file, not SQLite, damaged).
 absl::Status CheckIntactDatabase(const std::string& path);
 
+// The swap at the end of a restore, for both nodes: moves the database at
+// `live` with its -wal and -shm files (those that exist) to `aside` (same
+// suffixes), then the restored copy at `incoming` (none when empty) to
+// `live`. INTERNAL
+// naming the file that could not move and where the other copy is.
+absl::Status SwapInRestored(const std::string& incoming,
+                            const std::string& live, const std::string& aside);
+
 }  // namespace ntmis::sql
 
 #endif  // NTMIS_COMMON_SQLITE_BACKUP_H_

@@ -136,26 +136,18 @@ absl::StatusOr<NationalBackupReport> RestoreNational(
   if (::mkdir(report.set_aside.c_str(), 0700) != 0)
     return absl::InternalError(
         absl::StrCat("cannot create ", report.set_aside));
-  for (const std::string& name : DatabasesIn(config.data_dir())) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      const std::string file =
-          absl::StrCat(config.data_dir(), "/", name, suffix);
-      if (!fs::exists(file, ec)) continue;
-      fs::rename(file, absl::StrCat(report.set_aside, "/", name, suffix), ec);
-      if (ec) {
-        return absl::InternalError(
-            absl::StrCat("cannot set ", file, " aside: ", ec.message(),
-                         " (the restored copies are in ", incoming, ")"));
-      }
-    }
+  // Every live database aside (also those the backup lacks), then each
+  // restored one in, by the swap the province's restore uses.
+  const std::vector<std::string> live = DatabasesIn(config.data_dir());
+  for (const std::string& name : live) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    RETURN_IF_ERROR(sql::SwapInRestored("", config.data_dir() + "/" + name,
+                                        report.set_aside + "/" + name));
   }
   for (const std::string& name : names) {
-    fs::rename(incoming + "/" + name, config.data_dir() + "/" + name, ec);
-    if (ec) {
-      return absl::InternalError(
-          absl::StrCat("cannot move the restored ", name, " in: ", ec.message(),
-                       " (the old files are in ", report.set_aside, ")"));
-    }
+    RETURN_IF_ERROR(sql::SwapInRestored(incoming + "/" + name,
+                                        config.data_dir() + "/" + name,
+                                        report.set_aside + "/" + name));
   }
   fs::remove_all(incoming, ec);
   const std::string national_db = config.data_dir() + "/national.db";

@@ -109,26 +109,11 @@ absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
   fs::remove(incoming);
   RETURN_IF_ERROR(sql::CopyDatabase(from, incoming));
   std::error_code ec;
-  if (fs::exists(db, ec)) {
-    report.set_aside = absl::StrCat(
-        db, ".before-restore-",
-        absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      if (!fs::exists(db + suffix, ec)) continue;
-      fs::rename(db + suffix, report.set_aside + suffix, ec);
-      if (ec) {
-        return absl::InternalError(
-            absl::StrCat("cannot set ", db, suffix, " aside: ", ec.message(),
-                         " (the restored copy is ", incoming, ")"));
-      }
-    }
-  }
-  fs::rename(incoming, db, ec);
-  if (ec) {
-    return absl::InternalError(
-        absl::StrCat("cannot move ", incoming, " to ", db, ": ", ec.message(),
-                     " (the old database is ", report.set_aside, ")"));
-  }
+  const std::string aside = absl::StrCat(
+      db, ".before-restore-",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  if (fs::exists(db, ec)) report.set_aside = aside;
+  RETURN_IF_ERROR(sql::SwapInRestored(incoming, db, aside));
   // The anchor follows the restored chain (which is shorter than the one it
   // replaced: the national node will say so at the next sync until its
   // operator accepts), and the restore is the chain's next entry.
