@@ -46,6 +46,12 @@ absl::Status CheckRole(const User& user, std::initializer_list<Role> roles,
                    " 是", RoleLabel(user.role)));
 }
 
+absl::Status CheckProvinceStaff(const User& user, const std::string& province,
+                                const std::string& action) {
+  return CheckProvinceLevel(user, province, {Role::kSysAdmin, Role::kManager},
+                            action);
+}
+
 absl::Status CheckProvinceLevel(const User& user, const std::string& province,
                                 std::initializer_list<Role> roles,
                                 const std::string& action) {

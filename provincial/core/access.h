@@ -33,6 +33,12 @@ absl::Status CheckProvinceLevel(const User& user, const std::string& province,
                                 std::initializer_list<Role> roles,
                                 const std::string& action);
 
+// Province-wide jobs (unit and teacher imports, sync health, a sync on
+// demand): the province level's system administrators and information
+// managers.
+absl::Status CheckProvinceStaff(const User& user, const std::string& province,
+                                const std::string& action);
+
 // Reading a teacher of `school_code`: staff within scope, or the teacher's
 // own account.
 absl::Status CheckReadTeacher(Store& store, const User& user,

@@ -428,6 +428,20 @@ absl::Status Accounts::EndSession(const std::string& token) {
   return end.Run();
 }
 
+absl::StatusOr<User> Accounts::AuthenticateFor(const std::string& token,
+                                               const std::string& action,
+                                               int64_t now) {
+  ASSIGN_OR_RETURN(User user, Authenticate(token, now));
+  if (user.must_change_password && action != "user.change_password" &&
+      action != "user.logout" && action != "user.whoami") {
+    return absl::FailedPreconditionError(
+        absl::StrCat(user.username,
+                     " still has a generated password: change it first "
+                     "(ntmis-provincial user passwd)"));
+  }
+  return user;
+}
+
 absl::StatusOr<User> Accounts::Authenticate(const std::string& token,
                                             int64_t now) {
   ASSIGN_OR_RETURN(

@@ -133,6 +133,12 @@ class Accounts {
   // or the account is disabled. Writes the session's last use at most every
   // touch_interval_seconds.
   absl::StatusOr<User> Authenticate(const std::string& token, int64_t now);
+  // Authenticate for `action`: while the account's password is still the
+  // generated one, only changing it, logging out and asking who one is
+  // ("user.change_password", "user.logout", "user.whoami") pass;
+  // FAILED_PRECONDITION for anything else. Every transport calls this.
+  absl::StatusOr<User> AuthenticateFor(const std::string& token,
+                                       const std::string& action, int64_t now);
 
   // A password hash, or whether `password` matches `hash`, within the
   // node's hashing limit.

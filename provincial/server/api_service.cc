@@ -106,17 +106,7 @@ absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
   if (token.empty())
     return absl::UnauthenticatedError(
         "missing 'authorization: Bearer <token>': log in first");
-  absl::StatusOr<User> user =
-      lane.accounts.Authenticate(token, std::time(nullptr));
-  if (user.ok() && user->must_change_password &&
-      action != "user.change_password" && action != "user.logout" &&
-      action != "user.whoami") {
-    return absl::FailedPreconditionError(
-        absl::StrCat(user->username,
-                     " still has a generated password: change it first "
-                     "(ntmis-provincial user passwd)"));
-  }
-  return user;
+  return lane.accounts.AuthenticateFor(token, action, std::time(nullptr));
 }
 
 absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
@@ -159,8 +149,7 @@ absl::StatusOr<User> ApiService::AuthorizeProvinceStaff(
     grpc::ServerContext* context, const std::string& action) {
   absl::StatusOr<User> user = Authenticate(context, action);
   if (!user.ok()) return user.status();
-  absl::Status denied = CheckProvinceLevel(
-      *user, pool_->province(), {Role::kSysAdmin, Role::kManager}, action);
+  absl::Status denied = CheckProvinceStaff(*user, pool_->province(), action);
   if (!denied.ok()) {
     audit_->Append({user->username, action, "", StatusResult(denied),
                     std::string(denied.message())});
