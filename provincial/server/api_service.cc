@@ -19,6 +19,7 @@
 #include "provincial/core/progress.h"
 #include "provincial/core/teachers.h"
 #include "provincial/core/units.h"
+#include "provincial/core/work_lists.h"
 #include "provincial/import/category_import.h"
 #include "provincial/import/csv_import.h"
 #include "provincial/import/export.h"
@@ -539,22 +540,8 @@ grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
   const bool search = !request->search().empty();
   return Handle(
       context, search ? "teacher.search" : "teacher.list", request->unit_code(),
-      [&](const User& user, Lane& lane) -> absl::Status {
-        RETURN_IF_ERROR(Fill(lane.workflow->List(user, *request), response));
-        // A school's first page also shows who rotates in.
-        const std::string unit = request->unit_code().empty()
-                                     ? user.unit_code
-                                     : request->unit_code();
-        if (!request->page_token().empty() || user.role == Role::kTeacher)
-          return absl::OkStatus();
-        absl::StatusOr<Unit> listed = LoadUnit(lane.store, unit);
-        if (!listed.ok() || listed->level != UnitLevel::kSchool)
-          return absl::OkStatus();
-        ASSIGN_OR_RETURN(std::vector<v1::CareerCase> in,
-                         lane.careers->RotatingIn(unit));
-        for (v1::CareerCase& c : in)
-          *response->add_rotating_in() = std::move(c);
-        return absl::OkStatus();
+      [&](const User& user, Lane& lane) {
+        return Fill(ListTeachersPage(lane, user, *request), response);
       },
       search ? absl::StrCat("search: ", request->search()) : std::string());
 }
@@ -605,19 +592,9 @@ grpc::Status ApiService::DecideChange(grpc::ServerContext* context,
 grpc::Status ApiService::ReviewQueue(grpc::ServerContext* context,
                                      const v1::ReviewQueueRequest* request,
                                      v1::ReviewQueueResponse* response) {
-  return Handle(
-      context, "review.queue", "",
-      [&](const User& user, Lane& lane) -> absl::Status {
-        RETURN_IF_ERROR(Fill(lane.workflow->Queue(user, *request), response));
-        if (!request->page_token().empty() || user.role != Role::kManager)
-          return absl::OkStatus();
-        v1::ListCareerCasesRequest waiting;
-        waiting.set_view("waiting");
-        ASSIGN_OR_RETURN(v1::ListCareerCasesResponse careers,
-                         lane.careers->List(user, waiting));
-        *response->mutable_careers() = std::move(*careers.mutable_cases());
-        return absl::OkStatus();
-      });
+  return Handle(context, "review.queue", "", [&](const User& user, Lane& lane) {
+    return Fill(ReviewQueuePage(lane, user, *request), response);
+  });
 }
 
 grpc::Status ApiService::TeacherHistory(grpc::ServerContext* context,
