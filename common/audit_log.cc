@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -338,6 +339,31 @@ absl::Status AuditLog::WriteBatch(const std::vector<Pending>& batch) {
   head_ = {static_cast<uint64_t>(id), std::move(prev),
            static_cast<int64_t>(std::time(nullptr))};
   return absl::OkStatus();
+}
+
+absl::Status CheckAuditRestorable(const std::string& backup,
+                                  const std::string& live) {
+  std::error_code ec;
+  if (!std::filesystem::exists(live + ".audit-base", ec))
+    return absl::OkStatus();
+  ASSIGN_OR_RETURN(AuditAnchor base_file,
+                   AuditAnchor::Open(live, AuditMarkFile::kArchivedBase));
+  ASSIGN_OR_RETURN(std::optional<AuditHead> base, base_file.Read());
+  if (!base.has_value()) return absl::OkStatus();
+  sql::OpenOptions read_only;
+  read_only.read_only = true;
+  ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(backup, read_only));
+  ASSIGN_OR_RETURN(AuditHead head, ReadAuditHead(db));
+  if (head.count >= base->count) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      backup, " ends its audit chain at entry ", head.count,
+      ", but entries up to ", base->count, " were archived since (", live,
+      ".audit-base): nothing restored. To restore it anyway, move the audit "
+      "archive folder and ",
+      live,
+      ".audit-base and .audit-verified aside first; the archives stay the "
+      "record of "
+      "those entries"));
 }
 
 std::string DescribeAuditVerify(const AuditVerifyReport& r) {

@@ -77,6 +77,14 @@ struct AuditArchiveReport {
   std::vector<std::string> files;
 };
 
+// OK when the database copy at `backup` may replace the one at `live` as
+// far as the audit trail goes: its chain reaches at least the last entry
+// archived out of `live` (common/audit_archive.h). FAILED_PRECONDITION
+// otherwise, saying what to do: the restored chain would number new entries
+// as ones the archives already hold.
+absl::Status CheckAuditRestorable(const std::string& backup,
+                                  const std::string& live);
+
 // One line for an operator: "audit chain intact: N entries (…)".
 std::string DescribeAuditVerify(const AuditVerifyReport& report);
 

@@ -13,6 +13,7 @@
 #include "common/audit_log.h"
 #include "common/config.h"
 #include "common/sqlite.h"
+#include "common/sqlite_backup.h"
 #include "tests/test_support.h"
 
 namespace ntmis {
@@ -166,6 +167,27 @@ TEST_CASE("Old entries move to archives that keep the chain verifiable",
     CHECK_THAT(std::string(broken.status().message()),
                Catch::Contains("entry 500 is missing"));
   }
+}
+
+TEST_CASE(
+    "A backup whose chain ends before the archived entries is not restored "
+    "over them",
+    "[audit]") {
+  TempDir dir;
+  const std::string path = NewAuditDb(dir);
+  auto log = ValueOrDie(AuditLog::Open(path));
+  Append(*log, 100, "a");
+  NTMIS_ASSERT_OK(CheckAuditRestorable(path, path));  // nothing archived yet
+  NTMIS_ASSERT_OK(sql::CopyDatabase(path, dir.File("old.db")));
+  Append(*log, 200, "b");
+  ValueOrDie(log->Archive(dir.File("archive"), std::time(nullptr) + 10));
+  NTMIS_ASSERT_OK(sql::CopyDatabase(path, dir.File("new.db")));
+  absl::Status old = CheckAuditRestorable(dir.File("old.db"), path);
+  CHECK(absl::IsFailedPrecondition(old));
+  CHECK_THAT(
+      std::string(old.message()),
+      Catch::Contains("entry 100") && Catch::Contains("entries up to 299"));
+  NTMIS_ASSERT_OK(CheckAuditRestorable(dir.File("new.db"), path));
 }
 
 }  // namespace

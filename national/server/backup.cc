@@ -93,6 +93,8 @@ absl::StatusOr<NationalBackupReport> RestoreNational(
   }
   for (const std::string& name : names)
     RETURN_IF_ERROR(sql::CheckIntactDatabase(from + "/" + name));
+  RETURN_IF_ERROR(CheckAuditRestorable(from + "/national.db",
+                                       config.data_dir() + "/national.db"));
   {
     sql::OpenOptions read_only;
     read_only.read_only = true;

@@ -77,6 +77,7 @@ absl::StatusOr<RestoreReport> RestoreNode(const v1::ProvincialConfig& config,
   const std::string& db = config.database();
   // The backup first: nothing is touched for a file that is not one.
   RETURN_IF_ERROR(sql::CheckIntactDatabase(from));
+  RETURN_IF_ERROR(CheckAuditRestorable(from, config.database()));
   ASSIGN_OR_RETURN(BackupReport described, Describe(from));
   if (described.province.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
