@@ -18,6 +18,16 @@ inline provincial::IdKeys TestKeys() {
   return {std::string(32, 'h'), std::string(32, 's')};
 }
 
+// The province's own system administrator, who runs the unit and teacher
+// imports (CheckProvinceStaff).
+inline provincial::User ProvinceAdmin(provincial::Store& store) {
+  provincial::User admin;
+  admin.username = "admin";
+  admin.unit_code = ValueOrDie(store.Province());
+  admin.role = provincial::Role::kSysAdmin;
+  return admin;
+}
+
 // A province database with the generator's unit tree for (province, count,
 // seed).
 inline provincial::Store ProvinceWithUnits(const std::string& path,
@@ -29,7 +39,8 @@ inline provincial::Store ProvinceWithUnits(const std::string& path,
       !provincial::EnsureProvinceUnit(store, code).ok())
     throw std::runtime_error("province setup failed");
   provincial::SyntheticProvince gen(province, count, seed);
-  auto handler = ValueOrDie(provincial::UnitRowHandler::Create(store));
+  auto handler = ValueOrDie(
+      provincial::UnitRowHandler::Create(store, ProvinceAdmin(store)));
   provincial::CsvImport import(store, *handler, {});
   if (!import.Feed(gen.UnitsCsv()).ok())
     throw std::runtime_error("units feed failed");
@@ -43,8 +54,8 @@ inline v1::ImportReport ImportTeachers(provincial::Store& store,
                                        const std::string& csv, bool dry_run,
                                        size_t chunk = 1 << 16,
                                        size_t batch_rows = 0) {
-  auto handler = ValueOrDie(
-      provincial::TeacherRowHandler::Create(store, TestKeys(), nullptr));
+  auto handler = ValueOrDie(provincial::TeacherRowHandler::Create(
+      store, ProvinceAdmin(store), TestKeys(), nullptr));
   provincial::ImportOptions options;
   options.dry_run = dry_run;
   if (batch_rows > 0) options.batch_rows = batch_rows;  // else the default

@@ -214,7 +214,8 @@ TEST_CASE("The unit import names the earlier row of a duplicate code",
           "[import]") {
   TempDir dir;
   provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 20, 1);
-  auto handler = ValueOrDie(provincial::UnitRowHandler::Create(store));
+  auto handler = ValueOrDie(
+      provincial::UnitRowHandler::Create(store, ProvinceAdmin(store)));
   provincial::CsvImport import(store, *handler, {});
   NTMIS_ASSERT_OK(
       import.Feed("code,parent_code,level,name,school_category\n"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The rooms' layering (docs/architecture.md, "Folders"): every project
 # include of a file in common/, provincial/ or national/ names a room its
-# own room may use, and no files include each other in a loop (tsort finds
-# any cycle in the include graph).
+# own room may use, no files include each other in a loop, and no modules
+# (X.h with X.cc) use each other in a loop (tsort finds any cycle).
 #
 #   tests/layering_test.sh SOURCE_DIR
 set -euo pipefail
@@ -62,6 +62,14 @@ if ! tsort "$edges" >/dev/null 2>"$edges.err"; then
   cat "$edges.err"
   bad=1
 fi
-rm -f "$edges.err"
+# Modules: a header, its .cc and its private X_internal.h are one module;
+# no two modules may use each other, even through files of their own.
+sed -E 's/(_internal)?\.(h|cc)( |$)/\3/g' "$edges" | awk '$1 != $2' >"$edges.mod"
+if ! tsort "$edges.mod" >/dev/null 2>"$edges.err"; then
+  echo "module loop (a .h/.cc pair uses a module that uses it back):"
+  cat "$edges.err"
+  bad=1
+fi
+rm -f "$edges.err" "$edges.mod"
 [ "$bad" = 0 ] && echo "layering holds: $(wc -l <"$edges") includes checked, no loop"
 exit "$bad"

@@ -11,6 +11,7 @@
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
 #include "provincial/core/teachers.h"
+#include "tests/teacher_changes.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -83,11 +84,9 @@ void Transfer(Federation& f, const std::string& number, const std::string& from,
   record.set_city_code(school.ColumnText(3));
   std::string resealed = ValueOrDie(crypto::Seal(
       ValueOrDie(provincial::LoadIdKeys(f.province(to))).seal_key, id));
-  if (release_first)
-    NTMIS_ASSERT_OK(provincial::ReleaseTeacher(a, number, std::stoi(to)));
-  NTMIS_ASSERT_OK(provincial::AdmitTransferredTeacher(b, record, resealed));
-  if (!release_first)
-    NTMIS_ASSERT_OK(provincial::ReleaseTeacher(a, number, std::stoi(to)));
+  if (release_first) NTMIS_ASSERT_OK(HandOver(a, number, std::stoi(to)));
+  NTMIS_ASSERT_OK(Admit(b, record, resealed));
+  if (!release_first) NTMIS_ASSERT_OK(HandOver(a, number, std::stoi(to)));
 }
 
 TEST_CASE("Withdrawn teachers reach the national node as tombstones",
@@ -220,7 +219,7 @@ TEST_CASE(
             ValueOrDie(f.national().store().Province("44", false))->State())
             .rejected == 1);
 
-  NTMIS_ASSERT_OK(provincial::UpdateEffectiveRecord(store, good));
+  NTMIS_ASSERT_OK(ChangeEffectiveRecord(store, good));
   report = ValueOrDie(f.Sync("44"));
   CHECK(report.rejections.empty());
   CHECK(Held(f, "44") == 100);
@@ -307,7 +306,7 @@ TEST_CASE(
   for (int i = 0; i < 40; ++i) {
     v1::TeacherRecord r = Record(store, numbers[rng() % numbers.size()]);
     r.set_title(v1::TITLE_LEVEL_SENIOR_DEPUTY);
-    NTMIS_ASSERT_OK(provincial::UpdateEffectiveRecord(store, r));
+    NTMIS_ASSERT_OK(ChangeEffectiveRecord(store, r));
   }
   for (int i = 0; i < 5; ++i)
     NTMIS_ASSERT_OK(provincial::WithdrawTeacher(store, numbers[1500 + i]));

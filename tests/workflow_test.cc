@@ -10,6 +10,7 @@
 #include "common/teacher/id_card.h"
 #include "provincial/core/logins.h"
 #include "provincial/core/store.h"
+#include "provincial/core/unit_admin.h"
 #include "tests/province_fixture.h"
 
 namespace ntmis::testing {

@@ -268,8 +268,9 @@ absl::StatusOr<User> Accounts::SetDisabled(const User& actor,
 }
 
 absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
-                                                 const std::string& unit_code,
+                                                 const std::string& unit,
                                                  bool include_below) {
+  const std::string& unit_code = unit.empty() ? actor.unit_code : unit;
   if (actor.role != Role::kSysAdmin) {
     return absl::PermissionDeniedError(
         absl::StrCat("查看账号须由系统管理员操作；", actor.username, " 是",
@@ -296,7 +297,9 @@ absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,
 }
 
 absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
-    const User& actor, const std::string& school) {
+    const User& actor, const std::string& school_code) {
+  const std::string& school =
+      school_code.empty() ? actor.unit_code : school_code;
   RETURN_IF_ERROR(CheckManages(actor, school, Role::kTeacher));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, school));
   if (unit.level != UnitLevel::kSchool)
@@ -475,6 +478,11 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token,
     RETURN_IF_ERROR(touch.Run());
   }
   return user;
+}
+
+void ToProto(const NewAccount& account, v1::CreateUserResponse* out) {
+  ToProto(account.user, out->mutable_user());
+  out->set_initial_password(account.initial_password);
 }
 
 }  // namespace ntmis::provincial

@@ -25,6 +25,8 @@ struct NewAccount {
   User user;
   std::string initial_password;
 };
+// The new account and its one-time password, as the transports return it.
+void ToProto(const NewAccount& account, v1::CreateUserResponse* out);
 
 // Accounts per unit and role: 1 system administrator, 1 information
 // manager (up to `higher_education_managers` at a higher-education
@@ -95,13 +97,15 @@ class Accounts {
   absl::StatusOr<User> Unlock(const User& actor, const std::string& username);
   absl::StatusOr<User> SetDisabled(const User& actor,
                                    const std::string& username, bool disabled);
-  // The accounts of `unit_code` (and below), which must be within the
-  // actor's unit; a system administrator's view.
+  // The accounts of `unit_code` (the actor's own unit when empty; and
+  // below), which must be within the actor's unit; a system
+  // administrator's view.
   absl::StatusOr<std::vector<User>> List(const User& actor,
                                          const std::string& unit_code,
                                          bool include_below);
   // Self-service accounts for the effective teachers of a school who have
-  // none (user name = teacher number), by the school's system administrator.
+  // none (user name = teacher number), by the school's system administrator
+  // (`school` empty: the actor's own unit).
   absl::StatusOr<std::vector<NewAccount>> CreateTeacherAccounts(
       const User& actor, const std::string& school);
 

@@ -13,8 +13,8 @@
 #include "common/teacher/code_tables.h"
 #include "common/teacher/id_card.h"
 #include "provincial/core/access.h"
-#include "provincial/core/career_internal.h"
 #include "provincial/core/careers.h"
+#include "provincial/core/careers_internal.h"
 #include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {

@@ -11,8 +11,8 @@
 #include "common/crypto.h"
 #include "common/envelope.h"
 #include "common/status_macros.h"
-#include "provincial/core/career_internal.h"
 #include "provincial/core/careers.h"
+#include "provincial/core/careers_internal.h"
 #include "provincial/core/entries.h"
 #include "provincial/core/teachers.h"
 

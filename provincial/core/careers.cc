@@ -11,7 +11,7 @@
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "provincial/core/access.h"
-#include "provincial/core/career_internal.h"
+#include "provincial/core/careers_internal.h"
 #include "provincial/core/teachers.h"
 #include "provincial/core/units.h"
 

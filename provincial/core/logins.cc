@@ -129,4 +129,19 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
   return lane->accounts.OpenSession(account.user_id, attempt.source, now);
 }
 
+absl::StatusOr<User> Logins::Unlock(Accounts& accounts, const User& actor,
+                                    const std::string& username) {
+  ASSIGN_OR_RETURN(User target, accounts.Unlock(actor, username));
+  throttle_.ForgetName(username);
+  return target;
+}
+
+absl::StatusOr<NewAccount> Logins::ResetPassword(Accounts& accounts,
+                                                 const User& actor,
+                                                 const std::string& username) {
+  ASSIGN_OR_RETURN(NewAccount account, accounts.ResetPassword(actor, username));
+  throttle_.ForgetName(username);
+  return account;
+}
+
 }  // namespace ntmis::provincial

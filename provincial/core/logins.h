@@ -74,9 +74,14 @@ class Logins {
   // RESOURCE_EXHAUSTED while the source must wait. `now` is unix seconds.
   absl::StatusOr<Session> Login(const LoginAttempt& attempt, int64_t now);
 
-  // Lifts the login delays of `username` everywhere: its administrator
-  // unlocked the account or reset its password.
-  void Forgive(const std::string& username) { throttle_.ForgetName(username); }
+  // An administrator (`actor`) unlocks an account or resets its password
+  // (Accounts::Unlock, Accounts::ResetPassword, which decide who may), and
+  // the login delays of the name end with it, so its owner logs in at once.
+  absl::StatusOr<User> Unlock(Accounts& accounts, const User& actor,
+                              const std::string& username);
+  absl::StatusOr<NewAccount> ResetPassword(Accounts& accounts,
+                                           const User& actor,
+                                           const std::string& username);
 
  private:
   absl::StatusOr<Session> Decide(const LoginAttempt& attempt, int64_t now,

@@ -23,8 +23,8 @@
 #include "common/dates.h"
 #include "common/status_macros.h"
 #include "provincial/core/access.h"
-#include "provincial/core/career_internal.h"
 #include "provincial/core/careers.h"
+#include "provincial/core/careers_internal.h"
 #include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"
 

@@ -225,28 +225,6 @@ absl::Status RelocateSchoolTeachers(Store& store,
   return absl::OkStatus();
 }
 
-absl::Status UpdateEffectiveRecord(Store& store,
-                                   const v1::TeacherRecord& record,
-                                   const ChangeMeta& meta) {
-  ASSIGN_OR_RETURN(StoredTeacher current,
-                   LoadTeacher(store, record.teacher_number()));
-  if (current.state != TeacherState::kEffective) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("teacher ", record.teacher_number(), " is ",
-                     StateName(current.state), ", not effective"));
-  }
-  if (record.province() != current.record.province() ||
-      record.id_hash() != current.record.id_hash()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("teacher ", record.teacher_number(),
-                     ": the province and the ID-card number of a record cannot "
-                     "be changed here"));
-  }
-  RETURN_IF_ERROR(CheckValid(record));
-  return Write(store, record.teacher_number(), TeacherState::kEffective,
-               &record, OutboxOp::kUpsert, 0, meta);
-}
-
 absl::Status MoveTeacherToSchool(Store& store,
                                  const std::string& teacher_number,
                                  const std::string& school_code,
@@ -310,16 +288,6 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
                OutboxOp::kTombstone, 0, withdraw);
 }
 
-absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number,
-                            int to_province) {
-  ChangeMeta meta;
-  meta.action = "teacher.transfer_out";
-  meta.reason = absl::StrCat("to province ", to_province);
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  RETURN_IF_ERROR(HandOverTeacher(store, teacher_number, to_province, meta));
-  return txn.Commit();
-}
-
 absl::StatusOr<std::string> LoadSealedIdCard(
     Store& store, const std::string& teacher_number) {
   ASSIGN_OR_RETURN(
@@ -352,23 +320,6 @@ absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
       store, teacher_number,
       {TeacherState::kTransferredOut, nullptr, OutboxOp::kTombstone,
        to_province, meta, /*system=*/true});
-}
-
-absl::Status AdmitTransferredTeacher(Store& store,
-                                     const v1::TeacherRecord& record,
-                                     const std::string& id_sealed) {
-  ASSIGN_OR_RETURN(std::string province, store.Province());
-  if (absl::StrCat(static_cast<int>(record.province())) != province) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a teacher transferring in must carry this province (",
-                     province, "), not ", static_cast<int>(record.province())));
-  }
-  RETURN_IF_ERROR(CheckValid(record));
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  ChangeMeta meta;
-  meta.action = "teacher.transfer_in";
-  RETURN_IF_ERROR(AdmitTeacher(store, record, id_sealed, meta));
-  return txn.Commit();
 }
 
 absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,

@@ -147,22 +147,14 @@ absl::Status RelocateSchoolTeachers(Store& store,
                                     const std::string& city_code,
                                     const std::string& county_code);
 
-// Replaces the effective record of `record.teacher_number()` (validated like
-// an import; the number, province and ID hash cannot change).
-absl::Status UpdateEffectiveRecord(Store& store,
-                                   const v1::TeacherRecord& record,
-                                   const ChangeMeta& meta = {});
-
 // Takes a teacher out of the national scope: a tombstone reaches the
 // national node.
 absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
                              const ChangeMeta& meta = {});
 
-// Completes a transfer out: the national node moves the teacher to
-// `to_province` when that province pushes the record.
-absl::Status ReleaseTeacher(Store& store, const std::string& teacher_number,
-                            int to_province);
-// The same inside the caller's transaction, with who approved it.
+// Completes a transfer out, inside the caller's transaction, with who
+// approved it (careers' transfer case): a tombstone naming `to_province`;
+// the national node moves the teacher when that province pushes the record.
 absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
                              int to_province, const ChangeMeta& meta);
 
@@ -170,13 +162,10 @@ absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
 absl::StatusOr<std::string> LoadSealedIdCard(Store& store,
                                              const std::string& teacher_number);
 
-// Completes a transfer in: the teacher keeps the number minted elsewhere.
+// Completes a transfer in, inside the caller's transaction, with who
+// approved it: the teacher keeps the number minted elsewhere.
 // `record.province()` must be this province; the ID-card number arrives
 // already hashed and sealed under this node's key.
-absl::Status AdmitTransferredTeacher(Store& store,
-                                     const v1::TeacherRecord& record,
-                                     const std::string& id_sealed);
-// The same inside the caller's transaction, with who approved it.
 absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
                           const std::string& id_sealed, const ChangeMeta& meta);
 

@@ -3,13 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
-#include "provincial/core/access.h"
-#include "provincial/core/teacher_queries.h"
-#include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -146,13 +142,6 @@ void CheckNewUnit(const Unit& unit, std::optional<UnitLevel> parent_level,
 
 namespace {
 
-absl::Status ProblemsStatus(RowProblems& problems) {
-  std::vector<std::string> parts;
-  for (const v1::ImportProblem& p : problems.problems())
-    parts.push_back(absl::StrCat(p.column(), "='", p.value(), "': ", p.rule()));
-  return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
-}
-
 Unit UnitFrom(const sql::Statement& row) {
   Unit unit;
   unit.code = row.ColumnText(0);
@@ -233,46 +222,6 @@ absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store,
   return units;
 }
 
-namespace {
-
-// A system administrator changes the units below its own.
-absl::Status CheckUnitAdmin(Store& store, const User& actor,
-                            const std::string& unit_code) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
-  RETURN_IF_ERROR(CheckWithin(store, actor, unit_code));
-  if (unit_code == actor.unit_code) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("unit ", unit_code,
-                     " is changed by the administrator of the unit above it"));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::StatusOr<Unit> AddUnit(Store& store, const User& actor,
-                             const Unit& unit) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
-  RETURN_IF_ERROR(CheckWithin(store, actor, unit.parent_code));
-  if (static_cast<int>(unit.level) < 2 || static_cast<int>(unit.level) > 4)
-    return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  std::optional<UnitLevel> parent_level;
-  absl::StatusOr<Unit> parent = LoadUnit(store, unit.parent_code);
-  if (parent.ok() && !parent->closed) parent_level = parent->level;
-  bool taken = LoadUnit(store, unit.code).ok();
-  RowProblems problems(0);
-  std::string category =
-      unit.level == UnitLevel::kSchool
-          ? absl::StrCat(static_cast<int>(unit.school_category))
-          : "";
-  CheckNewUnit(unit, parent_level, taken, category, problems);
-  if (!problems.empty()) return ProblemsStatus(problems);
-  RETURN_IF_ERROR(InsertUnit(store, unit));
-  RETURN_IF_ERROR(txn.Commit());
-  return LoadUnit(store, unit.code);
-}
-
 absl::Status InsertUnit(Store& store, const Unit& unit) {
   ASSIGN_OR_RETURN(
       sql::Statement insert,
@@ -288,92 +237,13 @@ absl::Status InsertUnit(Store& store, const Unit& unit) {
   return insert.Run();
 }
 
-absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor,
-                                const std::string& code,
-                                const std::string& name) {
-  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
-  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
-  if (name.empty() || name.size() > 200 || !IsValidUtf8(name))
-    return absl::InvalidArgumentError(
-        absl::StrCat("name='", name, "': required, UTF-8, at most 200 bytes"));
-  ASSIGN_OR_RETURN(
-      sql::Statement update,
-      store.db().Prepare("UPDATE units SET name = ? WHERE code = ?"));
-  RETURN_IF_ERROR(update.BindAll(name, code).Run());
-  unit.name = name;
-  return unit;
-}
-
-absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor,
-                              const std::string& code,
-                              const std::string& new_parent_code) {
-  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
-  RETURN_IF_ERROR(CheckWithin(store, actor, new_parent_code));
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
-  if (unit.level != UnitLevel::kSchool) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        UnitLevelName(unit.level), " ", code,
-        ": only schools move; a city's or county's code starts with its "
-        "parent's, so one "
-        "that changes parent gets a new code (add it, then move its schools)"));
-  }
-  absl::StatusOr<Unit> parent = LoadUnit(store, new_parent_code);
-  if (!parent.ok() || parent->level != UnitLevel::kCounty || parent->closed) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("new_parent_code='", new_parent_code,
-                     "': must be an open county of this province"));
-  }
-  if (unit.closed) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("school ", code, " is closed"));
-  }
-  ASSIGN_OR_RETURN(
-      sql::Statement update,
-      store.db().Prepare("UPDATE units SET parent_code = ? WHERE code = ?"));
-  RETURN_IF_ERROR(update.BindAll(new_parent_code, code).Run());
-  // Every record of the school carries its county and city; effective ones
-  // are re-sent with them.
-  RETURN_IF_ERROR(RelocateSchoolTeachers(store, code, parent->parent_code,
-                                         new_parent_code));
-  RETURN_IF_ERROR(txn.Commit());
-  unit.parent_code = new_parent_code;
-  return unit;
-}
-
-absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor,
-                               const std::string& code,
-                               const std::string& reason) {
-  if (absl::StripAsciiWhitespace(reason).empty())
-    return absl::InvalidArgumentError("closing a unit needs a reason");
-  RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
-  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
-  if (unit.level == UnitLevel::kProvince)
-    return absl::InvalidArgumentError("the province unit cannot be closed");
-  if (unit.closed) return unit;
-  ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store, code, false));
-  if (!children.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(UnitLevelName(unit.level), " ", code, " still has ",
-                     children.size(), " open units (first ", children[0].code,
-                     "): close or move them first"));
-  }
-  if (unit.level == UnitLevel::kSchool) {
-    ASSIGN_OR_RETURN(uint64_t active, CountActiveTeachers(store, code));
-    if (active > 0) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("school ", code, " still has ", active,
-                       " active teachers: transfer or withdraw them first"));
-    }
-  }
-  ASSIGN_OR_RETURN(
-      sql::Statement update,
-      store.db().Prepare("UPDATE units SET closed = 1 WHERE code = ?"));
-  RETURN_IF_ERROR(update.BindAll(code).Run());
-  RETURN_IF_ERROR(txn.Commit());
-  unit.closed = true;
-  return unit;
+void ToProto(const Unit& unit, v1::UnitInfo* out) {
+  out->set_code(unit.code);
+  out->set_parent_code(unit.parent_code);
+  out->set_level(static_cast<uint32_t>(unit.level));
+  out->set_name(unit.name);
+  out->set_school_category(unit.school_category);
+  out->set_closed(unit.closed);
 }
 
 }  // namespace ntmis::provincial

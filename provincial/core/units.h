@@ -1,5 +1,6 @@
-// The unit tree (province > city > county > school): its rules, changes
-// after the import, and the school look-up the teacher import uses. The
+// The unit tree (province > city > county > school): its rules and the
+// school look-up the teacher import uses. Changes by an administrator after
+// the import are unit_admin.h. The
 // unit-template import is provincial/import/unit_import.h.
 #ifndef NTMIS_PROVINCIAL_CORE_UNITS_H_
 #define NTMIS_PROVINCIAL_CORE_UNITS_H_
@@ -12,9 +13,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "ntmis/v1/codes.pb.h"
+#include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/problems.h"
 #include "provincial/core/store.h"
-#include "provincial/core/user.h"
 
 namespace ntmis::provincial {
 
@@ -34,6 +35,9 @@ struct Unit {
   bool closed = false;
 };
 
+// The unit as every transport shows it.
+void ToProto(const Unit& unit, v1::UnitInfo* out);
+
 const char* UnitLevelName(UnitLevel level);   // "city", as in the unit template
 const char* UnitLevelLabel(UnitLevel level);  // "地市", as clerks read it
 
@@ -48,25 +52,6 @@ absl::StatusOr<std::vector<Unit>> UnitChain(Store& store,
 absl::StatusOr<std::vector<Unit>> ChildUnits(Store& store,
                                              const std::string& code,
                                              bool include_closed);
-
-// Changes to the tree after the import, by `actor`: a system administrator
-// changes the units below its own unit (never its own), and adds units under
-// its unit or below. Each checks the rules of the template (code lengths and
-// prefixes, parent levels, categories); a moved unit keeps its code and
-// history, and a moved school's effective teachers are re-sent with their new
-// city and county. A unit can be closed only with a reason and when no open
-// unit and no active teacher is left under it; closed units and their
-// teachers' history stay.
-absl::StatusOr<Unit> AddUnit(Store& store, const User& actor, const Unit& unit);
-absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor,
-                                const std::string& code,
-                                const std::string& name);
-absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor,
-                              const std::string& code,
-                              const std::string& new_parent_code);
-absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor,
-                               const std::string& code,
-                               const std::string& reason);
 
 // Where a school sits, as a teacher record needs it.
 struct SchoolPlace {

@@ -1,5 +1,7 @@
 #include "provincial/core/user.h"
 
+#include <ctime>
+
 #include "absl/strings/str_cat.h"
 
 namespace ntmis::provincial {
@@ -70,6 +72,18 @@ absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
       return absl::InvalidArgumentError(
           "role: sysadmin, manager, querier or teacher");
   }
+}
+
+void ToProto(const User& user, v1::UserAccount* out) {
+  out->set_username(user.username);
+  out->set_unit_code(user.unit_code);
+  out->set_role(RoleToProto(user.role));
+  out->set_teacher_number(user.teacher_number);
+  out->set_must_change_password(user.must_change_password);
+  out->set_locked_until_unix(user.locked_until_unix);
+  out->set_locked(user.locked_until_unix > std::time(nullptr));
+  out->set_disabled(user.disabled);
+  out->set_created_unix(user.created_unix);
 }
 
 }  // namespace ntmis::provincial

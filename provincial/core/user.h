@@ -34,6 +34,10 @@ struct User {
   int64_t created_unix = 0;
 };
 
+// The account as every transport shows it (docs/architecture.md, "One
+// dialect"): never the password hash; `locked` as of now.
+void ToProto(const User& user, v1::UserAccount* out);
+
 }  // namespace ntmis::provincial
 
 #endif  // NTMIS_PROVINCIAL_CORE_USER_H_

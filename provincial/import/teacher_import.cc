@@ -13,6 +13,7 @@
 #include "common/teacher/id_card.h"
 #include "common/teacher/record_validation.h"
 #include "common/teacher/teacher_number.h"
+#include "provincial/core/access.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {
@@ -152,12 +153,14 @@ struct TeacherRowHandler::Rows final : PreparedRows {
 };
 
 absl::StatusOr<std::unique_ptr<TeacherRowHandler>> TeacherRowHandler::Create(
-    Store& store, const IdKeys& keys, IdentityResolver* resolver) {
+    Store& store, const User& actor, const IdKeys& keys,
+    IdentityResolver* resolver) {
+  ASSIGN_OR_RETURN(std::string province, store.Province());
+  RETURN_IF_ERROR(CheckProvinceStaff(actor, province, "import.teachers"));
   ASSIGN_OR_RETURN(std::unique_ptr<crypto::Sealer> sealer,
                    crypto::Sealer::Create(keys.seal_key));
   std::unique_ptr<TeacherRowHandler> h(
       new TeacherRowHandler(keys, std::move(sealer), resolver));
-  ASSIGN_OR_RETURN(std::string province, store.Province());
   (void)absl::SimpleAtoi(province, &h->province_);
   ASSIGN_OR_RETURN(h->schools_, LoadSchools(store));
   return h;

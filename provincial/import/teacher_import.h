@@ -17,6 +17,7 @@
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/teacher_fields.h"
 #include "provincial/core/teachers.h"
+#include "provincial/core/user.h"
 #include "provincial/import/csv_import.h"
 
 namespace ntmis::provincial {
@@ -37,10 +38,13 @@ bool ParseTeacherRow(
 // Thread-compatible: one import (one thread) at a time.
 class TeacherRowHandler final : public RowHandler {
  public:
-  // `resolver` (may be null: every teacher is then provisional) asks the
-  // national registry about each chunk of rows before it is written.
+  // An import by `actor`, one of the province-level staff
+  // (CheckProvinceStaff); PERMISSION_DENIED otherwise. `resolver` (may be
+  // null: every teacher is then provisional) asks the national registry
+  // about each chunk of rows before it is written.
   static absl::StatusOr<std::unique_ptr<TeacherRowHandler>> Create(
-      Store& store, const IdKeys& keys, IdentityResolver* resolver);
+      Store& store, const User& actor, const IdKeys& keys,
+      IdentityResolver* resolver);
 
   const std::vector<TableColumn>& columns() const override;
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,

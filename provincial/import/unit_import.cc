@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/teacher/code_tables.h"
+#include "provincial/core/access.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -18,9 +19,11 @@ struct PreparedUnits final : PreparedRows {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(
-    Store& store) {
+    Store& store, const User& actor) {
   std::unique_ptr<UnitRowHandler> handler(new UnitRowHandler());
   ASSIGN_OR_RETURN(handler->province_, store.Province());
+  RETURN_IF_ERROR(
+      CheckProvinceStaff(actor, handler->province_, "import.units"));
   ASSIGN_OR_RETURN(sql::Statement stmt,
                    store.db().Prepare("SELECT code, level FROM units"));
   RETURN_IF_ERROR(stmt.ForEachRow([&] {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "provincial/core/store.h"
 #include "provincial/core/units.h"
+#include "provincial/core/user.h"
 #include "provincial/import/csv_import.h"
 
 namespace ntmis::provincial {
@@ -20,7 +21,10 @@ namespace ntmis::provincial {
 // file. Thread-compatible: one import (one thread) at a time.
 class UnitRowHandler final : public RowHandler {
  public:
-  static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(Store& store);
+  // An import by `actor`, one of the province-level staff
+  // (CheckProvinceStaff); PERMISSION_DENIED otherwise.
+  static absl::StatusOr<std::unique_ptr<UnitRowHandler>> Create(
+      Store& store, const User& actor);
 
   const std::vector<TableColumn>& columns() const override;
   bool Prepare(const std::vector<std::string>& fields, const ColumnIndex& index,

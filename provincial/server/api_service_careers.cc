@@ -3,7 +3,7 @@
 // audit (ApiService::Handle).
 #include "absl/strings/str_cat.h"
 #include "provincial/server/api_service.h"
-#include "provincial/server/fill.h"
+#include "provincial/server/api_service_internal.h"
 
 namespace ntmis::provincial {
 

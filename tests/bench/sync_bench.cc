@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "provincial/core/teachers.h"
 #include "provincial/tools/generator.h"
+#include "tests/teacher_changes.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {
@@ -99,7 +100,7 @@ uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
   }
   s.Reset();
   for (const auto& r : picked) {
-    absl::Status st = provincial::UpdateEffectiveRecord(store, r);
+    absl::Status st = ChangeEffectiveRecord(store, r);
     if (!st.ok()) throw std::runtime_error(st.ToString());
   }
   return picked.size();
