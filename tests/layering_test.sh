@@ -25,8 +25,12 @@ allowed() {
     national/registry | national/rollup) echo "common common/teacher" ;;
     national/ingest) echo "common common/teacher national/registry national/rollup" ;;
     national/query) echo "common common/teacher national/registry national/rollup national/ingest" ;;
-    national/server)
+    national/rpc)
       echo "common common/teacher national/registry national/rollup national/ingest national/query" ;;
+    national/server)
+      echo "common common/teacher national/registry national/rollup national/ingest national/query national/rpc" ;;
+    national/cli)
+      echo "common common/teacher national/registry national/rollup national/ingest national/query national/rpc national/server" ;;
     *) echo "?" ;;
   esac
 }

@@ -9,7 +9,7 @@
 #include "common/sqlite.h"
 #include "common/teacher/code_tables.h"
 #include "common/text_encoding.h"
-#include "national/query/query_service.h"
+#include "national/rpc/query_service.h"
 #include "tests/test_support.h"
 
 namespace ntmis::testing {

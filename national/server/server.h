@@ -13,8 +13,8 @@
 #include "common/file_lock.h"
 #include "common/metrics.h"
 #include "national/ingest/national_store.h"
-#include "national/ingest/sync_service.h"
-#include "national/query/query_service.h"
+#include "national/rpc/query_service.h"
+#include "national/rpc/sync_service.h"
 #include "national/server/crl_server.h"
 #include "ntmis/v1/config.pb.h"
 

@@ -3,8 +3,8 @@
 // (PERMISSION_DENIED, audited), as is a record of another province.
 //
 // Thread-safe.
-#ifndef NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_
-#define NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_
+#ifndef NTMIS_NATIONAL_RPC_SYNC_SERVICE_H_
+#define NTMIS_NATIONAL_RPC_SYNC_SERVICE_H_
 
 #include <chrono>
 
@@ -75,4 +75,4 @@ class SyncService final : public v1::NationalSync::Service {
 
 }  // namespace ntmis::national
 
-#endif  // NTMIS_NATIONAL_INGEST_SYNC_SERVICE_H_
+#endif  // NTMIS_NATIONAL_RPC_SYNC_SERVICE_H_

@@ -1,4 +1,4 @@
-#include "national/ingest/sync_service.h"
+#include "national/rpc/sync_service.h"
 
 #include <ctime>
 #include <deque>
@@ -18,6 +18,7 @@
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
 #include "common/tls.h"
+#include "national/rpc/push_reader.h"
 
 namespace ntmis::national {
 
@@ -280,126 +281,6 @@ grpc::Status SyncService::GetBucketEntries(
   return grpc::Status::OK;
 }
 
-namespace {
-
-// Reads and prepares batches on a thread of its own, so that the next batch
-// is parsed and checked while the previous one commits. At most one
-// prepared batch waits (memory per stream: the batch being applied, one
-// prepared, and what HTTP/2 flow control lets the client send ahead).
-class BatchReader {
- public:
-  using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
-
-  BatchReader(grpc::ServerContext* context, Stream* stream,
-              const ProvinceDb& db, size_t max_changes,
-              std::chrono::milliseconds idle)
-      : context_(context),
-        stream_(stream),
-        db_(db),
-        max_changes_(max_changes),
-        idle_(idle),
-        thread_([this] { Run(); }) {}
-
-  ~BatchReader() {
-    Stop();
-    thread_.join();
-  }
-
-  // The next prepared batch, or nullopt at the end of the stream;
-  // DEADLINE_EXCEEDED when the client sends nothing for the idle limit.
-  std::optional<absl::StatusOr<PreparedBatch>> Next() {
-    absl::MutexLock lock(&mu_);
-    bool ready = mu_.AwaitWithTimeout(
-        absl::Condition(
-            +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
-              return !r->queue_.empty() || r->done_;
-            },
-            this),
-        absl::FromChrono(idle_));
-    if (!ready) {
-      return absl::StatusOr<PreparedBatch>(
-          absl::DeadlineExceededError(absl::StrCat(
-              "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
-              ": the push stream was closed")));
-    }
-    if (queue_.empty()) return std::nullopt;
-    auto next = std::move(queue_.front());
-    queue_.pop_front();
-    return next;
-  }
-
-  // Stops reading. A read already waiting for the client is cancelled, so
-  // the client then sees CANCELLED rather than the handler's status.
-  void Stop() {
-    bool cancel;
-    {
-      absl::MutexLock lock(&mu_);
-      stop_ = true;
-      cancel = in_read_;
-    }
-    if (cancel) context_->TryCancel();
-  }
-
- private:
-  void Run() {
-    v1::PushBatch batch;
-    while (true) {
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(
-            +[](BatchReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
-              return r->queue_.empty() || r->stop_;
-            },
-            this));
-        if (stop_) break;
-        in_read_ = true;
-      }
-      bool got = stream_->Read(&batch);
-      const bool end =
-          got && batch.end_of_stream() && batch.changes_size() == 0;
-      absl::StatusOr<PreparedBatch> prepared;
-      if (end) {
-        // Nothing to queue.
-      } else if (got) {
-        prepared = db_.Prepare(std::move(batch), max_changes_);
-      } else if (context_->IsCancelled()) {
-        prepared = absl::CancelledError(
-            absl::StrCat("the push was cancelled: by the province, or by gRPC "
-                         "for a message over the "
-                         "limit of ",
-                         kMaxMessageBytes, " bytes"));
-      } else {
-        prepared = absl::InvalidArgumentError(
-            "the push stream ended without its end marker: a message was not a "
-            "ntmis.v1.PushBatch, or the province node speaks sync protocol 1");
-      }
-      absl::MutexLock lock(&mu_);
-      in_read_ = false;
-      if (stop_ || end) break;
-      bool failed = !prepared.ok();
-      queue_.push_back(std::move(prepared));
-      if (failed) break;
-      batch.Clear();
-    }
-    absl::MutexLock lock(&mu_);
-    done_ = true;
-  }
-
-  grpc::ServerContext* context_;
-  Stream* stream_;
-  const ProvinceDb& db_;
-  const size_t max_changes_;
-  const std::chrono::milliseconds idle_;
-  absl::Mutex mu_;
-  std::deque<absl::StatusOr<PreparedBatch>> queue_ ABSL_GUARDED_BY(mu_);
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  bool in_read_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
-};
-
-}  // namespace
-
 grpc::Status SyncService::Push(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>* stream) {
@@ -409,8 +290,8 @@ grpc::Status SyncService::Push(
   uint64_t applied = 0, rejected = 0;
   absl::Status failure;
   {
-    BatchReader reader(context, stream, **db, limits_.max_batch_changes,
-                       limits_.push_idle);
+    PushReader reader(context, stream, **db, limits_.max_batch_changes,
+                      limits_.push_idle);
     while (auto prepared = reader.Next()) {
       absl::StatusOr<v1::PushAck> ack =
           prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();

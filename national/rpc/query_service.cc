@@ -1,4 +1,4 @@
-#include "national/query/query_service.h"
+#include "national/rpc/query_service.h"
 
 #include <ctime>
 

@@ -4,8 +4,8 @@
 // with their reason.
 //
 // Thread-safe.
-#ifndef NTMIS_NATIONAL_QUERY_QUERY_SERVICE_H_
-#define NTMIS_NATIONAL_QUERY_QUERY_SERVICE_H_
+#ifndef NTMIS_NATIONAL_RPC_QUERY_SERVICE_H_
+#define NTMIS_NATIONAL_RPC_QUERY_SERVICE_H_
 
 #include "common/peer_identity.h"
 #include "national/ingest/national_store.h"
@@ -56,4 +56,4 @@ class QueryService final : public v1::NationalQuery::Service {
 
 }  // namespace ntmis::national
 
-#endif  // NTMIS_NATIONAL_QUERY_QUERY_SERVICE_H_
+#endif  // NTMIS_NATIONAL_RPC_QUERY_SERVICE_H_

@@ -1,0 +1,83 @@
+#include "national/rpc/push_reader.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/tls.h"
+
+namespace ntmis::national {
+
+std::optional<absl::StatusOr<PreparedBatch>> PushReader::Next() {
+  absl::MutexLock lock(&mu_);
+  bool ready = mu_.AwaitWithTimeout(
+      absl::Condition(
+          +[](PushReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+            return !r->queue_.empty() || r->done_;
+          },
+          this),
+      absl::FromChrono(idle_));
+  if (!ready) {
+    return absl::StatusOr<PreparedBatch>(
+        absl::DeadlineExceededError(absl::StrCat(
+            "no batch for ", absl::FormatDuration(absl::FromChrono(idle_)),
+            ": the push stream was closed")));
+  }
+  if (queue_.empty()) return std::nullopt;
+  auto next = std::move(queue_.front());
+  queue_.pop_front();
+  return next;
+}
+
+void PushReader::Stop() {
+  bool cancel;
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+    cancel = in_read_;
+  }
+  if (cancel) context_->TryCancel();
+}
+
+void PushReader::Run() {
+  v1::PushBatch batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](PushReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+            return r->queue_.empty() || r->stop_;
+          },
+          this));
+      if (stop_) break;
+      in_read_ = true;
+    }
+    bool got = stream_->Read(&batch);
+    const bool end = got && batch.end_of_stream() && batch.changes_size() == 0;
+    absl::StatusOr<PreparedBatch> prepared;
+    if (end) {
+      // Nothing to queue.
+    } else if (got) {
+      prepared = db_.Prepare(std::move(batch), max_changes_);
+    } else if (context_->IsCancelled()) {
+      prepared = absl::CancelledError(
+          absl::StrCat("the push was cancelled: by the province, or by gRPC "
+                       "for a message over the "
+                       "limit of ",
+                       kMaxMessageBytes, " bytes"));
+    } else {
+      prepared = absl::InvalidArgumentError(
+          "the push stream ended without its end marker: a message was not a "
+          "ntmis.v1.PushBatch, or the province node speaks sync protocol 1");
+    }
+    absl::MutexLock lock(&mu_);
+    in_read_ = false;
+    if (stop_ || end) break;
+    bool failed = !prepared.ok();
+    queue_.push_back(std::move(prepared));
+    if (failed) break;
+    batch.Clear();
+  }
+  absl::MutexLock lock(&mu_);
+  done_ = true;
+}
+
+}  // namespace ntmis::national
