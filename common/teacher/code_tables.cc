@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 
 namespace ntmis {
 namespace {

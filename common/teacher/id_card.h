@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
 #include "ntmis/v1/codes.pb.h"
 
 namespace ntmis {

@@ -1,6 +1,6 @@
 #include "common/teacher/record_digest.h"
 
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 
 namespace ntmis {
 

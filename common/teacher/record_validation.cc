@@ -2,11 +2,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
+#include "common/tables/text_encoding.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/country_codes.h"
 #include "common/teacher/teacher_number.h"
-#include "common/text_encoding.h"
 
 namespace ntmis {
 namespace {

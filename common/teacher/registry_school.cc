@@ -3,8 +3,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/tables/text_encoding.h"
 #include "common/teacher/code_tables.h"
-#include "common/text_encoding.h"
 
 namespace ntmis {
 namespace {

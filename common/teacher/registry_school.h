@@ -8,7 +8,7 @@
 
 #include <vector>
 
-#include "common/table_reader.h"
+#include "common/tables/table_reader.h"
 #include "common/teacher/record_validation.h"
 #include "ntmis/v1/sync.pb.h"
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "common/cli.h"
+#include "common/base/cli.h"
 
 namespace ntmis::national {
 

@@ -5,10 +5,10 @@
 #include <iostream>
 
 #include "absl/strings/str_join.h"
-#include "common/audit_archive.h"
-#include "common/config.h"
-#include "common/import_report.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_archive.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/tables/import_report.h"
 #include "national/cli/commands.h"
 #include "national/ingest/national_store.h"
 #include "national/server/operations.h"

@@ -1,6 +1,6 @@
 // ntmis-national: the federation CA, the national node, and operator
 // queries. The commands are in national/cli/*_commands.cc, by group.
-#include "common/cli.h"
+#include "common/base/cli.h"
 #include "national/cli/commands.h"
 
 namespace ntmis::national {

@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/config.h"
-#include "common/status_macros.h"
-#include "common/writable_path.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/base/writable_path.h"
 #include "national/cli/commands.h"
 #include "national/ingest/national_store.h"
 #include "national/server/backup.h"

@@ -1,5 +1,5 @@
 // ntmis-national pki …: the federation CA, the certificates it issues and
-// revokes, and its revocation list (common/pki.h).
+// revokes, and its revocation list (common/pki/pki.h).
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -7,12 +7,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/config.h"
-#include "common/pki.h"
-#include "common/revocation_check.h"
-#include "common/status_macros.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/pki/pki.h"
+#include "common/pki/revocation_check.h"
+#include "common/tables/text_table.h"
 #include "common/teacher/code_tables.h"
-#include "common/text_table.h"
 #include "national/cli/commands.h"
 
 namespace ntmis::national {

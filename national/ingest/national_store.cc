@@ -5,8 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/peer_identity.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/pki/peer_identity.h"
 
 namespace ntmis::national {
 

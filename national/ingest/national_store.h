@@ -13,8 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/audit_log.h"
-#include "common/wal_checkpointer.h"
+#include "common/audit/audit_log.h"
+#include "common/sql/wal_checkpointer.h"
 #include "national/ingest/province_db.h"
 #include "national/ingest/view_warmer.h"
 #include "national/registry/audit_anchors.h"

@@ -8,7 +8,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_validation.h"
 #include "common/teacher/sync_versions.h"

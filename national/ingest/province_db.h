@@ -26,9 +26,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
+#include "common/sql/wal_checkpointer.h"
 #include "common/teacher/record_digest.h"
-#include "common/wal_checkpointer.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
 #include "national/rollup/dimensions.h"

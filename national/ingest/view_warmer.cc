@@ -1,6 +1,6 @@
 #include "national/ingest/view_warmer.h"
 
-#include "common/thread_priority.h"
+#include "common/base/thread_priority.h"
 #include "national/ingest/province_db.h"
 
 namespace ntmis::national {

@@ -5,7 +5,7 @@
 #define NTMIS_NATIONAL_QUERY_AGGREGATOR_H_
 
 #include "absl/status/statusor.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
 #include "national/ingest/national_store.h"
 #include "ntmis/v1/query.pb.h"
 

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
 #include "common/teacher/id_card.h"
 #include "common/teacher/teacher_number.h"
 

@@ -6,9 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "common/csv.h"
+#include "common/tables/csv.h"
+#include "common/tables/text_table.h"
 #include "common/teacher/code_tables.h"
-#include "common/text_table.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 

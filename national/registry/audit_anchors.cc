@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/crypto.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
 
 namespace ntmis::national {
 namespace {

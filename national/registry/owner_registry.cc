@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace ntmis::national {
 

@@ -13,7 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
 
 namespace ntmis::national {
 

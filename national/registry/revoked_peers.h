@@ -1,5 +1,5 @@
 // Peers the national node refused because their certificate is revoked
-// (common/revocation_check.h, MakeRevokedPeerGate), kept in memory for
+// (common/pki/revocation_check.h, MakeRevokedPeerGate), kept in memory for
 // `query provinces` and for reporting: each refusal is counted in the
 // metrics; the log and the audit hear of a peer at its first refusal and
 // then at most once a minute, with the number refused since
@@ -18,7 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "common/revocation_check.h"
+#include "common/pki/revocation_check.h"
 
 namespace ntmis::national {
 

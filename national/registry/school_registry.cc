@@ -6,8 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/status_macros.h"
-#include "common/table_reader.h"
+#include "common/base/status_macros.h"
+#include "common/tables/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/registry_school.h"
 

@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "ntmis/v1/sync.pb.h"
 
@@ -51,7 +51,7 @@ CREATE INDEX schools_by_province ON schools(province, version);
     std::vector<v1::ImportProblem> problems;  // non-empty: nothing was stored
   };
   // Imports a registry CSV, read by the one table reader like every
-  // provincial template (common/table_reader.h), all or nothing: any
+  // provincial template (common/tables/table_reader.h), all or nothing: any
   // problem (row, column, value, rule) leaves the registry as it was.
   // Changed rows get a new version; a dry run reports the same problems and
   // counts the same changes without storing them.

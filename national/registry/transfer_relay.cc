@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace ntmis::national {
 

@@ -22,7 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
 #include "ntmis/v1/sync.pb.h"
 
 namespace ntmis::national {

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
 
 namespace ntmis::national {
 

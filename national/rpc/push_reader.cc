@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/tls.h"
+#include "common/pki/tls.h"
 
 namespace ntmis::national {
 

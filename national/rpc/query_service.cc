@@ -4,9 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/grpc_status.h"
-#include "common/peer_identity.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/pki/peer_identity.h"
+#include "common/rpc/grpc_status.h"
 #include "common/teacher/sync_versions.h"
 #include "national/query/aggregator.h"
 #include "national/query/lookup.h"
@@ -69,7 +69,7 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store,
 
 absl::StatusOr<std::string> QueryService::AuthorizeOperator(
     grpc::ServerContext* context, const char* action, OperatorRole needs) {
-  // Nothing is done that the audit cannot record (common/audit_log.h).
+  // Nothing is done that the audit cannot record (common/audit/audit_log.h).
   RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
   std::string who = caller.ok() ? caller->Uri() : context->peer();

@@ -7,7 +7,7 @@
 #ifndef NTMIS_NATIONAL_RPC_QUERY_SERVICE_H_
 #define NTMIS_NATIONAL_RPC_QUERY_SERVICE_H_
 
-#include "common/peer_identity.h"
+#include "common/pki/peer_identity.h"
 #include "national/ingest/national_store.h"
 #include "ntmis/v1/query.grpc.pb.h"
 

@@ -7,24 +7,24 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "common/config.h"
-#include "common/grpc_status.h"
-#include "common/metrics.h"
-#include "common/peer_identity.h"
-#include "common/revocation_check.h"
-#include "common/status_macros.h"
-#include "common/table_reader.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
+#include "common/pki/peer_identity.h"
+#include "common/pki/revocation_check.h"
+#include "common/pki/tls.h"
+#include "common/rpc/grpc_status.h"
+#include "common/tables/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/record_digest.h"
 #include "common/teacher/sync_versions.h"
-#include "common/tls.h"
 #include "national/rpc/push_reader.h"
 
 namespace ntmis::national {
 
 absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(
     grpc::ServerContext* context, const char* action) {
-  // Nothing is done that the audit cannot record (common/audit_log.h).
+  // Nothing is done that the audit cannot record (common/audit/audit_log.h).
   RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
   if (!caller.ok()) {

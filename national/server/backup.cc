@@ -9,12 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/audit_anchor.h"
-#include "common/audit_log.h"
-#include "common/file_lock.h"
-#include "common/sqlite.h"
-#include "common/sqlite_backup.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_anchor.h"
+#include "common/audit/audit_log.h"
+#include "common/base/file_lock.h"
+#include "common/base/status_macros.h"
+#include "common/sql/sqlite.h"
+#include "common/sql/sqlite_backup.h"
 #include "national/ingest/national_store.h"
 
 namespace ntmis::national {

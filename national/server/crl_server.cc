@@ -5,8 +5,8 @@
 #include <openssl/x509.h>
 
 #include "absl/strings/str_cat.h"
-#include "common/config.h"
-#include "common/openssl_handles.h"
+#include "common/base/config.h"
+#include "common/crypto/openssl_handles.h"
 
 namespace ntmis::national {
 namespace {

@@ -1,8 +1,8 @@
 #include "national/server/operations.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/audit_log.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_log.h"
+#include "common/base/status_macros.h"
 #include "national/ingest/national_store.h"
 #include "national/registry/audit_anchors.h"
 

@@ -4,22 +4,22 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "common/audit_archive.h"
-#include "common/crypto.h"
-#include "common/exit_code.h"
-#include "common/file_lock.h"
-#include "common/grpc_server.h"
-#include "common/metrics.h"
-#include "common/node_certificate.h"
-#include "common/status_macros.h"
-#include "common/tls.h"
-#include "common/writable_path.h"
+#include "common/audit/audit_archive.h"
+#include "common/base/exit_code.h"
+#include "common/base/file_lock.h"
+#include "common/base/status_macros.h"
+#include "common/base/writable_path.h"
+#include "common/crypto/crypto.h"
+#include "common/metrics/metrics.h"
+#include "common/pki/node_certificate.h"
+#include "common/pki/tls.h"
+#include "common/rpc/grpc_server.h"
 
 namespace ntmis::national {
 namespace {
 
 // What the national node does with a call refused as revoked
-// (common/revocation_check.h): counts it, and tells the log and the audit
+// (common/pki/revocation_check.h): counts it, and tells the log and the audit
 // at the first refusal and then at most once a minute.
 RevokedPeerHandler RevokedPeerReporter(NationalStore& store) {
   return [&store](const RevokedPeer& peer) {

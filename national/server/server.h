@@ -10,8 +10,8 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "common/file_lock.h"
-#include "common/metrics.h"
+#include "common/base/file_lock.h"
+#include "common/metrics/metrics.h"
 #include "national/ingest/national_store.h"
 #include "national/rpc/query_service.h"
 #include "national/rpc/sync_service.h"
@@ -28,7 +28,7 @@ class NationalServer {
   // data directory that no other serve holds — then opens the data
   // directory and starts listening on config.listen (port 0 picks a free
   // port; see port()). Each failure says what to do and carries its exit
-  // code (common/exit_code.h).
+  // code (common/base/exit_code.h).
   static absl::StatusOr<std::unique_ptr<NationalServer>> Start(
       const v1::NationalConfig& config);
   ~NationalServer();

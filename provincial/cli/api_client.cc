@@ -4,8 +4,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
-#include "common/tls.h"
+#include "common/pki/tls.h"
+#include "common/rpc/grpc_status.h"
 
 namespace ntmis::provincial {
 namespace {

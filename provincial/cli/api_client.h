@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 
 namespace ntmis::provincial {

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "common/config.h"
-#include "common/status_macros.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
 #include "provincial/cli/cli_support.h"
 #include "provincial/cli/commands.h"
 

@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/config.h"
-#include "common/status_macros.h"
-#include "common/text_table.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/tables/text_table.h"
 
 namespace ntmis::provincial {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/cli.h"
+#include "common/base/cli.h"
 #include "ntmis/v1/categories.pb.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/cli/api_client.h"

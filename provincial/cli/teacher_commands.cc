@@ -4,7 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/cli/cli_support.h"
 #include "provincial/cli/commands.h"
 #include "provincial/core/teacher_fields.h"

@@ -2,8 +2,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
 #include "provincial/core/access.h"
 #include "provincial/core/teacher_queries.h"
 #include "provincial/core/units.h"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/concurrency_limit.h"
+#include "common/base/concurrency_limit.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/core/user.h"

@@ -1,6 +1,6 @@
 #include "provincial/core/audit_queries.h"
 
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/access.h"
 
 namespace ntmis::provincial {

@@ -1,5 +1,5 @@
 // The audit log as a province's administrators read it (the log itself is
-// common/audit_log.h). Only system administrators read it; below the
+// common/audit/audit_log.h). Only system administrators read it; below the
 // province level an administrator sees what the accounts of its unit and
 // the units below did. Only the province's administrator verifies the
 // chain.
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/audit_log.h"
+#include "common/audit/audit_log.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/store.h"
 #include "provincial/core/user.h"

@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/dates.h"
-#include "common/status_macros.h"
+#include "common/base/dates.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "provincial/core/access.h"
 #include "provincial/core/careers_internal.h"

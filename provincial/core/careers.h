@@ -44,7 +44,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 #include "ntmis/v1/careers.pb.h"
 #include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/sync.pb.h"
@@ -110,7 +110,7 @@ class Careers {
   // becomes an incoming case decided by the sending school and its county;
   // the decision comes back the same way, an approval with the teacher's
   // whole file (record, ID-card number, every category's entries with their
-  // history) sealed for this node's certificate (common/envelope.h).
+  // history) sealed for this node's certificate (common/crypto/envelope.h).
   //
   // Applies one message the relay delivered, inside the caller's
   // transaction; a message applied before changes nothing. `open_sealed`

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/table_reader.h"
+#include "common/tables/table_reader.h"
 #include "common/teacher/record_validation.h"
 #include "ntmis/v1/categories.pb.h"
 #include "provincial/core/store.h"

@@ -3,9 +3,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/crypto.h"
-#include "common/metrics.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
+#include "common/metrics/metrics.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -53,7 +53,7 @@ std::string PeerAddress(const std::string& grpc_peer) {
 
 absl::StatusOr<Session> Logins::Login(const LoginAttempt& attempt,
                                       int64_t now) {
-  // Nothing is decided that the audit cannot record (common/audit_log.h).
+  // Nothing is decided that the audit cannot record (common/audit/audit_log.h).
   RETURN_IF_ERROR(audit_.Writable());
   AuditEntry audit{"", "user.login", attempt.source, "", ""};
   absl::StatusOr<Session> session = Decide(attempt, now, audit);

@@ -27,7 +27,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/audit_log.h"
+#include "common/audit/audit_log.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/login_throttle.h"
 #include "provincial/core/store_pool.h"

@@ -1,7 +1,7 @@
 #include "provincial/core/outbox.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/teacher_state.h"
 
 namespace ntmis::provincial {

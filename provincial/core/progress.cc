@@ -3,7 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/access.h"
 #include "provincial/core/teacher_queries.h"
 #include "provincial/core/units.h"

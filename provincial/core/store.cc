@@ -8,9 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/audit_log.h"
-#include "common/crypto.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_log.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/meta_keys.h"
 

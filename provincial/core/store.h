@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
 
 namespace ntmis::provincial {
 

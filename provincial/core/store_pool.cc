@@ -1,6 +1,6 @@
 #include "provincial/core/store_pool.h"
 
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 
 namespace ntmis::provincial {
 

@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/concurrency_limit.h"
+#include "common/base/concurrency_limit.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/careers.h"
 #include "provincial/core/identity_resolver.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 #include "ntmis/v1/categories.pb.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/units.h"

@@ -3,9 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/tables/text_encoding.h"
 #include "common/teacher/code_tables.h"
-#include "common/text_encoding.h"
 
 namespace ntmis::provincial {
 namespace {

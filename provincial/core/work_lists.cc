@@ -1,6 +1,6 @@
 #include "provincial/core/work_lists.h"
 
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/careers.h"
 #include "provincial/core/units.h"
 #include "provincial/core/workflow.h"

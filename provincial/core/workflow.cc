@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/id_card.h"
 #include "common/teacher/record_validation.h"

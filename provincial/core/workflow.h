@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/identity_resolver.h"

@@ -4,7 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/teacher_number.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/access.h"

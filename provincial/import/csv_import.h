@@ -1,5 +1,5 @@
 // The driver every provincial CSV import shares: the file is read by the
-// one table reader (common/table_reader.h: encodings, header, quoting,
+// one table reader (common/tables/table_reader.h: encodings, header, quoting,
 // control characters, limits), each row is checked by the template's
 // handler, every problem is reported the one way (row, column and its
 // label, value, rule), and rows are committed in batches so that a killed
@@ -22,7 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/table_reader.h"
+#include "common/tables/table_reader.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/problems.h"
 #include "provincial/core/store.h"

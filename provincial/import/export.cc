@@ -1,8 +1,8 @@
 #include "provincial/import/export.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/csv.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/tables/csv.h"
 #include "provincial/core/access.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/teacher_fields.h"

@@ -12,8 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/csv.h"
-#include "common/xlsx_writer.h"
+#include "common/tables/csv.h"
+#include "common/tables/xlsx_writer.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/store.h"

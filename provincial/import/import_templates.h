@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/table_reader.h"
+#include "common/tables/table_reader.h"
 #include "ntmis/v1/categories.pb.h"
 
 namespace ntmis::provincial {

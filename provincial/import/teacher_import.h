@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/crypto.h"
+#include "common/crypto/crypto.h"
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/teacher_fields.h"
 #include "provincial/core/teachers.h"

@@ -7,9 +7,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
-#include "common/audit_policy.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_policy.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/core/access.h"
 #include "provincial/core/units.h"
 #include "provincial/server/api_service_internal.h"
@@ -82,7 +82,7 @@ grpc::Status ApiService::Login(grpc::ServerContext* context,
 absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
                                               const std::string& action,
                                               Lane& lane) {
-  // Nothing is done that the audit cannot record (common/audit_log.h).
+  // Nothing is done that the audit cannot record (common/audit/audit_log.h).
   RETURN_IF_ERROR(audit_->Writable());
   const std::string token = BearerToken(context);
   if (token.empty())
@@ -109,7 +109,7 @@ grpc::Status ApiService::Handle(
     user = Authenticate(context, action, *lane);
     status = user.ok() ? fn(*user, *lane) : user.status();
   }
-  // What is recorded: common/audit_policy.h.
+  // What is recorded: common/audit/audit_policy.h.
   const AuditRule rule = AuditRuleFor(action);
   if ((user.ok() || absl::IsFailedPrecondition(user.status())) &&
       (!status.ok() || rule != AuditRule::kRefusalsOnly)) {

@@ -6,7 +6,7 @@
 // lane of the store pool (provincial/core/store_pool.h) leased for the call, so
 // reads run in parallel and writes are serialized by SQLite; imports and
 // exports run on connections of their own; password hashes run on bounded
-// slots outside any lane; audit entries are queued (common/audit_log.h).
+// slots outside any lane; audit entries are queued (common/audit/audit_log.h).
 #ifndef NTMIS_PROVINCIAL_SERVER_API_SERVICE_H_
 #define NTMIS_PROVINCIAL_SERVER_API_SERVICE_H_
 
@@ -14,9 +14,9 @@
 #include <memory>
 #include <string>
 
-#include "common/audit_archive.h"
-#include "common/audit_log.h"
-#include "common/concurrency_limit.h"
+#include "common/audit/audit_archive.h"
+#include "common/audit/audit_log.h"
+#include "common/base/concurrency_limit.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/logins.h"

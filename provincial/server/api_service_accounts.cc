@@ -2,7 +2,7 @@
 // provincial/core/accounts.h (unlock and reset through Logins, which also
 // lifts the login delays), with the adapter's authentication, lane and audit
 // (ApiService::Handle).
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/logins.h"
 #include "provincial/server/api_service.h"

@@ -1,7 +1,7 @@
 // The audit RPCs of ApiService: the trail's pages and its verification
 // (provincial/core/audit_queries.h).
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/core/audit_queries.h"
 #include "provincial/server/api_service.h"
 #include "provincial/server/api_service_internal.h"

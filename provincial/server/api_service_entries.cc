@@ -2,7 +2,7 @@
 // (provincial/core/categories.h, through the workflow for entries), with
 // reads of sensitive items audited.
 #include "absl/strings/str_join.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/categories.h"
 #include "provincial/core/workflow.h"
 #include "provincial/server/api_service.h"

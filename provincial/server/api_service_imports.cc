@@ -1,8 +1,8 @@
 // The bulk RPCs of ApiService: imports streamed into the handlers of
 // provincial/import (which decide who may import what) and exports.
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/import/category_import.h"
 #include "provincial/import/csv_import.h"
 #include "provincial/import/export.h"

@@ -1,7 +1,7 @@
 // The sync RPCs of ApiService: the province's sync health and a sync on
 // demand, for the province-level staff (CheckProvinceStaff).
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/server/api_service.h"
 #include "provincial/server/api_service_internal.h"
 #include "provincial/sync/sync_health.h"

@@ -2,7 +2,7 @@
 // (provincial/core/workflow.h), the lists a user works from
 // (provincial/core/work_lists.h) and the progress report
 // (provincial/core/progress.h).
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/progress.h"
 #include "provincial/core/work_lists.h"
 #include "provincial/core/workflow.h"
@@ -50,7 +50,7 @@ grpc::Status ApiService::ListTeachers(grpc::ServerContext* context,
                                       const v1::ListTeachersRequest* request,
                                       v1::ListTeachersResponse* response) {
   // A search looks for a person and is recorded; a plain page is not
-  // (common/audit_policy.h).
+  // (common/audit/audit_policy.h).
   const bool search = !request->search().empty();
   return Handle(
       context, search ? "teacher.search" : "teacher.list", request->unit_code(),

@@ -1,6 +1,6 @@
 // The unit-tree RPCs of ApiService: provincial/core/unit_admin.h and the
 // tree's reads (provincial/core/units.h).
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "provincial/core/unit_admin.h"
 #include "provincial/core/units.h"
 #include "provincial/server/api_service.h"

@@ -6,13 +6,13 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
-#include "common/exit_code.h"
-#include "common/grpc_server.h"
-#include "common/node_certificate.h"
-#include "common/status_macros.h"
-#include "common/tls.h"
-#include "common/writable_path.h"
+#include "common/base/exit_code.h"
+#include "common/base/status_macros.h"
+#include "common/base/writable_path.h"
+#include "common/crypto/crypto.h"
+#include "common/pki/node_certificate.h"
+#include "common/pki/tls.h"
+#include "common/rpc/grpc_server.h"
 
 namespace ntmis::provincial {
 

@@ -11,8 +11,8 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "common/file_lock.h"
-#include "common/metrics.h"
+#include "common/base/file_lock.h"
+#include "common/metrics/metrics.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/server/api_service.h"
 #include "provincial/sync/national_channel.h"
@@ -32,7 +32,7 @@ ApiService::Options ApiOptionsFrom(const v1::ProvincialConfig& config);
 // certificate (its key, the CA, validity, this province's identity), the
 // listen address, the database and its directory, and that no other serve
 // holds the database. Each failure says what is wrong and what to do, marked
-// with its exit code (common/exit_code.h). Returns the held serve lock.
+// with its exit code (common/base/exit_code.h). Returns the held serve lock.
 absl::StatusOr<FileLock> CheckCanServe(const v1::ProvincialConfig& config);
 
 // Start and Shutdown from one thread; the servers it starts are thread-safe.

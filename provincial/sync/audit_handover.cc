@@ -1,8 +1,8 @@
 #include "provincial/sync/audit_handover.h"
 
-#include "common/audit_log.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/audit/audit_log.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 
 namespace ntmis::provincial {
 

@@ -1,6 +1,6 @@
 #include "provincial/sync/hello.h"
 
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/sync_versions.h"
 #include "provincial/core/meta_keys.h"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 #include "ntmis/v1/teacher.pb.h"
 #include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"

@@ -1,7 +1,7 @@
 #include "provincial/sync/national_channel.h"
 
-#include "common/status_macros.h"
-#include "common/tls.h"
+#include "common/base/status_macros.h"
+#include "common/pki/tls.h"
 
 namespace ntmis::provincial {
 

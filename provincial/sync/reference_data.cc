@@ -2,14 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/config.h"
-#include "common/grpc_status.h"
-#include "common/revocation_check.h"
-#include "common/status_macros.h"
-#include "common/table_reader.h"
+#include "common/base/config.h"
+#include "common/base/status_macros.h"
+#include "common/base/writable_path.h"
+#include "common/pki/revocation_check.h"
+#include "common/rpc/grpc_status.h"
+#include "common/tables/table_reader.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/registry_school.h"
-#include "common/writable_path.h"
 #include "provincial/core/meta_keys.h"
 
 namespace ntmis::provincial {

@@ -1,7 +1,7 @@
 #include "provincial/sync/sync_health.h"
 
 #include "absl/strings/str_split.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
 #include "common/teacher/sync_versions.h"
 #include "provincial/core/meta_keys.h"
 

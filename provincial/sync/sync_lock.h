@@ -7,11 +7,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/file_lock.h"
+#include "common/base/file_lock.h"
 
 namespace ntmis::provincial {
 
-// The province's sync lock at `path` (common/file_lock.h): ABORTED if
+// The province's sync lock at `path` (common/base/file_lock.h): ABORTED if
 // another sync of the province (a serve process or sync --once) holds it.
 absl::StatusOr<FileLock> AcquireSyncLock(const std::string& path);
 

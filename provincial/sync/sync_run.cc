@@ -2,8 +2,8 @@
 
 #include <ctime>
 
-#include "common/metrics.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/metrics/metrics.h"
 #include "provincial/sync/audit_handover.h"
 #include "provincial/sync/identities.h"
 #include "provincial/sync/reference_data.h"

@@ -5,8 +5,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/core/meta_keys.h"
 #include "provincial/core/teacher_queries.h"
 #include "provincial/core/teachers.h"

@@ -1,10 +1,10 @@
 #include "provincial/sync/transfer_exchange.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/crypto.h"
-#include "common/envelope.h"
-#include "common/grpc_status.h"
-#include "common/status_macros.h"
+#include "common/base/status_macros.h"
+#include "common/crypto/crypto.h"
+#include "common/crypto/envelope.h"
+#include "common/rpc/grpc_status.h"
 #include "provincial/core/careers.h"
 #include "provincial/core/meta_keys.h"
 

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/csv.h"
-#include "common/dates.h"
+#include "common/base/dates.h"
+#include "common/tables/csv.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/id_card.h"
 #include "provincial/core/teacher_fields.h"

@@ -44,13 +44,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "common/proto_json.h"
+#include "common/pki/tls.h"
+#include "common/rpc/proto_json.h"
 #include "common/teacher/id_card.h"
-#include "common/tls.h"
 #include "provincial/cli/api_client.h"
 #include "provincial/server/node.h"
 #include "provincial/web/web_server.h"
-#include "tests/import_support.h"
+#include "tests/support/import_support.h"
 
 namespace ntmis::testing {
 namespace {

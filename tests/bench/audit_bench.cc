@@ -1,4 +1,4 @@
-// The audit trail at a province's volume (common/audit_log.h): how many
+// The audit trail at a province's volume (common/audit/audit_log.h): how many
 // entries a second the writer stores from many threads, and how long
 // verification takes at N entries — the whole chain, from the last verified
 // mark after more entries came, and the archives with the database.
@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/audit_log.h"
-#include "common/sqlite.h"
-#include "tests/test_support.h"
+#include "common/audit/audit_log.h"
+#include "common/sql/sqlite.h"
+#include "tests/support/test_support.h"
 
 namespace {
 

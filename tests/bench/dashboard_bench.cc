@@ -27,14 +27,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/sqlite.h"
+#include "common/sql/sqlite.h"
 #include "common/teacher/code_tables.h"
 #include "national/ingest/national_store.h"
 #include "national/query/aggregator.h"
 #include "national/query/report_format.h"
 #include "national/rollup/age_bands.h"
 #include "national/rollup/dimensions.h"
-#include "tests/test_support.h"
+#include "tests/support/test_support.h"
 
 namespace ntmis::testing {
 namespace {

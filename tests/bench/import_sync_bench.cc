@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "provincial/tools/generator.h"
-#include "tests/test_support.h"
+#include "tests/support/test_support.h"
 
 namespace ntmis::testing {
 namespace {

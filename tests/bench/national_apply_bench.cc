@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "national/ingest/national_store.h"
-#include "tests/test_support.h"
+#include "tests/support/test_support.h"
 
 namespace ntmis {
 namespace {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "tests/import_support.h"
+#include "tests/support/import_support.h"
 
 int main(int argc, char** argv) {
   using namespace ntmis::testing;

@@ -21,8 +21,8 @@
 #include "absl/strings/str_format.h"
 #include "provincial/core/teachers.h"
 #include "provincial/tools/generator.h"
-#include "tests/teacher_changes.h"
-#include "tests/test_support.h"
+#include "tests/support/teacher_changes.h"
+#include "tests/support/test_support.h"
 
 namespace ntmis::testing {
 namespace {

@@ -16,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "provincial/core/workflow.h"
 #include "provincial/import/category_import.h"
-#include "tests/import_support.h"
+#include "tests/support/import_support.h"
 
 namespace ntmis::testing {
 namespace {
