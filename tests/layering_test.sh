@@ -11,7 +11,7 @@ cd "$src"
 
 # The rooms each room may include (besides itself).
 allowed() {
-  local common="common/base common/crypto common/sql common/tables common/metrics common/teacher common/pki common/audit common/rpc"
+  local common="common/base common/crypto common/sql common/tables common/metrics common/teacher common/pki common/audit common/rpc common/web"
   case "$1" in
     common/base) echo "" ;;
     common/crypto | common/sql | common/tables | common/metrics) echo "common/base" ;;
@@ -19,15 +19,17 @@ allowed() {
     common/pki) echo "common/base common/crypto common/teacher" ;;
     common/audit) echo "common/base common/crypto common/sql common/metrics common/teacher" ;;
     common/rpc) echo "common/base common/crypto common/tables common/metrics common/teacher common/pki common/audit" ;;
+    common/web) echo "common/base common/crypto common/tables common/metrics common/teacher common/pki common/audit common/rpc" ;;
     provincial/core) echo "$common" ;;
     provincial/import | provincial/sync | provincial/tools)
       echo "$common provincial/core" ;;
     provincial/server)
       echo "$common provincial/core provincial/import provincial/sync" ;;
+    provincial/client) echo "$common" ;;
     provincial/web)
-      echo "$common provincial/core provincial/import provincial/sync provincial/server" ;;
+      echo "$common provincial/core provincial/import provincial/sync provincial/server provincial/client" ;;
     provincial/cli)
-      echo "$common provincial/core provincial/import provincial/sync provincial/server provincial/web provincial/tools" ;;
+      echo "$common provincial/core provincial/import provincial/sync provincial/server provincial/web provincial/tools provincial/client" ;;
     national/registry | national/rollup) echo "$common" ;;
     national/ingest) echo "$common national/registry national/rollup" ;;
     national/query) echo "$common national/registry national/rollup national/ingest" ;;

@@ -1,5 +1,5 @@
 // Proto messages written as proto3 JSON, fast: the console's answers
-// (provincial/web/connect_gateway.h) are written here instead of through
+// (common/web/connect.h) are written here instead of through
 // protobuf's own JsonPrinter, which builds a tree of every field and costs
 // more than the call it reports (docs/benchmarks.md, "The web console's JSON
 // API against gRPC").

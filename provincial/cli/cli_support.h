@@ -12,7 +12,7 @@
 #include "common/base/cli.h"
 #include "ntmis/v1/categories.pb.h"
 #include "ntmis/v1/config.pb.h"
-#include "provincial/cli/api_client.h"
+#include "provincial/client/api_client.h"
 
 namespace ntmis::provincial {
 

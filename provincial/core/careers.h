@@ -54,6 +54,9 @@
 
 namespace ntmis::provincial {
 
+// The kind of a case as clerks read it: 调动, 在职情况变动, 交流轮岗.
+const char* CareerKindLabel(v1::CareerKind kind);
+
 struct CareerSettings {
   bool transfer_city_review = false;
   int backdate_days = 30;  // effective dates at most this far in the past

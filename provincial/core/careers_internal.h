@@ -18,8 +18,6 @@ inline constexpr char kCaseWithdrawn[] = "withdrawn";
 inline constexpr char kCaseInEffect[] = "in_effect";
 inline constexpr char kCaseEnded[] = "ended";
 
-const char* CareerKindLabel(
-    v1::CareerKind kind);  // 调动, 在职情况变动, 交流轮岗
 std::string CareerStateLabel(
     const v1::CareerCase& c);  // 待「…」审核, 已办结, 轮岗中, …
 std::string TodayText();       // YYYY-MM-DD, China Standard Time

@@ -31,6 +31,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,14 @@
 #include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
+
+// The steps a review queue item waits at (ReviewItem.step), and their
+// labels as clerks read them.
+inline constexpr char kStepSchoolApproval[] = "school_approval";
+inline constexpr char kStepCountyReview[] = "county_review";
+inline constexpr char kStepChangeRequest[] = "change_request";
+inline constexpr char kStepCorrection[] = "correction";
+std::vector<std::pair<std::string, std::string>> ReviewStepLabels();
 
 class Workflow {
  public:

@@ -37,14 +37,14 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
   };
   if (unit.level == UnitLevel::kSchool) {
     RETURN_IF_ERROR(
-        collect_teachers(false, TeacherState::kSubmitted, "school_approval"));
+        collect_teachers(false, TeacherState::kSubmitted, kStepSchoolApproval));
     // Returned records wait for the school to correct and resubmit them.
     RETURN_IF_ERROR(
-        collect_teachers(false, TeacherState::kReturned, "correction"));
+        collect_teachers(false, TeacherState::kReturned, kStepCorrection));
   }
   if (unit.level == UnitLevel::kCounty) {
-    RETURN_IF_ERROR(
-        collect_teachers(true, TeacherState::kSchoolApproved, "county_review"));
+    RETURN_IF_ERROR(collect_teachers(true, TeacherState::kSchoolApproved,
+                                     kStepCountyReview));
   }
   {
     struct Pending {
@@ -74,7 +74,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
       it.item.set_teacher_number(p.teacher_number);
       it.item.set_name(teacher.record.name());
       it.item.set_school_code(teacher.record.school_code());
-      it.item.set_step("change_request");
+      it.item.set_step(kStepChangeRequest);
       it.item.set_change_request_id(p.id);
       it.item.set_waiting_since_unix(it.since);
       items.push_back(std::move(it));
@@ -180,6 +180,13 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(
     ASSIGN_OR_RETURN(*response.add_change_requests(), LoadChange(id));
   }
   return response;
+}
+
+std::vector<std::pair<std::string, std::string>> ReviewStepLabels() {
+  return {{kStepSchoolApproval, "学校审核"},
+          {kStepCountyReview, "区县复核"},
+          {kStepChangeRequest, "变更申请"},
+          {kStepCorrection, "退回修改"}};
 }
 
 }  // namespace ntmis::provincial

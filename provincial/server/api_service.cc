@@ -33,7 +33,7 @@ std::string BearerToken(grpc::ServerContext* context) {
 }
 
 // The address a login comes from: the peer's, or for a call the web
-// console's gateway makes in-process (provincial/web/connect_gateway.h) the
+// console's gateway makes in-process (common/web/connect.h) the
 // browser's, which the gateway names in kClientAddressKey. A network peer
 // cannot name an address: its own is taken.
 std::string SourceAddress(grpc::ServerContext* context) {

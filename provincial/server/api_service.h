@@ -17,6 +17,7 @@
 #include "common/audit/audit_archive.h"
 #include "common/audit/audit_log.h"
 #include "common/base/concurrency_limit.h"
+#include "common/web/connect.h"
 #include "ntmis/v1/provincial.grpc.pb.h"
 #include "provincial/core/accounts.h"
 #include "provincial/core/logins.h"
@@ -56,7 +57,7 @@ class ApiService final : public v1::ProvincialApi::Service {
 
   // Metadata naming the browser's address on calls the web console's
   // gateway makes in-process (honoured from in-process peers only).
-  static constexpr char kClientAddressKey[] = "ntmis-client-address";
+  static constexpr const char* kClientAddressKey = web::kClientAddressKey;
 
   grpc::Status Login(grpc::ServerContext* context,
                      const v1::LoginRequest* request,

@@ -47,7 +47,7 @@
 #include "common/pki/tls.h"
 #include "common/rpc/proto_json.h"
 #include "common/teacher/id_card.h"
-#include "provincial/cli/api_client.h"
+#include "provincial/client/api_client.h"
 #include "provincial/server/node.h"
 #include "provincial/web/web_server.h"
 #include "tests/support/import_support.h"

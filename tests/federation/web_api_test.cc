@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/strict_json.h"
 #include "common/tables/xlsx_reader.h"
 #include "provincial/core/teacher_fields.h"
 #include "tests/support/test_support.h"
@@ -128,7 +129,18 @@ TEST_CASE(
   CHECK_THAT(page->get_header_value("Content-Security-Policy"),
              Catch::Contains("script-src 'self'"));
   CHECK(page->body.find("<script>") == std::string::npos);  // no inline script
-  CHECK(anonymous.Get("/assets/app.js")->status == 200);
+  CHECK(anonymous.Get("/assets/main.js")->status == 200);
+  CHECK(anonymous.Get("/assets/kit/api.js")->status == 200);
+  // The pages' labels are the core's (provincial/core/labels.h).
+  auto labels = anonymous.Get("/console/labels");
+  REQUIRE(labels);
+  CHECK(labels->status == 200);
+  CHECK_THAT(labels->body, Catch::Contains("\"draft\":\"草稿\""));
+  CHECK_THAT(labels->body,
+             Catch::Contains("\"USER_ROLE_SYSADMIN\":\"系统管理员\""));
+  NTMIS_ASSERT_OK(CheckStrictJson(labels->body));
+  for (const char* kind : {"states", "steps", "roles", "levels", "case_kinds"})
+    CHECK_THAT(labels->body, Catch::Contains(absl::StrCat("\"", kind, "\":{")));
   for (const char* path :
        {"/../province.db", "/assets/../../etc/passwd", "/etc/passwd",
         "/assets/%2e%2e/%2e%2e/etc/passwd", "/index.html/.."})

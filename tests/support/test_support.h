@@ -16,7 +16,7 @@
 #include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/query.grpc.pb.h"
 #include "ntmis/v1/sync.grpc.pb.h"
-#include "provincial/cli/api_client.h"
+#include "provincial/client/api_client.h"
 #include "provincial/server/node.h"
 #include "provincial/web/web_server.h"
 

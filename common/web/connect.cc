@@ -1,19 +1,16 @@
-#include "provincial/web/connect_gateway.h"
+#include "common/web/connect.h"
 
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include <chrono>
 #include <future>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/proto_json.h"
-#include "common/strict_json.h"
-#include "provincial/server/api_service.h"
+#include "common/rpc/proto_json.h"
+#include "common/rpc/strict_json.h"
 
-namespace ntmis::provincial {
+namespace ntmis::web {
 namespace {
 
 namespace pb = google::protobuf;
@@ -105,26 +102,7 @@ std::string ConnectErrorJson(grpc::StatusCode code,
   return json;
 }
 
-ConnectGateway::ConnectGateway(std::shared_ptr<grpc::Channel> in_process)
-    : service_(
-          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-              v1::ProvincialApi::service_full_name())),
-      channel_(std::move(in_process)),
-      generic_(std::make_unique<
-               grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>>(
-          channel_)),
-      stub_(v1::ProvincialApi::NewStub(channel_)) {}
-
-void ConnectGateway::Prepare(grpc::ClientContext& context,
-                             const Caller& caller) const {
-  context.set_deadline(std::chrono::system_clock::now() + kDeadline);
-  if (!caller.token.empty())
-    context.AddMetadata("authorization", "Bearer " + caller.token);
-  if (!caller.address.empty())
-    context.AddMetadata(ApiService::kClientAddressKey, caller.address);
-}
-
-ConnectGateway::Reply ConnectGateway::Error(const grpc::Status& status) {
+Reply ErrorReply(const grpc::Status& status) {
   Reply reply;
   reply.code = status.error_code();
   reply.http_status = ConnectHttpStatus(reply.code);
@@ -132,26 +110,40 @@ ConnectGateway::Reply ConnectGateway::Error(const grpc::Status& status) {
   return reply;
 }
 
-ConnectGateway::Reply ConnectGateway::Answer(
-    std::unique_ptr<pb::Message> message) {
+Reply AnswerReply(std::unique_ptr<pb::Message> message) {
   Reply reply;
-  // Every field, under the proto's own names (a page sees 0 and false too),
-  // as the CLI names them: common/proto_json.h.
   AppendProtoJson(*message, &reply.json);
   reply.message = std::move(message);
   return reply;
 }
 
-ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
-                                            const std::string& json,
-                                            const Caller& caller) {
+void PrepareCall(grpc::ClientContext& context, const Caller& caller) {
+  context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+  if (!caller.token.empty())
+    context.AddMetadata("authorization", "Bearer " + caller.token);
+  if (!caller.address.empty())
+    context.AddMetadata(kClientAddressKey, caller.address);
+}
+
+ConnectGateway::ConnectGateway(std::shared_ptr<grpc::Channel> in_process,
+                               const std::string& service)
+    : service_(
+          pb::DescriptorPool::generated_pool()->FindServiceByName(service)),
+      channel_(std::move(in_process)),
+      generic_(std::make_unique<
+               grpc::TemplatedGenericStub<grpc::ByteBuffer, grpc::ByteBuffer>>(
+          channel_)) {}
+
+Reply ConnectGateway::Unary(const std::string& method_name,
+                            const std::string& json, const Caller& caller) {
   const pb::MethodDescriptor* method = service_->FindMethodByName(method_name);
   if (method == nullptr)
-    return Error(grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        absl::StrCat("no method ", method_name, " in ProvincialApi")));
+    return ErrorReply(
+        grpc::Status(grpc::StatusCode::NOT_FOUND,
+                     absl::StrCat("no method ", method_name, " in ",
+                                  service_->full_name())));
   if (method->client_streaming() || method->server_streaming())
-    return Error(
+    return ErrorReply(
         grpc::Status(grpc::StatusCode::NOT_FOUND,
                      absl::StrCat(method_name,
                                   " streams: use the upload or download "
@@ -160,18 +152,18 @@ ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
   std::unique_ptr<pb::Message> request(
       factory->GetPrototype(method->input_type())->New());
   // RFC 8259 only, before protobuf's lenient parser reads it
-  // (common/strict_json.h); an empty body is the empty request.
+  // (common/rpc/strict_json.h); an empty body is the empty request.
   if (!json.empty()) {
     if (absl::Status strict = CheckStrictJson(json); !strict.ok())
-      return Error(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                std::string(strict.message())));
+      return ErrorReply(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                     std::string(strict.message())));
   }
   pb::util::JsonParseOptions parse;
   parse.ignore_unknown_fields = false;
   pb::util::Status parsed = pb::util::JsonStringToMessage(
       json.empty() ? "{}" : json, request.get(), parse);
   if (!parsed.ok())
-    return Error(
+    return ErrorReply(
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                      absl::StrCat("请求不是有效的 JSON（",
                                   std::string(parsed.message()), "）")));
@@ -181,14 +173,14 @@ ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
   grpc::ByteBuffer request_buffer(&slice, 1);
   grpc::ByteBuffer response_buffer;
   grpc::ClientContext context;
-  Prepare(context, caller);
+  PrepareCall(context, caller);
   std::promise<grpc::Status> done;
   generic_->UnaryCall(
       &context, absl::StrCat("/", service_->full_name(), "/", method->name()),
       grpc::StubOptions(), &request_buffer, &response_buffer,
       [&done](grpc::Status status) { done.set_value(std::move(status)); });
   grpc::Status status = done.get_future().get();
-  if (!status.ok()) return Error(status);
+  if (!status.ok()) return ErrorReply(status);
   std::vector<grpc::Slice> slices;
   (void)response_buffer.Dump(&slices);
   std::string answer;
@@ -197,64 +189,9 @@ ConnectGateway::Reply ConnectGateway::Unary(const std::string& method_name,
   std::unique_ptr<pb::Message> response(
       factory->GetPrototype(method->output_type())->New());
   if (!response->ParseFromString(answer))
-    return Error(
+    return ErrorReply(
         grpc::Status(grpc::StatusCode::INTERNAL, "the answer cannot be read"));
-  return Answer(std::move(response));
+  return AnswerReply(std::move(response));
 }
 
-ConnectGateway::Reply ConnectGateway::Import(const std::string& kind,
-                                             const std::string& category,
-                                             bool dry_run, bool all_or_nothing,
-                                             const std::string& data,
-                                             const Caller& caller) {
-  grpc::ClientContext context;
-  Prepare(context, caller);
-  auto report = std::make_unique<v1::ImportReport>();
-  std::unique_ptr<grpc::ClientWriter<v1::ImportChunk>> writer;
-  if (kind == "units") {
-    writer = stub_->ImportUnits(&context, report.get());
-  } else if (kind == "teachers") {
-    writer = stub_->ImportTeachers(&context, report.get());
-  } else if (kind == "category") {
-    writer = stub_->ImportCategory(&context, report.get());
-  } else {
-    return Error(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                              absl::StrCat("没有这种导入：", kind,
-                                           "（units、teachers 或 category）")));
-  }
-  constexpr size_t kChunk = 1 << 20;
-  size_t at = 0;
-  do {
-    v1::ImportChunk chunk;
-    if (at == 0) {
-      chunk.set_dry_run(dry_run);
-      chunk.set_all_or_nothing(all_or_nothing);
-      chunk.set_category(category);
-    }
-    chunk.set_data(data.substr(at, kChunk));
-    at += kChunk;
-    if (!writer->Write(chunk)) break;
-  } while (at < data.size());
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) return Error(status);
-  return Answer(std::move(report));
-}
-
-ConnectGateway::Reply ConnectGateway::Export(const v1::ExportRequest& request,
-                                             const Caller& caller,
-                                             std::string* csv) {
-  grpc::ClientContext context;
-  Prepare(context, caller);
-  std::unique_ptr<grpc::ClientReader<v1::ExportChunk>> reader =
-      stub_->Export(&context, request);
-  v1::ExportChunk chunk;
-  csv->clear();
-  while (reader->Read(&chunk)) csv->append(chunk.data());
-  grpc::Status status = reader->Finish();
-  if (!status.ok()) return Error(status);
-  Reply reply;
-  return reply;
-}
-
-}  // namespace ntmis::provincial
+}  // namespace ntmis::web

@@ -1,7 +1,9 @@
-// Client of a provincial node's API for operators' commands and tests:
-// logs in, then streams CSV files to the import calls with the token.
-#ifndef NTMIS_PROVINCIAL_CLI_API_CLIENT_H_
-#define NTMIS_PROVINCIAL_CLI_API_CLIENT_H_
+// The client of a provincial node's API, for both front ends: the
+// operators' commands and tests log in with it, the web console resumes a
+// browser's session with it (its token and address) to stream imports and
+// exports over the node's in-process channel.
+#ifndef NTMIS_PROVINCIAL_CLIENT_API_CLIENT_H_
+#define NTMIS_PROVINCIAL_CLIENT_API_CLIENT_H_
 
 #include <chrono>
 #include <functional>
@@ -35,6 +37,14 @@ class ApiClient {
       : stub_(std::move(stub)) {}
 
   absl::Status Login(const std::string& username, const std::string& password);
+
+  // Calls on behalf of a session opened elsewhere: `token` as the bearer,
+  // and `address` (the browser's) named to the node for its login
+  // throttle, which honours it from in-process peers only.
+  void ResumeSession(std::string token, std::string address) {
+    token_ = std::move(token);
+    address_ = std::move(address);
+  }
 
   // Streams the file at `path` (or the bytes of `data` with ImportData).
   absl::StatusOr<v1::ImportReport> ImportFile(const ImportCall& call,
@@ -91,8 +101,9 @@ class ApiClient {
 
   std::unique_ptr<v1::ProvincialApi::StubInterface> stub_;
   std::string token_;
+  std::string address_;
 };
 
 }  // namespace ntmis::provincial
 
-#endif  // NTMIS_PROVINCIAL_CLI_API_CLIENT_H_
+#endif  // NTMIS_PROVINCIAL_CLIENT_API_CLIENT_H_

@@ -1,4 +1,4 @@
-#include "provincial/cli/api_client.h"
+#include "provincial/client/api_client.h"
 
 #include <filesystem>
 #include <fstream>
@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/pki/tls.h"
 #include "common/rpc/grpc_status.h"
+#include "common/web/connect.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -66,6 +67,7 @@ void ApiClient::Prepare(grpc::ClientContext* context,
                         std::chrono::seconds deadline) const {
   context->set_deadline(std::chrono::system_clock::now() + deadline);
   context->AddMetadata("authorization", "Bearer " + token_);
+  if (!address_.empty()) context->AddMetadata(web::kClientAddressKey, address_);
 }
 
 absl::StatusOr<v1::SyncHealth> ApiClient::GetSyncHealth() {

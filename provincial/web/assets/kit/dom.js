@@ -1,0 +1,56 @@
+// The kit's DOM helpers: elements built from data (text only ever as
+// textContent, never parsed as HTML), the main area, errors, buttons that
+// act once, dates as clerks read them.
+import { ApiError, CODE_MESSAGES } from './api.js';
+
+export function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'onclick' || k === 'onsubmit' || k === 'onchange') e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+// Runs a step once however often it is clicked: the button stays disabled
+// until the answer is in.
+export async function once(button, fn) {
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    await fn();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export function errorBox(err) {
+  const text =
+    err instanceof ApiError
+      ? (CODE_MESSAGES[err.code] && err.code !== 'permission_denied'
+          ? CODE_MESSAGES[err.code] + '：'
+          : '') + err.message
+      : String(err);
+  return el('div', { class: 'error', role: 'alert' }, text);
+}
+
+export function setMain(...children) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
+}
+
+export function when(unix) {
+  return unix && unix !== '0'
+    ? new Date(Number(unix) * 1000).toLocaleString('zh-CN', { hour12: false })
+    : '';
+}
+
+export function todayText() {
+  const d = new Date(Date.now() + 8 * 3600 * 1000); // China Standard Time
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,82 @@
+// The provincial web console's entry module: the pages each role has, the
+// start after login, and the moments a session begins and ends. Screens are
+// in screens/, the kit they share in kit/ (docs/architecture.md, "The web
+// console"). This is the only module the page loads.
+import { call } from './kit/api.js';
+import { errorBox, setMain } from './kit/dom.js';
+import { LEVELS, ROLES, loadLabels } from './kit/labels.js';
+import { me, setMe } from './kit/session.js';
+import { go, setPages } from './kit/shell.js';
+import { showAccounts } from './screens/accounts.js';
+import { showAudit } from './screens/audit.js';
+import { showCareers } from './screens/careers.js';
+import { showImport } from './screens/import.js';
+import { logout, showChangePassword, showLogin } from './screens/login.js';
+import { showProgress } from './screens/progress.js';
+import { showQueue } from './screens/queue.js';
+import { showSync } from './screens/sync.js';
+import { showMine, showTeachers } from './screens/teachers.js';
+
+function pages() {
+  const role = me.user.role,
+    level = me.unit_level;
+  const list = [];
+  if (role === 'USER_ROLE_TEACHER') return [['mine', '我的信息', showMine]];
+  list.push(['teachers', '教师名单', showTeachers]);
+  if (role === 'USER_ROLE_MANAGER') list.push(['queue', '审核队列', showQueue]);
+  if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_QUERIER')
+    list.push(['careers', '调动与变动', showCareers]);
+  if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_SYSADMIN')
+    list.push(['import', '数据导入', showImport]);
+  list.push(['progress', '填报进度', showProgress]);
+  if (role === 'USER_ROLE_SYSADMIN') list.push(['accounts', '账号管理', showAccounts]);
+  if (role === 'USER_ROLE_SYSADMIN') list.push(['audit', '审计日志', showAudit]);
+  if (level === 1 && role !== 'USER_ROLE_QUERIER') list.push(['sync', '同步状态', showSync]);
+  list.push(['password', '修改密码', () => showChangePassword(false)]);
+  return list;
+}
+
+async function start() {
+  try {
+    setMe(await call('WhoAmI', {}));
+  } catch (e) {
+    if (e.code === 'unauthenticated') {
+      showLogin();
+      return;
+    }
+    setMain(errorBox(e));
+    return;
+  }
+  document.getElementById('who').hidden = false;
+  document.getElementById('who-name').textContent = me.user.username + ' · ' + me.unit_name;
+  document.getElementById('who-role').textContent =
+    (LEVELS[me.unit_level] || '') + ROLES[me.user.role];
+  if (me.user.must_change_password) {
+    document.getElementById('nav').hidden = true;
+    showChangePassword(true);
+    return;
+  }
+  // Each user lands on what waits for them.
+  go(
+    me.user.role === 'USER_ROLE_TEACHER'
+      ? 'mine'
+      : me.user.role === 'USER_ROLE_MANAGER' && me.unit_level !== 4
+        ? 'queue'
+        : 'teachers',
+  );
+}
+
+setPages(pages);
+window.addEventListener('ntmis:signed-in', () => start());
+window.addEventListener('ntmis:signed-out', (ev) => showLogin(ev.detail));
+
+document.addEventListener('DOMContentLoaded', async () => {
+  document.getElementById('logout').addEventListener('click', logout);
+  try {
+    await loadLabels();
+  } catch (e) {
+    setMain(errorBox(e));
+    return;
+  }
+  start();
+});

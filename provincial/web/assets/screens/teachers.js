@@ -1,0 +1,600 @@
+// The teacher list, a new teacher, one teacher's record with its
+// categories and review actions, its history, and a teacher's own record.
+import { call } from '../kit/api.js';
+import { el, errorBox, once, setMain, when } from '../kit/dom.js';
+import {
+  catalog,
+  clearErrors,
+  fieldBlock,
+  fieldInput,
+  placeErrors,
+  shown,
+  writable,
+} from '../kit/form.js';
+import { STATES, stateBadge } from '../kit/labels.js';
+import { me } from '../kit/session.js';
+import { rotatingInCard } from './careers.js';
+
+export async function showTeachers(token) {
+  const state = el(
+    'select',
+    { id: 'state-filter' },
+    el('option', { value: '' }, '全部状态'),
+    ...Object.entries(STATES).map(([k, v]) => el('option', { value: k }, v)),
+  );
+  const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
+  const canCreate = me.user.role === 'USER_ROLE_MANAGER' && me.unit_level === 4;
+  const load = async (page) => {
+    try {
+      const r = await call('ListTeachers', {
+        state: state.value,
+        search: search.value.trim(),
+        page_size: 50,
+        page_token: page || '',
+      });
+      const rows = (r.teachers || []).map((t) =>
+        el(
+          'tr',
+          {},
+          el(
+            'td',
+            {},
+            el(
+              'a',
+              {
+                href: '#',
+                onclick: (ev) => {
+                  ev.preventDefault();
+                  showTeacher(t.teacher_number);
+                },
+              },
+              t.teacher_number,
+            ),
+          ),
+          el('td', {}, t.name),
+          el('td', {}, t.school_code),
+          el('td', {}, stateBadge(t.state)),
+          el('td', {}, when(t.updated_unix)),
+        ),
+      );
+      body.replaceChildren(
+        rotatingInCard(r.rotating_in) || '',
+        el(
+          'table',
+          { id: 'teacher-table' },
+          el(
+            'thead',
+            {},
+            el(
+              'tr',
+              {},
+              el('th', {}, '教师编号'),
+              el('th', {}, '姓名'),
+              el('th', {}, '学校'),
+              el('th', {}, '状态'),
+              el('th', {}, '更新时间'),
+            ),
+          ),
+          el(
+            'tbody',
+            {},
+            rows.length
+              ? rows
+              : el('tr', {}, el('td', { colspan: 5, class: 'hint' }, '没有符合条件的教师')),
+          ),
+        ),
+        el(
+          'div',
+          { class: 'pager' },
+          r.next_page_token
+            ? el('button', { class: 'secondary', onclick: () => load(r.next_page_token) }, '下一页')
+            : null,
+        ),
+      );
+    } catch (e) {
+      body.replaceChildren(errorBox(e));
+    }
+  };
+  state.addEventListener('change', () => load(''));
+  const search = el('input', { id: 'teacher-search', placeholder: '姓名中的字，或 12 位教师编号' });
+  const go = el('button', { id: 'teacher-search-go', class: 'secondary', type: 'submit' }, '查找');
+  const find = el(
+    'form',
+    {
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        once(go, () => load(''));
+      },
+    },
+    el('label', { for: 'teacher-search' }, '按姓名或教师编号查找'),
+    el('div', { class: 'row' }, el('div', {}, search), go),
+  );
+  const exportAs = (format, label, id) => {
+    const link = el('a', { class: 'button-link', id, href: '#' }, label);
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      const a = el('a', {
+        href: '/console/export?' + new URLSearchParams({ state: state.value, format }).toString(),
+        download: '教师名单.' + format,
+      });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    });
+    return link;
+  };
+  const exportLink = [
+    exportAs('xlsx', '导出名单（Excel）', 'export-teachers-xlsx'),
+    ' ',
+    exportAs('csv', '导出 CSV', 'export-teachers'),
+  ];
+  setMain(
+    el('h1', {}, '教师名单'),
+    canCreate ? newTeacherCard(() => load('')) : null,
+    el(
+      'div',
+      { class: 'card' },
+      el(
+        'div',
+        { class: 'row' },
+        el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state),
+        el('div', {}, find),
+        el('div', { class: 'right' }, exportLink),
+      ),
+      body,
+    ),
+  );
+  load(token);
+}
+
+export function newTeacherCard(done) {
+  const name = el('input', { id: 'new-name' });
+  const gender = el(
+    'select',
+    { id: 'new-gender' },
+    el('option', { value: '1' }, '男'),
+    el('option', { value: '2' }, '女'),
+  );
+  const birth = el('input', { id: 'new-birth', placeholder: '如 1985-09-01' });
+  const idc = el('input', { id: 'new-id', autocomplete: 'off' });
+  const msg = el('div');
+  const submit = el('button', { id: 'create-teacher', type: 'submit' }, '新建教师');
+  return el(
+    'form',
+    {
+      class: 'card',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        once(submit, async () => {
+          msg.replaceChildren();
+          try {
+            const t = await call('CreateTeacher', {
+              name: name.value,
+              gender: gender.value,
+              birth_date: birth.value,
+              id_card_number: idc.value,
+              school_code: me.user.unit_code,
+            });
+            msg.append(
+              el(
+                'div',
+                { class: 'ok' },
+                '已新建教师 ' + t.teacher_number + '（' + t.record.name + '），状态：草稿',
+              ),
+            );
+            name.value = birth.value = idc.value = '';
+            done();
+          } catch (e) {
+            msg.append(errorBox(e));
+          }
+        });
+      },
+    },
+    el('h2', {}, '新建教师（四项身份信息）'),
+    el(
+      'div',
+      { class: 'row' },
+      el('div', {}, el('label', { for: 'new-name' }, '姓名'), name),
+      el('div', {}, el('label', { for: 'new-gender' }, '性别'), gender),
+      el('div', {}, el('label', { for: 'new-birth' }, '出生日期'), birth),
+      el('div', {}, el('label', { for: 'new-id' }, '身份证件号码'), idc),
+    ),
+    msg,
+    el('div', { class: 'actions' }, submit),
+  );
+}
+
+export async function showTeacher(number) {
+  setMain(el('div', { class: 'loading' }, '正在载入…'));
+  let form, cat;
+  try {
+    [form, cat] = await Promise.all([
+      call('GetReviewForm', { teacher_number: number, without_catalog: true }),
+      catalog(),
+    ]);
+  } catch (e) {
+    setMain(errorBox(e));
+    return;
+  }
+  const t = form.teacher,
+    r = t.record || {};
+  const editing = t.state === 'draft' || t.state === 'returned';
+  const proposing = t.state === 'effective';
+  const open = editing || proposing;
+  const basicValues = Object.fromEntries((form.basic || []).map((v) => [v.field, v.value]));
+  const cards = [];
+  const reason = el('input', {
+    id: 'change-reason',
+    placeholder: '变更原因（对已生效记录提出变更时必填）',
+  });
+
+  // Basic information.
+  const basicDef = cat.categories[0];
+  const basicInputs = basicDef.fields.map((def) =>
+    fieldInput('f-basic-' + def.name, def, basicValues[def.name], open && writable(basicDef, def)),
+  );
+  const basicMsg = el('div');
+  const saveBasic = el('button', { id: 'save-basic' }, proposing ? '提出变更' : '保存');
+  saveBasic.addEventListener('click', () =>
+    once(saveBasic, async () => {
+      basicMsg.replaceChildren();
+      clearErrors(document.getElementById('card-basic'));
+      const fields = basicDef.fields
+        .map((def, i) => ({ field: def.name, value: basicInputs[i].value }))
+        .filter((f, i) => !basicInputs[i].disabled && f.value !== (basicValues[f.field] || ''));
+      if (!fields.length) {
+        basicMsg.append(el('div', { class: 'hint' }, '没有改动'));
+        return;
+      }
+      try {
+        if (proposing) {
+          await call('RequestChange', { teacher_number: number, fields, reason: reason.value });
+          basicMsg.append(el('div', { class: 'ok' }, '变更申请已提交，等待审核'));
+        } else {
+          await call('EditTeacher', { teacher_number: number, fields });
+          await showTeacher(number);
+        }
+      } catch (e) {
+        placeErrors(e, 'basic', basicMsg);
+      }
+    }),
+  );
+  cards.push(
+    el(
+      'div',
+      { class: 'card', id: 'card-basic' },
+      el('h2', {}, basicDef.label),
+      el(
+        'div',
+        { class: 'form-grid' },
+        basicDef.fields.map((def, i) => fieldBlock('basic', def, basicInputs[i])),
+      ),
+      basicMsg,
+      open && basicInputs.some((i) => !i.disabled)
+        ? el('div', { class: 'actions' }, saveBasic)
+        : null,
+    ),
+  );
+
+  // Every information category with its entries.
+  for (const category of cat.categories.slice(1)) {
+    const entries = (form.entries || []).filter((e) => e.category === category.code && !e.deleted);
+    const canWrite = open && category.fields.some((d) => writable(category, d));
+    const head = el(
+      'tr',
+      {},
+      el('th', {}, '序号'),
+      category.fields.map((d) => el('th', {}, d.label)),
+    );
+    const rows = entries.map((e) => {
+      const values = Object.fromEntries((e.values || []).map((v) => [v.field, v.value]));
+      return el(
+        'tr',
+        {},
+        el('td', {}, String(e.entry_no)),
+        category.fields.map((d) => el('td', {}, shown(d, values[d.name]))),
+      );
+    });
+    const prefix = category.code;
+    const single = !category.repeated;
+    const current =
+      single && entries[0]
+        ? Object.fromEntries((entries[0].values || []).map((v) => [v.field, v.value]))
+        : {};
+    const inputs = category.fields.map((d) =>
+      fieldInput(
+        'f-' + prefix + '-' + d.name,
+        d,
+        current[d.name],
+        canWrite && writable(category, d),
+      ),
+    );
+    const msg = el('div');
+    const save = el(
+      'button',
+      { class: 'secondary', id: 'save-' + prefix },
+      single ? (proposing ? '提出变更' : '保存') : proposing ? '申请新增一条' : '新增一条',
+    );
+    save.addEventListener('click', () =>
+      once(save, async () => {
+        msg.replaceChildren();
+        clearErrors(document.getElementById('card-' + prefix));
+        const fields = category.fields
+          .map((d, i) => ({ field: d.name, value: inputs[i].value }))
+          .filter((f, i) => !inputs[i].disabled && f.value !== '');
+        try {
+          const r = await call('PutEntry', {
+            teacher_number: number,
+            category: category.code,
+            entry_no: single ? 1 : 0,
+            fields,
+            reason: reason.value,
+          });
+          if (r.change_request) msg.append(el('div', { class: 'ok' }, '已提交申请，等待审核'));
+          else await showTeacher(number);
+        } catch (e) {
+          placeErrors(e, prefix, msg);
+        }
+      }),
+    );
+    cards.push(
+      el(
+        'details',
+        { class: 'card category', id: 'card-' + prefix, open: entries.length > 0 || undefined },
+        el(
+          'summary',
+          {},
+          category.label,
+          el(
+            'span',
+            { class: 'hint' },
+            '　' +
+              (entries.length ? '共 ' + entries.length + ' 条' : '未填写') +
+              (category.administration_only ? ' · 由学校或主管部门填写' : ''),
+          ),
+        ),
+        entries.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, rows)) : null,
+        canWrite
+          ? el(
+              'div',
+              {},
+              el(
+                'div',
+                { class: 'form-grid' },
+                category.fields.map((d, i) => fieldBlock(prefix, d, inputs[i])),
+              ),
+              msg,
+              el('div', { class: 'actions' }, save),
+            )
+          : null,
+      ),
+    );
+  }
+
+  const msg = el('div');
+  const submit =
+    editing && me.user.role !== 'USER_ROLE_QUERIER'
+      ? el('button', { id: 'submit-teacher' }, '提交审核')
+      : null;
+  if (submit)
+    submit.addEventListener('click', () =>
+      once(submit, async () => {
+        msg.replaceChildren();
+        try {
+          await call('SubmitTeacher', { teacher_number: number });
+          await showTeacher(number);
+        } catch (e) {
+          msg.append(errorBox(e));
+        }
+      }),
+    );
+  const history = el(
+    'button',
+    { class: 'secondary', id: 'show-history', onclick: () => showHistory(number) },
+    '历史版本',
+  );
+  setMain(
+    el('h1', {}, '教师信息：' + (r.name || number)),
+    el(
+      'div',
+      { class: 'card summary' },
+      el(
+        'div',
+        {},
+        '教师编号 ',
+        el('b', { id: 'teacher-number' }, t.teacher_number),
+        '　状态 ',
+        stateBadge(t.state),
+        '　版本 ',
+        String(t.version),
+        '　更新 ',
+        when(t.updated_unix),
+      ),
+      t.state === 'returned' && t.change_reason
+        ? el('div', { class: 'error', id: 'return-reason' }, '退回原因：' + t.change_reason)
+        : null,
+      (form.missing || []).length && editing
+        ? el('div', { class: 'hint', id: 'missing' }, '提交前尚需填写：' + form.missing.join('、'))
+        : null,
+      proposing && me.user.role !== 'USER_ROLE_QUERIER'
+        ? el(
+            'div',
+            {},
+            el(
+              'label',
+              { for: 'change-reason' },
+              '已生效的记录只能提出变更申请，由上级审核后生效：',
+            ),
+            reason,
+          )
+        : null,
+      msg,
+      el(
+        'div',
+        { class: 'actions' },
+        submit,
+        history,
+        me.user.role !== 'USER_ROLE_TEACHER'
+          ? el('button', { class: 'secondary', onclick: () => showTeachers() }, '返回名单')
+          : null,
+      ),
+    ),
+    ...cards,
+  );
+}
+
+export async function showHistory(number, version) {
+  let h, cat;
+  try {
+    [h, cat] = await Promise.all([
+      call('TeacherHistory', { teacher_number: number, version: version || 0 }),
+      catalog(),
+    ]);
+  } catch (e) {
+    setMain(errorBox(e));
+    return;
+  }
+  const back = el(
+    'button',
+    { class: 'secondary', onclick: () => showTeacher(number) },
+    '返回教师信息',
+  );
+  if (version) {
+    const v = h.versions[0] || {},
+      r = v.record || {};
+    setMain(
+      el('h1', {}, '第 ' + version + ' 版：' + (r.name || number)),
+      el(
+        'div',
+        { class: 'card' },
+        el(
+          'div',
+          { class: 'hint' },
+          '修改人 ' +
+            (v.changed_by || '') +
+            ' · ' +
+            (v.change_action || '') +
+            ' · ' +
+            when(v.updated_unix) +
+            (v.change_reason ? ' · 原因：' + v.change_reason : ''),
+        ),
+        el(
+          'table',
+          { id: 'version-table' },
+          el(
+            'tbody',
+            {},
+            cat.categories[0].fields.map((d) =>
+              el(
+                'tr',
+                {},
+                el('th', {}, d.label),
+                el('td', {}, r[d.name] === undefined ? '' : String(r[d.name])),
+              ),
+            ),
+          ),
+        ),
+        el(
+          'div',
+          { class: 'actions' },
+          el('button', { class: 'secondary', onclick: () => showHistory(number) }, '返回历史列表'),
+          back,
+        ),
+      ),
+    );
+    return;
+  }
+  setMain(
+    el('h1', {}, '历史版本：' + number),
+    el(
+      'div',
+      { class: 'card' },
+      el(
+        'table',
+        { id: 'history-table' },
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['版本', '状态', '操作', '修改人', '审核人', '原因', '时间'].map((x) =>
+              el('th', {}, x),
+            ),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
+          (h.versions || []).map((v) =>
+            el(
+              'tr',
+              {},
+              el(
+                'td',
+                {},
+                el(
+                  'a',
+                  {
+                    href: '#',
+                    onclick: (ev) => {
+                      ev.preventDefault();
+                      showHistory(number, v.version);
+                    },
+                  },
+                  '第 ' + v.version + ' 版',
+                ),
+              ),
+              el('td', {}, stateBadge(v.state)),
+              el('td', {}, v.change_action),
+              el('td', {}, v.changed_by),
+              el('td', {}, v.approved_by),
+              el('td', {}, v.change_reason),
+              el('td', {}, when(v.updated_unix)),
+            ),
+          ),
+        ),
+      ),
+      (h.change_requests || []).length
+        ? el(
+            'div',
+            {},
+            el('h2', {}, '变更申请'),
+            el(
+              'table',
+              {},
+              el(
+                'tbody',
+                {},
+                h.change_requests.map((c) =>
+                  el(
+                    'tr',
+                    {},
+                    el('td', {}, c.kind === 'change' ? '变更' : '补充'),
+                    el('td', {}, c.category || '基本信息'),
+                    el('td', {}, (c.fields || []).map((f) => f.field + '=' + f.value).join('，')),
+                    el(
+                      'td',
+                      {},
+                      c.state === 'pending'
+                        ? '待审核'
+                        : c.state === 'approved'
+                          ? '已同意'
+                          : '已驳回',
+                    ),
+                    el('td', {}, c.reason),
+                    el('td', {}, c.decision_reason),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+      el('div', { class: 'actions' }, back),
+    ),
+  );
+}
+
+export async function showMine() {
+  if (me.user.teacher_number) await showTeacher(me.user.teacher_number);
+}
