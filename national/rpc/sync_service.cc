@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <deque>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -21,6 +22,20 @@
 #include "national/rpc/push_reader.h"
 
 namespace ntmis::national {
+namespace {
+
+// The province's health shows its last failure (ProvinceDb::RecordFailure).
+// If even that cannot be written, the node's log says so; the call's own
+// error still goes back to the province.
+void NoteFailure(ProvinceDb& db, const std::string& result) {
+  absl::Status noted = db.RecordFailure(result);
+  if (!noted.ok())
+    std::cerr << "ntmis-national: province " << db.province()
+              << ": its sync failure could not be recorded (" << noted.message()
+              << ")\n";
+}
+
+}  // namespace
 
 absl::StatusOr<ProvinceDb*> SyncService::CallerProvince(
     grpc::ServerContext* context, const char* action) {
@@ -57,7 +72,7 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
     store_.audit().Append({PeerIdentity::Province((*db)->province()).Uri(),
                            "sync.cursor", "", "FAILED_PRECONDITION",
                            std::string(versions.message())});
-    (void)(*db)->RecordFailure(std::string(versions.message()));
+    NoteFailure(**db, std::string(versions.message()));
     return ToGrpcStatus(versions);
   }
   absl::Status noted = (*db)->NoteHello(*request);
@@ -330,7 +345,7 @@ grpc::Status SyncService::Push(
         {actor, "sync.push", "", result,
          absl::StrCat("applied ", applied, " rejected ", rejected,
                       ", then: ", failure.message())});
-    (void)(*db)->RecordFailure(absl::StrCat(result, ": ", failure.message()));
+    NoteFailure(**db, absl::StrCat(result, ": ", failure.message()));
     return ToGrpcStatus(failure);
   }
   if (applied > 0 || rejected > 0) {

@@ -3,6 +3,7 @@ import { call } from '../kit/api.js';
 import { el, errorBox, once, setMain, when } from '../kit/dom.js';
 import { ROLES } from '../kit/labels.js';
 import { me } from '../kit/session.js';
+import { dataTable } from '../kit/table.js';
 
 export async function showAccounts() {
   const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
@@ -10,88 +11,74 @@ export async function showAccounts() {
   const load = async () => {
     try {
       const r = await call('ListUsers', { include_below: true });
-      body.replaceChildren(
-        el(
-          'table',
-          { id: 'account-table' },
-          el(
-            'thead',
-            {},
-            el(
-              'tr',
-              {},
-              ['用户名', '单位', '角色', '状态', '创建时间', '操作'].map((h) => el('th', {}, h)),
-            ),
-          ),
-          el(
-            'tbody',
-            {},
-            (r.users || []).map((u) => {
-              const act = (label, method, body, cls) => {
-                const b = el('button', { class: cls || 'secondary' }, label);
-                b.addEventListener('click', () =>
-                  once(b, async () => {
-                    msg.replaceChildren();
-                    try {
-                      const res = await call(method, body);
-                      if (res.initial_password)
-                        msg.append(
-                          el(
-                            'div',
-                            { class: 'ok' },
-                            u.username + ' 的新初始密码（仅显示一次，请当面交给本人）：',
-                            el('b', {}, res.initial_password),
-                          ),
-                        );
-                      else
-                        msg.append(
-                          el('div', { class: 'ok' }, '已完成：' + label + ' ' + u.username),
-                        );
-                      load();
-                    } catch (e) {
-                      msg.append(errorBox(e));
-                    }
-                  }),
-                );
-                return b;
-              };
-              const state = u.disabled
-                ? '已停用'
-                : u.locked
-                  ? '已锁定'
-                  : u.must_change_password
-                    ? '待改初始密码'
-                    : '正常';
-              return el(
-                'tr',
-                {},
-                el('td', {}, u.username),
-                el('td', {}, u.unit_code),
-                el('td', {}, ROLES[u.role] || u.role),
-                el('td', {}, state),
-                el('td', {}, when(u.created_unix)),
-                el(
-                  'td',
-                  {},
-                  u.username === me.user.username
-                    ? ''
-                    : [
-                        act('重置密码', 'ResetPassword', { username: u.username }),
-                        ' ',
-                        u.locked ? act('解锁', 'UnlockUser', { username: u.username }) : null,
-                        ' ',
-                        act(
-                          u.disabled ? '启用' : '停用',
-                          'SetUserDisabled',
-                          { username: u.username, disabled: !u.disabled },
-                          u.disabled ? 'secondary' : 'danger',
-                        ),
-                      ],
-                ),
-              );
+      // The buttons of one account's row.
+      const actions = (u) => {
+        const act = (label, method, body, cls) => {
+          const b = el('button', { class: cls || 'secondary' }, label);
+          b.addEventListener('click', () =>
+            once(b, async () => {
+              msg.replaceChildren();
+              try {
+                const res = await call(method, body);
+                if (res.initial_password)
+                  msg.append(
+                    el(
+                      'div',
+                      { class: 'ok' },
+                      u.username + ' 的新初始密码（仅显示一次，请当面交给本人）：',
+                      el('b', {}, res.initial_password),
+                    ),
+                  );
+                else msg.append(el('div', { class: 'ok' }, '已完成：' + label + ' ' + u.username));
+                load();
+              } catch (e) {
+                msg.append(errorBox(e));
+              }
             }),
-          ),
-        ),
+          );
+          return b;
+        };
+        return u.username === me.user.username
+          ? ''
+          : [
+              act('重置密码', 'ResetPassword', { username: u.username }),
+              ' ',
+              u.locked ? act('解锁', 'UnlockUser', { username: u.username }) : null,
+              ' ',
+              act(
+                u.disabled ? '启用' : '停用',
+                'SetUserDisabled',
+                { username: u.username, disabled: !u.disabled },
+                u.disabled ? 'secondary' : 'danger',
+              ),
+            ];
+      };
+      const stateOf = (u) =>
+        u.disabled
+          ? '已停用'
+          : u.locked
+            ? '已锁定'
+            : u.must_change_password
+              ? '待改初始密码'
+              : '正常';
+      body.replaceChildren(
+        dataTable({
+          id: 'account-table',
+          rows: r.users || [],
+          empty: '没有账号',
+          columns: [
+            { label: '用户名', cell: (u) => u.username, sort: (u) => u.username },
+            { label: '单位', cell: (u) => u.unit_code, sort: (u) => u.unit_code },
+            { label: '角色', cell: (u) => ROLES[u.role] || u.role, sort: (u) => u.role },
+            { label: '状态', cell: stateOf, sort: stateOf },
+            {
+              label: '创建时间',
+              cell: (u) => when(u.created_unix),
+              sort: (u) => Number(u.created_unix),
+            },
+            { label: '操作', cell: actions },
+          ],
+        }),
       );
     } catch (e) {
       body.replaceChildren(errorBox(e));

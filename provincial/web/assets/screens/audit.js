@@ -1,6 +1,7 @@
 // The audit trail, searched and verified.
 import { call } from '../kit/api.js';
 import { el, errorBox, once, setMain, when } from '../kit/dom.js';
+import { dataTable } from '../kit/table.js';
 
 export async function showAudit() {
   const actor = el('input', { id: 'audit-actor', placeholder: '用户名' });
@@ -18,43 +19,28 @@ export async function showAudit() {
         limit: 200,
       });
       body.replaceChildren(
-        el(
-          'table',
-          { id: 'audit-table' },
-          el(
-            'thead',
-            {},
-            el(
-              'tr',
-              {},
-              ['时间', '用户', '操作', '对象', '结果', '说明'].map((h) => el('th', {}, h)),
-            ),
-          ),
-          el(
-            'tbody',
-            {},
-            (r.entries || []).map((e) =>
-              el(
-                'tr',
-                {},
-                el('td', {}, when(e.at_unix)),
-                el('td', {}, e.actor),
-                el('td', {}, e.action),
-                el('td', {}, e.target),
+        dataTable({
+          id: 'audit-table',
+          rows: r.entries || [],
+          empty: '没有符合条件的记录',
+          columns: [
+            { label: '时间', cell: (e) => when(e.at_unix), sort: (e) => Number(e.at_unix) },
+            { label: '用户', cell: (e) => e.actor, sort: (e) => e.actor },
+            { label: '操作', cell: (e) => e.action, sort: (e) => e.action },
+            { label: '对象', cell: (e) => e.target, sort: (e) => e.target },
+            {
+              label: '结果',
+              cell: (e) =>
                 el(
-                  'td',
-                  {},
-                  el(
-                    'span',
-                    { class: 'badge ' + (e.result === 'ok' ? 'effective' : 'returned') },
-                    e.result,
-                  ),
+                  'span',
+                  { class: 'badge ' + (e.result === 'ok' ? 'effective' : 'returned') },
+                  e.result,
                 ),
-                el('td', {}, e.detail),
-              ),
-            ),
-          ),
-        ),
+              sort: (e) => e.result,
+            },
+            { label: '说明', cell: (e) => e.detail },
+          ],
+        }),
       );
     } catch (e) {
       body.replaceChildren(errorBox(e));
