@@ -236,7 +236,8 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(
         "审核结论须为 APPROVE（通过）或 RETURN（退回）");
   if (!approve && Blank(request.reason()))
     return absl::InvalidArgumentError("退回须填写原因");
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "审核"));
+  RETURN_IF_ERROR(
+      CheckRole(actor, {Role::kManager, Role::kSysAdmin}, "审核教师信息"));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   const std::string& school = teacher.record().school_code();
@@ -249,6 +250,9 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(
           "教师 ", teacher.teacher_number(), " 等待学校 ", school, " 审核；",
           actor.username, " 属于单位 ", actor.unit_code));
     }
+    // The school step: the school's responsible person (its system
+    // administrator account) or another information manager of the school
+    // (docs/operator-guide.md, "Who reviews").
     if (approve && teacher.change_action() == "teacher.submit" &&
         teacher.changed_by() == actor.username) {
       return absl::PermissionDeniedError(
@@ -256,7 +260,9 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(
                        " 的记录，不能再由本人审核通过（谁填报谁负责、谁审核谁负"
                        "责：提交人与审核人须为不同的人）；"
                        "请由学校 ",
-                       school, " 的另一位信息管理员审核通过或退回"));
+                       school,
+                       " 的负责人（系统管理员账号）或另一位信息管理员审核通过"
+                       "或退回"));
     }
     write.state =
         approve ? TeacherState::kSchoolApproved : TeacherState::kReturned;
@@ -270,6 +276,8 @@ absl::StatusOr<v1::TeacherView> Workflow::Review(
                        school_unit.parent_code, " 复核；", actor.username,
                        " 属于单位 ", actor.unit_code));
     }
+    // The county's re-check is its personnel office's: information managers.
+    RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "区县复核"));
     write.state = approve ? TeacherState::kEffective : TeacherState::kReturned;
     if (approve) write.outbox = OutboxOp::kUpsert;
     write.meta =

@@ -72,9 +72,12 @@ class Workflow {
   absl::StatusOr<v1::TeacherView> Submit(const User& actor,
                                          const std::string& teacher_number);
   // The school approval (submitted) or the county re-review (school
-  // approved), whichever is due; RETURN needs a reason. The one who
-  // submitted a record cannot approve it (PERMISSION_DENIED saying so), nor
-  // decide their own change request.
+  // approved), whichever is due; RETURN needs a reason. The school step is
+  // the school's responsible person's (its system administrator account)
+  // or an information manager's; the county step its information
+  // managers'. The one who submitted a record cannot approve it
+  // (PERMISSION_DENIED saying so), nor decide their own change request
+  // (docs/operators.md, "Who reviews").
   absl::StatusOr<v1::TeacherView> Review(const User& actor,
                                          const v1::ReviewRequest& request);
 

@@ -111,27 +111,37 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
     const User& actor, const v1::DecideChangeRequest& request) {
   if (!request.approve() && Blank(request.reason()))
     return absl::InvalidArgumentError("驳回变更申请须填写原因");
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "审核变更申请"));
+  RETURN_IF_ERROR(
+      CheckRole(actor, {Role::kManager, Role::kSysAdmin}, "审核变更申请"));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
   ASSIGN_OR_RETURN(v1::ChangeRequestView change, LoadChange(request.id()));
+  // A school decides through its responsible person (system administrator)
+  // or an information manager; a county or above through its managers.
+  if (actor.role == Role::kSysAdmin) {
+    ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, change.reviewer_unit()));
+    if (unit.level != UnitLevel::kSchool) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "变更申请 ", change.id(), " 由 ", UnitLevelLabel(unit.level), " ",
+          unit.code, " 的信息管理员审核；系统管理员只审核本校的申请"));
+    }
+  }
   if (change.state() != "pending") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "change request ", change.id(), " is already ", change.state()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("变更申请 ", change.id(), " 已处理（",
+                     change.state() == "approved" ? "已通过" : "已驳回", "）"));
   }
   if (actor.unit_code != change.reviewer_unit()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("change request ", change.id(), " is decided by unit ",
-                     change.reviewer_unit(), "; ", actor.username,
-                     " is of unit ", actor.unit_code));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "变更申请 ", change.id(), " 由单位 ", change.reviewer_unit(), " 审核；",
+        actor.username, " 属于单位 ", actor.unit_code));
   }
   if (change.requested_by() == actor.username) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(actor.username, " filed change request ", change.id(),
-                     " and cannot also decide it (谁填报谁负责、谁审核谁负责: "
-                     "the one who files and the one "
-                     "who decides are different people); another information "
-                     "manager of unit ",
-                     change.reviewer_unit(), " decides it"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        actor.username, " 提出了变更申请 ", change.id(),
+        "，不能再由本人审核（谁填报谁负责、谁审核谁负责：申请人与审核人须为"
+        "不同的人）；请由单位 ",
+        change.reviewer_unit(),
+        " 的负责人（学校的系统管理员账号）或另一位信息管理员审核"));
   }
   if (request.approve() && !change.category().empty()) {
     RETURN_IF_ERROR(ApplyEntryChange(change, actor));

@@ -5,8 +5,16 @@ namespace ntmis::provincial {
 
 absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
     const User& actor, const v1::ReviewQueueRequest& request) {
-  RETURN_IF_ERROR(CheckRole(actor, {Role::kManager}, "查看审核队列"));
+  RETURN_IF_ERROR(
+      CheckRole(actor, {Role::kManager, Role::kSysAdmin}, "查看审核队列"));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, actor.unit_code));
+  // A system administrator reviews for its school only (Workflow::Review).
+  const bool responsible_person = actor.role == Role::kSysAdmin;
+  if (responsible_person && unit.level != UnitLevel::kSchool) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("审核队列属于学校负责人和信息管理员；", actor.username,
+                     " 是", UnitLevelLabel(unit.level), "的系统管理员"));
+  }
   const uint32_t limit = PageSize(request.page_size());
   // Token: waiting-since time and the item's key.
   std::vector<std::string> token = TokenParts(request.page_token(), 2);
@@ -38,9 +46,11 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
   if (unit.level == UnitLevel::kSchool) {
     RETURN_IF_ERROR(
         collect_teachers(false, TeacherState::kSubmitted, kStepSchoolApproval));
-    // Returned records wait for the school to correct and resubmit them.
-    RETURN_IF_ERROR(
-        collect_teachers(false, TeacherState::kReturned, kStepCorrection));
+    // Returned records wait for the school's managers to correct and
+    // resubmit them (a responsible person reviews, it does not enter).
+    if (!responsible_person)
+      RETURN_IF_ERROR(
+          collect_teachers(false, TeacherState::kReturned, kStepCorrection));
   }
   if (unit.level == UnitLevel::kCounty) {
     RETURN_IF_ERROR(collect_teachers(true, TeacherState::kSchoolApproved,

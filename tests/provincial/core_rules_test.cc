@@ -101,6 +101,121 @@ TEST_CASE("A school's manager creates its teachers and nobody else's",
   CHECK(again.status().code() == absl::StatusCode::kAlreadyExists);
 }
 
+TEST_CASE("A record becomes effective with the default accounts alone",
+          "[core]") {
+  // 1 system administrator, 1 information manager, 2 queriers per unit:
+  // the school's manager enters, the school's responsible person (its
+  // system administrator account) approves, the county's manager re-checks.
+  CoreProvince p;
+  auto lane = p.Lane();
+  provincial::Workflow& workflow = *lane->workflow;
+  const provincial::User clerk = p.Manager("4401030001");
+  auto made = workflow.CreateTeacher(clerk, NewTeacher("4401030001", 7));
+  REQUIRE(made.ok());
+  const std::string number = made->record().teacher_number();
+  NTMIS_ASSERT_OK(
+      workflow.Edit(clerk, Complete(number, "2010-09-01")).status());
+  v1::PutEntryRequest contact;
+  contact.set_teacher_number(number);
+  contact.set_category("contact");
+  v1::FieldValue* mobile = contact.add_fields();
+  mobile->set_field("mobile");
+  mobile->set_value("13800138000");
+  NTMIS_ASSERT_OK(workflow.PutEntry(clerk, contact).status());
+  NTMIS_ASSERT_OK(workflow.Submit(clerk, number).status());
+
+  v1::ReviewRequest approve;
+  approve.set_teacher_number(number);
+  approve.set_decision(v1::ReviewRequest::APPROVE);
+  // The one who entered it does not approve it; queriers never review.
+  auto own = workflow.Review(clerk, approve);
+  CHECK(own.status().code() == absl::StatusCode::kPermissionDenied);
+  CHECK_THAT(std::string(own.status().message()),
+             Catch::Contains("负责人（系统管理员账号）"));
+  CHECK(workflow.Review(p.Querier("4401030001"), approve).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  // Another school's responsible person has no say.
+  CHECK(workflow.Review(p.Admin("4401030002"), approve).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+
+  // The responsible person sees it waiting and approves it.
+  v1::ReviewQueueResponse queue =
+      ValueOrDie(workflow.Queue(p.Admin("4401030001"), {}));
+  REQUIRE(queue.items_size() == 1);
+  CHECK(queue.items(0).step() == provincial::kStepSchoolApproval);
+  auto school = workflow.Review(p.Admin("4401030001"), approve);
+  REQUIRE(school.ok());
+  CHECK(school->state() == "school_approved");
+
+  // The county step is its information manager's, not its administrator's.
+  CHECK(workflow.Review(p.Admin("440103"), approve).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(workflow.Queue(p.Admin("440103"), {}).status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  auto county = workflow.Review(p.Manager("440103"), approve);
+  REQUIRE(county.ok());
+  CHECK(county->state() == "effective");
+}
+
+TEST_CASE("Two approvals of one record at once: one decides and one is told",
+          "[core][concurrency]") {
+  // The responsible person approves from two browser tabs at once; each
+  // call runs on its own lane (connection), as the API's calls do.
+  CoreProvince p(2);
+  const provincial::User clerk = p.Manager("4401030001");
+  std::string number;
+  {
+    auto lane = p.Lane();
+    provincial::Workflow& workflow = *lane->workflow;
+    number =
+        ValueOrDie(workflow.CreateTeacher(clerk, NewTeacher("4401030001", 9)))
+            .record()
+            .teacher_number();
+    NTMIS_ASSERT_OK(
+        workflow.Edit(clerk, Complete(number, "2010-09-01")).status());
+    v1::PutEntryRequest contact;
+    contact.set_teacher_number(number);
+    contact.set_category("contact");
+    v1::FieldValue* mobile = contact.add_fields();
+    mobile->set_field("mobile");
+    mobile->set_value("13800138000");
+    NTMIS_ASSERT_OK(workflow.PutEntry(clerk, contact).status());
+    NTMIS_ASSERT_OK(workflow.Submit(clerk, number).status());
+  }
+  const provincial::User head = p.Admin("4401030001");
+  v1::ReviewRequest approve;
+  approve.set_teacher_number(number);
+  approve.set_decision(v1::ReviewRequest::APPROVE);
+  std::atomic<int> approved{0}, refused{0}, other{0};
+  std::vector<std::thread> tabs;
+  for (int t = 0; t < 2; ++t) {
+    tabs.emplace_back([&] {
+      auto lane = p.Lane();
+      auto done = lane->workflow->Review(head, approve);
+      if (done.ok()) {
+        ++approved;
+      } else if (absl::StrContains(done.status().message(), "等待区县")) {
+        // The record moved on: it now waits for the county, and says so.
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : tabs) t.join();
+  CHECK(approved == 1);
+  CHECK(refused == 1);
+  CHECK(other == 0);
+  auto lane = p.Lane();
+  v1::TeacherRequest history;
+  history.set_teacher_number(number);
+  auto versions = ValueOrDie(lane->workflow->History(head, history));
+  int approvals = 0;
+  for (const auto& v : versions.versions())
+    approvals += v.change_action() == "review.school_approve";
+  CHECK(approvals == 1);
+}
+
 TEST_CASE("Managers of four schools create teachers at once on their own lanes",
           "[core][concurrency]") {
   CoreProvince p(4);

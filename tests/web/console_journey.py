@@ -303,8 +303,20 @@ def main():
     finally:
         t.quit()
 
-    # School approval, county re-review: effective; the sync counts it nationally.
-    approver.call('ReviewTeacher', {'teacher_number': number, 'decision': 'APPROVE'})
+    # The school's responsible person (its system administrator account)
+    # approves what the teacher submitted, from its own queue: the default
+    # accounts complete the school step (docs/operators.md, "Who reviews").
+    h = Browser('school-head')
+    try:
+        h.login('school-admin', strong)
+        h.find('queue-table')
+        check('审核队列' in h.find('nav-queue').text, 'the school head lands on its review queue')
+        row = h.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
+        row.find_element(By.CSS_SELECTOR, 'button.approve').click()
+        h.text_appears('已通过')
+        h.shot('10b-school-head-approves')
+    finally:
+        h.quit()
     c = Browser('county')
     try:
         c.login('county-mgr', strong)

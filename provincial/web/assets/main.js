@@ -23,7 +23,10 @@ function pages() {
   const list = [];
   if (role === 'USER_ROLE_TEACHER') return [['mine', '我的信息', showMine]];
   list.push(['teachers', '教师名单', showTeachers]);
-  if (role === 'USER_ROLE_MANAGER') list.push(['queue', '审核队列', showQueue]);
+  // The school's responsible person (its system administrator account)
+  // reviews the school's records too (docs/operator-guide.md).
+  if (role === 'USER_ROLE_MANAGER' || (role === 'USER_ROLE_SYSADMIN' && level === 4))
+    list.push(['queue', '审核队列', showQueue]);
   if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_QUERIER')
     list.push(['careers', '调动与变动', showCareers]);
   if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_SYSADMIN')
@@ -60,7 +63,8 @@ async function start() {
   go(
     me.user.role === 'USER_ROLE_TEACHER'
       ? 'mine'
-      : me.user.role === 'USER_ROLE_MANAGER' && me.unit_level !== 4
+      : (me.user.role === 'USER_ROLE_MANAGER' && me.unit_level !== 4) ||
+          (me.user.role === 'USER_ROLE_SYSADMIN' && me.unit_level === 4)
         ? 'queue'
         : 'teachers',
   );
