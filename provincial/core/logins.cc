@@ -20,9 +20,8 @@ std::string Result(const absl::Status& status) {
 }  // namespace
 
 const char kLoginRefused[] =
-    "wrong user name or password (after 5 failed logins from one address an "
-    "account is "
-    "locked there for 15 minutes; its administrator can unlock it)";
+    "用户名或密码错误（在同一地址连续输错 5 次，账号将在该地址锁定 15 "
+    "分钟；本单位系统管理员可以解锁）";
 
 std::string MaskTypedName(const std::string& typed) {
   if (typed.empty()) return "(empty)";
@@ -73,10 +72,10 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
     const bool name = wait.scope == ThrottleScope::kName;
     audit.detail = absl::StrCat("rule: ", name ? "name" : "source",
                                 " throttled, ", wait.seconds, " s to wait");
-    return absl::ResourceExhaustedError(absl::StrCat(
-        name ? "too many failed logins for this user name from your address"
-             : "too many failed logins from your address",
-        ": try again in ", wait.seconds, " seconds"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(name ? "此用户名在您的地址登录失败次数过多"
+                          : "您的地址登录失败次数过多",
+                     "：请 ", wait.seconds, " 秒后再试"));
   }
   LoginRecord account;
   {
@@ -122,8 +121,7 @@ absl::StatusOr<Session> Logins::Decide(const LoginAttempt& attempt, int64_t now,
   }
   if (account.disabled) {
     audit.detail = "rule: account disabled";
-    return absl::PermissionDeniedError(
-        "account disabled: ask its administrator");
+    return absl::PermissionDeniedError("账号已停用：请联系本单位的系统管理员");
   }
   StorePool::Lease lane = pool_.Acquire();
   return lane->accounts.OpenSession(account.user_id, attempt.source, now);

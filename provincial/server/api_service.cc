@@ -87,7 +87,7 @@ absl::StatusOr<User> ApiService::Authenticate(grpc::ServerContext* context,
   const std::string token = BearerToken(context);
   if (token.empty())
     return absl::UnauthenticatedError(
-        "missing 'authorization: Bearer <token>': log in first");
+        "尚未登录，请先登录（请求须带 authorization: Bearer 令牌）");
   return lane.accounts.AuthenticateFor(token, action, std::time(nullptr));
 }
 

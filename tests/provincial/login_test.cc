@@ -162,13 +162,12 @@ TEST_CASE(
   CHECK(absl::IsUnauthenticated(node.Try("guess5", "x", "10.6.6.6", now)));
   absl::Status wait = node.Try("clerk", kPassword, "10.6.6.6", now);
   CHECK(absl::IsResourceExhausted(wait));
-  CHECK_THAT(std::string(wait.message()),
-             Catch::Contains("try again in 1 seconds"));
+  CHECK_THAT(std::string(wait.message()), Catch::Contains("请 1 秒后再试"));
   now += 1;
   CHECK(absl::IsUnauthenticated(node.Try("guess6", "x", "10.6.6.6", now)));
   CHECK_THAT(
       std::string(node.Try("clerk", kPassword, "10.6.6.6", now + 1).message()),
-      Catch::Contains("try again in 1 seconds"));
+      Catch::Contains("请 1 秒后再试"));
   // Other sources are not affected, and no account was locked.
   NTMIS_ASSERT_OK(node.Try("clerk", kPassword, "10.0.0.7", now));
   CHECK(node.Audited("detail LIKE 'rule: source throttled%'") == 2);
@@ -234,8 +233,9 @@ FloodOutcome Flood(provincial::LoginPolicy policy) {
         outcome.took[i - 1] = now - started[i];
       } else if (absl::IsResourceExhausted(s)) {
         const std::string m(s.message());
-        const size_t in = m.find("try again in ");
-        next_try[i] = now + std::stoll(m.substr(in + 13));
+        const std::string mark = "请 ";
+        const size_t in = m.find(mark);
+        next_try[i] = now + std::stoll(m.substr(in + mark.size()));
       }
     }
   }

@@ -2,7 +2,7 @@
 // start after login, and the moments a session begins and ends. Screens are
 // in screens/, the kit they share in kit/ (docs/architecture.md, "The web
 // console"). This is the only module the page loads.
-import { call } from './kit/api.js';
+import { call, csrf } from './kit/api.js';
 import { errorBox, setMain } from './kit/dom.js';
 import { LEVELS, ROLES, loadLabels } from './kit/labels.js';
 import { me, setMe } from './kit/session.js';
@@ -40,6 +40,12 @@ function pages() {
 }
 
 async function start() {
+  // No session cookie pair yet: the login page, without asking the node
+  // (a question it would answer 401, an error in the browser's console).
+  if (!csrf()) {
+    showLogin();
+    return;
+  }
   try {
     setMe(await call('WhoAmI', {}));
   } catch (e) {
@@ -54,6 +60,9 @@ async function start() {
   document.getElementById('who-name').textContent = me.user.username + ' · ' + me.unit_name;
   document.getElementById('who-role').textContent =
     (LEVELS[me.unit_level] || '') + ROLES[me.user.role];
+  // The subtitle names the user's level: 学校工作台, 区县工作台, ….
+  document.getElementById('node-name').textContent =
+    me.user.role === 'USER_ROLE_TEACHER' ? '教师自助' : (LEVELS[me.unit_level] || '') + '工作台';
   if (me.user.must_change_password) {
     document.getElementById('nav').hidden = true;
     showChangePassword(true);

@@ -44,7 +44,7 @@ export async function call(method, body) {
   }
   if (!res.ok) {
     if (data.code === 'unauthenticated' && method !== 'Login')
-      signedOut(CODE_MESSAGES.unauthenticated + '（' + data.message + '）');
+      signedOut(data.message || CODE_MESSAGES.unauthenticated);
     throw new ApiError(data.code, data.message || CODE_MESSAGES[data.code] || data.code);
   }
   return data;

@@ -30,11 +30,11 @@ export async function once(button, fn) {
 }
 
 export function errorBox(err) {
+  // The node's message says what happened, in Chinese; only a node that
+  // cannot answer at all gets a word of ours in front.
   const text =
     err instanceof ApiError
-      ? (CODE_MESSAGES[err.code] && err.code !== 'permission_denied'
-          ? CODE_MESSAGES[err.code] + '：'
-          : '') + err.message
+      ? (err.code === 'unavailable' ? CODE_MESSAGES.unavailable + '：' : '') + err.message
       : String(err);
   return el('div', { class: 'error', role: 'alert' }, text);
 }

@@ -11,10 +11,14 @@ export async function showSync() {
     setMain(errorBox(e));
     return;
   }
-  const kv = (k, v) => [
-    el('div', { class: 'k' }, k),
-    el('div', { class: 'v' }, v === undefined ? '' : String(v)),
-  ];
+  // One label with its value, kept together in the grid's cell.
+  const kv = (k, v) =>
+    el(
+      'div',
+      {},
+      el('div', { class: 'k' }, k),
+      el('div', { class: 'v' }, v === undefined || v === '' ? '—' : String(v)),
+    );
   setMain(
     el('h1', {}, '与全国节点的同步'),
     el(
@@ -28,8 +32,8 @@ export async function showSync() {
         { class: 'fields' },
         kv('自动同步', h.scheduled ? '已开启' : '未开启'),
         kv('最近一次尝试', when(h.last_attempt_unix)),
-        kv('最近一次成功', when(h.last_success_unix)),
-        kv('下次同步', when(h.next_run_unix)),
+        kv('最近一次成功', when(h.last_success_unix) || '尚未成功'),
+        kv('下次同步', h.scheduled ? when(h.next_run_unix) : '未开启自动同步'),
         kv('连续失败次数', h.consecutive_failures),
         kv('待同步的变更', h.backlog),
         kv('全国节点退回的记录', h.open_rejections),
