@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "provincial/core/action_labels.h"
 #include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
@@ -27,6 +28,7 @@ absl::StatusOr<v1::EntryView> EntryFrom(const Store& store,
   e.set_version(row.ColumnInt(4));
   e.set_changed_by(row.ColumnText(5));
   e.set_change_action(row.ColumnText(6));
+  e.set_change_action_label(ActionLabel(e.change_action()));
   e.set_change_reason(row.ColumnText(7));
   e.set_approved_by(row.ColumnText(8));
   e.set_updated_unix(row.ColumnInt(9));

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
+#include "provincial/core/action_labels.h"
 
 namespace ntmis::provincial {
 namespace {
@@ -21,6 +22,7 @@ v1::TeacherView ViewFrom(const sql::Statement& row) {
   view.mutable_record()->ParseFromString(std::string(row.ColumnBlob(3)));
   view.set_changed_by(row.ColumnText(4));
   view.set_change_action(row.ColumnText(5));
+  view.set_change_action_label(ActionLabel(view.change_action()));
   view.set_change_reason(row.ColumnText(6));
   view.set_approved_by(row.ColumnText(7));
   view.set_updated_unix(row.ColumnInt(8));

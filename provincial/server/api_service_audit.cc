@@ -2,6 +2,7 @@
 // (provincial/core/audit_queries.h).
 #include "common/base/status_macros.h"
 #include "common/rpc/grpc_status.h"
+#include "provincial/core/action_labels.h"
 #include "provincial/core/audit_queries.h"
 #include "provincial/server/api_service.h"
 #include "provincial/server/api_service_internal.h"
@@ -34,6 +35,8 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
           r->set_target(e.entry.target);
           r->set_result(e.entry.result);
           r->set_detail(e.entry.detail);
+          r->set_action_label(ActionLabel(e.entry.action));
+          r->set_result_label(ResultLabel(e.entry.result));
         }
         return absl::OkStatus();
       });

@@ -175,6 +175,7 @@ TEST_CASE(
   for (auto& [k, v] : after) total_after += v;
   CHECK(total_after == total_before);
   CHECK(p.Audited("action = 'career.approve' AND result = 'ok'") == 4);
+  CHECK(CheckAuditInChinese(p.admin()) > 10);
 }
 
 TEST_CASE(

@@ -714,6 +714,8 @@ TEST_CASE(
            e.actor() == "s1.admin" || e.actor() == "s1.manager" ||
            e.actor() == "s1.reviewer" || e.actor() == "lw.viewer"));
   }
+  // Every action and result of the whole run reads in Chinese.
+  CHECK(CheckAuditInChinese(p.admin()) > 50);
   CHECK(absl::IsPermissionDenied(
       s.county_admin->Call(&Stub::VerifyAudit, {}).status()));
   v1::VerifyAuditResponse intact =

@@ -216,4 +216,21 @@ std::string Effective(Staff& s, const std::string& name, const std::string& id,
   return t.teacher_number();
 }
 
+int CheckAuditInChinese(Client& admin) {
+  v1::AuditQuery query;
+  query.set_limit(5000);
+  v1::AuditEntries entries = ValueOrDie(admin.Call(&Stub::QueryAudit, query));
+  // A label starts with a Chinese character: a code a clerk would have to
+  // decipher starts with a Latin letter.
+  auto chinese = [](const std::string& label) {
+    return !label.empty() && static_cast<unsigned char>(label[0]) >= 0x80;
+  };
+  for (const v1::AuditRecord& e : entries.entries()) {
+    INFO(e.action() << " " << e.result());
+    CHECK(chinese(e.action_label()));
+    CHECK(chinese(e.result_label()));
+  }
+  return entries.entries_size();
+}
+
 }  // namespace ntmis::testing

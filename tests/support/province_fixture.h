@@ -92,6 +92,10 @@ v1::TeacherView Review(provincial::ApiClient& by, const std::string& number,
 absl::Status ReviewStatus(provincial::ApiClient& by, const std::string& number,
                           bool approve, const std::string& reason = "");
 v1::TeacherRequest Number(const std::string& number, uint32_t version = 0);
+// Every audit entry `admin` may read (up to 5,000, newest first) names its
+// action and result in Chinese (provincial/core/action_labels.h); returns
+// how many were checked.
+int CheckAuditInChinese(provincial::ApiClient& admin);
 // Creates, completes, submits and takes a teacher through both reviews.
 std::string Effective(Staff& s, const std::string& name, const std::string& id,
                       const std::string& birth, const std::string& gender);

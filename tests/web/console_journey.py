@@ -510,7 +510,7 @@ def main():
         a.find('audit-table')
         a.type('audit-action', 'review.')
         a.click('audit-search')
-        a.text_appears('review.return')
+        a.text_appears('审核退回')  # the action's label, not its code
         check(number in a.main_text(), 'the audit search finds who returned the record')
         a.shot('17-audit')
         a.click('nav-sync')

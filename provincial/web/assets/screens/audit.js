@@ -26,7 +26,7 @@ export async function showAudit() {
           columns: [
             { label: '时间', cell: (e) => when(e.at_unix), sort: (e) => Number(e.at_unix) },
             { label: '用户', cell: (e) => e.actor, sort: (e) => e.actor },
-            { label: '操作', cell: (e) => e.action, sort: (e) => e.action },
+            { label: '操作', cell: (e) => e.action_label || e.action, sort: (e) => e.action },
             { label: '对象', cell: (e) => e.target, sort: (e) => e.target },
             {
               label: '结果',
@@ -34,7 +34,7 @@ export async function showAudit() {
                 el(
                   'span',
                   { class: 'badge ' + (e.result === 'ok' ? 'effective' : 'returned') },
-                  e.result,
+                  e.result_label || e.result,
                 ),
               sort: (e) => e.result,
             },

@@ -473,7 +473,7 @@ export async function showHistory(number, version) {
           '修改人 ' +
             (v.changed_by || '') +
             ' · ' +
-            (v.change_action || '') +
+            (v.change_action_label || v.change_action || '') +
             ' · ' +
             when(v.updated_unix) +
             (v.change_reason ? ' · 原因：' + v.change_reason : ''),
@@ -546,7 +546,7 @@ export async function showHistory(number, version) {
                 ),
               ),
               el('td', {}, stateBadge(v.state)),
-              el('td', {}, v.change_action),
+              el('td', {}, v.change_action_label || v.change_action),
               el('td', {}, v.changed_by),
               el('td', {}, v.approved_by),
               el('td', {}, v.change_reason),
