@@ -28,8 +28,8 @@ fed_init_ca console
 fed_national_config
 fed_start_national
 pids+=("$national_pid")
-# Two information managers per school: one enters, the other approves.
-fed_add_province 44 "$national_address" "account_quota { managers: 2 }"
+# The seeds' default quotas: one information manager per school.
+fed_add_province 44 "$national_address"
 fed_start_province 44
 pids+=("$province_pid")
 "$provincial" gen teachers --province 44 --count 40 --seed 7 \

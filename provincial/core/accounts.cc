@@ -1,5 +1,7 @@
 #include "provincial/core/accounts.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
@@ -81,8 +83,14 @@ absl::StatusOr<User> Accounts::Create(const std::string& username,
                                       const std::string& password,
                                       bool must_change_password,
                                       const std::string& teacher_number) {
-  if (username.empty() || username.size() > 64)
-    return absl::InvalidArgumentError("用户名须为 1 至 64 个字符");
+  const bool plain = std::all_of(username.begin(), username.end(), [](char c) {
+    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+  if (username.size() < 2 || username.size() > 64 || !plain)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "用户名「", username.substr(0, 64),
+        "」：须为 2 至 64 个英文字母、数字或 . _ -（如 lw.zhang），不含空格和"
+        "汉字"));
   RETURN_IF_ERROR(CheckPasswordRules(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(

@@ -72,6 +72,7 @@ const absl::flat_hash_map<std::string, std::string>& Actions() {
           {"career.approve", "调动与变动审核通过"},
           {"career.return", "调动与变动退回"},
           {"career.withdraw", "撤回调动与变动申请"},
+          {"career.effective", "调动与变动到期生效"},
           {"career.list", "查看调动与变动"},
           {"career.read", "查看调动与变动案件"},
           {"career.transfer", "调动"},

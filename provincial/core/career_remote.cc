@@ -221,6 +221,7 @@ absl::Status Careers::ReceiveTransferMessage(
   }
   decided.set_step(static_cast<uint32_t>(decided.steps_size() - 1));
   decided.set_remote_province(m.sending_province());
+  *decided.mutable_remote_steps() = m.sending_steps();  // all decided now
   decided.set_closed_unix(std::time(nullptr));
   if (!m.approved()) {
     decided.set_state(kCaseReturned);

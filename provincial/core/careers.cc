@@ -71,6 +71,8 @@ std::string CareerStateLabel(const v1::CareerCase& c) {
     }
     return absl::StrCat("待「", step.unit_name(), "」审核");
   }
+  if (c.state() == kCaseScheduled)
+    return absl::StrCat("已批准，", c.effective_date(), " 生效");
   if (c.state() == kCaseCompleted) return "已办结";
   if (c.state() == kCaseReturned) return "已退回";
   if (c.state() == kCaseWithdrawn) return "已撤回";
@@ -112,8 +114,9 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor,
   {
     ASSIGN_OR_RETURN(
         sql::Statement open,
-        store_.db().Prepare("SELECT record FROM career_cases "
-                            "WHERE teacher_number = ? AND state = 'open'"));
+        store_.db().Prepare(
+            "SELECT record FROM career_cases "
+            "WHERE teacher_number = ? AND state IN ('open', 'scheduled')"));
     open.BindAll(c.teacher_number());
     v1::CareerCase existing;
     bool found = false;
@@ -138,8 +141,10 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor,
   const bool other_city = parties.from.city_code != parties.to.city_code;
   switch (c.kind()) {
     case v1::CAREER_TRANSFER:
+      // The seeds' order: the receiving school's filing is its request; its
+      // county, the sending school and its county approve; the receiving
+      // school completes it (调档).
       if (!parties.incoming) {
-        add(parties.to_school, "调入学校");
         add(parties.to.county_code, "调入学校主管部门");
         if (settings_.transfer_city_review &&
             (other_city || parties.remote_sending))
@@ -151,6 +156,10 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor,
         if (settings_.transfer_city_review && (other_city || parties.incoming))
           add(parties.from.city_code, "调出地市");
       }
+      // Across provinces the file arrives with the owner's approval and is
+      // taken in at once (career_remote.cc).
+      if (!parties.incoming && !parties.remote_sending)
+        add(parties.to_school, kFilingStepRole);
       break;
     case v1::CAREER_STATUS_CHANGE:
       add(parties.from.county_code, "学校主管部门");
@@ -283,6 +292,93 @@ absl::Status Careers::Complete(v1::CareerCase& c,
   return absl::OkStatus();
 }
 
+std::string Careers::Approvers(const v1::CareerCase& c) {
+  std::vector<std::string> approvers;
+  for (const v1::CareerStep& s : c.steps())
+    if (!s.decided_by().empty()) approvers.push_back(s.decided_by());
+  return absl::StrJoin(approvers, ",");
+}
+
+absl::Status Careers::CheckDecider(const User& actor, const v1::CareerCase& c,
+                                   const v1::CareerStep& step) {
+  if (actor.unit_code != step.unit_code())
+    return absl::PermissionDeniedError(absl::StrCat(
+        "这一步（", step.role(), "）由「", step.unit_name(), "」（",
+        step.unit_code(), "）办理，不是您的单位 ", actor.unit_code));
+  // The receiving school completes an approved transfer: its filer may.
+  const bool completing = step.role() == kFilingStepRole;
+  if (actor.role == Role::kManager) {
+    if (completing || actor.username != c.filed_by()) return absl::OkStatus();
+    return absl::PermissionDeniedError(absl::StrCat(
+        "不能审核自己提交的申请（谁填报谁负责、谁审核谁负责）：请由「",
+        step.unit_name(),
+        "」的负责人（系统管理员账号）或另一位信息管理员审核"));
+  }
+  if (actor.role == Role::kSysAdmin) {
+    // A school's responsible person, or the head of the unit that filed the
+    // case (its only information manager filed it): docs/operators.md,
+    // "Who reviews".
+    ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, step.unit_code()));
+    if (unit.level == UnitLevel::kSchool || c.filed_unit() == unit.code)
+      return absl::OkStatus();
+    return absl::PermissionDeniedError(absl::StrCat(
+        "这一步（", step.role(), "）由「", unit.name,
+        "」的信息管理员审核；系统管理员账号只审核本校的申请，或本单位提交的申"
+        "请"));
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("调动与变动由信息管理员或学校负责人（系统管理员账号）审核；"
+                   "您的角色是",
+                   RoleLabel(actor.role)));
+}
+
+absl::StatusOr<std::vector<v1::CareerCase>> Careers::ApplyDue(
+    const Date& today) {
+  std::vector<uint64_t> ids;
+  {
+    ASSIGN_OR_RETURN(sql::Statement q,
+                     store_.db().Prepare("SELECT id FROM career_cases WHERE "
+                                         "state = 'scheduled' ORDER BY id"));
+    RETURN_IF_ERROR(q.ForEachRow(
+        [&] { ids.push_back(static_cast<uint64_t>(q.ColumnInt(0))); }));
+  }
+  const std::string day = today.ToString();
+  std::vector<v1::CareerCase> applied;
+  for (uint64_t id : ids) {
+    absl::Status done = [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(sql::Transaction txn,
+                       sql::Transaction::Begin(store_.db()));
+      ASSIGN_OR_RETURN(v1::CareerCase c, Load(id));
+      if (c.state() != kCaseScheduled || c.effective_date() > day)
+        return absl::OkStatus();
+      RETURN_IF_ERROR(Complete(c, Approvers(c)));
+      RETURN_IF_ERROR(Save(c));
+      RETURN_IF_ERROR(txn.Commit());
+      Describe(c);
+      applied.push_back(std::move(c));
+      return absl::OkStatus();
+    }();
+    if (done.ok()) continue;
+    // The world changed since the approval (say, the receiving school was
+    // closed): the case is closed with the reason and the teacher released.
+    ASSIGN_OR_RETURN(sql::Transaction txn,
+                     sql::Transaction::Begin(store_.db()));
+    ASSIGN_OR_RETURN(v1::CareerCase c, Load(id));
+    if (c.state() != kCaseScheduled) continue;
+    c.set_state(kCaseReturned);
+    c.set_closing_reason(absl::StrCat("到生效日期 ", c.effective_date(),
+                                      " 时无法办理：", done.message()));
+    c.set_closed_unix(std::time(nullptr));
+    if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
+      RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+    RETURN_IF_ERROR(Save(c));
+    RETURN_IF_ERROR(txn.Commit());
+    Describe(c);
+    applied.push_back(std::move(c));
+  }
+  return applied;
+}
+
 absl::StatusOr<v1::CareerCase> Careers::Decide(
     const User& actor, const v1::DecideCareerStepRequest& request) {
   const bool approve =
@@ -303,21 +399,15 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(
     return absl::FailedPreconditionError(absl::StrCat(
         "第 ", c.id(),
         " 号调动正由调出省份审核（经国家节点转递），本省不能代为审核"));
+  if (request.step() > c.step())
+    return absl::FailedPreconditionError(
+        absl::StrCat("还没有轮到这一步：第 ", c.id(), " 号申请现在",
+                     CareerStateLabel(c), "，请等前面的单位审核后再办理"));
   if (request.step() != c.step())
     return absl::FailedPreconditionError(
         absl::StrCat("这一步已经审核过了：第 ", c.id(), " 号申请现在",
                      CareerStateLabel(c), "，请刷新后再看"));
-  if (actor.role != Role::kManager)
-    return absl::PermissionDeniedError(absl::StrCat(
-        "调动与变动由信息管理员审核；您的角色是", RoleLabel(actor.role)));
-  if (actor.unit_code != step.unit_code())
-    return absl::PermissionDeniedError(absl::StrCat(
-        "这一步（", step.role(), "）由「", step.unit_name(), "」（",
-        step.unit_code(), "）审核，不是您的单位 ", actor.unit_code));
-  if (actor.username == c.filed_by())
-    return absl::PermissionDeniedError(
-        "不能审核自己提交的申请（谁填报谁负责、谁审核谁负责）：请本单位另一位信"
-        "息管理员审核");
+  RETURN_IF_ERROR(CheckDecider(actor, c, step));
   v1::CareerStep* decided = c.mutable_steps(static_cast<int>(c.step()));
   decided->set_decision(approve ? "approved" : "returned");
   decided->set_decided_by(actor.username);
@@ -336,10 +426,12 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(
     c.set_step(c.step() + 1);  // now the owning province's
     RETURN_IF_ERROR(RequestRemote(c));
   } else if (c.step() + 1 == static_cast<uint32_t>(c.steps_size())) {
-    std::vector<std::string> approvers;
-    for (const v1::CareerStep& s : c.steps())
-      approvers.push_back(s.decided_by());
-    RETURN_IF_ERROR(Complete(c, absl::StrJoin(approvers, ",")));
+    if (!c.incoming() && !c.effective_date().empty() &&
+        c.effective_date() > TodayText()) {
+      c.set_state(kCaseScheduled);  // ApplyDue completes it on the date
+    } else {
+      RETURN_IF_ERROR(Complete(c, Approvers(c)));
+    }
   } else {
     c.set_step(c.step() + 1);
     if (c.incoming()) RETURN_IF_ERROR(ReportProgress(c));
@@ -360,11 +452,12 @@ absl::StatusOr<v1::CareerCase> Careers::Withdraw(
     return absl::PermissionDeniedError(
         absl::StrCat("只有提交申请的单位（", c.filed_unit(),
                      "）的信息管理员可以撤回第 ", c.id(), " 号申请"));
-  if (c.state() != kCaseOpen)
+  if (c.state() != kCaseOpen && c.state() != kCaseScheduled)
     return absl::FailedPreconditionError(
         absl::StrCat("第 ", c.id(), " 号申请", CareerStateLabel(c),
-                     "：只有审核中的申请可以撤回"));
-  if (IsRemoteStep(c.steps(static_cast<int>(c.step()))))
+                     "：只有审核中或尚未生效的申请可以撤回"));
+  if (c.state() == kCaseOpen &&
+      IsRemoteStep(c.steps(static_cast<int>(c.step()))))
     return absl::FailedPreconditionError(absl::StrCat(
         "第 ", c.id(), " 号调动已转调出省份审核，不能再撤回；可请对方退回"));
   c.set_state(kCaseWithdrawn);
@@ -471,13 +564,15 @@ absl::StatusOr<v1::ListCareerCasesResponse> Careers::List(
           "(state = 'ended' OR (state = 'in_effect' AND end_date < ?))");
       binds.push_back(today);
     } else if (s == kCaseOpen || s == kCaseCompleted || s == kCaseReturned ||
-               s == kCaseWithdrawn) {
+               s == kCaseWithdrawn || s == kCaseScheduled) {
       where.push_back("state = ?");
       binds.push_back(s);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "state='", s,
-          "': 须为 open（审核中）、completed（已办结）、returned（已退回）、"
+          "': 须为 "
+          "open（审核中）、scheduled（已批准待生效）、completed（已办结）、retu"
+          "rned（已退回）、"
           "withdrawn（已撤回）、in_effect（轮岗中）或 ended（已结束）"));
     }
   }

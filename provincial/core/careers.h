@@ -3,17 +3,22 @@
 // exchange rotation without a change of employer (交流轮岗) are cases, each
 // filed by a unit and decided step by step:
 //
-//   transfer        receiving school -> its county [-> its city] ->
-//                   sending school -> its county [-> its city]
+//   transfer        (filed by the receiving school: its request) its
+//                   county [-> its city] -> sending school -> its county
+//                   [-> its city] -> receiving school completes it (调档)
 //                   (the cities when CareerSettings.transfer_city_review and
 //                   the schools are in different cities; a unit that would
 //                   decide twice decides once, at its later step)
 //   status change   the school's county
 //   rotation        the home school's county [-> the host school's county]
 //
-// A step is decided by an information manager of the step's unit, never by
-// the one who filed the case; it approves, or returns with a required
-// reason, which closes the case. The filer's unit may withdraw an open case.
+// A step is decided by an information manager of the step's unit other than
+// the one who filed the case, or by a school's responsible person (its
+// system administrator account), or by the system administrator of the unit
+// that filed it (CheckDecider; docs/operators.md, "Who reviews"); the
+// receiving school's completing step may be its filer's. A step approves, or
+// returns with a required reason, which closes the case. The filer's unit
+// may withdraw an open case, or an approved one not yet in effect.
 // Every step is one SQLite transaction and is kept in the case with who
 // decided, when and why; a killed process leaves each case at its old or its
 // new step.
@@ -21,7 +26,9 @@
 // While a transfer is open the teacher's record is locked (no version, entry
 // or change request: provincial/core/teachers.h, LockForCase); a teacher has
 // at most one open case of any kind. Completion, in the last step's
-// transaction:
+// transaction — or, for a transfer or status change dated ahead, on its
+// effective date (ApplyDue; until then the case is "scheduled" and the
+// transfer's teacher stays locked):
 //   transfer       the teacher belongs to the receiving school (a new
 //                  version, the outbox carries it: the national counts move
 //                  from one county to the other in one change);
@@ -44,6 +51,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/base/dates.h"
 #include "common/crypto/crypto.h"
 #include "ntmis/v1/careers.pb.h"
 #include "ntmis/v1/config.pb.h"
@@ -95,6 +103,14 @@ class Careers {
   absl::StatusOr<v1::CareerCase> EndRotation(
       const User& actor, const v1::CareerCaseRequest& request);
 
+  // Completes the approved cases whose effective date has come by `today`
+  // (a transfer dated ahead moves the teacher on its date, not at its last
+  // approval); a case that can no longer be carried out (the receiving
+  // school closed meanwhile) is returned with the reason and the teacher
+  // released. Each case is its own transaction. Returns the cases it closed.
+  // The node runs it at start and every few minutes (ProvincialNode).
+  absl::StatusOr<std::vector<v1::CareerCase>> ApplyDue(const Date& today);
+
   absl::StatusOr<v1::CareerCase> Get(const User& actor, uint64_t case_id);
   absl::StatusOr<v1::ListCareerCasesResponse> List(
       const User& actor, const v1::ListCareerCasesRequest& request);
@@ -134,6 +150,14 @@ class Careers {
   absl::StatusOr<v1::CareerCase> Load(uint64_t case_id);
   // The decision of the last step: the case's effect on the teacher.
   absl::Status Complete(v1::CareerCase& c, const std::string& approvers);
+  // Who decided the case's steps, in order, comma-separated.
+  static std::string Approvers(const v1::CareerCase& c);
+  // PERMISSION_DENIED unless `actor` may decide `step` of `c`: a manager of
+  // the step's unit other than the filer (the filer too at the receiving
+  // school's completing step); a school's system administrator (its
+  // responsible person); the system administrator of the unit that filed.
+  absl::Status CheckDecider(const User& actor, const v1::CareerCase& c,
+                            const v1::CareerStep& step);
   // The teacher of a filing by number (or ID-card number), checked to be
   // this province's and in service as the kind needs.
   absl::StatusOr<std::string> FindTeacher(const std::string& number,

@@ -17,6 +17,13 @@ inline constexpr char kCaseReturned[] = "returned";
 inline constexpr char kCaseWithdrawn[] = "withdrawn";
 inline constexpr char kCaseInEffect[] = "in_effect";
 inline constexpr char kCaseEnded[] = "ended";
+// Approved, waiting for its effective date (a transfer or status change
+// dated ahead): Careers::ApplyDue completes it on that date.
+inline constexpr char kCaseScheduled[] = "scheduled";
+
+// The role of a transfer's last step: the receiving school completes the
+// approved transfer (调档), which may be its filer.
+inline constexpr char kFilingStepRole[] = "调入学校（调档）";
 
 std::string CareerStateLabel(
     const v1::CareerCase& c);  // 待「…」审核, 已办结, 轮岗中, …

@@ -22,6 +22,10 @@ absl::StatusOr<Role> ParseRole(const std::string& name);
 v1::UserRole RoleToProto(Role role);
 absl::StatusOr<Role> RoleFromProto(v1::UserRole role);
 
+// The actor of what the node does by itself (a case coming into effect on
+// its date): no account can have this name (Accounts::Create).
+inline constexpr char kSystemActor[] = "系统";
+
 struct User {
   int64_t id = 0;
   std::string username;

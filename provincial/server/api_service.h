@@ -53,6 +53,10 @@ class ApiService final : public v1::ProvincialApi::Service {
 
   // Waits until every audit entry of calls made so far is written.
   absl::Status FlushAudit() { return audit_->Flush(); }
+  // Completes the career cases whose effective date has come
+  // (Careers::ApplyDue), each audited as the system's action
+  // "career.effective"; returns how many it closed.
+  absl::StatusOr<int> ApplyDueCareers(const Date& today = Today());
   AuditLog& audit() { return *audit_; }
 
   // Metadata naming the browser's address on calls the web console's

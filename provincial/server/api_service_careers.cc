@@ -100,4 +100,26 @@ grpc::Status ApiService::GetRotationReport(
                 });
 }
 
+absl::StatusOr<int> ApiService::ApplyDueCareers(const Date& today) {
+  absl::StatusOr<std::vector<v1::CareerCase>> closed;
+  {
+    StorePool::Lease lane = pool_->Acquire();
+    closed = (*lane).careers->ApplyDue(today);
+  }
+  if (!closed.ok()) {
+    audit_->Append({kSystemActor, "career.effective", "",
+                    StatusResult(closed.status()),
+                    std::string(closed.status().message())});
+    return closed.status();
+  }
+  for (const v1::CareerCase& c : *closed)
+    audit_->Append(
+        {kSystemActor, "career.effective", absl::StrCat(c.id()),
+         c.state() == "completed" ? "ok" : "FAILED_PRECONDITION",
+         c.state() == "completed"
+             ? absl::StrCat(c.kind_label(), "于 ", c.effective_date(), " 生效")
+             : c.closing_reason()});
+  return static_cast<int>(closed->size());
+}
+
 }  // namespace ntmis::provincial

@@ -144,6 +144,17 @@ absl::StatusOr<std::unique_ptr<ProvincialNode>> ProvincialNode::Start(
                      metrics::MetricsServer::Start(config.metrics_listen()));
   }
   if (!config.sync_disabled()) node->scheduler_->Start();
+  // Every ten minutes: a case dated today takes effect shortly after
+  // midnight (China Standard Time), before the morning's first sync.
+  node->due_cases_ = std::make_unique<Periodic>(
+      [api = node->api_.get()] {
+        absl::StatusOr<int> closed = api->ApplyDueCareers();
+        if (!closed.ok())
+          std::cerr << "ntmis-provincial: career cases due today: "
+                    << closed.status() << "\n";
+      },
+      absl::Minutes(10));
+  node->due_cases_->Start();
   return node;
 }
 
@@ -151,6 +162,7 @@ void ProvincialNode::Shutdown(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
   // A node whose start failed half-way has no server, and maybe no scheduler.
+  if (due_cases_ != nullptr) due_cases_->Stop();
   if (scheduler_ != nullptr) scheduler_->Stop();
   if (api_ != nullptr) api_->audit().SetWritableListener(nullptr);
   if (server_ != nullptr)

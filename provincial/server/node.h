@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/base/file_lock.h"
+#include "common/base/periodic.h"
 #include "common/metrics/metrics.h"
 #include "ntmis/v1/config.pb.h"
 #include "provincial/server/api_service.h"
@@ -56,6 +57,10 @@ class ProvincialNode {
   }
   // Waits until the API's audit entries so far are written.
   absl::Status FlushAudit() { return api_->FlushAudit(); }
+  // What the node's own timer does every ten minutes, for a given day.
+  absl::StatusOr<int> ApplyDueCareers(const Date& today) {
+    return api_->ApplyDueCareers(today);
+  }
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));
 
  private:
@@ -66,6 +71,9 @@ class ProvincialNode {
   std::unique_ptr<ApiService> api_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsServer> metrics_;
+  // Career cases coming into effect on their date
+  // (ApiService::ApplyDueCareers).
+  std::unique_ptr<Periodic> due_cases_;
   int port_ = 0;
   bool stopped_ = false;
 };

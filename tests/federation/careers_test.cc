@@ -1,5 +1,6 @@
 // Careers through the real API over TLS (provincial/core/careers.h): a
-// transfer within the province through its four steps, the record locked
+// transfer within the province through its four steps with the default
+// accounts, moving the teacher on its effective date, the record locked
 // meanwhile and the national counts moved after a sync; returns and
 // withdrawals; status changes out of and back into the national scope; a
 // rotation listed by its host school and counted by the rotation report;
@@ -72,39 +73,45 @@ v1::FileTransferRequest Transfer(const std::string& number,
   return request;
 }
 
-// The two information managers of a school, created by a new school
-// administrator under `county_admin`.
-std::pair<std::unique_ptr<Client>, std::unique_ptr<Client>> SchoolManagers(
+// The default accounts of a receiving school that act here: its
+// information manager (who files) and its responsible person (the system
+// administrator account), made by the county's administrator.
+std::pair<std::unique_ptr<Client>, std::unique_ptr<Client>> SchoolAccounts(
     Province& p, Client& county_admin, const std::string& school,
     const std::string& prefix) {
-  auto admin = p.Account(county_admin, prefix + ".admin", school,
-                         v1::USER_ROLE_SYSADMIN);
-  return {p.Account(*admin, prefix + ".m1", school, v1::USER_ROLE_MANAGER),
-          p.Account(*admin, prefix + ".m2", school, v1::USER_ROLE_MANAGER)};
+  auto head = p.Account(county_admin, prefix + ".admin", school,
+                        v1::USER_ROLE_SYSADMIN);
+  auto manager =
+      p.Account(*head, prefix + ".m1", school, v1::USER_ROLE_MANAGER);
+  return {std::move(manager), std::move(head)};
 }
 
 TEST_CASE(
-    "A transfer within the province passes four steps and moves the national "
-    "count once",
+    "A transfer follows the seeds with the default accounts and moves the "
+    "teacher on its effective date",
     "[careers]") {
   Province p;
   Staff s = MakeStaff(p);
   const std::string id = IdCard("440103", "19850301", 11);
   const std::string number = Effective(s, "李老师", id, "1985-03-01", "1");
-  auto [r1, r2] = SchoolManagers(p, *s.other_county_admin, "4401040001", "yx1");
+  auto [r1, head] =
+      SchoolAccounts(p, *s.other_county_admin, "4401040001", "yx1");
   NTMIS_ASSERT_OK(p.f().Sync("44").status());
   auto before = NationalByCounty(p.f());
 
-  // Filed by the receiving school, finding the teacher by ID-card number.
+  // Filed by the receiving school (its request), finding the teacher by
+  // ID-card number: its county, the sending school and its county approve,
+  // the receiving school completes it (调档).
   v1::FileTransferRequest request = Transfer("", "4401040001");
   request.set_id_card_number(id);
   v1::CareerCase c = ValueOrDie(r1->Call(&Stub::FileTransfer, request));
   CHECK(c.teacher_number() == number);
   REQUIRE(c.steps_size() == 4);
-  CHECK(c.steps(0).unit_code() == "4401040001");
-  CHECK(c.steps(1).unit_code() == "440104");
-  CHECK(c.steps(2).unit_code() == "4401030001");
-  CHECK(c.steps(3).unit_code() == "440103");
+  CHECK(c.steps(0).unit_code() == "440104");
+  CHECK(c.steps(1).unit_code() == "4401030001");
+  CHECK(c.steps(2).unit_code() == "440103");
+  CHECK(c.steps(3).unit_code() == "4401040001");
+  CHECK(c.steps(3).role() == "调入学校（调档）");
   CHECK(c.state_label() == "待「" + c.steps(0).unit_name() + "」审核");
 
   // While it is open the record takes no change, and no second case.
@@ -120,34 +127,67 @@ TEST_CASE(
   entry.set_reason("换号");
   CHECK(absl::IsFailedPrecondition(
       s.school_manager->Call(&Stub::PutEntry, entry).status()));
-  auto twice = r2->Call(&Stub::FileTransfer, Transfer(number, "4401040001"));
+  auto twice = r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001"));
   CHECK(twice.status().code() == absl::StatusCode::kAlreadyExists);
   CHECK_THAT(Message(twice.status()), Catch::Contains("已有进行中的调动"));
 
-  // The filer may not decide; the wrong unit may not; a repeat decides nothing.
+  // The wrong unit may not decide; a county's system administrator does not
+  // review another unit's request; a step not reached yet says so; a repeat
+  // decides nothing.
   CHECK(absl::IsPermissionDenied(Decide(*r1, c, true).status()));
+  CHECK(absl::IsPermissionDenied(Decide(*head, c, true).status()));
   CHECK(absl::IsPermissionDenied(Decide(*s.county_manager, c, true).status()));
-  v1::CareerCase after0 = ValueOrDie(Decide(*r2, c, true));
+  auto county_head = Decide(*s.other_county_admin, c, true);
+  CHECK(absl::IsPermissionDenied(county_head.status()));
+  CHECK_THAT(Message(county_head.status()), Catch::Contains("信息管理员审核"));
+  v1::CareerCase ahead = c;
+  ahead.set_step(3);
+  auto early = Decide(*r1, ahead, true);
+  CHECK(absl::IsFailedPrecondition(early.status()));
+  CHECK_THAT(Message(early.status()), Catch::Contains("还没有轮到这一步"));
+  v1::CareerCase after0 = ValueOrDie(Decide(*s.other_county_manager, c, true));
   CHECK(after0.step() == 1);
-  auto repeat = Decide(*r2, c, true);
+  auto repeat = Decide(*s.other_county_manager, c, true);
   CHECK(absl::IsFailedPrecondition(repeat.status()));
   CHECK_THAT(Message(repeat.status()), Catch::Contains("已经审核过"));
-  // Each waits in the queue of whoever must act.
+
+  // Each waits in the queue of whoever must act: the sending school's
+  // responsible person and its information manager.
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");
-  CHECK(
-      ValueOrDie(s.other_county_manager->Call(&Stub::ListCareerCases, waiting))
-          .cases_size() == 1);
+  CHECK(ValueOrDie(s.school_admin->Call(&Stub::ListCareerCases, waiting))
+            .cases_size() == 1);
   CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListCareerCases, waiting))
             .cases_size() == 0);
-  v1::ReviewQueueResponse queue = ValueOrDie(s.other_county_manager->Call(
-      &Stub::ReviewQueue, v1::ReviewQueueRequest()));
+  v1::ReviewQueueResponse queue = ValueOrDie(
+      s.school_admin->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()));
   REQUIRE(queue.careers_size() == 1);
   CHECK(queue.careers(0).id() == c.id());
-  v1::CareerCase after1 =
-      ValueOrDie(Decide(*s.other_county_manager, after0, true));
-  v1::CareerCase after2 = ValueOrDie(Decide(*s.school_reviewer, after1, true));
-  v1::CareerCase done = ValueOrDie(Decide(*s.county_manager, after2, true));
+  v1::CareerCase after1 = ValueOrDie(Decide(*s.school_admin, after0, true));
+  v1::CareerCase after2 = ValueOrDie(Decide(*s.county_manager, after1, true));
+  CHECK(ValueOrDie(r1->Call(&Stub::ListCareerCases, waiting)).cases_size() ==
+        1);
+  // The filer completes it (调档); dated a week ahead, it waits for its date.
+  v1::CareerCase approved = ValueOrDie(Decide(*r1, after2, true));
+  CHECK(approved.state() == "scheduled");
+  CHECK(approved.state_label() ==
+        "已批准，" + approved.effective_date() + " 生效");
+  CHECK(ValueOrDie(s.school_manager->Call(&Stub::GetTeacher, Number(number)))
+            .record()
+            .school_code() == "4401030001");
+  CHECK(absl::IsFailedPrecondition(
+      s.school_manager
+          ->Call(&Stub::RequestChange, Fields(number, {{"title", "2"}}, "晋升"))
+          .status()));
+  provincial::ProvincialNode& node = p.f().node("44");
+  CHECK(ValueOrDie(node.ApplyDueCareers(Today())) == 0);
+  std::optional<Date> date = ParseEnteredDate(approved.effective_date());
+  REQUIRE(date.has_value());
+  CHECK(ValueOrDie(node.ApplyDueCareers(*date)) == 1);
+  CHECK(ValueOrDie(node.ApplyDueCareers(*date)) == 0);  // once
+  v1::CareerCaseRequest get;
+  get.set_case_id(c.id());
+  v1::CareerCase done = ValueOrDie(r1->Call(&Stub::GetCareerCase, get));
   CHECK(done.state() == "completed");
   CHECK(done.state_label() == "已办结");
 
@@ -157,7 +197,7 @@ TEST_CASE(
   CHECK(moved.record().school_code() == "4401040001");
   CHECK(moved.record().county_code() == "440104");
   CHECK_THAT(moved.change_action(), Catch::Contains("career.transfer"));
-  CHECK(moved.approved_by() == "yx1.m2,yx.manager,s1.reviewer,lw.manager");
+  CHECK(moved.approved_by() == "yx.manager,s1.admin,lw.manager,yx1.m1");
   // The sending school no longer sees it; the record takes changes again.
   CHECK(absl::IsPermissionDenied(
       s.school_manager->Call(&Stub::GetTeacher, Number(number)).status()));
@@ -175,6 +215,8 @@ TEST_CASE(
   for (auto& [k, v] : after) total_after += v;
   CHECK(total_after == total_before);
   CHECK(p.Audited("action = 'career.approve' AND result = 'ok'") == 4);
+  NTMIS_ASSERT_OK(node.FlushAudit());
+  CHECK(p.Audited("action = 'career.effective' AND result = 'ok'") == 1);
   CHECK(CheckAuditInChinese(p.admin()) > 10);
 }
 
@@ -186,7 +228,8 @@ TEST_CASE(
   Staff s = MakeStaff(p);
   const std::string number = Effective(
       s, "王老师", IdCard("440103", "19800101", 13), "1980-01-01", "1");
-  auto [r1, r2] = SchoolManagers(p, *s.other_county_admin, "4401040001", "yx1");
+  auto [r1, head] =
+      SchoolAccounts(p, *s.other_county_admin, "4401040001", "yx1");
 
   auto own = s.school_manager->Call(&Stub::FileTransfer,
                                     Transfer(number, "4401030001"));
@@ -197,12 +240,12 @@ TEST_CASE(
   // (tests/federation/transfer_across_provinces_test.cc).
   v1::CareerCase foreign = ValueOrDie(
       r1->Call(&Stub::FileTransfer, Transfer("110000000019", "4401040001")));
-  REQUIRE(foreign.steps_size() == 3);
-  CHECK(foreign.steps(2).role() == "调出省份");
+  REQUIRE(foreign.steps_size() == 2);
+  CHECK(foreign.steps(1).role() == "调出省份");
   v1::CareerCaseRequest drop;
   drop.set_case_id(foreign.id());
   drop.set_reason("编号填错");
-  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, drop)).state() ==
+  CHECK(ValueOrDie(r1->Call(&Stub::WithdrawCareerCase, drop)).state() ==
         "withdrawn");
   v1::FileTransferRequest old = Transfer(number, "4401040001");
   old.set_effective_date(DaysFromToday(-90));
@@ -218,11 +261,10 @@ TEST_CASE(
   // Returned with a reason (required) at the sending school's step.
   v1::CareerCase c =
       ValueOrDie(r1->Call(&Stub::FileTransfer, Transfer(number, "4401040001")));
-  c = ValueOrDie(Decide(*r2, c, true));
   c = ValueOrDie(Decide(*s.other_county_manager, c, true));
-  CHECK(absl::IsInvalidArgument(Decide(*s.school_reviewer, c, false).status()));
+  CHECK(absl::IsInvalidArgument(Decide(*s.school_manager, c, false).status()));
   v1::CareerCase returned =
-      ValueOrDie(Decide(*s.school_reviewer, c, false, "该教师本学期有毕业班"));
+      ValueOrDie(Decide(*s.school_manager, c, false, "该教师本学期有毕业班"));
   CHECK(returned.state() == "returned");
   CHECK(returned.closing_reason() == "该教师本学期有毕业班");
   NTMIS_ASSERT_OK(
@@ -241,9 +283,10 @@ TEST_CASE(
   withdraw.set_reason("双方协商不调了");
   CHECK(absl::IsPermissionDenied(
       s.school_manager->Call(&Stub::WithdrawCareerCase, withdraw).status()));
-  CHECK(ValueOrDie(r2->Call(&Stub::WithdrawCareerCase, withdraw)).state() ==
+  CHECK(ValueOrDie(r1->Call(&Stub::WithdrawCareerCase, withdraw)).state() ==
         "withdrawn");
-  CHECK(absl::IsFailedPrecondition(Decide(*r2, again, true).status()));
+  CHECK(absl::IsFailedPrecondition(
+      Decide(*s.other_county_manager, again, true).status()));
   v1::ListCareerCasesRequest mine;
   mine.set_view("filed");
   CHECK(ValueOrDie(r1->Call(&Stub::ListCareerCases, mine)).cases_size() == 3);
@@ -317,7 +360,7 @@ TEST_CASE(
   Staff s = MakeStaff(p);
   const std::string number = Effective(
       s, "钱老师", IdCard("440103", "19800707", 18), "1980-07-07", "2");
-  auto [h1, h2] = SchoolManagers(p, *s.county_admin, "4401030002", "h");
+  auto [h1, h_head] = SchoolAccounts(p, *s.county_admin, "4401030002", "h");
 
   v1::FileRotationRequest request;
   request.set_teacher_number(number);
@@ -388,7 +431,8 @@ TEST_CASE("Concurrent filings and decisions of one case apply once",
   Staff s = MakeStaff(p);
   const std::string number = Effective(
       s, "孙老师", IdCard("440103", "19900909", 19), "1990-09-09", "1");
-  auto [r1, r2] = SchoolManagers(p, *s.other_county_admin, "4401040001", "yx1");
+  auto [r1, head] =
+      SchoolAccounts(p, *s.other_county_admin, "4401040001", "yx1");
   std::vector<std::unique_ptr<Client>> filers;
   filers.push_back(std::move(r1));
   for (int i = 0; i < 3; ++i) {
@@ -414,11 +458,12 @@ TEST_CASE("Concurrent filings and decisions of one case apply once",
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");
   v1::CareerCase c =
-      ValueOrDie(r2->Call(&Stub::ListCareerCases, waiting)).cases(0);
+      ValueOrDie(s.other_county_manager->Call(&Stub::ListCareerCases, waiting))
+          .cases(0);
   std::vector<std::unique_ptr<Client>> deciders;
   for (int i = 0; i < 4; ++i) {
     deciders.push_back(p.Connect());
-    NTMIS_ASSERT_OK(deciders.back()->Login("yx1.m2", kPassword));
+    NTMIS_ASSERT_OK(deciders.back()->Login("yx.manager", kPassword));
   }
   std::atomic<int> decided{0};
   threads.clear();
@@ -429,9 +474,9 @@ TEST_CASE("Concurrent filings and decisions of one case apply once",
   CHECK(decided == 1);
   v1::CareerCaseRequest get;
   get.set_case_id(c.id());
-  v1::CareerCase now = ValueOrDie(r2->Call(&Stub::GetCareerCase, get));
+  v1::CareerCase now = ValueOrDie(r1->Call(&Stub::GetCareerCase, get));
   CHECK(now.step() == 1);
-  CHECK(now.steps(0).decided_by() == "yx1.m2");
+  CHECK(now.steps(0).decided_by() == "yx.manager");
 }
 
 TEST_CASE(
@@ -459,9 +504,9 @@ TEST_CASE(
   std::vector<std::string> units;
   for (const v1::CareerStep& step : c.steps())
     units.push_back(step.unit_code());
-  CHECK(units == std::vector<std::string>{"4402010001", "440201", "4402",
-                                          "4401030001", "440103", "4401"});
-  CHECK(c.steps(2).role() == "调入地市");
+  CHECK(units == std::vector<std::string>{"440201", "4402", "4401030001",
+                                          "440103", "4401", "4402010001"});
+  CHECK(c.steps(1).role() == "调入地市");
   // Within one city the setting adds nothing.
   v1::CareerCaseRequest withdraw;
   withdraw.set_case_id(c.id());

@@ -345,7 +345,7 @@ TEST_CASE(
              Catch::Contains("s1.manager 提交了教师"));
   CHECK_THAT(std::string(own.message()),
              Catch::Contains("不能再由本人审核通过"));
-  CHECK(Review(*s.school_reviewer, number, true).state() == "school_approved");
+  CHECK(Review(*s.school_admin, number, true).state() == "school_approved");
   CHECK(
       absl::IsPermissionDenied(ReviewStatus(*s.school_manager, number, true)));
   CHECK(absl::IsPermissionDenied(
@@ -369,7 +369,7 @@ TEST_CASE(
   CHECK(Review(*s.county_manager, number, false, "degree certificate missing")
             .state() == "returned");
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(number)));
-  Review(*s.school_reviewer, number, true);
+  Review(*s.school_admin, number, true);
   CHECK(p.OutboxEnd() == 0);
   v1::TeacherView effective = Review(*s.county_manager, number, true);
   CHECK(effective.state() == "effective");
@@ -754,7 +754,7 @@ TEST_CASE(
                                     Complete(number, "2006-09-01")));
   AddContact(*s.school_manager, number);
   ValueOrDie(s.school_manager->Call(&Stub::SubmitTeacher, Number(number)));
-  Review(*s.school_reviewer, number, true);
+  Review(*s.school_admin, number, true);
   auto count = [&](const std::string& sql) {
     sql::Database db =
         ValueOrDie(sql::Database::Open(p.f().province("44").database()));

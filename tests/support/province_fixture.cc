@@ -107,8 +107,6 @@ Staff MakeStaff(Province& p) {
                              v1::USER_ROLE_SYSADMIN);
   s.school_manager = p.Account(*s.school_admin, "s1.manager", "4401030001",
                                v1::USER_ROLE_MANAGER);
-  s.school_reviewer = p.Account(*s.school_admin, "s1.reviewer", "4401030001",
-                                v1::USER_ROLE_MANAGER);
   s.county_manager =
       p.Account(*s.county_admin, "lw.manager", "440103", v1::USER_ROLE_MANAGER);
   s.other_county_admin =
@@ -210,7 +208,7 @@ std::string Effective(Staff& s, const std::string& name, const std::string& id,
   AddContact(*s.school_manager, t.teacher_number());
   ValueOrDie(
       s.school_manager->Call(&Stub::SubmitTeacher, Number(t.teacher_number())));
-  Review(*s.school_reviewer, t.teacher_number(), true);
+  Review(*s.school_admin, t.teacher_number(), true);
   REQUIRE(Review(*s.county_manager, t.teacher_number(), true).state() ==
           "effective");
   return t.teacher_number();

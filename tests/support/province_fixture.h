@@ -60,14 +60,14 @@ class Province {
   std::unique_ptr<provincial::ApiClient> admin_;
 };
 
-// The accounts of school 4401030001's chain: the city, county and school
-// administrators, the school's two information managers (one enters and
-// submits, the other approves: the submitter may not), the county's
-// information manager, and the manager of the neighbouring county 440104.
+// The accounts of school 4401030001's chain, as the seeds' defaults give
+// them: the city, county and school administrators (the school's is its
+// responsible person, who reviews what its information manager enters), the
+// school's information manager, the county's information manager, and the
+// neighbouring county 440104's administrator and manager.
 struct Staff {
   std::unique_ptr<provincial::ApiClient> city_admin, county_admin, school_admin,
-      school_manager, school_reviewer, county_manager, other_county_admin,
-      other_county_manager;
+      school_manager, county_manager, other_county_admin, other_county_manager;
 };
 Staff MakeStaff(Province& p);
 

@@ -187,8 +187,6 @@ const v1::ProvincialConfig& Federation::AddProvince(
   config.set_id_hash_key(pki_.id_hash_key());
   config.set_pii_key(dir + "/pii.key");
   config.set_rpc_deadline_seconds(30);
-  // Two information managers per unit: one submits, the other approves.
-  config.mutable_account_quota()->set_managers(2);
   if (sync_interval_seconds > 0) {
     config.set_sync_interval_seconds(sync_interval_seconds);
   } else {
