@@ -69,7 +69,8 @@ std::string CareerStateLabel(const v1::CareerCase& c) {
           return absl::StrCat("待调出省份「", s.unit_name(), "」审核");
       return "待调出省份审核（经国家节点转递）";
     }
-    return absl::StrCat("待「", step.unit_name(), "」审核");
+    return absl::StrCat("待「", step.unit_name(), "」",
+                        step.role() == kFilingStepRole ? "调档" : "审核");
   }
   if (c.state() == kCaseScheduled)
     return absl::StrCat("已批准，", c.effective_date(), " 生效");

@@ -26,7 +26,10 @@ absl::StatusOr<v1::ReviewQueueResponse> ReviewQueuePage(
     Lane& lane, const User& user, const v1::ReviewQueueRequest& request) {
   ASSIGN_OR_RETURN(v1::ReviewQueueResponse queue,
                    lane.workflow->Queue(user, request));
-  if (!request.page_token().empty() || user.role != Role::kManager)
+  // The career steps waiting for the unit: its managers' and, at a school,
+  // its responsible person's (Careers::CheckDecider).
+  if (!request.page_token().empty() ||
+      (user.role != Role::kManager && user.role != Role::kSysAdmin))
     return queue;
   v1::ListCareerCasesRequest waiting;
   waiting.set_view("waiting");

@@ -474,7 +474,7 @@ TEST_CASE("Concurrent filings and decisions of one case apply once",
   CHECK(decided == 1);
   v1::CareerCaseRequest get;
   get.set_case_id(c.id());
-  v1::CareerCase now = ValueOrDie(r1->Call(&Stub::GetCareerCase, get));
+  v1::CareerCase now = ValueOrDie(filers[0]->Call(&Stub::GetCareerCase, get));
   CHECK(now.step() == 1);
   CHECK(now.steps(0).decided_by() == "yx.manager");
 }

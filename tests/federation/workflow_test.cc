@@ -139,8 +139,8 @@ TEST_CASE("Idle sessions expire after 30 minutes of no use", "[workflow]") {
   NTMIS_ASSERT_OK(store.SetProvince("44"));
   NTMIS_ASSERT_OK(provincial::EnsureProvinceUnit(store, "44"));
   provincial::Accounts accounts(store);
-  provincial::User a = ValueOrDie(
-      accounts.Create("a", "44", provincial::Role::kManager, kPassword, false));
+  provincial::User a = ValueOrDie(accounts.Create(
+      "li", "44", provincial::Role::kManager, kPassword, false));
   const int64_t t1 = 1'800'000'000;
   provincial::Session session =
       ValueOrDie(accounts.OpenSession(a.id, "10.0.0.1", t1));

@@ -491,6 +491,62 @@ def main():
               'the filled template\'s row is stored')
     finally:
         x.quit()
+    # A transfer with the seeds' default accounts, as the seeds order it:
+    # the receiving school files it (its request), the sending school's
+    # responsible person approves, the county's personnel office approves
+    # (one county: it decides once), and the receiving school completes it
+    # (调档) — no second information manager anywhere.
+    school2 = admin.call('ListUnits', {'unit_code': county})['units'][1]['code']
+    school2_admin = account(county_admin, 'school2-admin', school2, 'USER_ROLE_SYSADMIN', strong)
+    account(school2_admin, 'school2-clerk', school2, 'USER_ROLE_MANAGER', strong)
+    tr = Browser('transfer-file')
+    try:
+        tr.login('school2-clerk', strong)
+        tr.find('teacher-table')
+        tr.click('nav-careers')
+        check([o.get_attribute('value') for o in tr.find('career-kind').find_elements(By.TAG_NAME, 'option')][0]
+              == 'transfer', 'a school is offered the transfer-in form')
+        tr.select('career-kind', 'transfer')
+        tr.type('career-teacher', number)
+        tr.type('career-reason', '夫妻两地分居，调入本校')
+        tr.click('career-file')
+        tr.text_appears('已提交第')
+        filed = tr.find('career-filed').text
+        check('调入学校（调档）' in filed and '学校主管部门' in filed,
+              'the filed transfer shows its steps, ending with the receiving school (调档): ' + filed)
+        tr.shot('22-transfer-filed')
+    finally:
+        tr.quit()
+    steps = [('school-admin', '23-transfer-sending-school'), ('county-mgr', '24-transfer-county'),
+             ('school2-clerk', '25-transfer-completed')]
+    for user, shot in steps:
+        d = Browser(shot)
+        try:
+            d.login(user, strong)
+            d.find('nav-careers')
+            d.click('nav-careers')
+            row = d.find('career-waiting').find_element(By.XPATH, f".//tr[td[contains(., '{number}')]]")
+            button = row.find_element(By.CSS_SELECTOR, 'button.approve')
+            if user == 'school2-clerk':
+                check(button.text == '调档，完成调动', 'the receiving school completes the transfer (调档)')
+            d.shot(shot)
+            button.click()
+            WebDriverWait(d.d, 15).until(lambda b: number not in b.execute_script(
+                "const t = document.getElementById('career-waiting'); return t ? t.textContent : '" + number + "';"))
+        finally:
+            d.quit()
+    moved = school2_admin.call('GetTeacher', {'teacher_number': number})
+    check(moved['record']['school_code'] == school2, 'after 调档 the teacher belongs to the receiving school')
+    kc = Browser('county-admin-no-transfer')
+    try:
+        kc.login('county-mgr', strong)
+        kc.find('queue-table')
+        kc.click('nav-careers')
+        kinds = [o.get_attribute('value') for o in kc.find('career-kind').find_elements(By.TAG_NAME, 'option')]
+        check('transfer' not in kinds, f'a county is not offered the school\'s transfer-in form: {kinds}')
+    finally:
+        kc.quit()
+
     # The province's administrator: accounts, audit, sync health.
     a = Browser('admin')
     try:

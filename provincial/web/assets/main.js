@@ -25,9 +25,9 @@ function pages() {
   list.push(['teachers', '教师名单', showTeachers]);
   // The school's responsible person (its system administrator account)
   // reviews the school's records too (docs/operator-guide.md).
-  if (role === 'USER_ROLE_MANAGER' || (role === 'USER_ROLE_SYSADMIN' && level === 4))
-    list.push(['queue', '审核队列', showQueue]);
-  if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_QUERIER')
+  const schoolHead = role === 'USER_ROLE_SYSADMIN' && level === 4;
+  if (role === 'USER_ROLE_MANAGER' || schoolHead) list.push(['queue', '审核队列', showQueue]);
+  if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_QUERIER' || schoolHead)
     list.push(['careers', '调动与变动', showCareers]);
   if (role === 'USER_ROLE_MANAGER' || role === 'USER_ROLE_SYSADMIN')
     list.push(['import', '数据导入', showImport]);

@@ -144,7 +144,9 @@ export async function showCareers() {
       waiting.replaceChildren(
         caseTable('career-waiting', w.cases || [], (c) => {
           const reason = el('input', { placeholder: '意见（退回时必填）', class: 'reason' });
-          const approve = el('button', { class: 'approve' }, '同意');
+          // The receiving school's last step completes the transfer (调档).
+          const completing = (c.steps || [])[c.step || 0]?.role === '调入学校（调档）';
+          const approve = el('button', { class: 'approve' }, completing ? '调档，完成调动' : '同意');
           const back = el('button', { class: 'danger' }, '退回');
           const msg = el('div', {});
           const decide = (decision, button) =>
@@ -171,7 +173,7 @@ export async function showCareers() {
       const f = await call('ListCareerCases', { view: 'filed', page_size: 20 });
       filed.replaceChildren(
         caseTable('career-filed', f.cases || [], (c) => {
-          if (c.state !== 'open') return '';
+          if (c.state !== 'open' && c.state !== 'scheduled') return '';
           const reason = el('input', { placeholder: '撤回原因', class: 'reason' });
           const withdraw = el('button', { class: 'secondary' }, '撤回');
           const msg = el('div', {});
@@ -216,9 +218,10 @@ export async function fileCard(done) {
   const kind = el(
     'select',
     { id: 'career-kind' },
-    el('option', { value: 'transfer' }, '调动（调入本校）'),
+    // A transfer is the receiving school's request (docs/operators.md).
+    me.unit_level === 4 ? el('option', { value: 'transfer' }, '调动（调入本校）') : null,
     el('option', { value: 'status' }, '在职情况变动'),
-    el('option', { value: 'rotation' }, '交流轮岗（派出本校教师）'),
+    el('option', { value: 'rotation' }, me.unit_level === 4 ? '交流轮岗（派出本校教师）' : '交流轮岗'),
   );
   const number = el('input', { id: 'career-teacher', placeholder: '12 位教师编号' });
   const idCard = el('input', {
@@ -320,7 +323,7 @@ export async function fileCard(done) {
     el(
       'p',
       { class: 'hint' },
-      '调动由调入学校提出，依次经调入学校、其主管部门、调出学校、其主管部门审核；在职情况变动与交流轮岗由学校提出、主管部门审核。调动办理期间，该教师的信息不能修改。',
+      '调动由调入学校提出（即调入申请），经调入学校主管部门（人事股）、调出学校、调出学校主管部门审核同意后，由调入学校调档，完成调动；生效日期在以后的，到那天才生效。在职情况变动与交流轮岗由学校提出、主管部门审核。调动办理期间，该教师的信息不能修改。',
     ),
     el('div', { class: 'row' }, el('div', {}, el('label', { for: 'career-kind' }, '类别'), kind)),
     el('div', { class: 'row wrap' }, blocks),
