@@ -41,18 +41,16 @@ void PrintImportProblems(std::ostream& out,
 absl::Status ImportOutcome(uint64_t problems, uint64_t applied, bool dry_run) {
   if (problems == 0) return absl::OkStatus();
   if (applied > 0) {
-    return WithExitCode(
-        absl::InvalidArgumentError(
-            absl::StrCat(problems, " problems: ", applied,
-                         dry_run ? " rows would be applied" : " rows applied",
-                         ", the rows with problems were not; fix them and "
-                         "import those rows again")),
-        ExitCode::kImportPartial);
+    return WithExitCode(absl::InvalidArgumentError(absl::StrCat(
+                            "发现 ", problems, " 个问题：",
+                            dry_run ? "正式导入将导入 " : "已导入 ", applied,
+                            " 行，有问题的行未导入；请改正后只导入这些行")),
+                        ExitCode::kImportPartial);
   }
   return WithExitCode(
       absl::InvalidArgumentError(absl::StrCat(
-          problems, " problems: nothing ", dry_run ? "would be " : "",
-          "applied; fix the file and import it again")),
+          "发现 ", problems, " 个问题：", dry_run ? "正式导入将" : "",
+          "没有导入任何一行；请改正文件后重新导入")),
       ExitCode::kImportRefused);
 }
 

@@ -75,7 +75,14 @@ absl::StatusOr<int> CodeTable::Parse(absl::string_view text) const {
   if (!trimmed.empty() && absl::ascii_isdigit(trimmed[0]) &&
       absl::SimpleAtoi(trimmed, &value)) {
     if (codes_.empty() && Contains(value)) return value;
-    auto official = by_code_.find(value);  // "1" and "01" are the same code
+    // A table with official two-digit codes (InServiceStatus) takes no bare
+    // digit: older files wrote 1 for the earlier 在岗, which is not 01 退休.
+    if (!codes_.empty() && trimmed.size() < codes_.begin()->second.size())
+      return absl::InvalidArgumentError(
+          absl::StrCat("「", trimmed, "」位数不够，有歧义：请填写 ",
+                       codes_.begin()->second.size(),
+                       " 位代码（JY/T 1001）或名称；可选：", AllowedValues()));
+    auto official = by_code_.find(value);
     if (official != by_code_.end()) return official->second;
   }
   auto it = by_label_.find(trimmed);
@@ -101,7 +108,11 @@ std::string CodeTable::Label(int value) const {
 }
 
 std::string CodeTable::AllowedValues() const {
-  return absl::StrJoin(values_, ", ", [this](std::string* out, int v) {
+  std::vector<int> ordered = values_;  // by official code where there is one
+  if (!codes_.empty())
+    std::sort(ordered.begin(), ordered.end(),
+              [this](int a, int b) { return Code(a) < Code(b); });
+  return absl::StrJoin(ordered, ", ", [this](std::string* out, int v) {
     absl::StrAppend(out, Code(v), " ", Label(v));
   });
 }

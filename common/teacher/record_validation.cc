@@ -6,6 +6,7 @@
 #include "common/tables/text_encoding.h"
 #include "common/teacher/code_tables.h"
 #include "common/teacher/country_codes.h"
+#include "common/teacher/service_status.h"
 #include "common/teacher/teacher_number.h"
 
 namespace ntmis {
@@ -73,6 +74,12 @@ class Checker {
     }
     Code<v1::EmploymentType>("employment_type", r_.employment_type());
     Code<v1::InServiceStatus>("status", r_.status());
+    if (EndsService(static_cast<v1::InServiceStatus>(r_.status())))
+      Add("status",
+          CodeTable::Of<v1::InServiceStatus>().Code(r_.status()) + " " +
+              CodeTable::Of<v1::InServiceStatus>().Label(r_.status()),
+          "只采集在岗教职工（离退休、离职等人员信息不采集）：在库教师退休、离"
+          "职等请办理在职情况变动；调出请办理调动");
     std::string province = CodeTable::Of<v1::Province>().Code(r_.province());
     if (r_.city_code().size() != 4 || !AllDigits(r_.city_code()) ||
         !absl::StartsWith(r_.city_code(), province))

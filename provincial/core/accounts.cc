@@ -121,7 +121,9 @@ absl::StatusOr<User> Accounts::Find(const std::string& username) {
       sql::Statement find,
       store_.db().Prepare(absl::StrCat(kUserColumns, "WHERE username = ?")));
   ASSIGN_OR_RETURN(bool found, find.BindAll(username).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("no user ", username));
+  if (!found)
+    return absl::NotFoundError(
+        absl::StrCat("没有用户名为 ", username, " 的账号"));
   return UserFrom(find);
 }
 
@@ -445,10 +447,10 @@ absl::StatusOr<User> Accounts::AuthenticateFor(const std::string& token,
   ASSIGN_OR_RETURN(User user, Authenticate(token, now));
   if (user.must_change_password && action != "user.change_password" &&
       action != "user.logout" && action != "user.whoami") {
-    return absl::FailedPreconditionError(
-        absl::StrCat(user.username,
-                     " still has a generated password: change it first "
-                     "(ntmis-provincial user passwd)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        user.username,
+        " 还在使用系统生成的初始密码：请先修改密码（控制台登录后按提"
+        "示修改，或 ntmis-provincial user passwd）"));
   }
   return user;
 }

@@ -27,8 +27,7 @@ absl::StatusOr<AuditVerifyReport> VerifyAudit(
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "校验审计日志"));
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (actor.unit_code != province)
-    return absl::PermissionDeniedError(
-        "the audit chain is verified by the province level");
+    return absl::PermissionDeniedError("审计链由省级账号核验");
   return audit.Verify(options);
 }
 

@@ -27,22 +27,6 @@ CareerSettings CareerSettingsFrom(const v1::CareerSettings& config) {
   return s;
 }
 
-bool EndsService(v1::InServiceStatus status) {
-  switch (status) {
-    case v1::IN_SERVICE_STATUS_RETIRED:
-    case v1::IN_SERVICE_STATUS_LIXIU:
-    case v1::IN_SERVICE_STATUS_DECEASED:
-    case v1::IN_SERVICE_STATUS_DEPARTED:
-    case v1::IN_SERVICE_STATUS_TRANSFERRED_OUT:
-    case v1::IN_SERVICE_STATUS_RESIGNED:
-    case v1::IN_SERVICE_STATUS_DISMISSED:
-    case v1::IN_SERVICE_STATUS_MISSING:
-      return true;
-    default:
-      return false;
-  }
-}
-
 const char* CareerKindLabel(v1::CareerKind kind) {
   switch (kind) {
     case v1::CAREER_TRANSFER:
@@ -171,7 +155,8 @@ absl::StatusOr<v1::CareerCase> Careers::Insert(const User& actor,
         add(parties.to.county_code, "接收学校主管部门");
       break;
     default:
-      return absl::InvalidArgumentError("unknown career kind");
+      return absl::InvalidArgumentError(
+          "申请类别须为调动、在职情况变动或交流轮岗");
   }
   for (size_t i = 0; i < steps.size(); ++i) {
     bool later = false;

@@ -53,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "common/base/dates.h"
 #include "common/crypto/crypto.h"
+#include "common/teacher/service_status.h"
 #include "ntmis/v1/careers.pb.h"
 #include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/sync.pb.h"
@@ -72,10 +73,6 @@ struct CareerSettings {
       6;  // years at one school before a teacher is due to rotate
 };
 CareerSettings CareerSettingsFrom(const v1::CareerSettings& config);
-
-// Statuses after which a teacher no longer serves (retired, deceased,
-// resigned, left, dismissed, missing, …): out of the national scope.
-bool EndsService(v1::InServiceStatus status);
 
 class Careers {
  public:

@@ -84,6 +84,12 @@ const v1::CategoryCatalog& NationalCatalog() {
   return *catalog;
 }
 
+std::string CategoryLabel(const std::string& code) {
+  for (const v1::CategoryDef& c : NationalCatalog().categories())
+    if (c.code() == code) return c.label();
+  return code;
+}
+
 absl::StatusOr<Catalog> Catalog::Load(Store& store) {
   Catalog c;
   c.catalog_ = NationalCatalog();
@@ -113,9 +119,8 @@ absl::StatusOr<const v1::CategoryDef*> Catalog::Get(
   std::vector<std::string> codes;
   for (const v1::CategoryDef& c : catalog_.categories())
     codes.push_back(c.code());
-  return absl::InvalidArgumentError(
-      absl::StrCat("category '", code,
-                   "' is unknown; categories: ", absl::StrJoin(codes, ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "没有信息类别「", code, "」；可选：", absl::StrJoin(codes, ", ")));
 }
 
 v1::Writer WriterOfField(const v1::CategoryDef& category,
@@ -241,16 +246,15 @@ absl::StatusOr<v1::EntryValues> CheckEntry(
       std::vector<std::string> names;
       for (const v1::FieldDef& f : category.fields()) names.push_back(f.name());
       return absl::InvalidArgumentError(
-          absl::StrCat("field '", g.field(), "' is not in ", category.code(),
-                       "; fields: ", absl::StrJoin(names, ", ")));
+          absl::StrCat("「", category.label(), "」没有字段「", g.field(),
+                       "」；可选：", absl::StrJoin(names, ", ")));
     }
     if (by_teacher && WriterOfField(category, *field) == v1::WRITER_STAFF) {
-      return absl::PermissionDeniedError(
-          absl::StrCat(category.code(), ".", field->name(),
-                       category.administration_only()
-                           ? " is an administration-only record"
-                           : " is written by the school or the administration",
-                       "; a teacher reads it but may not write it"));
+      return absl::PermissionDeniedError(absl::StrCat(
+          category.code(), ".", field->name(),
+          category.administration_only() ? "：只由教育行政部门记录"
+                                         : "：由学校或教育行政部门填写",
+          "；教师本人可以查看，不能填写"));
     }
     absl::StatusOr<std::string> checked =
         CheckFieldValue(*field, g.value(), birth_date);
@@ -335,11 +339,12 @@ absl::Status CheckCustomIndicator(const v1::FieldDef& field) {
                                     "'_', starting with a letter, at most 40"));
   for (const char* reserved : {"teacher_number", "entry_no"})
     if (field.name() == reserved)
-      problems.push_back(absl::StrCat("name='", reserved, "': reserved"));
+      problems.push_back(
+          absl::StrCat("name='", reserved, "': 是系统保留的字段名，请换一个"));
   if (field.label().empty() || field.label().size() > 100 ||
       !IsValidUtf8(field.label()))
-    problems.push_back(absl::StrCat("label='", field.label(),
-                                    "': required, at most 100 bytes"));
+    problems.push_back(
+        absl::StrCat("label='", field.label(), "': 必填，不超过 100 字节"));
   switch (field.type()) {
     case v1::FieldDef::CODE:
       if (field.codes().empty() && TableOf(field) == nullptr)
@@ -396,7 +401,7 @@ absl::Status DefineCustomIndicator(Store& store, const User& actor,
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(
-        absl::StrCat("custom indicator ", field.name(), " is already defined"));
+        absl::StrCat("自定义指标 ", field.name(), " 已经定义过"));
   }
   return inserted;
 }

@@ -24,6 +24,8 @@ inline constexpr char kCustomCategory[] = "custom";
 // The shipped national catalog (parsed once; a catalog that does not parse
 // is a build defect and aborts at first use).
 const v1::CategoryCatalog& NationalCatalog();
+// The national category's label ("学习经历"), or `code` itself.
+std::string CategoryLabel(const std::string& code);
 
 // The catalog of one province: the national categories and "custom".
 // Immutable once loaded: any thread may read it.

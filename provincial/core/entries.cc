@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "provincial/core/action_labels.h"
+#include "provincial/core/categories.h"
 #include "provincial/core/teachers.h"
 
 namespace ntmis::provincial {
@@ -104,8 +105,9 @@ absl::StatusOr<int64_t> EntryWriter::Write(const std::string& teacher_number,
   keep_->Reset();
   RETURN_IF_ERROR(keep_->BindAll(teacher_number, category, entry_no).Run());
   if (store_.db().Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "teacher ", teacher_number, " has no ", category, " entry ", entry_no));
+    return absl::NotFoundError(
+        absl::StrCat("教师 ", teacher_number, " 的「", CategoryLabel(category),
+                     "」没有第 ", entry_no, " 条（序号填错，或这一条已删除）"));
   }
   update_->Reset();
   update_->BindBlobView(1, bytes).Bind(2, deleted ? 1 : 0);

@@ -32,7 +32,7 @@ absl::StatusOr<v1::ProgressReport> ProgressOf(Store& store, const User& user,
                                               const std::string& unit_code) {
   if (user.role == Role::kTeacher)
     return absl::PermissionDeniedError(
-        "progress reports are for unit accounts");
+        "填报进度只对单位账号开放；教师账号请查看本人信息");
   const std::string code = unit_code.empty() ? user.unit_code : unit_code;
   RETURN_IF_ERROR(CheckWithin(store, user, code));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));

@@ -77,7 +77,7 @@ absl::StatusOr<TeacherColumn> ColumnByName(const std::string& name) {
     if (columns[i] == name) return static_cast<TeacherColumn>(i);
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      "field '", name, "' is unknown; fields: ", absl::StrJoin(columns, ", ")));
+      "没有字段「", name, "」；可选：", absl::StrJoin(columns, ", ")));
 }
 
 namespace {
@@ -336,7 +336,9 @@ absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
   }
   return absl::InvalidArgumentError(absl::StrCat(
       TeacherTemplateColumns()[column],
-      " is set when the record is created (a school change is a transfer)"));
+      "='': ", TeacherTemplate()[column].label,
+      "在建立记录时确定，不能修改（性别、出生日期来自身份证件号码；换学校请办理"
+      "调动）"));
 }
 
 }  // namespace ntmis::provincial

@@ -67,7 +67,8 @@ absl::StatusOr<v1::TeacherView> LoadTeacherView(
   ASSIGN_OR_RETURN(sql::Statement find, store.db().Prepare(kViewColumns));
   ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
   if (!row)
-    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+    return absl::NotFoundError(
+        absl::StrCat("本省没有教师编号为 ", teacher_number, " 的教师"));
   return ViewFrom(find);
 }
 
@@ -92,7 +93,8 @@ absl::StatusOr<std::string> SealedIdCard(Store& store,
           "SELECT id_sealed FROM teachers WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(bool row, find.BindAll(teacher_number).Step());
   if (!row)
-    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+    return absl::NotFoundError(
+        absl::StrCat("本省没有教师编号为 ", teacher_number, " 的教师"));
   return std::string(find.ColumnBlob(0));
 }
 

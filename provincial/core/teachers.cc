@@ -113,7 +113,8 @@ absl::StatusOr<StoredTeacher> LoadTeacher(Store& store,
                          "WHERE teacher_number = ?"));
   ASSIGN_OR_RETURN(bool row, s.BindAll(teacher_number).Step());
   if (!row)
-    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+    return absl::NotFoundError(
+        absl::StrCat("本省没有教师编号为 ", teacher_number, " 的教师"));
   StoredTeacher t;
   std::optional<TeacherState> state = ParseTeacherState(s.ColumnText(0));
   if (!state)
@@ -169,7 +170,8 @@ absl::Status WriteVersion(Store& store, const std::string& teacher_number,
   ASSIGN_OR_RETURN(sql::Statement keep, store.db().Prepare(kKeepVersion));
   RETURN_IF_ERROR(keep.BindAll(teacher_number).Run());
   if (store.db().Changes() == 0)
-    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+    return absl::NotFoundError(
+        absl::StrCat("本省没有教师编号为 ", teacher_number, " 的教师"));
   ASSIGN_OR_RETURN(
       sql::Statement update,
       store.db().Prepare("UPDATE teachers SET state = ?, "
@@ -278,9 +280,8 @@ absl::Status WithdrawTeacher(Store& store, const std::string& teacher_number,
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", StateName(current.state),
-        "; only an effective teacher "
-        "can be withdrawn"));
+        "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
+        "」：只有已生效的记录可以退出"));
   }
   ChangeMeta withdraw = meta;
   if (withdraw.action.empty()) withdraw.action = "teacher.withdraw";
@@ -298,7 +299,8 @@ absl::StatusOr<std::string> LoadSealedIdCard(
   std::optional<std::string> sealed;
   RETURN_IF_ERROR(q.ForEachRow([&] { sealed = std::string(q.ColumnBlob(0)); }));
   if (!sealed)
-    return absl::NotFoundError(absl::StrCat("no teacher ", teacher_number));
+    return absl::NotFoundError(
+        absl::StrCat("本省没有教师编号为 ", teacher_number, " 的教师"));
   return *sealed;
 }
 
@@ -307,14 +309,14 @@ absl::Status HandOverTeacher(Store& store, const std::string& teacher_number,
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, teacher_number));
   if (!IsProvinceCode(to_province) ||
       to_province == current.record.province()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a transfer needs another province's code (GB/T 2260, 11-66), not ",
-        to_province));
+    return absl::InvalidArgumentError(
+        absl::StrCat("跨省调动须调往另一个省份（GB/T 2260 代码 11–66），不是 ",
+                     to_province));
   }
   if (current.state != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher_number, " is ", StateName(current.state),
-        "; only an effective teacher can transfer out"));
+        "教师 ", teacher_number, " 的记录为「", StateLabel(current.state),
+        "」：只有已生效的记录可以调出"));
   }
   return WriteVersion(
       store, teacher_number,
@@ -328,8 +330,8 @@ absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
   ASSIGN_OR_RETURN(std::string province, store.Province());
   if (absl::StrCat(static_cast<int>(record.province())) != province) {
     return absl::InvalidArgumentError(
-        absl::StrCat("a teacher transferring in must carry this province (",
-                     province, "), not ", static_cast<int>(record.province())));
+        absl::StrCat("调入的教师须属于本省（", province, "），不是 ",
+                     static_cast<int>(record.province())));
   }
   RETURN_IF_ERROR(CheckValid(record));
   // A teacher who left this province earlier comes back under the same row;
@@ -365,8 +367,8 @@ absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "the ID-card number of teacher ", record.teacher_number(),
-        " is already registered here under another teacher number"));
+        "调入教师 ", record.teacher_number(),
+        " 的身份证件号码已在本省登记为另一个教师编号：请人工核查处理"));
   }
   RETURN_IF_ERROR(inserted);
   return store.AppendOutbox(record.teacher_number(), OutboxOp::kUpsert, 0);
@@ -399,9 +401,8 @@ absl::Status RenumberTeacher(Store& store, const std::string& from,
   ASSIGN_OR_RETURN(bool row, taken.BindAll(to).Step());
   if (row && taken.ColumnInt(0) != 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat("teacher ", from, " is registered nationally as ", to,
-                     ", a number another teacher of this province already has; "
-                     "resolve by hand"));
+        absl::StrCat("教师 ", from, " 在全国身份库中的编号为 ", to,
+                     "，而本省另一名教师已使用该编号：请人工核查处理"));
   }
   ASSIGN_OR_RETURN(StoredTeacher current, LoadTeacher(store, from));
   current.record.set_teacher_number(to);

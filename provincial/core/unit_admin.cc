@@ -27,8 +27,7 @@ absl::Status CheckUnitAdmin(Store& store, const User& actor,
   RETURN_IF_ERROR(CheckWithin(store, actor, unit_code));
   if (unit_code == actor.unit_code) {
     return absl::PermissionDeniedError(
-        absl::StrCat("unit ", unit_code,
-                     " is changed by the administrator of the unit above it"));
+        absl::StrCat("单位 ", unit_code, " 由上级单位的系统管理员调整"));
   }
   return absl::OkStatus();
 }
@@ -48,7 +47,8 @@ absl::StatusOr<Unit> AddUnit(Store& store, const User& actor,
   RETURN_IF_ERROR(CheckRole(actor, {Role::kSysAdmin}, "调整单位"));
   RETURN_IF_ERROR(CheckWithin(store, actor, unit.parent_code));
   if (static_cast<int>(unit.level) < 2 || static_cast<int>(unit.level) > 4)
-    return absl::InvalidArgumentError("level: 2 city, 3 county, 4 school");
+    return absl::InvalidArgumentError(
+        "level: 须为 2（地市）、3（区县）或 4（学校）");
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   std::optional<UnitLevel> parent_level;
   absl::StatusOr<Unit> parent = LoadUnit(store, unit.parent_code);
@@ -73,7 +73,7 @@ absl::StatusOr<Unit> RenameUnit(Store& store, const User& actor,
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (name.empty() || name.size() > 200 || !IsValidUtf8(name))
     return absl::InvalidArgumentError(
-        absl::StrCat("name='", name, "': required, UTF-8, at most 200 bytes"));
+        absl::StrCat("name='", name, "': 必填，不超过 200 字节"));
   ASSIGN_OR_RETURN(
       sql::Statement update,
       store.db().Prepare("UPDATE units SET name = ? WHERE code = ?"));
@@ -91,20 +91,18 @@ absl::StatusOr<Unit> MoveUnit(Store& store, const User& actor,
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (unit.level != UnitLevel::kSchool) {
     return absl::InvalidArgumentError(absl::StrCat(
-        UnitLevelName(unit.level), " ", code,
-        ": only schools move; a city's or county's code starts with its "
-        "parent's, so one "
-        "that changes parent gets a new code (add it, then move its schools)"));
+        UnitLevelLabel(unit.level), " ", code,
+        "：只有学校可以改隶属；地市、区县的代码以上级代码开头，改隶属即是新代码"
+        "（请新增该单位，再把学校移过去）"));
   }
   absl::StatusOr<Unit> parent = LoadUnit(store, new_parent_code);
   if (!parent.ok() || parent->level != UnitLevel::kCounty || parent->closed) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("new_parent_code='", new_parent_code,
-                     "': must be an open county of this province"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "new_parent_code='", new_parent_code, "': 须为本省一个未撤销的区县"));
   }
   if (unit.closed) {
     return absl::FailedPreconditionError(
-        absl::StrCat("school ", code, " is closed"));
+        absl::StrCat("学校 ", code, " 已撤销"));
   }
   ASSIGN_OR_RETURN(
       sql::Statement update,
@@ -123,26 +121,25 @@ absl::StatusOr<Unit> CloseUnit(Store& store, const User& actor,
                                const std::string& code,
                                const std::string& reason) {
   if (absl::StripAsciiWhitespace(reason).empty())
-    return absl::InvalidArgumentError("closing a unit needs a reason");
+    return absl::InvalidArgumentError("reason: 撤销单位须填写原因");
   RETURN_IF_ERROR(CheckUnitAdmin(store, actor, code));
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store.db()));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   if (unit.level == UnitLevel::kProvince)
-    return absl::InvalidArgumentError("the province unit cannot be closed");
+    return absl::InvalidArgumentError("省级单位不能撤销");
   if (unit.closed) return unit;
   ASSIGN_OR_RETURN(std::vector<Unit> children, ChildUnits(store, code, false));
   if (!children.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(UnitLevelName(unit.level), " ", code, " still has ",
-                     children.size(), " open units (first ", children[0].code,
-                     "): close or move them first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        UnitLevelLabel(unit.level), " ", code, " 下还有 ", children.size(),
+        " 个未撤销的单位（如 ", children[0].code, "）：请先撤销或移走它们"));
   }
   if (unit.level == UnitLevel::kSchool) {
     ASSIGN_OR_RETURN(uint64_t active, CountActiveTeachers(store, code));
     if (active > 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("school ", code, " still has ", active,
-                       " active teachers: transfer or withdraw them first"));
+          absl::StrCat("学校 ", code, " 还有 ", active,
+                       " 名在册教师：请先为他们办理调动或在职情况变动"));
     }
   }
   ASSIGN_OR_RETURN(

@@ -47,7 +47,7 @@ absl::Status EnsureProvinceUnit(Store& store, const std::string& province) {
   if (!absl::SimpleAtoi(province, &code) || !IsProvinceCode(code) ||
       province.size() != 2)
     return absl::InvalidArgumentError(
-        absl::StrCat("province must be a two-digit GB/T 2260 code; allowed: ",
+        absl::StrCat("省份须为两位 GB/T 2260 代码；可选：",
                      CodeTable::Of<v1::Province>().AllowedValues()));
   ASSIGN_OR_RETURN(
       sql::Statement stmt,
@@ -192,7 +192,9 @@ absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code) {
   ASSIGN_OR_RETURN(sql::Statement stmt, store.db().Prepare(absl::StrCat(
                                             kUnitColumns, "WHERE code = ?")));
   ASSIGN_OR_RETURN(bool row, stmt.BindAll(code).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no unit ", code));
+  if (!row)
+    return absl::NotFoundError(
+        absl::StrCat("没有单位代码为 ", code, " 的单位"));
   return UnitFrom(stmt);
 }
 

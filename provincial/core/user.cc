@@ -39,9 +39,11 @@ absl::StatusOr<Role> ParseRole(const std::string& name) {
        {Role::kSysAdmin, Role::kManager, Role::kQuerier, Role::kTeacher}) {
     if (name == RoleName(role)) return role;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "role '", name,
-      "' is unknown; allowed: sysadmin, manager, querier, teacher"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("角色「", name,
+                   "」不存在；可选：sysadmin（系统管理员）、manager（信息管理员"
+                   "）、querier（查询"
+                   "员）、teacher（教师）"));
 }
 
 v1::UserRole RoleToProto(Role role) {
@@ -70,7 +72,7 @@ absl::StatusOr<Role> RoleFromProto(v1::UserRole role) {
       return Role::kTeacher;
     default:
       return absl::InvalidArgumentError(
-          "role: sysadmin, manager, querier or teacher");
+          "role: 须为系统管理员、信息管理员、查询员或教师");
   }
 }
 

@@ -55,22 +55,18 @@ absl::Status Workflow::ApplyFields(const User& actor,
     FieldWriter writer = WriterOf(column);
     if (writer == FieldWriter::kFixed) {
       return absl::InvalidArgumentError(
-          absl::StrCat(f.field(),
-                       " is fixed when the record is created (gender and birth "
-                       "date come from "
-                       "the ID-card number; a school change is a transfer)"));
+          absl::StrCat(f.field(), "='': ",
+                       "在建立记录时确定，不能修改（性别、出生日期来自身份证件"
+                       "号码；换学校请办理调动）"));
     }
     if (writer == FieldWriter::kStaff && actor.role == Role::kTeacher) {
       return absl::PermissionDeniedError(absl::StrCat(
-          f.field(),
-          " is written by the school or the administration; a teacher may "
-          "fill: ",
-          [] {
+          f.field(), "='': 由学校或教育行政部门填写；教师本人可填写：", [] {
             std::vector<std::string> names;
             for (size_t c = 0; c < TeacherTemplateColumns().size(); ++c) {
               if (WriterOf(static_cast<TeacherColumn>(c)) ==
                   FieldWriter::kTeacher)
-                names.push_back(TeacherTemplateColumns()[c]);
+                names.push_back(TeacherTemplate()[c].label);
             }
             return absl::StrJoin(names, ", ");
           }()));
@@ -117,12 +113,11 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(
         id->birth_date.ToString() != record.birth_date())
       problems.push_back(
           absl::StrCat("birth_date='", record.birth_date(),
-                       "': must equal the birth date in ID-card digits 7-14"));
+                       "': 须与身份证件号码第 7–14 位的出生日期一致"));
     if (record.gender() != 0 && id->gender != record.gender())
-      problems.push_back(
-          absl::StrCat("gender='", req.gender(),
-                       "': must agree with ID-card digit 17 (odd male, even "
-                       "female)"));
+      problems.push_back(absl::StrCat(
+          "gender='", req.gender(),
+          "': 须与身份证件号码第 17 位一致（奇数为男，偶数为女）"));
   }
   if (!problems.empty())
     return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));

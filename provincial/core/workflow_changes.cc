@@ -20,7 +20,8 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::LoadChange(uint64_t id) {
           "decided_unix, category, entry_no, delete_entry FROM change_requests "
           "WHERE id = ?"));
   ASSIGN_OR_RETURN(bool row, find.BindAll(id).Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no change request ", id));
+  if (!row)
+    return absl::NotFoundError(absl::StrCat("没有第 ", id, " 号变更申请"));
   v1::ChangeRequestView view;
   view.set_id(find.ColumnInt(0));
   view.set_teacher_number(find.ColumnText(1));
@@ -51,10 +52,10 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(request.teacher_number()));
   RETURN_IF_ERROR(CheckEnters(actor, teacher));
   if (StateOf(teacher) != TeacherState::kEffective) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        ": change requests are for effective records; edit the record "
-        "instead"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("教师 ", teacher.teacher_number(), " 的记录为「",
+                     StateLabel(StateOf(teacher)),
+                     "」：变更申请只用于已生效的记录；未生效的记录请直接修改"));
   }
   v1::TeacherRecord record = teacher.record();
   RETURN_IF_ERROR(ApplyFields(actor, request, record));
@@ -148,9 +149,9 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::DecideChange(
   } else if (request.approve()) {
     ASSIGN_OR_RETURN(v1::TeacherView teacher, Load(change.teacher_number()));
     if (StateOf(teacher) != TeacherState::kEffective) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("teacher ", teacher.teacher_number(),
-                       " is no longer effective (", teacher.state(), ")"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "教师 ", teacher.teacher_number(), " 的记录已不是已生效（现为「",
+          StateLabel(StateOf(teacher)), "」），这项变更不能再通过"));
     }
     v1::TeacherRecord record = teacher.record();
     for (const v1::FieldValue& f : change.fields()) {

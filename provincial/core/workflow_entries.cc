@@ -44,7 +44,7 @@ absl::StatusOr<std::vector<std::string>> Workflow::Missing(
     // A field not filled in yet: its name is enough; a wrong one: the rule.
     const bool unset = p.value.empty() || p.value == "0";
     missing.push_back(
-        unset ? absl::StrCat(p.field, ": required")
+        unset ? absl::StrCat(p.field, "='': 必填")
               : absl::StrCat(p.field, "='", p.value, "': ", p.rule));
   }
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
@@ -58,16 +58,14 @@ absl::StatusOr<std::vector<std::string>> Workflow::Missing(
     for (const v1::EntryView& e : entries)
       if (e.category() == c.code() && entry == nullptr) entry = &e;
     if (needed && entry == nullptr)
-      missing.push_back(
-          absl::StrCat(c.code(), ": at least one entry (", c.label(), ")"));
+      missing.push_back(absl::StrCat("「", c.label(), "」至少填写一条"));
     if (c.code() != kCustomCategory) continue;
     for (const v1::FieldDef& f : c.fields()) {
       const bool required = (f.required() && f.required_for().empty()) ||
                             RequiredFor(f.required_for(), school_category);
       if (required &&
           (entry == nullptr || EntryValue(ValuesOf(*entry), f.name()).empty()))
-        missing.push_back(
-            absl::StrCat("custom.", f.name(), ": required (", f.label(), ")"));
+        missing.push_back(absl::StrCat("「", f.label(), "」（本省指标）必填"));
     }
   }
   return missing;
@@ -94,19 +92,20 @@ absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(
                                         category->code(), entry_no));
   }
   if (entry_no != 0 && (!current || current->deleted())) {
-    return absl::NotFoundError(
-        absl::StrCat("teacher ", teacher.teacher_number(), " has no ",
-                     category->code(), " entry ", entry_no));
+    return absl::NotFoundError(absl::StrCat(
+        "教师 ", teacher.teacher_number(), " 的「", category->label(),
+        "」没有第 ", entry_no, " 条（序号填错，或这一条已删除）"));
   }
   v1::EntryValues base = current ? ValuesOf(*current) : v1::EntryValues();
   v1::EntryValues values = base;
   if (request.delete_entry()) {
     if (entry_no == 0)
-      return absl::InvalidArgumentError("give the entry_no to delete");
+      return absl::InvalidArgumentError("entry_no: 删除须指明是第几条");
     if (by_teacher && (category->administration_only() ||
                        category->writer() == v1::WRITER_STAFF))
-      return absl::PermissionDeniedError(absl::StrCat(
-          category->code(), " is written by the school or the administration"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("「", category->label(),
+                       "」由学校或教育行政部门填写，教师本人不能删除"));
   } else {
     ASSIGN_OR_RETURN(
         values, CheckEntry(*category, base, Given(request.fields()), by_teacher,
@@ -132,10 +131,10 @@ absl::StatusOr<v1::PutEntryResponse> Workflow::PutEntry(
   }
   if (StateOf(teacher) != TeacherState::kEffective) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "teacher ", teacher.teacher_number(), " is ", teacher.state(),
-        ": entries change while the record is a draft or returned, or by "
-        "change request once "
-        "it is effective"));
+        "教师 ", teacher.teacher_number(), " 的记录为「",
+        StateLabel(StateOf(teacher)),
+        "」：草稿或已退回的记录直接修改条目，已生效的记录通过变更申请修改，审核"
+        "中的记录请等审核结束"));
   }
   if (Blank(request.reason()))
     return absl::InvalidArgumentError("修改已生效的记录须填写原因");
@@ -173,8 +172,9 @@ absl::Status Workflow::ApplyEntryChange(const v1::ChangeRequestView& change,
         std::optional<v1::EntryView> current,
         LoadEntry(store_, change.teacher_number(), category->code(), entry_no));
     if (!current || current->deleted()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          category->code(), " entry ", entry_no, " no longer exists"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("「", category->label(), "」第 ", entry_no,
+                       " 条已不存在（已被删除）"));
     }
     base = ValuesOf(*current);
   }
@@ -250,9 +250,8 @@ absl::StatusOr<std::string> Workflow::RevealIdCard(
   ASSIGN_OR_RETURN(v1::TeacherView teacher, Get(actor, teacher_number));
   if (actor.role == Role::kQuerier) {
     return absl::PermissionDeniedError(
-        "the ID-card number is shown to information managers, system "
-        "administrators and the "
-        "teacher; queriers see the record without it");
+        "身份证件号码只向信息管理员、系统管理员和教师本人显示；查询员看到的记"
+        "录不含该号码");
   }
   ASSIGN_OR_RETURN(std::string sealed, SealedIdCard(store_, teacher_number));
   return crypto::Open(seal_key_, sealed);

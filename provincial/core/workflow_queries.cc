@@ -114,8 +114,7 @@ absl::StatusOr<v1::TeacherView> Workflow::Get(
 absl::StatusOr<v1::ListTeachersResponse> Workflow::List(
     const User& actor, const v1::ListTeachersRequest& request) {
   if (actor.role == Role::kTeacher)
-    return absl::PermissionDeniedError(
-        "a teacher account sees only its own record");
+    return absl::PermissionDeniedError("教师账号只能查看本人的信息");
   const std::string unit_code =
       request.unit_code().empty() ? actor.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store_, actor, unit_code));
@@ -172,9 +171,9 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(
         return response;
       }
     }
-    return absl::NotFoundError(
-        absl::StrCat("teacher ", request.teacher_number(), " has no version ",
-                     request.version(), "; versions 1 to ", current.version()));
+    return absl::NotFoundError(absl::StrCat(
+        "教师 ", request.teacher_number(), " 没有第 ", request.version(),
+        " 版；现有第 1 至 ", current.version(), " 版"));
   }
   for (v1::TeacherView& v : *response.mutable_versions()) v.clear_record();
   ASSIGN_OR_RETURN(

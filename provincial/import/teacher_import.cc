@@ -182,8 +182,8 @@ bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
       rows_by_id_hash_.emplace(record.id_hash(), problems.row());
   if (!inserted) {
     problems.Add(TeacherTemplateColumns()[kIdCardNumber], masked,
-                 absl::StrCat("duplicate: the same ID-card number is on row ",
-                              it->second, " of this file"));
+                 absl::StrCat("重复：本文件第 ", it->second,
+                              " 行已有同一身份证件号码（一人一号，只填一行）"));
     return false;
   }
   auto sealed = sealer_->Seal(parsed_.id_card);
@@ -210,9 +210,8 @@ std::unique_ptr<PreparedRows> TeacherRowHandler::TakePrepared() {
   std::vector<std::string> hashes;
   for (const Row& r : rows->rows) hashes.push_back(r.id_hash);
   absl::StatusOr<std::vector<std::optional<KnownIdentity>>> known =
-      resolver_ == nullptr
-          ? absl::UnavailableError("no national node configured")
-          : resolver_->Resolve(hashes);
+      resolver_ == nullptr ? absl::UnavailableError("本节点未配置国家节点地址")
+                           : resolver_->Resolve(hashes);
   for (size_t i = 0; i < rows->rows.size(); ++i) {
     if (known.ok()) {
       rows->rows[i].known = (*known)[i];

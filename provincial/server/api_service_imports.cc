@@ -40,7 +40,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(
           handler, CategoryRowHandler::Create(store, *user, chunk.category()));
     }
-    if (!has_data) return absl::InvalidArgumentError("no data sent");
+    if (!has_data) return absl::InvalidArgumentError("没有收到文件内容");
     ImportOptions options;
     options.dry_run = chunk.dry_run();
     options.all_or_nothing = chunk.all_or_nothing();

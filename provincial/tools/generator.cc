@@ -336,8 +336,10 @@ std::vector<std::string> SyntheticProvince::NextTeacherRow() {
           ? (u(r) < 0.45 ? 1 : (u(r) < 0.9 ? 2 : 3))
           : (u(r) < 0.82 ? 1 : (u(r) < 0.85 ? 2 : (u(r) < 0.6 ? 3 : 4)));
   double s = u(r);
+  // Serving staff only (common/teacher/service_status.h): 在职, 长期病休,
+  // 离岗进修, 延聘, 待退休.
   int status =
-      s < 0.95 ? 1 : (s < 0.965 ? 2 : (s < 0.98 ? 3 : (s < 0.99 ? 4 : 5)));
+      s < 0.95 ? 1 : (s < 0.965 ? 2 : (s < 0.98 ? 3 : (s < 0.99 ? 6 : 7)));
   double pt = u(r);
   int post = pt < 0.86 ? 1 : (pt < 0.93 ? 2 : (pt < 0.97 ? 3 : 4));
   int qualification;

@@ -112,11 +112,11 @@ TEST_CASE("Category entries follow the workflow with field rights and history",
   auto field = s.school_manager->Call(&Stub::PutEntry,
                                       Entry(number, "contact", {{"fax", "1"}}));
   CHECK_THAT(std::string(field.status().message()),
-             Catch::Contains("fields: mobile, email, address"));
+             Catch::Contains("可选：mobile, email, address"));
   auto category = s.school_manager->Call(
       &Stub::PutEntry, Entry(number, "hobbies", {{"x", "1"}}));
   CHECK_THAT(std::string(category.status().message()),
-             Catch::Contains("categories: study_history"));
+             Catch::Contains("可选：study_history"));
   auto future = s.school_manager->Call(
       &Stub::PutEntry,
       Entry(number, "title_appointment",
@@ -137,7 +137,7 @@ TEST_CASE("Category entries follow the workflow with field rights and history",
       Entry(number, "annual_assessment", {{"year", "2023"}, {"result", "1"}}));
   CHECK(absl::IsPermissionDenied(assessment.status()));
   CHECK_THAT(std::string(assessment.status().message()),
-             Catch::Contains("administration-only"));
+             Catch::Contains("只由教育行政部门记录"));
   NTMIS_ASSERT_OK(
       teacher
           ->Call(&Stub::PutEntry,
@@ -306,7 +306,7 @@ TEST_CASE(
       s.school_manager->Call(&Stub::SubmitTeacher, Number(t.teacher_number()));
   CHECK(absl::IsInvalidArgument(incomplete.status()));
   CHECK_THAT(std::string(incomplete.status().message()),
-             Catch::Contains("custom.bilingual_teaching"));
+             Catch::Contains("「双语教学」（本省指标）必填"));
   auto wrong = s.school_manager->Call(
       &Stub::PutEntry,
       Entry(t.teacher_number(), "custom", {{"bilingual_teaching", "3"}}));

@@ -54,7 +54,7 @@ TEST_CASE(
   auto blocked = city->Call(&Stub::ListUsers, v1::ListUsersRequest());
   CHECK(absl::IsFailedPrecondition(blocked.status()));
   CHECK_THAT(std::string(blocked.status().message()),
-             Catch::Contains("change it first"));
+             Catch::Contains("请先修改密码"));
   v1::ChangePasswordRequest change;
   change.set_old_password(created.initial_password());
   change.set_new_password("short1A");
@@ -288,7 +288,7 @@ TEST_CASE(
   CHECK_THAT(std::string(early.status().message()),
              Catch::Contains("hire_date"));
   CHECK_THAT(std::string(early.status().message()),
-             Catch::Contains("contact: at least one entry"));
+             Catch::Contains("「联系方式」至少填写一条"));
   // Bad values are refused and change nothing.
   auto future = s.school_manager->Call(
       &Stub::EditTeacher, Fields(number, {{"hire_date", "2999-01-01"}}));
@@ -449,7 +449,7 @@ TEST_CASE(
                              Fields(number, {{"title", "2"}}, "promoted"));
   CHECK(absl::IsPermissionDenied(title.status()));
   CHECK_THAT(std::string(title.status().message()),
-             Catch::Contains("a teacher may fill"));
+             Catch::Contains("教师本人可填写"));
   CHECK(p.Audited(absl::StrCat("actor = '", number,
                                "' AND result = 'PERMISSION_DENIED'")) == 3);
   // A change needs a reason; an effective record is not edited directly.
@@ -665,7 +665,7 @@ TEST_CASE(
   auto busy = s.city_admin->Call(&Stub::CloseUnit, close);
   CHECK(absl::IsFailedPrecondition(busy.status()));
   CHECK_THAT(std::string(busy.status().message()),
-             Catch::Contains("active teachers"));
+             Catch::Contains("名在册教师"));
   close.set_code("4401030003");
   close.clear_reason();
   CHECK(absl::IsInvalidArgument(

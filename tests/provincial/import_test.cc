@@ -112,7 +112,7 @@ TEST_CASE("Bad rows are reported one by one and valid rows still load",
     CHECK_THAT(ProblemAt(report, 7, "ethnicity").rule(),
                Catch::Contains("01 汉族"));
     CHECK_THAT(ProblemAt(report, 8, "id_card_number").rule(),
-               Catch::Contains("row 2"));
+               Catch::Contains("本文件第 2 行"));
     CHECK_THAT(ProblemAt(report, 9, "name").rule(), Catch::Contains("必填"));
     CHECK_THAT(ProblemAt(report, 10, "school_code").rule(),
                Catch::Contains("没有这个学校代码"));
@@ -171,6 +171,38 @@ TEST_CASE(
   CHECK(dry.rows_applied() == 0);
   CHECK(real.rows_applied() == 1);
   CHECK(Count(store, "teachers") == 1);
+}
+
+TEST_CASE(
+    "Leaving statuses are not collected and a bare one-digit status is "
+    "refused as ambiguous",
+    "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);
+  std::vector<std::string> lines =
+      absl::StrSplit(SyntheticTeachers(44, 5, 1), '\n');
+  auto with_status = [&](int line, const std::string& status) {
+    std::vector<std::string> f = absl::StrSplit(lines[line], ',');
+    f[provincial::kStatus] = status;
+    return absl::StrJoin(f, ",");
+  };
+  const std::string csv = absl::StrCat(
+      lines[0], "\n", with_status(1, "01"), "\n", with_status(2, "退休"), "\n",
+      with_status(3, "1"), "\n", with_status(4, "13"), "\n");
+  v1::ImportReport report = ImportTeachers(store, csv, /*dry_run=*/false);
+  REQUIRE(report.problems_size() == 3);
+  CHECK_THAT(ProblemAt(report, 2, "status").rule(),
+             Catch::Contains("离退休、离职等人员信息不采集"));
+  CHECK_THAT(ProblemAt(report, 3, "status").rule(),
+             Catch::Contains("在职情况变动"));
+  const std::string ambiguous = ProblemAt(report, 4, "status").rule();
+  CHECK_THAT(ambiguous, Catch::Contains("有歧义"));
+  // The allowed values in code order, 11–15 included.
+  CHECK_THAT(ambiguous, Catch::Contains("01 退休"));
+  CHECK_THAT(ambiguous, Catch::Contains("15 离岗进修"));
+  CHECK(ambiguous.find("01 退休") < ambiguous.find("11 在职"));
+  CHECK(report.rows_applied() == 1);  // 13 待退休 still serves
+  CHECK(Count(store, "outbox") == 1);
 }
 
 TEST_CASE(

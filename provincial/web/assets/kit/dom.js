@@ -2,6 +2,7 @@
 // textContent, never parsed as HTML), the main area, errors, buttons that
 // act once, dates as clerks read them.
 import { ApiError, CODE_MESSAGES } from './api.js';
+import { humanize } from './fields.js';
 
 export function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -34,8 +35,8 @@ export function errorBox(err) {
   // cannot answer at all gets a word of ours in front.
   const text =
     err instanceof ApiError
-      ? (err.code === 'unavailable' ? CODE_MESSAGES.unavailable + '：' : '') + err.message
-      : String(err);
+      ? (err.code === 'unavailable' ? CODE_MESSAGES.unavailable + '：' : '') + humanize(err.message)
+      : humanize(String(err));
   return el('div', { class: 'error', role: 'alert' }, text);
 }
 

@@ -3,6 +3,7 @@
 // rule the node reports placed next to its field.
 import { ApiError, call } from './api.js';
 import { el, errorBox } from './dom.js';
+import { fieldProblem } from './fields.js';
 import { me } from './session.js';
 
 export let formCatalog = null;
@@ -71,9 +72,9 @@ export function placeErrors(err, prefix, general) {
   const text = err instanceof ApiError ? err.message : String(err);
   const rest = [];
   for (const part of text.split('; ')) {
-    const m = part.match(/^([a-z_0-9]+)='(.*)': ([\s\S]*)$/);
-    const slot = m && document.getElementById('err-' + prefix + '-' + m[1]);
-    if (slot) slot.textContent = m[3];
+    const p = fieldProblem(part);
+    const slot = p && document.getElementById('err-' + prefix + '-' + p.field);
+    if (slot) slot.textContent = p.rule;
     else rest.push(part);
   }
   if (rest.length)

@@ -2,6 +2,7 @@
 // (GET /console/labels; provincial/core/labels.h). Loaded once before the
 // first screen; the tables below are filled in place.
 import { el } from './dom.js';
+import { FIELD_LABELS } from './fields.js';
 
 export const STATES = {}; // teacher record states: draft → 草稿
 export const STEPS = {}; // review steps: school_approval → 学校审核
@@ -18,6 +19,7 @@ export async function loadLabels() {
   Object.assign(ROLES, all.roles);
   Object.assign(LEVELS, all.levels);
   Object.assign(CASE_KINDS, all.case_kinds);
+  Object.assign(FIELD_LABELS, all.fields);
 }
 
 export function stateBadge(state) {

@@ -146,7 +146,11 @@ export async function showCareers() {
           const reason = el('input', { placeholder: '意见（退回时必填）', class: 'reason' });
           // The receiving school's last step completes the transfer (调档).
           const completing = (c.steps || [])[c.step || 0]?.role === '调入学校（调档）';
-          const approve = el('button', { class: 'approve' }, completing ? '调档，完成调动' : '同意');
+          const approve = el(
+            'button',
+            { class: 'approve' },
+            completing ? '调档，完成调动' : '同意',
+          );
           const back = el('button', { class: 'danger' }, '退回');
           const msg = el('div', {});
           const decide = (decision, button) =>
@@ -221,7 +225,11 @@ export async function fileCard(done) {
     // A transfer is the receiving school's request (docs/operators.md).
     me.unit_level === 4 ? el('option', { value: 'transfer' }, '调动（调入本校）') : null,
     el('option', { value: 'status' }, '在职情况变动'),
-    el('option', { value: 'rotation' }, me.unit_level === 4 ? '交流轮岗（派出本校教师）' : '交流轮岗'),
+    el(
+      'option',
+      { value: 'rotation' },
+      me.unit_level === 4 ? '交流轮岗（派出本校教师）' : '交流轮岗',
+    ),
   );
   const number = el('input', { id: 'career-teacher', placeholder: '12 位教师编号' });
   const idCard = el('input', {

@@ -11,6 +11,7 @@ import {
   shown,
   writable,
 } from '../kit/form.js';
+import { FIELD_LABELS } from '../kit/fields.js';
 import { STATES, stateBadge } from '../kit/labels.js';
 import { me } from '../kit/session.js';
 import { rotatingInCard } from './careers.js';
@@ -564,6 +565,17 @@ export async function showHistory(number, version) {
               'table',
               {},
               el(
+                'thead',
+                {},
+                el(
+                  'tr',
+                  {},
+                  ['类型', '信息类别', '内容', '状态', '申请原因', '审核意见'].map((x) =>
+                    el('th', {}, x),
+                  ),
+                ),
+              ),
+              el(
                 'tbody',
                 {},
                 h.change_requests.map((c) =>
@@ -571,8 +583,12 @@ export async function showHistory(number, version) {
                     'tr',
                     {},
                     el('td', {}, c.kind === 'change' ? '变更' : '补充'),
-                    el('td', {}, c.category || '基本信息'),
-                    el('td', {}, (c.fields || []).map((f) => f.field + '=' + f.value).join('，')),
+                    el('td', {}, categoryLabel(cat, c.category)),
+                    el(
+                      'td',
+                      {},
+                      (c.fields || []).map((f) => fieldText(cat, c.category, f)).join('，'),
+                    ),
                     el(
                       'td',
                       {},
@@ -593,6 +609,23 @@ export async function showHistory(number, version) {
       el('div', { class: 'actions' }, back),
     ),
   );
+}
+
+// A category's label ("联系方式"); the core record is 基本信息.
+function categoryLabel(cat, code) {
+  if (!code) return '基本信息';
+  const c = (cat.categories || []).find((x) => x.code === code);
+  return c ? c.label : code;
+}
+
+// "民族：汉族" for a changed field, with the code's label where it has one.
+function fieldText(cat, category, f) {
+  const c =
+    (cat.categories || []).find((x) => x.code === (category || 'basic')) || cat.categories[0];
+  const def = (c.fields || []).find((d) => d.name === f.field);
+  const code = def && (def.codes || []).find((x) => x.split('=')[0] === f.value);
+  const value = code ? code.split('=')[1] : f.value;
+  return (def ? def.label : FIELD_LABELS[f.field] || f.field) + '：' + value;
 }
 
 export async function showMine() {
