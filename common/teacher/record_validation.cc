@@ -42,8 +42,10 @@ class Checker {
       Add("teacher_number", r_.teacher_number(),
           "12 位数字，末位为 MOD 11-10 校验码");
     Code<v1::Province>("province", r_.province());
-    if (r_.name().empty() || r_.name().size() > 120 || !IsValidUtf8(r_.name()))
-      Add("name", r_.name(), "必填，UTF-8 文本，不超过 120 字节（40 个汉字）");
+    if (r_.name().empty() || !IsValidUtf8(r_.name()) ||
+        Utf8Length(r_.name()) > kNameMaxChars)
+      Add("name", r_.name(),
+          absl::StrCat("必填，不超过 ", kNameMaxChars, " 个字"));
     Code<v1::Gender>("gender", r_.gender());
     std::optional<Date> birth = ParseDate(r_.birth_date());
     Date today = Today();

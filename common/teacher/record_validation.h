@@ -11,6 +11,9 @@
 
 namespace ntmis {
 
+// The longest name, in characters, on every path (template, forms, sync).
+inline constexpr size_t kNameMaxChars = 50;
+
 struct FieldProblem {
   std::string field;  // TeacherRecord field name
   std::string value;  // as given (never an ID-card number)

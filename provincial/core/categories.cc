@@ -14,6 +14,7 @@
 #include "common/base/status_macros.h"
 #include "common/tables/text_encoding.h"
 #include "common/teacher/code_tables.h"
+#include "common/teacher/contact_formats.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
 #include "provincial/core/access.h"
@@ -140,6 +141,25 @@ absl::StatusOr<std::string> CheckFieldValue(const v1::FieldDef& field,
       uint32_t max = field.max_length() == 0 ? 200 : field.max_length();
       if (!IsValidUtf8(value) || Utf8Length(value) > max)
         return Bad(field, value, absl::StrCat("文本，不超过 ", max, " 个字符"));
+      switch (field.format()) {
+        case v1::FieldDef::MOBILE:
+          if (!IsMobileNumber(value))
+            return Bad(field, value,
+                       "须为 11 位手机号码，以 13–19 开头，如 13800138000");
+          break;
+        case v1::FieldDef::PHONE:
+          if (!IsPhoneNumber(value))
+            return Bad(field, value,
+                       "须为电话号码：区号-号码（如 020-83112233，可带分机 "
+                       "-801），或 11 位手机号码");
+          break;
+        case v1::FieldDef::EMAIL:
+          if (!IsEmailAddress(value))
+            return Bad(field, value, "须为电子邮箱地址，如 wang@school.edu.cn");
+          break;
+        default:
+          break;
+      }
       return value;
     }
     case v1::FieldDef::DATE: {

@@ -7,6 +7,7 @@
 #include "common/base/status_macros.h"
 #include "common/crypto/crypto.h"
 #include "common/teacher/code_tables.h"
+#include "common/teacher/country_codes.h"
 #include "common/teacher/id_card.h"
 #include "common/teacher/record_validation.h"
 #include "common/teacher/teacher_number.h"
@@ -45,7 +46,7 @@ const std::vector<TableColumn>& TeacherTemplate() {
       TableColumn c;
       c.name = TeacherTemplateColumns()[i];
       c.label = kLabels[i];
-      c.max_chars = i == kName ? 50 : 40;
+      c.max_chars = i == kName ? kNameMaxChars : 40;
       out->push_back(std::move(c));
     }
     return out;
@@ -201,6 +202,8 @@ std::string TeacherFieldText(const v1::TeacherRecord& r, TeacherColumn column) {
 
 std::string TeacherFieldLabel(const v1::TeacherRecord& r,
                               TeacherColumn column) {
+  if (column == kNationality && !r.nationality().empty())
+    return CountryLabel(r.nationality());
   int value = 0;
   const CodeTable* table = CodeOf(r, column, &value);
   return table == nullptr || value == 0 ? "" : table->Label(value);
@@ -223,10 +226,14 @@ const v1::CategoryDef& BasicInformationForm() {
         f->set_code_table(table->full_name());
       } else if (column == kBirthDate || column == kHireDate) {
         f->set_type(v1::FieldDef::DATE);
+      } else if (column == kNationality) {
+        // Chosen by name (中国); the CLI and imports take any ISO code.
+        f->set_type(v1::FieldDef::CODE);
+        for (const auto& [code, name] : CommonCountries())
+          f->add_codes(absl::StrCat(code, "=", name));
       } else {
         f->set_type(v1::FieldDef::TEXT);
-        f->set_max_length(
-            column == kNationality ? 3 : TeacherTemplate()[i].max_chars);
+        f->set_max_length(TeacherTemplate()[i].max_chars);
       }
       switch (WriterOf(column)) {
         case FieldWriter::kFixed:
@@ -282,9 +289,13 @@ absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
       r.set_hire_date(v);
       return absl::OkStatus();
     }
-    case kNationality:
-      r.set_nationality(absl::AsciiStrToUpper(value));
+    case kNationality: {
+      // A code, or a name a clerk chooses (中国); an unknown text stays as
+      // typed and the record's validation names it.
+      const std::string code = CountryCodeOf(value);
+      r.set_nationality(code.empty() ? absl::AsciiStrToUpper(value) : code);
       return absl::OkStatus();
+    }
     case kEthnicity: {
       ASSIGN_OR_RETURN(auto v, CodeValue<v1::Ethnicity>(column, value));
       r.set_ethnicity(v);
@@ -334,11 +345,12 @@ absl::Status SetTeacherField(v1::TeacherRecord& r, TeacherColumn column,
     case kSchoolCode:
       break;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      TeacherTemplateColumns()[column],
-      "='': ", TeacherTemplate()[column].label,
-      "在建立记录时确定，不能修改（性别、出生日期来自身份证件号码；换学校请办理"
-      "调动）"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(TeacherTemplateColumns()[column],
+                   "='': ", TeacherTemplate()[column].label,
+                   "在建立记录时确定，不能修改（性别、出生日期来自身份证件号"
+                   "码；换学校请办理"
+                   "调动）"));
 }
 
 }  // namespace ntmis::provincial

@@ -212,13 +212,19 @@ def main():
         b.click('create-teacher')
         b.text_appears('须为 18 位')
         b.shot('04-create-refused')
+        b.find('new-birth').clear()
         b.type('new-id', id_card('440101', '19900506', 24))
+        check(b.find('new-birth').get_attribute('value') == '1990-05-06' and
+              b.find('new-gender').get_attribute('value') == '2',
+              'birth date and gender are filled from the ID-card number')
         b.click('create-teacher')
-        b.text_appears('已新建教师')
-        number = b.main_text().split('已新建教师 ')[1][:12]
-        check(len(number) == 12, f'teacher {number} created in the browser')
+        b.find('teacher-notice')
+        number = b.find('teacher-notice').text.split('已新建教师 ')[1][:12]
+        check(len(number) == 12 and b.find('f-basic-ethnicity'),
+              f'teacher {number} created in the browser, and its record opens')
 
         # The form: fields, a wrong value next to its field, contact details, submit.
+        b.click('nav-teachers')
         b.type('teacher-search', '晓雨')
         b.click('teacher-search-go')
         WebDriverWait(b.d, 15, poll_frequency=0.02).until(
@@ -233,7 +239,9 @@ def main():
                              ('status', '11'), ('post_type', '1'), ('education', '21'), ('degree', '4'),
                              ('title', '3'), ('qualification', '4')]:
             b.select('f-basic-' + field, value)
-        b.type('f-basic-nationality', 'CHN')
+        b.select('f-basic-nationality', 'CHN')
+        check(b.find('f-basic-nationality').text.startswith('') and '中国' in b.find('f-basic-nationality').text,
+              'nationality is chosen by name (中国), not typed as a code')
         b.type('f-basic-hire_date', '2999-01-01')
         b.click('save-basic')
         WebDriverWait(b.d, 15).until(lambda d: d.find_element(By.ID, 'err-basic-hire_date').text != '')
@@ -243,6 +251,14 @@ def main():
         b.click('save-basic')
         b.find('card-contact')
         b.d.execute_script("document.getElementById('card-contact').open = true")
+        b.type('f-contact-mobile', '1380013800')
+        b.type('f-contact-email', 'lin@school')
+        b.click('save-contact')
+        WebDriverWait(b.d, 15).until(lambda d: d.find_element(By.ID, 'err-contact-mobile').text != '')
+        check('11 位手机号码' in b.find('err-contact-mobile').text and
+              '电子邮箱地址' in b.find('err-contact-email').text,
+              'a 10-digit mobile and an e-mail without a domain are refused at their fields')
+        b.shot('05b-contact-errors')
         b.type('f-contact-mobile', '13800138000')
         b.type('f-contact-email', 'lin@example.cn')
         b.click('save-contact')

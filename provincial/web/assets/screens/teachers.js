@@ -131,7 +131,7 @@ export async function showTeachers(token) {
   ];
   setMain(
     el('h1', {}, '教师名单'),
-    canCreate ? newTeacherCard(() => load('')) : null,
+    canCreate ? newTeacherCard() : null,
     el(
       'div',
       { class: 'card' },
@@ -148,7 +148,7 @@ export async function showTeachers(token) {
   load(token);
 }
 
-export function newTeacherCard(done) {
+export function newTeacherCard() {
   const name = el('input', { id: 'new-name' });
   const gender = el(
     'select',
@@ -157,7 +157,15 @@ export function newTeacherCard(done) {
     el('option', { value: '2' }, '女'),
   );
   const birth = el('input', { id: 'new-birth', placeholder: '如 1985-09-01' });
-  const idc = el('input', { id: 'new-id', autocomplete: 'off' });
+  const idc = el('input', { id: 'new-id', autocomplete: 'off', placeholder: '18 位，先填它' });
+  // The ID-card number fixes birth date (digits 7–14) and gender (digit 17:
+  // odd 男, even 女); the node checks they agree.
+  idc.addEventListener('input', () => {
+    const v = idc.value.trim();
+    if (!/^\d{17}[\dXx]$/.test(v)) return;
+    birth.value = v.slice(6, 10) + '-' + v.slice(10, 12) + '-' + v.slice(12, 14);
+    gender.value = Number(v[16]) % 2 === 1 ? '1' : '2';
+  });
   const msg = el('div');
   const submit = el('button', { id: 'create-teacher', type: 'submit' }, '新建教师');
   return el(
@@ -176,15 +184,15 @@ export function newTeacherCard(done) {
               id_card_number: idc.value,
               school_code: me.user.unit_code,
             });
-            msg.append(
-              el(
-                'div',
-                { class: 'ok' },
-                '已新建教师 ' + t.teacher_number + '（' + t.record.name + '），状态：草稿',
-              ),
+            // The new record opens, to be completed.
+            showTeacher(
+              t.teacher_number,
+              '已新建教师 ' +
+                t.teacher_number +
+                '（' +
+                t.record.name +
+                '），状态：草稿；请补全以下信息后提交',
             );
-            name.value = birth.value = idc.value = '';
-            done();
           } catch (e) {
             msg.append(errorBox(e));
           }
@@ -195,17 +203,18 @@ export function newTeacherCard(done) {
     el(
       'div',
       { class: 'row' },
+      el('div', {}, el('label', { for: 'new-id' }, '身份证件号码'), idc),
       el('div', {}, el('label', { for: 'new-name' }, '姓名'), name),
       el('div', {}, el('label', { for: 'new-gender' }, '性别'), gender),
       el('div', {}, el('label', { for: 'new-birth' }, '出生日期'), birth),
-      el('div', {}, el('label', { for: 'new-id' }, '身份证件号码'), idc),
     ),
     msg,
     el('div', { class: 'actions' }, submit),
   );
 }
 
-export async function showTeacher(number) {
+// `notice`: a line to show above the record (after creating it, say).
+export async function showTeacher(number, notice) {
   setMain(el('div', { class: 'loading' }, '正在载入…'));
   let form, cat;
   try {
@@ -396,6 +405,7 @@ export async function showTeacher(number) {
   );
   setMain(
     el('h1', {}, '教师信息：' + (r.name || number)),
+    notice ? el('div', { class: 'ok', id: 'teacher-notice', role: 'status' }, notice) : null,
     el(
       'div',
       { class: 'card summary' },
