@@ -248,6 +248,9 @@ absl::Status ExportCommand(const Args& args) {
   v1::ExportRequest request;
   request.set_unit_code(args.Get("unit"));
   request.set_state(args.Get("state"));
+  // The CLI's default is the form that imports again; --labels gives the
+  // one for people (provincial/import/export.h).
+  request.set_codes(!args.Has("labels"));
   if (what != "teachers") request.set_category(what);
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   uint64_t bytes = 0;
@@ -332,6 +335,10 @@ std::vector<cli::Command> CategoryCommands() {
        "WHAT",
        LoginFlagsWith({{"unit", "CODE", "default: your unit"},
                        {"state", "STATE", "teachers: only this state"},
+                       {"labels", "",
+                        "for people: Chinese headers, labels and unit names "
+                        "(default: identifiers and codes, which import "
+                        "again)"},
                        {"out", "FILE", "the file to write (.csv or .xlsx)"}}),
        ExportCommand},
   };

@@ -118,7 +118,8 @@ absl::StatusOr<v1::ImportReport> ApiClient::Import(
 
 absl::Status ApiClient::Export(
     const v1::ExportRequest& request,
-    const std::function<absl::Status(const std::string&)>& sink) {
+    const std::function<absl::Status(const std::string&)>& sink,
+    std::string* title) {
   grpc::ClientContext context;
   Prepare(&context, std::chrono::seconds(
                         3600));  // a whole province: minutes, still bounded
@@ -126,6 +127,7 @@ absl::Status ApiClient::Export(
   v1::ExportChunk chunk;
   absl::Status status;
   while (reader->Read(&chunk)) {
+    if (title != nullptr && !chunk.title().empty()) *title = chunk.title();
     status = sink(chunk.data());
     if (!status.ok()) {
       context.TryCancel();

@@ -62,10 +62,12 @@ class ApiClient {
     return ImportData(ImportCall{target, "", dry_run, false}, data);
   }
 
-  // Export (v1::ExportRequest) into `sink`, chunk by chunk.
+  // Export (v1::ExportRequest) into `sink`, chunk by chunk; `title`, when
+  // given, receives the export's name (ExportChunk.title).
   absl::Status Export(
       const v1::ExportRequest& request,
-      const std::function<absl::Status(const std::string&)>& sink);
+      const std::function<absl::Status(const std::string&)>& sink,
+      std::string* title = nullptr);
 
   // Any unary call of the API, with the token and a deadline:
   //   client.Call(&v1::ProvincialApi::StubInterface::GetTeacher, request)

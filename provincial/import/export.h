@@ -1,7 +1,12 @@
 // Export of a unit's teachers as CSV: the core record (the teacher template's
 // columns without the ID-card number, which is never exported in bulk, plus
-// teacher number, state, city and county), or one category's entries as its
-// import template, so that an edited export imports again.
+// teacher number, state, city and county), or one category's entries. Two
+// forms (ExportRequest.codes):
+//   for people (the default): a byte-order mark (Excel on Chinese Windows),
+//     Chinese headers, labels for codes and states, school, county and city
+//     by name, each entry with its teacher's name;
+//   codes: column identifiers and codes, the import template's columns, so
+//     that an edited export imports again.
 #ifndef NTMIS_PROVINCIAL_IMPORT_EXPORT_H_
 #define NTMIS_PROVINCIAL_IMPORT_EXPORT_H_
 
@@ -28,6 +33,24 @@ absl::Status ExportCsv(
     const std::function<absl::Status(const std::string&)>& sink,
     uint64_t* rows);
 
+// What an export is, as a file name without extension: the unit's name, the
+// list (教师名单, or the category's label), the state when one was asked for,
+// 代码版 for the form with codes, and today's date:
+// "山永区第1学校_教师名单_2026-12-07". The same refusals as ExportCsv.
+absl::StatusOr<std::string> ExportTitle(Store& store, const User& user,
+                                        const v1::ExportRequest& request);
+
+// The collection progress (Progress) as a table people read: a header, the
+// unit's total, then each unit below, with the share made effective; and
+// its title ("山永区_填报进度_2026-12-07"). The console's download writes it
+// as CSV (with a byte-order mark) or .xlsx.
+std::vector<std::vector<std::string>> ProgressTable(
+    const v1::ProgressReport& report);
+std::string ProgressTitle(const v1::ProgressReport& report);
+
+// A table as a CSV file for Excel: the byte-order mark, then the lines.
+std::string CsvForExcel(const std::vector<std::vector<std::string>>& rows);
+
 // The export's CSV, fed as it streams, as an Excel workbook whose header
 // shows each column's label (the importers read labels back like column
 // identifiers). For the clients of ExportCsv that want .xlsx: the CLI and
@@ -49,6 +72,7 @@ class ExportWorkbook {
   CsvReader csv_;
   std::unique_ptr<TableWorkbook> table_;
   bool header_done_ = false;
+  bool fed_ = false;
 };
 
 }  // namespace ntmis::provincial

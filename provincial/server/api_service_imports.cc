@@ -95,11 +95,13 @@ grpc::Status ApiService::Export(grpc::ServerContext* context,
     // Its own connection: an export of a large unit does not hold up the API.
     ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
     store.set_seal_key(keys_.seal_key);
+    ASSIGN_OR_RETURN(std::string title, ExportTitle(store, *user, *request));
     return ExportCsv(
         store, *user, *request,
         [&](const std::string& data) {
           v1::ExportChunk chunk;
           chunk.set_data(data);
+          if (!title.empty()) chunk.set_title(std::exchange(title, ""));
           return writer->Write(chunk)
                      ? absl::OkStatus()
                      : absl::CancelledError("client went away");

@@ -45,13 +45,17 @@ web::Reply ConsoleStreams::Import(const std::string& kind,
 }
 
 web::Reply ConsoleStreams::Export(const v1::ExportRequest& request,
-                                  const web::Caller& caller, std::string* csv) {
+                                  const web::Caller& caller, std::string* csv,
+                                  std::string* title) {
   csv->clear();
-  absl::Status status =
-      SessionOf(channel_, caller).Export(request, [csv](const std::string& d) {
-        csv->append(d);
-        return absl::OkStatus();
-      });
+  absl::Status status = SessionOf(channel_, caller)
+                            .Export(
+                                request,
+                                [csv](const std::string& d) {
+                                  csv->append(d);
+                                  return absl::OkStatus();
+                                },
+                                title);
   if (!status.ok()) return web::ErrorReply(ToGrpcStatus(status));
   return web::Reply();
 }

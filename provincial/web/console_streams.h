@@ -30,9 +30,10 @@ class ConsoleStreams {
                     bool dry_run, bool all_or_nothing, const std::string& data,
                     const web::Caller& caller);
 
-  // Export as one download: the CSV bytes in `*csv` when OK.
+  // Export as one download: the CSV bytes in `*csv` and its name in
+  // `*title` when OK.
   web::Reply Export(const v1::ExportRequest& request, const web::Caller& caller,
-                    std::string* csv);
+                    std::string* csv, std::string* title);
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

@@ -94,23 +94,27 @@ void ConsoleRoutes(httplib::SSLServer& s, web::ConnectGateway& api,
                        absl::StrCat(name, "-template.xlsx"), kXlsxType);
         });
 
-  // Exports as a download: CSV, or with format=xlsx an Excel workbook.
+  // Exports as a download: CSV, or with format=xlsx an Excel workbook; the
+  // form for people unless form=codes (provincial/import/export.h), named
+  // by the node ("山永区第1学校_教师名单_2026-12-07.csv").
   s.Get("/console/export", [streams, &api](const httplib::Request& req,
                                            httplib::Response& res) {
     v1::ExportRequest request;
     request.set_category(req.get_param_value("category"));
     request.set_unit_code(req.get_param_value("unit"));
     request.set_state(req.get_param_value("state"));
+    request.set_codes(req.get_param_value("form") == "codes");
     const std::string base =
         request.category().empty() ? "teachers" : request.category();
-    std::string csv;
-    web::Reply reply = streams->Export(request, CallerOf(req), &csv);
+    std::string csv, title;
+    web::Reply reply = streams->Export(request, CallerOf(req), &csv, &title);
+    if (title.empty()) title = base;
     if (reply.code != grpc::StatusCode::OK) {
       SendJson(res, reply.http_status, reply.json);
       return;
     }
     if (req.get_param_value("format") != "xlsx") {
-      SendDownload(res, csv, base + ".csv", base + ".csv",
+      SendDownload(res, csv, title + ".csv", base + ".csv",
                    "text/csv; charset=utf-8");
       return;
     }
@@ -129,7 +133,39 @@ void ConsoleRoutes(httplib::SSLServer& s, web::ConnectGateway& api,
                 std::string(book.status().message()));
       return;
     }
-    SendDownload(res, *book, base + ".xlsx", base + ".xlsx", kXlsxType);
+    SendDownload(res, *book, title + ".xlsx", base + ".xlsx", kXlsxType);
+  });
+
+  // The collection progress of the caller's unit as a download: CSV for
+  // Excel, or with format=xlsx a workbook.
+  s.Get("/console/progress-export", [&api](const httplib::Request& req,
+                                           httplib::Response& res) {
+    web::Reply reply = api.Unary("Progress", "{}", CallerOf(req));
+    if (reply.code != grpc::StatusCode::OK) {
+      SendJson(res, reply.http_status, reply.json);
+      return;
+    }
+    const auto& report = static_cast<const v1::ProgressReport&>(*reply.message);
+    const std::vector<std::vector<std::string>> rows = ProgressTable(report);
+    const std::string title = ProgressTitle(report);
+    if (req.get_param_value("format") != "xlsx") {
+      SendDownload(res, CsvForExcel(rows), title + ".csv", "progress.csv",
+                   "text/csv; charset=utf-8");
+      return;
+    }
+    absl::StatusOr<std::unique_ptr<TableWorkbook>> book =
+        TableWorkbook::Create("填报进度");
+    absl::Status added = book.status();
+    for (size_t i = 0; added.ok() && i < rows.size(); ++i)
+      added = (*book)->AddRow(rows[i]);
+    absl::StatusOr<std::string> bytes =
+        added.ok() ? (*book)->Finish() : absl::StatusOr<std::string>(added);
+    if (!bytes.ok()) {
+      SendError(res, static_cast<grpc::StatusCode>(bytes.status().code()),
+                std::string(bytes.status().message()));
+      return;
+    }
+    SendDownload(res, *bytes, title + ".xlsx", "progress.xlsx", kXlsxType);
   });
 
   // Every code's label, for the pages (no session needed: labels are the

@@ -439,6 +439,7 @@ TEST_CASE(
   v1::ExportRequest exporting;
   exporting.set_unit_code("440103");
   exporting.set_category("domestic_training");
+  exporting.set_codes(true);  // the form that imports again
   std::string csv;
   NTMIS_ASSERT_OK(
       s.county_manager->Export(exporting, [&](const std::string& d) {

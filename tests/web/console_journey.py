@@ -12,6 +12,10 @@ refuses a forced write; a name like <script> stays text. Each screen is
 saved as a PNG.
 """
 import argparse
+import csv
+import glob
+import io
+import os
 import http.cookiejar
 import json
 import shlex
@@ -478,6 +482,45 @@ def main():
         # The Excel template downloaded from the console, filled in as a
         # clerk would (labels in the header, the guide naming each column),
         # imports back.
+        # The teacher list as a clerk opens it: named by the node, a BOM for
+        # Excel, Chinese headers, labels and names — and the codes form too.
+        x.click('nav-teachers')
+        x.find('teacher-table')
+        x.click('export-teachers')
+        exported = x.downloaded('.csv')
+        name = os.path.basename(exported)
+        check('_教师名单_' in name and name.endswith('.csv') and not name.startswith('teachers'),
+              f'the CSV is named for what it is: {name}')
+        raw = open(exported, 'rb').read()
+        check(raw.startswith(b'\xef\xbb\xbf'), 'the CSV starts with a byte-order mark')
+        rows = list(csv.reader(io.StringIO(raw.decode('utf-8-sig'))))
+        header = rows[0]
+        check(header[:3] == ['教师编号', '状态', '姓名'] and '学校名称' in header and '所在区县' in header,
+              f'the CSV has Chinese headers: {header[:6]}')
+        gender = [r[header.index('性别')] for r in rows[1:]]
+        check(set(gender) <= {'男', '女'} and all(r[1] in ('草稿', '已生效', '待学校审核', '学校已审核', '已退回')
+                                              for r in rows[1:]),
+              f'codes and states are labels: {sorted(set(gender))}')
+        check(all(r[header.index('学校名称')] for r in rows[1:]), 'every row names its school')
+        for f in glob.glob(f'{x.downloads}/*'):
+            os.remove(f)
+        x.click('export-teachers-xlsx')
+        book = openpyxl.load_workbook(x.downloaded('.xlsx'))
+        first = [c.value for c in book.worksheets[0][1]]
+        check(first[:3] == ['教师编号', '状态', '姓名'], f'the workbook has the same Chinese header: {first[:3]}')
+        for f in glob.glob(f'{x.downloads}/*'):
+            os.remove(f)
+        x.click('export-teachers-codes')
+        coded = x.downloaded('.csv')
+        coded_rows = list(csv.reader(open(coded, encoding='utf-8-sig')))
+        check(coded_rows[0][:2] == ['teacher_number', 'state'] and '_代码版_' in os.path.basename(coded),
+              'the machine-readable form stays available')
+        for f in glob.glob(f'{x.downloads}/*'):
+            os.remove(f)
+        x.click('nav-import')
+        x.select('import-kind', next(o.get_attribute('value') for o in
+                                     x.find('import-kind').find_elements(By.TAG_NAME, 'option')
+                                     if o.text == '联系方式'))
         x.click('import-template')
         template = x.downloaded('.xlsx')
         book = openpyxl.load_workbook(template)
@@ -568,6 +611,16 @@ def main():
     try:
         a.login(args.admin, args.password)
         a.find('teacher-table')
+        # The progress report downloads as a workbook named for what it is.
+        a.click('nav-progress')
+        a.find('progress-table')
+        a.click('progress-xlsx')
+        progress = a.downloaded('.xlsx')
+        sheet = openpyxl.load_workbook(progress).worksheets[0]
+        header = [c.value for c in sheet[1]]
+        check('_填报进度_' in os.path.basename(progress) and header[:3] == ['单位代码', '单位名称', '已录入']
+              and sheet.max_row > 2, f'the progress report exports: {os.path.basename(progress)} {header[:3]}')
+        a.shot('15c-progress')
         a.click('nav-accounts')
         a.find('account-table')
         check('city-admin' in a.main_text(), 'the administrator lists the accounts below')

@@ -43,17 +43,40 @@ export async function showProgress() {
       el(
         'tr',
         {},
-        ['单位', '已录入', '已提交', '学校已审', '已生效', '退回', '生效进度', ''].map((h) =>
-          el('th', {}, h),
+        ['单位', '已录入', '已提交', '学校已审', '已生效', '退回', '生效进度', '生效比例'].map(
+          (h) => el('th', {}, h),
         ),
       ),
     ),
     el('tbody', {}, row(p.total), (p.children || []).map(row)),
   );
   // Bar widths are set through the CSS object model (no inline style attributes under the CSP).
+  // Downloads named by the node: 山永区_填报进度_2026-12-07.xlsx.
+  const download = (format, label, id) =>
+    el(
+      'a',
+      {
+        class: 'button-link',
+        id,
+        href: '/console/progress-export?' + new URLSearchParams({ format }).toString(),
+        download: true,
+      },
+      label,
+    );
   setMain(
     el('h1', {}, '填报进度'),
-    el('div', { class: 'card' }, table),
+    el(
+      'div',
+      { class: 'card' },
+      table,
+      el(
+        'div',
+        { class: 'actions' },
+        download('xlsx', '导出进度表（Excel）', 'progress-xlsx'),
+        ' ',
+        download('csv', '导出 CSV', 'progress-csv'),
+      ),
+    ),
     el(
       'div',
       { class: 'card' },
@@ -61,6 +84,15 @@ export async function showProgress() {
       el(
         'table',
         {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['教师编号', '姓名', '状态'].map((h) => el('th', {}, h)),
+          ),
+        ),
         el(
           'tbody',
           {},

@@ -110,13 +110,16 @@ export async function showTeachers(token) {
     el('label', { for: 'teacher-search' }, '按姓名或教师编号查找'),
     el('div', { class: 'row' }, el('div', {}, search), go),
   );
-  const exportAs = (format, label, id) => {
+  // The node names the file: 山永区第1学校_教师名单_2026-12-07.xlsx.
+  const exportAs = (format, label, id, form) => {
     const link = el('a', { class: 'button-link', id, href: '#' }, label);
     link.addEventListener('click', (ev) => {
       ev.preventDefault();
+      const params = { state: state.value, format };
+      if (form) params.form = form;
       const a = el('a', {
-        href: '/console/export?' + new URLSearchParams({ state: state.value, format }).toString(),
-        download: '教师名单.' + format,
+        href: '/console/export?' + new URLSearchParams(params).toString(),
+        download: true,
       });
       document.body.append(a);
       a.click();
@@ -128,6 +131,8 @@ export async function showTeachers(token) {
     exportAs('xlsx', '导出名单（Excel）', 'export-teachers-xlsx'),
     ' ',
     exportAs('csv', '导出 CSV', 'export-teachers'),
+    ' ',
+    exportAs('csv', '导出代码版 CSV（可再导入）', 'export-teachers-codes', 'codes'),
   ];
   setMain(
     el('h1', {}, '教师名单'),
