@@ -8,13 +8,21 @@
 
 namespace ntmis {
 
-std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems) {
+std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems,
+                              uint64_t total) {
   std::string csv = "\xEF\xBB\xBF";
   AppendCsvLine(&csv, {"行", "列", "列名", "值", "规则"});
   for (const v1::ImportProblem& p : problems) {
     AppendCsvLine(&csv, {absl::StrCat(p.row()), p.column(), p.column_label(),
                          p.value(), p.rule()});
   }
+  if (total > problems.size())
+    AppendCsvLine(&csv, {"", "", "", "",
+                         absl::StrCat("另有 ", total - problems.size(),
+                                      " 个问题未列出：一次导入最多列出前 ",
+                                      problems.size(),
+                                      " 个；请改正以上各行后再导入一次，其余问"
+                                      "题会接着列出")});
   return csv;
 }
 

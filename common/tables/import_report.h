@@ -17,7 +17,10 @@ namespace ntmis {
 
 // The problems as CSV with a UTF-8 byte-order mark (so Excel reads the
 // Chinese): 行,列,列名,值,规则.
-std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems);
+// An import answers with at most the first 10,000 problems (their total is
+// counted); when `total` is more, a last line says how many are not listed.
+std::string ImportProblemsCsv(const std::vector<v1::ImportProblem>& problems,
+                              uint64_t total = 0);
 
 // At most `shown` problems, one per line, then how many more there are.
 void PrintImportProblems(std::ostream& out,

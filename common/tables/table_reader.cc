@@ -125,6 +125,8 @@ void LabelProblem(const std::vector<TableColumn>& columns,
     }
   }
   problem->set_value(ReportedValue(problem->value()));
+  // An unknown header cell names its own column: cut like any value.
+  problem->set_column(ReportedValue(problem->column()));
   if (!IsValidUtf8(problem->rule()))
     problem->set_rule(ReportedValue(problem->rule()));
 }
@@ -265,6 +267,15 @@ bool TableReader::CheckField(absl::string_view raw, size_t template_column,
   if (!Decode(raw, &text, &why)) {
     problems->Add(name, std::string(raw), absl::StrCat("值", why));
     return false;
+  }
+  // What clerks put in front of a long number so that Excel keeps it as
+  // text (1.10229E+17 otherwise): a TAB, spaces, or an apostrophe. Not part
+  // of the value.
+  {
+    absl::string_view bare = absl::StripAsciiWhitespace(text);
+    if (bare.size() > 1 && bare[0] == '\'' && absl::ascii_isdigit(bare[1]))
+      bare.remove_prefix(1);
+    if (bare.size() != text.size()) text = std::string(bare);
   }
   out->clear();
   out->reserve(text.size());

@@ -56,7 +56,8 @@ const std::vector<cli::Flag>& ImportFlags() {
                   "apply the valid rows, report the rest)"});
     f->push_back(
         {"report", "FILE",
-         "write every problem as CSV that Excel opens (行,列,列名,值,规则)"});
+         "write the problems as CSV that Excel opens (行,列,列名,值,规则): "
+         "the first 10,000, and how many more there are"});
     return f;
   }();
   return *flags;
@@ -356,8 +357,9 @@ absl::Status Import(const Args& args, ImportTarget target) {
                                                 report.problems().end());
   if (args.Has("report")) {
     std::ofstream(args.Get("report"), std::ios::binary)
-        << ImportProblemsCsv(problems);
-    std::cout << "problems written to " << args.Get("report") << "\n";
+        << ImportProblemsCsv(problems, report.problems_total());
+    std::cout << problems.size() << " of " << report.problems_total()
+              << " problems written to " << args.Get("report") << "\n";
   } else {
     PrintImportProblems(std::cout, problems, report.problems_total());
   }

@@ -25,10 +25,11 @@ absl::StatusOr<std::unique_ptr<UnitRowHandler>> UnitRowHandler::Create(
   RETURN_IF_ERROR(
       CheckProvinceStaff(actor, handler->province_, "import.units"));
   ASSIGN_OR_RETURN(sql::Statement stmt,
-                   store.db().Prepare("SELECT code, level FROM units"));
+                   store.db().Prepare("SELECT code, level, closed FROM units"));
   RETURN_IF_ERROR(stmt.ForEachRow([&] {
     handler->known_[stmt.ColumnText(0)] =
         static_cast<UnitLevel>(stmt.ColumnInt(1));
+    if (stmt.ColumnInt(2) != 0) handler->closed_.insert(stmt.ColumnText(0));
   }));
   return handler;
 }
@@ -69,7 +70,9 @@ bool UnitRowHandler::Prepare(const std::vector<std::string>& fields,
   }
   auto parent = known_.find(unit.parent_code);
   std::optional<UnitLevel> parent_level;
-  if (parent != known_.end()) parent_level = parent->second;
+  // A closed parent takes no new unit (CheckNewUnit: 未撤销).
+  if (parent != known_.end() && !closed_.contains(parent->first))
+    parent_level = parent->second;
   CheckNewUnit(unit, parent_level, known_.contains(unit.code),
                field(kSchoolCategory), problems);
   if (unit.level == UnitLevel::kSchool && problems.empty()) {

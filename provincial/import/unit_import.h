@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "provincial/core/store.h"
 #include "provincial/core/units.h"
@@ -38,6 +39,7 @@ class UnitRowHandler final : public RowHandler {
   UnitRowHandler() = default;
   std::string province_;
   absl::flat_hash_map<std::string, UnitLevel> known_;  // stored and prepared
+  absl::flat_hash_set<std::string> closed_;            // stored, closed
   absl::flat_hash_map<std::string, uint64_t>
       row_of_code_;  // file row of each prepared unit
   std::vector<Unit> prepared_;

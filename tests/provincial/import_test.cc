@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/tables/import_report.h"
 #include "common/teacher/id_card.h"
 #include "tests/support/import_support.h"
 
@@ -279,6 +280,67 @@ TEST_CASE("A wrong header stops the import before any row", "[import]") {
   CHECK(ProblemAt(report, 1, "name").column_label() == "姓名");
   CHECK_THAT(ImportTeachers(store, "", false).problems(0).rule(),
              Catch::Contains("文件是空的"));
+}
+
+TEST_CASE(
+    "What clerks put before an ID-card number is trimmed and a huge unknown "
+    "header is cut",
+    "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 200, 1);
+  std::vector<std::string> lines =
+      absl::StrSplit(SyntheticTeachers(44, 3, 1), '\n');
+  std::vector<std::string> tab = absl::StrSplit(lines[1], ',');
+  tab[provincial::kIdCardNumber] = "\t" + tab[provincial::kIdCardNumber];
+  std::vector<std::string> quote = absl::StrSplit(lines[2], ',');
+  quote[provincial::kIdCardNumber] = "'" + quote[provincial::kIdCardNumber];
+  v1::ImportReport report =
+      ImportTeachers(store,
+                     absl::StrCat(lines[0], "\n", absl::StrJoin(tab, ","), "\n",
+                                  absl::StrJoin(quote, ","), "\n"),
+                     false);
+  CHECK(report.problems_size() == 0);
+  CHECK(report.rows_applied() == 2);
+
+  // An unknown header cell of a megabyte is reported cut, like any value.
+  const std::string huge(1 << 20, 'x');
+  v1::ImportReport header = ImportTeachers(
+      store, absl::StrCat(huge, ",", lines[0], "\n", "1,", lines[1], "\n"),
+      false);
+  REQUIRE(header.problems_size() >= 1);
+  CHECK(header.problems(0).column().size() < 300);
+  CHECK(header.problems(0).value().size() < 300);
+  CHECK_THAT(header.problems(0).rule(), Catch::Contains("模板没有的列"));
+
+  // The report file says how many problems it does not list.
+  std::vector<v1::ImportProblem> shown(2, header.problems(0));
+  const std::string csv = ImportProblemsCsv(shown, 12345);
+  CHECK_THAT(csv, Catch::Contains("另有 12343 个问题未列出"));
+}
+
+TEST_CASE("A school under a closed county is refused by the unit import",
+          "[import]") {
+  TempDir dir;
+  provincial::Store store = ProvinceWithUnits(dir.File("p.db"), 44, 20, 1);
+  auto handler = ValueOrDie(
+      provincial::UnitRowHandler::Create(store, ProvinceAdmin(store)));
+  provincial::CsvImport first(store, *handler, {});
+  NTMIS_ASSERT_OK(first.Feed(
+      "code,parent_code,level,name,school_category\n4499,44,city,新市,\n"
+      "449901,4499,county,新区,\n"));
+  REQUIRE(ValueOrDie(first.Finish()).rows_applied() == 2);
+  NTMIS_ASSERT_OK(
+      store.db().Exec("UPDATE units SET closed = 1 WHERE code = '449901'"));
+  auto again = ValueOrDie(
+      provincial::UnitRowHandler::Create(store, ProvinceAdmin(store)));
+  provincial::CsvImport second(store, *again, {});
+  NTMIS_ASSERT_OK(
+      second.Feed("code,parent_code,level,name,school_category\n"
+                  "4499010001,449901,school,新区第一小学,21\n"));
+  v1::ImportReport report = ValueOrDie(second.Finish());
+  CHECK(report.rows_applied() == 0);
+  CHECK_THAT(ProblemAt(report, 2, "parent_code").rule(),
+             Catch::Contains("未撤销"));
 }
 
 TEST_CASE("GB18030 files import and a stray GB18030 row in UTF-8 is reported",
