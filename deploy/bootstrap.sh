@@ -14,6 +14,9 @@ packages=(
 if [ "${1:-}" = "--browser" ]; then
   # Headless Chromium driven by Selenium, and a Chinese font for screenshots.
   packages+=(chromium chromium-driver python3-selenium python3-openpyxl fonts-wqy-microhei)
+  # npm for axe-core, which the journey loads into every screen; a machine
+  # with its own Node.js keeps it.
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -27,4 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   "${sudo_cmd[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y "${missing[@]}"
+fi
+
+if [ "${1:-}" = "--browser" ]; then
+  # The accessibility checker the browser tests inject (tests/web/package.json).
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  if [ ! -f "$root/tests/web/node_modules/axe-core/axe.min.js" ]; then
+    (cd "$root/tests/web" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi

@@ -136,12 +136,34 @@ class Browser:
     def shot(self, name):
         time.sleep(0.3)  # let the fonts settle
         self.d.save_screenshot(f'{args.shots}/{name}.png')
+        self.accessible(name)
+
+    def accessible(self, name):
+        """Every screen photographed is checked by axe-core (WCAG 2 A and
+        AA): no serious or critical violation."""
+        if not self.d.execute_script('return !!window.axe'):
+            self.d.execute_script(AXE)
+        found = self.d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+              .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))
+              .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));""")
+        bad = [v for v in found if v['impact'] in ('serious', 'critical')]
+        for v in found:
+            if v not in bad:
+                print(f'note - {name}: axe {v["impact"]} {v["id"]}: {v["help"]} {v["nodes"]}')
+        check(not bad, f'{name}: no serious or critical accessibility violation (axe-core): {bad}')
 
     def main_text(self):
         return self.d.find_element(By.TAG_NAME, 'main').text
 
     def quit(self):
         self.d.quit()
+
+
+AXE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'node_modules', 'axe-core', 'axe.min.js'), encoding='utf-8').read()
 
 
 def check(condition, what):
