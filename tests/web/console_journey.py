@@ -133,6 +133,11 @@ class Browser:
         self.type('password', password)
         self.click('login')
 
+    def goto(self, page):
+        """Opens a page from the side navigation (staff land on 待办)."""
+        self.find('nav-' + page)
+        self.click('nav-' + page)
+
     def shot(self, name):
         time.sleep(0.3)  # let the fonts settle
         self.d.save_screenshot(f'{args.shots}/{name}.png')
@@ -226,8 +231,13 @@ def main():
         b.type('username', 'school-clerk')
         b.type('password', strong)
         b.click('login')
+        b.find('todo-progress')
+        check('待办' in b.main_text() and '填报进度' in b.find('todo-progress').text,
+              'a school manager lands on 待办 with the school\'s progress')
+        b.shot('03a-todo-school')
+        b.goto('teachers')
         b.find('teacher-table')
-        check('新建教师' in b.main_text(), 'a school manager lands on the teacher list with the new-teacher form')
+        check('新建教师' in b.main_text(), 'the teacher list has the new-teacher form')
         b.shot('03-teacher-list')
 
         # A bad ID-card number: the rule is shown, nothing is created.
@@ -308,6 +318,7 @@ def main():
     r = Browser('approver')
     try:
         r.login('school-admin', strong)
+        r.goto('queue')
         r.find('queue-table')
         row = r.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
         row.find_element(By.CSS_SELECTOR, 'button.danger').click()
@@ -350,6 +361,7 @@ def main():
     h = Browser('school-head')
     try:
         h.login('school-admin', strong)
+        h.goto('queue')
         h.find('queue-table')
         check('审核队列' in h.find('nav-queue').text, 'the school head lands on its review queue')
         row = h.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
@@ -361,20 +373,23 @@ def main():
     c = Browser('county')
     try:
         c.login('county-mgr', strong)
+        c.goto('queue')
         c.find('queue-table')
         c.shot('11-county-queue')
         # Data on screen within 1 s of navigation; a page moves at most 300 KB.
         started = time.monotonic()
         c.d.get(args.url)
-        c.find('queue-table')
+        c.find('todo-progress')  # the landing page, 待办, with its figures
         queue_seconds = time.monotonic() - started
         moved = c.d.execute_script(
             "const n = performance.getEntriesByType('navigation')[0];"
             "return n.transferSize + performance.getEntriesByType('resource')"
             ".reduce((s, r) => s + r.transferSize, 0);")
-        print(f'review queue on screen {queue_seconds * 1000:.0f} ms after navigation, {moved / 1024:.1f} KB moved')
-        check(queue_seconds < 1.0, 'the review queue shows its data within 1 s of navigation')
+        print(f'待办 on screen {queue_seconds * 1000:.0f} ms after navigation, {moved / 1024:.1f} KB moved')
+        check(queue_seconds < 1.0, 'the landing page (待办) shows its data within 1 s of navigation')
         check(moved <= 300 * 1024, 'the page transfers at most 300 KB')
+        c.goto('queue')
+        c.find('queue-table')
         row = c.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
         row.find_element(By.CSS_SELECTOR, 'button.approve').click()
         c.text_appears('已通过')
@@ -401,6 +416,7 @@ def main():
     k = Browser('careers')
     try:
         k.login('school-clerk', strong)
+        k.goto('teachers')
         k.find('teacher-table')
         k.click('nav-careers')
         k.select('career-kind', 'status')
@@ -418,6 +434,11 @@ def main():
     kc = Browser('careers-county')
     try:
         kc.login('county-mgr', strong)
+        kc.find('todo-careers')
+        check('项调动与变动等待本单位办理' in kc.find('todo-waiting').text,
+              'the county manager lands on 待办, which names the careers case waiting')
+        kc.shot('19b-todo-county')
+        kc.goto('queue')
         kc.find('queue-table')
         check('调动与变动申请等待本单位审核' in kc.main_text(), 'the review queue names the careers case waiting')
         kc.click('queue-careers')
@@ -444,9 +465,11 @@ def main():
     q = Browser('querier')
     try:
         q.login('school-querier', strong)
+        q.goto('teachers')
         q.find('teacher-table')
         check('新建教师' not in q.main_text(), 'a querier has no new-teacher form')
         q.d.get(args.url)
+        q.goto('teachers')
         q.find('teacher-table')
         q.d.find_element(By.LINK_TEXT, school_admin_number).click()
         q.find('card-basic')
@@ -475,6 +498,7 @@ def main():
     x = Browser('xss')
     try:
         x.login('school-clerk', strong)
+        x.goto('teachers')
         x.find('teacher-table')
         x.text_appears('<img src=x onerror=alert(1)>')
         check(not x.d.find_elements(By.CSS_SELECTOR, 'main img'), 'a teacher named like markup stays text')
@@ -583,6 +607,7 @@ def main():
     tr = Browser('transfer-file')
     try:
         tr.login('school2-clerk', strong)
+        tr.goto('teachers')
         tr.find('teacher-table')
         tr.click('nav-careers')
         check([o.get_attribute('value') for o in tr.find('career-kind').find_elements(By.TAG_NAME, 'option')][0]
@@ -621,6 +646,7 @@ def main():
     kc = Browser('county-admin-no-transfer')
     try:
         kc.login('county-mgr', strong)
+        kc.goto('queue')
         kc.find('queue-table')
         kc.click('nav-careers')
         kinds = [o.get_attribute('value') for o in kc.find('career-kind').find_elements(By.TAG_NAME, 'option')]
@@ -632,6 +658,11 @@ def main():
     a = Browser('admin')
     try:
         a.login(args.admin, args.password)
+        a.find('todo-slowest')
+        check('进度最慢的下级单位' in a.main_text(),
+              'the province administrator lands on 待办 with the progress of the units below')
+        a.shot('15d-todo-province')
+        a.goto('teachers')
         a.find('teacher-table')
         # The progress report downloads as a workbook named for what it is.
         a.click('nav-progress')

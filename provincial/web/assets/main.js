@@ -15,13 +15,19 @@ import { logout, showChangePassword, showLogin } from './screens/login.js';
 import { showProgress } from './screens/progress.js';
 import { showQueue } from './screens/queue.js';
 import { showSync } from './screens/sync.js';
+import { showTodo } from './screens/todo.js';
 import { showMine, showTeachers } from './screens/teachers.js';
 
 function pages() {
   const role = me.user.role,
     level = me.unit_level;
   const list = [];
-  if (role === 'USER_ROLE_TEACHER') return [['mine', '我的信息', showMine]];
+  if (role === 'USER_ROLE_TEACHER')
+    return [
+      ['mine', '我的信息', showMine],
+      ['password', '修改密码', () => showChangePassword(false)],
+    ];
+  list.push(['todo', '待办', showTodo]);
   list.push(['teachers', '教师名单', showTeachers]);
   // The school's responsible person (its system administrator account)
   // reviews the school's records too (docs/operator-guide.md).
@@ -68,15 +74,9 @@ async function start() {
     showChangePassword(true);
     return;
   }
-  // Each user lands on what waits for them.
-  go(
-    me.user.role === 'USER_ROLE_TEACHER'
-      ? 'mine'
-      : (me.user.role === 'USER_ROLE_MANAGER' && me.unit_level !== 4) ||
-          (me.user.role === 'USER_ROLE_SYSADMIN' && me.unit_level === 4)
-        ? 'queue'
-        : 'teachers',
-  );
+  // Each user lands on what waits for them: a teacher on their record,
+  // staff on 待办.
+  go(me.user.role === 'USER_ROLE_TEACHER' ? 'mine' : 'todo');
 }
 
 setPages(pages);
