@@ -116,7 +116,7 @@ TEST_CASE(
                    int64_t now) {
     std::vector<double> ms;
     std::string message;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 5; ++i) {
       auto start = std::chrono::steady_clock::now();
       absl::Status s = node.Try(user, password, "10.0.0.5", now);
       ms.push_back(std::chrono::duration<double, std::milli>(
@@ -126,13 +126,14 @@ TEST_CASE(
       message = std::string(s.message());
     }
     std::sort(ms.begin(), ms.end());
-    return std::make_pair(message, ms[1]);
+    return std::make_pair(message, ms[2]);
   };
   // Each does one password hash; none is a fast path that tells it apart.
   // A busy machine (tests run in parallel) can slow one sample set, so a
-  // round that misses is tried again later, up to three rounds.
+  // round that misses is tried again later, up to eight rounds (a browser
+  // test beside it loads both cores for seconds at a time).
   bool alike = false;
-  for (int round = 0; round < 3 && !alike; ++round) {
+  for (int round = 0; round < 8 && !alike; ++round) {
     const int64_t now = kT0 + 1 + 60 * round;  // the address's delay has passed
     auto [unknown, unknown_ms] = timed("nobody", kPassword, now);
     auto [wrong, wrong_ms] = timed("clerk", "Wrong-pass1", now);
