@@ -85,6 +85,25 @@ const v1::CategoryCatalog& NationalCatalog() {
   return *catalog;
 }
 
+std::string FieldValueLabel(const v1::FieldDef& field,
+                            const std::string& value) {
+  if (field.type() == v1::FieldDef::BOOLEAN)
+    return value == "1" ? "是" : value == "0" ? "否" : value;
+  if (field.type() != v1::FieldDef::CODE || value.empty()) return value;
+  for (const std::string& c : field.codes()) {
+    const size_t eq = c.find('=');
+    if (eq != std::string::npos && c.substr(0, eq) == value)
+      return c.substr(eq + 1);
+  }
+  if (const auto* e = google::protobuf::DescriptorPool::generated_pool()
+                          ->FindEnumTypeByName(field.code_table())) {
+    const CodeTable& table = CodeTable::For(e);
+    absl::StatusOr<int> parsed = table.Parse(value);
+    if (parsed.ok()) return table.Label(*parsed);
+  }
+  return value;
+}
+
 std::string CategoryLabel(const std::string& code) {
   for (const v1::CategoryDef& c : NationalCatalog().categories())
     if (c.code() == code) return c.label();

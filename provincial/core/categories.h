@@ -27,6 +27,10 @@ const v1::CategoryCatalog& NationalCatalog();
 // The national category's label ("学习经历"), or `code` itself.
 std::string CategoryLabel(const std::string& code);
 
+// A field's value as people read it: a code's label ("1" → "面授"), 是/否.
+std::string FieldValueLabel(const v1::FieldDef& field,
+                            const std::string& value);
+
 // The catalog of one province: the national categories and "custom".
 // Immutable once loaded: any thread may read it.
 class Catalog {

@@ -151,6 +151,10 @@ class Workflow {
   absl::StatusOr<std::string> ChangeReviewer(const User& actor,
                                              const std::string& school_code,
                                              bool addition);
+  // Fills a change request's item of the queue: what it changes, the value
+  // now beside the value asked for, and the requester's reason.
+  absl::Status DescribeChange(uint64_t id, const v1::TeacherRecord& record,
+                              v1::ReviewItem& item);
   absl::StatusOr<v1::ChangeRequestView> LoadChange(uint64_t id);
   // What a change request is about beyond its fields.
   struct ChangeTarget {

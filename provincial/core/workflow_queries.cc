@@ -1,3 +1,7 @@
+#include "absl/container/flat_hash_map.h"
+#include "provincial/core/categories.h"
+#include "provincial/core/entries.h"
+#include "provincial/core/teacher_fields.h"
 #include "provincial/core/workflow.h"
 #include "provincial/core/workflow_internal.h"
 
@@ -87,8 +91,19 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
       it.item.set_step(kStepChangeRequest);
       it.item.set_change_request_id(p.id);
       it.item.set_waiting_since_unix(it.since);
+      RETURN_IF_ERROR(DescribeChange(p.id, teacher.record, it.item));
       items.push_back(std::move(it));
     }
+  }
+  // Schools by name, not code.
+  absl::flat_hash_map<std::string, std::string> school_names;
+  for (Item& it : items) {
+    const std::string& code = it.item.school_code();
+    auto [name, fresh] = school_names.try_emplace(code, code);
+    if (fresh)
+      if (absl::StatusOr<Unit> school = LoadUnit(store_, code); school.ok())
+        name->second = school->name;
+    it.item.set_school_name(name->second);
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.since, a.key) < std::tie(b.since, b.key);
@@ -101,6 +116,62 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
     response.set_next_page_token(absl::StrCat(last.since, "|", last.key));
   }
   return response;
+}
+
+absl::Status Workflow::DescribeChange(uint64_t id,
+                                      const v1::TeacherRecord& record,
+                                      v1::ReviewItem& item) {
+  ASSIGN_OR_RETURN(v1::ChangeRequestView change, LoadChange(id));
+  item.set_reason(change.reason());
+  item.set_entry_no(change.entry_no());
+  item.set_delete_entry(change.delete_entry());
+  if (change.category().empty()) {
+    item.set_category_label("基本信息");
+    for (const v1::FieldValue& f : change.fields()) {
+      v1::FieldChange* c = item.add_changes();
+      c->set_field(f.field());
+      c->set_new_value(f.value());
+      absl::StatusOr<TeacherColumn> column = ColumnByName(f.field());
+      if (!column.ok()) continue;
+      c->set_label(TeacherTemplate()[*column].label);
+      auto shown = [&](const v1::TeacherRecord& r) {
+        std::string label = TeacherFieldLabel(r, *column);
+        return label.empty() ? TeacherFieldText(r, *column) : label;
+      };
+      c->set_old_value(shown(record));
+      v1::TeacherRecord asked = record;
+      if (SetTeacherField(asked, *column, f.value()).ok())
+        c->set_new_value(shown(asked));
+    }
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
+  ASSIGN_OR_RETURN(const v1::CategoryDef* category,
+                   catalog.Get(change.category()));
+  item.set_category_label(category->label());
+  std::optional<v1::EntryView> current;
+  if (change.entry_no() != 0) {
+    ASSIGN_OR_RETURN(current, LoadEntry(store_, change.teacher_number(),
+                                        change.category(), change.entry_no()));
+  }
+  for (const v1::FieldDef& def : category->fields()) {
+    std::string asked;
+    bool given = false;
+    for (const v1::FieldValue& f : change.fields())
+      if (f.field() == def.name()) asked = f.value(), given = true;
+    std::string now;
+    if (current)
+      for (const v1::FieldValue& v : current->values())
+        if (v.field() == def.name()) now = v.value();
+    if (!given && !change.delete_entry()) continue;
+    if (change.delete_entry() && now.empty()) continue;
+    v1::FieldChange* c = item.add_changes();
+    c->set_field(def.name());
+    c->set_label(def.label());
+    c->set_old_value(FieldValueLabel(def, now));
+    c->set_new_value(change.delete_entry() ? "" : FieldValueLabel(def, asked));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::TeacherView> Workflow::Get(

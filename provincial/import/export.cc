@@ -25,25 +25,6 @@ constexpr size_t kChunkBytes = 256 << 10;
 // as GBK and garbles every name.
 constexpr char kBom[] = "\xEF\xBB\xBF";
 
-// A category value as people read it: a code's label ("01 面授" → "面授").
-std::string ValueLabel(const v1::FieldDef& field, const std::string& value) {
-  if (field.type() == v1::FieldDef::BOOLEAN)
-    return value == "1" ? "是" : value == "0" ? "否" : value;
-  if (field.type() != v1::FieldDef::CODE || value.empty()) return value;
-  for (const std::string& c : field.codes()) {
-    const size_t eq = c.find('=');
-    if (eq != std::string::npos && c.substr(0, eq) == value)
-      return c.substr(eq + 1);
-  }
-  if (const auto* e = google::protobuf::DescriptorPool::generated_pool()
-                          ->FindEnumTypeByName(field.code_table())) {
-    const CodeTable& table = CodeTable::For(e);
-    absl::StatusOr<int> parsed = table.Parse(value);
-    if (parsed.ok()) return table.Label(*parsed);
-  }
-  return value;
-}
-
 }  // namespace
 
 absl::Status ExportCsv(
@@ -179,7 +160,7 @@ absl::Status ExportCsv(
           }
           for (const v1::FieldDef& f : category->fields()) {
             const std::string value = EntryValue(values, f.name());
-            line.push_back(codes ? value : ValueLabel(f, value));
+            line.push_back(codes ? value : FieldValueLabel(f, value));
           }
           AppendCsvLine(&out, line);
           ++*rows;

@@ -475,6 +475,16 @@ TEST_CASE(
       s.school_manager->Call(&Stub::ReviewQueue, v1::ReviewQueueRequest()));
   REQUIRE(queue.items_size() == 1);
   CHECK(queue.items(0).step() == "change_request");
+  // The reviewer sees the value now beside the value asked for, as labels,
+  // with the requester's reason, and the school by name.
+  CHECK(queue.items(0).reason() == "joined the party");
+  CHECK(queue.items(0).category_label() == "基本信息");
+  CHECK_FALSE(queue.items(0).school_name().empty());
+  CHECK(queue.items(0).school_name() != queue.items(0).school_code());
+  REQUIRE(queue.items(0).changes_size() == 1);
+  CHECK(queue.items(0).changes(0).label() == "政治面貌");
+  CHECK(queue.items(0).changes(0).old_value() == "群众");
+  CHECK(queue.items(0).changes(0).new_value() == "中共党员");
   v1::DecideChangeRequest decide;
   decide.set_id(own.id());
   decide.set_approve(true);

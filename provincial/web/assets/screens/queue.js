@@ -5,6 +5,53 @@ import { STEPS } from '../kit/labels.js';
 import { careersWaitingNote } from './careers.js';
 import { showTeacher } from './teachers.js';
 
+// A change request as its reviewer weighs it: which information, each
+// item's value now beside the value asked for, and the requester's reason.
+function changeDetails(it) {
+  if (it.step !== 'change_request') return null;
+  const what =
+    (it.category_label || '基本信息') +
+    (it.delete_entry
+      ? '：删除第 ' + it.entry_no + ' 条'
+      : it.entry_no
+        ? '：第 ' + it.entry_no + ' 条'
+        : it.category_label && it.category_label !== '基本信息'
+          ? '：新增一条'
+          : '');
+  return el(
+    'div',
+    { class: 'change-details' },
+    el('div', { class: 'hint' }, what),
+    el(
+      'table',
+      { class: 'compare' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ['项目', '原值', '申请改为'].map((h) => el('th', {}, h)),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        (it.changes || []).map((c) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, c.label || c.field),
+            el('td', {}, c.old_value || '（空）'),
+            el('td', { class: 'new' }, it.delete_entry ? '（删除）' : c.new_value || '（空）'),
+          ),
+        ),
+      ),
+    ),
+    el('div', { class: 'hint' }, '申请原因：' + (it.reason || '（未填写）')),
+  );
+}
+
 export async function showQueue(token) {
   const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
   setMain(el('h1', {}, '审核队列（先到先审）'), el('div', { class: 'card' }, body));
@@ -65,8 +112,8 @@ export async function showQueue(token) {
           ),
         ),
         el('td', {}, it.name),
-        el('td', {}, it.school_code),
-        el('td', {}, STEPS[it.step] || it.step),
+        el('td', {}, it.school_name || it.school_code),
+        el('td', {}, STEPS[it.step] || it.step, changeDetails(it)),
         el('td', {}, when(it.waiting_since_unix)),
         el('td', {}, actionable ? reason : ''),
         el('td', {}, actionable ? [approve, ' ', back] : ''),
@@ -84,8 +131,8 @@ export async function showQueue(token) {
           el(
             'tr',
             {},
-            ['教师编号', '姓名', '学校', '环节', '等待自', '原因', '操作', ''].map((h) =>
-              el('th', {}, h),
+            ['教师编号', '姓名', '学校', '环节与内容', '等待自', '审核意见', '操作', '结果'].map(
+              (h) => el('th', {}, h),
             ),
           ),
         ),
