@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
@@ -275,6 +276,24 @@ absl::StatusOr<User> Accounts::SetDisabled(const User& actor,
   if (disabled) RETURN_IF_ERROR(end.BindAll(target.id).Run());
   RETURN_IF_ERROR(txn.Commit());
   return Find(username);
+}
+
+absl::StatusOr<v1::ListUsersResponse> Accounts::ListView(
+    const User& actor, const std::string& unit_code, bool include_below) {
+  ASSIGN_OR_RETURN(std::vector<User> users,
+                   List(actor, unit_code, include_below));
+  v1::ListUsersResponse response;
+  absl::flat_hash_map<std::string, std::string> names;
+  for (const User& u : users) {
+    v1::UserAccount* out = response.add_users();
+    ToProto(u, out);
+    auto [name, fresh] = names.try_emplace(u.unit_code, u.unit_code);
+    if (fresh)
+      if (absl::StatusOr<Unit> unit = LoadUnit(store_, u.unit_code); unit.ok())
+        name->second = unit->name;
+    out->set_unit_name(name->second);
+  }
+  return response;
 }
 
 absl::StatusOr<std::vector<User>> Accounts::List(const User& actor,

@@ -103,6 +103,10 @@ class Accounts {
   absl::StatusOr<std::vector<User>> List(const User& actor,
                                          const std::string& unit_code,
                                          bool include_below);
+  // The same as the API answers it: each account with its unit's name.
+  absl::StatusOr<v1::ListUsersResponse> ListView(const User& actor,
+                                                 const std::string& unit_code,
+                                                 bool include_below);
   // Self-service accounts for the effective teachers of a school who have
   // none (user name = teacher number), by the school's system administrator
   // (`school` empty: the actor's own unit).

@@ -6,6 +6,7 @@
 #include "provincial/core/accounts.h"
 #include "provincial/core/logins.h"
 #include "provincial/server/api_service.h"
+#include "provincial/server/api_service_internal.h"
 
 namespace ntmis::provincial {
 
@@ -29,12 +30,9 @@ grpc::Status ApiService::ListUsers(grpc::ServerContext* context,
                                    v1::ListUsersResponse* response) {
   return Handle(context, "user.list", request->unit_code(),
                 [&](const User& user, Lane& lane) {
-                  ASSIGN_OR_RETURN(
-                      std::vector<User> users,
-                      lane.accounts.List(user, request->unit_code(),
-                                         request->include_below()));
-                  for (const User& u : users) ToProto(u, response->add_users());
-                  return absl::OkStatus();
+                  return Fill(lane.accounts.ListView(user, request->unit_code(),
+                                                     request->include_below()),
+                              response);
                 });
 }
 

@@ -13,9 +13,20 @@ export async function showAccounts() {
       const r = await call('ListUsers', { include_below: true });
       // The buttons of one account's row.
       const actions = (u) => {
-        const act = (label, method, body, cls) => {
+        // `confirm`: a second click within 5 s does it (停用, 重置密码).
+        const act = (label, method, body, cls, confirm) => {
           const b = el('button', { class: cls || 'secondary' }, label);
-          b.addEventListener('click', () =>
+          let armed = false;
+          b.addEventListener('click', () => {
+            if (confirm && !armed) {
+              armed = true;
+              b.textContent = confirm;
+              setTimeout(() => {
+                armed = false;
+                b.textContent = label;
+              }, 5000);
+              return;
+            }
             once(b, async () => {
               msg.replaceChildren();
               try {
@@ -34,14 +45,20 @@ export async function showAccounts() {
               } catch (e) {
                 msg.append(errorBox(e));
               }
-            }),
-          );
+            });
+          });
           return b;
         };
         return u.username === me.user.username
           ? ''
           : [
-              act('重置密码', 'ResetPassword', { username: u.username }),
+              act(
+                '重置密码',
+                'ResetPassword',
+                { username: u.username },
+                'secondary',
+                '确认重置 ' + u.username + ' 的密码？再点一次',
+              ),
               ' ',
               u.locked ? act('解锁', 'UnlockUser', { username: u.username }) : null,
               ' ',
@@ -50,6 +67,7 @@ export async function showAccounts() {
                 'SetUserDisabled',
                 { username: u.username, disabled: !u.disabled },
                 u.disabled ? 'secondary' : 'danger',
+                u.disabled ? null : '确认停用 ' + u.username + '？再点一次',
               ),
             ];
       };
@@ -68,7 +86,11 @@ export async function showAccounts() {
           empty: '没有账号',
           columns: [
             { label: '用户名', cell: (u) => u.username, sort: (u) => u.username },
-            { label: '单位', cell: (u) => u.unit_code, sort: (u) => u.unit_code },
+            {
+              label: '单位',
+              cell: (u) => u.unit_name || u.unit_code,
+              sort: (u) => u.unit_code,
+            },
             { label: '角色', cell: (u) => ROLES[u.role] || u.role, sort: (u) => u.role },
             { label: '状态', cell: stateOf, sort: stateOf },
             {
