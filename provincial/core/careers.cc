@@ -278,6 +278,16 @@ absl::Status Careers::Complete(v1::CareerCase& c,
   return absl::OkStatus();
 }
 
+absl::Status Careers::Close(v1::CareerCase& c, const char* state,
+                            const std::string& reason) {
+  c.set_state(state);
+  c.set_closing_reason(reason);
+  c.set_closed_unix(std::time(nullptr));
+  if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
+    return LockForCase(store_, c.teacher_number(), 0);  // released
+  return absl::OkStatus();
+}
+
 std::string Careers::Approvers(const v1::CareerCase& c) {
   std::vector<std::string> approvers;
   for (const v1::CareerStep& s : c.steps())
@@ -351,12 +361,9 @@ absl::StatusOr<std::vector<v1::CareerCase>> Careers::ApplyDue(
                      sql::Transaction::Begin(store_.db()));
     ASSIGN_OR_RETURN(v1::CareerCase c, Load(id));
     if (c.state() != kCaseScheduled) continue;
-    c.set_state(kCaseReturned);
-    c.set_closing_reason(absl::StrCat("到生效日期 ", c.effective_date(),
-                                      " 时无法办理：", done.message()));
-    c.set_closed_unix(std::time(nullptr));
-    if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
-      RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+    RETURN_IF_ERROR(Close(c, kCaseReturned,
+                          absl::StrCat("到生效日期 ", c.effective_date(),
+                                       " 时无法办理：", done.message())));
     RETURN_IF_ERROR(Save(c));
     RETURN_IF_ERROR(txn.Commit());
     Describe(c);
@@ -400,11 +407,7 @@ absl::StatusOr<v1::CareerCase> Careers::Decide(
   decided->set_reason(request.reason());
   decided->set_decided_unix(std::time(nullptr));
   if (!approve) {
-    c.set_state(kCaseReturned);
-    c.set_closing_reason(request.reason());
-    c.set_closed_unix(std::time(nullptr));
-    if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
-      RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+    RETURN_IF_ERROR(Close(c, kCaseReturned, request.reason()));
     if (c.incoming())
       RETURN_IF_ERROR(AnswerIncoming(c, false, request.reason(), ""));
   } else if (c.step() + 1 < static_cast<uint32_t>(c.steps_size()) &&
@@ -446,11 +449,7 @@ absl::StatusOr<v1::CareerCase> Careers::Withdraw(
       IsRemoteStep(c.steps(static_cast<int>(c.step()))))
     return absl::FailedPreconditionError(absl::StrCat(
         "第 ", c.id(), " 号调动已转调出省份审核，不能再撤回；可请对方退回"));
-  c.set_state(kCaseWithdrawn);
-  c.set_closing_reason(request.reason());
-  c.set_closed_unix(std::time(nullptr));
-  if (c.kind() == v1::CAREER_TRANSFER && !OfRemoteTeacher(c))
-    RETURN_IF_ERROR(LockForCase(store_, c.teacher_number(), 0));
+  RETURN_IF_ERROR(Close(c, kCaseWithdrawn, request.reason()));
   RETURN_IF_ERROR(Save(c));
   RETURN_IF_ERROR(txn.Commit());
   Describe(c);

@@ -147,6 +147,10 @@ class Careers {
   absl::StatusOr<v1::CareerCase> Load(uint64_t case_id);
   // The decision of the last step: the case's effect on the teacher.
   absl::Status Complete(v1::CareerCase& c, const std::string& approvers);
+  // Closes `c` without its effect (returned or withdrawn) with `reason`;
+  // a local transfer's teacher is released. In the caller's transaction.
+  absl::Status Close(v1::CareerCase& c, const char* state,
+                     const std::string& reason);
   // Who decided the case's steps, in order, comma-separated.
   static std::string Approvers(const v1::CareerCase& c);
   // PERMISSION_DENIED unless `actor` may decide `step` of `c`: a manager of
