@@ -38,6 +38,7 @@
 #include "common/crypto/crypto.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/accounts.h"
+#include "provincial/core/categories.h"
 #include "provincial/core/identity_resolver.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_fields.h"
@@ -154,7 +155,7 @@ class Workflow {
   // Fills a change request's item of the queue: what it changes, the value
   // now beside the value asked for, and the requester's reason.
   absl::Status DescribeChange(uint64_t id, const v1::TeacherRecord& record,
-                              v1::ReviewItem& item);
+                              const Catalog& catalog, v1::ReviewItem& item);
   absl::StatusOr<v1::ChangeRequestView> LoadChange(uint64_t id);
   // What a change request is about beyond its fields.
   struct ChangeTarget {

@@ -81,6 +81,10 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
     RETURN_IF_ERROR(q.ForEachRow([&] {
       pending.push_back({q.ColumnInt(0), q.ColumnInt(2), q.ColumnText(1)});
     }));
+    std::optional<Catalog> catalog;  // read once, if any request needs it
+    if (!pending.empty()) {
+      ASSIGN_OR_RETURN(catalog, Catalog::Load(store_));
+    }
     for (const Pending& p : pending) {
       ASSIGN_OR_RETURN(StoredTeacher teacher,
                        LoadTeacher(store_, p.teacher_number));
@@ -91,7 +95,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
       it.item.set_step(kStepChangeRequest);
       it.item.set_change_request_id(p.id);
       it.item.set_waiting_since_unix(it.since);
-      RETURN_IF_ERROR(DescribeChange(p.id, teacher.record, it.item));
+      RETURN_IF_ERROR(DescribeChange(p.id, teacher.record, *catalog, it.item));
       items.push_back(std::move(it));
     }
   }
@@ -120,6 +124,7 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
 
 absl::Status Workflow::DescribeChange(uint64_t id,
                                       const v1::TeacherRecord& record,
+                                      const Catalog& catalog,
                                       v1::ReviewItem& item) {
   ASSIGN_OR_RETURN(v1::ChangeRequestView change, LoadChange(id));
   item.set_reason(change.reason());
@@ -145,7 +150,6 @@ absl::Status Workflow::DescribeChange(uint64_t id,
     }
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
   ASSIGN_OR_RETURN(const v1::CategoryDef* category,
                    catalog.Get(change.category()));
   item.set_category_label(category->label());

@@ -25,18 +25,25 @@ constexpr size_t kChunkBytes = 256 << 10;
 // as GBK and garbles every name.
 constexpr char kBom[] = "\xEF\xBB\xBF";
 
-}  // namespace
-
-absl::Status ExportCsv(
-    Store& store, const User& user, const v1::ExportRequest& request,
-    const std::function<absl::Status(const std::string&)>& sink,
-    uint64_t* rows) {
+// The unit an export covers, or why `user` may not export it.
+absl::StatusOr<std::string> ExportedUnit(Store& store, const User& user,
+                                         const v1::ExportRequest& request) {
   if (user.role == Role::kTeacher)
     return absl::PermissionDeniedError(
         "导出只对单位账号开放，教师账号不能导出");
   const std::string unit =
       request.unit_code().empty() ? user.unit_code : request.unit_code();
   RETURN_IF_ERROR(CheckWithin(store, user, unit));
+  return unit;
+}
+
+}  // namespace
+
+absl::Status ExportCsv(
+    Store& store, const User& user, const v1::ExportRequest& request,
+    const std::function<absl::Status(const std::string&)>& sink,
+    uint64_t* rows) {
+  ASSIGN_OR_RETURN(const std::string unit, ExportedUnit(store, user, request));
   ASSIGN_OR_RETURN(std::vector<std::string> schools, SchoolsUnder(store, unit));
   std::sort(schools.begin(), schools.end());
   ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store));
@@ -172,12 +179,7 @@ absl::Status ExportCsv(
 
 absl::StatusOr<std::string> ExportTitle(Store& store, const User& user,
                                         const v1::ExportRequest& request) {
-  if (user.role == Role::kTeacher)
-    return absl::PermissionDeniedError(
-        "导出只对单位账号开放，教师账号不能导出");
-  const std::string code =
-      request.unit_code().empty() ? user.unit_code : request.unit_code();
-  RETURN_IF_ERROR(CheckWithin(store, user, code));
+  ASSIGN_OR_RETURN(const std::string code, ExportedUnit(store, user, request));
   ASSIGN_OR_RETURN(Unit unit, LoadUnit(store, code));
   std::string title = absl::StrCat(unit.name, "_",
                                    request.category().empty()

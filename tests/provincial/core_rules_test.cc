@@ -30,6 +30,28 @@ v1::CreateTeacherRequest NewTeacher(const std::string& school, int sequence) {
   return request;
 }
 
+// A complete record of school 4401030001, created and submitted by `clerk`;
+// its teacher number.
+std::string Submitted(provincial::Workflow& workflow,
+                      const provincial::User& clerk, int sequence) {
+  const std::string number =
+      ValueOrDie(
+          workflow.CreateTeacher(clerk, NewTeacher("4401030001", sequence)))
+          .record()
+          .teacher_number();
+  NTMIS_ASSERT_OK(
+      workflow.Edit(clerk, Complete(number, "2010-09-01")).status());
+  v1::PutEntryRequest contact;
+  contact.set_teacher_number(number);
+  contact.set_category("contact");
+  v1::FieldValue* mobile = contact.add_fields();
+  mobile->set_field("mobile");
+  mobile->set_value("13800138000");
+  NTMIS_ASSERT_OK(workflow.PutEntry(clerk, contact).status());
+  NTMIS_ASSERT_OK(workflow.Submit(clerk, number).status());
+  return number;
+}
+
 TEST_CASE("Only province-level staff import units and teachers", "[core]") {
   CoreProvince p;
   auto lane = p.Lane();
@@ -110,19 +132,7 @@ TEST_CASE("A record becomes effective with the default accounts alone",
   auto lane = p.Lane();
   provincial::Workflow& workflow = *lane->workflow;
   const provincial::User clerk = p.Manager("4401030001");
-  auto made = workflow.CreateTeacher(clerk, NewTeacher("4401030001", 7));
-  REQUIRE(made.ok());
-  const std::string number = made->record().teacher_number();
-  NTMIS_ASSERT_OK(
-      workflow.Edit(clerk, Complete(number, "2010-09-01")).status());
-  v1::PutEntryRequest contact;
-  contact.set_teacher_number(number);
-  contact.set_category("contact");
-  v1::FieldValue* mobile = contact.add_fields();
-  mobile->set_field("mobile");
-  mobile->set_value("13800138000");
-  NTMIS_ASSERT_OK(workflow.PutEntry(clerk, contact).status());
-  NTMIS_ASSERT_OK(workflow.Submit(clerk, number).status());
+  const std::string number = Submitted(workflow, clerk, 7);
 
   v1::ReviewRequest approve;
   approve.set_teacher_number(number);
@@ -167,20 +177,7 @@ TEST_CASE("Two approvals of one record at once: one decides and one is told",
   {
     auto lane = p.Lane();
     provincial::Workflow& workflow = *lane->workflow;
-    number =
-        ValueOrDie(workflow.CreateTeacher(clerk, NewTeacher("4401030001", 9)))
-            .record()
-            .teacher_number();
-    NTMIS_ASSERT_OK(
-        workflow.Edit(clerk, Complete(number, "2010-09-01")).status());
-    v1::PutEntryRequest contact;
-    contact.set_teacher_number(number);
-    contact.set_category("contact");
-    v1::FieldValue* mobile = contact.add_fields();
-    mobile->set_field("mobile");
-    mobile->set_value("13800138000");
-    NTMIS_ASSERT_OK(workflow.PutEntry(clerk, contact).status());
-    NTMIS_ASSERT_OK(workflow.Submit(clerk, number).status());
+    number = Submitted(workflow, clerk, 9);
   }
   const provincial::User head = p.Admin("4401030001");
   v1::ReviewRequest approve;
