@@ -118,8 +118,8 @@ class Workflow {
   absl::StatusOr<v1::ListEntriesResponse> ListEntries(
       const User& actor, const v1::ListEntriesRequest& request,
       std::vector<std::string>* sensitive);
-  // The record, its entries, what is missing and (unless !with_catalog)
-  // the catalog to read them by.
+  // The record, its entries, what is missing, its change requests and
+  // (unless !with_catalog) the catalog to read them by.
   absl::StatusOr<v1::ReviewForm> ReviewForm(const User& actor,
                                             const std::string& teacher_number,
                                             std::vector<std::string>* sensitive,
@@ -157,6 +157,9 @@ class Workflow {
   absl::Status DescribeChange(uint64_t id, const v1::TeacherRecord& record,
                               const Catalog& catalog, v1::ReviewItem& item);
   absl::StatusOr<v1::ChangeRequestView> LoadChange(uint64_t id);
+  // A teacher's change requests, newest first.
+  absl::StatusOr<std::vector<v1::ChangeRequestView>> ChangeRequests(
+      const std::string& teacher_number);
   // What a change request is about beyond its fields.
   struct ChangeTarget {
     std::string kind;      // addition | change
@@ -164,6 +167,12 @@ class Workflow {
     int64_t entry_no = 0;
     bool delete_entry = false;
   };
+  // FAILED_PRECONDITION when a pending request already changes the same
+  // entry or the same field of the core record: one waits at a time.
+  absl::Status CheckNoPendingChange(
+      const std::string& teacher_number,
+      const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
+      const ChangeTarget& target);
   absl::StatusOr<uint64_t> InsertChange(
       const User& actor, const v1::TeacherView& teacher,
       const std::string& reviewer,

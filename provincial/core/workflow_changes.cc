@@ -78,12 +78,40 @@ absl::StatusOr<v1::ChangeRequestView> Workflow::RequestChange(
   return LoadChange(id);
 }
 
+absl::Status Workflow::CheckNoPendingChange(
+    const std::string& teacher_number,
+    const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
+    const ChangeTarget& target) {
+  if (!target.category.empty() && target.entry_no == 0)
+    return absl::OkStatus();  // a new entry waits beside any other
+  ASSIGN_OR_RETURN(std::vector<v1::ChangeRequestView> changes,
+                   ChangeRequests(teacher_number));
+  for (const v1::ChangeRequestView& c : changes) {
+    if (c.state() != "pending" || c.category() != target.category) continue;
+    bool same = !target.category.empty() && c.entry_no() == target.entry_no;
+    for (const v1::FieldValue& mine : fields)
+      for (const v1::FieldValue& theirs : c.fields())
+        same =
+            same || (target.category.empty() && mine.field() == theirs.field());
+    if (!same) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        target.category.empty()
+            ? "这些信息"
+            : absl::StrCat("这一条（第 ", target.entry_no, " 条）"),
+        "已有一项待审核的变更申请（编号 ", c.id(), "，", c.requested_by(),
+        " 提出）；请等它审核后再提，或请审核人先处理"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> Workflow::InsertChange(
     const User& actor, const v1::TeacherView& teacher,
     const std::string& reviewer,
     const google::protobuf::RepeatedPtrField<v1::FieldValue>& fields,
     const std::string& reason, const ChangeTarget& target) {
   RETURN_IF_ERROR(CheckNotLocked(store_, teacher.teacher_number()));
+  RETURN_IF_ERROR(
+      CheckNoPendingChange(teacher.teacher_number(), fields, target));
   v1::EditTeacherRequest stored;
   *stored.mutable_fields() = fields;
   ASSIGN_OR_RETURN(

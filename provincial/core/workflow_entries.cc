@@ -234,14 +234,25 @@ absl::StatusOr<v1::ReviewForm> Workflow::ReviewForm(
   ASSIGN_OR_RETURN(v1::ListEntriesResponse entries,
                    ListEntries(actor, all, sensitive));
   *form.mutable_entries() = std::move(*entries.mutable_entries());
-  if (with_catalog) {
-    ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
-    *form.mutable_catalog() = catalog.catalog();
-  }
+  ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(store_));
+  if (with_catalog) *form.mutable_catalog() = catalog.catalog();
   for (v1::FieldValue& v : BasicInformationValues(form.teacher().record()))
     *form.add_basic() = std::move(v);
   ASSIGN_OR_RETURN(std::vector<std::string> missing, Missing(form.teacher()));
   for (std::string& m : missing) form.add_missing(std::move(m));
+  ASSIGN_OR_RETURN(std::vector<v1::ChangeRequestView> changes,
+                   ChangeRequests(teacher_number));
+  for (v1::ChangeRequestView& c : changes) {
+    // A request about a sensitive category (ethics) is a read of it too.
+    if (!c.category().empty()) {
+      absl::StatusOr<const v1::CategoryDef*> def = catalog.Get(c.category());
+      if (def.ok() && (*def)->sensitive() &&
+          std::find(sensitive->begin(), sensitive->end(), c.category()) ==
+              sensitive->end())
+        sensitive->push_back(c.category());
+    }
+    *form.add_change_requests() = std::move(c);
+  }
   return form;
 }
 

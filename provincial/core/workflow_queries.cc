@@ -251,19 +251,27 @@ absl::StatusOr<v1::TeacherHistoryResponse> Workflow::History(
         " 版；现有第 1 至 ", current.version(), " 版"));
   }
   for (v1::TeacherView& v : *response.mutable_versions()) v.clear_record();
-  ASSIGN_OR_RETURN(
-      sql::Statement changes,
-      store_.db().Prepare(
-          "SELECT id FROM change_requests WHERE teacher_number = ? "
-          "ORDER BY id"));
-  changes.BindAll(request.teacher_number());
+  ASSIGN_OR_RETURN(std::vector<v1::ChangeRequestView> changes,
+                   ChangeRequests(request.teacher_number()));
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it)
+    *response.add_change_requests() = std::move(*it);
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::ChangeRequestView>> Workflow::ChangeRequests(
+    const std::string& teacher_number) {
+  ASSIGN_OR_RETURN(sql::Statement changes,
+                   store_.db().Prepare("SELECT id FROM change_requests WHERE "
+                                       "teacher_number = ? ORDER BY id DESC"));
+  changes.BindAll(teacher_number);
   std::vector<uint64_t> ids;
   RETURN_IF_ERROR(
       changes.ForEachRow([&] { ids.push_back(changes.ColumnInt(0)); }));
+  std::vector<v1::ChangeRequestView> views;
   for (uint64_t id : ids) {
-    ASSIGN_OR_RETURN(*response.add_change_requests(), LoadChange(id));
+    ASSIGN_OR_RETURN(views.emplace_back(), LoadChange(id));
   }
-  return response;
+  return views;
 }
 
 std::vector<std::pair<std::string, std::string>> ReviewStepLabels() {

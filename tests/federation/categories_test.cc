@@ -207,6 +207,22 @@ TEST_CASE("Category entries follow the workflow with field rights and history",
                              1, "major was missing")));
   CHECK(change.change_request().kind() == "change");
   CHECK(change.change_request().reviewer_unit() == "440103");
+  // One request per entry waits at a time; the record's form lists it.
+  absl::Status twice =
+      s.school_manager
+          ->Call(&Stub::PutEntry, Entry(number, "study_history",
+                                        {{"major", "中文"}}, 1, "again"))
+          .status();
+  CHECK(absl::IsFailedPrecondition(twice));
+  CHECK(absl::StrContains(twice.message(), "待审核的变更申请"));
+  v1::TeacherRequest form_request;
+  form_request.set_teacher_number(number);
+  auto review_form =
+      ValueOrDie(s.school_manager->Call(&Stub::GetReviewForm, form_request));
+  REQUIRE(review_form.change_requests_size() >= 1);
+  CHECK(review_form.change_requests(0).id() == change.change_request().id());
+  CHECK(review_form.change_requests(0).state() == "pending");
+  CHECK(review_form.change_requests(0).reason() == "major was missing");
   CHECK(absl::IsPermissionDenied(
       s.school_manager
           ->Call(&Stub::DecideChange,
@@ -221,6 +237,9 @@ TEST_CASE("Category entries follow the workflow with field rights and history",
   CHECK(Value(studies[0], "institution") == "华南师范大学");  // the rest kept
   CHECK(studies[0].version() == 2);
   CHECK(studies[0].approved_by() == "lw.manager");
+  review_form =
+      ValueOrDie(s.school_manager->Call(&Stub::GetReviewForm, form_request));
+  CHECK(review_form.change_requests(0).state() == "approved");
 
   v1::PutEntryRequest remove =
       Entry(number, "domestic_training", {}, 1, "recorded twice");

@@ -171,6 +171,12 @@ AXE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
                         'node_modules', 'axe-core', 'axe.min.js'), encoding='utf-8').read()
 
 
+def open_card(b, code):
+    """Opens a category's card (a closed <details> when still empty)."""
+    b.wait.until(EC.presence_of_element_located((By.ID, 'card-' + code)))
+    b.d.execute_script(f"document.getElementById('card-{code}').open = true")
+
+
 def check(condition, what):
     if not condition:
         raise AssertionError(what)
@@ -350,6 +356,37 @@ def main():
         check('参加工作年月与档案不符' in t.find('return-reason').text, 'the teacher reads why the record was returned')
         check(not t.find('f-basic-title').is_enabled(), 'a teacher cannot write a staff field')
         t.shot('10-teacher-self-service')
+        # A study entry entered wrong is corrected in place, and one entered
+        # twice is deleted: the record keeps one right entry.
+        open_card(t, 'study_history')
+        for field, value in [('start_date', '2004-09-01'), ('end_date', '2008-07-01'),
+                             ('institution', '华东师大'), ('education', '21')]:
+            (t.select if field == 'education' else t.type)('f-study_history-' + field, value)
+        t.click('save-study_history')
+        t.find('edit-study_history-1')
+        open_card(t, 'study_history')
+        for field, value in [('start_date', '2004-09-01'), ('institution', '华东师范大学（重复）'),
+                             ('education', '21')]:
+            (t.select if field == 'education' else t.type)('f-study_history-' + field, value)
+        t.click('save-study_history')
+        t.find('delete-study_history-2')
+        t.click('edit-study_history-1')
+        check(t.find('f-study_history-institution').get_attribute('value') == '华东师大',
+              '修改 fills the form with the entry')
+        check('修改第 1 条' in t.find('form-title-study_history').text, 'the form says which entry it corrects')
+        t.type('f-study_history-institution', '华东师范大学')
+        t.click('save-study_history')
+        t.text_appears('第 1 条已修改')
+        t.click('delete-study_history-2')
+        check('确认' in t.find('delete-study_history-2').text, 'a delete asks for a second click')
+        t.click('delete-study_history-2')
+        t.text_appears('第 2 条已删除')
+        study = t.find('entries-study_history').text
+        check('华东师范大学' in study and '华东师大\n' not in study and '重复' not in study and
+              not t.d.find_elements(By.ID, 'edit-study_history-2'),
+              'the corrected entry replaced the wrong one and the duplicate is gone')
+        t.d.execute_script("document.getElementById('card-study_history').scrollIntoView()")
+        t.shot('10a-entry-corrected')
         t.click('submit-teacher')
         t.text_appears('待学校审核')
     finally:
@@ -410,6 +447,55 @@ def main():
         c.quit()
     subprocess.run(shlex.split(args.sync), check=True, capture_output=True)
     check(national_total() == national_before + 1, 'after a sync the national node counts the teacher')
+
+    # Once effective, the teacher asks for a correction with its own reason,
+    # sees it waiting on 我的信息, the school's responsible person decides it
+    # (a teacher's own request: the school decides) with the old value beside
+    # the new, and the teacher reads what became of it.
+    t = Browser('teacher-request')
+    try:
+        t.login(number, strong)
+        open_card(t, 'study_history')
+        t.click('edit-study_history-1')
+        check(t.find('save-study_history').text == '申请修改第 1 条', 'an effective record asks, not writes')
+        t.type('f-study_history-major', '汉语言文学')
+        t.click('save-study_history')
+        t.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#card-study_history .error'))
+        check('原因' in t.d.find_element(By.CSS_SELECTOR, '#card-study_history .error').text,
+              'a change request without a reason is refused with the rule')
+        t.type('reason-study_history', '毕业证书上的专业漏填')
+        t.click('save-study_history')
+        t.find('change-requests')
+        check('我的变更申请' in t.find('change-requests').text and '待审核' in t.find('change-requests').text
+              and '毕业证书上的专业漏填' in t.find('change-requests').text,
+              'the teacher sees the request waiting, with its own reason')
+        check('变更待审核' in t.find('entries-study_history').text, 'the entry shows a change is waiting')
+        check(t.find('reason-contact').get_attribute('value') == '', 'each request has its own reason field')
+        t.shot('13a-teacher-request-waiting')
+    finally:
+        t.quit()
+    c = Browser('school-decides-change')
+    try:
+        c.login('school-admin', strong)
+        c.goto('queue')
+        c.find('queue-table')
+        row = c.d.find_element(By.XPATH, f"//tr[td/a[text()='{number}']]")
+        check('汉语言文学' in row.text and '毕业证书上的专业漏填' in row.text,
+              'the reviewer reads the new value and the reason')
+        row.find_element(By.CSS_SELECTOR, 'button.approve').click()
+        c.text_appears('已通过')
+    finally:
+        c.quit()
+    t = Browser('teacher-decided')
+    try:
+        t.login(number, strong)
+        t.find('change-requests')
+        check('已同意' in t.find('change-requests').text and '均已审核' in t.find('change-requests').text,
+              'the teacher reads what became of the request')
+        check('汉语言文学' in t.find('entries-study_history').text, 'the approved change is in the record')
+        t.shot('13b-teacher-request-decided')
+    finally:
+        t.quit()
 
     # Careers: the school files a status change in the browser, the county
     # approves it in the browser; a repeated decision is refused.

@@ -55,3 +55,25 @@ export function todayText() {
   const d = new Date(Date.now() + 8 * 3600 * 1000); // China Standard Time
   return d.toISOString().slice(0, 10);
 }
+
+// A button for a step that cannot be taken back (停用, 删除): the first
+// click asks again in its own text (`ask`), a second within 5 s does it.
+export function confirmButton(label, ask, fn, attrs) {
+  const b = el('button', { type: 'button', class: 'danger', ...(attrs || {}) }, label);
+  let armed = false;
+  b.addEventListener('click', () => {
+    if (!armed) {
+      armed = true;
+      b.textContent = ask;
+      setTimeout(() => {
+        armed = false;
+        b.textContent = label;
+      }, 5000);
+      return;
+    }
+    armed = false;
+    b.textContent = label;
+    once(b, fn);
+  });
+  return b;
+}

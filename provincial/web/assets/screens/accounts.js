@@ -1,6 +1,6 @@
 // Accounts of the user's unit and below: create, reset, unlock, disable.
 import { call } from '../kit/api.js';
-import { el, errorBox, once, setMain, when } from '../kit/dom.js';
+import { confirmButton, el, errorBox, once, setMain, when } from '../kit/dom.js';
 import { ROLES } from '../kit/labels.js';
 import { me } from '../kit/session.js';
 import { dataTable } from '../kit/table.js';
@@ -13,40 +13,30 @@ export async function showAccounts() {
       const r = await call('ListUsers', { include_below: true });
       // The buttons of one account's row.
       const actions = (u) => {
-        // `confirm`: a second click within 5 s does it (停用, 重置密码).
+        // `confirm`: asked first, a second click does it (停用, 重置密码).
         const act = (label, method, body, cls, confirm) => {
-          const b = el('button', { class: cls || 'secondary' }, label);
-          let armed = false;
-          b.addEventListener('click', () => {
-            if (confirm && !armed) {
-              armed = true;
-              b.textContent = confirm;
-              setTimeout(() => {
-                armed = false;
-                b.textContent = label;
-              }, 5000);
-              return;
+          const run = async () => {
+            msg.replaceChildren();
+            try {
+              const res = await call(method, body);
+              if (res.initial_password)
+                msg.append(
+                  el(
+                    'div',
+                    { class: 'ok' },
+                    u.username + ' 的新初始密码（仅显示一次，请当面交给本人）：',
+                    el('b', {}, res.initial_password),
+                  ),
+                );
+              else msg.append(el('div', { class: 'ok' }, '已完成：' + label + ' ' + u.username));
+              load();
+            } catch (e) {
+              msg.append(errorBox(e));
             }
-            once(b, async () => {
-              msg.replaceChildren();
-              try {
-                const res = await call(method, body);
-                if (res.initial_password)
-                  msg.append(
-                    el(
-                      'div',
-                      { class: 'ok' },
-                      u.username + ' 的新初始密码（仅显示一次，请当面交给本人）：',
-                      el('b', {}, res.initial_password),
-                    ),
-                  );
-                else msg.append(el('div', { class: 'ok' }, '已完成：' + label + ' ' + u.username));
-                load();
-              } catch (e) {
-                msg.append(errorBox(e));
-              }
-            });
-          });
+          };
+          if (confirm) return confirmButton(label, confirm, run, { class: cls || 'secondary' });
+          const b = el('button', { class: cls || 'secondary' }, label);
+          b.addEventListener('click', () => once(b, run));
           return b;
         };
         return u.username === me.user.username

@@ -8,13 +8,12 @@ import {
   fieldBlock,
   fieldInput,
   placeErrors,
-  shown,
   writable,
 } from '../kit/form.js';
-import { FIELD_LABELS } from '../kit/fields.js';
 import { STATES, stateBadge } from '../kit/labels.js';
 import { me } from '../kit/session.js';
 import { rotatingInCard } from './careers.js';
+import { categoryCard, changeRequestsCard } from './entries.js';
 
 export async function showTeachers(token) {
   const state = el(
@@ -239,8 +238,9 @@ export async function showTeacher(number, notice) {
   const basicValues = Object.fromEntries((form.basic || []).map((v) => [v.field, v.value]));
   const cards = [];
   const reason = el('input', {
-    id: 'change-reason',
-    placeholder: '变更原因（对已生效记录提出变更时必填）',
+    id: 'reason-basic',
+    class: 'reason',
+    placeholder: '写明依据，如“职称证书已换发”',
   });
 
   // Basic information.
@@ -264,7 +264,7 @@ export async function showTeacher(number, notice) {
       try {
         if (proposing) {
           await call('RequestChange', { teacher_number: number, fields, reason: reason.value });
-          basicMsg.append(el('div', { class: 'ok' }, '变更申请已提交，等待审核'));
+          await showTeacher(number, '「基本信息」的变更申请已提交，等待审核');
         } else {
           await call('EditTeacher', { teacher_number: number, fields });
           await showTeacher(number);
@@ -284,6 +284,14 @@ export async function showTeacher(number, notice) {
         { class: 'form-grid' },
         basicDef.fields.map((def, i) => fieldBlock('basic', def, basicInputs[i])),
       ),
+      proposing && basicInputs.some((i) => !i.disabled)
+        ? el(
+            'div',
+            { class: 'field' },
+            el('label', { for: 'reason-basic' }, '变更原因', el('span', { class: 'req' }, ' *')),
+            reason,
+          )
+        : null,
       basicMsg,
       open && basicInputs.some((i) => !i.disabled)
         ? el('div', { class: 'actions' }, saveBasic)
@@ -292,99 +300,19 @@ export async function showTeacher(number, notice) {
   );
 
   // Every information category with its entries.
-  for (const category of cat.categories.slice(1)) {
-    const entries = (form.entries || []).filter((e) => e.category === category.code && !e.deleted);
-    const canWrite = open && category.fields.some((d) => writable(category, d));
-    const head = el(
-      'tr',
-      {},
-      el('th', {}, '序号'),
-      category.fields.map((d) => el('th', {}, d.label)),
-    );
-    const rows = entries.map((e) => {
-      const values = Object.fromEntries((e.values || []).map((v) => [v.field, v.value]));
-      return el(
-        'tr',
-        {},
-        el('td', {}, String(e.entry_no)),
-        category.fields.map((d) => el('td', {}, shown(d, values[d.name]))),
-      );
-    });
-    const prefix = category.code;
-    const single = !category.repeated;
-    const current =
-      single && entries[0]
-        ? Object.fromEntries((entries[0].values || []).map((v) => [v.field, v.value]))
-        : {};
-    const inputs = category.fields.map((d) =>
-      fieldInput(
-        'f-' + prefix + '-' + d.name,
-        d,
-        current[d.name],
-        canWrite && writable(category, d),
-      ),
-    );
-    const msg = el('div');
-    const save = el(
-      'button',
-      { class: 'secondary', id: 'save-' + prefix },
-      single ? (proposing ? '提出变更' : '保存') : proposing ? '申请新增一条' : '新增一条',
-    );
-    save.addEventListener('click', () =>
-      once(save, async () => {
-        msg.replaceChildren();
-        clearErrors(document.getElementById('card-' + prefix));
-        const fields = category.fields
-          .map((d, i) => ({ field: d.name, value: inputs[i].value }))
-          .filter((f, i) => !inputs[i].disabled && f.value !== '');
-        try {
-          const r = await call('PutEntry', {
-            teacher_number: number,
-            category: category.code,
-            entry_no: single ? 1 : 0,
-            fields,
-            reason: reason.value,
-          });
-          if (r.change_request) msg.append(el('div', { class: 'ok' }, '已提交申请，等待审核'));
-          else await showTeacher(number);
-        } catch (e) {
-          placeErrors(e, prefix, msg);
-        }
+  const pending = (form.change_requests || []).filter((c) => c.state === 'pending');
+  for (const category of cat.categories.slice(1))
+    cards.push(
+      categoryCard({
+        number,
+        category,
+        entries: (form.entries || []).filter((e) => e.category === category.code && !e.deleted),
+        open,
+        proposing,
+        pending,
+        reload: (line) => showTeacher(number, line),
       }),
     );
-    cards.push(
-      el(
-        'details',
-        { class: 'card category', id: 'card-' + prefix, open: entries.length > 0 || undefined },
-        el(
-          'summary',
-          {},
-          category.label,
-          el(
-            'span',
-            { class: 'hint' },
-            '　' +
-              (entries.length ? '共 ' + entries.length + ' 条' : '未填写') +
-              (category.administration_only ? ' · 由学校或主管部门填写' : ''),
-          ),
-        ),
-        entries.length ? el('table', {}, el('thead', {}, head), el('tbody', {}, rows)) : null,
-        canWrite
-          ? el(
-              'div',
-              {},
-              el(
-                'div',
-                { class: 'form-grid' },
-                category.fields.map((d, i) => fieldBlock(prefix, d, inputs[i])),
-              ),
-              msg,
-              el('div', { class: 'actions' }, save),
-            )
-          : null,
-      ),
-    );
-  }
 
   const msg = el('div');
   const submit =
@@ -433,16 +361,7 @@ export async function showTeacher(number, notice) {
         ? el('div', { class: 'hint', id: 'missing' }, '提交前尚需填写：' + form.missing.join('、'))
         : null,
       proposing && me.user.role !== 'USER_ROLE_QUERIER'
-        ? el(
-            'div',
-            {},
-            el(
-              'label',
-              { for: 'change-reason' },
-              '已生效的记录只能提出变更申请，由上级审核后生效：',
-            ),
-            reason,
-          )
+        ? el('div', { class: 'hint' }, '记录已生效：修改以变更申请提出，写明原因，经审核后生效。')
         : null,
       msg,
       el(
@@ -454,6 +373,11 @@ export async function showTeacher(number, notice) {
           ? el('button', { class: 'secondary', onclick: () => showTeachers() }, '返回名单')
           : null,
       ),
+    ),
+    changeRequestsCard(
+      cat,
+      form.change_requests,
+      me.user.role === 'USER_ROLE_TEACHER' ? '我的变更申请' : '变更申请',
     ),
     ...cards,
   );
@@ -571,76 +495,10 @@ export async function showHistory(number, version) {
           ),
         ),
       ),
-      (h.change_requests || []).length
-        ? el(
-            'div',
-            {},
-            el('h2', {}, '变更申请'),
-            el(
-              'table',
-              {},
-              el(
-                'thead',
-                {},
-                el(
-                  'tr',
-                  {},
-                  ['类型', '信息类别', '内容', '状态', '申请原因', '审核意见'].map((x) =>
-                    el('th', {}, x),
-                  ),
-                ),
-              ),
-              el(
-                'tbody',
-                {},
-                h.change_requests.map((c) =>
-                  el(
-                    'tr',
-                    {},
-                    el('td', {}, c.kind === 'change' ? '变更' : '补充'),
-                    el('td', {}, categoryLabel(cat, c.category)),
-                    el(
-                      'td',
-                      {},
-                      (c.fields || []).map((f) => fieldText(cat, c.category, f)).join('，'),
-                    ),
-                    el(
-                      'td',
-                      {},
-                      c.state === 'pending'
-                        ? '待审核'
-                        : c.state === 'approved'
-                          ? '已同意'
-                          : '已驳回',
-                    ),
-                    el('td', {}, c.reason),
-                    el('td', {}, c.decision_reason),
-                  ),
-                ),
-              ),
-            ),
-          )
-        : null,
+      changeRequestsCard(cat, [...(h.change_requests || [])].reverse()),
       el('div', { class: 'actions' }, back),
     ),
   );
-}
-
-// A category's label ("联系方式"); the core record is 基本信息.
-function categoryLabel(cat, code) {
-  if (!code) return '基本信息';
-  const c = (cat.categories || []).find((x) => x.code === code);
-  return c ? c.label : code;
-}
-
-// "民族：汉族" for a changed field, with the code's label where it has one.
-function fieldText(cat, category, f) {
-  const c =
-    (cat.categories || []).find((x) => x.code === (category || 'basic')) || cat.categories[0];
-  const def = (c.fields || []).find((d) => d.name === f.field);
-  const code = def && (def.codes || []).find((x) => x.split('=')[0] === f.value);
-  const value = code ? code.split('=')[1] : f.value;
-  return (def ? def.label : FIELD_LABELS[f.field] || f.field) + '：' + value;
 }
 
 export async function showMine() {
