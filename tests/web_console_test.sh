@@ -32,7 +32,7 @@ pids+=("$national_pid")
 fed_add_province 44 "$national_address"
 fed_start_province 44
 pids+=("$province_pid")
-"$provincial" gen teachers --province 44 --count 40 --seed 7 \
+"$provincial" gen teachers --province 44 --count 130 --seed 7 \
   --out "$state/province-44/teachers.csv" --units-out "$state/province-44/units.csv"
 "$provincial" import units "$state/province-44/units.csv" "${fed_login[@]}" >/dev/null
 "$provincial" import teachers "$state/province-44/teachers.csv" "${fed_login[@]}" >/dev/null

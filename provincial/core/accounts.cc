@@ -283,15 +283,11 @@ absl::StatusOr<v1::ListUsersResponse> Accounts::ListView(
   ASSIGN_OR_RETURN(std::vector<User> users,
                    List(actor, unit_code, include_below));
   v1::ListUsersResponse response;
-  absl::flat_hash_map<std::string, std::string> names;
+  UnitNames names(store_);
   for (const User& u : users) {
     v1::UserAccount* out = response.add_users();
     ToProto(u, out);
-    auto [name, fresh] = names.try_emplace(u.unit_code, u.unit_code);
-    if (fresh)
-      if (absl::StatusOr<Unit> unit = LoadUnit(store_, u.unit_code); unit.ok())
-        name->second = unit->name;
-    out->set_unit_name(name->second);
+    out->set_unit_name(names(u.unit_code));
   }
   return response;
 }

@@ -39,14 +39,12 @@ v1::TeacherSummary SummaryFrom(const sql::Statement& row) {
   t.set_state(row.ColumnText(2));
   t.set_version(row.ColumnInt(3));
   t.set_updated_unix(row.ColumnInt(4));
-  v1::TeacherRecord record;
-  record.ParseFromString(std::string(row.ColumnBlob(5)));
-  t.set_name(record.name());
+  t.set_name(row.ColumnText(5));
   return t;
 }
 
 constexpr char kSummaryColumns[] =
-    "SELECT teacher_number, school_code, state, version, updated_unix, record "
+    "SELECT teacher_number, school_code, state, version, updated_unix, name "
     "FROM teachers ";
 
 TeacherState StateOfColumn(const sql::Statement& row, int column) {
@@ -99,26 +97,75 @@ absl::StatusOr<std::string> SealedIdCard(Store& store,
 }
 
 absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(
-    Store& store, const TeacherPageQuery& query) {
-  const std::string sql = absl::StrCat(
-      kSummaryColumns,
-      "WHERE (school_code, state, teacher_number) > (?1, ?2, ?3)",
+    Store& store, const TeacherPageQuery& query, uint64_t* total) {
+  using Request = v1::ListTeachersRequest;
+  // The filter: ?1 the schools, ?2 the state, ?3 the search. A search at
+  // the province reads the index of names (teachers_name), not every row;
+  // within a city or below, the rows of its schools are few enough.
+  const std::string where = absl::StrCat(
+      "WHERE 1",
       query.schools == nullptr
           ? ""
-          : " AND school_code IN (SELECT value FROM json_each(?4))",
-      query.state ? " AND state = ?5" : "",
-      query.search.empty()
-          ? ""
-          : " AND (teacher_number = ?7 OR instr(teacher_name(record), ?7) > 0)",
-      " ORDER BY school_code, state, teacher_number LIMIT ?6");
+          : " AND school_code IN (SELECT value FROM json_each(?1))",
+      query.state ? " AND state = ?2" : "",
+      query.search.empty() ? ""
+      : query.schools == nullptr
+          ? " AND (teacher_number = ?3 OR teacher_number IN (SELECT "
+            "teacher_number FROM teachers INDEXED BY teachers_name WHERE "
+            "instr(name, ?3) > 0))"
+          : " AND (teacher_number = ?3 OR instr(name, ?3) > 0)");
+  auto bind = [&](sql::Statement& q) {
+    if (query.schools != nullptr) q.Bind(1, sql::JsonArray(*query.schools));
+    if (query.state) q.Bind(2, std::string(StateName(*query.state)));
+    if (!query.search.empty()) q.Bind(3, query.search);
+  };
+  if (total != nullptr) {
+    ASSIGN_OR_RETURN(sql::Statement count,
+                     store.db().Prepare(absl::StrCat(
+                         "SELECT COUNT(*) FROM teachers ", where)));
+    bind(count);
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    *total = row ? static_cast<uint64_t>(count.ColumnInt(0)) : 0;
+  }
+  std::string sql;
+  if (query.offset) {
+    const char* dir = query.descending ? " DESC" : "";
+    std::string order;
+    switch (query.order) {
+      case Request::ORDER_TEACHER_NUMBER:
+        order = absl::StrCat("teacher_number", dir);
+        break;
+      case Request::ORDER_NAME:
+        order = absl::StrCat("name", dir, ", teacher_number", dir);
+        break;
+      case Request::ORDER_STATE:
+        order = absl::StrCat("state", dir, ", teacher_number", dir);
+        break;
+      case Request::ORDER_UPDATED:
+        order = absl::StrCat("updated_unix", dir, ", teacher_number", dir);
+        break;
+      default:
+        order = absl::StrCat("school_code", dir, ", state", dir,
+                             ", teacher_number", dir);
+    }
+    sql = absl::StrCat(kSummaryColumns, where, " ORDER BY ", order,
+                       " LIMIT ?4 OFFSET ?5");
+  } else {
+    sql =
+        absl::StrCat(kSummaryColumns, where,
+                     " AND (school_code, state, teacher_number) > (?5, ?6, ?7) "
+                     "ORDER BY school_code, state, teacher_number LIMIT ?4");
+  }
   ASSIGN_OR_RETURN(sql::Statement q, store.db().Prepare(sql));
-  q.Bind(1, query.after_school)
-      .Bind(2, query.after_state)
-      .Bind(3, query.after_number);
-  if (query.schools != nullptr) q.Bind(4, sql::JsonArray(*query.schools));
-  if (query.state) q.Bind(5, std::string(StateName(*query.state)));
-  q.Bind(6, int64_t{query.limit});
-  if (!query.search.empty()) q.Bind(7, query.search);
+  bind(q);
+  q.Bind(4, int64_t{query.limit});
+  if (query.offset) {
+    q.Bind(5, static_cast<int64_t>(*query.offset));
+  } else {
+    q.Bind(5, query.after_school)
+        .Bind(6, query.after_state)
+        .Bind(7, query.after_number);
+  }
   std::vector<v1::TeacherSummary> out;
   RETURN_IF_ERROR(q.ForEachRow([&] { out.push_back(SummaryFrom(q)); }));
   return out;

@@ -38,19 +38,24 @@ absl::Status ForEachPastVersion(
 absl::StatusOr<std::string> SealedIdCard(Store& store,
                                          const std::string& teacher_number);
 
-// A page of teachers in (school, state, number) order after the keyset
-// `after` (empty strings: from the start), up to `limit` rows.
+// A page of teachers: in (school, state, number) order after the keyset
+// `after` (empty strings: from the start), or, with `offset`, in `order`
+// from that row on; up to `limit` rows. `total` (when given) receives how
+// many match. Each summary carries its school's name.
 struct TeacherPageQuery {
   const std::vector<std::string>* schools =
       nullptr;                        // nullptr: the whole province
   std::optional<TeacherState> state;  // nullopt: every state
   std::string after_school, after_state, after_number;
+  std::optional<uint64_t> offset;  // by page number instead of the keyset
+  v1::ListTeachersRequest::Order order = v1::ListTeachersRequest::ORDER_SCHOOL;
+  bool descending = false;
   std::string
       search;  // name contains it, or it is the teacher number; empty: all
   uint32_t limit = 50;
 };
 absl::StatusOr<std::vector<v1::TeacherSummary>> ListTeacherPage(
-    Store& store, const TeacherPageQuery& query);
+    Store& store, const TeacherPageQuery& query, uint64_t* total = nullptr);
 
 // Records waiting in `state` (a review step), oldest first after
 // (after_unix, after_number): those of the school `unit`, or with

@@ -51,8 +51,8 @@ absl::StatusOr<TeacherCreator> TeacherCreator::Begin(Store& store) {
           "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
           "school_code, "
           "state, record, version, updated_unix, provisional, changed_by, "
-          "change_action, change_reason) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
-          "?, ?) "
+          "change_action, change_reason, name) VALUES (?, ?, ?, ?, ?, ?, 1, ?, "
+          "?, ?, ?, ?, ?) "
           "ON CONFLICT DO NOTHING"));
   ASSIGN_OR_RETURN(
       sql::Statement find,
@@ -82,6 +82,7 @@ absl::StatusOr<std::string> TeacherCreator::Create(const NewTeacher& t,
       .BindBlobView(6, record);
   insert_.Bind(7, now_unix).Bind(8, t.provisional ? 1 : 0);
   insert_.BindView(9, t.actor).BindView(10, t.action).BindView(11, t.reason);
+  insert_.BindView(12, t.name);
   RETURN_IF_ERROR(insert_.Run());
   if (store_->db().Changes() == 0) {
     // The ID-card number is already registered here, or (a reused national
@@ -178,18 +179,19 @@ absl::Status WriteVersion(Store& store, const std::string& teacher_number,
                          "record = COALESCE(?, record), school_code = "
                          "COALESCE(?, school_code), version = version + 1, "
                          "updated_unix = ?, changed_by = ?, change_action = ?, "
-                         "change_reason = ?, approved_by = ? "
-                         "WHERE teacher_number = ?"));
+                         "change_reason = ?, approved_by = ?, "
+                         "name = COALESCE(?, name) WHERE teacher_number = ?"));
   update.Bind(1, StateName(write.state));
   if (write.record) {
     update.BindBlob(2, write.record->SerializeAsString())
-        .Bind(3, write.record->school_code());
+        .Bind(3, write.record->school_code())
+        .Bind(9, write.record->name());
   }
   update.Bind(4, static_cast<int64_t>(std::time(nullptr)));
   update.Bind(5, write.meta.actor)
       .Bind(6, write.meta.action)
       .Bind(7, write.meta.reason);
-  update.Bind(8, write.meta.approved_by).Bind(9, teacher_number);
+  update.Bind(8, write.meta.approved_by).Bind(10, teacher_number);
   RETURN_IF_ERROR(update.Run());
   if (write.outbox) {
     RETURN_IF_ERROR(
@@ -344,10 +346,11 @@ absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
           "INSERT INTO teachers(teacher_number, id_hash, id_sealed, "
           "school_code, "
           "state, record, version, updated_unix, changed_by, change_action, "
-          "change_reason, approved_by) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, "
-          "?, ?) "
+          "change_reason, approved_by, name) VALUES (?, ?, ?, ?, ?, ?, 1, ?, "
+          "?, ?, ?, ?, ?) "
           "ON CONFLICT(teacher_number) DO UPDATE SET state = excluded.state, "
           "record = excluded.record, school_code = excluded.school_code, "
+          "name = excluded.name, "
           "version = version + 1, updated_unix = excluded.updated_unix, "
           "changed_by = excluded.changed_by, change_action = "
           "excluded.change_action, "
@@ -363,7 +366,8 @@ absl::Status AdmitTeacher(Store& store, const v1::TeacherRecord& record,
   insert.Bind(8, meta.actor)
       .Bind(9, meta.action)
       .Bind(10, meta.reason)
-      .Bind(11, meta.approved_by);
+      .Bind(11, meta.approved_by)
+      .Bind(12, record.name());
   absl::Status inserted = insert.Run();
   if (absl::IsAlreadyExists(inserted)) {
     return absl::AlreadyExistsError(absl::StrCat(

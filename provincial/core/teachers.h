@@ -40,6 +40,7 @@ struct NewTeacher {
   // The serialized TeacherRecord without its teacher_number (field 1),
   // which the creator puts first.
   absl::string_view record_without_number;
+  absl::string_view name;  // the record's, for finding it in lists
   TeacherState state = TeacherState::kDraft;  // kDraft (a school's entry) or
                                               // kEffective (the import)
   bool provisional = false;  // the national registry could not be asked

@@ -198,6 +198,14 @@ absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code) {
   return UnitFrom(stmt);
 }
 
+const std::string& UnitNames::operator()(const std::string& code) {
+  auto [name, fresh] = names_.try_emplace(code, code);
+  if (fresh)
+    if (absl::StatusOr<Unit> unit = LoadUnit(store_, code); unit.ok())
+      name->second = unit->name;
+  return name->second;
+}
+
 absl::StatusOr<std::vector<Unit>> UnitChain(Store& store,
                                             const std::string& code) {
   std::vector<Unit> chain;

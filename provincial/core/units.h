@@ -44,6 +44,19 @@ const char* UnitLevelLabel(UnitLevel level);  // "地市", as clerks read it
 // One unit; NOT_FOUND names the code.
 absl::StatusOr<Unit> LoadUnit(Store& store, const std::string& code);
 
+// Units' names by code, each read once: lists, queues and account tables
+// name their units, never show a bare code. An unknown code names itself.
+// Not thread-safe; the Store must outlive it.
+class UnitNames {
+ public:
+  explicit UnitNames(Store& store) : store_(store) {}
+  const std::string& operator()(const std::string& code);
+
+ private:
+  Store& store_;
+  absl::flat_hash_map<std::string, std::string> names_;
+};
+
 // The unit and its ancestors, the unit first and the province last.
 absl::StatusOr<std::vector<Unit>> UnitChain(Store& store,
                                             const std::string& code);

@@ -13,7 +13,8 @@ absl::StatusOr<v1::ListTeachersResponse> ListTeachersPage(
                    lane.workflow->List(user, request));
   const std::string unit =
       request.unit_code().empty() ? user.unit_code : request.unit_code();
-  if (!request.page_token().empty() || user.role == Role::kTeacher) return page;
+  const bool first = request.page_token().empty() && request.page() <= 1;
+  if (!first || user.role == Role::kTeacher) return page;
   absl::StatusOr<Unit> listed = LoadUnit(lane.store, unit);
   if (!listed.ok() || listed->level != UnitLevel::kSchool) return page;
   ASSIGN_OR_RETURN(std::vector<v1::CareerCase> in,

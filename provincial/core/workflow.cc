@@ -152,6 +152,7 @@ absl::StatusOr<v1::TeacherView> Workflow::CreateTeacher(
   teacher.id_sealed = sealed;
   teacher.school_code = school.code;
   teacher.record_without_number = rest;
+  teacher.name = record.name();
   teacher.state = TeacherState::kDraft;
   teacher.provisional = provisional;
   teacher.known = known ? &*known : nullptr;

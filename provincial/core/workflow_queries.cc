@@ -100,15 +100,9 @@ absl::StatusOr<v1::ReviewQueueResponse> Workflow::Queue(
     }
   }
   // Schools by name, not code.
-  absl::flat_hash_map<std::string, std::string> school_names;
-  for (Item& it : items) {
-    const std::string& code = it.item.school_code();
-    auto [name, fresh] = school_names.try_emplace(code, code);
-    if (fresh)
-      if (absl::StatusOr<Unit> school = LoadUnit(store_, code); school.ok())
-        name->second = school->name;
-    it.item.set_school_name(name->second);
-  }
+  UnitNames school_names(store_);
+  for (Item& it : items)
+    it.item.set_school_name(school_names(it.item.school_code()));
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.since, a.key) < std::tie(b.since, b.key);
   });
@@ -209,22 +203,39 @@ absl::StatusOr<v1::ListTeachersResponse> Workflow::List(
           "没有“", request.state(), "”这种状态；可选：", AllStateNames()));
   }
   query.search = std::string(absl::StripAsciiWhitespace(request.search()));
-  query.after_school = token[0];
-  query.after_state = token[1];
-  query.after_number = token[2];
-  query.limit = limit + 1;
-  ASSIGN_OR_RETURN(std::vector<v1::TeacherSummary> page,
-                   ListTeacherPage(store_, query));
   v1::ListTeachersResponse response;
-  for (v1::TeacherSummary& t : page) {
-    if (static_cast<uint32_t>(response.teachers_size()) == limit) {
-      const v1::TeacherSummary& last = response.teachers(limit - 1);
-      response.set_next_page_token(absl::StrCat(
-          last.school_code(), "|", last.state(), "|", last.teacher_number()));
-      break;
+  if (request.page() > 0) {
+    // By page number, in the order asked for, with the total.
+    query.offset = uint64_t{request.page() - 1} * limit;
+    query.order = request.order();
+    query.descending = request.descending();
+    query.limit = limit;
+    uint64_t total = 0;
+    ASSIGN_OR_RETURN(std::vector<v1::TeacherSummary> page,
+                     ListTeacherPage(store_, query, &total));
+    for (v1::TeacherSummary& t : page) *response.add_teachers() = std::move(t);
+    response.set_total(total);
+    response.set_page(request.page());
+  } else {
+    query.after_school = token[0];
+    query.after_state = token[1];
+    query.after_number = token[2];
+    query.limit = limit + 1;
+    ASSIGN_OR_RETURN(std::vector<v1::TeacherSummary> page,
+                     ListTeacherPage(store_, query));
+    for (v1::TeacherSummary& t : page) {
+      if (static_cast<uint32_t>(response.teachers_size()) == limit) {
+        const v1::TeacherSummary& last = response.teachers(limit - 1);
+        response.set_next_page_token(absl::StrCat(
+            last.school_code(), "|", last.state(), "|", last.teacher_number()));
+        break;
+      }
+      *response.add_teachers() = std::move(t);
     }
-    *response.add_teachers() = std::move(t);
   }
+  UnitNames school_names(store_);
+  for (v1::TeacherSummary& t : *response.mutable_teachers())
+    t.set_school_name(school_names(t.school_code()));
   return response;
 }
 

@@ -198,6 +198,7 @@ bool TeacherRowHandler::Prepare(const std::vector<std::string>& fields,
           std::nullopt,         false};
   record.clear_teacher_number();  // minted by the writer
   record.SerializeToString(&row.record_rest);
+  row.name = record.name();
   prepared_.push_back(std::move(row));
   return true;
 }
@@ -246,6 +247,7 @@ absl::StatusOr<uint64_t> TeacherRowHandler::Write(
     teacher.id_sealed = row.id_sealed;
     teacher.school_code = row.school_code;
     teacher.record_without_number = row.record_rest;
+    teacher.name = row.name;
     teacher.state = TeacherState::kEffective;
     teacher.provisional = row.provisional;
     teacher.known = row.known ? &*row.known : nullptr;

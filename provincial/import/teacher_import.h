@@ -67,6 +67,7 @@ class TeacherRowHandler final : public RowHandler {
     std::string record_rest;  // the record serialized without teacher_number
     std::optional<KnownIdentity> known;  // the person's national number, if any
     bool provisional = false;            // the registry could not answer
+    std::string name;
   };
   struct Rows;
 

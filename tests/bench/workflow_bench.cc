@@ -138,6 +138,65 @@ int Main(int argc, char** argv) {
   list(cities, 20, "city's teachers, 20th page");
   list({"44"}, 1, "province's teachers, first page");
   list({"44"}, 100, "province's teachers, 100th page");
+  // A search by name: whole names and two characters of a name, at the
+  // province and in a county (issue 29: a province-wide search must not
+  // read every record).
+  const auto names =
+      Column(store, absl::StrCat("SELECT teacher_name(record) FROM teachers "
+                                 "ORDER BY random() LIMIT ",
+                                 queries));
+  auto search = [&](const std::vector<std::string>& units, bool part,
+                    const std::string& what) {
+    Timing timing;
+    size_t found = 0;
+    for (int q = 0; q < queries; ++q) {
+      std::string unit = pick(units);
+      v1::ListTeachersRequest request;
+      request.set_unit_code(unit);
+      request.set_page_size(50);
+      const std::string& name = names[q % names.size()];
+      // Chinese characters are 3 bytes in UTF-8: the last two of a name.
+      request.set_search(part && name.size() > 6 ? name.substr(name.size() - 6)
+                                                 : name);
+      auto start = Clock::now();
+      v1::ListTeachersResponse response =
+          ValueOrDie(workflow->List(manager(unit), request));
+      timing.ms.push_back(Seconds(start) * 1000);
+      found += response.teachers_size();
+    }
+    timing.Report(absl::StrCat(what, " (", found / queries, " found)"));
+  };
+  // The console's pages: by number, sorted by a column, with the total.
+  auto numbered = [&](const std::vector<std::string>& units,
+                      v1::ListTeachersRequest::Order order, int page,
+                      const std::string& what) {
+    Timing timing;
+    for (int q = 0; q < queries; ++q) {
+      std::string unit = pick(units);
+      v1::ListTeachersRequest request;
+      request.set_unit_code(unit);
+      request.set_page_size(50);
+      request.set_page(page);
+      request.set_order(order);
+      request.set_descending(q % 2 == 1);
+      auto start = Clock::now();
+      ValueOrDie(workflow->List(manager(unit), request));
+      timing.ms.push_back(Seconds(start) * 1000);
+    }
+    timing.Report(what);
+  };
+  using Order = v1::ListTeachersRequest;
+  numbered(counties, Order::ORDER_NAME, 1, "county: page 1 by name, total");
+  numbered(cities, Order::ORDER_UPDATED, 1, "city: page 1 by update, total");
+  numbered({"44"}, Order::ORDER_SCHOOL, 1, "province: page 1, total");
+  numbered({"44"}, Order::ORDER_NAME, 1, "province: page 1 by name, total");
+  numbered({"44"}, Order::ORDER_NAME, 100, "province: page 100 by name, total");
+  numbered({"44"}, Order::ORDER_UPDATED, 1,
+           "province: page 1 by update, total");
+  numbered({"44"}, Order::ORDER_STATE, 1, "province: page 1 by state, total");
+  search({"44"}, false, "province: search by whole name");
+  search({"44"}, true, "province: search by part of a name");
+  search(counties, false, "county: search by whole name");
   auto queue = [&](const std::vector<std::string>& units,
                    const std::string& what) {
     Timing timing;

@@ -4,6 +4,7 @@
 // history, units after the import, progress reports and the audit chain.
 #include <catch2/catch.hpp>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/sql/sqlite.h"
@@ -624,6 +625,37 @@ TEST_CASE(
   CHECK(ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, list))
             .teachers_size() == 0);
   list.clear_search();
+
+  // Pages by number, sorted by a column, with the total and school names
+  // (the console's table); at the province a search reads the index of
+  // names.
+  v1::ListTeachersRequest numbered;
+  numbered.set_unit_code("440103");
+  numbered.set_page_size(2);
+  numbered.set_page(1);
+  numbered.set_order(v1::ListTeachersRequest::ORDER_NAME);
+  numbered.set_descending(true);
+  auto by_page1 =
+      ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, numbered));
+  CHECK(by_page1.total() == 3);
+  CHECK(by_page1.page() == 1);
+  REQUIRE(by_page1.teachers_size() == 2);
+  CHECK(by_page1.teachers(0).name() >= by_page1.teachers(1).name());
+  CHECK(by_page1.teachers(0).school_name() == "荔湾第一小学");
+  numbered.set_page(2);
+  auto by_page2 =
+      ValueOrDie(s.county_manager->Call(&Stub::ListTeachers, numbered));
+  REQUIRE(by_page2.teachers_size() == 1);
+  CHECK(by_page2.teachers(0).name() <= by_page1.teachers(1).name());
+  CHECK(by_page2.total() == 3);
+  numbered.set_page(1);
+  numbered.clear_unit_code();  // the province
+  numbered.set_search(first.name().substr(0, 3));
+  auto province_wide =
+      ValueOrDie(p.admin().Call(&Stub::ListTeachers, numbered));
+  CHECK(province_wide.total() >= 1);
+  for (const auto& t : province_wide.teachers())
+    CHECK(absl::StrContains(t.name(), first.name().substr(0, 3)));
 
   // Add, rename, move a school (its effective record is re-sent with the
   // new county), close what is empty; closed units keep their history.

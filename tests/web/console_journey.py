@@ -16,6 +16,7 @@ import csv
 import glob
 import io
 import os
+import re
 import http.cookiejar
 import json
 import shlex
@@ -142,6 +143,9 @@ class Browser:
         time.sleep(0.3)  # let the fonts settle
         self.d.save_screenshot(f'{args.shots}/{name}.png')
         self.accessible(name)
+        leaked = re.findall(r'\b(null|undefined|NaN|\[object Object\])\b',
+                            self.d.find_element(By.TAG_NAME, 'body').text)
+        check(not leaked, f'{name}: no script value shown as text ({leaked})')
 
     def accessible(self, name):
         """Every screen photographed is checked by axe-core (WCAG 2 A and
@@ -443,6 +447,34 @@ def main():
         c.click('nav-progress')
         c.find('progress-table')
         c.shot('13-progress')
+
+        # The county's teacher list: the total, page numbers, sorting by a
+        # column, and a school chosen by name from the unit tree.
+        c.goto('teachers')
+        head = c.find('teacher-total').text
+        total = int(re.search(r'共 ([\d,]+) 名', head).group(1).replace(',', ''))
+        check(total > 50 and '第 1 / ' in head, f'the list says how many teachers match ({head})')
+        c.click('page-2')
+        c.wait.until(lambda d: d.find_element(By.ID, 'page-2').get_attribute('aria-current') == 'page')
+        check('第 2 / ' in c.find('teacher-total').text, 'page numbers move through the list')
+        name_sort = c.d.find_element(By.XPATH, "//table[@id='teacher-table']//th[button[text()='姓名']]")
+        name_sort.find_element(By.TAG_NAME, 'button').click()
+        c.wait.until(lambda d: d.find_element(
+            By.XPATH, "//table[@id='teacher-table']//th[button[text()='姓名']]").get_attribute('aria-sort') == 'ascending')
+        names = [r.find_elements(By.TAG_NAME, 'td')[1].text
+                 for r in c.d.find_elements(By.CSS_SELECTOR, '#teacher-table tbody tr')]
+        check(names == sorted(names) and len(names) == 50, 'a click on 姓名 sorts the whole list by name')
+        c.shot('13c-teacher-list-sorted')
+        c.click('unit-filter')
+        c.click('unit-filter-open-' + county)
+        c.find('unit-filter-pick-' + school)
+        c.shot('13d-unit-picker')
+        school_name = c.find('unit-filter-pick-' + school).text.split(' ')[0]
+        c.click('unit-filter-pick-' + school)
+        c.wait.until(lambda d: all(r.find_elements(By.TAG_NAME, 'td')[2].text == school_name
+                                   for r in d.find_elements(By.CSS_SELECTOR, '#teacher-table tbody tr')))
+        chosen = int(re.search(r'共 ([\d,]+) 名', c.find('teacher-total').text).group(1).replace(',', ''))
+        check(0 < chosen < total, f'a school picked from the tree lists its {chosen} teachers by school name')
     finally:
         c.quit()
     subprocess.run(shlex.split(args.sync), check=True, capture_output=True)

@@ -275,22 +275,24 @@ export function categoryCard({ number, category, entries, open, proposing, pendi
       )
     : null;
   form.append(
-    heading,
-    el(
-      'div',
-      { class: 'form-grid' },
-      category.fields.map((d, i) => fieldBlock(prefix, d, inputs[i])),
-    ),
-    proposing
-      ? el(
-          'div',
-          { class: 'field' },
-          el('label', { for: reason.id }, '变更原因', el('span', { class: 'req' }, ' *')),
-          reason,
-        )
-      : null,
-    msg,
-    el('div', { class: 'actions' }, save, cancel),
+    ...[
+      heading,
+      el(
+        'div',
+        { class: 'form-grid' },
+        category.fields.map((d, i) => fieldBlock(prefix, d, inputs[i])),
+      ),
+      proposing
+        ? el(
+            'div',
+            { class: 'field' },
+            el('label', { for: reason.id }, '变更原因', el('span', { class: 'req' }, ' *')),
+            reason,
+          )
+        : null,
+      msg,
+      el('div', { class: 'actions' }, save, cancel),
+    ].filter(Boolean),
   );
   return el(
     'details',

@@ -12,25 +12,69 @@ import {
 } from '../kit/form.js';
 import { STATES, stateBadge } from '../kit/labels.js';
 import { me } from '../kit/session.js';
+import { unitPicker } from '../kit/unit_picker.js';
 import { rotatingInCard } from './careers.js';
 import { categoryCard, changeRequestsCard } from './entries.js';
 
-export async function showTeachers(token) {
+// The columns a clerk can sort the list by, as the node names the orders.
+const ORDERS = [
+  ['ORDER_TEACHER_NUMBER', '教师编号'],
+  ['ORDER_NAME', '姓名'],
+  ['ORDER_SCHOOL', '学校'],
+  ['ORDER_STATE', '状态'],
+  ['ORDER_UPDATED', '更新时间'],
+];
+const PAGE_SIZE = 50;
+
+// The unit's teachers (the user's unit, or one chosen below it), filtered by
+// state and by name or number, sorted by any column, a page at a time with
+// the total; each name opens the record.
+export async function showTeachers() {
+  const view = { page: 1, order: 'ORDER_SCHOOL', descending: false };
   const state = el(
     'select',
     { id: 'state-filter' },
     el('option', { value: '' }, '全部状态'),
     ...Object.entries(STATES).map(([k, v]) => el('option', { value: k }, v)),
   );
+  const unit = unitPicker({
+    id: 'unit-filter',
+    label: '单位',
+    root: { code: me.user.unit_code, name: me.unit_name, level: me.unit_level },
+    onchange: () => load(1),
+  });
   const body = el('div', {}, el('div', { class: 'loading' }, '正在查询…'));
   const canCreate = me.user.role === 'USER_ROLE_MANAGER' && me.unit_level === 4;
   const load = async (page) => {
+    view.page = page;
     try {
       const r = await call('ListTeachers', {
+        unit_code: unit.value,
         state: state.value,
         search: search.value.trim(),
-        page_size: 50,
-        page_token: page || '',
+        page_size: PAGE_SIZE,
+        page,
+        order: view.order,
+        descending: view.descending,
+      });
+      const total = Number(r.total || 0);
+      const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const heads = ORDERS.map(([order, label]) => {
+        const sorted = view.order === order;
+        const button = el('button', { type: 'button', class: 'sort' }, label);
+        button.addEventListener('click', () => {
+          view.descending = sorted ? !view.descending : false;
+          view.order = order;
+          load(1);
+        });
+        return el(
+          'th',
+          {
+            scope: 'col',
+            'aria-sort': sorted ? (view.descending ? 'descending' : 'ascending') : 'none',
+          },
+          button,
+        );
       });
       const rows = (r.teachers || []).map((t) =>
         el(
@@ -51,30 +95,26 @@ export async function showTeachers(token) {
               t.teacher_number,
             ),
           ),
-          el('td', {}, t.name),
-          el('td', {}, t.school_code),
+          el('td', { class: 'nowrap' }, t.name),
+          el('td', { class: 'nowrap' }, t.school_name || t.school_code),
           el('td', {}, stateBadge(t.state)),
-          el('td', {}, when(t.updated_unix)),
+          el('td', { class: 'nowrap' }, when(t.updated_unix)),
         ),
       );
       body.replaceChildren(
         rotatingInCard(r.rotating_in) || '',
         el(
+          'div',
+          { class: 'list-head', id: 'teacher-total', role: 'status' },
+          '共 ',
+          el('b', {}, total.toLocaleString('zh-CN')),
+          ' 名教师',
+          total > PAGE_SIZE ? '，第 ' + page + ' / ' + pages + ' 页' : '',
+        ),
+        el(
           'table',
           { id: 'teacher-table' },
-          el(
-            'thead',
-            {},
-            el(
-              'tr',
-              {},
-              el('th', {}, '教师编号'),
-              el('th', {}, '姓名'),
-              el('th', {}, '学校'),
-              el('th', {}, '状态'),
-              el('th', {}, '更新时间'),
-            ),
-          ),
+          el('thead', {}, el('tr', {}, heads)),
           el(
             'tbody',
             {},
@@ -83,19 +123,13 @@ export async function showTeachers(token) {
               : el('tr', {}, el('td', { colspan: 5, class: 'hint' }, '没有符合条件的教师')),
           ),
         ),
-        el(
-          'div',
-          { class: 'pager' },
-          r.next_page_token
-            ? el('button', { class: 'secondary', onclick: () => load(r.next_page_token) }, '下一页')
-            : null,
-        ),
+        pager(page, pages, load) || '',
       );
     } catch (e) {
       body.replaceChildren(errorBox(e));
     }
   };
-  state.addEventListener('change', () => load(''));
+  state.addEventListener('change', () => load(1));
   const search = el('input', { id: 'teacher-search', placeholder: '姓名中的字，或 12 位教师编号' });
   const go = el('button', { id: 'teacher-search-go', class: 'secondary', type: 'submit' }, '查找');
   const find = el(
@@ -103,7 +137,7 @@ export async function showTeachers(token) {
     {
       onsubmit: (ev) => {
         ev.preventDefault();
-        once(go, () => load(''));
+        once(go, () => load(1));
       },
     },
     el('label', { for: 'teacher-search' }, '按姓名或教师编号查找'),
@@ -114,7 +148,7 @@ export async function showTeachers(token) {
     const link = el('a', { class: 'button-link', id, href: '#' }, label);
     link.addEventListener('click', (ev) => {
       ev.preventDefault();
-      const params = { state: state.value, format };
+      const params = { unit: unit.value, state: state.value, format };
       if (form) params.form = form;
       const a = el('a', {
         href: '/console/export?' + new URLSearchParams(params).toString(),
@@ -142,14 +176,47 @@ export async function showTeachers(token) {
       el(
         'div',
         { class: 'row' },
+        Number(me.unit_level) < 4
+          ? el('div', {}, el('label', { for: 'unit-filter' }, '单位'), unit)
+          : null,
         el('div', {}, el('label', { for: 'state-filter' }, '按状态筛选'), state),
         el('div', {}, find),
-        el('div', { class: 'right' }, exportLink),
       ),
+      el('div', { class: 'actions' }, exportLink),
       body,
     ),
   );
-  load(token);
+  load(1);
+}
+
+// Page numbers: first, previous, a window around the page, next, last.
+function pager(page, pages, load) {
+  if (pages <= 1) return null;
+  const go = (p, label, id, current) =>
+    el(
+      'button',
+      {
+        type: 'button',
+        class: current ? 'page current' : 'secondary page',
+        id,
+        disabled: p < 1 || p > pages || current,
+        'aria-current': current ? 'page' : undefined,
+        onclick: () => load(p),
+      },
+      label,
+    );
+  const numbers = [];
+  for (let p = Math.max(1, page - 3); p <= Math.min(pages, page + 3); ++p)
+    numbers.push(go(p, String(p), 'page-' + p, p === page));
+  return el(
+    'nav',
+    { class: 'pager', 'aria-label': '翻页' },
+    go(1, '首页', 'page-first'),
+    go(page - 1, '上一页', 'page-prev'),
+    numbers,
+    go(page + 1, '下一页', 'page-next'),
+    go(pages, '末页', 'page-last'),
+  );
 }
 
 export function newTeacherCard() {
