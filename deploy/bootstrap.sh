@@ -13,7 +13,7 @@ packages=(
 )
 if [ "${1:-}" = "--browser" ]; then
   # Headless Chromium driven by Selenium, and a Chinese font for screenshots.
-  packages+=(chromium chromium-driver python3-selenium python3-openpyxl fonts-wqy-microhei)
+  packages+=(chromium chromium-driver python3-selenium python3-openpyxl fonts-wqy-microhei poppler-utils)
   # npm for axe-core, which the journey loads into every screen; a machine
   # with its own Node.js keeps it.
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

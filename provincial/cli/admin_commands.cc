@@ -137,6 +137,28 @@ absl::Status UserDisable(const Args& args, bool disabled) {
   return absl::OkStatus();
 }
 
+// Writes new accounts and their initial passwords to --out (never to the
+// terminal), for `what` ("teacher accounts").
+absl::Status WriteNewAccounts(const Args& args,
+                              const v1::CreateTeacherAccountsResponse& made,
+                              const std::string& what) {
+  std::string csv;
+  AppendCsvLine(
+      &csv, {"username", "unit_code", "teacher_number", "initial_password"});
+  for (const auto& a : made.accounts()) {
+    AppendCsvLine(&csv, {a.user().username(), a.user().unit_code(),
+                         a.user().teacher_number(), a.initial_password()});
+  }
+  std::ofstream out(args.Get("out"), std::ios::binary);
+  out << csv;
+  if (!out)
+    return absl::InternalError(absl::StrCat("cannot write ", args.Get("out")));
+  std::cout << made.accounts_size() << " " << what
+            << " created; initial passwords in " << args.Get("out")
+            << " (hand them out, then delete the file)\n";
+  return absl::OkStatus();
+}
+
 absl::Status UserTeacherAccounts(const Args& args) {
   if (!args.Has("out"))
     return absl::InvalidArgumentError(
@@ -146,20 +168,17 @@ absl::Status UserTeacherAccounts(const Args& args) {
   ASSIGN_OR_RETURN(auto client, LoggedIn(args));
   ASSIGN_OR_RETURN(v1::CreateTeacherAccountsResponse made,
                    client->Call(&Stub::CreateTeacherAccounts, request));
-  std::string csv;
-  AppendCsvLine(&csv, {"username", "teacher_number", "initial_password"});
-  for (const auto& a : made.accounts()) {
-    AppendCsvLine(&csv, {a.user().username(), a.user().teacher_number(),
-                         a.initial_password()});
-  }
-  std::ofstream out(args.Get("out"), std::ios::binary);
-  out << csv;
-  if (!out)
-    return absl::InternalError(absl::StrCat("cannot write ", args.Get("out")));
-  std::cout << made.accounts_size()
-            << " teacher accounts created; initial passwords in "
-            << args.Get("out") << " (hand them out, then delete the file)\n";
-  return absl::OkStatus();
+  return WriteNewAccounts(args, made, "teacher accounts");
+}
+
+absl::Status UserMissingAdmins(const Args& args) {
+  if (!args.Has("out"))
+    return absl::InvalidArgumentError(
+        "--out FILE is required (the initial passwords go there)");
+  ASSIGN_OR_RETURN(auto client, LoggedIn(args));
+  ASSIGN_OR_RETURN(v1::CreateTeacherAccountsResponse made,
+                   client->Call(&Stub::CreateMissingAdmins, v1::UnitRequest()));
+  return WriteNewAccounts(args, made, "system administrator accounts");
 }
 
 void PrintUnits(const std::vector<const v1::UnitInfo*>& units, bool csv) {
@@ -359,6 +378,13 @@ std::vector<cli::Command> AdminCommands() {
            {{"unit", "CODE", "the school (default: your unit)"},
             {"out", "FILE", "CSV of user names and initial passwords"}}),
        UserTeacherAccounts},
+      {"user missing-admins",
+       "create the system administrator of every unit one level down that "
+       "has none (admin<unit code>)",
+       "",
+       LoginFlagsWith(
+           {{"out", "FILE", "CSV of user names and initial passwords"}}),
+       UserMissingAdmins},
       {"unit add", "add a city, county or school under an existing unit",
        "CODE",
        LoginFlagsWith({{"parent", "CODE", "the parent unit"},

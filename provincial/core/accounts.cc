@@ -231,6 +231,7 @@ absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor,
   account.initial_password = GeneratePassword();
   ASSIGN_OR_RETURN(account.user, Create(username, unit_code, role,
                                         account.initial_password, true));
+  account.unit_name = UnitNames(store_)(unit_code);
   return account;
 }
 
@@ -242,6 +243,7 @@ absl::StatusOr<NewAccount> Accounts::ResetPassword(
   account.initial_password = GeneratePassword();
   RETURN_IF_ERROR(SetPassword(target.id, account.initial_password, true));
   ASSIGN_OR_RETURN(account.user, Find(username));
+  account.unit_name = UnitNames(store_)(target.unit_code);
   return account;
 }
 
@@ -346,9 +348,79 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateTeacherAccounts(
     ASSIGN_OR_RETURN(account.user,
                      Create(number, school, Role::kTeacher,
                             account.initial_password, true, number));
+    account.unit_name = unit.name;
+    ASSIGN_OR_RETURN(v1::TeacherView teacher, LoadTeacherView(store_, number));
+    account.teacher_name = teacher.record().name();
     accounts.push_back(std::move(account));
   }
   return accounts;
+}
+
+absl::StatusOr<v1::ChildAccountsResponse> Accounts::ChildAccounts(
+    const User& actor, const std::string& unit_code) {
+  if (actor.role != Role::kSysAdmin)
+    return absl::PermissionDeniedError("账号分配情况只向系统管理员显示");
+  const std::string& code = unit_code.empty() ? actor.unit_code : unit_code;
+  RETURN_IF_ERROR(CheckWithin(store_, actor, code));
+  ASSIGN_OR_RETURN(Unit unit, LoadUnit(store_, code));
+  ASSIGN_OR_RETURN(std::vector<Unit> children,
+                   ChildUnits(store_, code, /*include_closed=*/false));
+  v1::ChildAccountsResponse response;
+  ToProto(unit, response.mutable_unit());
+  ASSIGN_OR_RETURN(
+      sql::Statement accounts,
+      store_.db().Prepare("SELECT u.unit_code, u.role, u.username FROM users u "
+                          "JOIN units c ON c.code = u.unit_code "
+                          "WHERE c.parent_code = ? AND u.disabled = 0 "
+                          "ORDER BY u.unit_code, u.username"));
+  absl::flat_hash_map<std::string, v1::ChildAccounts*> by_code;
+  for (const Unit& child : children) {
+    v1::ChildAccounts* c = response.add_children();
+    ToProto(child, c->mutable_unit());
+    by_code[child.code] = c;
+  }
+  accounts.BindAll(code);
+  RETURN_IF_ERROR(accounts.ForEachRow([&] {
+    auto it = by_code.find(accounts.ColumnText(0));
+    if (it == by_code.end()) return;
+    v1::ChildAccounts* c = it->second;
+    const std::string role = accounts.ColumnText(1);
+    if (role == RoleName(Role::kSysAdmin))
+      c->add_sysadmins(accounts.ColumnText(2));
+    if (role == RoleName(Role::kManager)) c->set_managers(c->managers() + 1);
+    if (role == RoleName(Role::kQuerier)) c->set_queriers(c->queriers() + 1);
+    if (role == RoleName(Role::kTeacher)) c->set_teachers(c->teachers() + 1);
+  }));
+  for (const v1::ChildAccounts& c : response.children())
+    if (c.sysadmins().empty())
+      response.set_missing_sysadmins(response.missing_sysadmins() + 1);
+  return response;
+}
+
+absl::StatusOr<std::vector<NewAccount>> Accounts::CreateMissingAdmins(
+    const User& actor) {
+  ASSIGN_OR_RETURN(v1::ChildAccountsResponse tree,
+                   ChildAccounts(actor, actor.unit_code));
+  std::vector<NewAccount> created;
+  for (const v1::ChildAccounts& c : tree.children()) {
+    if (!c.sysadmins().empty()) continue;
+    const std::string base = absl::StrCat("admin", c.unit().code());
+    // The name is the same for every caller, so two administrators doing
+    // this at once cannot both create one: the second insert of the name
+    // fails, and its next try finds the unit at its quota.
+    for (int n = 1;; ++n) {
+      const std::string name = n == 1 ? base : absl::StrCat(base, ".", n);
+      if (Find(name).ok()) continue;  // taken (a disabled account, say)
+      absl::StatusOr<NewAccount> account =
+          CreateFor(actor, name, c.unit().code(), Role::kSysAdmin);
+      if (absl::IsResourceExhausted(account.status())) break;
+      if (absl::IsAlreadyExists(account.status())) continue;
+      RETURN_IF_ERROR(account.status());
+      created.push_back(*std::move(account));
+      break;
+    }
+  }
+  return created;
 }
 
 absl::Status Accounts::ChangePassword(const User& user,
@@ -507,6 +579,8 @@ absl::StatusOr<User> Accounts::Authenticate(const std::string& token,
 
 void ToProto(const NewAccount& account, v1::CreateUserResponse* out) {
   ToProto(account.user, out->mutable_user());
+  out->mutable_user()->set_unit_name(account.unit_name);
+  out->mutable_user()->set_teacher_name(account.teacher_name);
   out->set_initial_password(account.initial_password);
 }
 

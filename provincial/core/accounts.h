@@ -24,6 +24,8 @@ namespace ntmis::provincial {
 struct NewAccount {
   User user;
   std::string initial_password;
+  // For the slip that hands it over (账号分发单).
+  std::string unit_name, teacher_name;
 };
 // The new account and its one-time password, as the transports return it.
 void ToProto(const NewAccount& account, v1::CreateUserResponse* out);
@@ -112,6 +114,17 @@ class Accounts {
   // (`school` empty: the actor's own unit).
   absl::StatusOr<std::vector<NewAccount>> CreateTeacherAccounts(
       const User& actor, const std::string& school);
+  // The open units one level below `unit_code` (within the actor's unit),
+  // each with its enabled accounts by role: a system administrator's view
+  // of who still needs an account (seeds: accounts are distributed level by
+  // level).
+  absl::StatusOr<v1::ChildAccountsResponse> ChildAccounts(
+      const User& actor, const std::string& unit_code);
+  // A system administrator for every open unit directly below the actor's
+  // own unit that has none, named admin<unit code> (admin<code>.2 … if that
+  // name is taken), each with a generated password to hand over once.
+  absl::StatusOr<std::vector<NewAccount>> CreateMissingAdmins(
+      const User& actor);
 
   // The user's own password: the old one must match; the new one must meet
   // the rules and differ from it. Clears must_change_password.

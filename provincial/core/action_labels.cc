@@ -21,6 +21,8 @@ const absl::flat_hash_map<std::string, std::string>& Actions() {
           {"user.disable", "停用账号"},
           {"user.enable", "启用账号"},
           {"user.create_teacher_accounts", "生成教师账号"},
+          {"user.list_children", "查看下级单位账号"},
+          {"user.create_missing_admins", "生成下级单位系统管理员账号"},
           {"unit.add", "新增单位"},
           {"unit.rename", "单位更名"},
           {"unit.move", "学校改隶区县"},

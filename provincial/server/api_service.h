@@ -106,6 +106,12 @@ class ApiService final : public v1::ProvincialApi::Service {
   grpc::Status SetUserDisabled(grpc::ServerContext* context,
                                const v1::SetUserDisabledRequest* request,
                                v1::UserAccount* response) override;
+  grpc::Status ListChildAccounts(grpc::ServerContext* context,
+                                 const v1::UnitRequest* request,
+                                 v1::ChildAccountsResponse* response) override;
+  grpc::Status CreateMissingAdmins(
+      grpc::ServerContext* context, const v1::UnitRequest* request,
+      v1::CreateTeacherAccountsResponse* response) override;
   grpc::Status CreateTeacherAccounts(
       grpc::ServerContext* context, const v1::UnitRequest* request,
       v1::CreateTeacherAccountsResponse* response) override;

@@ -75,6 +75,34 @@ grpc::Status ApiService::SetUserDisabled(
                 });
 }
 
+grpc::Status ApiService::ListChildAccounts(
+    grpc::ServerContext* context, const v1::UnitRequest* request,
+    v1::ChildAccountsResponse* response) {
+  return Handle(context, "user.list_children", request->unit_code(),
+                [&](const User& user, Lane& lane) {
+                  return Fill(
+                      lane.accounts.ChildAccounts(user, request->unit_code()),
+                      response);
+                });
+}
+
+grpc::Status ApiService::CreateMissingAdmins(
+    grpc::ServerContext* context, const v1::UnitRequest* request,
+    v1::CreateTeacherAccountsResponse* response) {
+  return Handle(context, "user.create_missing_admins", request->unit_code(),
+                [&](const User& user, Lane& lane) {
+                  if (!request->unit_code().empty() &&
+                      request->unit_code() != user.unit_code)
+                    return absl::PermissionDeniedError(
+                        "只能为本单位的直接下级单位生成系统管理员账号");
+                  ASSIGN_OR_RETURN(std::vector<NewAccount> accounts,
+                                   lane.accounts.CreateMissingAdmins(user));
+                  for (const NewAccount& a : accounts)
+                    ToProto(a, response->add_accounts());
+                  return absl::OkStatus();
+                });
+}
+
 grpc::Status ApiService::CreateTeacherAccounts(
     grpc::ServerContext* context, const v1::UnitRequest* request,
     v1::CreateTeacherAccountsResponse* response) {

@@ -3,6 +3,9 @@
 // the review workflow with returns and change requests, field rights,
 // history, units after the import, progress reports and the audit chain.
 #include <catch2/catch.hpp>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -827,6 +830,67 @@ TEST_CASE(
   CHECK(Review(*s.county_manager, number, true).state() == "effective");
   CHECK(p.OutboxEnd() == 1);
   CHECK(count("SELECT COUNT(*) FROM teacher_versions") == versions + 1);
+}
+
+TEST_CASE(
+    "The missing administrators of the units one level down are created at "
+    "once and once",
+    "[workflow]") {
+  Province p;
+  auto tree =
+      ValueOrDie(p.admin().Call(&Stub::ListChildAccounts, v1::UnitRequest()));
+  REQUIRE(tree.children_size() == 2);
+  CHECK(tree.missing_sysadmins() == 2);
+  CHECK(tree.unit().code() == "44");
+
+  // Four sessions of the province's administrator press the button at once.
+  std::vector<std::unique_ptr<provincial::ApiClient>> sessions;
+  for (int i = 0; i < 4; ++i) sessions.push_back(p.f().Admin("44"));
+  std::mutex mu;
+  std::vector<v1::CreateUserResponse> made;
+  int failed = 0;
+  std::vector<std::thread> threads;
+  for (auto& session : sessions) {
+    threads.emplace_back([&, client = session.get()] {
+      auto r = client->Call(&Stub::CreateMissingAdmins, v1::UnitRequest());
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r.ok()) {
+        ++failed;
+        return;
+      }
+      for (const auto& a : r->accounts()) made.push_back(a);
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failed == 0);
+  REQUIRE(made.size() == 2);
+  tree =
+      ValueOrDie(p.admin().Call(&Stub::ListChildAccounts, v1::UnitRequest()));
+  CHECK(tree.missing_sysadmins() == 0);
+  for (const auto& c : tree.children()) {
+    REQUIRE(c.sysadmins_size() == 1);
+    CHECK(c.sysadmins(0) == absl::StrCat("admin", c.unit().code()));
+  }
+  // The slip's data: the unit by name, and a password that logs in.
+  const v1::CreateUserResponse& first = made[0];
+  CHECK_FALSE(first.user().unit_name().empty());
+  CHECK(first.user().unit_name() != first.user().unit_code());
+  auto city_admin = FirstLogin(p.f(), "44", first.user().username(),
+                               first.initial_password());
+  auto counties =
+      ValueOrDie(city_admin->Call(&Stub::ListChildAccounts, v1::UnitRequest()));
+  CHECK(counties.missing_sysadmins() ==
+        static_cast<uint32_t>(counties.children_size()));
+  // Only the administrator's own unit's children, only by an administrator.
+  v1::UnitRequest province;
+  province.set_unit_code("44");
+  CHECK(absl::IsPermissionDenied(
+      city_admin->Call(&Stub::CreateMissingAdmins, province).status()));
+  CHECK(absl::IsPermissionDenied(
+      city_admin->Call(&Stub::ListChildAccounts, province).status()));
+  CHECK(
+      ValueOrDie(p.admin().Call(&Stub::CreateMissingAdmins, v1::UnitRequest()))
+          .accounts_size() == 0);
 }
 
 }  // namespace

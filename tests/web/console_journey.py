@@ -12,6 +12,7 @@ refuses a forced write; a name like <script> stays text. Each screen is
 saved as a PNG.
 """
 import argparse
+import base64
 import csv
 import glob
 import io
@@ -320,9 +321,23 @@ def main():
         b.quit()
 
     # The teacher's own account; the school returns the record with a reason.
-    accounts = school_admin.call('CreateTeacherAccounts', {'unit_code': school})
-    teacher_password = next(a['initial_password'] for a in accounts.get('accounts', [])
-                            if a['user']['teacher_number'] == number)
+    # The school's administrator opens the teachers' accounts in the console
+    # and prints the list of names and initial passwords.
+    sa = Browser('school-accounts')
+    try:
+        sa.login('school-admin', strong)
+        sa.goto('accounts')
+        sa.click('create-teacher-accounts')
+        sa.find('teacher-slips')
+        row = sa.d.find_element(By.XPATH, f"//table[@id='teacher-slips']//tr[td[text()='{number}']]")
+        cells = row.find_elements(By.TAG_NAME, 'td')
+        teacher_password = cells[3].text
+        check(cells[1].text != '' and len(teacher_password) >= 8,
+              'the printable list names each teacher beside the initial password')
+        sa.shot('07a-teacher-accounts')
+        check(sa.d.find_element(By.TAG_NAME, 'body').text.count('本人签收') == 1, 'one list with a column to sign')
+    finally:
+        sa.quit()
     # The school's responsible person returns it (the default accounts: the
     # clerk who entered it may not review it).
     r = Browser('approver')
@@ -795,8 +810,37 @@ def main():
         a.click('nav-accounts')
         a.find('account-table')
         check('city-admin' in a.main_text(), 'the administrator lists the accounts below')
+        # The units one level down: which still lack a system administrator;
+        # all of them made at once, with slips to print and hand over.
+        summary = a.find('child-summary').text
+        check('1 个尚未开通系统管理员' in summary, f'the tree shows the city without an administrator ({summary})')
+        a.shot('16a-child-accounts')
+        a.click('create-missing-admins')
+        a.find('slips')
+        other_city = units['units'][1]['code']
+        slip = a.find('slips').text
+        check('账号分发单' in slip and 'admin' + other_city in slip and '首次登录' in slip,
+              'a slip names the unit, the user name, the initial password and what to do first')
+        a.wait.until(lambda d: '系统管理员均已开通' in d.find_element(By.ID, 'child-summary').text)
+        a.shot('16b-admin-slips')
+        pdf_path = f'{args.shots}/16b-admin-slips.pdf'
+        with open(pdf_path, 'wb') as f:
+            f.write(base64.b64decode(a.d.execute_cdp_cmd('Page.printToPDF', {})['data']))
+        printed = subprocess.run(['pdftotext', '-layout', pdf_path, '-'], capture_output=True,
+                                 text=True, check=True).stdout
+        check('账号分发单' in printed and 'admin' + other_city in printed and '待办' not in printed
+              and '新建账号' not in printed, 'the slips print alone, without the navigation or forms')
+        password = a.d.find_element(By.XPATH, "//div[@class='slip']//tr[th[text()='初始密码']]/td").text
+        first = login('admin' + other_city, password)
+        first.call('ChangePassword', {'old_password': password, 'new_password': strong})
+        check(login('admin' + other_city, strong) is not None, 'the new administrator logs in with the slip')
+        a.d.find_element(By.XPATH, "//table[@id='child-account-table']//a").click()
+        a.wait.until(lambda d: '›' in d.find_element(By.ID, 'child-accounts').text)
+        check('区县' in a.find('child-account-table').text, 'a click on a city shows its counties and their accounts')
         a.type('account-name', 'city-admin')
-        a.type('account-unit', city)
+        a.click('account-unit')  # the unit is picked from the tree, not typed
+        a.click('account-unit-open-44')
+        a.click('account-unit-pick-' + city)
         a.select('account-role', 'USER_ROLE_SYSADMIN')
         a.click('account-create')
         a.text_appears('已达上限')
