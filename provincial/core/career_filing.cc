@@ -68,16 +68,17 @@ absl::StatusOr<std::string> Careers::FindTeacher(
     if (number.empty())
       return absl::NotFoundError(
           absl::StrCat("身份证件号码 ", MaskIdCard(id_card),
-                       " 不是本省任何一位教师的：本省调动只办理本省的教师；"
-                       "跨省调动须经国家节点转给教师所在省份，本系统尚未开通"));
+                       " 不是本省任何一位教师的：在职情况变动和交流轮岗只"
+                       "办理本省的教师；跨省调入在“调动”中填写其教师编号或身份"
+                       "证件号码，由国家节点查出教师所在省份"));
   }
   absl::StatusOr<StoredTeacher> teacher = LoadTeacher(store_, number);
   if (!teacher.ok()) {
     if (number.size() == 12 && !absl::StartsWith(number, province))
       return absl::FailedPreconditionError(absl::StrCat(
           "教师编号 ", number, " 首次登记于其他省份（", number.substr(0, 2),
-          "），不在本省：本省调动只办理本省的教师；跨省调动须经国家节点转给教师"
-          "所在省份，本系统尚未开通"));
+          "），不在本省：在职情况变动和交流轮岗只办理本省的教师；跨省调入在"
+          "“调动”中办理"));
     return absl::NotFoundError(
         absl::StrCat("本省没有教师编号为 ", number, " 的教师"));
   }
@@ -86,6 +87,41 @@ absl::StatusOr<std::string> Careers::FindTeacher(
         "教师 ", number,
         " 已调出本省，现由其他省份管理：本省不能再为其办理调动或变动"));
   return number;
+}
+
+absl::StatusOr<std::optional<std::string>> Careers::NumberElsewhere(
+    const std::string& id_card_given) {
+  const std::string id_card =
+      absl::AsciiStrToUpper(absl::StripAsciiWhitespace(id_card_given));
+  if (!ParseIdCard(id_card).ok())
+    return std::nullopt;  // FindTeacher names what is wrong with it
+  const std::string hash = id_hasher_.Sign(id_card);
+  ASSIGN_OR_RETURN(
+      sql::Statement q,
+      store_.db().Prepare("SELECT state FROM teachers WHERE id_hash = ?"));
+  q.BindBlob(1, hash);
+  ASSIGN_OR_RETURN(bool here, q.Step());
+  if (here &&
+      ParseTeacherState(q.ColumnText(0)) != TeacherState::kTransferredOut)
+    return std::nullopt;  // this province's teacher
+  if (resolver_ == nullptr) return std::nullopt;
+  absl::StatusOr<std::vector<std::optional<KnownIdentity>>> known =
+      resolver_->Resolve({hash});
+  if (!known.ok())
+    return absl::UnavailableError(absl::StrCat(
+        "身份证件号码 ", MaskIdCard(id_card),
+        " 不是本省教师的；查询全国教师身份库时国家节点暂时无法应答（",
+        known.status().message(), "）：请稍后再试，或填写教师编号办理"));
+  ASSIGN_OR_RETURN(std::string province, store_.Province());
+  if (known->empty() || !(*known)[0] ||
+      (*known)[0]->owner_province == province) {
+    if (here) return std::nullopt;
+    return absl::NotFoundError(absl::StrCat(
+        "身份证件号码 ", MaskIdCard(id_card),
+        " 在全国教师身份库中没有记录：请核对号码；尚未登记的新教师请由学校"
+        "新建教师"));
+  }
+  return (*known)[0]->teacher_number;
 }
 
 absl::Status Careers::CheckEffectiveDate(const std::string& given,
@@ -121,8 +157,14 @@ absl::StatusOr<v1::CareerCase> Careers::FileTransfer(
   RETURN_IF_ERROR(
       CheckEffectiveDate(request.effective_date(), &date, "effective_date"));
 
-  // A teacher another province owns: a transfer across provinces.
-  const std::string given(absl::StripAsciiWhitespace(request.teacher_number()));
+  // A teacher another province owns: a transfer across provinces. Given
+  // by ID-card number, the national identity registry says whose it is.
+  std::string given(absl::StripAsciiWhitespace(request.teacher_number()));
+  if (given.empty() && !request.id_card_number().empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> elsewhere,
+                     NumberElsewhere(request.id_card_number()));
+    if (elsewhere) given = *elsewhere;
+  }
   if (!given.empty()) {
     ASSIGN_OR_RETURN(std::string province, store_.Province());
     absl::StatusOr<StoredTeacher> local = LoadTeacher(store_, given);

@@ -71,11 +71,13 @@ std::string CareerStateLabel(const v1::CareerCase& c) {
   return c.state();
 }
 
-Careers::Careers(Store& store, const IdKeys& keys, CareerSettings settings)
+Careers::Careers(Store& store, const IdKeys& keys, CareerSettings settings,
+                 IdentityResolver* resolver)
     : store_(store),
       id_hasher_(keys.hash_key),
       seal_key_(keys.seal_key),
-      settings_(settings) {}
+      settings_(settings),
+      resolver_(resolver) {}
 
 void Careers::Describe(v1::CareerCase& c) {
   c.set_kind_label(CareerKindLabel(c.kind()));

@@ -58,6 +58,7 @@
 #include "ntmis/v1/config.pb.h"
 #include "ntmis/v1/sync.pb.h"
 #include "provincial/core/accounts.h"
+#include "provincial/core/identity_resolver.h"
 #include "provincial/core/store.h"
 #include "provincial/core/teacher_fields.h"
 
@@ -76,7 +77,12 @@ CareerSettings CareerSettingsFrom(const v1::CareerSettings& config);
 
 class Careers {
  public:
-  Careers(Store& store, const IdKeys& keys, CareerSettings settings);
+  // `resolver` (may be null: only this province's teachers are found by
+  // ID-card number) asks the national identity registry which province
+  // holds a person, so that a transfer across provinces can be filed by
+  // ID-card number too. It must outlive the Careers.
+  Careers(Store& store, const IdKeys& keys, CareerSettings settings,
+          IdentityResolver* resolver = nullptr);
 
   // Filing. The transfer's receiving school is the filer's school (or a
   // school within a filer's administration); the teacher is found by
@@ -169,6 +175,11 @@ class Careers {
   void Describe(v1::CareerCase& c);
   // A transfer of a teacher owned by another province, from the receiving
   // school (career_remote.cc).
+  // The teacher number of a person another province holds, found by
+  // ID-card number in the national identity registry; nullopt for this
+  // province's teacher (or a number that is not an ID-card number).
+  absl::StatusOr<std::optional<std::string>> NumberElsewhere(
+      const std::string& id_card);
   absl::StatusOr<v1::CareerCase> FileRemoteTransfer(
       const User& actor, const std::string& number,
       const std::string& to_school, const std::string& date,
@@ -189,6 +200,7 @@ class Careers {
   crypto::Hmac id_hasher_;  // the federation key: ID-card numbers to their hash
   std::string seal_key_;    // the node's key for ID-card numbers at rest
   CareerSettings settings_;
+  IdentityResolver* const resolver_;
 };
 
 }  // namespace ntmis::provincial

@@ -19,7 +19,8 @@ absl::StatusOr<std::unique_ptr<StorePool>> StorePool::Open(
     auto lane = std::make_unique<Lane>(std::move(store), policy, hashing);
     ASSIGN_OR_RETURN(lane->workflow,
                      Workflow::Create(lane->store, keys, resolver));
-    lane->careers = std::make_unique<Careers>(lane->store, keys, careers);
+    lane->careers =
+        std::make_unique<Careers>(lane->store, keys, careers, resolver);
     if (i == 0) {
       ASSIGN_OR_RETURN(pool->province_, lane->store.Province());
     }

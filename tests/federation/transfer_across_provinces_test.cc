@@ -141,12 +141,21 @@ TEST_CASE(
   NTMIS_ASSERT_OK(f.Sync("44").status());
   auto before = ByProvince(f);
 
-  // Province 44's school files; its school and county approve.
+  // Province 44's school files by the teacher's ID-card number (the
+  // national identity registry says who holds the person); its county
+  // approves. A number nobody registered is refused with the rule.
   v1::FileTransferRequest request;
-  request.set_teacher_number(number);
+  request.set_id_card_number(IdCard("110101", "19880808", 23));
   request.set_effective_date(Today().ToString());
   request.set_reason("随配偶调动");
+  v1::FileTransferRequest unknown = request;
+  unknown.set_id_card_number(IdCard("110101", "19900101", 57));
+  absl::Status nobody = gd.m1->Call(&Stub::FileTransfer, unknown).status();
+  CHECK(absl::IsNotFound(nobody));
+  CHECK_THAT(std::string(nobody.message()),
+             Catch::Contains("全国教师身份库中没有记录"));
   v1::CareerCase c = ValueOrDie(gd.m1->Call(&Stub::FileTransfer, request));
+  CHECK(c.teacher_number() == number);
   // The filing is the school's request: its county decides, then the owner.
   REQUIRE(c.steps_size() == 2);
   CHECK(c.steps(1).role() == "调出省份");
