@@ -36,8 +36,16 @@ absl::Status CheckUnitAdmin(Store& store, const User& actor,
 
 absl::StatusOr<std::vector<Unit>> ListChildUnits(Store& store, const User& user,
                                                  const std::string& unit_code,
-                                                 bool include_closed) {
+                                                 bool include_closed,
+                                                 bool directory) {
   const std::string& code = unit_code.empty() ? user.unit_code : unit_code;
+  if (directory) {
+    RETURN_IF_ERROR(CheckRole(user,
+                              {Role::kSysAdmin, Role::kManager, Role::kQuerier},
+                              "查看单位名录"));
+    RETURN_IF_ERROR(LoadUnit(store, code).status());
+    return ChildUnits(store, code, /*include_closed=*/false);
+  }
   RETURN_IF_ERROR(CheckWithin(store, user, code));
   return ChildUnits(store, code, include_closed);
 }

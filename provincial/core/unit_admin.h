@@ -17,10 +17,13 @@
 namespace ntmis::provincial {
 
 // The children of `unit_code` (the user's own unit when empty), open ones
-// unless `include_closed`; PERMISSION_DENIED outside the user's scope.
+// unless `include_closed`; PERMISSION_DENIED outside the user's scope. With
+// `directory`, the open children of any unit of the province, for staff
+// (the directory of units is no secret; the teachers in them are).
 absl::StatusOr<std::vector<Unit>> ListChildUnits(Store& store, const User& user,
                                                  const std::string& unit_code,
-                                                 bool include_closed);
+                                                 bool include_closed,
+                                                 bool directory = false);
 
 // Changes to the tree after the import, by `actor`: a system administrator
 // changes the units below its own unit (never its own), and adds units under

@@ -70,15 +70,16 @@ grpc::Status ApiService::CloseUnit(grpc::ServerContext* context,
 grpc::Status ApiService::ListUnits(grpc::ServerContext* context,
                                    const v1::ListUnitsRequest* request,
                                    v1::ListUnitsResponse* response) {
-  return Handle(context, "unit.list", request->unit_code(),
-                [&](const User& user, Lane& lane) {
-                  ASSIGN_OR_RETURN(
-                      std::vector<Unit> units,
-                      ListChildUnits(lane.store, user, request->unit_code(),
-                                     request->include_closed()));
-                  for (const Unit& u : units) ToProto(u, response->add_units());
-                  return absl::OkStatus();
-                });
+  return Handle(
+      context, "unit.list", request->unit_code(),
+      [&](const User& user, Lane& lane) {
+        ASSIGN_OR_RETURN(
+            std::vector<Unit> units,
+            ListChildUnits(lane.store, user, request->unit_code(),
+                           request->include_closed(), request->directory()));
+        for (const Unit& u : units) ToProto(u, response->add_units());
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace ntmis::provincial

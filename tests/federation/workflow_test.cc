@@ -726,6 +726,25 @@ TEST_CASE(
   CHECK(
       ValueOrDie(s.county_admin->Call(&Stub::ListUnits, units)).units_size() ==
       2);
+  // The directory of units: a school's staff read the province's open units
+  // beyond their own (a rotation's receiving school), nothing else widens.
+  v1::ListUnitsRequest directory;
+  directory.set_unit_code("44");
+  CHECK(absl::IsPermissionDenied(
+      s.school_manager->Call(&Stub::ListUnits, directory).status()));
+  directory.set_directory(true);
+  CHECK(ValueOrDie(s.school_manager->Call(&Stub::ListUnits, directory))
+            .units_size() == 2);
+  directory.set_unit_code("440104");
+  const v1::ListUnitsResponse neighbours =
+      ValueOrDie(s.school_manager->Call(&Stub::ListUnits, directory));
+  REQUIRE(neighbours.units_size() >= 1);
+  CHECK(neighbours.units(0).parent_code() == "440104");
+  CHECK_FALSE(neighbours.units(0).name().empty());
+  v1::ListTeachersRequest beyond;
+  beyond.set_unit_code("440104");
+  CHECK(absl::IsPermissionDenied(
+      s.school_manager->Call(&Stub::ListTeachers, beyond).status()));
   v1::CreateTeacherRequest at_closed;
   at_closed.set_name("x");
   at_closed.set_gender("1");

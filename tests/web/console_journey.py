@@ -562,6 +562,17 @@ def main():
         check('待退休' in k.main_text() and '学校主管部门' in k.main_text(),
               'the filed status change shows its subject and its step')
         k.shot('19-careers-filed')
+        # A rotation's receiving school is picked by name from the province's
+        # directory of units, beyond the school's own subtree.
+        k.select('career-kind', 'rotation')
+        k.click('career-host')
+        k.click('career-host-open-44')
+        other = units['units'][1]['code']
+        k.click('career-host-open-' + other)
+        k.click('career-host-open-' + other + '01')  # its first county
+        k.find('career-host-pick-' + other + '010001')  # and that county's first school
+        k.shot('19a-rotation-host-picker')
+        check('（请从单位名录中选择学校）' in k.find('career-host').text, 'nothing is picked until the clerk picks')
     finally:
         k.quit()
     kc = Browser('careers-county')

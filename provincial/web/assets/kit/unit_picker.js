@@ -6,10 +6,12 @@ import { call } from './api.js';
 import { el, errorBox } from './dom.js';
 import { LEVELS } from './labels.js';
 
-// `root`: { code, name, level }; `onchange(unit)` after a pick. The
-// returned element has .value (the code) and .unit (the chosen unit).
-export function unitPicker({ id, root, onchange, label }) {
-  const shown = el('span', { class: 'picked' }, root.name);
+// `root`: { code, name, level }; `onchange(unit)` after a pick; with
+// `directory`, the province's directory of units beyond the user's own
+// (ListUnitsRequest.directory). The returned element has .value (the code)
+// and .unit (the chosen unit); `empty` shows before anything is picked.
+export function unitPicker({ id, root, onchange, label, directory, empty }) {
+  const shown = el('span', { class: 'picked' }, empty || root.name);
   const button = el(
     'button',
     {
@@ -18,15 +20,15 @@ export function unitPicker({ id, root, onchange, label }) {
       id,
       'aria-haspopup': 'tree',
       'aria-expanded': 'false',
-      'aria-label': (label || '选择单位') + '：' + root.name,
+      'aria-label': (label || '选择单位') + '：' + (empty || root.name),
     },
     shown,
     el('span', { class: 'caret', 'aria-hidden': 'true' }, '▾'),
   );
   const panel = el('div', { class: 'picker-panel', hidden: true });
   const box = el('div', { class: 'picker' }, button, panel);
-  box.value = root.code;
-  box.unit = root;
+  box.value = empty ? '' : root.code;
+  box.unit = empty ? null : root;
   const pick = (unit) => {
     box.value = unit.code;
     box.unit = unit;
@@ -65,7 +67,7 @@ export function unitPicker({ id, root, onchange, label }) {
       loaded = true;
       children.replaceChildren(el('li', { class: 'hint' }, '正在载入…'));
       try {
-        const r = await call('ListUnits', { unit_code: unit.code });
+        const r = await call('ListUnits', { unit_code: unit.code, directory: !!directory });
         const units = r.units || [];
         children.replaceChildren(
           ...(units.length ? units.map(node) : [el('li', { class: 'hint' }, '没有下级单位')]),

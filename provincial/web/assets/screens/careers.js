@@ -6,6 +6,7 @@ import { el, errorBox, once, setMain, todayText, when } from '../kit/dom.js';
 import { catalog } from '../kit/form.js';
 import { CASE_KINDS } from '../kit/labels.js';
 import { me } from '../kit/session.js';
+import { unitPicker } from '../kit/unit_picker.js';
 import { go } from '../kit/shell.js';
 
 export const ROTATION_KINDS = ['轮岗', '支教', '走教', '交流', '跟岗', '对口帮扶'];
@@ -247,7 +248,14 @@ export async function fileCard(done) {
       return el('option', { value: code }, code + ' ' + label);
     }),
   );
-  const host = el('input', { id: 'career-host', placeholder: '接收学校的学校标识码' });
+  // The receiving school is picked by name from the province's directory.
+  const host = unitPicker({
+    id: 'career-host',
+    label: '接收学校',
+    root: { code: me.user.unit_code.slice(0, 2), name: '本省单位名录', level: 1 },
+    directory: true,
+    empty: '（请从单位名录中选择学校）',
+  });
   const rkind = el(
     'select',
     { id: 'career-rotation-kind' },
@@ -306,7 +314,7 @@ export async function fileCard(done) {
             else
               c = await call('FileRotation', {
                 teacher_number: number.value.trim(),
-                host_school: host.value.trim(),
+                host_school: host.value,
                 kind: rkind.value,
                 start_date: date.value,
                 end_date: until.value,
