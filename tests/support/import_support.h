@@ -29,11 +29,12 @@ inline provincial::User ProvinceAdmin(provincial::Store& store) {
 }
 
 // A province database with the generator's unit tree for (province, count,
-// seed).
+// seed), sealing personal details at rest with TestKeys() as a node does.
 inline provincial::Store ProvinceWithUnits(const std::string& path,
                                            int province, uint64_t count,
                                            uint64_t seed) {
   provincial::Store store = ValueOrDie(provincial::Store::Open(path, true));
+  store.set_seal_key(TestKeys().seal_key);  // as the node's lanes have it
   std::string code = std::to_string(province);
   if (!store.SetProvince(code).ok() ||
       !provincial::EnsureProvinceUnit(store, code).ok())
