@@ -29,7 +29,7 @@ import urllib.request
 
 import openpyxl
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -93,7 +93,10 @@ class Browser:
         self.d = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=options)
         self.d.execute_cdp_cmd('Browser.setDownloadBehavior',
                                {'behavior': 'allow', 'downloadPath': self.downloads})
-        self.wait = WebDriverWait(self.d, 15, poll_frequency=0.02)
+        # A screen redraws what it shows: an element found a moment ago may
+        # be gone by the time it is read, and is looked up again.
+        self.wait = WebDriverWait(self.d, 15, poll_frequency=0.02,
+                                  ignored_exceptions=[StaleElementReferenceException])
         self.name = name
 
     def downloaded(self, suffix, timeout=15):
