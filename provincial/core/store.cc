@@ -307,6 +307,17 @@ ALTER TABLE teachers ADD COLUMN name TEXT NOT NULL DEFAULT '';
 UPDATE teachers SET name = teacher_name(record);
 CREATE INDEX teachers_name ON teachers(teacher_number, name);
 )sql",
+      // 11: the partial index of records in review, its condition spelled
+      // as equalities. SQLite evaluates a list `state IN (a, b, c)` on every
+      // insert by building a temporary table of the list: 12% of a teacher
+      // import's time (issue 30, docs/benchmarks.md). Queries name one
+      // state (`state = 'submitted'`), which implies the OR as it implied
+      // the list, so the same queries use the index.
+      R"sql(
+DROP INDEX teachers_pending;
+CREATE INDEX teachers_pending ON teachers(school_code, state, updated_unix)
+  WHERE state = 'submitted' OR state = 'school_approved' OR state = 'returned';
+)sql",
   };
 }
 
