@@ -20,11 +20,17 @@ WalCheckpointer::~WalCheckpointer() {
 }
 
 void WalCheckpointer::Watch(Database& writer, int pages) {
-  Watched* watched;
+  Watched* watched = nullptr;
   {
     absl::MutexLock lock(&mu_);
-    watched_.push_back({this, writer.path(), pages});
-    watched = &watched_.back();
+    // A file watched again (a new connection to it) shares its entry, so
+    // that watching each import's connection keeps one entry per file.
+    for (Watched& w : watched_)
+      if (w.path == writer.path() && w.pages == pages) watched = &w;
+    if (watched == nullptr) {
+      watched_.push_back({this, writer.path(), pages});
+      watched = &watched_.back();
+    }
   }
   sqlite3_wal_hook(writer.handle(), &WalCheckpointer::OnCommit, watched);
 }

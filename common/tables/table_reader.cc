@@ -262,7 +262,19 @@ bool TableReader::CheckField(absl::string_view raw, size_t template_column,
                              std::string* out, RowProblems* problems) {
   const TableColumn* column =
       template_column < columns_.size() ? &columns_[template_column] : nullptr;
-  const std::string name = column ? column->name : "";
+  // Most cells are codes, dates and numbers: printable ASCII with nothing
+  // to trim, fold or refuse, taken as they are (the rest of this function
+  // would leave them unchanged, at a quarter of a bulk import's parsing).
+  if (!raw.empty() && raw.front() != ' ' && raw.front() != '\'' &&
+      raw.back() != ' ' &&
+      (column == nullptr || raw.size() <= column->max_chars) &&
+      std::all_of(raw.begin(), raw.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    out->assign(raw.data(), raw.size());
+    return true;
+  }
+  static const std::string kNoName;
+  const std::string& name = column ? column->name : kNoName;
   std::string text, why;
   if (!Decode(raw, &text, &why)) {
     problems->Add(name, std::string(raw), absl::StrCat("值", why));

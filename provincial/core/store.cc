@@ -333,7 +333,7 @@ absl::StatusOr<Store> Store::Open(const std::string& path, bool create,
   options.create = create;
   options.cache_size = -1024 * store_options.cache_mib;
   options.page_size = 16384;
-  options.wal_autocheckpoint_pages = 4096;  // 64 MiB of WAL between checkpoints
+  options.wal_autocheckpoint_pages = kWalCheckpointPages;  // 64 MiB of WAL
   options.mmap_size = int64_t{1}
                       << 34;  // sync reads current records at random places
   ASSIGN_OR_RETURN(sql::Database db, sql::Database::Open(path, options));

@@ -26,6 +26,9 @@ struct StoreOptions {
 
 class Store {
  public:
+  // WAL pages (of 16 KiB) a commit leaves before the file is checkpointed.
+  static constexpr int kWalCheckpointPages = 4096;
+
   // Opens (creating if asked) and migrates the database at `path`.
   static absl::StatusOr<Store> Open(const std::string& path,
                                     bool create = false,

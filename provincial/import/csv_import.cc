@@ -8,9 +8,6 @@
 #include "common/base/status_macros.h"
 
 namespace ntmis::provincial {
-namespace {
-constexpr size_t kQueueChunks = 8;
-}  // namespace
 
 CsvImport::CsvImport(Store& store, RowHandler& handler, ImportOptions options)
     : store_(store),
@@ -79,7 +76,7 @@ absl::Status CsvImport::HandOff(bool force) {
   prepared_ = 0;
   absl::MutexLock lock(&mu_);
   auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return queue_.size() < kQueueChunks || !writer_status_.ok();
+    return queue_.size() < QueueChunks() || !writer_status_.ok();
   };
   mu_.Await(absl::Condition(&room));
   if (!writer_status_.ok()) return writer_status_;
@@ -130,13 +127,15 @@ absl::Status CsvImport::WriteChunk(PreparedRows& rows) {
     ASSIGN_OR_RETURN(sql::Transaction txn,
                      sql::Transaction::Begin(store_.db()));
     batch_txn_.emplace(std::move(txn));
+    batch_handed_ = 0;
     batch_size_ = 0;
     RETURN_IF_ERROR(handler_.BeginBatch(store_));
   }
   ASSIGN_OR_RETURN(uint64_t written,
                    handler_.Write(store_, rows, &writer_problems_));
+  batch_handed_ += rows.size();
   batch_size_ += written;
-  if (batch_size_ >= BatchRows()) return EndBatch();
+  if (batch_handed_ >= BatchRows()) return EndBatch();
   return absl::OkStatus();
 }
 
@@ -148,6 +147,7 @@ absl::Status CsvImport::EndBatch() {
     written_ += batch_size_;
   }
   batch_txn_.reset();  // a dry run rolls back here
+  batch_handed_ = 0;
   batch_size_ = 0;
   return absl::OkStatus();
 }

@@ -50,6 +50,11 @@ class RowHandler {
                        const ColumnIndex& index, RowProblems& problems) = 0;
   // Parsing stage. Hands over the rows kept since the last call.
   virtual std::unique_ptr<PreparedRows> TakePrepared() = 0;
+  // True if TakePrepared should see a whole batch at once (at most
+  // ImportOptions::batch_rows rows), so that the handler can order the
+  // batch's writes; false for small hand-offs that keep the writer busy
+  // from the first rows.
+  virtual bool HandsOverBatches() const { return false; }
 
   // Writer stage, inside the batch transaction: writes the rows, adding a
   // problem for each row the database refuses (e.g. an ID already stored);
@@ -96,8 +101,12 @@ class CsvImport {
   void Report(v1::ImportProblem problem);
   // Hand-offs never straddle a batch: a batch is whole hand-offs.
   size_t HandoffRows() const {
-    return std::max<size_t>(1, std::min(options_.handoff_rows, BatchRows()));
+    const size_t rows = handler_.HandsOverBatches() ? options_.batch_rows
+                                                    : options_.handoff_rows;
+    return std::max<size_t>(1, std::min(rows, BatchRows()));
   }
+  // Hand-offs waiting for the writer: a few small ones, or one batch.
+  size_t QueueChunks() const { return handler_.HandsOverBatches() ? 1 : 8; }
   size_t BatchRows() const {
     return options_.all_or_nothing ? SIZE_MAX : options_.batch_rows;
   }
@@ -127,7 +136,8 @@ class CsvImport {
 
   // Writer stage (writer thread; read by Finish after join).
   std::optional<sql::Transaction> batch_txn_;
-  size_t batch_size_ = 0;
+  size_t batch_handed_ = 0;  // rows handed to the open batch
+  size_t batch_size_ = 0;    // of which written
   uint64_t written_ = 0;
   std::vector<v1::ImportProblem> writer_problems_;
   std::thread writer_;

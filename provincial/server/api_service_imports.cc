@@ -30,6 +30,7 @@ grpc::Status ApiService::RunImport(grpc::ServerContext* context,
   auto run = [&]() -> absl::StatusOr<v1::ImportReport> {
     ASSIGN_OR_RETURN(Store store, Store::Open(db_path_));
     store.set_seal_key(keys_.seal_key);
+    import_checkpoints_.Watch(store.db(), Store::kWalCheckpointPages);
     std::unique_ptr<RowHandler> handler;
     if (kind == ImportKind::kUnits) {
       ASSIGN_OR_RETURN(handler, UnitRowHandler::Create(store, *user));
