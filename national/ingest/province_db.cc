@@ -1,5 +1,7 @@
 #include "national/ingest/province_db.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <ctime>
 #include <map>
@@ -170,6 +172,15 @@ absl::Status ProvinceDb::LoadCube() {
       [&] { cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }));
   cube_.Reset(cells);
   return absl::OkStatus();
+}
+
+void ProvinceDb::ReleaseCache() {
+  {
+    absl::MutexLock lock(&write_mu_);
+    sqlite3_db_release_memory(writer_.handle());
+  }
+  absl::MutexLock lock(&read_mu_);
+  sqlite3_db_release_memory(reader_.handle());
 }
 
 absl::StatusOr<ProvinceState> ProvinceDb::State() {

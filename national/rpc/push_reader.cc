@@ -6,8 +6,20 @@
 
 namespace ntmis::national {
 
+PushReader::~PushReader() {
+  Stop();
+  thread_.join();
+  absl::MutexLock lock(&mu_);
+  for (; slots_held_ > 0; --slots_held_) batches_.Exit();
+}
+
 std::optional<absl::StatusOr<PreparedBatch>> PushReader::Next() {
   absl::MutexLock lock(&mu_);
+  if (handed_out_) {  // applied by now
+    handed_out_ = false;
+    --slots_held_;
+    batches_.Exit();
+  }
   bool ready = mu_.AwaitWithTimeout(
       absl::Condition(
           +[](PushReader* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
@@ -24,6 +36,7 @@ std::optional<absl::StatusOr<PreparedBatch>> PushReader::Next() {
   if (queue_.empty()) return std::nullopt;
   auto next = std::move(queue_.front());
   queue_.pop_front();
+  handed_out_ = true;
   return next;
 }
 
@@ -48,6 +61,19 @@ void PushReader::Run() {
           },
           this));
       if (stop_) break;
+    }
+    // Room for one more batch in the node's memory; waiting for it, the
+    // stream stays unread and flow control holds the province back.
+    bool slot = false;
+    while (!slot) {
+      slot = batches_.EnterWithin(absl::Milliseconds(100));
+      absl::MutexLock lock(&mu_);
+      if (stop_) break;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      if (slot) ++slots_held_;
+      if (stop_) break;
       in_read_ = true;
     }
     bool got = stream_->Read(&batch);
@@ -70,6 +96,10 @@ void PushReader::Run() {
     }
     absl::MutexLock lock(&mu_);
     in_read_ = false;
+    if (end) {  // nothing read to hold
+      --slots_held_;
+      batches_.Exit();
+    }
     if (stop_ || end) break;
     bool failed = !prepared.ok();
     queue_.push_back(std::move(prepared));

@@ -306,7 +306,7 @@ grpc::Status SyncService::Push(
   absl::Status failure;
   {
     PushReader reader(context, stream, **db, limits_.max_batch_changes,
-                      limits_.push_idle);
+                      limits_.push_idle, push_batches_);
     while (auto prepared = reader.Next()) {
       absl::StatusOr<v1::PushAck> ack =
           prepared->ok() ? (*db)->Apply(**prepared) : prepared->status();
@@ -339,6 +339,7 @@ grpc::Status SyncService::Push(
   }
   if (auto state = (*db)->State(); state.ok())
     metrics::RecordsHeld((*db)->province(), state->records);
+  (*db)->ReleaseCache();  // 32 provinces' caches would stay full between syncs
   if (!failure.ok()) {
     std::string result = absl::StatusCodeToString(failure.code());
     store_.audit().Append(

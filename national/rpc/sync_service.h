@@ -6,8 +6,11 @@
 #ifndef NTMIS_NATIONAL_RPC_SYNC_SERVICE_H_
 #define NTMIS_NATIONAL_RPC_SYNC_SERVICE_H_
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
+#include "common/base/concurrency_limit.h"
 #include "national/ingest/national_store.h"
 #include "ntmis/v1/sync.grpc.pb.h"
 
@@ -26,6 +29,15 @@ class SyncService final : public v1::NationalSync::Service {
 
   SyncService(NationalStore& store, Limits limits)
       : store_(store), limits_(limits) {}
+
+  // Push batches the node holds in memory at once, over all provinces
+  // (PushReader): two per core keep every core applying while the next
+  // batches are parsed; more would only hold memory (32 provinces pushing
+  // at once held two batches each, 1.2 GiB at 1,000,000 teachers).
+  static int BatchesInMemory() {
+    return std::max(4,
+                    2 * static_cast<int>(std::thread::hardware_concurrency()));
+  }
 
   grpc::Status GetCursor(grpc::ServerContext* context,
                          const v1::GetCursorRequest* request,
@@ -71,6 +83,7 @@ class SyncService final : public v1::NationalSync::Service {
 
   NationalStore& store_;
   const Limits limits_;
+  ConcurrencyLimit push_batches_{BatchesInMemory()};
 };
 
 }  // namespace ntmis::national

@@ -3,6 +3,10 @@
 // same CSV into an unindexed table, measured in the same run.
 //
 //   ntmis_import_sync_bench [--teachers N] [--batch CHANGES_PER_SYNC_BATCH]
+//                           [--results FILE]
+// --results appends each step's figures and its ratio to `.import` to FILE
+// (tab-separated; tests/bench/run.sh keeps them in build/bench-results.tsv),
+// so that a bulk path that got slower shows in the next run's lines.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "provincial/tools/generator.h"
+#include "tests/bench/bench_results.h"
 #include "tests/support/test_support.h"
 
 namespace ntmis::testing {
@@ -30,7 +35,7 @@ long PeakRssKiB() {
   return 0;
 }
 
-int Run(uint64_t teachers, uint32_t batch) {
+int Run(uint64_t teachers, uint32_t batch, const std::string& results) {
   Federation f;
   const std::string csv_path = f.dir().File("teachers.csv");
   provincial::SyntheticProvince gen(44, teachers, 2026);
@@ -87,6 +92,12 @@ int Run(uint64_t teachers, uint32_t batch) {
       sync_s / baseline);
   std::cout << "peak RSS of this process (both nodes in-process): "
             << PeakRssKiB() / 1024 << " MiB\n";
+  if (!results.empty()) {
+    BenchResults out(results, "import_sync", teachers);
+    out.Add("sqlite3 .import", baseline, baseline);
+    out.Add("import through the API", import, baseline);
+    out.Add("full sync", sync_s, baseline);
+  }
   return 0;
 }
 
@@ -96,11 +107,13 @@ int Run(uint64_t teachers, uint32_t batch) {
 int main(int argc, char** argv) {
   uint64_t teachers = 1000000;
   uint32_t batch = 0;  // the sync client's default
+  std::string results;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::string(argv[i]) == "--results") results = argv[i + 1];
     if (std::string(argv[i]) == "--teachers")
       teachers = std::strtoull(argv[i + 1], nullptr, 10);
     if (std::string(argv[i]) == "--batch")
       batch = std::strtoul(argv[i + 1], nullptr, 10);
   }
-  return ntmis::testing::Run(teachers, batch);
+  return ntmis::testing::Run(teachers, batch, results);
 }

@@ -7,8 +7,10 @@
 // and the national node's peak RSS during 1.+2. and during 3.
 //
 //   ntmis_sync_bench --national PATH/ntmis-national [--teachers N] [--provinces
-//   P]
-// (--provinces 0 skips the concurrent run.)
+//   P] [--results FILE]
+// (--provinces 0 skips the concurrent run.) --results appends the steps'
+// figures to FILE (tests/bench/bench_results.h), the full sync against
+// sqlite3's `.import` of the province's CSV timed in the same run.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,6 +23,7 @@
 #include "absl/strings/str_format.h"
 #include "provincial/core/teachers.h"
 #include "provincial/tools/generator.h"
+#include "tests/bench/bench_results.h"
 #include "tests/support/teacher_changes.h"
 #include "tests/support/test_support.h"
 
@@ -63,7 +66,8 @@ class AnonPeak {
   std::thread thread_;
 };
 
-void Load(Federation& f, const std::string& code, uint64_t teachers) {
+// Imports the province's teachers; returns the CSV's path.
+std::string Load(Federation& f, const std::string& code, uint64_t teachers) {
   f.AddProvince(code);
   provincial::SyntheticProvince gen(std::stoi(code), teachers, 2026);
   const std::string csv = f.dir().File(absl::StrCat("teachers-", code, ".csv"));
@@ -78,6 +82,18 @@ void Load(Federation& f, const std::string& code, uint64_t teachers) {
       admin->ImportFile(provincial::ImportTarget::kTeachers, csv, false));
   if (report.rows_applied() != teachers)
     throw std::runtime_error("import incomplete");
+  return csv;
+}
+
+// sqlite3's own `.import` of `csv` into an unindexed table: the baseline.
+double SqliteImportSeconds(Federation& f, const std::string& csv) {
+  const std::string db = f.dir().File("baseline.db");
+  const std::string command =
+      absl::StrCat("sqlite3 ", db, " '.mode csv' '.import ", csv, " teachers'");
+  auto t0 = std::chrono::steady_clock::now();
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("sqlite3 .import failed (is sqlite3 installed?)");
+  return Seconds(t0);
 }
 
 // Changes the title of every 100th teacher (1%), each as its own effective
@@ -106,17 +122,18 @@ uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
   return picked.size();
 }
 
-int Run(const std::string& national, uint64_t teachers, int provinces) {
+int Run(const std::string& national, uint64_t teachers, int provinces,
+        const std::string& results) {
   std::cout << "teachers: " << teachers << "; " << provinces
             << " provinces for the concurrent run\n";
-  double full, incremental, concurrent = 0;
+  double baseline, full, incremental, concurrent = 0;
   uint64_t concurrent_teachers = 0;
   uint64_t changed;
   long rss_single, rss_concurrent = 0, anon_single, anon_concurrent = 0;
   {
     Federation f(national);
     AnonPeak anon(f.national_pid());
-    Load(f, "44", teachers);
+    baseline = SqliteImportSeconds(f, Load(f, "44", teachers));
     auto t0 = std::chrono::steady_clock::now();
     auto sync = ValueOrDie(f.Sync("44"));
     full = Seconds(t0);
@@ -166,8 +183,11 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
   std::cout << absl::StrFormat(
       "%-44s %9s %12s %10s\n"
       "%-44s %9.2f %12.0f %10s\n"
+      "%-44s %9.2f %12.0f %10s\n"
       "%-44s %9.3f %12.0f %9.2f%%\n",
       "step", "seconds", "changes/s", "ratio",
+      "sqlite3 .import of the same CSV", baseline, teachers / baseline,
+      absl::StrFormat("%.2fx", full / baseline),
       "full sync, 1 province (baseline)", full, single_rate, "1.00",
       absl::StrCat("incremental sync after 1% changed (", changed, ")"),
       incremental, changed / incremental, 100.0 * incremental / full);
@@ -185,6 +205,22 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
               << " at once); peak RSS with mapped file pages: "
               << rss_concurrent << " MiB\n";
   }
+  if (!results.empty()) {
+    BenchResults out(results, "sync", teachers);
+    out.Add("sqlite3 .import", baseline, baseline);
+    out.Add("full sync", full, baseline);
+    out.Line("incremental sync after 1% (share of full)", incremental,
+             changed / incremental, incremental / full);
+    out.Line("national anonymous MiB, 1 province", 0, 0, anon_single);
+    if (provinces > 0) {
+      out.Line(absl::StrCat(provinces, " provinces at once (rate vs one)"),
+               concurrent, concurrent_teachers / concurrent,
+               concurrent_teachers / concurrent / single_rate);
+      out.Line(
+          absl::StrCat("national anonymous MiB, ", provinces, " provinces"), 0,
+          0, anon_concurrent);
+    }
+  }
   return 0;
 }
 
@@ -194,13 +230,14 @@ int Run(const std::string& national, uint64_t teachers, int provinces) {
 int main(int argc, char** argv) {
   uint64_t teachers = 1000000;
   int provinces = 32;
-  std::string national;
+  std::string national, results;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--teachers")
       teachers = std::strtoull(argv[i + 1], nullptr, 10);
     if (flag == "--provinces") provinces = std::atoi(argv[i + 1]);
     if (flag == "--national") national = argv[i + 1];
+    if (flag == "--results") results = argv[i + 1];
   }
   if (national.empty() || provinces < 0 || provinces > 32) {
     std::cerr << "usage: ntmis_sync_bench --national PATH/ntmis-national "
@@ -208,5 +245,5 @@ int main(int argc, char** argv) {
                  "[--provinces 0..32]\n";
     return 2;
   }
-  return ntmis::testing::Run(national, teachers, provinces);
+  return ntmis::testing::Run(national, teachers, provinces, results);
 }
