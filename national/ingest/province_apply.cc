@@ -89,7 +89,46 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
 absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const v1::PushBatch& batch,
                                               size_t max_changes) {
   ASSIGN_OR_RETURN(PreparedBatch prepared, Prepare(batch, max_changes));
+  RETURN_IF_ERROR(Claim(prepared));
   return Apply(prepared);
+}
+
+absl::Status ProvinceDb::Claim(PreparedBatch& prepared) {
+  const v1::PushBatch& batch = prepared.batch;
+  prepared.registered.assign(batch.changes_size(), std::nullopt);
+  std::vector<IdentityRegistry::Claim> claims;
+  std::vector<int> claimed_by;  // change index of each claim
+  {
+    absl::MutexLock lock(&read_mu_);
+    ASSIGN_OR_RETURN(
+        int64_t cursor,
+        reader_.QueryInt("SELECT applied_seq FROM sync_state WHERE id = 1"));
+    ASSIGN_OR_RETURN(
+        sql::Statement stored,
+        reader_.Prepare(
+            "SELECT id_key FROM teachers WHERE teacher_number = ?"));
+    for (int i = 0; i < batch.changes_size(); ++i) {
+      const v1::Change& c = batch.changes(i);
+      const PreparedChange& p = prepared.changes[i];
+      if (c.seq() <= static_cast<uint64_t>(cursor) || !c.has_record() ||
+          !p.rejected_field.empty() || p.id_key == 0) {
+        continue;
+      }
+      stored.BindView(1, c.teacher_number());
+      ASSIGN_OR_RETURN(bool row, stored.Step());
+      const bool same =
+          row && !stored.ColumnIsNull(0) && stored.ColumnInt(0) == p.id_key;
+      stored.Reset();
+      if (same) continue;
+      claims.push_back({c.record().id_hash(), c.teacher_number()});
+      claimed_by.push_back(i);
+    }
+  }
+  if (claims.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto answers, identities_.ClaimAll(province_, claims));
+  for (size_t k = 0; k < answers.size(); ++k)
+    prepared.registered[claimed_by[k]] = std::move(answers[k]);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
@@ -132,32 +171,6 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
         .Run();
   };
 
-  // A record of a teacher new to this file, or whose ID-card hash changed,
-  // claims its person for its number (committed before the batch: a claim
-  // without the batch is the same claim when the batch is re-sent).
-  std::vector<IdentityRegistry::Claim> claims;
-  std::vector<int> claimed_by;  // change index of each claim
-  for (int i = 0; i < batch.changes_size(); ++i) {
-    const v1::Change& c = batch.changes(i);
-    const PreparedChange& p = prepared.changes[i];
-    if (c.seq() <= static_cast<uint64_t>(cursor) || !c.has_record() ||
-        !p.rejected_field.empty() || p.id_key == 0) {
-      continue;
-    }
-    // (The lookup is kept for the write below.)
-    ASSIGN_OR_RETURN(WriteSet::Stored stored,
-                     writes.Lookup(c.teacher_number()));
-    if (stored.exists && stored.id_key == p.id_key) continue;
-    claims.push_back({c.record().id_hash(), c.teacher_number()});
-    claimed_by.push_back(i);
-  }
-  std::vector<std::optional<RegisteredIdentity>> registered(
-      batch.changes_size());
-  if (!claims.empty()) {
-    ASSIGN_OR_RETURN(auto answers, identities_.ClaimAll(province_, claims));
-    for (size_t k = 0; k < answers.size(); ++k)
-      registered[claimed_by[k]] = std::move(answers[k]);
-  }
   std::vector<std::string>
       settled;  // numbers whose identity conflict may be over
 
@@ -172,7 +185,9 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
       RETURN_IF_ERROR(add_rejection(c, p.rejected_field, p.rejected_reason));
       continue;
     }
-    if (const auto& existing = registered[i]) {
+    if (i < static_cast<int>(prepared.registered.size()) &&
+        prepared.registered[i]) {
+      const RegisteredIdentity* existing = &*prepared.registered[i];
       RETURN_IF_ERROR(add_rejection(
           c, "id_card_number",
           absl::StrCat(

@@ -82,6 +82,9 @@ struct PreparedChange {
 struct PreparedBatch {
   v1::PushBatch batch;
   std::vector<PreparedChange> changes;  // parallel to batch.changes()
+  // Parallel too, set by ProvinceDb::Claim: the identity a change's person
+  // is registered under when it is another number (an identity conflict).
+  std::vector<std::optional<RegisteredIdentity>> registered;
 };
 
 class ProvinceDb {
@@ -110,16 +113,27 @@ class ProvinceDb {
   absl::StatusOr<PreparedBatch> Prepare(v1::PushBatch batch,
                                         size_t max_changes) const;
 
-  // Applies a prepared batch and returns its ack; FAILED_PRECONDITION for a
-  // gap after the cursor, which writes nothing. Each record claims its
-  // person in the identity registry first; a person registered under
-  // another number is rejected as an identity conflict. A record of a
-  // teacher that another province owns is held; a release (tombstone with
-  // moved_to) is recorded as a departure for NationalStore::CompleteMoves.
+  // Claims the person of each record new to this file, or whose ID-card
+  // hash changed, in the identity registry (committed there before the
+  // batch: a claim without the batch is the same claim when the batch is
+  // re-sent), and notes in `batch.registered` each person registered under
+  // another number. Runs on the push reader's thread, beside Apply of the
+  // previous batch (it was 40% of a full sync's apply thread, issue 30):
+  // what is stored is read through the reader connection, which may not
+  // show the batches not yet applied, and a person claimed again for the
+  // same number is no change, so a stale read only claims more.
+  absl::Status Claim(PreparedBatch& batch) ABSL_LOCKS_EXCLUDED(read_mu_);
+
+  // Applies a prepared and claimed batch and returns its ack;
+  // FAILED_PRECONDITION for a gap after the cursor, which writes nothing. A
+  // person registered under another number is rejected as an identity
+  // conflict. A record of a teacher that another province owns is held; a
+  // release (tombstone with moved_to) is recorded as a departure for
+  // NationalStore::CompleteMoves.
   absl::StatusOr<v1::PushAck> Apply(const PreparedBatch& batch)
       ABSL_LOCKS_EXCLUDED(write_mu_);
 
-  // Prepare and Apply in one call.
+  // Prepare, Claim and Apply in one call.
   absl::StatusOr<v1::PushAck> Apply(const v1::PushBatch& batch,
                                     size_t max_changes)
       ABSL_LOCKS_EXCLUDED(write_mu_);

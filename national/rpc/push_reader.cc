@@ -40,6 +40,11 @@ std::optional<absl::StatusOr<PreparedBatch>> PushReader::Next() {
   return next;
 }
 
+void PushReader::Recycle(PreparedBatch used) {
+  absl::MutexLock lock(&mu_);
+  used_ = std::move(used);
+}
+
 void PushReader::Stop() {
   bool cancel;
   {
@@ -70,11 +75,18 @@ void PushReader::Run() {
       absl::MutexLock lock(&mu_);
       if (stop_) break;
     }
+    std::optional<PreparedBatch> used;
     {
       absl::MutexLock lock(&mu_);
       if (slot) ++slots_held_;
       if (stop_) break;
       in_read_ = true;
+      used.swap(used_);
+    }
+    if (used) {
+      batch = std::move(used->batch);
+      used.reset();   // its prepared changes are freed here
+      batch.Clear();  // keeps the parsed messages for the next parse
     }
     bool got = stream_->Read(&batch);
     const bool end = got && batch.end_of_stream() && batch.changes_size() == 0;
@@ -83,6 +95,10 @@ void PushReader::Run() {
       // Nothing to queue.
     } else if (got) {
       prepared = db_.Prepare(std::move(batch), max_changes_);
+      if (prepared.ok()) {
+        if (absl::Status claimed = db_.Claim(*prepared); !claimed.ok())
+          prepared = claimed;
+      }
     } else if (context_->IsCancelled()) {
       prepared = absl::CancelledError(
           absl::StrCat("the push was cancelled: by the province, or by gRPC "

@@ -29,7 +29,7 @@ class PushReader {
  public:
   using Stream = grpc::ServerReaderWriter<v1::PushAck, v1::PushBatch>;
 
-  PushReader(grpc::ServerContext* context, Stream* stream, const ProvinceDb& db,
+  PushReader(grpc::ServerContext* context, Stream* stream, ProvinceDb& db,
              size_t max_changes, std::chrono::milliseconds idle,
              ConcurrencyLimit& batches)
       : context_(context),
@@ -47,6 +47,11 @@ class PushReader {
   // The batch returned before is taken as applied: its slot is given back.
   std::optional<absl::StatusOr<PreparedBatch>> Next();
 
+  // Hands back a batch once applied: this thread frees it (10,000 records'
+  // worth of allocations off the applying thread) and parses the next batch
+  // into its message, reusing them.
+  void Recycle(PreparedBatch used);
+
   // Stops reading. A read already waiting for the client is cancelled, so
   // the client then sees CANCELLED rather than the handler's status.
   void Stop();
@@ -56,13 +61,14 @@ class PushReader {
 
   grpc::ServerContext* context_;
   Stream* stream_;
-  const ProvinceDb& db_;
+  ProvinceDb& db_;
   const size_t max_changes_;
   const std::chrono::milliseconds idle_;
   ConcurrencyLimit& batches_;
   absl::Mutex mu_;
   int slots_held_ ABSL_GUARDED_BY(mu_) = 0;       // batches queued or applying
   bool handed_out_ ABSL_GUARDED_BY(mu_) = false;  // Next returned a batch
+  std::optional<PreparedBatch> used_ ABSL_GUARDED_BY(mu_);  // Recycle'd
   std::deque<absl::StatusOr<PreparedBatch>> queue_ ABSL_GUARDED_BY(mu_);
   bool done_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;

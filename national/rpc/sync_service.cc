@@ -327,6 +327,7 @@ grpc::Status SyncService::Push(
         reader.Stop();
         break;
       }
+      if (prepared->ok()) reader.Recycle(std::move(**prepared));
       applied += ack->applied();
       rejected += ack->rejections_size();
       metrics::BatchApplied((*db)->province(), ack->applied(),
