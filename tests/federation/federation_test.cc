@@ -12,6 +12,7 @@
 #include "common/rpc/grpc_status.h"
 #include "common/tables/csv.h"
 #include "national/query/report_format.h"
+#include "national/rpc/sync_service.h"
 #include "provincial/core/accounts.h"
 #include "provincial/tools/generator.h"
 #include "tests/support/test_support.h"
@@ -170,6 +171,43 @@ TEST_CASE("Provinces sync to the national node and aggregates equal the data",
   CHECK(by_code["44"].last_result() == "ok");
   CHECK(by_code["11"].records_held() == 700);
   CHECK(by_code["12"].last_result() == "never synced");
+}
+
+TEST_CASE(
+    "More provinces push at once than the national node holds batches and "
+    "every record lands",
+    "[e2e][concurrency]") {
+  // Each push batch holds a slot of the node's limit from before it is read
+  // until it is applied (national/rpc/push_reader.h): more streams than
+  // slots, each of many batches, must all complete, exactly once.
+  const char* codes[] = {"11", "12", "13", "14", "15", "21", "22", "23",
+                         "31", "32", "33", "34", "35", "36", "37", "41"};
+  const int provinces = std::min<int>(
+      std::size(codes), national::SyncService::BatchesInMemory() + 2);
+  constexpr uint64_t kEach = 300;
+  Federation f;
+  for (int p = 0; p < provinces; ++p) {
+    f.AddProvince(codes[p]);
+    f.LoadSynthetic(codes[p], kEach, 40 + p);
+  }
+  provincial::SyncOptions small;
+  small.batch_size = 40;  // 8 batches a province
+  std::vector<std::thread> threads;
+  std::vector<absl::StatusOr<provincial::SyncReport>> reports(provinces);
+  for (int p = 0; p < provinces; ++p)
+    threads.emplace_back([&, p] { reports[p] = f.Sync(codes[p], small); });
+  for (auto& t : threads) t.join();
+  for (int p = 0; p < provinces; ++p) {
+    INFO("province " << codes[p]);
+    REQUIRE(reports[p].ok());
+    CHECK(reports[p]->applied == kEach);
+    CHECK(reports[p]->rejections.empty());
+  }
+  CHECK(Query(f, {"province"}).total() == provinces * kEach);
+  // Nothing is left to send, and nothing is applied twice.
+  for (int p = 0; p < provinces; ++p)
+    CHECK(ValueOrDie(f.Sync(codes[p])).sent == 0);
+  CHECK(Query(f, {"province"}).total() == provinces * kEach);
 }
 
 TEST_CASE("A sync cut mid-stream resumes with exact counts", "[e2e][fault]") {
