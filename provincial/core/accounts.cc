@@ -398,7 +398,10 @@ absl::StatusOr<v1::ChildAccountsResponse> Accounts::ChildAccounts(
 }
 
 absl::StatusOr<std::vector<NewAccount>> Accounts::CreateMissingAdmins(
-    const User& actor) {
+    const User& actor, const std::string& unit_code) {
+  if (!unit_code.empty() && unit_code != actor.unit_code)
+    return absl::PermissionDeniedError(
+        "只能为本单位的直接下级单位生成系统管理员账号");
   ASSIGN_OR_RETURN(v1::ChildAccountsResponse tree,
                    ChildAccounts(actor, actor.unit_code));
   std::vector<NewAccount> created;

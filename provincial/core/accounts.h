@@ -123,8 +123,10 @@ class Accounts {
   // A system administrator for every open unit directly below the actor's
   // own unit that has none, named admin<unit code> (admin<code>.2 … if that
   // name is taken), each with a generated password to hand over once.
+  // `unit_code` is the actor's own unit (or empty for it); any other unit
+  // is refused (PERMISSION_DENIED): accounts are handed out level by level.
   absl::StatusOr<std::vector<NewAccount>> CreateMissingAdmins(
-      const User& actor);
+      const User& actor, const std::string& unit_code);
 
   // The user's own password: the old one must match; the new one must meet
   // the rules and differ from it. Clears must_change_password.

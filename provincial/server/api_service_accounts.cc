@@ -91,12 +91,9 @@ grpc::Status ApiService::CreateMissingAdmins(
     v1::CreateTeacherAccountsResponse* response) {
   return Handle(context, "user.create_missing_admins", request->unit_code(),
                 [&](const User& user, Lane& lane) {
-                  if (!request->unit_code().empty() &&
-                      request->unit_code() != user.unit_code)
-                    return absl::PermissionDeniedError(
-                        "只能为本单位的直接下级单位生成系统管理员账号");
                   ASSIGN_OR_RETURN(std::vector<NewAccount> accounts,
-                                   lane.accounts.CreateMissingAdmins(user));
+                                   lane.accounts.CreateMissingAdmins(
+                                       user, request->unit_code()));
                   for (const NewAccount& a : accounts)
                     ToProto(a, response->add_accounts());
                   return absl::OkStatus();
