@@ -1,8 +1,8 @@
-// The benchmarks' results file: one tab-separated line per step, appended,
-// with the step's time and its ratio to the baseline measured in the same
-// run (sqlite3's `.import` of the same rows), so that runs on a shared,
-// noisy machine compare by ratio and a slower bulk path shows in the file
-// (issue 30; the table of changes is in docs/benchmarks.md).
+// The benchmarks' baseline and results file. The file has one tab-separated
+// line per step, appended, with the step's time and its ratio to the baseline
+// measured in the same run (sqlite3's `.import` of the same rows), so that runs
+// on a shared, noisy machine compare by ratio and a slower bulk path shows in
+// the file (issue 30; the table of changes is in docs/benchmarks.md).
 //
 //   date  revision  bench  teachers  step  seconds  rows/s  x baseline time
 //
@@ -10,15 +10,32 @@
 #ifndef NTMIS_TESTS_BENCH_BENCH_RESULTS_H_
 #define NTMIS_TESTS_BENCH_BENCH_RESULTS_H_
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace ntmis::testing {
+
+// The baseline: seconds sqlite3's own `.import` takes to load `csv` into an
+// unindexed table of a new file `db` (WAL off, defaults), the cheapest way
+// SQLite itself gets these rows in.
+inline double SqliteImportSeconds(const std::string& db,
+                                  const std::string& csv) {
+  const std::string command =
+      absl::StrCat("sqlite3 ", db, " '.mode csv' '.import ", csv, " teachers'");
+  const auto t0 = std::chrono::steady_clock::now();
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("sqlite3 .import failed (is sqlite3 installed?)");
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
 
 class BenchResults {
  public:

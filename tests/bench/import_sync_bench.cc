@@ -45,24 +45,14 @@ int Run(uint64_t teachers, uint32_t batch, const std::string& results) {
   }
   std::cout << "teachers: " << teachers << "\n";
 
-  // Baseline: sqlite3's .import into an unindexed table (file database, WAL
-  // off, defaults) — the cheapest way SQLite itself gets these rows in.
-  std::string baseline_db = f.dir().File("baseline.db");
-  std::string command =
-      absl::StrCat("sqlite3 ", baseline_db, " '.mode csv' '.import ", csv_path,
-                   " teachers'");
-  auto t0 = std::chrono::steady_clock::now();
-  if (std::system(command.c_str()) != 0) {
-    std::cerr << "sqlite3 .import failed (is sqlite3 installed?)\n";
-    return 1;
-  }
-  double baseline = Seconds(t0);
+  const double baseline =
+      SqliteImportSeconds(f.dir().File("baseline.db"), csv_path);
 
   f.AddProvince("44");
   auto admin = f.Admin("44");
   auto units = ValueOrDie(admin->ImportData(provincial::ImportTarget::kUnits,
                                             gen.UnitsCsv(), false));
-  t0 = std::chrono::steady_clock::now();
+  auto t0 = std::chrono::steady_clock::now();
   auto report = ValueOrDie(
       admin->ImportFile(provincial::ImportTarget::kTeachers, csv_path, false));
   double import = Seconds(t0);

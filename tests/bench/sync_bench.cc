@@ -85,17 +85,6 @@ std::string Load(Federation& f, const std::string& code, uint64_t teachers) {
   return csv;
 }
 
-// sqlite3's own `.import` of `csv` into an unindexed table: the baseline.
-double SqliteImportSeconds(Federation& f, const std::string& csv) {
-  const std::string db = f.dir().File("baseline.db");
-  const std::string command =
-      absl::StrCat("sqlite3 ", db, " '.mode csv' '.import ", csv, " teachers'");
-  auto t0 = std::chrono::steady_clock::now();
-  if (std::system(command.c_str()) != 0)
-    throw std::runtime_error("sqlite3 .import failed (is sqlite3 installed?)");
-  return Seconds(t0);
-}
-
 // Changes the title of every 100th teacher (1%), each as its own effective
 // change.
 uint64_t ChangeOnePercent(Federation& f, const std::string& code) {
@@ -133,7 +122,8 @@ int Run(const std::string& national, uint64_t teachers, int provinces,
   {
     Federation f(national);
     AnonPeak anon(f.national_pid());
-    baseline = SqliteImportSeconds(f, Load(f, "44", teachers));
+    baseline = SqliteImportSeconds(f.dir().File("baseline.db"),
+                                   Load(f, "44", teachers));
     auto t0 = std::chrono::steady_clock::now();
     auto sync = ValueOrDie(f.Sync("44"));
     full = Seconds(t0);
