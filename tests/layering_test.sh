@@ -11,15 +11,16 @@ cd "$src"
 
 # The rooms each room may include (besides itself).
 allowed() {
-  local common="common/base common/crypto common/sql common/tables common/metrics common/teacher common/pki common/audit common/rpc common/web"
+  local common="common/base common/crypto common/sql common/tables common/metrics common/teacher common/pki common/audit common/login common/rpc common/web"
   case "$1" in
     common/base) echo "" ;;
     common/crypto | common/sql | common/tables | common/metrics) echo "common/base" ;;
     common/teacher) echo "common/base common/crypto common/tables" ;;
     common/pki) echo "common/base common/crypto common/teacher" ;;
     common/audit) echo "common/base common/crypto common/sql common/metrics common/teacher" ;;
+    common/login) echo "common/base common/crypto common/sql common/metrics common/teacher common/audit" ;;
     common/rpc) echo "common/base common/crypto common/tables common/metrics common/teacher common/pki common/audit" ;;
-    common/web) echo "common/base common/crypto common/tables common/metrics common/teacher common/pki common/audit common/rpc" ;;
+    common/web) echo "common/base common/crypto common/tables common/metrics common/teacher common/pki common/audit common/login common/rpc" ;;
     provincial/core) echo "$common" ;;
     provincial/import | provincial/sync | provincial/tools)
       echo "$common provincial/core" ;;
@@ -30,15 +31,17 @@ allowed() {
       echo "$common provincial/core provincial/import provincial/sync provincial/server provincial/client" ;;
     provincial/cli)
       echo "$common provincial/core provincial/import provincial/sync provincial/server provincial/web provincial/tools provincial/client" ;;
-    national/registry | national/rollup) echo "$common" ;;
-    national/ingest) echo "$common national/registry national/rollup" ;;
-    national/query) echo "$common national/registry national/rollup national/ingest" ;;
+    national/accounts | national/registry | national/rollup) echo "$common" ;;
+    national/ingest) echo "$common national/accounts national/registry national/rollup" ;;
+    national/query) echo "$common national/accounts national/registry national/rollup national/ingest" ;;
     national/rpc)
-      echo "$common national/registry national/rollup national/ingest national/query" ;;
+      echo "$common national/accounts national/registry national/rollup national/ingest national/query" ;;
     national/server)
-      echo "$common national/registry national/rollup national/ingest national/query national/rpc" ;;
+      echo "$common national/accounts national/registry national/rollup national/ingest national/query national/rpc" ;;
+    national/web)
+      echo "$common national/accounts national/registry national/rollup national/ingest national/query national/rpc national/server" ;;
     national/cli)
-      echo "$common national/registry national/rollup national/ingest national/query national/rpc national/server" ;;
+      echo "$common national/accounts national/registry national/rollup national/ingest national/query national/rpc national/server national/web" ;;
     *) echo "?" ;;
   esac
 }

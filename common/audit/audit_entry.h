@@ -31,6 +31,10 @@ struct StoredAuditEntry {
 std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at_unix,
                            const AuditEntry& entry);
 
+// An audit entry's result as people read it, on either node: "ok" → 成功,
+// "PERMISSION_DENIED" → 无权限, ….
+std::string AuditResultLabel(absl::string_view result);
+
 }  // namespace ntmis
 
 #endif  // NTMIS_COMMON_AUDIT_AUDIT_ENTRY_H_

@@ -6,7 +6,10 @@
 #include <future>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/login/login_gate.h"
 #include "common/rpc/proto_json.h"
 #include "common/rpc/strict_json.h"
 
@@ -19,6 +22,36 @@ constexpr auto kDeadline =
     std::chrono::minutes(10);  // an import of a large file
 
 }  // namespace
+
+namespace {
+
+std::string Metadata(const grpc::ServerContext& context, const char* key) {
+  auto it = context.client_metadata().find(key);
+  return it == context.client_metadata().end()
+             ? ""
+             : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+std::string BearerTokenOf(const grpc::ServerContext& context) {
+  std::string header = Metadata(context, "authorization");
+  absl::string_view token = header;
+  if (!absl::ConsumePrefix(&token, "Bearer ")) return "";
+  return std::string(token);
+}
+
+bool IsInProcess(const grpc::ServerContext& context) {
+  return absl::StartsWith(context.peer(), "inproc");
+}
+
+std::string SourceAddressOf(const grpc::ServerContext& context) {
+  if (IsInProcess(context)) {
+    std::string forwarded = Metadata(context, kClientAddressKey);
+    if (!forwarded.empty()) return forwarded;
+  }
+  return PeerAddress(context.peer());
+}
 
 const char* ConnectCodeName(grpc::StatusCode code) {
   switch (code) {

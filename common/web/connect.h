@@ -24,6 +24,16 @@ namespace ntmis::web {
 // service (for its login throttle); only in-process calls may set it.
 inline constexpr char kClientAddressKey[] = "ntmis-client-address";
 
+// For the service behind a console, as it reads a call: the token of
+// "authorization: Bearer <token>" (empty without one); whether the call
+// came in-process (from this node's gateway); and the address a login
+// comes from: the peer's, or for an in-process call the browser's, which
+// the gateway names in kClientAddressKey (a network peer cannot name an
+// address: its own is taken).
+std::string BearerTokenOf(const grpc::ServerContext& context);
+bool IsInProcess(const grpc::ServerContext& context);
+std::string SourceAddressOf(const grpc::ServerContext& context);
+
 // Connect's name of a status code ("permission_denied") and its HTTP status.
 const char* ConnectCodeName(grpc::StatusCode code);
 int ConnectHttpStatus(grpc::StatusCode code);

@@ -26,7 +26,8 @@ absl::StatusOr<std::string> NationalStore::PrepareNationalDb(
   RETURN_IF_ERROR(sql::Migrate(
       db, {AuditLog::kSchema, OwnerRegistry::kSchema, IdentityRegistry::kSchema,
            SchoolRegistry::kSchema, IdentityRegistry::kLogSchema,
-           TransferRelay::kSchema, AuditAnchors::kSchema}));
+           TransferRelay::kSchema, AuditAnchors::kSchema,
+           CentralAccounts::kSchema, DivisionNames::kSchema}));
   return path;
 }
 
@@ -42,6 +43,9 @@ absl::StatusOr<std::unique_ptr<NationalStore>> NationalStore::Open(
                         std::move(identities), std::move(schools)));
   ASSIGN_OR_RETURN(store->transfers_, TransferRelay::Open(path));
   ASSIGN_OR_RETURN(store->audit_anchors_, AuditAnchors::Open(path));
+  ASSIGN_OR_RETURN(store->accounts_,
+                   CentralAccounts::Open(path, *store->audit_));
+  ASSIGN_OR_RETURN(store->divisions_, DivisionNames::Open(path));
   for (const std::string& code : store->KnownProvinces()) {
     ASSIGN_OR_RETURN(ProvinceDb * db, store->Province(code, /*create=*/false));
     RETURN_IF_ERROR(store->CompleteMoves(*db));

@@ -1,6 +1,6 @@
 // The national node's data directory: national.db (audit, owner, identity
-// and school registries) and one province-NN.db per province, kept open
-// once used.
+// and school registries, central accounts, division names) and one
+// province-NN.db per province, kept open once used.
 //
 // Thread-safe.
 #ifndef NTMIS_NATIONAL_INGEST_NATIONAL_STORE_H_
@@ -15,9 +15,11 @@
 #include "absl/synchronization/mutex.h"
 #include "common/audit/audit_log.h"
 #include "common/sql/wal_checkpointer.h"
+#include "national/accounts/central_accounts.h"
 #include "national/ingest/province_db.h"
 #include "national/ingest/view_warmer.h"
 #include "national/registry/audit_anchors.h"
+#include "national/registry/division_names.h"
 #include "national/registry/identity_registry.h"
 #include "national/registry/owner_registry.h"
 #include "national/registry/revoked_peers.h"
@@ -72,6 +74,8 @@ class NationalStore {
   TransferRelay& transfers() { return *transfers_; }
   AuditAnchors& audit_anchors() { return *audit_anchors_; }
   RevokedPeers& revoked_peers() { return revoked_peers_; }
+  CentralAccounts& accounts() { return *accounts_; }
+  DivisionNames& divisions() { return *divisions_; }
 
  private:
   NationalStore(std::string dir, std::unique_ptr<AuditLog> audit,
@@ -89,6 +93,8 @@ class NationalStore {
   std::unique_ptr<OwnerRegistry> owners_;
   std::unique_ptr<TransferRelay> transfers_;
   std::unique_ptr<AuditAnchors> audit_anchors_;
+  std::unique_ptr<CentralAccounts> accounts_;
+  std::unique_ptr<DivisionNames> divisions_;
   RevokedPeers revoked_peers_;
   std::unique_ptr<IdentityRegistry> identities_;
   std::unique_ptr<SchoolRegistry> schools_;

@@ -39,7 +39,7 @@ CellFilter CellFilterOf(const Dimension& d, const std::vector<int64_t>& values,
 // every row's index into them.
 void WriteColumn(const GroupKeys& keys, size_t i,
                  const std::vector<std::pair<uint64_t, uint64_t>>& rows,
-                 v1::AggregateColumn* column) {
+                 const DivisionNames& places, v1::AggregateColumn* column) {
   const Dimension& d = keys.dimension(i);
   column->set_dimension(d.name);
   auto* indexes = column->mutable_rows();
@@ -61,8 +61,12 @@ void WriteColumn(const GroupKeys& keys, size_t i,
         index = static_cast<uint32_t>(column->codes_size());
         const std::string province =
             v.province ? CodeTable::Of<v1::Province>().Code(v.province) : "";
-        column->add_codes(DimensionCode(d, v.value, province));
-        column->add_labels(DimensionLabel(d, v.value));
+        std::string code = DimensionCode(d, v.value, province);
+        std::string label = d.kind == Dimension::Kind::kUnit
+                                ? places.Name(code)
+                                : DimensionLabel(d, v.value);
+        column->add_labels(label.empty() ? code : std::move(label));
+        column->add_codes(std::move(code));
       }
       last_ordinal = v.ordinal;
       last_index = index;
@@ -193,7 +197,7 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(
   uint64_t total = 0;
   response.mutable_teachers()->Reserve(static_cast<int>(rows.size()));
   for (size_t i = 0; i < group_by.size(); ++i)
-    WriteColumn(keys, i, rows, response.add_columns());
+    WriteColumn(keys, i, rows, store.divisions(), response.add_columns());
   for (const auto& row : rows) {
     response.mutable_teachers()->AddAlreadyReserved(row.second);
     total += row.second;

@@ -8,7 +8,9 @@
 #include "common/pki/peer_identity.h"
 #include "common/rpc/grpc_status.h"
 #include "common/teacher/sync_versions.h"
+#include "common/web/connect.h"
 #include "national/query/aggregator.h"
+#include "national/query/audit_view.h"
 #include "national/query/lookup.h"
 
 namespace ntmis::national {
@@ -67,56 +69,81 @@ absl::StatusOr<v1::ProvincesResponse> ProvinceHealth(NationalStore& store,
   return response;
 }
 
-absl::StatusOr<std::string> QueryService::AuthorizeOperator(
-    grpc::ServerContext* context, const char* action, OperatorRole needs) {
+absl::StatusOr<Operator> QueryService::Identify(grpc::ServerContext* context,
+                                                const char* method,
+                                                const char* action) {
   // Nothing is done that the audit cannot record (common/audit/audit_log.h).
   RETURN_IF_ERROR(store_.audit().Writable());
   auto caller = CallerIdentity(*context);
+  if (caller.ok() && caller->kind == PeerIdentity::Kind::kOperator)
+    return Operator{caller->Uri(), caller->role, /*by_certificate=*/true};
+  absl::Status refused;
   std::string who = caller.ok() ? caller->Uri() : context->peer();
-  const bool is_operator =
-      caller.ok() && caller->kind == PeerIdentity::Kind::kOperator;
-  if (is_operator && caller->role >= needs) return who;
-  std::string roles = OperatorRoleName(needs);
-  if (needs == OperatorRole::kQuerier) roles = "querier, manager or admin";
-  if (needs == OperatorRole::kManager) roles = "manager or admin";
-  absl::Status denied =
-      !caller.ok()  ? caller.status()
-      : is_operator ? absl::PermissionDeniedError(absl::StrCat(
-                          action, " needs the operator role ", roles, "; ", who,
-                          " is a ", OperatorRoleName(caller->role)))
-                    : absl::PermissionDeniedError(absl::StrCat(
-                          action,
-                          " needs an operator certificate "
-                          "(spiffe://ntmis/operator/ROLE/NAME) with the role ",
-                          roles, "; caller is ", who));
+  const std::string token = web::BearerTokenOf(*context);
+  if (web::IsInProcess(*context) && !token.empty()) {
+    auto account =
+        store_.accounts().Authenticate(token, method, std::time(nullptr));
+    if (account.ok()) return CentralAccounts::AsOperator(*account);
+    refused = account.status();
+    who = "session";
+  } else if (web::IsInProcess(*context)) {
+    refused = absl::UnauthenticatedError("尚未登录，请先登录");
+  } else {
+    refused = absl::PermissionDeniedError(absl::StrCat(
+        action,
+        " needs an operator certificate (spiffe://ntmis/operator/ROLE/NAME); "
+        "caller is ",
+        who));
+  }
   store_.audit().Append({who, action, "",
-                         absl::StatusCodeToString(denied.code()),
-                         std::string(denied.message())});
-  return denied;
+                         absl::StatusCodeToString(refused.code()),
+                         std::string(refused.message())});
+  return refused;
+}
+
+absl::StatusOr<Operator> QueryService::Authorize(grpc::ServerContext* context,
+                                                 const char* method,
+                                                 const char* action,
+                                                 OperatorRole needs,
+                                                 const char* what) {
+  ASSIGN_OR_RETURN(Operator op, Identify(context, method, action));
+  if (absl::Status allowed = RequireRole(op, needs, what); !allowed.ok()) {
+    store_.audit().Append({op.who, action, "",
+                           absl::StatusCodeToString(allowed.code()),
+                           std::string(allowed.message())});
+    return allowed;
+  }
+  return op;
+}
+
+grpc::Status QueryService::Audited(const Operator& op, const char* action,
+                                   const std::string& target,
+                                   const absl::Status& result) {
+  store_.audit().Append(
+      {op.who, action, target,
+       result.ok() ? "ok" : absl::StatusCodeToString(result.code()),
+       result.ok() ? "" : std::string(result.message())});
+  return ToGrpcStatus(result);
 }
 
 grpc::Status QueryService::Aggregate(grpc::ServerContext* context,
                                      const v1::AggregateRequest* request,
                                      v1::AggregateResponse* response) {
-  auto who =
-      AuthorizeOperator(context, "query.aggregate", OperatorRole::kQuerier);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto op = Authorize(context, "Aggregate", "query.aggregate",
+                      OperatorRole::kQuerier, "汇总查询");
+  if (!op.ok()) return ToGrpcStatus(op.status());
   auto result = national::Aggregate(store_, *request, Today());
-  store_.audit().Append(
-      {*who, "query.aggregate", absl::StrJoin(request->group_by(), ","),
-       result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
-       result.ok() ? "" : std::string(result.status().message())});
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
+  if (result.ok()) *response = std::move(*result);
+  return Audited(*op, "query.aggregate",
+                 absl::StrJoin(request->group_by(), ","), result.status());
 }
 
 grpc::Status QueryService::Provinces(grpc::ServerContext* context,
                                      const v1::ProvincesRequest* request,
                                      v1::ProvincesResponse* response) {
-  auto who =
-      AuthorizeOperator(context, "query.provinces", OperatorRole::kQuerier);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto op = Authorize(context, "Provinces", "query.provinces",
+                      OperatorRole::kQuerier, "查看各省同步状态");
+  if (!op.ok()) return ToGrpcStatus(op.status());
   auto result =
       ProvinceHealth(store_, std::time(nullptr), options_.overdue_after);
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -124,12 +151,23 @@ grpc::Status QueryService::Provinces(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status QueryService::Divisions(grpc::ServerContext* context,
+                                     const v1::DivisionsRequest* request,
+                                     v1::DivisionsResponse* response) {
+  auto op = Authorize(context, "Divisions", "query.divisions",
+                      OperatorRole::kQuerier, "查看区划名称");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  for (v1::DivisionName& d : store_.divisions().List(request->province()))
+    *response->add_divisions() = std::move(d);
+  return grpc::Status::OK;
+}
+
 grpc::Status QueryService::Transfers(grpc::ServerContext* context,
                                      const v1::TransfersRequest* request,
                                      v1::TransfersResponse* response) {
-  auto who =
-      AuthorizeOperator(context, "query.transfers", OperatorRole::kQuerier);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto op = Authorize(context, "Transfers", "query.transfers",
+                      OperatorRole::kQuerier, "查看跨省调动");
+  if (!op.ok()) return ToGrpcStatus(op.status());
   auto transfers = store_.transfers().List();
   if (!transfers.ok()) return ToGrpcStatus(transfers.status());
   const int64_t now = std::time(nullptr);
@@ -155,8 +193,9 @@ grpc::Status QueryService::Transfers(grpc::ServerContext* context,
 grpc::Status QueryService::Lookup(grpc::ServerContext* context,
                                   const v1::LookupRequest* request,
                                   v1::LookupResponse* response) {
-  auto who = AuthorizeOperator(context, "query.lookup", OperatorRole::kManager);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  auto op = Authorize(context, "Lookup", "query.lookup", OperatorRole::kManager,
+                      "查询教师个人记录");
+  if (!op.ok()) return ToGrpcStatus(op.status());
   auto result = national::Lookup(store_, options_.id_hash_key, *request);
   std::string detail = absl::StrCat("reason: ", request->reason());
   if (result.ok() && result->matches_size() > 1)
@@ -165,7 +204,7 @@ grpc::Status QueryService::Lookup(grpc::ServerContext* context,
   if (!result.ok()) absl::StrAppend(&detail, "; ", result.status().message());
   // An individual's record is only shown once the look-up is on record.
   absl::Status audited = store_.audit().AppendAndFlush(
-      {*who, "query.lookup", LookupTarget(*request),
+      {op->who, "query.lookup", LookupTarget(*request),
        result.ok() ? "ok" : absl::StatusCodeToString(result.status().code()),
        detail},
       absl::Seconds(10));
@@ -173,6 +212,134 @@ grpc::Status QueryService::Lookup(grpc::ServerContext* context,
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = std::move(*result);
   return grpc::Status::OK;
+}
+
+grpc::Status QueryService::Login(grpc::ServerContext* context,
+                                 const v1::LoginRequest* request,
+                                 v1::LoginResponse* response) {
+  auto session =
+      store_.accounts().Login({request->username(), request->password(),
+                               web::SourceAddressOf(*context)},
+                              std::time(nullptr));
+  if (!session.ok()) return ToGrpcStatus(session.status());
+  response->set_token(session->token);
+  response->set_expires_unix(session->expires_unix);
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryService::Logout(grpc::ServerContext* context,
+                                  const v1::LogoutRequest* request,
+                                  v1::LogoutResponse* response) {
+  auto op = Identify(context, "Logout", "user.logout");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  return Audited(*op, "user.logout", "",
+                 op->by_certificate
+                     ? absl::OkStatus()
+                     : store_.accounts().Logout(web::BearerTokenOf(*context)));
+}
+
+grpc::Status QueryService::WhoAmI(grpc::ServerContext* context,
+                                  const v1::WhoAmIRequest* request,
+                                  v1::CentralWhoAmIResponse* response) {
+  auto op = Identify(context, "WhoAmI", "user.whoami");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  response->set_via(op->by_certificate ? "certificate" : "session");
+  v1::CentralUser* user = response->mutable_user();
+  user->set_username(op->who);
+  user->set_role(CentralRoleToProto(op->role));
+  user->set_role_label(CentralRoleLabel(op->role));
+  if (!op->by_certificate) {
+    auto account = store_.accounts().Authenticate(web::BearerTokenOf(*context),
+                                                  "WhoAmI", std::time(nullptr));
+    if (!account.ok()) return ToGrpcStatus(account.status());
+    ToProto(*account, std::time(nullptr), user);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryService::ChangePassword(
+    grpc::ServerContext* context, const v1::ChangePasswordRequest* request,
+    v1::ChangePasswordResponse* response) {
+  auto op = Identify(context, "ChangePassword", "user.change_password");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  absl::Status changed =
+      op->by_certificate
+          ? absl::FailedPreconditionError(
+                "an operator certificate has no password")
+          : store_.accounts().ChangePassword(op->who, request->old_password(),
+                                             request->new_password());
+  return Audited(*op, "user.change_password", op->who, changed);
+}
+
+grpc::Status QueryService::CreateCentralUser(
+    grpc::ServerContext* context, const v1::CreateCentralUserRequest* request,
+    v1::CentralNewAccount* response) {
+  auto op = Identify(context, "CreateCentralUser", "user.create");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  absl::StatusOr<v1::CentralNewAccount> made =
+      CentralRoleFromProto(request->role()).status();
+  if (made.status().ok()) {
+    made = store_.accounts().Create(*op, request->username(),
+                                    *CentralRoleFromProto(request->role()));
+  }
+  if (made.ok()) *response = std::move(*made);
+  return Audited(*op, "user.create", request->username(), made.status());
+}
+
+grpc::Status QueryService::ListCentralUsers(
+    grpc::ServerContext* context, const v1::ListCentralUsersRequest* request,
+    v1::ListCentralUsersResponse* response) {
+  auto op = Identify(context, "ListCentralUsers", "user.list");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto list = store_.accounts().List(*op, std::time(nullptr));
+  if (list.ok()) *response = std::move(*list);
+  if (!list.ok()) return Audited(*op, "user.list", "", list.status());
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryService::ResetCentralPassword(
+    grpc::ServerContext* context, const v1::CentralUserRequest* request,
+    v1::CentralNewAccount* response) {
+  auto op = Identify(context, "ResetCentralPassword", "user.reset_password");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto reset = store_.accounts().ResetPassword(*op, request->username());
+  if (reset.ok()) *response = std::move(*reset);
+  return Audited(*op, "user.reset_password", request->username(),
+                 reset.status());
+}
+
+grpc::Status QueryService::UnlockCentralUser(
+    grpc::ServerContext* context, const v1::CentralUserRequest* request,
+    v1::CentralUser* response) {
+  auto op = Identify(context, "UnlockCentralUser", "user.unlock");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto user =
+      store_.accounts().Unlock(*op, request->username(), std::time(nullptr));
+  if (user.ok()) *response = std::move(*user);
+  return Audited(*op, "user.unlock", request->username(), user.status());
+}
+
+grpc::Status QueryService::SetCentralUserDisabled(
+    grpc::ServerContext* context,
+    const v1::SetCentralUserDisabledRequest* request,
+    v1::CentralUser* response) {
+  const char* action = request->disabled() ? "user.disable" : "user.enable";
+  auto op = Identify(context, "SetCentralUserDisabled", action);
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto user = store_.accounts().SetDisabled(
+      *op, request->username(), request->disabled(), std::time(nullptr));
+  if (user.ok()) *response = std::move(*user);
+  return Audited(*op, action, request->username(), user.status());
+}
+
+grpc::Status QueryService::QueryAudit(grpc::ServerContext* context,
+                                      const v1::AuditQuery* request,
+                                      v1::AuditEntries* response) {
+  auto op = Identify(context, "QueryAudit", "audit.query");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto entries = QueryNationalAudit(store_.audit(), *op, *request);
+  if (entries.ok()) *response = std::move(*entries);
+  return Audited(*op, "audit.query", request->action(), entries.status());
 }
 
 }  // namespace ntmis::national

@@ -77,6 +77,15 @@ grpc::Status SyncService::GetCursor(grpc::ServerContext* context,
   }
   absl::Status noted = (*db)->NoteHello(*request);
   if (!noted.ok()) return ToGrpcStatus(noted);
+  // The places' names, for national answers (a bad list is refused whole
+  // and said in the audit; the sync goes on).
+  if (absl::Status named =
+          store_.divisions().Update((*db)->province(), request->divisions());
+      !named.ok()) {
+    store_.audit().Append(
+        {PeerIdentity::Province((*db)->province()).Uri(), "sync.divisions", "",
+         absl::StatusCodeToString(named.code()), std::string(named.message())});
+  }
   auto state = (*db)->State();
   if (!state.ok()) return ToGrpcStatus(state.status());
   response->set_applied_seq(state->applied_seq);

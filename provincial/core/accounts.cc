@@ -13,25 +13,6 @@
 
 namespace ntmis::provincial {
 
-std::string GeneratePassword() {
-  // 12 characters from a set without look-alikes, then one of each class,
-  // so the rules hold whatever the random part is.
-  static constexpr char kAlphabet[] =
-      "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  std::string random = crypto::RandomBytes(12);
-  std::string password;
-  for (unsigned char c : random)
-    password.push_back(kAlphabet[c % (sizeof(kAlphabet) - 1)]);
-  std::string tail = crypto::RandomBytes(2);
-  password.push_back('-');
-  password.push_back(
-      kAlphabet[24 + static_cast<unsigned char>(tail[0]) % 24]);  // upper
-  password.push_back(
-      kAlphabet[48 + static_cast<unsigned char>(tail[1]) % 8]);  // digit
-  password.push_back('k');
-  return password;
-}
-
 namespace {
 
 // locked_until_unix: the latest lock of the account from any source.
@@ -58,40 +39,12 @@ User UserFrom(const sql::Statement& row) {
 
 }  // namespace
 
-absl::Status CheckPasswordRules(const std::string& password) {
-  bool lower = false, upper = false, digit = false, other = false;
-  for (char c : password) {
-    if (absl::ascii_islower(c))
-      lower = true;
-    else if (absl::ascii_isupper(c))
-      upper = true;
-    else if (absl::ascii_isdigit(c))
-      digit = true;
-    else
-      other = true;
-  }
-  int classes = lower + upper + digit + other;
-  if (password.size() < 8 || classes < 3) {
-    return absl::InvalidArgumentError(
-        "密码至少 8 位，且须包含小写字母、大写字母、数字、其他符号中的至少 3 "
-        "类");
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<User> Accounts::Create(const std::string& username,
                                       const std::string& unit_code, Role role,
                                       const std::string& password,
                                       bool must_change_password,
                                       const std::string& teacher_number) {
-  const bool plain = std::all_of(username.begin(), username.end(), [](char c) {
-    return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
-  });
-  if (username.size() < 2 || username.size() > 64 || !plain)
-    return absl::InvalidArgumentError(absl::StrCat(
-        "用户名「", username.substr(0, 64),
-        "」：须为 2 至 64 个英文字母、数字或 . _ -（如 lw.zhang），不含空格和"
-        "汉字"));
+  RETURN_IF_ERROR(CheckUsernameRules(username));
   RETURN_IF_ERROR(CheckPasswordRules(password));
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   ASSIGN_OR_RETURN(
@@ -198,23 +151,7 @@ bool Accounts::VerifyPassword(const std::string& password,
 absl::Status Accounts::SetPassword(int64_t id, const std::string& password,
                                    bool must_change) {
   ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(
-      sql::Statement update,
-      store_.db().Prepare("UPDATE users SET password_hash = ?, "
-                          "must_change_password = ?, failed_logins = 0, "
-                          "locked_until_unix = 0 WHERE id = ?"));
-  RETURN_IF_ERROR(update.BindAll(hash, must_change ? 1 : 0, id).Run());
-  // Sessions opened with the old password end, and so do its lockouts.
-  ASSIGN_OR_RETURN(
-      sql::Statement end,
-      store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
-  RETURN_IF_ERROR(end.BindAll(id).Run());
-  ASSIGN_OR_RETURN(
-      sql::Statement unlock,
-      store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
-  RETURN_IF_ERROR(unlock.BindAll(id).Run());
-  return txn.Commit();
+  return login_tables::SetPasswordHash(store_.db(), id, hash, must_change);
 }
 
 absl::StatusOr<NewAccount> Accounts::CreateFor(const User& actor,
@@ -251,11 +188,7 @@ absl::StatusOr<User> Accounts::Unlock(const User& actor,
                                       const std::string& username) {
   ASSIGN_OR_RETURN(User target, Find(username));
   RETURN_IF_ERROR(CheckManages(actor, target.unit_code, target.role));
-  // Every source's lock and count of failures.
-  ASSIGN_OR_RETURN(
-      sql::Statement unlock,
-      store_.db().Prepare("DELETE FROM login_failures WHERE user_id = ?"));
-  RETURN_IF_ERROR(unlock.BindAll(target.id).Run());
+  RETURN_IF_ERROR(login_tables::ClearFailures(store_.db(), target.id));
   return Find(username);
 }
 
@@ -267,16 +200,7 @@ absl::StatusOr<User> Accounts::SetDisabled(const User& actor,
   if (target.id == actor.id)
     return absl::InvalidArgumentError("管理员不能停用自己的账号");
   if (!disabled) RETURN_IF_ERROR(CheckQuota(target.unit_code, target.role));
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(
-      sql::Statement update,
-      store_.db().Prepare("UPDATE users SET disabled = ? WHERE id = ?"));
-  RETURN_IF_ERROR(update.BindAll(disabled ? 1 : 0, target.id).Run());
-  ASSIGN_OR_RETURN(
-      sql::Statement end,
-      store_.db().Prepare("DELETE FROM sessions WHERE user_id = ?"));
-  if (disabled) RETURN_IF_ERROR(end.BindAll(target.id).Run());
-  RETURN_IF_ERROR(txn.Commit());
+  RETURN_IF_ERROR(login_tables::SetDisabled(store_.db(), target.id, disabled));
   return Find(username);
 }
 
@@ -429,12 +353,9 @@ absl::StatusOr<std::vector<NewAccount>> Accounts::CreateMissingAdmins(
 absl::Status Accounts::ChangePassword(const User& user,
                                       const std::string& old_password,
                                       const std::string& new_password) {
-  ASSIGN_OR_RETURN(
-      sql::Statement find,
-      store_.db().Prepare("SELECT password_hash FROM users WHERE id = ?"));
-  ASSIGN_OR_RETURN(bool found, find.BindAll(user.id).Step());
-  const std::string hash = found ? find.ColumnText(0) : "";
-  find.Reset();
+  ASSIGN_OR_RETURN(const std::string hash,
+                   login_tables::PasswordHash(store_.db(), user.id));
+  const bool found = !hash.empty();
   if (!found || !VerifyPassword(old_password, hash))
     return absl::UnauthenticatedError("原密码不正确");
   if (new_password == old_password)
@@ -445,23 +366,7 @@ absl::Status Accounts::ChangePassword(const User& user,
 
 absl::StatusOr<LoginRecord> Accounts::ReadForLogin(const std::string& username,
                                                    const std::string& source) {
-  ASSIGN_OR_RETURN(
-      sql::Statement find,
-      store_.db().Prepare(
-          "SELECT u.id, u.password_hash, u.disabled, COALESCE(f.failures, 0), "
-          "COALESCE(f.locked_until_unix, 0) FROM users u LEFT JOIN "
-          "login_failures f "
-          "ON f.user_id = u.id AND f.source = ? WHERE u.username = ?"));
-  ASSIGN_OR_RETURN(bool found, find.BindAll(source, username).Step());
-  LoginRecord record;
-  if (!found) return record;
-  record.found = true;
-  record.user_id = find.ColumnInt(0);
-  record.password_hash = find.ColumnText(1);
-  record.disabled = find.ColumnInt(2) != 0;
-  record.failures = find.ColumnInt(3);
-  record.locked_until_unix = find.ColumnInt(4);
-  return record;
+  return login_tables::ReadForLogin(store_.db(), username, source);
 }
 
 absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id,
@@ -469,66 +374,18 @@ absl::StatusOr<int64_t> Accounts::RecordLoginFailure(int64_t user_id,
                                                      int64_t now,
                                                      int max_failures,
                                                      int64_t lockout_seconds) {
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  int64_t failures = 1;
-  {
-    ASSIGN_OR_RETURN(
-        sql::Statement count,
-        store_.db().Prepare(
-            "SELECT failures, locked_until_unix FROM login_failures "
-            "WHERE user_id = ? AND source = ?"));
-    ASSIGN_OR_RETURN(bool row, count.BindAll(user_id, source).Step());
-    // A lock that has run out starts the count again.
-    if (row && !(count.ColumnInt(1) != 0 && count.ColumnInt(1) <= now))
-      failures = count.ColumnInt(0) + 1;
-  }
-  const bool lock = failures >= max_failures;
-  ASSIGN_OR_RETURN(
-      sql::Statement upsert,
-      store_.db().Prepare(
-          "INSERT INTO login_failures(user_id, source, failures, "
-          "locked_until_unix, "
-          "last_failure_unix) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, "
-          "source) "
-          "DO UPDATE SET failures = excluded.failures, locked_until_unix = "
-          "excluded.locked_until_unix, last_failure_unix = "
-          "excluded.last_failure_unix"));
-  RETURN_IF_ERROR(upsert
-                      .BindAll(user_id, source, failures,
-                               lock ? now + lockout_seconds : int64_t{0}, now)
-                      .Run());
-  RETURN_IF_ERROR(txn.Commit());
-  return failures;
+  return login_tables::RecordFailure(store_.db(), user_id, source, now,
+                                     max_failures, lockout_seconds);
 }
 
 absl::StatusOr<Session> Accounts::OpenSession(int64_t user_id,
                                               const std::string& source,
                                               int64_t now) {
-  Session session{crypto::HexEncode(crypto::RandomBytes(32)),
-                  now + policy_.session_max_seconds};
-  ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(store_.db()));
-  ASSIGN_OR_RETURN(
-      sql::Statement clear,
-      store_.db().Prepare(
-          "DELETE FROM login_failures WHERE user_id = ? AND source = ?"));
-  RETURN_IF_ERROR(clear.BindAll(user_id, source).Run());
-  ASSIGN_OR_RETURN(
-      sql::Statement insert,
-      store_.db().Prepare("INSERT INTO sessions(token_hash, user_id, "
-                          "expires_unix, last_used_unix) VALUES (?, ?, ?, ?)"));
-  insert.BindBlob(1, crypto::Sha256(session.token));
-  insert.Bind(2, user_id).Bind(3, session.expires_unix).Bind(4, now);
-  RETURN_IF_ERROR(insert.Run());
-  RETURN_IF_ERROR(txn.Commit());
-  return session;
+  return login_tables::OpenSession(store_.db(), user_id, source, now, policy_);
 }
 
 absl::Status Accounts::EndSession(const std::string& token) {
-  ASSIGN_OR_RETURN(
-      sql::Statement end,
-      store_.db().Prepare("DELETE FROM sessions WHERE token_hash = ?"));
-  end.BindBlob(1, crypto::Sha256(token));
-  return end.Run();
+  return login_tables::EndSession(store_.db(), token);
 }
 
 absl::StatusOr<User> Accounts::AuthenticateFor(const std::string& token,
@@ -547,36 +404,14 @@ absl::StatusOr<User> Accounts::AuthenticateFor(const std::string& token,
 
 absl::StatusOr<User> Accounts::Authenticate(const std::string& token,
                                             int64_t now) {
-  ASSIGN_OR_RETURN(
-      sql::Statement find,
-      store_.db().Prepare(
-          "SELECT u.id, u.username, u.unit_code, u.role, "
-          "u.must_change_password, COALESCE(u.teacher_number, ''), u.disabled, "
-          "0, u.created_unix, s.expires_unix, s.last_used_unix "
-          "FROM sessions s JOIN users u ON u.id = s.user_id "
-          "WHERE s.token_hash = ?"));
-  std::string token_hash = crypto::Sha256(token);
-  find.BindBlob(1, token_hash);
-  ASSIGN_OR_RETURN(bool found, find.Step());
+  ASSIGN_OR_RETURN(int64_t user_id,
+                   login_tables::SessionUser(store_.db(), token, now, policy_));
+  ASSIGN_OR_RETURN(sql::Statement find, store_.db().Prepare(absl::StrCat(
+                                            kUserColumns, "WHERE id = ?")));
+  ASSIGN_OR_RETURN(bool found, find.BindAll(user_id).Step());
   if (!found) return absl::UnauthenticatedError("登录已失效，请重新登录");
-  const int64_t expires = find.ColumnInt(9);
-  const int64_t last_used = find.ColumnInt(10);
   User user = UserFrom(find);
-  // Ends the read before any write: a write on a connection that still
-  // reads an older snapshot cannot take the write lock.
-  find.Reset();
-  if (expires <= now || last_used + policy_.idle_timeout_seconds <= now) {
-    return absl::UnauthenticatedError("长时间未操作，登录已过期，请重新登录");
-  }
   if (user.disabled) return absl::UnauthenticatedError("账号已停用");
-  if (now - last_used >= policy_.touch_interval_seconds) {
-    ASSIGN_OR_RETURN(
-        sql::Statement touch,
-        store_.db().Prepare(
-            "UPDATE sessions SET last_used_unix = ? WHERE token_hash = ?"));
-    touch.Bind(1, now).BindBlob(2, token_hash);
-    RETURN_IF_ERROR(touch.Run());
-  }
   return user;
 }
 

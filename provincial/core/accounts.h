@@ -1,7 +1,7 @@
-// Accounts of the provincial node: creation with password rules, the data
-// of logins (their rules: provincial/core/logins.h), bearer-token sessions with
-// idle expiry. Passwords are stored as scrypt hashes and tokens as SHA-256
-// hashes; neither is ever logged.
+// Accounts of the provincial node: creation with the password rules of
+// common/login/password_rules.h, the data of logins (their rules:
+// common/login/login_gate.h; their tables: common/login/login_tables.h),
+// bearer-token sessions with idle expiry.
 //
 // Not thread-safe: one Accounts per Store (a lane of
 // provincial/core/store_pool.h), used by the thread that holds it.
@@ -14,6 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "common/base/concurrency_limit.h"
+#include "common/login/login_tables.h"
+#include "common/login/password_rules.h"
 #include "ntmis/v1/provincial.pb.h"
 #include "provincial/core/store.h"
 #include "provincial/core/user.h"
@@ -40,36 +42,9 @@ struct AccountQuota {
   int queriers = 2;
 };
 
-// A random password that meets CheckPasswordRules.
-std::string GeneratePassword();
-
-struct Session {
-  std::string token;  // give to the client once; only its hash is stored
-  int64_t expires_unix = 0;
-};
-
-struct AccountPolicy {
-  int64_t idle_timeout_seconds = 30 * 60;
-  int64_t session_max_seconds = 12 * 3600;
-  // A session's last use is written at most this often, so that calls do
-  // not each need the write lock; idle expiry is exact to this much.
-  int64_t touch_interval_seconds = 60;
+struct AccountPolicy : SessionPolicy {
   AccountQuota quota;
 };
-
-// What a login needs to know of an account, read without the write lock.
-struct LoginRecord {
-  bool found = false;
-  int64_t user_id = 0;
-  std::string password_hash;
-  bool disabled = false;
-  int64_t failures = 0;           // from this source, since the last success
-  int64_t locked_until_unix = 0;  // for this source
-};
-
-// INVALID_ARGUMENT unless >= 8 characters from >= 3 of: lower, upper,
-// digit, other.
-absl::Status CheckPasswordRules(const std::string& password);
 
 class Accounts {
  public:

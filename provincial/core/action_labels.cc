@@ -110,27 +110,4 @@ std::string ActionLabel(absl::string_view action) {
   return absl::StrCat(action, suffix);
 }
 
-std::string ResultLabel(absl::string_view result) {
-  static const auto* results =
-      new absl::flat_hash_map<std::string, std::string>{
-          {"ok", "成功"},
-          {"INVALID_ARGUMENT", "输入有误"},
-          {"FAILED_PRECONDITION", "条件不符"},
-          {"PERMISSION_DENIED", "无权限"},
-          {"UNAUTHENTICATED", "未通过身份验证"},
-          {"NOT_FOUND", "未找到"},
-          {"ALREADY_EXISTS", "已存在"},
-          {"RESOURCE_EXHAUSTED", "超出限额"},
-          {"ABORTED", "已中止"},
-          {"UNAVAILABLE", "暂不可用"},
-          {"DEADLINE_EXCEEDED", "超时"},
-          {"CANCELLED", "已取消"},
-          {"INTERNAL", "内部错误"},
-          {"DATA_LOSS", "数据损坏"},
-          {"UNKNOWN", "未知错误"},
-      };
-  auto it = results->find(result);
-  return it == results->end() ? std::string(result) : it->second;
-}
-
 }  // namespace ntmis::provincial

@@ -17,9 +17,6 @@ namespace ntmis::provincial {
 // finds any such).
 std::string ActionLabel(absl::string_view action);
 
-// An audit entry's result: "ok" → 成功, "PERMISSION_DENIED" → 无权限, ….
-std::string ResultLabel(absl::string_view result);
-
 }  // namespace ntmis::provincial
 
 #endif  // NTMIS_PROVINCIAL_CORE_ACTION_LABELS_H_

@@ -10,6 +10,7 @@
 #include "common/audit/audit_policy.h"
 #include "common/base/status_macros.h"
 #include "common/rpc/grpc_status.h"
+#include "common/web/connect.h"
 #include "provincial/core/access.h"
 #include "provincial/core/units.h"
 #include "provincial/server/api_service_internal.h"
@@ -17,32 +18,12 @@
 namespace ntmis::provincial {
 namespace {
 
-std::string Metadata(grpc::ServerContext* context, const char* key) {
-  auto it = context->client_metadata().find(key);
-  return it == context->client_metadata().end()
-             ? ""
-             : std::string(it->second.data(), it->second.size());
-}
-
-// The token of "authorization: Bearer <token>", empty without one.
+// The session token and the login's address: common/web/connect.h.
 std::string BearerToken(grpc::ServerContext* context) {
-  std::string header = Metadata(context, "authorization");
-  absl::string_view token = header;
-  if (!absl::ConsumePrefix(&token, "Bearer ")) return "";
-  return std::string(token);
+  return web::BearerTokenOf(*context);
 }
-
-// The address a login comes from: the peer's, or for a call the web
-// console's gateway makes in-process (common/web/connect.h) the
-// browser's, which the gateway names in kClientAddressKey. A network peer
-// cannot name an address: its own is taken.
 std::string SourceAddress(grpc::ServerContext* context) {
-  const std::string peer = context->peer();
-  if (absl::StartsWith(peer, "inproc")) {
-    std::string forwarded = Metadata(context, ApiService::kClientAddressKey);
-    if (!forwarded.empty()) return forwarded;
-  }
-  return PeerAddress(peer);
+  return web::SourceAddressOf(*context);
 }
 
 }  // namespace

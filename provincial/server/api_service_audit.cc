@@ -36,7 +36,7 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
           r->set_result(e.entry.result);
           r->set_detail(e.entry.detail);
           r->set_action_label(ActionLabel(e.entry.action));
-          r->set_result_label(ResultLabel(e.entry.result));
+          r->set_result_label(AuditResultLabel(e.entry.result));
         }
         return absl::OkStatus();
       });

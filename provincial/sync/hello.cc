@@ -26,6 +26,16 @@ absl::StatusOr<v1::GetCursorRequest> SyncHello(Store& store) {
   ASSIGN_OR_RETURN(int64_t registry,
                    store.GetMetaInt(meta::kSchoolRegistryVersion, 0));
   hello.set_school_registry_version(static_cast<uint64_t>(registry));
+  // Cities and counties, closed ones too: records may still name them.
+  ASSIGN_OR_RETURN(
+      sql::Statement places,
+      store.db().Prepare("SELECT code, name FROM units WHERE level IN (2, 3) "
+                         "ORDER BY code"));
+  RETURN_IF_ERROR(places.ForEachRow([&] {
+    v1::DivisionName* d = hello.add_divisions();
+    d->set_code(places.ColumnText(0));
+    d->set_name(places.ColumnText(1));
+  }));
   return hello;
 }
 

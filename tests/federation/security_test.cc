@@ -272,7 +272,7 @@ TEST_CASE(
   grpc::Status s = lookup(OperatorRole::kQuerier, by_id, &response);
   CHECK(s.error_code() == grpc::StatusCode::PERMISSION_DENIED);
   CHECK_THAT(s.error_message(),
-             Catch::Contains("needs the operator role manager or admin"));
+             Catch::Contains("须由信息管理员或系统管理员进行"));
   // A manager finds the person by ID-card number.
   s = lookup(OperatorRole::kManager, by_id, &response);
   REQUIRE(s.ok());

@@ -105,7 +105,7 @@ TEST_CASE(
     CHECK(absl::IsUnauthenticated(someone->Login("gz.admin", "Wrong-pass1")));
   absl::Status locked = someone->Login("gz.admin", kPassword);
   CHECK(absl::IsUnauthenticated(locked));
-  CHECK(std::string(locked.message()) == provincial::kLoginRefused);
+  CHECK(std::string(locked.message()) == ntmis::kLoginRefused);
   CHECK(
       p.Audited(
           "actor = 'gz.admin' AND action = 'user.login' AND result != 'ok'") ==
@@ -146,7 +146,7 @@ TEST_CASE("Idle sessions expire after 30 minutes of no use", "[workflow]") {
   provincial::User a = ValueOrDie(accounts.Create(
       "li", "44", provincial::Role::kManager, kPassword, false));
   const int64_t t1 = 1'800'000'000;
-  provincial::Session session =
+  ntmis::Session session =
       ValueOrDie(accounts.OpenSession(a.id, "10.0.0.1", t1));
   NTMIS_ASSERT_OK(accounts.Authenticate(session.token, t1 + 29 * 60).status());
   // Idle for 30 minutes after the last use.

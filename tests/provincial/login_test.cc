@@ -21,7 +21,7 @@ namespace {
 constexpr char kPassword[] = "Chosen-Passw0rd";
 
 struct LoginNode {
-  explicit LoginNode(provincial::LoginPolicy policy = {}) {
+  explicit LoginNode(ntmis::LoginPolicy policy = {}) {
     const std::string path = dir.File("p.db");
     {
       provincial::Store store = ValueOrDie(provincial::Store::Open(path, true));
@@ -71,7 +71,7 @@ TEST_CASE(
   // Locked for the attacker's address, with the answer of a wrong password...
   absl::Status locked = node.Try("clerk", kPassword, "10.0.0.66", kT0 + 60);
   CHECK(absl::IsUnauthenticated(locked));
-  CHECK(std::string(locked.message()) == provincial::kLoginRefused);
+  CHECK(std::string(locked.message()) == ntmis::kLoginRefused);
   // ...while the clerk logs in from the school's own address.
   NTMIS_ASSERT_OK(node.Try("clerk", kPassword, "10.0.0.7", kT0 + 60));
   // The lock ends after 15 minutes.
@@ -107,7 +107,7 @@ TEST_CASE(
     "[login]") {
   // The same name is tried again and again here; the per-name delay (its
   // own test below) would answer first.
-  provincial::LoginPolicy policy;
+  ntmis::LoginPolicy policy;
   policy.throttle.pair_free_failures = 1000;
   LoginNode node(policy);
   for (int i = 0; i < 5; ++i)
@@ -140,7 +140,7 @@ TEST_CASE(
     auto [locked, locked_ms] = timed("admin", kPassword, now);
     CHECK(unknown == wrong);
     CHECK(locked == wrong);
-    CHECK(wrong == provincial::kLoginRefused);
+    CHECK(wrong == ntmis::kLoginRefused);
     INFO("median ms: unknown " << unknown_ms << ", wrong " << wrong_ms
                                << ", locked " << locked_ms);
     alike = unknown_ms > 0.5 * wrong_ms && locked_ms > 0.5 * wrong_ms &&
@@ -152,7 +152,7 @@ TEST_CASE(
 TEST_CASE(
     "A source that keeps failing is slowed before any password is checked",
     "[login]") {
-  provincial::LoginPolicy policy;
+  ntmis::LoginPolicy policy;
   policy.throttle.free_failures = 5;
   LoginNode node(policy);
   int64_t now = kT0;
@@ -188,9 +188,9 @@ TEST_CASE(
             "actor = 'S**************' AND detail = 'rule: no such user'") ==
         1);
   CHECK(node.Audited("actor = '张**' AND detail = 'rule: no such user'") == 1);
-  CHECK(provincial::MaskTypedName("") == "(empty)");
-  CHECK(provincial::PeerAddress("ipv4:127.0.0.1:54321") == "127.0.0.1");
-  CHECK(provincial::PeerAddress("ipv6:[::1]:54321") == "::1");
+  CHECK(ntmis::MaskTypedName("") == "(empty)");
+  CHECK(ntmis::PeerAddress("ipv4:127.0.0.1:54321") == "127.0.0.1");
+  CHECK(ntmis::PeerAddress("ipv6:[::1]:54321") == "::1");
 }
 
 // One address (a school's NAT): a client floods wrong passwords for one name
@@ -203,7 +203,7 @@ struct FloodOutcome {
   std::vector<int64_t> took;
 };
 
-FloodOutcome Flood(provincial::LoginPolicy policy) {
+FloodOutcome Flood(ntmis::LoginPolicy policy) {
   LoginNode node(policy);
   {
     provincial::StorePool::Lease lane = node.pool->Acquire();
@@ -251,7 +251,7 @@ TEST_CASE(
     "users out",
     "[login]") {
   // Today's rule before this one: one delay per address after 20 failures.
-  provincial::LoginPolicy before;
+  ntmis::LoginPolicy before;
   before.throttle.pair_free_failures = 1 << 30;
   before.throttle.free_failures = 20;
   const FloodOutcome old = Flood(before);

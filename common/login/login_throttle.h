@@ -20,11 +20,11 @@
 //   passwords checked than under the per-address rule alone.
 //
 // Kept in memory (a restart forgets it); the per-account lockout that
-// survives restarts is in provincial/core/logins.h.
+// survives restarts is in common/login/login_gate.h.
 //
 // Thread-safe.
-#ifndef NTMIS_PROVINCIAL_CORE_LOGIN_THROTTLE_H_
-#define NTMIS_PROVINCIAL_CORE_LOGIN_THROTTLE_H_
+#ifndef NTMIS_COMMON_LOGIN_LOGIN_THROTTLE_H_
+#define NTMIS_COMMON_LOGIN_LOGIN_THROTTLE_H_
 
 #include <cstdint>
 #include <deque>
@@ -33,7 +33,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 
-namespace ntmis::provincial {
+namespace ntmis {
 
 struct ThrottlePolicy {
   int pair_free_failures =
@@ -87,6 +87,6 @@ class LoginThrottle {
   Counters pairs_ ABSL_GUARDED_BY(mu_);  // key: source '\n' name
 };
 
-}  // namespace ntmis::provincial
+}  // namespace ntmis
 
-#endif  // NTMIS_PROVINCIAL_CORE_LOGIN_THROTTLE_H_
+#endif  // NTMIS_COMMON_LOGIN_LOGIN_THROTTLE_H_

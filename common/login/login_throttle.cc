@@ -1,11 +1,11 @@
-#include "provincial/core/login_throttle.h"
+#include "common/login/login_throttle.h"
 
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace ntmis::provincial {
+namespace ntmis {
 namespace {
 
 std::string PairKey(const std::string& source, const std::string& name) {
@@ -84,4 +84,4 @@ void LoginThrottle::ForgetStale(Counters& counters, int64_t now) const {
   if (counters.size() >= policy_.max_sources) counters.clear();
 }
 
-}  // namespace ntmis::provincial
+}  // namespace ntmis
