@@ -42,7 +42,11 @@ std::string BearerTokenOf(const grpc::ServerContext& context) {
 }
 
 bool IsInProcess(const grpc::ServerContext& context) {
-  return absl::StartsWith(context.peer(), "inproc");
+  // A network peer is always named by its address; gRPC 1.51 names an
+  // in-process caller "unknown" (older releases "inproc…").
+  const std::string peer = context.peer();
+  return !absl::StartsWith(peer, "ipv4:") && !absl::StartsWith(peer, "ipv6:") &&
+         !absl::StartsWith(peer, "unix:");
 }
 
 std::string SourceAddressOf(const grpc::ServerContext& context) {

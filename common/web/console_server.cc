@@ -250,10 +250,12 @@ void ConsoleServer::ServeApi(const std::string& service) {
 
 void ConsoleServer::ServeAssets(WebAssetFinder assets) {
   httplib::SSLServer& s = *server_;
-  // The console's own files, and nothing else.
+  // The console's own files and the shared kit, and nothing else.
   s.Get(R"(/.*)", [assets](const httplib::Request& req,
                            httplib::Response& res) {
-    const WebAsset* asset = assets(req.path == "/" ? "/index.html" : req.path);
+    const std::string path = req.path == "/" ? "/index.html" : req.path;
+    const WebAsset* asset = assets(path);
+    if (asset == nullptr) asset = ConsoleKitAsset(path);
     if (asset == nullptr) {
       res.status = 404;
       res.set_content("未找到", "text/plain; charset=utf-8");

@@ -19,6 +19,10 @@ struct WebAsset {
 // The file served at a path ("/index.html", "/assets/kit/api.js"), or null.
 using WebAssetFinder = const WebAsset* (*)(absl::string_view path);
 
+// The kit both consoles share (common/web/assets/kit/), under /assets/kit/;
+// a console server serves it after the console's own files.
+const WebAsset* ConsoleKitAsset(absl::string_view path);
+
 }  // namespace ntmis::web
 
 #endif  // NTMIS_COMMON_WEB_WEB_ASSETS_H_

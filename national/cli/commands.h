@@ -19,6 +19,8 @@ std::vector<cli::Command> NodeCommands();
 std::vector<cli::Command> QueryCommands();
 // registry template|import, audit verify|accept
 std::vector<cli::Command> DataCommands();
+// init, user create|list|reset-password|unlock|disable
+std::vector<cli::Command> UserCommands();
 
 }  // namespace ntmis::national
 

@@ -9,8 +9,8 @@ namespace {
 const std::vector<cli::Command>& Commands() {
   static const auto* commands = [] {
     auto* all = new std::vector<cli::Command>;
-    for (auto group :
-         {PkiCommands, NodeCommands, QueryCommands, DataCommands}) {
+    for (auto group : {PkiCommands, NodeCommands, UserCommands, QueryCommands,
+                       DataCommands}) {
       std::vector<cli::Command> more = group();
       all->insert(all->end(), more.begin(), more.end());
     }

@@ -11,6 +11,7 @@
 #include "national/ingest/national_store.h"
 #include "national/server/backup.h"
 #include "national/server/server.h"
+#include "national/web/web_server.h"
 
 namespace ntmis::national {
 namespace {
@@ -30,6 +31,15 @@ absl::Status Serve(const Args& args) {
   ASSIGN_OR_RETURN(auto server, NationalServer::Start(config));
   std::string host = config.listen().substr(0, config.listen().rfind(':'));
   std::string address = absl::StrCat(host, ":", server->port());
+  std::unique_ptr<MinistryConsole> console;
+  if (!config.web_listen().empty()) {
+    ASSIGN_OR_RETURN(console,
+                     MinistryConsole::Start(MinistryConsoleOptions(config),
+                                            server->InProcessChannel()));
+    std::cerr << kProgram << ": ministry console on https://"
+              << config.web_listen().substr(0, config.web_listen().rfind(':'))
+              << ":" << console->port() << "/\n";
+  }
   if (server->metrics_port() != 0) {
     std::cerr << kProgram << ": metrics on http://"
               << config.metrics_listen().substr(
@@ -47,6 +57,7 @@ absl::Status Serve(const Args& args) {
     RETURN_IF_ERROR(WriteAddressFile(args.Get("address-file"), address));
   int sig = cli::WaitForShutdownSignal();
   std::cerr << kProgram << ": signal " << sig << ", shutting down\n";
+  if (console != nullptr) console->Stop();
   server->Shutdown();
   return absl::OkStatus();
 }

@@ -206,4 +206,31 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(
   return response;
 }
 
+v1::ListDimensionsResponse DescribeDimensions(const Date& today) {
+  v1::ListDimensionsResponse out;
+  for (const Dimension& d : Dimensions()) {
+    v1::DimensionInfo* info = out.add_dimensions();
+    info->set_name(d.name);
+    info->set_label(d.label);
+    if (d.kind == Dimension::Kind::kAgeBand) {
+      for (int band = 0; band < kAgeBands; ++band) {
+        v1::DimensionValue* v = info->add_values();
+        v->set_code(AgeBandCode(band));
+        v->set_label(AgeBandLabel(band));
+      }
+    } else if (d.table != nullptr) {
+      for (int code : d.table->values()) {
+        v1::DimensionValue* v = info->add_values();
+        v->set_code(d.table->Code(code));
+        v->set_label(d.table->Label(code));
+      }
+    }
+  }
+  const int latest = *ReferenceYear("", today);
+  out.set_default_reference_year(latest);
+  for (int year = latest; year > latest - 10; --year)
+    out.add_reference_years(year);
+  return out;
+}
+
 }  // namespace ntmis::national

@@ -19,6 +19,11 @@ absl::StatusOr<v1::AggregateResponse> Aggregate(
     NationalStore& store, const v1::AggregateRequest& request,
     const Date& today);
 
+// What Aggregate accepts, as a console offers it: every dimension with its
+// label and values, and the reference years (the latest ten statistics
+// dates on or before `today`).
+v1::ListDimensionsResponse DescribeDimensions(const Date& today);
+
 }  // namespace ntmis::national
 
 #endif  // NTMIS_NATIONAL_QUERY_AGGREGATOR_H_

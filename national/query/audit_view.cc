@@ -12,6 +12,7 @@ std::string NationalActionLabel(absl::string_view action) {
       {"query.provinces", "查看各省同步状态"},
       {"query.transfers", "查看跨省调动"},
       {"query.divisions", "查看区划名称"},
+      {"query.dimensions", "查看统计维度"},
       {"query.lookup", "查询教师个人记录"},
       {"user.login", "登录"},
       {"user.logout", "注销"},

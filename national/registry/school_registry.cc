@@ -197,4 +197,12 @@ absl::StatusOr<SchoolRegistry::Changes> SchoolRegistry::ChangedSince(
   return out;
 }
 
+std::string SchoolRegistry::NameOf(const std::string& code) {
+  absl::MutexLock lock(&mu_);
+  auto find = db_.Prepare("SELECT name FROM schools WHERE code = ?");
+  if (!find.ok()) return "";
+  auto found = find->BindAll(code).Step();
+  return found.ok() && *found ? find->ColumnText(0) : std::string();
+}
+
 }  // namespace ntmis::national

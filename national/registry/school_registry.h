@@ -59,6 +59,9 @@ CREATE INDEX schools_by_province ON schools(province, version);
                                       bool dry_run = false)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // A school's name; "" when the registry does not hold the code.
+  std::string NameOf(const std::string& code) ABSL_LOCKS_EXCLUDED(mu_);
+
   // The current version (0: empty).
   absl::StatusOr<uint64_t> Version() ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -19,35 +19,37 @@ int64_t TwoDigits(const std::string& s, size_t at) {
 std::vector<Dimension> Build() {
   using K = Dimension::Kind;
   std::vector<Dimension> dims = {
-      {"province", K::kProvince, &CodeTable::Of<v1::Province>(), 0, 0,
+      {"province", "省份", K::kProvince, &CodeTable::Of<v1::Province>(), 0, 0,
        [](const R& r) -> int64_t { return r.province(); }},
-      {"city", K::kUnit, nullptr, 0, 7,
+      {"city", "地市", K::kUnit, nullptr, 0, 7,
        [](const R& r) { return TwoDigits(r.city_code(), 2); }},
       // County spans its city's field too: city << 7 | county.
-      {"county", K::kUnit, nullptr, 0, 14,
+      {"county", "区县", K::kUnit, nullptr, 0, 14,
        [](const R& r) {
          return TwoDigits(r.county_code(), 2) << 7 |
                 TwoDigits(r.county_code(), 4);
        }},
-      {"school_category", K::kCode, &CodeTable::Of<v1::SchoolCategory>(), 0, 4,
+      {"school_category", "学校类别", K::kCode,
+       &CodeTable::Of<v1::SchoolCategory>(), 0, 4,
        [](const R& r) -> int64_t { return r.school_category(); }},
-      {"gender", K::kCode, &CodeTable::Of<v1::Gender>(), 0, 2,
+      {"gender", "性别", K::kCode, &CodeTable::Of<v1::Gender>(), 0, 2,
        [](const R& r) -> int64_t { return r.gender(); }},
-      {"age_band", K::kAgeBand, nullptr, 0, 7,
+      {"age_band", "年龄段", K::kAgeBand, nullptr, 0, 7,
        [](const R& r) { return BirthCohort(r.birth_date()); }},
-      {"ethnicity", K::kCode, &CodeTable::Of<v1::Ethnicity>(), 0, 7,
+      {"ethnicity", "民族", K::kCode, &CodeTable::Of<v1::Ethnicity>(), 0, 7,
        [](const R& r) -> int64_t { return r.ethnicity(); }},
-      {"education", K::kCode, &CodeTable::Of<v1::Education>(), 0, 7,
+      {"education", "最高学历", K::kCode, &CodeTable::Of<v1::Education>(), 0, 7,
        [](const R& r) -> int64_t { return r.education(); }},
-      {"degree", K::kCode, &CodeTable::Of<v1::Degree>(), 0, 4,
+      {"degree", "最高学位", K::kCode, &CodeTable::Of<v1::Degree>(), 0, 4,
        [](const R& r) -> int64_t { return r.degree(); }},
-      {"title", K::kCode, &CodeTable::Of<v1::TitleLevel>(), 0, 4,
-       [](const R& r) -> int64_t { return r.title(); }},
-      {"post_type", K::kCode, &CodeTable::Of<v1::PostType>(), 0, 4,
+      {"title", "专业技术职务", K::kCode, &CodeTable::Of<v1::TitleLevel>(), 0,
+       4, [](const R& r) -> int64_t { return r.title(); }},
+      {"post_type", "岗位类别", K::kCode, &CodeTable::Of<v1::PostType>(), 0, 4,
        [](const R& r) -> int64_t { return r.post_type(); }},
-      {"status", K::kCode, &CodeTable::Of<v1::InServiceStatus>(), 0, 4,
-       [](const R& r) -> int64_t { return r.status(); }},
-      {"employment_type", K::kCode, &CodeTable::Of<v1::EmploymentType>(), 0, 4,
+      {"status", "在岗状态", K::kCode, &CodeTable::Of<v1::InServiceStatus>(), 0,
+       4, [](const R& r) -> int64_t { return r.status(); }},
+      {"employment_type", "用人形式", K::kCode,
+       &CodeTable::Of<v1::EmploymentType>(), 0, 4,
        [](const R& r) -> int64_t { return r.employment_type(); }},
   };
 

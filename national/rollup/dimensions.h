@@ -18,6 +18,7 @@ namespace ntmis::national {
 struct Dimension {
   enum class Kind { kProvince, kUnit, kCode, kAgeBand };
   std::string name;  // as operators type it: "school_category"
+  std::string label;  // as people read it: "学校类别"
   Kind kind;
   const CodeTable* table;  // for kCode and kProvince
   int shift = 0;           // bit field in the cell; bits == 0 for province

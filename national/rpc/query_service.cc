@@ -162,6 +162,16 @@ grpc::Status QueryService::Divisions(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status QueryService::ListDimensions(
+    grpc::ServerContext* context, const v1::ListDimensionsRequest* request,
+    v1::ListDimensionsResponse* response) {
+  auto op = Authorize(context, "ListDimensions", "query.dimensions",
+                      OperatorRole::kQuerier, "查看统计维度");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  *response = DescribeDimensions(Today());
+  return grpc::Status::OK;
+}
+
 grpc::Status QueryService::Transfers(grpc::ServerContext* context,
                                      const v1::TransfersRequest* request,
                                      v1::TransfersResponse* response) {
@@ -276,12 +286,10 @@ grpc::Status QueryService::CreateCentralUser(
     v1::CentralNewAccount* response) {
   auto op = Identify(context, "CreateCentralUser", "user.create");
   if (!op.ok()) return ToGrpcStatus(op.status());
+  absl::StatusOr<OperatorRole> role = CentralRoleFromProto(request->role());
   absl::StatusOr<v1::CentralNewAccount> made =
-      CentralRoleFromProto(request->role()).status();
-  if (made.status().ok()) {
-    made = store_.accounts().Create(*op, request->username(),
-                                    *CentralRoleFromProto(request->role()));
-  }
+      role.ok() ? store_.accounts().Create(*op, request->username(), *role)
+                : absl::StatusOr<v1::CentralNewAccount>(role.status());
   if (made.ok()) *response = std::move(*made);
   return Audited(*op, "user.create", request->username(), made.status());
 }

@@ -39,6 +39,10 @@ class NationalServer {
   // The revocation list's HTTP port (0: crl_listen not set).
   int crl_port() const { return crl_ ? crl_->port() : 0; }
   NationalStore& store() { return *store_; }
+  // A channel to this server's own services, for the ministry's console.
+  std::shared_ptr<grpc::Channel> InProcessChannel() {
+    return server_->InProcessChannel(grpc::ChannelArguments());
+  }
   void Wait() { server_->Wait(); }
   // Stops accepting calls and cancels those still running after `grace`.
   void Shutdown(std::chrono::milliseconds grace = std::chrono::seconds(5));

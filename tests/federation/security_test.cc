@@ -291,7 +291,7 @@ TEST_CASE(
   no_reason.clear_reason();
   s = lookup(OperatorRole::kAdmin, no_reason, &response);
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
-  CHECK_THAT(s.error_message(), Catch::Contains("needs a reason"));
+  CHECK_THAT(s.error_message(), Catch::Contains("须填写事由"));
   v1::LookupRequest bad_id = by_id;
   bad_id.set_id_card_number("440201198110269600");
   s = lookup(OperatorRole::kAdmin, bad_id, &response);

@@ -11,7 +11,7 @@ import { showAccounts } from './screens/accounts.js';
 import { showAudit } from './screens/audit.js';
 import { showCareers } from './screens/careers.js';
 import { showImport } from './screens/import.js';
-import { logout, showChangePassword, showLogin } from './screens/login.js';
+import { logout, setUserNameLabel, showChangePassword, showLogin } from './kit/login.js';
 import { showProgress } from './screens/progress.js';
 import { showQueue } from './screens/queue.js';
 import { showSync } from './screens/sync.js';
@@ -44,6 +44,8 @@ function pages() {
   list.push(['password', '修改密码', () => showChangePassword(false)]);
   return list;
 }
+
+setUserNameLabel('用户名（教师请输入教师编号）');
 
 async function start() {
   // No session cookie pair yet: the login page, without asking the node
