@@ -165,7 +165,7 @@ export async function showQuestion() {
       }),
       rows.length > 2000
         ? el("p", { class: "hint" }, "表中显示前 2000 行；导出文件含全部行。")
-        : null,
+        : "",
     );
   };
 
