@@ -59,8 +59,12 @@ if [ "$keep" -eq 0 ]; then trap stop_all EXIT; fi
 
 echo "== federation CA and national node"
 fed_init_ca quickstart
-fed_national_config 'crl_listen: "127.0.0.1:0"'
+fed_national_config 'crl_listen: "127.0.0.1:0"' 'web_listen: "localhost:0"'
+# The ministry console's first administrator, with a one-time password.
+"$national" init --config "$state/national/national.textproto" --admin ministry-admin \
+  > "$state/national/first-admin.txt"
 fed_start_national
+ministry_console=$(sed -n 's#.*ministry console on \(https://[^ ]*\)$#\1#p' "$state/logs/national.log" | tail -1)
 fed_publish_crl
 pids+=("$national_pid")
 echo "national node on $national_address"
@@ -93,6 +97,14 @@ echo "== teachers by professional title"
 echo
 echo "== province sync health"
 "$national" query provinces "${query[@]}"
+echo
+echo "== the ministry's console (the certificate is the federation CA's: $state/ca/ca.crt)"
+if [ "$keep" -eq 1 ]; then
+  printf '%s  user ministry-admin, one-time password in %s\n' "$ministry_console" \
+    "$state/national/first-admin.txt"
+else
+  printf '%s\n' "$ministry_console"
+fi
 echo
 echo "== provincial web consoles (the certificate is the federation CA's: $state/ca/ca.crt)"
 for ((i = 0; i < provinces; i++)); do

@@ -17,7 +17,7 @@ namespace ntmis::national {
 
 struct Dimension {
   enum class Kind { kProvince, kUnit, kCode, kAgeBand };
-  std::string name;  // as operators type it: "school_category"
+  std::string name;   // as operators type it: "school_category"
   std::string label;  // as people read it: "学校类别"
   Kind kind;
   const CodeTable* table;  // for kCode and kProvince
