@@ -115,6 +115,16 @@ bool CsrfOk(const httplib::Request& req, httplib::Response& res) {
   return false;
 }
 
+ConsoleOptions ConsoleOptionsFrom(const std::string& listen,
+                                  const v1::TlsFiles& node,
+                                  const v1::TlsFiles& web) {
+  ConsoleOptions options;
+  options.listen = listen;
+  options.cert = web.cert().empty() ? node.cert() : web.cert();
+  options.key = web.key().empty() ? node.key() : web.key();
+  return options;
+}
+
 Caller CallerOf(const httplib::Request& req) {
   return {Cookie(req, kSessionCookie), ClientAddress(req)};
 }

@@ -29,6 +29,7 @@
 #include "absl/strings/string_view.h"
 #include "common/web/connect.h"
 #include "common/web/web_assets.h"
+#include "ntmis/v1/config.pb.h"
 
 namespace ntmis::web {
 
@@ -43,6 +44,12 @@ struct ConsoleOptions {
   int threads = 256;
   int keep_alive_seconds = 10;
 };
+
+// A node's console settings: `listen`, and the console's own certificate
+// and key (`web`) or else the node's (`node`).
+ConsoleOptions ConsoleOptionsFrom(const std::string& listen,
+                                  const v1::TlsFiles& node,
+                                  const v1::TlsFiles& web);
 
 inline constexpr char kXlsxType[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

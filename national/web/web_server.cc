@@ -115,13 +115,8 @@ void ConsoleRoutes(httplib::SSLServer& s, web::ConnectGateway& api) {
 }  // namespace
 
 web::ConsoleOptions MinistryConsoleOptions(const v1::NationalConfig& config) {
-  web::ConsoleOptions options;
-  options.listen = config.web_listen();
-  options.cert = config.web_tls().cert().empty() ? config.tls().cert()
-                                                 : config.web_tls().cert();
-  options.key = config.web_tls().key().empty() ? config.tls().key()
-                                               : config.web_tls().key();
-  return options;
+  return web::ConsoleOptionsFrom(config.web_listen(), config.tls(),
+                                 config.web_tls());
 }
 
 absl::StatusOr<std::unique_ptr<MinistryConsole>> MinistryConsole::Start(

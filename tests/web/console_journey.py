@@ -40,6 +40,7 @@ args = None
 
 class Api:
     """A plain client of the console's JSON API, with its own cookies."""
+    service = 'ntmis.v1.ProvincialApi/'
 
     def __init__(self):
         ctx = ssl.create_default_context(cafile=args.ca)
@@ -52,7 +53,7 @@ class Api:
 
     def call(self, method, body=None, expect=200):
         req = urllib.request.Request(
-            args.url + 'ntmis.v1.ProvincialApi/' + method, data=json.dumps(body or {}).encode(),
+            args.url + self.service + method, data=json.dumps(body or {}).encode(),
             headers={'Content-Type': 'application/json', 'X-CSRF-Token': self.csrf()}, method='POST')
         try:
             with self.opener.open(req) as res:

@@ -24,24 +24,8 @@ import console_journey as kit  # noqa: E402  (its Browser and checks)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-SERVICE = 'ntmis.v1.NationalQuery/'
-
-
 class Api(kit.Api):
-    def call(self, method, body=None, expect=200):
-        import urllib.request
-        import urllib.error
-        req = urllib.request.Request(
-            kit.args.url + SERVICE + method, data=json.dumps(body or {}).encode(),
-            headers={'Content-Type': 'application/json', 'X-CSRF-Token': self.csrf()}, method='POST')
-        try:
-            with self.opener.open(req) as res:
-                status, data = res.status, json.loads(res.read() or b'{}')
-        except urllib.error.HTTPError as e:
-            status, data = e.code, json.loads(e.read() or b'{}')
-        if status != expect:
-            raise AssertionError(f'{method}: HTTP {status} {data}, expected {expect}')
-        return data
+    service = 'ntmis.v1.NationalQuery/'
 
 
 def login(username, password):
