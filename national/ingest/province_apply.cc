@@ -79,6 +79,7 @@ absl::StatusOr<PreparedBatch> ProvinceDb::Prepare(v1::PushBatch batch,
     }
     c.record().SerializeToString(&p.bytes);
     p.cell = CellOf(c.record());
+    p.outlook = outlook::CellOf(c.record());
     p.hash = RecordHash(c.teacher_number(), p.bytes);
     p.id_key = IdKey(c.record());
   }
@@ -207,7 +208,7 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
         continue;
       }
       RETURN_IF_ERROR(writes.Upsert(c.teacher_number(), c.seq(), p.bytes,
-                                    p.cell, p.hash, p.id_key));
+                                    p.cell, p.outlook, p.hash, p.id_key));
     } else if (c.moved_to() != v1::PROVINCE_UNSPECIFIED) {
       if (owner != province_) {
         RETURN_IF_ERROR(add_rejection(
@@ -238,6 +239,7 @@ absl::StatusOr<v1::PushAck> ProvinceDb::Apply(const PreparedBatch& prepared) {
   RETURN_IF_ERROR(state.BindAll(last, now).Run());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
+  outlook_cube_.Apply(writes.OutlookChanges());
   if (identities_.HasConflicts()) {
     for (const std::string& number : settled)
       RETURN_IF_ERROR(identities_.Resolved(number));

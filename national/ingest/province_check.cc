@@ -8,7 +8,7 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
   ASSIGN_OR_RETURN(sql::Transaction snapshot,
                    sql::Transaction::BeginRead(reader_));
   CheckReport report;
-  std::map<int64_t, int64_t> cells;
+  std::map<int64_t, int64_t> cells, outlook_cells;
   DigestMap buckets;
   RETURN_IF_ERROR(ScanRecords(
       reader_,
@@ -16,6 +16,7 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
           const v1::TeacherRecord& record) {
         ++report.teachers;
         ++cells[CellOf(record)];
+        ++outlook_cells[outlook::CellOf(record)];
         buckets[std::string(DigestBucket(number))].Add(
             RecordHash(number, bytes));
         return absl::OkStatus();
@@ -25,29 +26,36 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
             absl::StrCat("record of ", number, " is unreadable"));
         return absl::OkStatus();
       }));
-  {
-    ASSIGN_OR_RETURN(sql::Statement s,
-                     reader_.Prepare("SELECT cell, teachers FROM rollup"));
+  // The stored and in-memory cubes against the recount.
+  auto compare = [&](const char* table, const char* name,
+                     const std::map<int64_t, int64_t>& recount,
+                     RollupCube& cube) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        sql::Statement s,
+        reader_.Prepare(absl::StrCat("SELECT cell, teachers FROM ", table)));
     std::map<int64_t, int64_t> stored;
     RETURN_IF_ERROR(
         s.ForEachRow([&] { stored[s.ColumnInt(0)] = s.ColumnInt(1); }));
-    auto differing = [&cells](std::map<int64_t, int64_t> other) {
+    auto differing = [&recount](std::map<int64_t, int64_t> other) {
       uint64_t n = 0;
-      for (const auto& [cell, count] : cells) n += other[cell] != count;
+      for (const auto& [cell, count] : recount) n += other[cell] != count;
       for (const auto& [cell, count] : other)
-        n += count != 0 && !cells.count(cell);
+        n += count != 0 && !recount.count(cell);
       return n;
     };
     if (uint64_t n = differing(stored); n != 0) {
       report.problems.push_back(
-          absl::StrCat("rollup differs from a recount in ", n, " cells"));
+          absl::StrCat(name, " differs from a recount in ", n, " cells"));
     }
-    std::vector<std::pair<int64_t, int64_t>> in_memory = cube_.Cells();
+    std::vector<std::pair<int64_t, int64_t>> in_memory = cube.Cells();
     if (uint64_t n = differing({in_memory.begin(), in_memory.end()}); n != 0) {
       report.problems.push_back(absl::StrCat(
-          "the in-memory rollup differs from a recount in ", n, " cells"));
+          "the in-memory ", name, " differs from a recount in ", n, " cells"));
     }
-  }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(compare("rollup", "rollup", cells, cube_));
+  RETURN_IF_ERROR(compare("outlook", "outlook", outlook_cells, outlook_cube_));
   {
     ASSIGN_OR_RETURN(
         sql::Statement s,
@@ -102,7 +110,8 @@ absl::Status ProvinceDb::Rebuild() {
 absl::Status ProvinceDb::RebuildLocked(bool claim) {
   ASSIGN_OR_RETURN(sql::Transaction txn, sql::Transaction::Begin(writer_));
   RETURN_IF_ERROR(writer_.Exec(
-      absl::StrCat("DELETE FROM rollup; DELETE FROM digests; "
+      absl::StrCat("DELETE FROM rollup; DELETE FROM outlook; "
+                   "DELETE FROM digests; "
                    "UPDATE sync_state SET records = 0, cell_layout = ",
                    kDerivedLayout, " WHERE id = 1;")));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
@@ -113,8 +122,8 @@ absl::Status ProvinceDb::RebuildLocked(bool claim) {
           const v1::TeacherRecord& record) {
         if (claim && !record.id_hash().empty())
           claims.push_back({record.id_hash(), number});
-        return writes.Recount(number, CellOf(record), RecordHash(number, bytes),
-                              IdKey(record));
+        return writes.Recount(number, CellOf(record), outlook::CellOf(record),
+                              RecordHash(number, bytes), IdKey(record));
       },
       [](const std::string& number) {
         return absl::DataLossError(
@@ -123,6 +132,7 @@ absl::Status ProvinceDb::RebuildLocked(bool claim) {
   RETURN_IF_ERROR(writes.Flush());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Reset(writes.CellChanges());
+  outlook_cube_.Reset(writes.OutlookChanges());
   // Stored records claim their people too (files from before the registry);
   // a conflict found here is recorded for both provinces to see.
   constexpr size_t kChunk = 10000;

@@ -135,7 +135,13 @@ absl::StatusOr<std::unique_ptr<ProvinceDb>> ProvinceDb::Open(
        // 9: look-ups by ID-card number go through the identity
        // registry; an index on random keys made every batch rewrite
        // pages all over it.
-       "DROP INDEX IF EXISTS teachers_by_id;"}));
+       "DROP INDEX IF EXISTS teachers_by_id;",
+       // 10: the outlook's cell of each record and its counts
+       // (national/rollup/outlook_cell.h); filled by the re-derivation of
+       // derived layout 6.
+       "ALTER TABLE teachers ADD COLUMN outlook INTEGER;"
+       "CREATE TABLE outlook (cell INTEGER PRIMARY KEY, "
+       "teachers INTEGER NOT NULL CHECK (teachers >= 0));"}));
   ASSIGN_OR_RETURN(sql::Statement init,
                    writer.Prepare("INSERT OR IGNORE INTO sync_state(id, "
                                   "province, applied_seq, records, "
@@ -168,12 +174,16 @@ absl::Status ProvinceDb::LoadCube() {
       writer_.QueryInt("SELECT cell_layout FROM sync_state WHERE id = 1"));
   // Files from before the identity registry (layout 4) claim their records.
   if (layout != kDerivedLayout) return RebuildLocked(/*claim=*/layout < 4);
-  ASSIGN_OR_RETURN(sql::Statement s,
-                   writer_.Prepare("SELECT cell, teachers FROM rollup"));
-  std::vector<std::pair<int64_t, int64_t>> cells;
-  RETURN_IF_ERROR(s.ForEachRow(
-      [&] { cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }));
-  cube_.Reset(cells);
+  for (auto [table, cube] :
+       {std::pair{"rollup", &cube_}, std::pair{"outlook", &outlook_cube_}}) {
+    ASSIGN_OR_RETURN(
+        sql::Statement s,
+        writer_.Prepare(absl::StrCat("SELECT cell, teachers FROM ", table)));
+    std::vector<std::pair<int64_t, int64_t>> cells;
+    RETURN_IF_ERROR(s.ForEachRow(
+        [&] { cells.emplace_back(s.ColumnInt(0), s.ColumnInt(1)); }));
+    cube->Reset(cells);
+  }
   return absl::OkStatus();
 }
 

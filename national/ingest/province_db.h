@@ -71,10 +71,11 @@ struct CheckReport {
 
 // One change of a batch after the checks that need no database.
 struct PreparedChange {
-  std::string bytes;           // the record as stored; empty for tombstones
-  int64_t cell = 0;            // its rollup cell
-  uint64_t hash = 0;           // its digest hash
-  int64_t id_key = 0;          // its ID index key; 0: none
+  std::string bytes;    // the record as stored; empty for tombstones
+  int64_t cell = 0;     // its rollup cell
+  int64_t outlook = 0;  // its outlook cell (national/rollup/outlook_cell.h)
+  uint64_t hash = 0;    // its digest hash
+  int64_t id_key = 0;   // its ID index key; 0: none
   std::string rejected_field;  // set when the record breaks a rule
   std::string rejected_reason;
 };
@@ -188,6 +189,13 @@ class ProvinceDb {
   }
   // Builds the in-memory view `query` would read (see ViewWarmer).
   void PrepareView(const CubeQuery& query) { cube_.Prepare(query); }
+  // The same over the outlook's cube (national/rollup/outlook_cell.h).
+  void CountOutlook(const CubeQuery& query, CubeCounts& out) {
+    outlook_cube_.Count(query, out);
+  }
+  void PrepareOutlookView(const CubeQuery& query) {
+    outlook_cube_.Prepare(query);
+  }
   // In-memory views kept (tests and benchmarks).
   size_t views() const { return cube_.views(); }
 
@@ -212,6 +220,7 @@ class ProvinceDb {
   const OwnerRegistry& owners_;
   IdentityRegistry& identities_;
   RollupCube cube_;
+  RollupCube outlook_cube_;  // kept like cube_, after every commit
   absl::Mutex write_mu_;
   sql::Database writer_ ABSL_GUARDED_BY(write_mu_);
   absl::Mutex read_mu_;

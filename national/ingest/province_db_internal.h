@@ -20,14 +20,16 @@
 #include "common/teacher/sync_versions.h"
 #include "common/teacher/teacher_number.h"
 #include "national/ingest/province_db.h"
+#include "national/rollup/outlook_cell.h"
 
 namespace ntmis::national {
 
 // What is derived from the stored records (rollup cells, national/
 // dimensions.h; the ID index): a file written with another version is
 // re-derived when it opens. 2: cells gained the birth cohort; 3: id_key;
-// 4: records claimed in the identity registry; 5: cell and hash columns.
-inline constexpr int kDerivedLayout = 5;
+// 4: records claimed in the identity registry; 5: cell and hash columns;
+// 6: the outlook's cells (national/rollup/outlook_cell.h).
+inline constexpr int kDerivedLayout = 6;
 
 // The ID index key of a record (a lookup compares the full hash); 0 when
 // it has none.
@@ -52,6 +54,7 @@ class WriteSet {
   struct Stored {
     bool exists = false;
     int64_t cell = 0;
+    int64_t outlook = 0;
     uint64_t hash = 0;
     int64_t id_key = 0;
   };
@@ -60,15 +63,16 @@ class WriteSet {
     WriteSet w(db);
     ASSIGN_OR_RETURN(
         w.insert_,
-        db.Prepare("INSERT INTO teachers(teacher_number, seq, record, "
-                   "id_key, cell, hash) VALUES (?, ?, ?, ?, ?, ?)"));
+        db.Prepare(
+            "INSERT INTO teachers(teacher_number, seq, record, "
+            "id_key, cell, hash, outlook) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     ASSIGN_OR_RETURN(
         w.old_row_,
-        db.Prepare("SELECT cell, hash, id_key, record FROM teachers "
+        db.Prepare("SELECT cell, hash, id_key, record, outlook FROM teachers "
                    "WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(w.update_,
                      db.Prepare("UPDATE teachers SET seq = ?, record = ?, "
-                                "id_key = ?, cell = ?, hash = ? "
+                                "id_key = ?, cell = ?, hash = ?, outlook = ? "
                                 "WHERE teacher_number = ?"));
     ASSIGN_OR_RETURN(
         w.remove_, db.Prepare("DELETE FROM teachers WHERE teacher_number = ?"));
@@ -92,9 +96,11 @@ class WriteSet {
     ASSIGN_OR_RETURN(s.exists, old_row_.Step());
     if (s.exists) {
       s.id_key = old_row_.ColumnIsNull(2) ? 0 : old_row_.ColumnInt(2);
-      if (!old_row_.ColumnIsNull(0) && !old_row_.ColumnIsNull(1)) {
+      if (!old_row_.ColumnIsNull(0) && !old_row_.ColumnIsNull(1) &&
+          !old_row_.ColumnIsNull(4)) {
         s.cell = old_row_.ColumnInt(0);
         s.hash = static_cast<uint64_t>(old_row_.ColumnInt(1));
+        s.outlook = old_row_.ColumnInt(4);
       } else {  // a row from before the columns (a rebuild fills them)
         absl::string_view blob = old_row_.ColumnBlob(3);
         if (!old_record_.ParseFromArray(blob.data(),
@@ -104,6 +110,7 @@ class WriteSet {
               absl::StrCat("stored record of ", number, " is unreadable"));
         }
         s.cell = CellOf(old_record_);
+        s.outlook = outlook::CellOf(old_record_);
         s.hash = RecordHash(number, blob);
       }
     }
@@ -115,26 +122,28 @@ class WriteSet {
   // Stores the current record of a teacher this province owns: an update
   // (two B-tree descents with the lookup) or an insert.
   absl::Status Upsert(absl::string_view number, uint64_t seq,
-                      absl::string_view bytes, int64_t cell, uint64_t hash,
-                      int64_t id_key) {
+                      absl::string_view bytes, int64_t cell, int64_t outlook,
+                      uint64_t hash, int64_t id_key) {
     ASSIGN_OR_RETURN(Stored old, Lookup(number));
     const auto h = static_cast<int64_t>(hash);
     if (old.exists) {
-      Count(number, old.cell, old.hash, -1);
+      Count(number, old.cell, old.outlook, old.hash, -1);
       BindKey(update_.Bind(1, seq).BindBlobView(2, bytes), 3, id_key)
           .Bind(4, cell)
           .Bind(5, h)
-          .BindView(6, number);
+          .Bind(6, outlook)
+          .BindView(7, number);
       RETURN_IF_ERROR(update_.Run());
     } else {
       BindKey(insert_.BindView(1, number).Bind(2, seq).BindBlobView(3, bytes),
               4, id_key)
           .Bind(5, cell)
-          .Bind(6, h);
+          .Bind(6, h)
+          .Bind(7, outlook);
       RETURN_IF_ERROR(insert_.Run());
     }
-    stored_[std::string(number)] = Stored{true, cell, hash, id_key};
-    Count(number, cell, hash, +1);
+    stored_[std::string(number)] = Stored{true, cell, outlook, hash, id_key};
+    Count(number, cell, outlook, hash, +1);
     return Settled(number);
   }
 
@@ -142,7 +151,7 @@ class WriteSet {
   absl::Status Remove(absl::string_view number) {
     ASSIGN_OR_RETURN(Stored old, Lookup(number));
     if (old.exists) {
-      Count(number, old.cell, old.hash, -1);
+      Count(number, old.cell, old.outlook, old.hash, -1);
       remove_.BindView(1, number);
       RETURN_IF_ERROR(remove_.Run());
       stored_[std::string(number)] = Stored{};
@@ -165,18 +174,20 @@ class WriteSet {
 
   // Counts a stored record again and refreshes what is derived from it
   // (Rebuild).
-  absl::Status Recount(absl::string_view number, int64_t cell, uint64_t hash,
-                       int64_t id_key) {
-    Count(number, cell, hash, +1);
+  absl::Status Recount(absl::string_view number, int64_t cell, int64_t outlook,
+                       uint64_t hash, int64_t id_key) {
+    Count(number, cell, outlook, hash, +1);
     if (!set_key_) {
       ASSIGN_OR_RETURN(set_key_,
                        db_.Prepare("UPDATE teachers SET id_key = ?, cell = ?, "
-                                   "hash = ? WHERE teacher_number = ?"));
+                                   "hash = ?, outlook = ? "
+                                   "WHERE teacher_number = ?"));
     }
     return BindKey(*set_key_, 1, id_key)
         .Bind(2, cell)
         .Bind(3, static_cast<int64_t>(hash))
-        .BindView(4, number)
+        .Bind(4, outlook)
+        .BindView(5, number)
         .Run();
   }
 
@@ -185,37 +196,16 @@ class WriteSet {
   std::vector<std::pair<int64_t, int64_t>> CellChanges() const {
     return {cells_.begin(), cells_.end()};
   }
+  // The outlook's changes, likewise.
+  std::vector<std::pair<int64_t, int64_t>> OutlookChanges() const {
+    return {outlook_cells_.begin(), outlook_cells_.end()};
+  }
 
-  // Writes the rollup, digest and count changes.
+  // Writes the rollup, outlook, digest and count changes.
   absl::Status Flush() {
-    ASSIGN_OR_RETURN(
-        sql::Statement add,
-        db_.Prepare("INSERT INTO rollup(cell, teachers) VALUES (?, ?) "
-                    "ON CONFLICT(cell) DO UPDATE SET "
-                    "teachers = teachers + excluded.teachers"));
-    // (The CHECK is evaluated on the would-be inserted row, so decrements
-    // go through UPDATE.) Cells are nearly as many as teachers, so most
-    // decrements empty their cell: that is one DELETE.
-    ASSIGN_OR_RETURN(
-        sql::Statement sub,
-        db_.Prepare(
-            "UPDATE rollup SET teachers = teachers + ? WHERE cell = ?"));
-    ASSIGN_OR_RETURN(
-        sql::Statement drop,
-        db_.Prepare("DELETE FROM rollup WHERE cell = ? AND teachers = ?"));
-    // In key order: neighbouring keys share pages, so each page is visited
-    // once.
-    std::vector<std::pair<int64_t, int64_t>> cells(cells_.begin(),
-                                                   cells_.end());
-    std::sort(cells.begin(), cells.end());
-    for (const auto& [cell, d] : cells) {
-      if (d > 0) {
-        RETURN_IF_ERROR(add.BindAll(cell, d).Run());
-      } else if (d < 0) {
-        RETURN_IF_ERROR(drop.BindAll(cell, -d).Run());
-        if (db_.Changes() == 0) RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
-      }
-    }
+    RETURN_IF_ERROR(FlushCells("rollup", cells_));
+    RETURN_IF_ERROR(FlushCells("outlook", outlook_cells_));
+
     // SQLite has no XOR operator: a ^ b = (a | b) - (a & b).
     ASSIGN_OR_RETURN(
         sql::Statement grow,
@@ -259,12 +249,51 @@ class WriteSet {
 
   explicit WriteSet(sql::Database& db) : db_(db) {}
 
+  // Adds count changes per cell to `table` (rollup or outlook).
+  absl::Status FlushCells(
+      const char* table, const absl::flat_hash_map<int64_t, int64_t>& changes) {
+    if (changes.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(
+        sql::Statement add,
+        db_.Prepare(absl::StrCat("INSERT INTO ", table,
+                                 "(cell, teachers) VALUES (?, ?) "
+                                 "ON CONFLICT(cell) DO UPDATE SET "
+                                 "teachers = teachers + excluded.teachers")));
+    // (The CHECK is evaluated on the would-be inserted row, so decrements
+    // go through UPDATE.) Cells are nearly as many as teachers, so most
+    // decrements empty their cell: that is one DELETE.
+    ASSIGN_OR_RETURN(
+        sql::Statement sub,
+        db_.Prepare(absl::StrCat(
+            "UPDATE ", table, " SET teachers = teachers + ? WHERE cell = ?")));
+    ASSIGN_OR_RETURN(
+        sql::Statement drop,
+        db_.Prepare(absl::StrCat("DELETE FROM ", table,
+                                 " WHERE cell = ? AND teachers = ?")));
+    // In key order: neighbouring keys share pages, so each page is visited
+    // once.
+    std::vector<std::pair<int64_t, int64_t>> cells(changes.begin(),
+                                                   changes.end());
+    std::sort(cells.begin(), cells.end());
+    for (const auto& [cell, d] : cells) {
+      if (d > 0) {
+        RETURN_IF_ERROR(add.BindAll(cell, d).Run());
+      } else if (d < 0) {
+        RETURN_IF_ERROR(drop.BindAll(cell, -d).Run());
+        if (db_.Changes() == 0) RETURN_IF_ERROR(sub.BindAll(d, cell).Run());
+      }
+    }
+    return absl::OkStatus();
+  }
+
   static sql::Statement& BindKey(sql::Statement& s, int index, int64_t id_key) {
     return id_key == 0 ? s.BindNull(index) : s.Bind(index, id_key);
   }
 
-  void Count(absl::string_view number, int64_t cell, uint64_t hash, int sign) {
+  void Count(absl::string_view number, int64_t cell, int64_t outlook,
+             uint64_t hash, int sign) {
     cells_[cell] += sign;
+    outlook_cells_[outlook] += sign;
     BucketDelta& b = buckets_[std::string(DigestBucket(number))];
     b.teachers += sign;
     b.hash ^= hash;
@@ -301,6 +330,7 @@ class WriteSet {
   bool any_rejected_ = false;
   absl::flat_hash_map<std::string, Stored> stored_;
   absl::flat_hash_map<int64_t, int64_t> cells_;
+  absl::flat_hash_map<int64_t, int64_t> outlook_cells_;
   std::map<std::string, BucketDelta> buckets_;
   int64_t net_records_ = 0;
 };

@@ -43,12 +43,13 @@ absl::StatusOr<bool> ProvinceDb::TakeIn(const std::string& teacher_number) {
     return absl::DataLossError(
         absl::StrCat("held record of ", teacher_number, " is unreadable"));
   ASSIGN_OR_RETURN(WriteSet writes, WriteSet::Begin(writer_));
-  RETURN_IF_ERROR(writes.Upsert(teacher_number, seq, bytes, CellOf(record),
-                                RecordHash(teacher_number, bytes),
-                                IdKey(record)));
+  RETURN_IF_ERROR(writes.Upsert(
+      teacher_number, seq, bytes, CellOf(record), outlook::CellOf(record),
+      RecordHash(teacher_number, bytes), IdKey(record)));
   RETURN_IF_ERROR(writes.Flush());
   RETURN_IF_ERROR(txn.Commit());
   cube_.Apply(writes.CellChanges());
+  outlook_cube_.Apply(writes.OutlookChanges());
   return true;
 }
 

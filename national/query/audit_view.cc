@@ -13,6 +13,7 @@ std::string NationalActionLabel(absl::string_view action) {
       {"query.transfers", "查看跨省调动"},
       {"query.divisions", "查看区划名称"},
       {"query.dimensions", "查看统计维度"},
+      {"query.outlook", "退休展望"},
       {"query.lookup", "查询教师个人记录"},
       {"user.login", "登录"},
       {"user.logout", "注销"},

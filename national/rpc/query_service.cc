@@ -12,6 +12,7 @@
 #include "national/query/aggregator.h"
 #include "national/query/audit_view.h"
 #include "national/query/lookup.h"
+#include "national/query/outlook.h"
 
 namespace ntmis::national {
 
@@ -160,6 +161,17 @@ grpc::Status QueryService::Divisions(grpc::ServerContext* context,
   for (v1::DivisionName& d : store_.divisions().List(request->province()))
     *response->add_divisions() = std::move(d);
   return grpc::Status::OK;
+}
+
+grpc::Status QueryService::Outlook(grpc::ServerContext* context,
+                                   const v1::OutlookRequest* request,
+                                   v1::OutlookResponse* response) {
+  auto op = Authorize(context, "Outlook", "query.outlook",
+                      OperatorRole::kQuerier, "退休展望");
+  if (!op.ok()) return ToGrpcStatus(op.status());
+  auto result = national::Outlook(store_, *request, Today());
+  if (result.ok()) *response = std::move(*result);
+  return Audited(*op, "query.outlook", request->by(), result.status());
 }
 
 grpc::Status QueryService::ListDimensions(

@@ -49,6 +49,9 @@ class QueryService final : public v1::NationalQuery::Service {
   grpc::Status Divisions(grpc::ServerContext* context,
                          const v1::DivisionsRequest* request,
                          v1::DivisionsResponse* response) override;
+  grpc::Status Outlook(grpc::ServerContext* context,
+                       const v1::OutlookRequest* request,
+                       v1::OutlookResponse* response) override;
   grpc::Status ListDimensions(grpc::ServerContext* context,
                               const v1::ListDimensionsRequest* request,
                               v1::ListDimensionsResponse* response) override;
