@@ -54,5 +54,6 @@ mkdir -p "$shots"
   --password "$admin_password" --shots "$shots" \
   --query "$national query aggregate --format json ${fed_query[*]}" \
   --sync "$provincial sync --once --config $state/province-44/province.textproto" \
-  --profile "$state/chromium-profile" --province-db "$state/province-44/province.db"
+  --profile "$state/chromium-profile" --province-db "$state/province-44/province.db" \
+  --teachers-csv "$state/province-44/teachers.csv,$state/province-45/teachers.csv"
 echo "ministry_console_test: ok (screenshots in $shots)"

@@ -65,7 +65,8 @@ def now_ms(b):
 
 def main():
     p = argparse.ArgumentParser()
-    for flag in ['url', 'ca', 'admin', 'password', 'shots', 'query', 'sync', 'profile', 'province-db']:
+    for flag in ['url', 'ca', 'admin', 'password', 'shots', 'query', 'sync', 'profile', 'province-db',
+                 'teachers-csv']:
         p.add_argument('--' + flag, required=True)
     kit.args = p.parse_args()
     args = kit.args
@@ -145,6 +146,18 @@ def main():
         check(len(rows) == len(asked['rows']), f'and its {len(asked["rows"])} rows')
         b.shot('ministry-04-question')
 
+        # The outlook's counts equal a recount of the teachers imported,
+        # with the published schedule of the 2025 reform.
+        b.goto('outlook')
+        b.find('outlook-table')
+        as_of = analyst_api().call('Outlook', {})['as_of']
+        expected = recount_outlook(as_of)
+        shown = {key: int(b.find(f'outlook-{key}').text.replace(',', ''))
+                 for key in ['total', 'reached', 'within-1', 'within-3', 'within-5', 'within-10']}
+        check(shown == expected, f'the outlook {shown} equals a recount {expected}')
+        check('男：原60周岁' in b.find('outlook-rules').text, 'the rules are shown with the answer')
+        b.shot('ministry-05-outlook')
+
         # Data quality: province 45 stopped syncing and shows as overdue;
         # 44 has just synced.
         time.sleep(9)
@@ -156,7 +169,7 @@ def main():
         check('attention' in row45.get_attribute('class') and '同步逾期' in row45.text,
               'a province that stopped syncing stands out as overdue')
         check('attention' not in (row44.get_attribute('class') or ''), 'a province in sync does not')
-        b.shot('ministry-05-quality')
+        b.shot('ministry-06-quality')
 
         # The API refuses the querier a look-up.
         analyst = login('analyst', strong)
@@ -180,7 +193,7 @@ def main():
         m.click('lookup-go')
         m.wait.until(lambda d: '教师编号' in d.find_element(By.ID, 'lookup-result').text)
         check(number in m.find('lookup-result').text, 'with a reason the record is shown')
-        m.shot('ministry-06-lookup')
+        m.shot('ministry-07-lookup')
     finally:
         m.quit()
     entries = admin.call('QueryAudit', {'action': 'query.lookup'})['entries']
@@ -196,13 +209,52 @@ def main():
         a.goto('audit')
         a.find('audit-table')
         a.text_appears('查询教师个人记录')
-        a.shot('ministry-07-audit')
+        a.shot('ministry-08-audit')
         a.goto('accounts')
         a.find('accounts-table')
-        a.shot('ministry-08-accounts')
+        a.shot('ministry-09-accounts')
     finally:
         a.quit()
     print('ministry journey: ok')
+
+
+def analyst_api():
+    return login('analyst', 'Ministry-2026-pass')
+
+
+def published(year, month, original_age, per_step, max_delay):
+    """The retirement month (months since 1900-01) from the schedule as
+    published: the original age, then a month more per started step from
+    January 2025."""
+    original = (year + original_age - 1900) * 12 + month - 1
+    start = (2025 - 1900) * 12
+    if original < start:
+        return original
+    return original + min((original - start) // per_step + 1, max_delay)
+
+
+def recount_outlook(as_of):
+    import csv
+    year, month = int(as_of[:4]), int(as_of[5:7])
+    now = (year - 1900) * 12 + month - 1
+    out = {'total': 0, 'reached': 0, 'within-1': 0, 'within-3': 0, 'within-5': 0, 'within-10': 0}
+    for path in kit.args.teachers_csv.split(','):
+        with open(path, encoding='utf-8') as f:
+            for row in csv.DictReader(f):
+                out['total'] += 1
+                y, m = int(row['birth_date'][:4]), int(row['birth_date'][5:7])
+                if row['gender'] == '1':
+                    retires = published(y, m, 60, 4, 36)
+                elif row['post_type'] == '4':
+                    retires = published(y, m, 50, 2, 60)
+                else:
+                    retires = published(y, m, 55, 4, 36)
+                if retires <= now:
+                    out['reached'] += 1
+                    continue
+                for h in (1, 3, 5, 10):
+                    out[f'within-{h}'] += retires - now <= 12 * h
+    return out
 
 
 def kit_rows(answer):

@@ -1,17 +1,15 @@
 // The kit's DOM helpers: elements built from data (text only ever as
 // textContent, never parsed as HTML), the main area, errors, buttons that
 // act once, dates as clerks read them.
-import { ApiError, CODE_MESSAGES } from "./api.js";
-import { humanize } from "./fields.js";
+import { ApiError, CODE_MESSAGES } from './api.js';
+import { humanize } from './fields.js';
 
 export function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "onclick" || k === "onsubmit" || k === "onchange")
-      e.addEventListener(k.slice(2), v);
-    else if (k === "class") e.className = v;
-    else if (v !== false && v !== undefined && v !== null)
-      e.setAttribute(k, v === true ? "" : v);
+    if (k === 'onclick' || k === 'onsubmit' || k === 'onchange') e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
@@ -37,23 +35,20 @@ export function errorBox(err) {
   // cannot answer at all gets a word of ours in front.
   const text =
     err instanceof ApiError
-      ? (err.code === "unavailable" ? CODE_MESSAGES.unavailable + "：" : "") +
-        humanize(err.message)
+      ? (err.code === 'unavailable' ? CODE_MESSAGES.unavailable + '：' : '') + humanize(err.message)
       : humanize(String(err));
-  return el("div", { class: "error", role: "alert" }, text);
+  return el('div', { class: 'error', role: 'alert' }, text);
 }
 
 export function setMain(...children) {
-  const main = document.getElementById("main");
-  main.replaceChildren(
-    ...children.filter((c) => c !== null && c !== undefined),
-  );
+  const main = document.getElementById('main');
+  main.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
 }
 
 export function when(unix) {
-  return unix && unix !== "0"
-    ? new Date(Number(unix) * 1000).toLocaleString("zh-CN", { hour12: false })
-    : "";
+  return unix && unix !== '0'
+    ? new Date(Number(unix) * 1000).toLocaleString('zh-CN', { hour12: false })
+    : '';
 }
 
 export function todayText() {
@@ -64,13 +59,9 @@ export function todayText() {
 // A button for a step that cannot be taken back (停用, 删除): the first
 // click asks again in its own text (`ask`), a second within 5 s does it.
 export function confirmButton(label, ask, fn, attrs) {
-  const b = el(
-    "button",
-    { type: "button", class: "danger", ...(attrs || {}) },
-    label,
-  );
+  const b = el('button', { type: 'button', class: 'danger', ...(attrs || {}) }, label);
   let armed = false;
-  b.addEventListener("click", () => {
+  b.addEventListener('click', () => {
     if (!armed) {
       armed = true;
       b.textContent = ask;

@@ -19,12 +19,9 @@ export function humanize(text) {
     .map((part) => {
       const p = fieldProblem(part);
       if (!p) return part;
-      const label =
-        FIELD_LABELS[p.field] || FIELD_LABELS[p.field.replace(/^custom\./, "")];
+      const label = FIELD_LABELS[p.field] || FIELD_LABELS[p.field.replace(/^custom\./, '')];
       if (!label) return part;
-      return p.value
-        ? label + "「" + p.value + "」：" + p.rule
-        : label + "：" + p.rule;
+      return p.value ? label + '「' + p.value + '」：' + p.rule : label + '：' + p.rule;
     })
-    .join("；");
+    .join('；');
 }

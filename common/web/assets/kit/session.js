@@ -9,14 +9,12 @@ export function setMe(user) {
 
 // The user logged in: the entry module starts the console for them.
 export function signedIn() {
-  window.dispatchEvent(new CustomEvent("ntmis:signed-in"));
+  window.dispatchEvent(new CustomEvent('ntmis:signed-in'));
 }
 
 // The session ended (expired, or logged out elsewhere): back to the login
 // page, with `message` shown there.
 export function signedOut(message) {
   me = null;
-  window.dispatchEvent(
-    new CustomEvent("ntmis:signed-out", { detail: message }),
-  );
+  window.dispatchEvent(new CustomEvent('ntmis:signed-out', { detail: message }));
 }

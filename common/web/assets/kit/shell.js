@@ -1,7 +1,7 @@
 // The kit's shell: the side navigation of the pages a user may open, and
 // going to one of them. The entry module says which pages there are
 // (setPages); screens go to another page by its id, never by importing it.
-import { el } from "./dom.js";
+import { el } from './dom.js';
 
 let pagesOf = () => [];
 
@@ -12,15 +12,15 @@ export function setPages(fn) {
 
 // Draws the navigation with `active` highlighted.
 export function nav(active) {
-  const n = document.getElementById("nav");
+  const n = document.getElementById('nav');
   n.hidden = false;
   n.replaceChildren(
     ...pagesOf().map(([id, label, show]) =>
       el(
-        "a",
+        'a',
         {
-          id: "nav-" + id,
-          class: id === active ? "active" : "",
+          id: 'nav-' + id,
+          class: id === active ? 'active' : '',
           onclick: () => {
             nav(id);
             show();

@@ -2,17 +2,17 @@
 // column that says how (a click on its header sorts, a second click
 // reverses; aria-sort tells screen readers), with a line of its own when
 // there are no rows. Cells are built by the screen (text or elements).
-import { el } from "./dom.js";
+import { el } from './dom.js';
 
 // columns: [{ label, cell: (row) => text|Node, sort?: (row) => string|number }]
 export function dataTable({ id, columns, rows, empty }) {
   let order = null; // { index, dir }
-  const body = el("tbody");
+  const body = el('tbody');
   const heads = columns.map((c, i) => {
-    if (!c.sort) return el("th", { scope: "col" }, c.label);
-    const button = el("button", { type: "button", class: "sort" }, c.label);
-    const th = el("th", { scope: "col", "aria-sort": "none" }, button);
-    button.addEventListener("click", () => {
+    if (!c.sort) return el('th', { scope: 'col' }, c.label);
+    const button = el('button', { type: 'button', class: 'sort' }, c.label);
+    const th = el('th', { scope: 'col', 'aria-sort': 'none' }, button);
+    button.addEventListener('click', () => {
       order = { index: i, dir: order && order.index === i ? -order.dir : 1 };
       draw();
     });
@@ -31,33 +31,22 @@ export function dataTable({ id, columns, rows, empty }) {
     heads.forEach((th, i) => {
       if (!columns[i].sort) return;
       const sorted = order && order.index === i;
-      th.setAttribute(
-        "aria-sort",
-        sorted ? (order.dir > 0 ? "ascending" : "descending") : "none",
-      );
+      th.setAttribute('aria-sort', sorted ? (order.dir > 0 ? 'ascending' : 'descending') : 'none');
     });
     body.replaceChildren(
       ...(list.length
         ? list.map((row) =>
             el(
-              "tr",
+              'tr',
               {},
-              columns.map((c) => el("td", {}, c.cell(row))),
+              columns.map((c) => el('td', {}, c.cell(row))),
             ),
           )
         : [
-            el(
-              "tr",
-              {},
-              el(
-                "td",
-                { colspan: columns.length, class: "hint" },
-                empty || "没有记录",
-              ),
-            ),
+            el('tr', {}, el('td', { colspan: columns.length, class: 'hint' }, empty || '没有记录')),
           ]),
     );
   };
   draw();
-  return el("table", { id }, el("thead", {}, el("tr", {}, heads)), body);
+  return el('table', { id }, el('thead', {}, el('tr', {}, heads)), body);
 }

@@ -5,7 +5,7 @@
 // script from elsewhere, nothing inline for the Content-Security-Policy to
 // refuse, crisp on paper, each chart named for screen readers and each bar
 // a button a keyboard reaches (README, "Dependencies").
-const NS = "http://www.w3.org/2000/svg";
+const NS = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs, ...children) {
   const e = document.createElementNS(NS, tag);
@@ -17,20 +17,19 @@ function svg(tag, attrs, ...children) {
   return e;
 }
 
-export const fmt = (n) => Number(n).toLocaleString("zh-CN");
-export const pct = (part, whole) =>
-  whole > 0 ? ((100 * part) / whole).toFixed(1) + "%" : "—";
+export const fmt = (n) => Number(n).toLocaleString('zh-CN');
+export const pct = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(1) + '%' : '—');
 
 // A clickable mark: a click or Enter/Space picks it.
 // Its name is its visible text (the place and its figures).
 function pickable(g, label, onPick) {
   if (!onPick) return g;
-  g.setAttribute("tabindex", "0");
-  g.setAttribute("role", "button");
-  g.setAttribute("class", (g.getAttribute("class") || "") + " pick");
-  g.addEventListener("click", onPick);
-  g.addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter" || ev.key === " ") {
+  g.setAttribute('tabindex', '0');
+  g.setAttribute('role', 'button');
+  g.setAttribute('class', (g.getAttribute('class') || '') + ' pick');
+  g.addEventListener('click', onPick);
+  g.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
       ev.preventDefault();
       onPick();
     }
@@ -39,8 +38,12 @@ function pickable(g, label, onPick) {
 }
 
 // rows: [{ code, label, value }], drawn largest first; total for shares.
-export function barChart({ title, rows, total, onPick, max }) {
-  const list = [...rows].sort((a, b) => b.value - a.value).slice(0, max || 40);
+// `keepOrder`: as given (years), not largest first.
+export function barChart({ title, rows, total, onPick, max, keepOrder }) {
+  const list = (keepOrder ? [...rows] : [...rows].sort((a, b) => b.value - a.value)).slice(
+    0,
+    max || 40,
+  );
   const rowH = 22,
     labelW = 128,
     valueW = 118,
@@ -48,36 +51,32 @@ export function barChart({ title, rows, total, onPick, max }) {
   const barW = width - labelW - valueW;
   const top = Math.max(1, ...list.map((r) => r.value));
   const height = Math.max(1, list.length) * rowH + 8;
-  const chart = svg("svg", {
+  const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
-    class: "chart bars",
-    role: onPick ? "group" : "img",
-    "aria-label": title,
+    class: 'chart bars',
+    role: onPick ? 'group' : 'img',
+    'aria-label': title,
   });
-  chart.append(svg("title", {}, title));
+  chart.append(svg('title', {}, title));
   list.forEach((r, i) => {
     const y = 4 + i * rowH;
     const w = Math.max(1, (barW * r.value) / top);
     const g = svg(
-      "g",
-      { class: "bar-row" },
-      svg(
-        "text",
-        { x: labelW - 8, y: y + 15, "text-anchor": "end", class: "label" },
-        r.label,
-      ),
-      svg("rect", {
+      'g',
+      { class: 'bar-row' },
+      svg('text', { x: labelW - 8, y: y + 15, 'text-anchor': 'end', class: 'label' }, r.label),
+      svg('rect', {
         x: labelW,
         y: y + 3,
         width: w,
         height: rowH - 8,
         rx: 2,
-        class: "fill",
+        class: 'fill',
       }),
       svg(
-        "text",
-        { x: labelW + w + 6, y: y + 15, class: "value" },
-        fmt(r.value) + "  " + pct(r.value, total),
+        'text',
+        { x: labelW + w + 6, y: y + 15, class: 'value' },
+        fmt(r.value) + '  ' + pct(r.value, total),
       ),
     );
     chart.append(
@@ -88,8 +87,7 @@ export function barChart({ title, rows, total, onPick, max }) {
       ),
     );
   });
-  if (!list.length)
-    chart.append(svg("text", { x: 10, y: 20, class: "label" }, "没有数据"));
+  if (!list.length) chart.append(svg('text', { x: 10, y: 20, class: 'label' }, '没有数据'));
   return chart;
 }
 
@@ -101,57 +99,43 @@ export function pyramid({ title, bands }) {
     width = 620;
   const top = Math.max(1, ...bands.map((b) => Math.max(b.male, b.female)));
   const height = bands.length * rowH + 34;
-  const chart = svg("svg", {
+  const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
-    class: "chart pyramid",
-    role: "img",
-    "aria-label": title,
+    class: 'chart pyramid',
+    role: 'img',
+    'aria-label': title,
   });
-  chart.append(svg("title", {}, title));
+  chart.append(svg('title', {}, title));
   chart.append(
-    svg(
-      "text",
-      { x: mid - 40, y: 14, "text-anchor": "end", class: "legend male" },
-      "男",
-    ),
+    svg('text', { x: mid - 40, y: 14, 'text-anchor': 'end', class: 'legend male' }, '男'),
   );
-  chart.append(
-    svg("text", { x: mid + 40, y: 14, class: "legend female" }, "女"),
-  );
+  chart.append(svg('text', { x: mid + 40, y: 14, class: 'legend female' }, '女'));
   [...bands].reverse().forEach((b, i) => {
     const y = 22 + i * rowH;
     const wm = (half * b.male) / top,
       wf = (half * b.female) / top;
     chart.append(
-      svg("rect", {
+      svg('rect', {
         x: mid - 30 - wm,
         y: y + 3,
         width: wm,
         height: rowH - 7,
-        class: "male",
+        class: 'male',
       }),
-      svg("rect", {
+      svg('rect', {
         x: mid + 30,
         y: y + 3,
         width: wf,
         height: rowH - 7,
-        class: "female",
+        class: 'female',
       }),
+      svg('text', { x: mid, y: y + 16, 'text-anchor': 'middle', class: 'label' }, b.label),
       svg(
-        "text",
-        { x: mid, y: y + 16, "text-anchor": "middle", class: "label" },
-        b.label,
-      ),
-      svg(
-        "text",
-        { x: mid - 34 - wm, y: y + 16, "text-anchor": "end", class: "value" },
+        'text',
+        { x: mid - 34 - wm, y: y + 16, 'text-anchor': 'end', class: 'value' },
         fmt(b.male),
       ),
-      svg(
-        "text",
-        { x: mid + 34 + wf, y: y + 16, class: "value" },
-        fmt(b.female),
-      ),
+      svg('text', { x: mid + 34 + wf, y: y + 16, class: 'value' }, fmt(b.female)),
     );
   });
   return chart;
@@ -197,8 +181,8 @@ const TILES = {
 
 // Short names for the tiles ("广东", "内蒙古", "兵团").
 export function shortName(label) {
-  if (label === "新疆生产建设兵团") return "兵团";
-  return label.replace(/(维吾尔|壮族|回族)?(自治区|省|市)$/, "");
+  if (label === '新疆生产建设兵团') return '兵团';
+  return label.replace(/(维吾尔|壮族|回族)?(自治区|省|市)$/, '');
 }
 
 // values: { '44': number } (the measure), text: { '44': 'as shown' },
@@ -211,13 +195,13 @@ export function tileGrid({ title, values, text, labels, onPick }) {
   const nums = Object.values(values);
   const lo = Math.min(...nums, 0),
     hi = Math.max(...nums, 1);
-  const chart = svg("svg", {
+  const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height}`,
-    class: "chart tiles",
-    role: onPick ? "group" : "img",
-    "aria-label": title,
+    class: 'chart tiles',
+    role: onPick ? 'group' : 'img',
+    'aria-label': title,
   });
-  chart.append(svg("title", {}, title));
+  chart.append(svg('title', {}, title));
   for (const [code, [row, col]] of Object.entries(TILES)) {
     const v = values[code];
     const known = v !== undefined;
@@ -227,24 +211,20 @@ export function tileGrid({ title, values, text, labels, onPick }) {
       y = row * (size + gap);
     const name = shortName(labels[code] || code);
     const g = svg(
-      "g",
-      { class: "tile level" + level },
-      svg("rect", { x, y, width: size, height: size, rx: 6 }),
+      'g',
+      { class: 'tile level' + level },
+      svg('rect', { x, y, width: size, height: size, rx: 6 }),
+      svg('text', { x: x + size / 2, y: y + 27, 'text-anchor': 'middle', class: 'name' }, name),
       svg(
-        "text",
-        { x: x + size / 2, y: y + 27, "text-anchor": "middle", class: "name" },
-        name,
-      ),
-      svg(
-        "text",
-        { x: x + size / 2, y: y + 47, "text-anchor": "middle", class: "value" },
-        known ? text[code] : "—",
+        'text',
+        { x: x + size / 2, y: y + 47, 'text-anchor': 'middle', class: 'value' },
+        known ? text[code] : '—',
       ),
     );
     chart.append(
       pickable(
         g,
-        `${labels[code] || code}：${known ? text[code] : "无数据"}`,
+        `${labels[code] || code}：${known ? text[code] : '无数据'}`,
         onPick && (() => onPick(code)),
       ),
     );

@@ -1,10 +1,10 @@
 // 自定义查询: any question the aggregate answers — up to four dimensions
 // to group by and any filters — as a table (with shares, exportable) and a
 // chart of the first dimension. The question lives in the address.
-import { call } from "../kit/api.js";
-import { el, errorBox, once, setMain } from "../kit/dom.js";
-import { dataTable } from "../kit/table.js";
-import { barChart, fmt, pct } from "./charts.js";
+import { call } from '../kit/api.js';
+import { el, errorBox, once, setMain } from '../kit/dom.js';
+import { dataTable } from '../kit/table.js';
+import { barChart, fmt, pct } from './charts.js';
 import {
   FILTER_DIMENSIONS,
   csvDownload,
@@ -13,19 +13,13 @@ import {
   rowsOf,
   whereOf,
   xlsxLink,
-} from "./dashboard.js";
-import { readState, writeState } from "./view_state.js";
+} from './dashboard.js';
+import { readState, writeState } from './view_state.js';
 
-const GROUPABLE = [
-  "province",
-  "city",
-  "county",
-  ...FILTER_DIMENSIONS,
-  "degree",
-];
+const GROUPABLE = ['province', 'city', 'county', ...FILTER_DIMENSIONS, 'degree'];
 
 export async function showQuestion() {
-  setMain(el("div", { class: "loading" }, "正在载入…"));
+  setMain(el('div', { class: 'loading' }, '正在载入…'));
   let dims;
   try {
     dims = await dimensions();
@@ -33,70 +27,63 @@ export async function showQuestion() {
     setMain(errorBox(e));
     return;
   }
-  const state = readState("question");
+  const state = readState('question');
   const groups = [0, 1, 2, 3].map((i) => {
     const s = el(
-      "select",
-      { id: "group-" + i, "aria-label": `分组维度 ${i + 1}` },
-      el("option", { value: "" }, i === 0 ? "（请选择）" : "（不再分组）"),
-      GROUPABLE.map((d) => el("option", { value: d }, dimension(d).label)),
+      'select',
+      { id: 'group-' + i, 'aria-label': `分组维度 ${i + 1}` },
+      el('option', { value: '' }, i === 0 ? '（请选择）' : '（不再分组）'),
+      GROUPABLE.map((d) => el('option', { value: d }, dimension(d).label)),
     );
-    s.value = (state.get("g") || "").split(",")[i] || "";
+    s.value = (state.get('g') || '').split(',')[i] || '';
     return s;
   });
   const filters = FILTER_DIMENSIONS.map((d) => {
     const info = dimension(d);
     const s = el(
-      "select",
-      { id: "q-filter-" + d, "aria-label": info.label },
-      el("option", { value: "" }, "全部"),
-      info.values.map((v) => el("option", { value: v.code }, v.label)),
+      'select',
+      { id: 'q-filter-' + d, 'aria-label': info.label },
+      el('option', { value: '' }, '全部'),
+      info.values.map((v) => el('option', { value: v.code }, v.label)),
     );
-    s.value = state.get(d) || "";
+    s.value = state.get(d) || '';
     return [d, s];
   });
   const province = el(
-    "select",
-    { id: "q-province", "aria-label": "省份" },
-    el("option", { value: "" }, "全国"),
-    dimension("province").values.map((v) =>
-      el("option", { value: v.code }, v.label),
-    ),
+    'select',
+    { id: 'q-province', 'aria-label': '省份' },
+    el('option', { value: '' }, '全国'),
+    dimension('province').values.map((v) => el('option', { value: v.code }, v.label)),
   );
-  province.value = state.get("province") || "";
+  province.value = state.get('province') || '';
   const year = el(
-    "select",
-    { id: "q-year", "aria-label": "统计年度" },
-    dims.reference_years.map((y) =>
-      el("option", { value: String(y) }, y + " 年"),
-    ),
+    'select',
+    { id: 'q-year', 'aria-label': '统计年度' },
+    dims.reference_years.map((y) => el('option', { value: String(y) }, y + ' 年')),
   );
-  year.value = state.get("year") || String(dims.default_reference_year);
-  const result = el("div", { id: "question-result" });
-  const run = el("button", { type: "submit", id: "ask" }, "查询");
+  year.value = state.get('year') || String(dims.default_reference_year);
+  const result = el('div', { id: 'question-result' });
+  const run = el('button', { type: 'submit', id: 'ask' }, '查询');
 
   const ask = async () => {
     const next = new URLSearchParams();
     const g = groups.map((s) => s.value).filter(Boolean);
-    if (g.length) next.set("g", g.join(","));
+    if (g.length) next.set('g', g.join(','));
     for (const [d, s] of filters) if (s.value) next.set(d, s.value);
-    if (province.value) next.set("province", province.value);
-    next.set("year", year.value);
-    writeState("question", next, false);
+    if (province.value) next.set('province', province.value);
+    next.set('year', year.value);
+    writeState('question', next, false);
     result.replaceChildren();
     if (!g.length) {
-      result.append(
-        el("div", { class: "error", role: "alert" }, "请至少选择一个分组维度"),
-      );
+      result.append(el('div', { class: 'error', role: 'alert' }, '请至少选择一个分组维度'));
       return;
     }
     const where = whereOf(next);
-    if (province.value)
-      where.push({ dimension: "province", values: [province.value] });
+    if (province.value) where.push({ dimension: 'province', values: [province.value] });
     const request = { group_by: g, where, age_reference: year.value };
     let answer;
     try {
-      answer = await call("Aggregate", request);
+      answer = await call('Aggregate', request);
     } catch (e) {
       result.append(errorBox(e));
       return;
@@ -104,16 +91,12 @@ export async function showQuestion() {
     const total = Number(answer.total || 0);
     const rows = rowsOf(answer);
     const heads = g.map((d) => dimension(d).label);
-    const title = "自定义查询：按" + heads.join("、");
-    const csv = el(
-      "button",
-      { type: "button", class: "secondary small" },
-      "导出 CSV",
-    );
-    csv.addEventListener("click", () =>
+    const title = '自定义查询：按' + heads.join('、');
+    const csv = el('button', { type: 'button', class: 'secondary small' }, '导出 CSV');
+    csv.addEventListener('click', () =>
       csvDownload(
-        title + ".csv",
-        [...heads, "教师数", "占比"],
+        title + '.csv',
+        [...heads, '教师数', '占比'],
         rows.map((r) => [...r.labels, r.value, pct(r.value, total)]),
       ),
     );
@@ -130,20 +113,20 @@ export async function showQuestion() {
     }
     result.append(
       el(
-        "p",
-        { class: "summary" },
-        "合计 ",
-        el("b", { id: "question-total" }, fmt(total)),
-        " 人，",
+        'p',
+        { class: 'summary' },
+        '合计 ',
+        el('b', { id: 'question-total' }, fmt(total)),
+        ' 人，',
         String(rows.length),
-        " 行；年龄按 ",
+        ' 行；年龄按 ',
         answer.age_reference_date,
-        " 计算",
+        ' 计算',
       ),
       barChart({ title: `按${heads[0]}`, rows: [...first.values()], total }),
-      el("div", { class: "actions no-print" }, csv, xlsxLink(request, title)),
+      el('div', { class: 'actions no-print' }, csv, xlsxLink(request, title)),
       dataTable({
-        id: "question-table",
+        id: 'question-table',
         columns: [
           ...heads.map((h, i) => ({
             label: h,
@@ -151,69 +134,59 @@ export async function showQuestion() {
             sort: (r) => r.labels[i],
           })),
           {
-            label: "教师数",
-            cell: (r) => el("span", { class: "num" }, fmt(r.value)),
+            label: '教师数',
+            cell: (r) => el('span', { class: 'num' }, fmt(r.value)),
             sort: (r) => r.value,
           },
           {
-            label: "占比",
-            cell: (r) => el("span", { class: "num" }, pct(r.value, total)),
+            label: '占比',
+            cell: (r) => el('span', { class: 'num' }, pct(r.value, total)),
             sort: (r) => r.value,
           },
         ],
         rows: rows.slice(0, 2000),
       }),
       rows.length > 2000
-        ? el("p", { class: "hint" }, "表中显示前 2000 行；导出文件含全部行。")
-        : "",
+        ? el('p', { class: 'hint' }, '表中显示前 2000 行；导出文件含全部行。')
+        : '',
     );
   };
 
   setMain(
     el(
-      "div",
-      { class: "print-area card" },
-      el("h1", {}, "自定义查询"),
+      'div',
+      { class: 'print-area card' },
+      el('h1', {}, '自定义查询'),
       el(
-        "form",
+        'form',
         {
           onsubmit: (ev) => {
             ev.preventDefault();
             once(run, ask);
           },
         },
-        el("h2", {}, "分组（最多四个维度）"),
+        el('h2', {}, '分组（最多四个维度）'),
         el(
-          "div",
-          { class: "row" },
+          'div',
+          { class: 'row' },
           groups.map((s, i) =>
-            el(
-              "div",
-              {},
-              el("label", { for: "group-" + i }, `维度 ${i + 1}`),
-              s,
-            ),
+            el('div', {}, el('label', { for: 'group-' + i }, `维度 ${i + 1}`), s),
           ),
         ),
-        el("h2", {}, "筛选"),
+        el('h2', {}, '筛选'),
         el(
-          "div",
-          { class: "filters" },
-          el("div", {}, el("label", { for: "q-province" }, "省份"), province),
+          'div',
+          { class: 'filters' },
+          el('div', {}, el('label', { for: 'q-province' }, '省份'), province),
           filters.map(([d, s]) =>
-            el(
-              "div",
-              {},
-              el("label", { for: "q-filter-" + d }, dimension(d).label),
-              s,
-            ),
+            el('div', {}, el('label', { for: 'q-filter-' + d }, dimension(d).label), s),
           ),
-          el("div", {}, el("label", { for: "q-year" }, "统计年度"), year),
+          el('div', {}, el('label', { for: 'q-year' }, '统计年度'), year),
         ),
-        el("div", { class: "actions" }, run),
+        el('div', { class: 'actions' }, run),
       ),
       result,
     ),
   );
-  if (state.get("g")) once(run, ask);
+  if (state.get('g')) once(run, ask);
 }
