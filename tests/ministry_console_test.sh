@@ -49,6 +49,7 @@ fed_query_flags ministry
 
 shots="$build/ministry-screenshots"
 mkdir -p "$shots"
+rm -f "$shots"/*.png
 /usr/bin/python3 "$root/tests/web/ministry_journey.py" \
   --url "$console" --ca "$state/ca/ca.crt" --admin ministry-admin \
   --password "$admin_password" --shots "$shots" \

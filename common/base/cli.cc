@@ -112,6 +112,24 @@ int Dispatch(const std::string& program, const std::vector<Command>& commands,
     }
   }
   if (command == nullptr) {
+    // "GROUP --help" (or "GROUP" alone): the commands of the group.
+    std::vector<const Command*> group;
+    if (!words.empty() && words[0] != "--help" && words[0] != "help") {
+      for (const auto& c : commands)
+        if (absl::StartsWith(c.path, words[0] + " ")) group.push_back(&c);
+    }
+    const bool group_help =
+        !group.empty() &&
+        (words.size() == 1 ||
+         (words.size() == 2 && (words[1] == "--help" || words[1] == "help")));
+    if (group_help) {
+      std::cout << "usage: " << program << " " << words[0]
+                << " COMMAND [flags]   (" << words[0]
+                << " COMMAND --help for details)\n";
+      for (const Command* c : group)
+        std::cout << "  " << c->path << "\n      " << c->summary << "\n";
+      return 0;
+    }
     bool asked = words.empty() || words[0] == "--help" || words[0] == "help";
     std::ostream& out = asked ? std::cout : std::cerr;
     if (!asked)

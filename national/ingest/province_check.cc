@@ -27,15 +27,11 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
         return absl::OkStatus();
       }));
   // The stored and in-memory cubes against the recount.
-  auto compare = [&](const char* table, const char* name,
+  auto compare = [&](const char* name,
                      const std::map<int64_t, int64_t>& recount,
-                     RollupCube& cube) -> absl::Status {
-    ASSIGN_OR_RETURN(
-        sql::Statement s,
-        reader_.Prepare(absl::StrCat("SELECT cell, teachers FROM ", table)));
-    std::map<int64_t, int64_t> stored;
-    RETURN_IF_ERROR(
-        s.ForEachRow([&] { stored[s.ColumnInt(0)] = s.ColumnInt(1); }));
+                     const std::map<int64_t, int64_t>& stored,
+                     const std::vector<std::pair<int64_t, int64_t>>&
+                         in_memory) {
     auto differing = [&recount](std::map<int64_t, int64_t> other) {
       uint64_t n = 0;
       for (const auto& [cell, count] : recount) n += other[cell] != count;
@@ -47,15 +43,22 @@ absl::StatusOr<CheckReport> ProvinceDb::Check() {
       report.problems.push_back(
           absl::StrCat(name, " differs from a recount in ", n, " cells"));
     }
-    std::vector<std::pair<int64_t, int64_t>> in_memory = cube.Cells();
     if (uint64_t n = differing({in_memory.begin(), in_memory.end()}); n != 0) {
       report.problems.push_back(absl::StrCat(
           "the in-memory ", name, " differs from a recount in ", n, " cells"));
     }
-    return absl::OkStatus();
   };
-  RETURN_IF_ERROR(compare("rollup", "rollup", cells, cube_));
-  RETURN_IF_ERROR(compare("outlook", "outlook", outlook_cells, outlook_cube_));
+  for (const char* table : {"rollup", "outlook"}) {
+    ASSIGN_OR_RETURN(
+        sql::Statement s,
+        reader_.Prepare(absl::StrCat("SELECT cell, teachers FROM ", table)));
+    std::map<int64_t, int64_t> stored;
+    RETURN_IF_ERROR(
+        s.ForEachRow([&] { stored[s.ColumnInt(0)] = s.ColumnInt(1); }));
+    const bool rollup = std::string(table) == "rollup";
+    compare(table, rollup ? cells : outlook_cells, stored,
+            rollup ? cube_.Cells() : outlook_cube_.Cells());
+  }
   {
     ASSIGN_OR_RETURN(
         sql::Statement s,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/rpc/proto_json.h"
 #include "common/tables/csv.h"
 #include "common/tables/text_table.h"
 #include "common/teacher/code_tables.h"
@@ -38,30 +39,41 @@ double Share(uint64_t n, uint64_t total) {
 }
 
 // {"group_by": [...], "age_reference_date": ..., "total": N, "rows": [{DIM:
-// code, DIM_name: label, ..., "teachers": n, "share": percent}, ...]}
+// code, DIM_name: label, ..., "teachers": n, "share": fraction}, ...]},
+// keys always in this order (docs/operators.md, "The national node").
 std::string AggregateJson(const v1::AggregateResponse& response) {
-  google::protobuf::Struct answer;
-  auto& fields = *answer.mutable_fields();
-  auto* group_by = fields["group_by"].mutable_list_value();
-  for (const auto& dim : response.group_by())
-    group_by->add_values()->set_string_value(dim);
-  fields["age_reference_date"].set_string_value(response.age_reference_date());
-  fields["total"].set_number_value(static_cast<double>(response.total()));
-  auto* rows = fields["rows"].mutable_list_value();
+  std::string out = "{\"group_by\": [";
+  for (int i = 0; i < response.group_by_size(); ++i) {
+    if (i > 0) out += ", ";
+    AppendJsonString(response.group_by(i), &out);
+  }
+  out += "], \"age_reference_date\": ";
+  AppendJsonString(response.age_reference_date(), &out);
+  absl::StrAppend(&out, ", \"total\": ", response.total(), ", \"rows\": [");
+  bool first = true;
   for (const AnswerRow& row : AnswerRows(response)) {
-    auto& out = *rows->add_values()->mutable_struct_value()->mutable_fields();
+    out += first ? "\n  {" : ",\n  {";
+    first = false;
     for (size_t i = 0; i < row.codes.size() &&
                        i < static_cast<size_t>(response.group_by_size());
          ++i) {
-      out[response.group_by(static_cast<int>(i))].set_string_value(
-          row.codes[i]);
-      out[absl::StrCat(response.group_by(static_cast<int>(i)), "_name")]
-          .set_string_value(row.labels[i]);
+      const std::string& dim = response.group_by(static_cast<int>(i));
+      AppendJsonString(dim, &out);
+      out += ": ";
+      AppendJsonString(row.codes[i], &out);
+      out += ", ";
+      AppendJsonString(absl::StrCat(dim, "_name"), &out);
+      out += ": ";
+      AppendJsonString(row.labels[i], &out);
+      out += ", ";
     }
-    out["teachers"].set_number_value(static_cast<double>(row.teachers));
-    out["share"].set_number_value(Share(row.teachers, response.total()));
+    absl::StrAppend(
+        &out, "\"teachers\": ", row.teachers, ", \"share\": ",
+        absl::StrFormat("%.4f", Share(row.teachers, response.total()) / 100),
+        "}");
   }
-  return Json(answer);
+  out += first ? "]}\n" : "\n]}\n";
+  return out;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "common/pki/node_certificate.h"
 #include "common/pki/tls.h"
 #include "common/rpc/grpc_server.h"
+#include "national/query/dashboard_warmup.h"
 
 namespace ntmis::national {
 namespace {
@@ -113,6 +114,19 @@ absl::StatusOr<std::unique_ptr<NationalServer>> NationalServer::Start(
     ASSIGN_OR_RETURN(s->crl_, CrlServer::Start(config.crl_listen(),
                                                config.tls().crl_file()));
   }
+  NationalStore* store = s->store_.get();
+  s->warmup_ = std::thread([store] {
+    const absl::Time start = absl::Now();
+    absl::StatusOr<int> asked = WarmDashboard(*store, Today());
+    if (asked.ok()) {
+      std::cerr << "ntmis-national: dashboard views ready (" << *asked
+                << " questions in "
+                << absl::ToInt64Milliseconds(absl::Now() - start) << " ms)\n";
+    } else {
+      std::cerr << "ntmis-national: dashboard views not warmed: "
+                << asked.status().message() << "\n";
+    }
+  });
   return s;
 }
 
@@ -123,6 +137,7 @@ void NationalServer::Shutdown(std::chrono::milliseconds grace) {
   // A server whose start failed half-way has nothing to shut down.
   if (server_ != nullptr)
     DrainGrpcServer(*server_, std::chrono::system_clock::now() + grace);
+  if (warmup_.joinable()) warmup_.join();
 }
 
 NationalServer::~NationalServer() { Shutdown(std::chrono::milliseconds(0)); }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "common/base/file_lock.h"
@@ -56,6 +57,9 @@ class NationalServer {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsServer> metrics_;
   std::unique_ptr<CrlServer> crl_;
+  // Asks the dashboard's questions once after the start
+  // (national/query/dashboard_warmup.h); joined before the store closes.
+  std::thread warmup_;
   int port_ = 0;
   bool stopped_ = false;
 };

@@ -66,13 +66,21 @@ TEST_CASE("Answers are read back row by row from their columns", "[format]") {
   CHECK(AnswerRows(bad)[1].codes == std::vector<std::string>{"?"});
 }
 
-TEST_CASE("JSON output is one object per row", "[format]") {
+TEST_CASE("JSON output is one object per row with keys in a stable order",
+          "[format]") {
   std::string json = FormatAggregate(Sample(), Format::kJson);
+  // The same keys in the same order every time, and the share a fraction.
+  CHECK(json == FormatAggregate(Sample(), Format::kJson));
+  CHECK(json.find("\"group_by\"") < json.find("\"age_reference_date\""));
+  CHECK(json.find("\"age_reference_date\"") < json.find("\"total\""));
+  CHECK(json.find("\"total\"") < json.find("\"rows\""));
+  CHECK(json.find("\"province\": \"15\", \"province_name\": \"内蒙古自治区\", "
+                  "\"teachers\": 100, \"share\": 0.2500}") !=
+        std::string::npos);
   CHECK(json.find("\"group_by\"") != std::string::npos);
   CHECK(json.find("\"province\": \"15\"") != std::string::npos);
   CHECK(json.find("\"province_name\": \"内蒙古自治区\"") != std::string::npos);
   CHECK(json.find("\"teachers\": 300") != std::string::npos);
-  CHECK(json.find("\"share\": 75") != std::string::npos);
   CHECK(json.find("\"total\": 400") != std::string::npos);
   CHECK_FALSE(ParseFormat("xml").ok());
 }
