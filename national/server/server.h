@@ -40,6 +40,10 @@ class NationalServer {
   // The revocation list's HTTP port (0: crl_listen not set).
   int crl_port() const { return crl_ ? crl_->port() : 0; }
   NationalStore& store() { return *store_; }
+  // Waits until the dashboard's views are built (the start-up warm-up).
+  void WaitForDashboardViews() {
+    if (warmup_.joinable()) warmup_.join();
+  }
   // A channel to this server's own services, for the ministry's console.
   std::shared_ptr<grpc::Channel> InProcessChannel() {
     return server_->InProcessChannel(grpc::ChannelArguments());
