@@ -13,14 +13,20 @@
 //      screen (the five asked one after another) p50 / p95;
 //   3. the outlook, by province and by a province's cities.
 //
-//   ntmis_ministry_console_bench DIR [--screens N]
+//   ntmis_ministry_console_bench DIR [--screens N] [--hold FILE]
+// With --hold it then writes the console's address, an account and the CA
+// to FILE and serves until FILE is removed (tests/bench/ministry_console.sh
+// runs the browser's half meanwhile).
 #include <httplib.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -102,7 +108,7 @@ class Console {
   std::string cookie_, csrf_;
 };
 
-int Run(const std::string& dir, int screens) {
+int Run(const std::string& dir, int screens, const std::string& hold) {
   TempDir pki_dir;
   TestPki pki(pki_dir.path());
   v1::NationalConfig config;
@@ -219,6 +225,20 @@ int Run(const std::string& dir, int screens) {
             << outlook.Line() << "\n";
   std::cout << "JSON API, the outlook of a province by city: "
             << outlook_city.Line() << "\n";
+  if (!hold.empty()) {
+    // For the browser's half (tests/bench/ministry_browser_bench.py): the
+    // console's address and an account, then serve until the file is gone.
+    {
+      std::ofstream out(hold + ".tmp");
+      out << "https://localhost:" << console->port() << "/\n"
+          << user << "\n"
+          << password << "\n"
+          << pki.ca_cert() << "\n";
+    }
+    std::rename((hold + ".tmp").c_str(), hold.c_str());
+    while (std::ifstream(hold).good())
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
   console->Stop();
   server->Shutdown();
   return 0;
@@ -233,7 +253,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   int screens = 300;
-  for (int i = 2; i + 1 < argc; ++i)
+  std::string hold;
+  for (int i = 2; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--screens") screens = std::atoi(argv[i + 1]);
-  return ntmis::testing::Run(argv[1], screens);
+    if (std::string(argv[i]) == "--hold") hold = argv[i + 1];
+  }
+  return ntmis::testing::Run(argv[1], screens, hold);
 }
