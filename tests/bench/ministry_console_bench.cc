@@ -180,7 +180,10 @@ int Run(const std::string& dir, int screens, const std::string& hold) {
                                    values[rng() % values.size()], "\"]}"));
       shape += "," + dim;
     }
-    const bool new_shape = shapes.insert(shape).second;
+    // A province-level or city-level screen reads only its province, which
+    // builds its own views: a shape is new per province there.
+    const bool new_shape =
+        shapes.insert(level == 0 ? shape : shape + "@" + province).second;
     const std::string area = level == 0   ? "province"
                              : level == 1 ? "city"
                                           : "county";
@@ -204,7 +207,7 @@ int Run(const std::string& dir, int screens, const std::string& hold) {
   std::cout << "JSON API, a dashboard question (views built): "
             << question.Line() << "\n";
   std::cout << "JSON API, a new panel shape's questions (first of a filter "
-               "combination): "
+               "combination in the provinces it reads): "
             << first_of_shape.Line() << "\n";
   std::cout << "JSON API, a whole screen (five questions one after another): "
             << screen.Line() << "\n";
