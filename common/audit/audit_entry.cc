@@ -47,4 +47,17 @@ std::string AuditResultLabel(absl::string_view result) {
   return it == results->end() ? std::string(result) : it->second;
 }
 
+void ToProto(const StoredAuditEntry& e, const std::string& action_label,
+             v1::AuditRecord* r) {
+  r->set_id(e.id);
+  r->set_at_unix(e.at_unix);
+  r->set_actor(e.entry.actor);
+  r->set_action(e.entry.action);
+  r->set_target(e.entry.target);
+  r->set_result(e.entry.result);
+  r->set_detail(e.entry.detail);
+  r->set_action_label(action_label);
+  r->set_result_label(AuditResultLabel(e.entry.result));
+}
+
 }  // namespace ntmis

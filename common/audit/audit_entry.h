@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "ntmis/v1/provincial.pb.h"
 
 namespace ntmis {
 
@@ -34,6 +35,11 @@ std::string AuditChainHash(absl::string_view prev, int64_t id, int64_t at_unix,
 // An audit entry's result as people read it, on either node: "ok" → 成功,
 // "PERMISSION_DENIED" → 无权限, ….
 std::string AuditResultLabel(absl::string_view result);
+
+// An entry as both nodes' audit pages send it, with what was done as
+// people read it (each node labels its own actions).
+void ToProto(const StoredAuditEntry& entry, const std::string& action_label,
+             v1::AuditRecord* out);
 
 }  // namespace ntmis
 

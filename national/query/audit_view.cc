@@ -65,16 +65,7 @@ absl::StatusOr<v1::AuditEntries> QueryNationalAudit(
   ASSIGN_OR_RETURN(std::vector<StoredAuditEntry> entries, audit.Query(filter));
   v1::AuditEntries out;
   for (const StoredAuditEntry& e : entries) {
-    v1::AuditRecord* r = out.add_entries();
-    r->set_id(e.id);
-    r->set_at_unix(e.at_unix);
-    r->set_actor(e.entry.actor);
-    r->set_action(e.entry.action);
-    r->set_target(e.entry.target);
-    r->set_result(e.entry.result);
-    r->set_detail(e.entry.detail);
-    r->set_action_label(NationalActionLabel(e.entry.action));
-    r->set_result_label(AuditResultLabel(e.entry.result));
+    ToProto(e, NationalActionLabel(e.entry.action), out.add_entries());
   }
   return out;
 }

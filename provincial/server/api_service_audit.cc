@@ -27,16 +27,7 @@ grpc::Status ApiService::QueryAudit(grpc::ServerContext* context,
             provincial::QueryAudit(lane.store, lane.accounts, *audit_, user,
                                    std::move(filter), request->unit_code()));
         for (const StoredAuditEntry& e : entries) {
-          v1::AuditRecord* r = response->add_entries();
-          r->set_id(e.id);
-          r->set_at_unix(e.at_unix);
-          r->set_actor(e.entry.actor);
-          r->set_action(e.entry.action);
-          r->set_target(e.entry.target);
-          r->set_result(e.entry.result);
-          r->set_detail(e.entry.detail);
-          r->set_action_label(ActionLabel(e.entry.action));
-          r->set_result_label(AuditResultLabel(e.entry.result));
+          ToProto(e, ActionLabel(e.entry.action), response->add_entries());
         }
         return absl::OkStatus();
       });
